@@ -1,0 +1,59 @@
+package io.streamtune.contracts;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A new model version passed its gate and is now the production model. The value of the compacted
+ * models topic, keyed by model name, so the latest record is the model in production.
+ *
+ * @param model model name
+ * @param version version number, 1-based
+ * @param parentVersion version it was fine-tuned from, null for a first model
+ * @param task task
+ * @param classes class names, index = class id
+ * @param metricName name of the gating metric (accuracy, map50_95, miou)
+ * @param metricValue its value on the validation set
+ * @param metrics all validation metrics
+ * @param artifact where to fetch the ONNX file
+ * @param datasetOffsets labelled-images partition -> offset the training data reached
+ * @param publishedAt when
+ */
+public record ModelPublished(
+        String model,
+        int version,
+        Integer parentVersion,
+        Task task,
+        List<String> classes,
+        String metricName,
+        double metricValue,
+        Map<String, Double> metrics,
+        ArtifactRef artifact,
+        Map<Integer, Long> datasetOffsets,
+        Instant publishedAt) {
+
+    public ModelPublished {
+        Names.requireModelName(model);
+        if (version < 1) {
+            throw new IllegalArgumentException("version must be >= 1, was " + version);
+        }
+        if (parentVersion != null && (parentVersion < 1 || parentVersion >= version)) {
+            throw new IllegalArgumentException("parentVersion must be in 1.." + (version - 1));
+        }
+        Objects.requireNonNull(task, "task");
+        classes = List.copyOf(Objects.requireNonNull(classes, "classes"));
+        if (classes.isEmpty()) {
+            throw new IllegalArgumentException("classes must not be empty");
+        }
+        Names.requireText(metricName, "metricName", 64);
+        if (!Double.isFinite(metricValue)) {
+            throw new IllegalArgumentException("metricValue must be finite");
+        }
+        metrics = Map.copyOf(Objects.requireNonNull(metrics, "metrics"));
+        Objects.requireNonNull(artifact, "artifact");
+        datasetOffsets = Map.copyOf(Objects.requireNonNull(datasetOffsets, "datasetOffsets"));
+        Objects.requireNonNull(publishedAt, "publishedAt");
+    }
+}

@@ -1,0 +1,2 @@
+/** Topic names and configs, message records and their serdes: the only coupling between services. */
+package io.streamtune.contracts;
