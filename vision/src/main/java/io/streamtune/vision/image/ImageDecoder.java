@@ -1,0 +1,238 @@
+package io.streamtune.vision.image;
+
+import io.streamtune.vision.image.ImageRejectedException.Reason;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Iterator;
+import java.util.Objects;
+import java.util.Optional;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+
+/**
+ * Decodes JPEG/PNG bytes to {@link RgbImage}, checking {@link ImageLimits} from the header before any
+ * pixel is decoded.
+ *
+ * <p>Order of checks: empty, byte size, format recognised, format allowed, header dimensions, pixel
+ * count, completeness (JPEG must end with an EOI marker after its last scan, PNG must carry IEND),
+ * then decoding. ImageIO fills a truncated JPEG with grey without complaint, hence the explicit EOI
+ * check.
+ *
+ * <p>Pixel rule, applied to every accepted image: the result is always 8-bit RGB. 16-bit samples keep
+ * their high byte ({@code v >> 8}, exact for values widened from 8 bits); samples of fewer than 8 bits
+ * are scaled to 0..255; palette images are expanded through their palette; grey is replicated to
+ * three channels; alpha (including palette transparency) is dropped without compositing. Colour
+ * profiles are ignored: samples are taken as they are stored.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class ImageDecoder {
+
+    private final ImageLimits limits;
+
+    public ImageDecoder(ImageLimits limits) {
+        this.limits = Objects.requireNonNull(limits, "limits");
+    }
+
+    public ImageLimits limits() {
+        return limits;
+    }
+
+    /** Reads format and dimensions from the header and checks every limit, without decoding pixels. */
+    public ImageInfo probe(byte[] bytes) throws ImageRejectedException {
+        checkBytes(bytes);
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            ImageReader reader = readerFor(in);
+            try {
+                return checkHeader(reader, bytes);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new ImageRejectedException(Reason.CORRUPT, "cannot read image header: " + e.getMessage(), e);
+        }
+    }
+
+    /** Checks every limit, then decodes to 8-bit RGB following the class's pixel rule. */
+    public RgbImage decode(byte[] bytes) throws ImageRejectedException {
+        checkBytes(bytes);
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            ImageReader reader = readerFor(in);
+            try {
+                ImageInfo info = checkHeader(reader, bytes);
+                BufferedImage image;
+                try {
+                    image = reader.read(0);
+                } catch (IOException | RuntimeException e) {
+                    // ImageIO signals broken entropy data and bad chunks with a mix of IIOException,
+                    // IndexOutOfBounds and IllegalArgument: all mean the same here.
+                    throw new ImageRejectedException(
+                            Reason.CORRUPT, "cannot decode " + info.format() + " pixels: " + e, e);
+                }
+                return toRgb(image);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new ImageRejectedException(Reason.CORRUPT, "cannot read image: " + e.getMessage(), e);
+        }
+    }
+
+    private void checkBytes(byte[] bytes) throws ImageRejectedException {
+        Objects.requireNonNull(bytes, "bytes");
+        if (bytes.length == 0) {
+            throw new ImageRejectedException(Reason.EMPTY, "image is empty (0 bytes)");
+        }
+        if (bytes.length > limits.maxBytes()) {
+            throw new ImageRejectedException(
+                    Reason.TOO_LARGE_BYTES,
+                    "image is " + bytes.length + " bytes, limit is " + limits.maxBytes());
+        }
+    }
+
+    private static ImageReader readerFor(ImageInputStream in) throws ImageRejectedException {
+        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+        if (!readers.hasNext()) {
+            throw new ImageRejectedException(Reason.UNRECOGNIZED, "bytes are not a recognised image format");
+        }
+        ImageReader reader = readers.next();
+        reader.setInput(in, true, true);
+        return reader;
+    }
+
+    private ImageInfo checkHeader(ImageReader reader, byte[] bytes) throws ImageRejectedException {
+        String name;
+        try {
+            name = reader.getFormatName();
+        } catch (IOException e) {
+            throw new ImageRejectedException(Reason.CORRUPT, "cannot read image format: " + e.getMessage(), e);
+        }
+        Optional<ImageFormat> format = ImageFormat.fromImageIoName(name);
+        if (format.isEmpty() || !limits.allowedFormats().contains(format.get())) {
+            throw new ImageRejectedException(
+                    Reason.UNSUPPORTED_FORMAT,
+                    "format " + name + " is not accepted; accepted: " + limits.allowedFormats());
+        }
+        int width;
+        int height;
+        try {
+            width = reader.getWidth(0);
+            height = reader.getHeight(0);
+        } catch (IOException | RuntimeException e) {
+            throw new ImageRejectedException(
+                    Reason.CORRUPT, "cannot read " + format.get() + " header: " + e.getMessage(), e);
+        }
+        if (width <= 0 || height <= 0) {
+            throw new ImageRejectedException(
+                    Reason.INVALID_DIMENSIONS, "header claims " + width + "x" + height + " pixels");
+        }
+        ImageInfo info = new ImageInfo(format.get(), width, height);
+        if (info.pixels() > limits.maxPixels()) {
+            throw new ImageRejectedException(
+                    Reason.TOO_MANY_PIXELS,
+                    "header claims " + width + "x" + height + " = " + info.pixels() + " pixels, limit is "
+                            + limits.maxPixels());
+        }
+        if (info.format() == ImageFormat.JPEG && !jpegComplete(bytes)) {
+            throw new ImageRejectedException(Reason.TRUNCATED, "JPEG has no end-of-image marker after its last scan");
+        }
+        if (info.format() == ImageFormat.PNG && !pngComplete(bytes)) {
+            throw new ImageRejectedException(Reason.TRUNCATED, "PNG has no IEND chunk");
+        }
+        return info;
+    }
+
+    /**
+     * True when an EOI marker (FF D9) follows the last start-of-scan marker (FF DA). Inside entropy-coded
+     * data FF is always followed by 00 or a restart marker, so neither pair can occur there by chance;
+     * embedded EXIF thumbnails come before the main image's scans and do not confuse the check.
+     */
+    static boolean jpegComplete(byte[] b) {
+        int lastSos = -1;
+        int lastEoi = -1;
+        for (int i = 0; i + 1 < b.length; i++) {
+            if (b[i] == (byte) 0xFF) {
+                byte m = b[i + 1];
+                if (m == (byte) 0xDA) {
+                    lastSos = i;
+                } else if (m == (byte) 0xD9) {
+                    lastEoi = i;
+                }
+            }
+        }
+        return lastSos >= 0 && lastEoi > lastSos;
+    }
+
+    /** True when the chunk type {@code IEND} occurs in the data (searched from the end). */
+    static boolean pngComplete(byte[] b) {
+        for (int i = b.length - 4; i >= 8; i--) {
+            if (b[i] == 'I' && b[i + 1] == 'E' && b[i + 2] == 'N' && b[i + 3] == 'D') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static RgbImage toRgb(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        Raster raster = image.getRaster();
+        ColorModel cm = image.getColorModel();
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR
+                && raster.getDataBuffer() instanceof DataBufferByte buffer
+                && buffer.getNumBanks() == 1
+                && raster.getSampleModelTranslateX() == 0
+                && raster.getSampleModelTranslateY() == 0) {
+            // Fast path for what ImageIO returns for baseline JPEGs: BGR bytes, tightly packed.
+            byte[] bgr = buffer.getData();
+            for (int i = 0; i < out.length; i += 3) {
+                out[i] = bgr[i + 2];
+                out[i + 1] = bgr[i + 1];
+                out[i + 2] = bgr[i];
+            }
+            return new RgbImage(w, h, out);
+        }
+        int[] samples = new int[w];
+        if (cm instanceof IndexColorModel palette) {
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, samples);
+                int o = y * w * 3;
+                for (int x = 0; x < w; x++) {
+                    int index = samples[x];
+                    out[o++] = (byte) palette.getRed(index);
+                    out[o++] = (byte) palette.getGreen(index);
+                    out[o++] = (byte) palette.getBlue(index);
+                }
+            }
+            return new RgbImage(w, h, out);
+        }
+        int colourBands = cm.getNumColorComponents();
+        if (colourBands != 1 && colourBands != 3) {
+            return RgbImage.of(image);
+        }
+        for (int band = 0; band < 3; band++) {
+            int source = colourBands == 1 ? 0 : band;
+            int bits = raster.getSampleModel().getSampleSize(source);
+            int max = (1 << bits) - 1;
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, source, samples);
+                int o = y * w * 3 + band;
+                for (int x = 0; x < w; x++) {
+                    int v = samples[x];
+                    int eight = bits == 8 ? v : bits > 8 ? v >>> (bits - 8) : v * 255 / max;
+                    out[o] = (byte) eight;
+                    o += 3;
+                }
+            }
+        }
+        return new RgbImage(w, h, out);
+    }
+}

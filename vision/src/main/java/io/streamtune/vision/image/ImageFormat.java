@@ -1,0 +1,27 @@
+package io.streamtune.vision.image;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** Container formats the decoder can recognise; which of them are accepted is a {@link ImageLimits} setting. */
+public enum ImageFormat {
+    JPEG,
+    PNG,
+    GIF,
+    BMP,
+    WBMP,
+    TIFF;
+
+    /** Maps an ImageIO reader format name ({@code "jpeg"}, {@code "JPG"}, {@code "png"}, ...) to a format. */
+    public static Optional<ImageFormat> fromImageIoName(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "jpeg", "jpg" -> Optional.of(JPEG);
+            case "png" -> Optional.of(PNG);
+            case "gif" -> Optional.of(GIF);
+            case "bmp" -> Optional.of(BMP);
+            case "wbmp" -> Optional.of(WBMP);
+            case "tif", "tiff" -> Optional.of(TIFF);
+            default -> Optional.empty();
+        };
+    }
+}

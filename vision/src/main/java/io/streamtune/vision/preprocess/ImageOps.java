@@ -1,0 +1,155 @@
+package io.streamtune.vision.preprocess;
+
+import io.streamtune.vision.image.RgbImage;
+import java.nio.FloatBuffer;
+import java.util.Objects;
+
+/** Pure pixel operations: resizing through a {@link ResizeTransform} and conversion to normalized CHW floats. */
+public final class ImageOps {
+
+    private ImageOps() {}
+
+    /** Plain bilinear resize to {@code width × height}. */
+    public static RgbImage resize(RgbImage source, int width, int height) {
+        return warp(source, ResizeTransform.stretch(source.width(), source.height(), width, height), 0);
+    }
+
+    /** Aspect-preserving resize to {@code width × height}, padded with {@code padValue} (0..255). */
+    public static Letterboxed letterbox(RgbImage source, int width, int height, int padValue) {
+        ResizeTransform t = ResizeTransform.letterbox(source.width(), source.height(), width, height);
+        return new Letterboxed(warp(source, t, padValue), t);
+    }
+
+    /**
+     * Renders {@code source} into the transform's input frame with bilinear sampling (half-pixel centres,
+     * edge clamped); input pixels outside the content area get {@code padValue}.
+     */
+    public static RgbImage warp(RgbImage source, ResizeTransform t, int padValue) {
+        Objects.requireNonNull(t, "transform");
+        if (t.sourceWidth() != source.width() || t.sourceHeight() != source.height()) {
+            throw new IllegalArgumentException("transform is for " + t.sourceWidth() + "x" + t.sourceHeight()
+                    + ", image is " + source.width() + "x" + source.height());
+        }
+        if (padValue < 0 || padValue > 255) {
+            throw new IllegalArgumentException("padValue must be in 0..255: " + padValue);
+        }
+        int outW = t.inputWidth();
+        int outH = t.inputHeight();
+        int srcW = source.width();
+        int srcH = source.height();
+        byte[] src = source.pixels();
+        byte[] out = new byte[outW * outH * 3];
+        int x0 = (int) t.padX();
+        int y0 = (int) t.padY();
+        int x1 = Math.min(outW, x0 + t.contentWidth());
+        int y1 = Math.min(outH, y0 + t.contentHeight());
+        if (padValue != 0) {
+            java.util.Arrays.fill(out, (byte) padValue);
+        }
+        // Horizontal taps are the same for every row: compute them once.
+        int n = x1 - x0;
+        int[] left = new int[n];
+        int[] right = new int[n];
+        float[] wx = new float[n];
+        for (int i = 0; i < n; i++) {
+            double sx = (x0 + i + 0.5 - t.padX()) / t.scaleX() - 0.5;
+            sx = Math.max(0, Math.min(srcW - 1, sx));
+            int l = (int) Math.floor(sx);
+            left[i] = l;
+            right[i] = Math.min(srcW - 1, l + 1);
+            wx[i] = (float) (sx - l);
+        }
+        for (int y = y0; y < y1; y++) {
+            double sy = (y + 0.5 - t.padY()) / t.scaleY() - 0.5;
+            sy = Math.max(0, Math.min(srcH - 1, sy));
+            int top = (int) Math.floor(sy);
+            int bottom = Math.min(srcH - 1, top + 1);
+            float wy = (float) (sy - top);
+            int rowTop = top * srcW * 3;
+            int rowBottom = bottom * srcW * 3;
+            int o = (y * outW + x0) * 3;
+            for (int i = 0; i < n; i++) {
+                int l = left[i] * 3;
+                int r = right[i] * 3;
+                float fx = wx[i];
+                for (int c = 0; c < 3; c++) {
+                    float a = src[rowTop + l + c] & 0xFF;
+                    float b = src[rowTop + r + c] & 0xFF;
+                    float d = src[rowBottom + l + c] & 0xFF;
+                    float e = src[rowBottom + r + c] & 0xFF;
+                    float topV = a + (b - a) * fx;
+                    float bottomV = d + (e - d) * fx;
+                    out[o++] = (byte) Math.round(topV + (bottomV - topV) * wy);
+                }
+            }
+        }
+        return new RgbImage(outW, outH, out);
+    }
+
+    /**
+     * Writes the image as normalized planar floats ({@code [3, H, W]}, planes in {@code order}) into
+     * {@code dst} starting at {@code offset}.
+     */
+    public static void toChw(RgbImage image, ChannelOrder order, Normalization norm, float[] dst, int offset) {
+        int plane = image.width() * image.height();
+        if (offset < 0 || (long) offset + 3L * plane > dst.length) {
+            throw new IllegalArgumentException("destination too small for " + 3L * plane + " floats at " + offset);
+        }
+        float[][] lut = lookupTables(norm);
+        byte[] px = image.pixels();
+        for (int c = 0; c < 3; c++) {
+            int sourceChannel = order == ChannelOrder.RGB ? c : 2 - c;
+            float[] table = lut[sourceChannel];
+            int o = offset + c * plane;
+            for (int i = 0, p = sourceChannel; i < plane; i++, p += 3) {
+                dst[o + i] = table[px[p] & 0xFF];
+            }
+        }
+    }
+
+    /** A new {@code [3, H, W]} array, see {@link #toChw(RgbImage, ChannelOrder, Normalization, float[], int)}. */
+    public static float[] toChw(RgbImage image, ChannelOrder order, Normalization norm) {
+        float[] out = new float[3 * image.width() * image.height()];
+        toChw(image, order, norm, out, 0);
+        return out;
+    }
+
+    /** Concatenates equally sized per-image arrays into one NCHW array. */
+    public static float[] pack(float[][] images) {
+        if (images.length == 0) {
+            throw new IllegalArgumentException("empty batch");
+        }
+        int each = images[0].length;
+        float[] out = new float[Math.multiplyExact(each, images.length)];
+        for (int i = 0; i < images.length; i++) {
+            if (images[i].length != each) {
+                throw new IllegalArgumentException(
+                        "image " + i + " has " + images[i].length + " floats, image 0 has " + each);
+            }
+            System.arraycopy(images[i], 0, out, i * each, each);
+        }
+        return out;
+    }
+
+    /** Like {@link #pack(float[][])} into a direct buffer in native order, as ONNX Runtime prefers. */
+    public static FloatBuffer packDirect(float[][] images) {
+        float[] flat = pack(images);
+        FloatBuffer buffer = java.nio.ByteBuffer.allocateDirect(flat.length * Float.BYTES)
+                .order(java.nio.ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        buffer.put(flat).flip();
+        return buffer;
+    }
+
+    private static float[][] lookupTables(Normalization norm) {
+        float[][] lut = new float[3][256];
+        for (int c = 0; c < 3; c++) {
+            double mean = norm.mean().get(c);
+            double std = norm.std().get(c);
+            for (int v = 0; v < 256; v++) {
+                lut[c][v] = (float) ((v / 255.0 - mean) / std);
+            }
+        }
+        return lut;
+    }
+}

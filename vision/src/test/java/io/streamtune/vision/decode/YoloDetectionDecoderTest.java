@@ -1,0 +1,84 @@
+package io.streamtune.vision.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.streamtune.vision.preprocess.ResizeTransform;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class YoloDetectionDecoderTest {
+
+    private static final List<String> LABELS = List.of("person", "car");
+
+    /** Builds a {@code [1, 6, N]} output from per-anchor rows {cx, cy, w, h, score0, score1}. */
+    private static float[] output(float[][] anchors) {
+        int n = anchors.length;
+        float[] data = new float[6 * n];
+        for (int a = 0; a < n; a++) {
+            for (int r = 0; r < 6; r++) {
+                data[r * n + a] = anchors[a][r];
+            }
+        }
+        return data;
+    }
+
+    @Test
+    void shouldMapBoxesBackThroughTheLetterbox() {
+        // 1280x720 source letterboxed to 640x640: scale 0.5, 140 px padding top.
+        ResizeTransform t = ResizeTransform.letterbox(1280, 720, 640, 640);
+        Box source = new Box(200, 100, 300, 400);
+        float cx = (float) t.toInputX(source.x() + source.width() / 2);
+        float cy = (float) t.toInputY(source.y() + source.height() / 2);
+        float[] data = output(new float[][] {{cx, cy, 150, 200, 0.1f, 0.9f}});
+        YoloDetectionDecoder decoder = new YoloDetectionDecoder(DetectionOptions.DEFAULTS);
+
+        List<Detection> detections = decoder.decode(data, new long[] {1, 6, 1}, LABELS, t);
+
+        assertThat(detections).hasSize(1);
+        Detection d = detections.get(0);
+        assertThat(d.classId()).isEqualTo(1);
+        assertThat(d.label()).isEqualTo("car");
+        assertThat(d.score()).isEqualTo(0.9f);
+        assertThat(d.box().x()).isCloseTo(200, within(1e-3));
+        assertThat(d.box().y()).isCloseTo(100, within(1e-3));
+        assertThat(d.box().width()).isCloseTo(300, within(1e-3));
+        assertThat(d.box().height()).isCloseTo(400, within(1e-3));
+    }
+
+    @Test
+    void shouldClipBoxesToTheSourceImageAndDropThoseOutside() {
+        ResizeTransform t = ResizeTransform.stretch(100, 100, 100, 100);
+        float[] data = output(new float[][] {
+            {95, 50, 20, 20, 0.9f, 0}, // sticks out on the right: clipped to x 85..100
+            {150, 50, 20, 20, 0.8f, 0}, // entirely outside: dropped
+        });
+        YoloDetectionDecoder decoder = new YoloDetectionDecoder(DetectionOptions.DEFAULTS);
+
+        List<Detection> detections = decoder.decode(data, new long[] {1, 6, 2}, LABELS, t);
+
+        assertThat(detections).hasSize(1);
+        assertThat(detections.get(0).box()).isEqualTo(new Box(85, 40, 15, 20));
+    }
+
+    @Test
+    void shouldApplyScoreThresholdNmsAndMaxDetections() {
+        ResizeTransform t = ResizeTransform.stretch(640, 640, 640, 640);
+        float[] data = output(new float[][] {
+            {100, 100, 50, 50, 0.9f, 0.0f},
+            {102, 100, 50, 50, 0.8f, 0.0f}, // same class, IoU ~0.92 with the first: suppressed
+            {102, 100, 50, 50, 0.0f, 0.7f}, // other class, same place: kept
+            {400, 400, 50, 50, 0.2f, 0.1f}, // below 0.25: dropped
+            {300, 300, 50, 50, 0.6f, 0.0f},
+        });
+        YoloDetectionDecoder twoAtMost = new YoloDetectionDecoder(new DetectionOptions(0.25f, 0.5f, 2));
+        YoloDetectionDecoder many = new YoloDetectionDecoder(new DetectionOptions(0.25f, 0.5f, 100));
+
+        List<Detection> top2 = twoAtMost.decode(data, new long[] {1, 6, 5}, LABELS, t);
+        List<Detection> all = many.decode(data, new long[] {1, 6, 5}, LABELS, t);
+
+        assertThat(top2).extracting(Detection::score).containsExactly(0.9f, 0.7f);
+        assertThat(all).extracting(Detection::label).containsExactly("person", "car", "person");
+        assertThat(all).extracting(Detection::score).containsExactly(0.9f, 0.7f, 0.6f);
+    }
+}
