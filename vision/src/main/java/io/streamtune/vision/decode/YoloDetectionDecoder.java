@@ -36,7 +36,13 @@ public final class YoloDetectionDecoder {
      * @param transform the transform the image was preprocessed with
      */
     public List<Detection> decode(float[] data, long[] shape, List<String> labels, ResizeTransform transform) {
-        Layout layout = Layout.of(data, shape, 0);
+        return decode(data, shape, 0, labels, transform);
+    }
+
+    /** Decodes image {@code batchIndex} of a batched {@code [B, 4 + nc, N]} output. */
+    public List<Detection> decode(
+            float[] data, long[] shape, int batchIndex, List<String> labels, ResizeTransform transform) {
+        Layout layout = Layout.of(data, shape, batchIndex);
         return decode(data, layout, layout.rows() - 4, labels, transform);
     }
 

@@ -1,0 +1,136 @@
+package io.streamtune.vision.decode;
+
+import io.streamtune.vision.decode.YoloDetectionDecoder.Candidate;
+import io.streamtune.vision.decode.YoloDetectionDecoder.Layout;
+import io.streamtune.vision.preprocess.ResizeTransform;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Decodes YOLOv8-seg outputs — {@code output0} {@code [1, 4 + nc + nm, N]} (boxes, class scores, mask
+ * coefficients) and {@code output1} prototypes {@code [1, nm, h, w]} — into instances with masks in
+ * source-image pixels.
+ *
+ * <p>Detections are decoded exactly as by {@link YoloDetectionDecoder}. Each kept instance's mask is
+ * {@code sigmoid(coefficients · prototypes)} at prototype resolution, sampled bilinearly at the centre
+ * of every source pixel inside the instance's box (through the {@link ResizeTransform}, so letterbox
+ * padding is undone), and thresholded; pixels outside the box are background.
+ */
+public final class YoloSegmentationDecoder {
+
+    private final YoloDetectionDecoder detections;
+    private final float maskThreshold;
+
+    public YoloSegmentationDecoder(DetectionOptions options, float maskThreshold) {
+        this.detections = new YoloDetectionDecoder(options);
+        if (!(maskThreshold > 0 && maskThreshold < 1)) {
+            throw new IllegalArgumentException("maskThreshold must be in (0, 1): " + maskThreshold);
+        }
+        this.maskThreshold = maskThreshold;
+    }
+
+    /** Ultralytics' threshold of 0.5. */
+    public YoloSegmentationDecoder(DetectionOptions options) {
+        this(options, 0.5f);
+    }
+
+    /** Decodes image {@code batchIndex}; {@code labels} may be empty (labels are then the ids as text). */
+    public List<InstanceMask> decode(
+            float[] output0,
+            long[] shape0,
+            float[] protos,
+            long[] protoShape,
+            int batchIndex,
+            List<String> labels,
+            ResizeTransform transform) {
+        Objects.requireNonNull(transform, "transform");
+        if (protoShape.length != 4) {
+            throw new IllegalArgumentException("expected prototypes [N, nm, h, w], got " + Arrays.toString(protoShape));
+        }
+        int nm = (int) protoShape[1];
+        int ph = (int) protoShape[2];
+        int pw = (int) protoShape[3];
+        if (protoShape[0] * nm * ph * pw != protos.length) {
+            throw new IllegalArgumentException("prototype shape " + Arrays.toString(protoShape) + " does not match "
+                    + protos.length + " values");
+        }
+        if (batchIndex < 0 || batchIndex >= protoShape[0]) {
+            throw new IllegalArgumentException("batch index " + batchIndex + " outside prototypes batch " + protoShape[0]);
+        }
+        Layout layout = Layout.of(output0, shape0, batchIndex);
+        int nc = layout.rows() - 4 - nm;
+        List<Candidate> kept = detections.candidates(output0, layout, nc, labels, transform);
+        int protoBase = batchIndex * nm * ph * pw;
+        List<InstanceMask> out = new ArrayList<>(kept.size());
+        float[] coefficients = new float[nm];
+        for (Candidate c : kept) {
+            for (int k = 0; k < nm; k++) {
+                coefficients[k] = output0[layout.index(4 + nc + k, c.anchor())];
+            }
+            out.add(new InstanceMask(c.detection(), mask(c.detection().box(), coefficients, protos, protoBase, ph, pw, transform)));
+        }
+        return out;
+    }
+
+    private Rle mask(Box box, float[] coefficients, float[] protos, int base, int ph, int pw, ResizeTransform t) {
+        int sw = t.sourceWidth();
+        int sh = t.sourceHeight();
+        double gx = (double) pw / t.inputWidth();
+        double gy = (double) ph / t.inputHeight();
+        // Source pixels whose centres lie inside the box.
+        int x0 = Math.max(0, (int) Math.ceil(box.x() - 0.5));
+        int x1 = Math.min(sw - 1, (int) Math.floor(box.x2() - 0.5));
+        int y0 = Math.max(0, (int) Math.ceil(box.y() - 0.5));
+        int y1 = Math.min(sh - 1, (int) Math.floor(box.y2() - 0.5));
+        byte[] mask = new byte[sw * sh];
+        if (x0 > x1 || y0 > y1) {
+            return Rle.encode(mask, sw, sh);
+        }
+        // Prototype cells that bilinear sampling of those centres can touch.
+        int px0 = clamp((int) Math.floor(t.toInputX(x0 + 0.5) * gx - 0.5), pw);
+        int px1 = clamp((int) Math.floor(t.toInputX(x1 + 0.5) * gx - 0.5) + 1, pw);
+        int py0 = clamp((int) Math.floor(t.toInputY(y0 + 0.5) * gy - 0.5), ph);
+        int py1 = clamp((int) Math.floor(t.toInputY(y1 + 0.5) * gy - 0.5) + 1, ph);
+        int rw = px1 - px0 + 1;
+        int rh = py1 - py0 + 1;
+        float[] prob = new float[rw * rh];
+        int plane = ph * pw;
+        for (int y = 0; y < rh; y++) {
+            for (int x = 0; x < rw; x++) {
+                int cell = base + (py0 + y) * pw + (px0 + x);
+                double sum = 0;
+                for (int k = 0; k < coefficients.length; k++) {
+                    sum += coefficients[k] * protos[cell + k * plane];
+                }
+                prob[y * rw + x] = (float) (1 / (1 + Math.exp(-sum)));
+            }
+        }
+        for (int y = y0; y <= y1; y++) {
+            double sy = Math.max(0, Math.min(ph - 1, t.toInputY(y + 0.5) * gy - 0.5));
+            int top = (int) Math.floor(sy);
+            int bottom = Math.min(ph - 1, top + 1);
+            double wy = sy - top;
+            for (int x = x0; x <= x1; x++) {
+                double sx = Math.max(0, Math.min(pw - 1, t.toInputX(x + 0.5) * gx - 0.5));
+                int left = (int) Math.floor(sx);
+                int right = Math.min(pw - 1, left + 1);
+                double wx = sx - left;
+                double a = prob[(top - py0) * rw + (left - px0)];
+                double b = prob[(top - py0) * rw + (right - px0)];
+                double c = prob[(bottom - py0) * rw + (left - px0)];
+                double d = prob[(bottom - py0) * rw + (right - px0)];
+                double v = (a + (b - a) * wx) * (1 - wy) + (c + (d - c) * wx) * wy;
+                if (v > maskThreshold) {
+                    mask[y * sw + x] = 1;
+                }
+            }
+        }
+        return Rle.encode(mask, sw, sh);
+    }
+
+    private static int clamp(int v, int size) {
+        return Math.max(0, Math.min(size - 1, v));
+    }
+}

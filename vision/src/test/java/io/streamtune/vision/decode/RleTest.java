@@ -1,0 +1,97 @@
+package io.streamtune.vision.decode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class RleTest {
+
+    /** 30 rows x 40 columns: a 20x20 square, a 2x3 blob, a corner pixel and a diagonal pattern. */
+    private static byte[] fixtureMask() {
+        int h = 30;
+        int w = 40;
+        byte[] mask = new byte[h * w];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                boolean square = y >= 5 && y < 25 && x >= 10 && x < 30;
+                boolean blob = y < 3 && x < 2;
+                boolean corner = y == 29 && x == 39;
+                boolean diagonal = x > 32 && (x * 7 + y * 3) % 11 == 0;
+                mask[y * w + x] = (byte) (square || blob || corner || diagonal ? 1 : 0);
+            }
+        }
+        return mask;
+    }
+
+    // Produced by pycocotools.mask.encode on the same mask (Fortran order), area 425.
+    private static final String FIXTURE_COUNTS =
+            "03k00e7a0jG0000000000000000000000000000000000000e2]O[M00020N00020N020N00020N020N00020N0O0";
+
+    @Test
+    void shouldEncodeInColumnMajorOrderStartingWithBackground() {
+        // [[0, 1, 1], [1, 1, 0]]: columns (0,1), (1,1), (1,0).
+        byte[] mask = {0, 1, 1, 1, 1, 0};
+
+        Rle rle = Rle.encode(mask, 3, 2);
+
+        assertThat(rle.counts()).containsExactly(1, 4, 1);
+        assertThat(rle.area()).isEqualTo(4);
+        assertThat(rle.toCompressedString()).isEqualTo("141");
+    }
+
+    @Test
+    void shouldStartWithAZeroRunWhenTheFirstPixelIsForeground() {
+        byte[] mask = {1, 1, 0, 0};
+
+        Rle rle = Rle.encode(mask, 2, 2);
+
+        assertThat(rle.counts()).containsExactly(0, 1, 1, 1, 1);
+    }
+
+    @Test
+    void shouldMatchTheCocoStringOfAKnownMask() {
+        byte[] mask = fixtureMask();
+
+        Rle rle = Rle.encode(mask, 40, 30);
+
+        assertThat(rle.toCompressedString()).isEqualTo(FIXTURE_COUNTS);
+        assertThat(rle.area()).isEqualTo(425);
+    }
+
+    @Test
+    void shouldDecodeAKnownCocoString() {
+        Rle rle = Rle.fromCompressedString(FIXTURE_COUNTS, 30, 40);
+
+        assertThat(rle.decode()).isEqualTo(fixtureMask());
+    }
+
+    @Test
+    void shouldRoundTripRandomMasksThroughBothForms() {
+        Random random = new Random(42);
+        for (int trial = 0; trial < 50; trial++) {
+            int w = 1 + random.nextInt(70);
+            int h = 1 + random.nextInt(70);
+            byte[] mask = new byte[w * h];
+            double density = random.nextDouble();
+            for (int i = 0; i < mask.length; i++) {
+                mask[i] = (byte) (random.nextDouble() < density ? 1 : 0);
+            }
+
+            Rle rle = Rle.encode(mask, w, h);
+            Rle parsed = Rle.fromCompressedString(rle.toCompressedString(), h, w);
+
+            assertThat(parsed).isEqualTo(rle);
+            assertThat(parsed.decode()).isEqualTo(mask);
+        }
+    }
+
+    @Test
+    void shouldRefuseCountsThatDoNotCoverTheMask() {
+        assertThatThrownBy(() -> new Rle(2, 2, new int[] {1, 2}))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cover 3");
+        assertThatThrownBy(() -> Rle.fromCompressedString("141", 3, 3)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
