@@ -1,0 +1,135 @@
+package io.streamtune.runtime;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP side of a service: {@code /health} (readiness, 200 or 503 with every check in JSON),
+ * {@code /health/live} (liveness), {@code /metrics} (Prometheus text), plus routes a service adds.
+ */
+public final class AdminHttpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminHttpServer.class);
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final String service;
+
+    private AdminHttpServer(HttpServer server, ExecutorService executor, String service) {
+        this.server = server;
+        this.executor = executor;
+        this.service = service;
+    }
+
+    /**
+     * Binds {@code host:port} (0 = any free port) and serves health and metrics.
+     *
+     * @throws IllegalStateException naming the port and its config key when it is in use
+     */
+    public static AdminHttpServer start(
+            String service, String host, int port, String portKey, Health health, PrometheusMeterRegistry registry,
+            int threads) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 128);
+        } catch (BindException e) {
+            throw new IllegalStateException(service + ": cannot listen on " + host + ":" + port + " (" + portKey
+                    + "): port already in use", e);
+        } catch (IOException e) {
+            throw new IllegalStateException(service + ": cannot listen on " + host + ":" + port + " (" + portKey
+                    + "): " + e.getMessage(), e);
+        }
+        ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, service + "-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        AdminHttpServer admin = new AdminHttpServer(server, executor, service);
+        admin.route("/health/live", ex -> admin.respond(ex, 200, "application/json",
+                "{\"status\":\"UP\",\"service\":\"" + service + "\"}"));
+        admin.route("/health", ex -> {
+            Map<String, Health.Status> checks = health.evaluate();
+            boolean up = checks.values().stream().allMatch(Health.Status::up);
+            StringBuilder json = new StringBuilder("{\"status\":\"").append(up ? "UP" : "DOWN")
+                    .append("\",\"service\":\"").append(service).append("\",\"checks\":{");
+            String sep = "";
+            for (var e : checks.entrySet()) {
+                json.append(sep).append('"').append(Json.escape(e.getKey())).append("\":{\"up\":")
+                        .append(e.getValue().up()).append(",\"detail\":\"")
+                        .append(Json.escape(String.valueOf(e.getValue().detail()))).append("\"}");
+                sep = ",";
+            }
+            json.append("}}");
+            admin.respond(ex, up ? 200 : 503, "application/json", json.toString());
+        });
+        admin.route("/metrics", ex -> admin.respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
+                registry.scrape()));
+        server.start();
+        log.info("{} HTTP on http://{}:{}/ (health, metrics)", service, host, admin.port());
+        return admin;
+    }
+
+    /** Adds a route; exceptions become a JSON 500 naming the error. */
+    public void route(String path, HttpHandler handler) {
+        server.createContext(path, ex -> {
+            try (ex) {
+                handler.handle(ex);
+            } catch (RuntimeException | IOException e) {
+                log.warn("{} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI(), e.toString());
+                try {
+                    respond(ex, 500, "application/json", "{\"error\":\"" + Json.escape(e.toString()) + "\"}");
+                } catch (IOException | RuntimeException ignored) {
+                    // response already started
+                }
+            }
+        });
+    }
+
+    /** Writes a complete response. */
+    public void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        respond(ex, status, contentType, bytes);
+    }
+
+    /** Writes a complete binary response. */
+    public void respond(HttpExchange ex, int status, String contentType, byte[] bytes) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /** The bound port. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Base URL, e.g. {@code http://127.0.0.1:8081}. */
+    public String url() {
+        String host = server.getAddress().getHostString();
+        return "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + port();
+    }
+
+    @Override
+    public void close() {
+        server.stop(1);
+        executor.shutdownNow();
+        log.info("{} HTTP stopped", service);
+    }
+}

@@ -1,0 +1,96 @@
+package io.streamtune.runtime;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * How a service reaches Kafka: {@code kafka.bootstrap.servers}, the topic prefix, and any other
+ * client property passed through verbatim from {@code kafka.*} keys (SASL, TLS, timeouts), e.g.
+ * {@code STREAMTUNE_KAFKA_SECURITY_PROTOCOL=SASL_SSL}.
+ *
+ * @param bootstrapServers {@code host:port[,host:port]}
+ * @param topicPrefix prefix in front of every topic name
+ * @param clientProperties pass-through client properties
+ * @param maxRecordBytes largest record this service produces or fetches
+ */
+public record KafkaSettings(
+        String bootstrapServers, String topicPrefix, Map<String, String> clientProperties, int maxRecordBytes) {
+
+    public KafkaSettings {
+        Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+        if (!bootstrapServers.matches("[^\\s,]+:\\d+(,[^\\s,]+:\\d+)*")) {
+            throw new ConfigException("kafka.bootstrap.servers", "must be host:port[,host:port...], was '"
+                    + bootstrapServers + "'");
+        }
+        Objects.requireNonNull(topicPrefix, "topicPrefix");
+        if (!topicPrefix.matches("[a-zA-Z0-9._-]*")) {
+            throw new ConfigException("topic.prefix", "may only contain a-z A-Z 0-9 . _ -, was '" + topicPrefix + "'");
+        }
+        clientProperties = Map.copyOf(clientProperties);
+    }
+
+    /** Reads {@code kafka.bootstrap.servers} (default localhost:9092), {@code topic.prefix} and {@code kafka.*}. */
+    public static KafkaSettings from(ConfigSource config) {
+        Map<String, String> passThrough = new HashMap<>(config.withPrefix("kafka."));
+        String bootstrap = passThrough.remove("bootstrap.servers");
+        int maxRecord = (int) config.size("kafka.max.record.bytes", 16L << 20, 1L << 20, 1L << 30);
+        passThrough.remove("max.record.bytes");
+        return new KafkaSettings(
+                bootstrap == null || bootstrap.isBlank() ? "localhost:9092" : bootstrap.strip(),
+                config.string("topic.prefix", ""),
+                passThrough,
+                maxRecord);
+    }
+
+    /** Properties shared by every client. */
+    public Map<String, Object> common(String clientId) {
+        Map<String, Object> p = new HashMap<>(clientProperties);
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
+        return p;
+    }
+
+    /** Durable producer: idempotent, acks=all, lz4, sized for images. Byte-array serdes by default. */
+    public Map<String, Object> producer(String clientId) {
+        Map<String, Object> p = common(clientId);
+        p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        p.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRecordBytes));
+        p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(Math.max(64L << 20, 4L * maxRecordBytes)));
+        p.putIfAbsent(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.putIfAbsent(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+
+    /** Consumer in a group, manual commits, read_committed, sized for images. Byte-array serdes by default. */
+    public Map<String, Object> consumer(String clientId, String groupId) {
+        Map<String, Object> p = common(clientId);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.putIfAbsent(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(maxRecordBytes));
+        p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(Math.max(52428800, maxRecordBytes)));
+        p.putIfAbsent(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.putIfAbsent(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return p;
+    }
+
+    /** Admin client. */
+    public Map<String, Object> admin(String clientId) {
+        return common(clientId);
+    }
+
+    /** A topic name with this deployment's prefix. */
+    public String topic(String name) {
+        return topicPrefix + name;
+    }
+}

@@ -1,0 +1,108 @@
+package io.streamtune.runtime;
+
+import io.streamtune.contracts.Topic;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the topics a service owns when they are missing, with their declared configs, and checks
+ * that topics which already exist have the configs the service depends on. Idempotent.
+ */
+public final class TopicProvisioner {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private final Admin admin;
+    private final short replicationFactor;
+    private final long timeoutMs;
+
+    /**
+     * @param replicationFactor replication for created topics; -1 = the broker's default
+     */
+    public TopicProvisioner(Admin admin, short replicationFactor, long timeoutMs) {
+        this.admin = admin;
+        this.replicationFactor = replicationFactor;
+        this.timeoutMs = timeoutMs;
+    }
+
+    /** Ensures every topic exists and is compatible; returns the names it created. */
+    public List<String> ensure(Collection<? extends Topic<?, ?>> topics) {
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeoutMs, TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            List<Topic<?, ?>> present = new ArrayList<>();
+            for (Topic<?, ?> t : topics) {
+                if (existing.contains(t.name())) {
+                    present.add(t);
+                } else {
+                    missing.add(new NewTopic(t.name(), Optional.of(t.spec().partitions()),
+                            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor))
+                            .configs(t.spec().configs()));
+                }
+            }
+            List<String> created = new ArrayList<>();
+            for (var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(timeoutMs, TimeUnit.MILLISECONDS);
+                    created.add(entry.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                    // Another instance created it in the meantime: check it like any existing topic.
+                    topics.stream().filter(t -> t.name().equals(entry.getKey())).forEach(present::add);
+                }
+            }
+            checkConfigs(present);
+            if (!created.isEmpty()) {
+                log.info("created topics {}", created);
+            }
+            return created;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot provision topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("cannot provision topics: Kafka did not answer within " + timeoutMs
+                    + " ms (check kafka.bootstrap.servers)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while provisioning topics", e);
+        }
+    }
+
+    private void checkConfigs(List<Topic<?, ?>> topics)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        List<ConfigResource> resources = topics.stream()
+                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name()))
+                .toList();
+        Map<ConfigResource, Config> configs =
+                admin.describeConfigs(resources).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        for (Topic<?, ?> t : topics) {
+            Config config = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, t.name()));
+            for (var required : t.spec().requiredConfigs().entrySet()) {
+                ConfigEntry entry = config.get(required.getKey());
+                String actual = entry == null ? null : entry.value();
+                if (!required.getValue().equals(actual)) {
+                    throw new IncompatibleTopicException(t.name(), required.getKey(), required.getValue(), actual);
+                }
+            }
+        }
+    }
+}
