@@ -1,0 +1,142 @@
+package io.streamtune.trainer.onnx.ops;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import io.streamtune.trainer.onnx.ir.OnnxNode;
+
+/** Resize (nearest, linear) and Pad (constant, reflect, edge), both built from per-axis gathers. */
+final class ResizeKernels {
+
+  private ResizeKernels() {}
+
+  static NDList resize(OpContext c, OnnxNode n, NDArray[] in) {
+    NDArray x = in[0];
+    long[] shape = x.getShape().getShape();
+    int rank = shape.length;
+    long[] sizes = in.length > 3 && in[3] != null && in[3].size() > 0 ? Nd.longs(in[3]) : null;
+    float[] scales = sizes == null ? Nd.floats(in[2]) : null;
+    String mode = n.attrString("mode", "nearest");
+    String ctm = n.attrString("coordinate_transformation_mode", "half_pixel");
+    String nearestMode = n.attrString("nearest_mode", "round_prefer_floor");
+    NDArray y = x;
+    for (int axis = 0; axis < rank; axis++) {
+      long inD = shape[axis];
+      long outD;
+      float scale;
+      if (sizes != null) {
+        outD = sizes[axis];
+        scale = (float) outD / inD;
+      } else {
+        scale = scales[axis];
+        outD = (long) Math.floor(inD * (double) scale);
+      }
+      if (outD == inD && scale == 1f) {
+        continue;
+      }
+      long[] i0 = new long[(int) outD];
+      long[] i1 = new long[(int) outD];
+      float[] w = new float[(int) outD];
+      for (int i = 0; i < outD; i++) {
+        float xo = original(ctm, i, scale, inD, outD);
+        if (mode.equals("nearest")) {
+          i0[i] = Math.max(0, Math.min(inD - 1, round(nearestMode, xo)));
+        } else {
+          float clamped = Math.max(0f, Math.min(inD - 1f, xo));
+          long lo = (long) Math.floor(clamped);
+          i0[i] = lo;
+          i1[i] = Math.min(lo + 1, inD - 1);
+          w[i] = clamped - lo;
+        }
+      }
+      if (mode.equals("nearest")) {
+        y = Nd.take(y, axis, i0);
+      } else {
+        NDArray wa = Nd.alongAxis(y.getManager().create(w).toType(y.getDataType(), false), axis, rank);
+        NDArray a = Nd.take(y, axis, i0);
+        NDArray b = Nd.take(y, axis, i1);
+        y = a.add(b.sub(a).mul(wa));
+      }
+    }
+    return new NDList(y == x ? x.duplicate() : y);
+  }
+
+  private static float original(String ctm, long xr, float scale, long inD, long outD) {
+    return switch (ctm) {
+      case "half_pixel" -> (xr + 0.5f) / scale - 0.5f;
+      case "pytorch_half_pixel" -> outD > 1 ? (xr + 0.5f) / scale - 0.5f : 0f;
+      case "align_corners" -> outD == 1 ? 0f : xr * (float) (inD - 1) / (float) (outD - 1);
+      case "asymmetric" -> xr / scale;
+      case "tf_half_pixel_for_nn" -> (xr + 0.5f) / scale;
+      default -> throw new IllegalArgumentException("coordinate_transformation_mode " + ctm);
+    };
+  }
+
+  private static long round(String mode, float v) {
+    return switch (mode) {
+      case "floor" -> (long) Math.floor(v);
+      case "ceil" -> (long) Math.ceil(v);
+      case "round_prefer_ceil" -> (long) Math.floor(v + 0.5f);
+      default -> v == Math.floor(v) + 0.5f ? (long) Math.floor(v) : Math.round(v);
+    };
+  }
+
+  static NDList pad(OpContext c, OnnxNode n, NDArray[] in) {
+    NDArray x = in[0];
+    long[] shape = x.getShape().getShape();
+    int rank = shape.length;
+    long[] given = Nd.longs(in[1]);
+    long[] axes = in.length > 3 && in[3] != null ? Nd.longs(in[3]) : null;
+    long[] pads = new long[2 * rank];
+    if (axes == null) {
+      pads = given;
+    } else {
+      for (int i = 0; i < axes.length; i++) {
+        int a = Nd.axis(axes[i], rank);
+        pads[a] = given[i];
+        pads[a + rank] = given[i + axes.length];
+      }
+    }
+    String mode = n.attrString("mode", "constant");
+    if (mode.equals("constant")) {
+      double value = in.length > 2 && in[2] != null && in[2].size() > 0 ? Nd.floats(in[2])[0] : 0;
+      long[] torch = new long[2 * rank];
+      for (int i = 0; i < rank; i++) {
+        int axis = rank - 1 - i;
+        torch[2 * i] = pads[axis];
+        torch[2 * i + 1] = pads[axis + rank];
+      }
+      return new NDList(x.pad(new Shape(torch), value));
+    }
+    NDArray y = x;
+    for (int axis = 0; axis < rank; axis++) {
+      long b = pads[axis];
+      long e = pads[axis + rank];
+      if (b == 0 && e == 0) {
+        continue;
+      }
+      long dim = shape[axis];
+      long outD = dim + b + e;
+      long[] idx = new long[(int) outD];
+      for (int i = 0; i < outD; i++) {
+        long src = i - b;
+        if (mode.equals("edge")) {
+          src = Math.max(0, Math.min(dim - 1, src));
+        } else {
+          long period = 2 * (dim - 1);
+          if (period == 0) {
+            src = 0;
+          } else {
+            src = Math.floorMod(src, period);
+            if (src >= dim) {
+              src = period - src;
+            }
+          }
+        }
+        idx[i] = src;
+      }
+      y = Nd.take(y, axis, idx);
+    }
+    return new NDList(y);
+  }
+}
