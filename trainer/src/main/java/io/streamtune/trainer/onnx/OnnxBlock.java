@@ -140,7 +140,8 @@ public final class OnnxBlock extends AbstractBlock {
     if (inputs.size() != inputNames.size()) {
       throw new IllegalArgumentException("expected " + inputNames.size() + " inputs " + inputNames + ", got " + inputs.size());
     }
-    Device device = inputs.head().getDevice();
+    NDManager manager = inputs.isEmpty() ? parameterStore.getManager() : inputs.head().getManager();
+    Device device = manager.getDevice();
     Map<String, NDArray> env = new HashMap<>();
     for (int i = 0; i < inputNames.size(); i++) {
       env.put(inputNames.get(i), inputs.get(i));
@@ -148,7 +149,7 @@ public final class OnnxBlock extends AbstractBlock {
     for (Map.Entry<String, Parameter> e : this.params.entrySet()) {
       env.put(e.getKey(), parameterStore.getValue(e.getValue(), device, training));
     }
-    return execute(env, inputs.head().getManager(), training);
+    return execute(env, manager, training);
   }
 
   private NDList execute(Map<String, NDArray> env, NDManager manager, boolean training) {

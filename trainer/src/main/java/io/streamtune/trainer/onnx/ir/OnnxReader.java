@@ -104,7 +104,7 @@ public final class OnnxReader {
         attrs.put(a.getName(), attribute(a, n.getOpType(), name, opset));
       }
       OnnxNode node = new OnnxNode(name, n.getOpType(), n.getInputList(), n.getOutputList(), attrs);
-      if (opset < MIN_OPSET || opset > MAX_OPSET) {
+      if (opset > MAX_OPSET || (opset < MIN_OPSET && !stableSinceOpset7(node.opType(), opset))) {
         throw new UnsupportedOperatorException(
             node.opType(), node.name(), opset, "opsets " + MIN_OPSET + "-" + MAX_OPSET + " are supported");
       }
@@ -117,6 +117,20 @@ public final class OnnxReader {
     }
     String graphName = g.getName().isEmpty() ? "graph" : g.getName();
     return Canonical.foldConstants(new OnnxGraph(graphName, opset, inputs, outputs, nodes, inits, meta));
+  }
+
+  /**
+   * Older models are read best-effort for operators whose signature has not changed since: from
+   * opset 7 everything but the ops reworked up to opset 11, before 7 only a few stable ones.
+   */
+  private static boolean stableSinceOpset7(String op, int opset) {
+    if (opset >= 7) {
+      return !java.util.Set.of("Pad", "Clip", "Slice", "Resize", "Dropout", "BatchNormalization", "Upsample")
+          .contains(op);
+    }
+    return java.util.Set.of("GlobalAveragePool", "HardSigmoid", "Relu", "Sigmoid", "LeakyRelu", "Identity",
+            "Transpose", "Flatten", "Shape", "MatMul")
+        .contains(op);
   }
 
   /** Decodes a {@code TensorProto} (raw or typed storage; external data is rejected). */

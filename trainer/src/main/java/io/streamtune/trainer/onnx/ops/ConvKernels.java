@@ -116,12 +116,13 @@ final class ConvKernels {
         long inI = shape[i + 2];
         long target = outputShape != null ? outputShape[i] : inI * strides[i];
         long total = strides[i] * (inI - 1) + outPad[i] + ((kernel[i] - 1) * dil[i] + 1) - target;
+        long half = Math.floorDiv(total, 2);
         if (autoPad.equals("SAME_UPPER")) {
-          pads[i] = total / 2;
-          pads[i + nd] = total - total / 2;
+          pads[i] = half;
+          pads[i + nd] = total - half;
         } else {
-          pads[i] = total - total / 2;
-          pads[i + nd] = total / 2;
+          pads[i] = total - half;
+          pads[i + nd] = half;
         }
       }
     } else if (autoPad.equals("NOTSET") && n.attrInts("pads") != null) {

@@ -98,6 +98,12 @@ public final class Nd {
     return x.get(idx);
   }
 
+  /** Mean over every axis but 1 (the channel axis), as a 1-D array. */
+  public static NDArray channelMean(NDArray x) {
+    long c = x.getShape().get(1);
+    return x.swapAxes(0, 1).reshape(c, -1).mean(new int[] {1});
+  }
+
   /** Reshapes so that a 1-D vector lines up with {@code axis} of a rank-{@code rank} array. */
   public static NDArray alongAxis(NDArray v, int axis, int rank) {
     long[] s = new long[rank];

@@ -38,7 +38,8 @@ final class ResizeKernels {
       long[] i1 = new long[(int) outD];
       float[] w = new float[(int) outD];
       for (int i = 0; i < outD; i++) {
-        float xo = original(ctm, i, scale, inD, outD);
+        float resized = sizes != null ? outD : inD * scale;
+        float xo = original(ctm, i, scale, inD, outD, resized);
         if (mode.equals("nearest")) {
           i0[i] = Math.max(0, Math.min(inD - 1, round(nearestMode, xo)));
         } else {
@@ -61,11 +62,11 @@ final class ResizeKernels {
     return new NDList(y == x ? x.duplicate() : y);
   }
 
-  private static float original(String ctm, long xr, float scale, long inD, long outD) {
+  private static float original(String ctm, long xr, float scale, long inD, long outD, float resized) {
     return switch (ctm) {
       case "half_pixel" -> (xr + 0.5f) / scale - 0.5f;
       case "pytorch_half_pixel" -> outD > 1 ? (xr + 0.5f) / scale - 0.5f : 0f;
-      case "align_corners" -> outD == 1 ? 0f : xr * (float) (inD - 1) / (float) (outD - 1);
+      case "align_corners" -> resized == 1f ? 0f : xr * (float) (inD - 1) / (resized - 1f);
       case "asymmetric" -> xr / scale;
       case "tf_half_pixel_for_nn" -> (xr + 0.5f) / scale;
       default -> throw new IllegalArgumentException("coordinate_transformation_mode " + ctm);

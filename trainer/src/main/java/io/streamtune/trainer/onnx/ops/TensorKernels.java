@@ -104,14 +104,9 @@ final class TensorKernels {
   /** ONNX's own training-mode semantics: batch statistics with population variance. */
   private static NDList batchNormOnnxTraining(NDArray x, NDArray[] in, float eps, float momentum, int outputs) {
     int rank = x.getShape().dimension();
-    int[] axes = new int[rank - 1];
-    axes[0] = 0;
-    for (int i = 2; i < rank; i++) {
-      axes[i - 1] = i;
-    }
-    NDArray mean = x.mean(axes);
+    NDArray mean = Nd.channelMean(x);
     NDArray centered = x.sub(Nd.alongAxis(mean, 1, rank));
-    NDArray var = centered.square().mean(axes);
+    NDArray var = Nd.channelMean(centered.square());
     NDArray y = centered.div(Nd.alongAxis(var.add(eps).sqrt(), 1, rank))
         .mul(Nd.alongAxis(in[1], 1, rank))
         .add(Nd.alongAxis(in[2], 1, rank));
