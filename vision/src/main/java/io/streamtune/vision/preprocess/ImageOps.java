@@ -87,16 +87,26 @@ public final class ImageOps {
     }
 
     /**
-     * Writes the image as normalized planar floats ({@code [3, H, W]}, planes in {@code order}) into
-     * {@code dst} starting at {@code offset}.
+     * Writes the image as normalized planar floats ({@code [planes, H, W]}, planes in {@code order})
+     * into {@code dst} starting at {@code offset}.
      */
     public static void toChw(RgbImage image, ChannelOrder order, Normalization norm, float[] dst, int offset) {
         int plane = image.width() * image.height();
-        if (offset < 0 || (long) offset + 3L * plane > dst.length) {
-            throw new IllegalArgumentException("destination too small for " + 3L * plane + " floats at " + offset);
+        if (offset < 0 || (long) offset + (long) order.planes() * plane > dst.length) {
+            throw new IllegalArgumentException(
+                    "destination too small for " + (long) order.planes() * plane + " floats at " + offset);
+        }
+        byte[] px = image.pixels();
+        if (order == ChannelOrder.GRAY) {
+            double mean = norm.mean().get(0);
+            double std = norm.std().get(0);
+            for (int i = 0, p = 0; i < plane; i++, p += 3) {
+                double luma = 0.299 * (px[p] & 0xFF) + 0.587 * (px[p + 1] & 0xFF) + 0.114 * (px[p + 2] & 0xFF);
+                dst[offset + i] = (float) ((luma / 255.0 - mean) / std);
+            }
+            return;
         }
         float[][] lut = lookupTables(norm);
-        byte[] px = image.pixels();
         for (int c = 0; c < 3; c++) {
             int sourceChannel = order == ChannelOrder.RGB ? c : 2 - c;
             float[] table = lut[sourceChannel];
@@ -107,9 +117,9 @@ public final class ImageOps {
         }
     }
 
-    /** A new {@code [3, H, W]} array, see {@link #toChw(RgbImage, ChannelOrder, Normalization, float[], int)}. */
+    /** A new {@code [planes, H, W]} array, see {@link #toChw(RgbImage, ChannelOrder, Normalization, float[], int)}. */
     public static float[] toChw(RgbImage image, ChannelOrder order, Normalization norm) {
-        float[] out = new float[3 * image.width() * image.height()];
+        float[] out = new float[order.planes() * image.width() * image.height()];
         toChw(image, order, norm, out, 0);
         return out;
     }

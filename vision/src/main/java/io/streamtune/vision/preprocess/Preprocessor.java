@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** Turns decoded images into model inputs ({@code [3, H, W]} floats) following one {@link PreprocessConfig}. */
+/** Turns decoded images into model inputs ({@code [planes, H, W]} floats) following one {@link PreprocessConfig}. */
 public final class Preprocessor {
 
     private final PreprocessConfig config;
@@ -18,9 +18,9 @@ public final class Preprocessor {
         return config;
     }
 
-    /** Floats per image: {@code 3 × height × width}. */
+    /** Floats per image: {@code planes × height × width}. */
     public int inputSize() {
-        return 3 * config.width() * config.height();
+        return config.channels().planes() * config.width() * config.height();
     }
 
     /** The transform this preprocessor applies to a source of the given size. */

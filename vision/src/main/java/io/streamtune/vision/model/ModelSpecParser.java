@@ -1,0 +1,170 @@
+package io.streamtune.vision.model;
+
+import io.streamtune.contracts.ModelMetadataKeys;
+import io.streamtune.vision.preprocess.ChannelOrder;
+import io.streamtune.vision.preprocess.Normalization;
+import io.streamtune.vision.preprocess.PreprocessConfig;
+import io.streamtune.vision.preprocess.ResizeMode;
+import java.util.List;
+import java.util.Map;
+
+
+/**
+ * Builds a {@link ModelSpec} from ONNX {@code metadata_props}, the model's input shape and overrides.
+ *
+ * <p>Sources, in increasing priority: defaults; Ultralytics metadata ({@code names}, {@code imgsz}
+ * as {@code [height, width]}, {@code task}; letterbox with pad 114, scale to 0..1, RGB; classify
+ * models output probabilities); streamtune metadata ({@link ModelMetadataKeys}); fixed spatial
+ * dimensions of the model input (which metadata must not contradict); then explicit overrides. A model
+ * whose task cannot be determined, or whose input size is unknown, is refused.
+ */
+public final class ModelSpecParser {
+
+    private ModelSpecParser() {}
+
+    /**
+     * @param metadata the model's {@code metadata_props}
+     * @param input the model's first input, as declared in the graph
+     * @param overrides explicit settings
+     * @param defaultName name to use when neither metadata nor overrides give one
+     */
+    public static ModelSpec parse(
+            Map<String, String> metadata, InputShape input, ModelSpecOverrides overrides, String defaultName) {
+        Task task = null;
+        List<String> classes = List.of();
+        Integer width = null;
+        Integer height = null;
+        ResizeMode resize = ResizeMode.STRETCH;
+        int pad = PreprocessConfig.ULTRALYTICS_PAD;
+        Normalization normalization = Normalization.UNIT;
+        ChannelOrder channels = input.channels() == 1 ? ChannelOrder.GRAY : ChannelOrder.RGB;
+        boolean probabilities = false;
+        String name = defaultName;
+        long version = 0;
+        long parent = 0;
+
+        String ultralyticsTask = metadata.get(ModelMetadataKeys.ULTRALYTICS_TASK);
+        if (ultralyticsTask != null) {
+            task = Task.parseUltralytics(ultralyticsTask);
+            resize = task == Task.CLASSIFICATION ? ResizeMode.STRETCH : ResizeMode.LETTERBOX;
+            probabilities = task == Task.CLASSIFICATION;
+        }
+        String ultralyticsNames = metadata.get(ModelMetadataKeys.ULTRALYTICS_NAMES);
+        if (ultralyticsNames != null) {
+            classes = Literals.indexedNames(ultralyticsNames);
+        }
+        String imgsz = metadata.get(ModelMetadataKeys.ULTRALYTICS_IMGSZ);
+        if (imgsz != null) {
+            List<Integer> size = Literals.intList(imgsz);
+            if (size.size() == 1) {
+                height = size.get(0);
+                width = size.get(0);
+            } else if (size.size() == 2) {
+                height = size.get(0);
+                width = size.get(1);
+            } else {
+                throw new IllegalArgumentException("imgsz must have 1 or 2 values: " + imgsz);
+            }
+        }
+
+        String ours = metadata.get(ModelMetadataKeys.TASK);
+        if (ours != null) {
+            task = Task.parse(ours);
+        }
+        String value;
+        if ((value = metadata.get(ModelMetadataKeys.CLASSES)) != null) {
+            classes = Literals.stringList(value);
+        }
+        if ((value = metadata.get(ModelMetadataKeys.INPUT_WIDTH)) != null) {
+            width = parseInt(ModelMetadataKeys.INPUT_WIDTH, value);
+        }
+        if ((value = metadata.get(ModelMetadataKeys.INPUT_HEIGHT)) != null) {
+            height = parseInt(ModelMetadataKeys.INPUT_HEIGHT, value);
+        }
+        if ((value = metadata.get(ModelMetadataKeys.RESIZE)) != null) {
+            resize = ResizeMode.parse(value);
+        }
+        if ((value = metadata.get(ModelMetadataKeys.PAD_VALUE)) != null) {
+            pad = parseInt(ModelMetadataKeys.PAD_VALUE, value);
+        }
+        String mean = metadata.get(ModelMetadataKeys.MEAN);
+        String std = metadata.get(ModelMetadataKeys.STD);
+        if (mean != null || std != null) {
+            normalization = Normalization.parse(
+                    mean != null ? mean : "0,0,0", std != null ? std : "1,1,1");
+        }
+        if ((value = metadata.get(ModelMetadataKeys.CHANNEL_ORDER)) != null) {
+            channels = ChannelOrder.parse(value);
+        }
+        if ((value = metadata.get(ModelMetadataKeys.OUTPUT_PROBABILITIES)) != null) {
+            probabilities = Boolean.parseBoolean(value.trim());
+        }
+        if ((value = metadata.get(ModelMetadataKeys.MODEL_NAME)) != null && !value.isBlank()) {
+            name = value.trim();
+        }
+        if ((value = metadata.get(ModelMetadataKeys.MODEL_VERSION)) != null) {
+            version = parseLong(ModelMetadataKeys.MODEL_VERSION, value);
+        }
+        if ((value = metadata.get(ModelMetadataKeys.PARENT_VERSION)) != null && !value.isBlank()) {
+            parent = parseLong(ModelMetadataKeys.PARENT_VERSION, value);
+        }
+
+        if (input.height() > 0 && input.width() > 0) {
+            if ((height != null && height != input.height()) || (width != null && width != input.width())) {
+                throw new IllegalArgumentException("metadata says input " + width + "x" + height
+                        + " but the model's input is " + input.width() + "x" + input.height());
+            }
+            height = input.height();
+            width = input.width();
+        }
+
+        task = overrides.task().orElse(task);
+        classes = overrides.classNames().orElse(classes);
+        width = overrides.inputWidth().orElse(width);
+        height = overrides.inputHeight().orElse(height);
+        resize = overrides.resize().orElse(resize);
+        pad = overrides.padValue().orElse(pad);
+        normalization = overrides.normalization().orElse(normalization);
+        channels = overrides.channels().orElse(channels);
+        probabilities = overrides.outputProbabilities().orElse(probabilities);
+        name = overrides.name().orElse(name);
+        version = overrides.version().orElse(version);
+
+        if (task == null) {
+            throw new IllegalArgumentException("model metadata names no task (neither " + ModelMetadataKeys.TASK
+                    + " nor Ultralytics '" + ModelMetadataKeys.ULTRALYTICS_TASK + "'); configure one explicitly");
+        }
+        if (width == null || height == null) {
+            throw new IllegalArgumentException("model input size is dynamic and metadata gives none; configure it explicitly");
+        }
+        if (input.channels() > 0 && input.channels() != channels.planes()) {
+            throw new IllegalArgumentException(
+                    "model input has " + input.channels() + " channels but channel order is " + channels);
+        }
+        return new ModelSpec(
+                task,
+                classes,
+                new PreprocessConfig(width, height, resize, pad, channels, normalization),
+                probabilities,
+                name,
+                version,
+                parent,
+                metadata);
+    }
+
+    private static int parseInt(String key, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer: " + value, e);
+        }
+    }
+
+    private static long parseLong(String key, String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer: " + value, e);
+        }
+    }
+}

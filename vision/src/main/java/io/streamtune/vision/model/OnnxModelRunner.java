@@ -1,0 +1,299 @@
+package io.streamtune.vision.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ModelRunner} over an ONNX Runtime session.
+ *
+ * <p>The model must have one float image input {@code [batch, channels, height, width]}. With a
+ * dynamic batch dimension a whole batch runs at once; with a fixed batch size b the batch is run in
+ * chunks of b, the last one zero-padded (so fixed batch 1 means one image at a time). Outputs of any
+ * numeric type are returned as floats. {@link #run} may be called from several threads; {@link #close}
+ * must not overlap a run.
+ */
+public final class OnnxModelRunner implements ModelRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxModelRunner.class);
+
+    private final String source;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final InputShape input;
+    private final List<String> outputNames;
+    private final ModelSpec spec;
+    private final int imageSize;
+
+    private OnnxModelRunner(String source, OrtEnvironment env, OrtSession session, InputShape input, ModelSpec spec) {
+        this.source = source;
+        this.env = env;
+        this.session = session;
+        this.input = input;
+        this.spec = spec;
+        try {
+            this.outputNames = List.copyOf(session.getOutputInfo().keySet());
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot read outputs of " + source, e);
+        }
+        this.imageSize = spec.preprocess().channels().planes() * spec.inputWidth() * spec.inputHeight();
+    }
+
+    /** Loads a model file, configured from its metadata and the overrides. */
+    public static OnnxModelRunner load(Path file, RunnerOptions options, ModelSpecOverrides overrides)
+            throws ModelLoadException {
+        String source = file.toString();
+        if (!Files.isRegularFile(file)) {
+            throw new ModelLoadException(source, "no such file");
+        }
+        String fileName = file.getFileName().toString();
+        String stem = fileName.endsWith(".onnx") ? fileName.substring(0, fileName.length() - 5) : fileName;
+        return open(source, stem, options, overrides, (env, opts) -> env.createSession(source, opts));
+    }
+
+    /** Loads a model from bytes (e.g. a fetched artifact); {@code name} is used in messages and as the default model name. */
+    public static OnnxModelRunner load(byte[] model, String name, RunnerOptions options, ModelSpecOverrides overrides)
+            throws ModelLoadException {
+        Objects.requireNonNull(model, "model");
+        return open(name, name, options, overrides, (env, opts) -> env.createSession(model, opts));
+    }
+
+    private interface SessionFactory {
+        OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+    }
+
+    private static OnnxModelRunner open(
+            String source, String defaultName, RunnerOptions options, ModelSpecOverrides overrides, SessionFactory factory)
+            throws ModelLoadException {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session;
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setIntraOpNumThreads(options.intraOpThreads());
+            opts.setInterOpNumThreads(options.interOpThreads());
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = factory.create(env, opts);
+        } catch (OrtException | RuntimeException e) {
+            throw new ModelLoadException(source, "ONNX Runtime refused it: " + e.getMessage(), e);
+        }
+        try {
+            InputShape input = inputShape(session);
+            ModelSpec spec = ModelSpecParser.parse(
+                    session.getMetadata().getCustomMetadata(), input, overrides, defaultName);
+            OnnxModelRunner runner = new OnnxModelRunner(source, env, session, input, spec);
+            LOG.info(
+                    "Loaded model {} v{} from {}: task {}, input {} {}x{} ({}), {} classes, outputs {}",
+                    spec.name(),
+                    spec.version(),
+                    source,
+                    spec.task(),
+                    input.name(),
+                    spec.inputWidth(),
+                    spec.inputHeight(),
+                    input.dynamicBatch() ? "dynamic batch" : "batch " + input.batch(),
+                    spec.classNames().size(),
+                    runner.outputNames);
+            return runner;
+        } catch (OrtException | RuntimeException e) {
+            closeQuietly(session);
+            throw new ModelLoadException(source, e.getMessage(), e);
+        }
+    }
+
+    private static InputShape inputShape(OrtSession session) throws OrtException {
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        if (inputs.size() != 1) {
+            throw new IllegalArgumentException("expected one image input, found " + inputs.keySet());
+        }
+        NodeInfo node = inputs.values().iterator().next();
+        if (!(node.getInfo() instanceof TensorInfo info) || info.type != OnnxJavaType.FLOAT) {
+            throw new IllegalArgumentException("input " + node.getName() + " is not a float tensor: " + node.getInfo());
+        }
+        long[] shape = info.getShape();
+        if (shape.length != 4) {
+            throw new IllegalArgumentException(
+                    "input " + node.getName() + " must be [batch, channels, height, width], is " + Arrays.toString(shape));
+        }
+        return new InputShape(
+                node.getName(), dim(shape[0]), (int) dim(shape[1]), (int) dim(shape[2]), (int) dim(shape[3]));
+    }
+
+    private static long dim(long d) {
+        return d > 0 ? d : -1;
+    }
+
+    @Override
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public InputShape inputShape() {
+        return input;
+    }
+
+    @Override
+    public List<String> outputNames() {
+        return outputNames;
+    }
+
+    @Override
+    public Map<String, FloatTensor> run(float[][] batch) {
+        if (batch.length == 0) {
+            throw new IllegalArgumentException("empty batch");
+        }
+        for (int i = 0; i < batch.length; i++) {
+            if (batch[i].length != imageSize) {
+                throw new IllegalArgumentException("image " + i + " has " + batch[i].length + " values, model "
+                        + spec.name() + " expects " + imageSize);
+            }
+        }
+        int chunk = input.dynamicBatch() ? batch.length : (int) input.batch();
+        List<Map<String, FloatTensor>> parts = new ArrayList<>();
+        for (int start = 0; start < batch.length; start += chunk) {
+            int real = Math.min(chunk, batch.length - start);
+            parts.add(runChunk(batch, start, real, chunk));
+        }
+        return parts.size() == 1 ? parts.get(0) : concatenate(parts);
+    }
+
+    private Map<String, FloatTensor> runChunk(float[][] batch, int start, int real, int size) {
+        FloatBuffer buffer = ByteBuffer.allocateDirect(size * imageSize * Float.BYTES)
+                .order(ByteOrder.nativeOrder())
+                .asFloatBuffer();
+        for (int i = 0; i < real; i++) {
+            buffer.put(batch[start + i]);
+        }
+        // Padding images of a fixed-size batch stay zero; their outputs are dropped below.
+        buffer.rewind();
+        long[] shape = {size, spec.preprocess().channels().planes(), spec.inputHeight(), spec.inputWidth()};
+        try (OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, shape);
+                OrtSession.Result result = session.run(Map.of(input.name(), tensor))) {
+            Map<String, FloatTensor> out = new LinkedHashMap<>();
+            for (Map.Entry<String, OnnxValue> entry : result) {
+                FloatTensor t = toFloat(entry.getKey(), entry.getValue());
+                out.put(entry.getKey(), real == size ? t : firstRows(t, real));
+            }
+            return out;
+        } catch (OrtException e) {
+            throw new IllegalStateException("model " + spec.name() + " from " + source + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static FloatTensor toFloat(String name, OnnxValue value) throws OrtException {
+        if (!(value instanceof OnnxTensor tensor)) {
+            throw new IllegalStateException("output " + name + " is not a tensor: " + value.getInfo());
+        }
+        TensorInfo info = tensor.getInfo();
+        long[] shape = info.getShape();
+        float[] data;
+        switch (info.type) {
+            case FLOAT -> {
+                FloatBuffer b = tensor.getFloatBuffer();
+                data = new float[b.remaining()];
+                b.get(data);
+            }
+            case DOUBLE -> {
+                DoubleBuffer b = tensor.getDoubleBuffer();
+                data = new float[b.remaining()];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = (float) b.get(i);
+                }
+            }
+            case INT64 -> {
+                LongBuffer b = tensor.getLongBuffer();
+                data = new float[b.remaining()];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = b.get(i);
+                }
+            }
+            case INT32 -> {
+                IntBuffer b = tensor.getIntBuffer();
+                data = new float[b.remaining()];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = b.get(i);
+                }
+            }
+            case UINT8, INT8, BOOL -> {
+                ByteBuffer b = tensor.getByteBuffer();
+                data = new float[b.remaining()];
+                for (int i = 0; i < data.length; i++) {
+                    data[i] = info.type == OnnxJavaType.INT8 ? b.get(i) : b.get(i) & 0xFF;
+                }
+            }
+            default -> throw new IllegalStateException("output " + name + " has unsupported type " + info.type);
+        }
+        return new FloatTensor(shape, data);
+    }
+
+    private static FloatTensor firstRows(FloatTensor t, int rows) {
+        long[] shape = t.shape();
+        int per = (int) (t.data().length / shape[0]);
+        shape[0] = rows;
+        return new FloatTensor(shape, Arrays.copyOf(t.data(), per * rows));
+    }
+
+    private static Map<String, FloatTensor> concatenate(List<Map<String, FloatTensor>> parts) {
+        Map<String, FloatTensor> out = new LinkedHashMap<>();
+        for (String name : parts.get(0).keySet()) {
+            long rows = 0;
+            int total = 0;
+            for (Map<String, FloatTensor> part : parts) {
+                FloatTensor t = part.get(name);
+                rows += t.batch();
+                total += t.data().length;
+            }
+            float[] data = new float[total];
+            int offset = 0;
+            for (Map<String, FloatTensor> part : parts) {
+                float[] d = part.get(name).data();
+                System.arraycopy(d, 0, data, offset, d.length);
+                offset += d.length;
+            }
+            long[] shape = parts.get(0).get(name).shape();
+            shape[0] = rows;
+            out.put(name, new FloatTensor(shape, data));
+        }
+        return out;
+    }
+
+    @Override
+    public void warmUp() {
+        long started = System.nanoTime();
+        run(new float[][] {new float[imageSize]});
+        LOG.info("Warmed up model {} v{} in {} ms", spec.name(), spec.version(), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(session);
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            LOG.warn("Closing an ONNX Runtime session failed", e);
+        }
+    }
+}

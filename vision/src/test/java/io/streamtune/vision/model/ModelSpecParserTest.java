@@ -1,0 +1,79 @@
+package io.streamtune.vision.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.streamtune.contracts.ModelMetadataKeys;
+import io.streamtune.vision.preprocess.ChannelOrder;
+import io.streamtune.vision.preprocess.ResizeMode;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ModelSpecParserTest {
+
+    private static final InputShape DYNAMIC = new InputShape("images", -1, 3, -1, -1);
+
+    @Test
+    void shouldReadUltralyticsSegmentationModels() {
+        Map<String, String> metadata = Map.of("task", "segment", "names", "{0: 'a', 1: 'b'}", "imgsz", "[640, 640]");
+
+        ModelSpec spec = ModelSpecParser.parse(metadata, DYNAMIC, ModelSpecOverrides.NONE, "yolov8n-seg");
+
+        assertThat(spec.task()).isEqualTo(Task.INSTANCE_SEGMENTATION);
+        assertThat(spec.inputWidth()).isEqualTo(640);
+        assertThat(spec.preprocess().resize()).isEqualTo(ResizeMode.LETTERBOX);
+        assertThat(spec.name()).isEqualTo("yolov8n-seg");
+    }
+
+    @Test
+    void shouldLetOverridesWinOverMetadata() {
+        Map<String, String> metadata = Map.of(
+                ModelMetadataKeys.TASK, "detection",
+                ModelMetadataKeys.INPUT_WIDTH, "320",
+                ModelMetadataKeys.INPUT_HEIGHT, "320",
+                ModelMetadataKeys.RESIZE, "letterbox");
+        ModelSpecOverrides overrides = ModelSpecOverrides.builder()
+                .resize(ResizeMode.STRETCH)
+                .channels(ChannelOrder.BGR)
+                .inputSize(256, 192)
+                .version(3)
+                .build();
+
+        ModelSpec spec = ModelSpecParser.parse(metadata, DYNAMIC, overrides, "m");
+
+        assertThat(spec.preprocess().resize()).isEqualTo(ResizeMode.STRETCH);
+        assertThat(spec.preprocess().channels()).isEqualTo(ChannelOrder.BGR);
+        assertThat(spec.inputWidth()).isEqualTo(256);
+        assertThat(spec.inputHeight()).isEqualTo(192);
+        assertThat(spec.version()).isEqualTo(3);
+    }
+
+    @Test
+    void shouldRefuseMetadataThatContradictsTheGraph() {
+        Map<String, String> metadata = Map.of(ModelMetadataKeys.TASK, "detection", ModelMetadataKeys.INPUT_WIDTH, "320");
+        InputShape fixed = new InputShape("images", 1, 3, 640, 640);
+
+        assertThatThrownBy(() -> ModelSpecParser.parse(metadata, fixed, ModelSpecOverrides.NONE, "m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("640x640");
+    }
+
+    @Test
+    void shouldRefuseADynamicInputSizeWithoutMetadata() {
+        Map<String, String> metadata = Map.of(ModelMetadataKeys.TASK, "segmentation");
+
+        assertThatThrownBy(() -> ModelSpecParser.parse(metadata, DYNAMIC, ModelSpecOverrides.NONE, "m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("input size");
+    }
+
+    @Test
+    void shouldPickGreyForSingleChannelInputs() {
+        Map<String, String> metadata = Map.of(ModelMetadataKeys.TASK, "classification");
+
+        ModelSpec spec = ModelSpecParser.parse(
+                metadata, new InputShape("x", -1, 1, 28, 28), ModelSpecOverrides.NONE, "mnist");
+
+        assertThat(spec.preprocess().channels()).isEqualTo(ChannelOrder.GRAY);
+    }
+}
