@@ -1,5 +1,6 @@
 package io.streamtune.vision.decode;
 
+import io.streamtune.vision.mask.Rle;
 import java.util.Objects;
 
 /** The pixels of one class in a semantic segmentation: id, label, area in pixels and COCO RLE mask. */

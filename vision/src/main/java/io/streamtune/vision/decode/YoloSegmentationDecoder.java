@@ -2,6 +2,7 @@ package io.streamtune.vision.decode;
 
 import io.streamtune.vision.decode.YoloDetectionDecoder.Candidate;
 import io.streamtune.vision.decode.YoloDetectionDecoder.Layout;
+import io.streamtune.vision.mask.Rle;
 import io.streamtune.vision.preprocess.ResizeTransform;
 import java.util.ArrayList;
 import java.util.Arrays;

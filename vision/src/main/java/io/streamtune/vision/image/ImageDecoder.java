@@ -1,11 +1,9 @@
 package io.streamtune.vision.image;
 
 import io.streamtune.vision.image.ImageRejectedException.Reason;
+import io.streamtune.vision.mask.LabelMap;
 import java.awt.image.BufferedImage;
-import java.awt.image.ColorModel;
-import java.awt.image.DataBufferByte;
 import java.awt.image.IndexColorModel;
-import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Iterator;
@@ -25,7 +23,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * then decoding. ImageIO fills a truncated JPEG with grey without complaint, hence the explicit EOI
  * check.
  *
- * <p>Pixel rule, applied to every accepted image: the result is always 8-bit RGB. 16-bit samples keep
+ * <p>Pixel rule, applied to every accepted image ({@link RgbImage#of} applies the same): the result is always 8-bit RGB. 16-bit samples keep
  * their high byte ({@code v >> 8}, exact for values widened from 8 bits); samples of fewer than 8 bits
  * are scaled to 0..255; palette images are expanded through their palette; grey is replicated to
  * three channels; alpha (including palette transparency) is dropped without compositing. Colour
@@ -76,7 +74,46 @@ public final class ImageDecoder {
                     throw new ImageRejectedException(
                             Reason.CORRUPT, "cannot decode " + info.format() + " pixels: " + e, e);
                 }
-                return toRgb(image);
+                return RgbImage.of(image);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new ImageRejectedException(Reason.CORRUPT, "cannot read image: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Decodes a label mask (segmentation ground truth): a PNG whose pixels are class ids, either
+     * palette indices (the VOC convention, colours ignored) or grey values of 8 or 16 bits. 255 is
+     * conventionally "ignore"; that is for the evaluator to decide, values are returned as stored.
+     * Colour and lossy images are refused as {@link Reason#NOT_A_MASK}.
+     */
+    public LabelMap decodeLabels(byte[] bytes) throws ImageRejectedException {
+        checkBytes(bytes);
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            ImageReader reader = readerFor(in);
+            try {
+                ImageInfo info = checkHeader(reader, bytes);
+                if (info.format() != ImageFormat.PNG) {
+                    throw new ImageRejectedException(Reason.NOT_A_MASK, "label masks must be PNG, got " + info.format());
+                }
+                BufferedImage image;
+                try {
+                    image = reader.read(0);
+                } catch (IOException | RuntimeException e) {
+                    throw new ImageRejectedException(Reason.CORRUPT, "cannot decode PNG mask pixels: " + e, e);
+                }
+                boolean palette = image.getColorModel() instanceof IndexColorModel;
+                if (!palette && image.getColorModel().getNumColorComponents() != 1) {
+                    throw new ImageRejectedException(
+                            Reason.NOT_A_MASK, "label masks must be palette or grey PNGs, this one has colour channels");
+                }
+                int w = image.getWidth();
+                int h = image.getHeight();
+                int[] labels = new int[w * h];
+                image.getRaster().getSamples(0, 0, w, h, 0, labels);
+                return new LabelMap(w, h, labels);
             } finally {
                 reader.dispose();
             }
@@ -178,61 +215,5 @@ public final class ImageDecoder {
             }
         }
         return false;
-    }
-
-    static RgbImage toRgb(BufferedImage image) {
-        int w = image.getWidth();
-        int h = image.getHeight();
-        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
-        Raster raster = image.getRaster();
-        ColorModel cm = image.getColorModel();
-        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR
-                && raster.getDataBuffer() instanceof DataBufferByte buffer
-                && buffer.getNumBanks() == 1
-                && raster.getSampleModelTranslateX() == 0
-                && raster.getSampleModelTranslateY() == 0) {
-            // Fast path for what ImageIO returns for baseline JPEGs: BGR bytes, tightly packed.
-            byte[] bgr = buffer.getData();
-            for (int i = 0; i < out.length; i += 3) {
-                out[i] = bgr[i + 2];
-                out[i + 1] = bgr[i + 1];
-                out[i + 2] = bgr[i];
-            }
-            return new RgbImage(w, h, out);
-        }
-        int[] samples = new int[w];
-        if (cm instanceof IndexColorModel palette) {
-            for (int y = 0; y < h; y++) {
-                raster.getSamples(0, y, w, 1, 0, samples);
-                int o = y * w * 3;
-                for (int x = 0; x < w; x++) {
-                    int index = samples[x];
-                    out[o++] = (byte) palette.getRed(index);
-                    out[o++] = (byte) palette.getGreen(index);
-                    out[o++] = (byte) palette.getBlue(index);
-                }
-            }
-            return new RgbImage(w, h, out);
-        }
-        int colourBands = cm.getNumColorComponents();
-        if (colourBands != 1 && colourBands != 3) {
-            return RgbImage.of(image);
-        }
-        for (int band = 0; band < 3; band++) {
-            int source = colourBands == 1 ? 0 : band;
-            int bits = raster.getSampleModel().getSampleSize(source);
-            int max = (1 << bits) - 1;
-            for (int y = 0; y < h; y++) {
-                raster.getSamples(0, y, w, 1, source, samples);
-                int o = y * w * 3 + band;
-                for (int x = 0; x < w; x++) {
-                    int v = samples[x];
-                    int eight = bits == 8 ? v : bits > 8 ? v >>> (bits - 8) : v * 255 / max;
-                    out[o] = (byte) eight;
-                    o += 3;
-                }
-            }
-        }
-        return new RgbImage(w, h, out);
     }
 }

@@ -24,6 +24,8 @@ public final class ImageRejectedException extends Exception {
         INVALID_DIMENSIONS,
         /** The data ends before the image does (JPEG without EOI, PNG without IEND). */
         TRUNCATED,
+        /** A label mask that is not a palette or grey PNG. */
+        NOT_A_MASK,
         /** The header or pixel data cannot be decoded. */
         CORRUPT;
 

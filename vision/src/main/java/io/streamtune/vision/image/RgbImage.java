@@ -1,6 +1,10 @@
 package io.streamtune.vision.image;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.IndexColorModel;
+import java.awt.image.Raster;
 import java.util.Objects;
 
 /**
@@ -33,8 +37,68 @@ public record RgbImage(int width, int height, byte[] pixels) {
         return new RgbImage(width, height, px);
     }
 
-    /** Copies any {@link BufferedImage} through its colour model (alpha dropped). */
+    /**
+     * Converts any {@link BufferedImage} to 8-bit RGB by {@link ImageDecoder}'s pixel rule: 16-bit
+     * samples keep their high byte, fewer than 8 bits are scaled up, palettes are expanded, grey is
+     * replicated and alpha dropped; samples are taken as stored, without colour-space conversion.
+     */
     public static RgbImage of(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        byte[] out = new byte[Math.multiplyExact(Math.multiplyExact(w, h), 3)];
+        Raster raster = image.getRaster();
+        ColorModel cm = image.getColorModel();
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR
+                && raster.getDataBuffer() instanceof DataBufferByte buffer
+                && buffer.getNumBanks() == 1
+                && raster.getSampleModelTranslateX() == 0
+                && raster.getSampleModelTranslateY() == 0) {
+            // Fast path for what ImageIO returns for baseline JPEGs: BGR bytes, tightly packed.
+            byte[] bgr = buffer.getData();
+            for (int i = 0; i < out.length; i += 3) {
+                out[i] = bgr[i + 2];
+                out[i + 1] = bgr[i + 1];
+                out[i + 2] = bgr[i];
+            }
+            return new RgbImage(w, h, out);
+        }
+        int[] samples = new int[w];
+        if (cm instanceof IndexColorModel palette) {
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, 0, samples);
+                int o = y * w * 3;
+                for (int x = 0; x < w; x++) {
+                    int index = samples[x];
+                    out[o++] = (byte) palette.getRed(index);
+                    out[o++] = (byte) palette.getGreen(index);
+                    out[o++] = (byte) palette.getBlue(index);
+                }
+            }
+            return new RgbImage(w, h, out);
+        }
+        int colourBands = cm.getNumColorComponents();
+        if (colourBands != 1 && colourBands != 3) {
+            return viaColourModel(image);
+        }
+        for (int band = 0; band < 3; band++) {
+            int source = colourBands == 1 ? 0 : band;
+            int bits = raster.getSampleModel().getSampleSize(source);
+            int max = (1 << bits) - 1;
+            for (int y = 0; y < h; y++) {
+                raster.getSamples(0, y, w, 1, source, samples);
+                int o = y * w * 3 + band;
+                for (int x = 0; x < w; x++) {
+                    int v = samples[x];
+                    int eight = bits == 8 ? v : bits > 8 ? v >>> (bits - 8) : v * 255 / max;
+                    out[o] = (byte) eight;
+                    o += 3;
+                }
+            }
+        }
+        return new RgbImage(w, h, out);
+    }
+
+    private static RgbImage viaColourModel(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
         byte[] px = new byte[w * h * 3];

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtune.vision.image.ImageRejectedException.Reason;
+import io.streamtune.vision.mask.LabelMap;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -206,5 +207,72 @@ class ImageDecoderTest {
         assertThat(new int[] {image.get(2, 0, 0), image.get(2, 0, 1), image.get(2, 0, 2)})
                 .containsExactly(10, 20, 30);
         assertThat(image.get(3, 0, 1)).isEqualTo(255);
+    }
+
+    @Test
+    void shouldAcceptJpegWithBytesAfterItsEndMarker() throws Exception {
+        byte[] jpeg = TestImages.encode(TestImages.noise(16, 16, 8), "jpg");
+        byte[] padded = Arrays.copyOf(jpeg, jpeg.length + 32);
+
+        RgbImage image = decoder.decode(padded);
+
+        assertThat(image.width()).isEqualTo(16);
+    }
+
+    @Test
+    void shouldDecodePaletteMaskAsIndicesNotColours() throws Exception {
+        byte[] r = new byte[256];
+        byte[] g = new byte[256];
+        byte[] b = new byte[256];
+        r[1] = (byte) 128;
+        g[2] = (byte) 128;
+        r[255] = g[255] = b[255] = (byte) 224;
+        IndexColorModel palette = new IndexColorModel(8, 256, r, g, b);
+        BufferedImage mask = new BufferedImage(3, 2, BufferedImage.TYPE_BYTE_INDEXED, palette);
+        int[] values = {0, 1, 2, 255, 1, 0};
+        mask.getRaster().setSamples(0, 0, 3, 2, 0, values);
+        byte[] png = TestImages.encode(mask, "png");
+
+        LabelMap labels = decoder.decodeLabels(png);
+
+        assertThat(png[25]).as("IHDR colour type").isEqualTo((byte) 3);
+        assertThat(labels.width()).isEqualTo(3);
+        assertThat(labels.labels()).containsExactly(0, 1, 2, 255, 1, 0);
+    }
+
+    @Test
+    void shouldDecodeGreyMaskValuesAsLabels() throws Exception {
+        BufferedImage mask = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
+        mask.getRaster().setSamples(0, 0, 2, 2, 0, new int[] {3, 0, 255, 7});
+
+        LabelMap labels = decoder.decodeLabels(TestImages.encode(mask, "png"));
+
+        assertThat(labels.labels()).containsExactly(3, 0, 255, 7);
+    }
+
+    @Test
+    void shouldRefuseColourAndJpegMasks() {
+        byte[] colour = TestImages.encode(TestImages.noise(4, 4, 9), "png");
+        byte[] jpeg = TestImages.encode(TestImages.noise(4, 4, 9), "jpg");
+
+        assertThatThrownBy(() -> decoder.decodeLabels(colour))
+                .isInstanceOfSatisfying(
+                        ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_A_MASK));
+        assertThatThrownBy(() -> decoder.decodeLabels(jpeg))
+                .isInstanceOfSatisfying(
+                        ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_A_MASK));
+    }
+
+    @Test
+    void shouldConvertBufferedImagesByTheSameRuleAsDecoding() throws Exception {
+        BufferedImage grey = new BufferedImage(1, 1, BufferedImage.TYPE_BYTE_GRAY);
+        grey.getRaster().setSample(0, 0, 0, 100);
+
+        RgbImage direct = RgbImage.of(grey);
+        RgbImage decoded = decoder.decode(TestImages.encode(grey, "png"));
+
+        // Samples as stored: no linear-to-sRGB brightening of grey.
+        assertThat(direct.pixels()).containsExactly(100, 100, 100);
+        assertThat(decoded.pixels()).containsExactly(direct.pixels());
     }
 }

@@ -1,4 +1,4 @@
-package io.streamtune.vision.decode;
+package io.streamtune.vision.mask;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.streamtune.vision.decode;
+package io.streamtune.vision.mask;
 
 import java.util.Map;
 import java.util.Objects;
