@@ -1,0 +1,132 @@
+package io.streamtune.deploy;
+
+import io.streamtune.inference.InferenceConfig;
+import io.streamtune.inference.InferenceService;
+import io.streamtune.ingest.IngestConfig;
+import io.streamtune.ingest.IngestService;
+import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
+import io.streamtune.runtime.ConfigSource;
+import io.streamtune.runtime.Lifecycle;
+import io.streamtune.trainer.TrainerConfig;
+import io.streamtune.trainer.TrainerService;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system in one JVM: an embedded KRaft broker (unless an external cluster is given) and
+ * the ingest, trainer and inference services, each on its own HTTP port.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+
+    /** What to start and where. */
+    public record Options(
+            Path dataDir,
+            String bootstrapServers,
+            int kafkaPort,
+            int ingestPort,
+            int trainerPort,
+            int inferencePort,
+            String httpHost,
+            Map<String, String> overrides) {
+        public Options {
+            Objects.requireNonNull(dataDir, "dataDir");
+            overrides = Map.copyOf(overrides);
+        }
+    }
+
+    private final Lifecycle lifecycle = new Lifecycle("streamtune");
+    private final String bootstrapServers;
+    private final EmbeddedKafkaBroker broker;
+    private final IngestService ingest;
+    private final TrainerService trainer;
+    private final InferenceService inference;
+
+    private LocalStack(Options options) {
+        try {
+            if (options.bootstrapServers() == null) {
+                broker = lifecycle.add(EmbeddedKafkaBroker.builder()
+                        .dataDir(options.dataDir().resolve("kafka"))
+                        .port(options.kafkaPort())
+                        .build()
+                        .start(Duration.ofSeconds(60)));
+                bootstrapServers = broker.bootstrapServers();
+            } else {
+                broker = null;
+                bootstrapServers = options.bootstrapServers();
+            }
+            ConfigSource base = ConfigSource.fromEnvironment(System.getenv(), Map.of())
+                    .with(Map.of("kafka.bootstrap.servers", bootstrapServers, "http.host", options.httpHost(),
+                            "data.dir", options.dataDir().toString()))
+                    .with(options.overrides());
+            ingest = lifecycle.add(IngestService.start(IngestConfig.from(
+                    base.with(Map.of("http.port", Integer.toString(options.ingestPort()))))));
+            trainer = lifecycle.add(TrainerService.start(TrainerConfig.from(
+                    base.with(Map.of("http.port", Integer.toString(options.trainerPort()))))));
+            inference = lifecycle.add(InferenceService.start(InferenceConfig.from(
+                    base.with(Map.of("http.port", Integer.toString(options.inferencePort()))))));
+        } catch (RuntimeException e) {
+            lifecycle.close();
+            throw e;
+        }
+    }
+
+    /** Starts everything; fails (and stops what was started) with a message naming the cause. */
+    public static LocalStack start(Options options) {
+        return new LocalStack(options);
+    }
+
+    /** Where clients reach Kafka. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** Whether the broker runs in this JVM. */
+    public boolean embeddedBroker() {
+        return broker != null;
+    }
+
+    /** Service name → base URL. */
+    public Map<String, String> urls() {
+        Map<String, String> urls = new LinkedHashMap<>();
+        urls.put("ingest", ingest.shell().http().url());
+        urls.put("trainer", trainer.shell().http().url());
+        urls.put("inference", inference.shell().http().url());
+        return urls;
+    }
+
+    /** Whether every service reports ready within {@code timeout}. */
+    public boolean awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (var shell : new io.streamtune.runtime.ServiceShell[] {ingest.shell(), trainer.shell(), inference.shell()}) {
+            long left = Math.max(0, deadline - System.nanoTime());
+            if (!shell.awaitReady(Duration.ofNanos(left))) {
+                log.warn("{} is not ready: {}", shell.config().service(), shell.health().evaluate());
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Closes everything on SIGTERM/Ctrl-C. */
+    public LocalStack closeOnShutdown() {
+        lifecycle.closeOnShutdown();
+        return this;
+    }
+
+    /** Blocks until stopped. */
+    public void awaitStop() throws InterruptedException {
+        lifecycle.awaitStop();
+    }
+
+    @Override
+    public void close() {
+        lifecycle.close();
+    }
+}

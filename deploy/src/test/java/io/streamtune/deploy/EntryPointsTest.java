@@ -1,0 +1,49 @@
+package io.streamtune.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class EntryPointsTest {
+
+    @AfterEach
+    void restoreFlags() {
+        System.setProperty("ai.djl.offline", "true");
+        System.setProperty("OPT_OUT_TRACKING", "true");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "io.streamtune.deploy.StreamtuneCli",
+        "io.streamtune.ingest.Main",
+        "io.streamtune.trainer.Main",
+        "io.streamtune.inference.Main"
+    })
+    void shouldSwitchDjlOfflineBeforeAnythingElseRuns(String mainClass) throws Exception {
+        System.clearProperty("ai.djl.offline");
+        System.clearProperty("OPT_OUT_TRACKING");
+        URL[] classpath = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(p -> {
+                    try {
+                        return Path.of(p).toUri().toURL();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toArray(URL[]::new);
+
+        try (var fresh = new URLClassLoader(classpath, ClassLoader.getPlatformClassLoader())) {
+            Class.forName(mainClass, true, fresh);
+        }
+
+        assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");
+        assertThat(System.getProperty("OPT_OUT_TRACKING")).isEqualTo("true");
+        assertThat(System.getProperty("DJL_CACHE_DIR")).isNotBlank();
+    }
+}
