@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param name model name (the file name stem when the metadata has none)
  * @param version model version, 0 when unknown
  * @param parentVersion version it was fine-tuned from, 0 when none or unknown
+ * @param stride largest output stride (Ultralytics {@code stride}), 0 when unknown
  * @param metadata the raw {@code metadata_props}
  */
 public record ModelSpec(
@@ -25,6 +26,7 @@ public record ModelSpec(
         String name,
         long version,
         long parentVersion,
+        int stride,
         Map<String, String> metadata) {
 
     public ModelSpec {
@@ -32,6 +34,9 @@ public record ModelSpec(
         classNames = List.copyOf(classNames);
         Objects.requireNonNull(preprocess, "preprocess");
         Objects.requireNonNull(name, "name");
+        if (stride < 0) {
+            throw new IllegalArgumentException("stride must not be negative: " + stride);
+        }
         if (version < 0 || parentVersion < 0) {
             throw new IllegalArgumentException("versions must not be negative: " + version + ", " + parentVersion);
         }

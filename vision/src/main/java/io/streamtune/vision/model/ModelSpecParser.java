@@ -42,6 +42,7 @@ public final class ModelSpecParser {
         String name = defaultName;
         long version = 0;
         long parent = 0;
+        int stride = 0;
 
         String ultralyticsTask = metadata.get(ModelMetadataKeys.ULTRALYTICS_TASK);
         if (ultralyticsTask != null) {
@@ -65,6 +66,11 @@ public final class ModelSpecParser {
             } else {
                 throw new IllegalArgumentException("imgsz must have 1 or 2 values: " + imgsz);
             }
+        }
+
+        String strideValue = metadata.get(ModelMetadataKeys.ULTRALYTICS_STRIDE);
+        if (strideValue != null) {
+            stride = Literals.intList(strideValue).stream().mapToInt(Integer::intValue).max().orElse(0);
         }
 
         String ours = metadata.get(ModelMetadataKeys.TASK);
@@ -149,6 +155,7 @@ public final class ModelSpecParser {
                 name,
                 version,
                 parent,
+                stride,
                 metadata);
     }
 

@@ -163,6 +163,7 @@ class OnnxModelRunnerTest {
             assertThat(spec.inputWidth()).isEqualTo(48);
             assertThat(spec.preprocess().resize()).isEqualTo(ResizeMode.LETTERBOX);
             assertThat(spec.preprocess().padValue()).isEqualTo(114);
+            assertThat(spec.stride()).isEqualTo(32);
             assertThat(out.get("out").shape()).containsExactly(1, 3, 32, 48);
         }
     }

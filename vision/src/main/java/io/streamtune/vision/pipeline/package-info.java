@@ -1,0 +1,2 @@
+/** The image-to-prediction path that inference and evaluation share: preprocess, run, decode. */
+package io.streamtune.vision.pipeline;

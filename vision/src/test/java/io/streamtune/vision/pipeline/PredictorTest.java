@@ -1,0 +1,102 @@
+package io.streamtune.vision.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.streamtune.contracts.ModelMetadataKeys;
+import io.streamtune.vision.decode.Box;
+import io.streamtune.vision.decode.ClassMask;
+import io.streamtune.vision.decode.Detection;
+import io.streamtune.vision.image.RgbImage;
+import io.streamtune.vision.model.ModelSpecOverrides;
+import io.streamtune.vision.model.OnnxModelRunner;
+import io.streamtune.vision.model.RunnerOptions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PredictorTest {
+
+    private static final String RAW_STD = "0.00392156862745098,0.00392156862745098,0.00392156862745098";
+
+    /** An 8x4 image whose pixels encode anchors as {@link TestModels#detection} reads them, scaled up by {@code k}. */
+    private static RgbImage anchors(int k, int[][] rows) {
+        byte[] px = new byte[8 * k * 4 * k * 3];
+        for (int[] a : rows) {
+            // a = {anchor, cx, cy, w, h, score0 * 255, score1 * 255}
+            int x = a[0] % 8;
+            int y = a[0] / 8;
+            int[][] pixels = {{x, y, a[1], a[3], a[5]}, {x, y + 2, a[2], a[4], a[6]}};
+            for (int[] p : pixels) {
+                for (int dy = 0; dy < k; dy++) {
+                    for (int dx = 0; dx < k; dx++) {
+                        int o = ((p[1] * k + dy) * 8 * k + p[0] * k + dx) * 3;
+                        px[o] = (byte) p[2];
+                        px[o + 1] = (byte) p[3];
+                        px[o + 2] = (byte) p[4];
+                    }
+                }
+            }
+        }
+        return new RgbImage(8 * k, 4 * k, px);
+    }
+
+    @Test
+    void shouldDetectThroughTheWholePathAndMapBoxesToTheSource() throws Exception {
+        Map<String, String> metadata = Map.of(
+                ModelMetadataKeys.TASK, "detection",
+                ModelMetadataKeys.CLASSES, "[\"a\",\"b\"]",
+                ModelMetadataKeys.RESIZE, "stretch",
+                ModelMetadataKeys.MEAN, "0,0,0",
+                ModelMetadataKeys.STD, RAW_STD);
+        int[][] rows = {
+            {0, 4, 2, 4, 2, 204, 0}, // class a, 0.8
+            {1, 4, 2, 4, 2, 0, 153}, // class b at the same place, 0.6: kept (other class)
+            {2, 5, 2, 4, 2, 102, 0}, // class a, 0.4, IoU 0.6 with the first: kept at IoU threshold 0.7
+            {3, 4, 2, 4, 2, 51, 0}, // class a, 0.2: below the score threshold
+        };
+
+        try (OnnxModelRunner runner = OnnxModelRunner.load(
+                TestModels.detection(metadata), "det", RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
+            Predictor predictor = new Predictor(runner, PredictorOptions.DEFAULTS);
+            List<Prediction> out = predictor.predict(List.of(anchors(1, rows), anchors(2, rows)));
+
+            assertThat(out).hasSize(2);
+            List<Detection> same = ((Prediction.Detected) out.get(0)).detections();
+            assertThat(same).extracting(Detection::label).containsExactly("a", "b", "a");
+            assertThat(same.get(0).score()).isCloseTo(0.8f, within(1e-5f));
+            assertThat(same.get(0).box()).isEqualTo(new Box(2, 1, 4, 2));
+            List<Detection> doubled = ((Prediction.Detected) out.get(1)).detections();
+            assertThat(doubled.get(0).box()).isEqualTo(new Box(4, 2, 8, 4));
+            assertThat(doubled.get(2).box()).isEqualTo(new Box(6, 2, 8, 4));
+        }
+    }
+
+    @Test
+    void shouldSegmentABatchBackToSourcePixels() throws Exception {
+        Map<String, String> metadata = Map.of(
+                ModelMetadataKeys.TASK, "segmentation", ModelMetadataKeys.CLASSES, "[\"red\",\"green\"]");
+        // 8x8 source: left half red, right half green; and an all-green 4x4 one.
+        byte[] px = new byte[8 * 8 * 3];
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                px[(y * 8 + x) * 3 + (x < 4 ? 0 : 1)] = (byte) 255;
+            }
+        }
+        RgbImage halves = new RgbImage(8, 8, px);
+        RgbImage green = RgbImage.filled(4, 4, 0, 200, 0);
+
+        try (OnnxModelRunner runner = OnnxModelRunner.load(
+                TestModels.segmentation(metadata), "seg", RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
+            List<Prediction> out = new Predictor(runner, PredictorOptions.DEFAULTS).predict(List.of(halves, green));
+
+            List<ClassMask> first = ((Prediction.Segmented) out.get(0)).segmentation().classes();
+            assertThat(first).extracting(ClassMask::label).containsExactly("red", "green");
+            assertThat(first).extracting(ClassMask::area).containsExactly(32L, 32L);
+            assertThat(first.get(0).mask().counts()).containsExactly(0, 32, 32);
+            List<ClassMask> second = ((Prediction.Segmented) out.get(1)).segmentation().classes();
+            assertThat(second).extracting(ClassMask::label).containsExactly("green");
+            assertThat(second.get(0).area()).isEqualTo(16);
+        }
+    }
+}
