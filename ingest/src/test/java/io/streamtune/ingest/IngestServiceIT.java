@@ -24,7 +24,9 @@ class IngestServiceIT {
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "topic.prefix", SharedKafka.unique("ingest") + ".",
                 "http.host", "127.0.0.1",
-                "http.port", "0")));
+                "http.port", "0",
+                "http.auth.enabled", "false",
+                "streams.state.dir", System.getProperty("java.io.tmpdir") + "/" + SharedKafka.unique("st"))));
 
         try (var service = IngestService.start(config)) {
             assertThat(service.shell().awaitReady(Duration.ofSeconds(30))).isTrue();

@@ -1,0 +1,117 @@
+package io.streamtune.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Every meter the ingest service exports, with its name and tags. Tags are low-cardinality: {@code
+ * source} (http, kafka, import), {@code reason} (a {@link io.streamtune.ingest.validate.RejectReason}
+ * tag or trigger reason), {@code model} and {@code class} (bounded by {@code label.classes.max}).
+ */
+public final class IngestMetrics {
+
+    /** Samples written to the labelled topic (new or relabelled). */
+    public static final String ACCEPTED = "ingest.accepted";
+    /** Samples whose image was already in with another label, replaced. */
+    public static final String RELABELLED = "ingest.relabelled";
+    /** Samples already in with the same label: nothing written. */
+    public static final String UNCHANGED = "ingest.unchanged";
+    /** Samples refused, by reason; each also went to the dead-letter topic. */
+    public static final String REJECTED = "ingest.rejected";
+    /** Time from receiving a sample to its Kafka acknowledgement. */
+    public static final String ACCEPT_LATENCY = "ingest.accept.latency";
+    /** Training triggers emitted, by reason (threshold, schedule, manual). */
+    public static final String TRIGGERS = "ingest.triggers";
+    /** Samples per model and class, from the trigger topology's state store. */
+    public static final String DATASET_SAMPLES = "ingest.dataset.samples";
+    /** Samples per model. */
+    public static final String DATASET_TOTAL = "ingest.dataset.total";
+    /** Samples accepted since the model's last trigger. */
+    public static final String DATASET_PENDING = "ingest.dataset.pending";
+    /** Manual training requests answered without a trigger because no new data had arrived. */
+    public static final String TRIGGERS_SUPPRESSED = "ingest.triggers.suppressed";
+
+    private final MeterRegistry registry;
+    private final Timer acceptLatency;
+    private final MultiGauge datasetSamples;
+    private final MultiGauge datasetTotal;
+    private final MultiGauge datasetPending;
+
+    public IngestMetrics(MeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
+        this.acceptLatency = Timer.builder(ACCEPT_LATENCY)
+                .description("Time from receiving a sample to its acknowledgement by Kafka")
+                .publishPercentiles(0.5, 0.99)
+                .register(registry);
+        this.datasetSamples = MultiGauge.builder(DATASET_SAMPLES)
+                .description("Samples per model and class in the labelled dataset").register(registry);
+        this.datasetTotal = MultiGauge.builder(DATASET_TOTAL)
+                .description("Samples per model in the labelled dataset").register(registry);
+        this.datasetPending = MultiGauge.builder(DATASET_PENDING)
+                .description("Samples accepted since the model's last training trigger").register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void accepted(String source) {
+        counter(ACCEPTED, "Samples written to the labelled topic", "source", source).increment();
+    }
+
+    public void relabelled(String source) {
+        counter(RELABELLED, "Samples relabelled (same image, new label)", "source", source).increment();
+    }
+
+    public void unchanged(String source) {
+        counter(UNCHANGED, "Samples already present with the same label", "source", source).increment();
+    }
+
+    public void rejected(String reason, String source) {
+        Counter.builder(REJECTED).description("Samples refused and sent to the dead-letter topic")
+                .tags("reason", reason, "source", source).register(registry).increment();
+    }
+
+    public void acceptLatency(Duration d) {
+        acceptLatency.record(d);
+    }
+
+    public void trigger(String reason) {
+        counter(TRIGGERS, "Training triggers emitted", "reason", reason).increment();
+    }
+
+    public void triggerSuppressed(String reason) {
+        counter(TRIGGERS_SUPPRESSED, "Manual training requests without new data", "reason", reason).increment();
+    }
+
+    /** Current counts of one model, for the dataset gauges. */
+    public record DatasetCounts(String model, long total, long pending, Map<String, Long> perClass) {}
+
+    /** Replaces the dataset gauges with the given counts. */
+    public void dataset(Collection<DatasetCounts> models) {
+        List<MultiGauge.Row<?>> classes = new ArrayList<>();
+        List<MultiGauge.Row<?>> totals = new ArrayList<>();
+        List<MultiGauge.Row<?>> pending = new ArrayList<>();
+        for (DatasetCounts m : models) {
+            m.perClass().forEach((c, n) -> classes.add(MultiGauge.Row.of(Tags.of("model", m.model(), "class", c), n)));
+            totals.add(MultiGauge.Row.of(Tags.of("model", m.model()), m.total()));
+            pending.add(MultiGauge.Row.of(Tags.of("model", m.model()), m.pending()));
+        }
+        datasetSamples.register(classes, true);
+        datasetTotal.register(totals, true);
+        datasetPending.register(pending, true);
+    }
+
+    private Counter counter(String name, String description, String tag, String value) {
+        return Counter.builder(name).description(description).tag(tag, value).register(registry);
+    }
+}

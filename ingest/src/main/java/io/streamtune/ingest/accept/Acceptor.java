@@ -1,0 +1,185 @@
+package io.streamtune.ingest.accept;
+
+import io.streamtune.contracts.DeadLetter;
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.LabelledImageAccepted;
+import io.streamtune.contracts.LabelledImageSubmitted;
+import io.streamtune.ingest.IngestMetrics;
+import io.streamtune.ingest.validate.RejectReason;
+import io.streamtune.ingest.validate.SampleRejectedException;
+import io.streamtune.ingest.validate.SampleValidator;
+import io.streamtune.ingest.validate.ValidatedSample;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single acceptance path: validate, dedupe by content hash, then write a {@link LabelledImageAccepted}
+ * to the labelled topic or a {@link DeadLetter} to the intake dead-letter topic. The returned future
+ * completes only after Kafka acknowledged that write (the producer is idempotent with {@code acks=all}),
+ * so a caller that reports success after it never reports a sample that could still be lost.
+ *
+ * <p>Dedupe: the same image with the same label is a no-op ({@link Outcome.Status#UNCHANGED}); the same
+ * image with a new label is written again under the same key ({@link Outcome.Status#RELABELLED}),
+ * replacing the old one in the compacted topic. Concurrent submissions of one key are serialized so two
+ * identical records are never written by one process. Thread-safe.
+ */
+public final class Acceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
+    private static final JsonSerde<LabelledImageAccepted> ACCEPTED = JsonSerde.of(LabelledImageAccepted.class);
+    private static final JsonSerde<LabelledImageSubmitted> SUBMITTED = JsonSerde.of(LabelledImageSubmitted.class);
+
+    private final SampleValidator validator;
+    private final Producer<byte[], byte[]> producer;
+    private final String labelledTopic;
+    private final String deadLetterTopic;
+    private final LabelIndex index;
+    private final IngestMetrics metrics;
+    private final Clock clock;
+    private final Map<String, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
+
+    public Acceptor(
+            SampleValidator validator, Producer<byte[], byte[]> producer, String labelledTopic, String deadLetterTopic,
+            LabelIndex index, IngestMetrics metrics, Clock clock) {
+        this.validator = Objects.requireNonNull(validator, "validator");
+        this.producer = Objects.requireNonNull(producer, "producer");
+        this.labelledTopic = Objects.requireNonNull(labelledTopic, "labelledTopic");
+        this.deadLetterTopic = Objects.requireNonNull(deadLetterTopic, "deadLetterTopic");
+        this.index = Objects.requireNonNull(index, "index");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The index of samples this acceptor knows to be in. */
+    public LabelIndex index() {
+        return index;
+    }
+
+    /**
+     * Validates in the calling thread, then writes asynchronously. The future fails only when Kafka cannot
+     * take the write (the caller must then not report success); validation failures complete it normally
+     * with {@link Outcome.Status#REJECTED} once the dead letter is acknowledged.
+     */
+    public CompletableFuture<Outcome> submit(Submission submission) {
+        long started = System.nanoTime();
+        ValidatedSample sample;
+        try {
+            sample = validator.validate(submission.model(), submission.image(), submission.label());
+        } catch (SampleRejectedException e) {
+            return reject(submission.origin(), e.reason(), e.getMessage(), deadLetterValue(submission));
+        }
+        String key = sample.key();
+        while (true) {
+            Long present = index.get(key).orElse(null);
+            if (present != null && present == sample.labelHash()) {
+                metrics.unchanged(submission.origin().channel());
+                return CompletableFuture.completedFuture(
+                        new Outcome(Outcome.Status.UNCHANGED, key, null, null, sample.width(), sample.height()));
+            }
+            CompletableFuture<Outcome> mine = new CompletableFuture<>();
+            CompletableFuture<Outcome> other = inFlight.putIfAbsent(key, mine);
+            if (other != null) {
+                // The same image is being written right now: wait for it, then decide against the index again.
+                other.handle((o, e) -> null).join();
+                continue;
+            }
+            Long before = index.get(key).orElse(null);
+            if (before != null && before == sample.labelHash()) {
+                inFlight.remove(key, mine);
+                mine.complete(null);
+                continue;
+            }
+            write(sample, submission, before != null, started, mine);
+            return mine;
+        }
+    }
+
+    private void write(
+            ValidatedSample sample, Submission submission, boolean relabel, long started,
+            CompletableFuture<Outcome> result) {
+        var value = new LabelledImageAccepted(sample.sampleId(), sample.model(), sample.image(), sample.mediaType(),
+                sample.width(), sample.height(), sample.label(), submission.source(), clock.instant());
+        var headers = new RecordHeaders();
+        headers.add(LabelIndex.LABEL_HASH_HEADER, LabelIndex.encode(sample.labelHash()));
+        var record = new ProducerRecord<>(labelledTopic, null, sample.key().getBytes(StandardCharsets.UTF_8),
+                ACCEPTED.toBytes(value), headers);
+        String channel = submission.origin().channel();
+        try {
+            producer.send(record, (metadata, error) -> {
+                inFlight.remove(sample.key(), result);
+                if (error != null) {
+                    log.error("write of {} to {} failed: {}", sample.key(), labelledTopic, error.toString());
+                    result.completeExceptionally(error);
+                    return;
+                }
+                index.put(sample.key(), sample.labelHash());
+                metrics.accepted(channel);
+                if (relabel) {
+                    metrics.relabelled(channel);
+                }
+                metrics.acceptLatency(Duration.ofNanos(System.nanoTime() - started));
+                result.complete(new Outcome(relabel ? Outcome.Status.RELABELLED : Outcome.Status.ACCEPTED,
+                        sample.key(), null, null, sample.width(), sample.height()));
+            });
+        } catch (RuntimeException e) {
+            inFlight.remove(sample.key(), result);
+            result.completeExceptionally(e);
+        }
+    }
+
+    /**
+     * Refuses input that never became a submission (e.g. unparseable intake JSON): dead letter with the
+     * original bytes, counter, WARN. Completes once the dead letter is acknowledged.
+     */
+    public CompletableFuture<Outcome> reject(Origin origin, RejectReason reason, String detail) {
+        return reject(origin, reason, detail, origin.value());
+    }
+
+    private CompletableFuture<Outcome> reject(Origin origin, RejectReason reason, String detail, byte[] value) {
+        if (origin.partition() >= 0) {
+            log.warn("rejected {}-{}@{}: {}: {}", origin.topic(), origin.partition(), origin.offset(), reason.tag(),
+                    detail);
+        } else {
+            log.warn("rejected {} input: {}: {}", origin.channel(), reason.tag(), detail);
+        }
+        var letter = new DeadLetter(reason.tag(), detail == null ? "" : detail, "ingest", origin.topic(),
+                origin.partition(), origin.offset(), origin.key(), value, clock.instant());
+        CompletableFuture<Outcome> result = new CompletableFuture<>();
+        try {
+            producer.send(letter.toProducerRecord(deadLetterTopic), (metadata, error) -> {
+                if (error != null) {
+                    log.error("dead letter to {} failed: {}", deadLetterTopic, error.toString());
+                    result.completeExceptionally(error);
+                    return;
+                }
+                metrics.rejected(reason.tag(), origin.channel());
+                result.complete(Outcome.rejected(reason, detail, null));
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+        return result;
+    }
+
+    /** The original bytes if known, else the submission as intake JSON, else the raw image. */
+    private static byte[] deadLetterValue(Submission s) {
+        if (s.origin().value() != null) {
+            return s.origin().value();
+        }
+        try {
+            return SUBMITTED.toBytes(new LabelledImageSubmitted(s.model(), s.image(), s.label(), s.source()));
+        } catch (RuntimeException e) {
+            return s.image();
+        }
+    }
+}

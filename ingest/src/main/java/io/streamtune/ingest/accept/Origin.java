@@ -1,0 +1,26 @@
+package io.streamtune.ingest.accept;
+
+import java.util.Objects;
+
+/**
+ * Where a submission came from, for metrics and dead letters.
+ *
+ * @param channel {@code http}, {@code kafka} or {@code import}: the {@code source} metric tag
+ * @param topic source topic, or the channel name when not from Kafka
+ * @param partition partition, -1 when not from Kafka
+ * @param offset offset, -1 when not from Kafka
+ * @param key original key bytes for the dead letter, may be null
+ * @param value original value bytes for the dead letter; null = the submission re-encoded as intake JSON
+ */
+public record Origin(String channel, String topic, int partition, long offset, byte[] key, byte[] value) {
+
+    public Origin {
+        Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(topic, "topic");
+    }
+
+    /** An origin outside Kafka (HTTP, import). */
+    public static Origin of(String channel) {
+        return new Origin(channel, channel, -1, -1, null, null);
+    }
+}

@@ -1,0 +1,303 @@
+package io.streamtune.ingest.trigger;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.Label;
+import io.streamtune.contracts.Topics;
+import io.streamtune.contracts.TrainingRequested;
+import io.streamtune.contracts.TrainingTriggered;
+import io.streamtune.ingest.IngestMetrics;
+import io.streamtune.ingest.validate.Digests;
+import java.awt.image.Raster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Counts each model's samples and decides when to train.
+ *
+ * <pre>
+ * images.labelled (key model/sha256) ─► [samples store: key → label hash + classes] ─► model events
+ *     ─► repartition by model ─┐
+ * training.requests (key model) ─┴► [models store: counts, pending, last trigger] ─► training.triggers
+ * </pre>
+ *
+ * <p>A repeat of a sample with the same label changes nothing; a relabel moves its class counts and counts
+ * as new data; a tombstone uncounts it. A trigger is emitted when pending (new) samples reach {@link
+ * TriggerPolicy#threshold()}, when the oldest pending sample is {@link TriggerPolicy#interval()} old
+ * (wall-clock punctuation every {@link TriggerPolicy#checkEvery()}), or on a manual request if anything
+ * is pending (or nothing was ever triggered for a non-empty dataset). Emitting resets pending to zero in the
+ * same step, so no data is triggered twice; both stores are changelogged, and with {@code exactly_once_v2}
+ * the trigger and the state change commit together. Trigger ids are {@code <model>-<n>}, so even a
+ * replay under at-least-once repeats the same id.
+ */
+public final class TriggerTopology {
+
+    /** Sample key → {@link SampleState}. */
+    public static final String SAMPLES_STORE = "samples";
+    /** Model → {@link ModelStats}; queried over HTTP. */
+    public static final String MODELS_STORE = "models";
+
+    private static final Logger log = LoggerFactory.getLogger(TriggerTopology.class);
+    private static final JsonSerde<SampleState> SAMPLE_SERDE = JsonSerde.of(SampleState.class);
+    private static final JsonSerde<ModelStats> STATS_SERDE = JsonSerde.of(ModelStats.class);
+    private static final JsonSerde<ModelEvent> EVENT_SERDE = JsonSerde.of(ModelEvent.class);
+    private static final JsonSerde<TrainingRequested> REQUEST_SERDE = JsonSerde.of(TrainingRequested.class);
+
+    private TriggerTopology() {}
+
+    /**
+     * The topology, not started.
+     *
+     * @param topicPrefix prefix of every topic name
+     * @param metrics where trigger counts go
+     */
+    public static Topology build(TriggerPolicy policy, String topicPrefix, IngestMetrics metrics) {
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(SAMPLES_STORE), Serdes.String(), SAMPLE_SERDE)
+                .withCachingDisabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(MODELS_STORE), Serdes.String(), STATS_SERDE)
+                .withCachingDisabled());
+
+        KStream<String, ModelEvent> sampleEvents = builder
+                .stream(topicPrefix + Topics.IMAGES_LABELLED.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .process(SampleProcessor::new, SAMPLES_STORE)
+                .repartition(Repartitioned.<String, ModelEvent>as("model-events")
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(EVENT_SERDE)
+                        .withNumberOfPartitions(Topics.TRAINING_REQUESTS.spec().partitions()));
+
+        KStream<String, ModelEvent> requests = builder
+                .stream(topicPrefix + Topics.TRAINING_REQUESTS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .flatMapValues((key, bytes) -> {
+                    try {
+                        TrainingRequested r = REQUEST_SERDE.fromBytes(bytes);
+                        if (r == null || !r.model().equals(key)) {
+                            log.warn("ignoring training request keyed '{}' for model {}: key must be the model", key,
+                                    r == null ? null : r.model());
+                            return List.of();
+                        }
+                        return List.of(ModelEvent.manual(r.requestedBy()));
+                    } catch (RuntimeException e) {
+                        log.warn("ignoring malformed training request keyed '{}': {}", key, e.getMessage());
+                        return List.of();
+                    }
+                });
+
+        sampleEvents.merge(requests)
+                .process(() -> new ModelProcessor(policy, metrics), MODELS_STORE)
+                .to(topicPrefix + Topics.TRAINING_TRIGGERS.name(),
+                        Produced.with(Serdes.String(), JsonSerde.of(TrainingTriggered.class)));
+        return builder.build();
+    }
+
+    /** The label of a labelled record; the image is skipped by the parser, never materialized. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record LabelledView(String model, Label label) {}
+
+    /** Turns labelled records into per-model events, ignoring repeats. */
+    static final class SampleProcessor implements Processor<String, byte[], String, ModelEvent> {
+
+        private ProcessorContext<String, ModelEvent> context;
+        private KeyValueStore<String, SampleState> samples;
+
+        @Override
+        public void init(ProcessorContext<String, ModelEvent> context) {
+            this.context = context;
+            this.samples = context.getStateStore(SAMPLES_STORE);
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            String key = record.key();
+            int slash = key == null ? -1 : key.indexOf('/');
+            if (slash <= 0) {
+                log.warn("ignoring labelled record with key '{}': expected <model>/<sha256>", key);
+                return;
+            }
+            String model = key.substring(0, slash);
+            SampleState previous = samples.get(key);
+            if (record.value() == null) {
+                if (previous != null) {
+                    samples.delete(key);
+                    context.forward(record.withKey(model).withValue(
+                            ModelEvent.sample(List.of(), previous.classes(), -1, false)));
+                }
+                return;
+            }
+            LabelledView view;
+            try {
+                view = JsonSerde.MAPPER.readValue(record.value(), LabelledView.class);
+            } catch (IOException e) {
+                log.warn("ignoring unreadable labelled record {}: {}", key, e.getMessage());
+                return;
+            }
+            if (view.label() == null) {
+                log.warn("ignoring labelled record {} without label", key);
+                return;
+            }
+            long hash = Digests.labelHash(view.label());
+            if (previous != null && previous.labelHash() == hash) {
+                return;
+            }
+            List<String> classes = presentClasses(view.label());
+            samples.put(key, new SampleState(hash, classes));
+            context.forward(record.withKey(model).withValue(ModelEvent.sample(
+                    classes, previous == null ? List.of() : previous.classes(), previous == null ? 1 : 0, true)));
+        }
+    }
+
+    /** Classes present in a label; for masks, the classes whose index occurs in the mask. */
+    static List<String> presentClasses(Label label) {
+        if (label instanceof Label.ClassLabel c) {
+            return List.of(c.className());
+        }
+        if (label instanceof Label.BoxesLabel b) {
+            return List.copyOf(new TreeSet<>(b.classNames()));
+        }
+        Label.MaskLabel m = (Label.MaskLabel) label;
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(m.png()))) {
+            ImageReader reader = ImageIO.getImageReaders(in).next();
+            try {
+                reader.setInput(in, true, true);
+                Raster raster = reader.readRaster(0, null);
+                boolean[] seen = new boolean[256];
+                int[] row = new int[raster.getWidth()];
+                for (int y = 0; y < raster.getHeight(); y++) {
+                    raster.getSamples(0, y, row.length, 1, 0, row);
+                    for (int v : row) {
+                        seen[v & 0xFF] = true;
+                    }
+                }
+                Set<String> present = new LinkedHashSet<>();
+                for (int i = 0; i < m.classes().size(); i++) {
+                    if (seen[i]) {
+                        present.add(m.classes().get(i));
+                    }
+                }
+                return List.copyOf(new TreeSet<>(present));
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.copyOf(new TreeSet<>(m.classes()));
+        }
+    }
+
+    /** Keeps per-model counts and emits triggers. */
+    static final class ModelProcessor implements Processor<String, ModelEvent, String, TrainingTriggered> {
+
+        private final TriggerPolicy policy;
+        private final IngestMetrics metrics;
+        private ProcessorContext<String, TrainingTriggered> context;
+        private KeyValueStore<String, ModelStats> models;
+
+        ModelProcessor(TriggerPolicy policy, IngestMetrics metrics) {
+            this.policy = policy;
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, TrainingTriggered> context) {
+            this.context = context;
+            this.models = context.getStateStore(MODELS_STORE);
+            context.schedule(policy.checkEvery(), PunctuationType.WALL_CLOCK_TIME, this::checkSchedule);
+        }
+
+        @Override
+        public void process(Record<String, ModelEvent> record) {
+            String model = record.key();
+            ModelEvent event = record.value();
+            if (model == null || event == null) {
+                return;
+            }
+            ModelStats stats = models.get(model);
+            if (stats == null) {
+                stats = ModelStats.empty(model);
+            }
+            Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+            if (event.kind() == ModelEvent.Kind.SAMPLE) {
+                stats = apply(stats, event, now);
+                if (stats.pendingSamples() >= policy.threshold()) {
+                    stats = emit(stats, TrainingTriggered.Reason.THRESHOLD, now);
+                }
+            } else if (stats.pendingSamples() > 0 || (stats.triggers() == 0 && stats.totalSamples() > 0)) {
+                stats = emit(stats, TrainingTriggered.Reason.MANUAL, now);
+            } else {
+                log.warn("manual training request for {} by {} ignored: no new samples since trigger {}", model,
+                        event.requestedBy(), stats.lastTriggerId());
+                metrics.triggerSuppressed("no_new_data");
+            }
+            models.put(model, stats);
+        }
+
+        private void checkSchedule(long wallClockMs) {
+            Instant now = Instant.ofEpochMilli(wallClockMs);
+            List<ModelStats> due = new ArrayList<>();
+            try (KeyValueIterator<String, ModelStats> it = models.all()) {
+                while (it.hasNext()) {
+                    ModelStats s = it.next().value;
+                    if (s.pendingSamples() > 0 && s.pendingSince() != null
+                            && Duration.between(s.pendingSince(), now).compareTo(policy.interval()) >= 0) {
+                        due.add(s);
+                    }
+                }
+            }
+            for (ModelStats s : due) {
+                models.put(s.model(), emit(s, TrainingTriggered.Reason.SCHEDULE, now));
+            }
+        }
+
+        private static ModelStats apply(ModelStats s, ModelEvent e, Instant now) {
+            Map<String, Long> counts = new HashMap<>(s.classCounts());
+            e.removed().forEach(c -> counts.computeIfPresent(c, (k, n) -> n <= 1 ? null : n - 1));
+            e.added().forEach(c -> counts.merge(c, 1L, Long::sum));
+            long pending = s.pendingSamples() + (e.newData() ? 1 : 0);
+            Instant since = pending == 0 ? null : s.pendingSince() == null ? now : s.pendingSince();
+            return new ModelStats(s.model(), Math.max(0, s.totalSamples() + e.totalDelta()), pending, counts,
+                    s.triggers(), since, s.lastTriggerAt(), s.lastTriggerId(), s.lastTriggerReason());
+        }
+
+        private ModelStats emit(ModelStats s, TrainingTriggered.Reason reason, Instant now) {
+            long sequence = s.triggers() + 1;
+            String id = s.model() + "-" + sequence;
+            var trigger = new TrainingTriggered(id, s.model(), reason, Math.min(s.pendingSamples(), s.totalSamples()),
+                    s.totalSamples(), now);
+            context.forward(new Record<>(s.model(), trigger, now.toEpochMilli()));
+            metrics.trigger(reason.name().toLowerCase(java.util.Locale.ROOT));
+            log.info("training triggered for {}: {} ({} new of {})", s.model(), reason, trigger.newSamples(),
+                    trigger.totalSamples());
+            return new ModelStats(s.model(), s.totalSamples(), 0, s.classCounts(), sequence, null, now, id, reason);
+        }
+    }
+}
