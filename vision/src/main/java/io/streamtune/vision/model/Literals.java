@@ -80,6 +80,35 @@ final class Literals {
         return out;
     }
 
+    /** Writes a JSON array of strings, escaping quotes, backslashes and control characters. */
+    static String toJsonStringList(List<String> values) {
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append('"');
+            for (char c : values.get(i).toCharArray()) {
+                switch (c) {
+                    case '"' -> out.append("\\\"");
+                    case '\\' -> out.append("\\\\");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    case '\t' -> out.append("\\t");
+                    default -> {
+                        if (c < 0x20) {
+                            out.append(String.format("\\u%04x", (int) c));
+                        } else {
+                            out.append(c);
+                        }
+                    }
+                }
+            }
+            out.append('"');
+        }
+        return out.append(']').toString();
+    }
+
     private void skipSpace() {
         while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
             pos++;

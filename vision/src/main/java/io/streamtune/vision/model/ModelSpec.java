@@ -1,7 +1,10 @@
 package io.streamtune.vision.model;
 
+import io.streamtune.contracts.ModelMetadataKeys;
 import io.streamtune.vision.preprocess.PreprocessConfig;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -41,6 +44,43 @@ public record ModelSpec(
             throw new IllegalArgumentException("versions must not be negative: " + version + ", " + parentVersion);
         }
         metadata = Map.copyOf(metadata);
+    }
+
+    /**
+     * The streamtune {@code metadata_props} that describe this spec ({@link ModelMetadataKeys}), for
+     * writing into an exported model; parsing them back with {@link ModelSpecParser} gives this spec's
+     * task, classes, pre-processing, flags, name and versions again. Keys it does not cover (metrics,
+     * creation time) are the caller's to add.
+     */
+    public Map<String, String> toMetadata() {
+        Map<String, String> out = new LinkedHashMap<>();
+        out.put(ModelMetadataKeys.TASK, task.metadataValue());
+        out.put(ModelMetadataKeys.CLASSES, Literals.toJsonStringList(classNames));
+        out.put(ModelMetadataKeys.INPUT_WIDTH, Integer.toString(preprocess.width()));
+        out.put(ModelMetadataKeys.INPUT_HEIGHT, Integer.toString(preprocess.height()));
+        out.put(ModelMetadataKeys.RESIZE, preprocess.resize().name().toLowerCase(Locale.ROOT));
+        out.put(ModelMetadataKeys.PAD_VALUE, Integer.toString(preprocess.padValue()));
+        out.put(ModelMetadataKeys.MEAN, csv(preprocess.normalization().mean()));
+        out.put(ModelMetadataKeys.STD, csv(preprocess.normalization().std()));
+        out.put(ModelMetadataKeys.CHANNEL_ORDER, preprocess.channels().name());
+        out.put(ModelMetadataKeys.OUTPUT_PROBABILITIES, Boolean.toString(outputProbabilities));
+        out.put(ModelMetadataKeys.MODEL_NAME, name);
+        out.put(ModelMetadataKeys.MODEL_VERSION, Long.toString(version));
+        if (parentVersion > 0) {
+            out.put(ModelMetadataKeys.PARENT_VERSION, Long.toString(parentVersion));
+        }
+        return out;
+    }
+
+    private static String csv(List<Double> values) {
+        StringBuilder out = new StringBuilder();
+        for (double v : values) {
+            if (out.length() > 0) {
+                out.append(',');
+            }
+            out.append(v);
+        }
+        return out.toString();
     }
 
     public int inputWidth() {

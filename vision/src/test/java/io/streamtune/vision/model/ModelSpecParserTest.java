@@ -76,4 +76,33 @@ class ModelSpecParserTest {
 
         assertThat(spec.preprocess().channels()).isEqualTo(ChannelOrder.GRAY);
     }
+
+    @Test
+    void shouldParseBackTheMetadataItWrites() {
+        ModelSpec original = ModelSpecParser.parse(
+                Map.of(ModelMetadataKeys.TASK, "detection"),
+                DYNAMIC,
+                ModelSpecOverrides.builder()
+                        .classNames(java.util.List.of("say \"hi\"", "back\\slash", "tab\tnew\nline"))
+                        .inputSize(320, 256)
+                        .resize(ResizeMode.LETTERBOX)
+                        .padValue(100)
+                        .normalization(io.streamtune.vision.preprocess.Normalization.IMAGENET)
+                        .channels(ChannelOrder.BGR)
+                        .outputProbabilities(true)
+                        .name("shapes")
+                        .version(4)
+                        .build(),
+                "default");
+
+        Map<String, String> written = original.toMetadata();
+        ModelSpec parsed = ModelSpecParser.parse(written, DYNAMIC, ModelSpecOverrides.NONE, "other");
+
+        assertThat(parsed.task()).isEqualTo(original.task());
+        assertThat(parsed.classNames()).isEqualTo(original.classNames());
+        assertThat(parsed.preprocess()).isEqualTo(original.preprocess());
+        assertThat(parsed.outputProbabilities()).isTrue();
+        assertThat(parsed.name()).isEqualTo("shapes");
+        assertThat(parsed.version()).isEqualTo(4);
+    }
 }
