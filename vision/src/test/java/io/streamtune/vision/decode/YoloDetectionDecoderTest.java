@@ -81,4 +81,23 @@ class YoloDetectionDecoderTest {
         assertThat(all).extracting(Detection::label).containsExactly("person", "car", "person");
         assertThat(all).extracting(Detection::score).containsExactly(0.9f, 0.7f, 0.6f);
     }
+
+    @Test
+    void shouldDecodeEachImageOfABatchedOutput() {
+        ResizeTransform t = ResizeTransform.stretch(100, 100, 100, 100);
+        float[] first = output(new float[][] {{10, 10, 4, 4, 0.9f, 0}, {50, 50, 4, 4, 0, 0}});
+        float[] second = output(new float[][] {{10, 10, 4, 4, 0, 0}, {50, 50, 4, 4, 0, 0.5f}});
+        float[] batch = new float[first.length * 2];
+        System.arraycopy(first, 0, batch, 0, first.length);
+        System.arraycopy(second, 0, batch, first.length, second.length);
+        YoloDetectionDecoder decoder = new YoloDetectionDecoder(DetectionOptions.DEFAULTS);
+
+        List<Detection> image0 = decoder.decode(batch, new long[] {2, 6, 2}, 0, LABELS, t);
+        List<Detection> image1 = decoder.decode(batch, new long[] {2, 6, 2}, 1, LABELS, t);
+
+        assertThat(image0).extracting(Detection::label).containsExactly("person");
+        assertThat(image0.get(0).box()).isEqualTo(new Box(8, 8, 4, 4));
+        assertThat(image1).extracting(Detection::label).containsExactly("car");
+        assertThat(image1.get(0).box()).isEqualTo(new Box(48, 48, 4, 4));
+    }
 }

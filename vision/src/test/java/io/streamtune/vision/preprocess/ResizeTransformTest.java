@@ -54,4 +54,27 @@ class ResizeTransformTest {
         assertThat(t.toSourceX(25)).isEqualTo(100);
         assertThat(t.toSourceY(25)).isEqualTo(50);
     }
+
+    @Test
+    void shouldRoundTripBoxesThroughLetterboxesOfRandomSizes() {
+        java.util.Random random = new java.util.Random(5);
+        for (int trial = 0; trial < 200; trial++) {
+            int sw = 1 + random.nextInt(4000);
+            int sh = 1 + random.nextInt(4000);
+            int iw = 32 * (1 + random.nextInt(20));
+            int ih = 32 * (1 + random.nextInt(20));
+            ResizeTransform t = ResizeTransform.letterbox(sw, sh, iw, ih);
+            double x = random.nextDouble() * sw;
+            double y = random.nextDouble() * sh;
+
+            double ix = t.toInputX(x);
+            double iy = t.toInputY(y);
+
+            assertThat(ix).isBetween(t.padX() - 1e-9, t.padX() + t.contentWidth() + 0.5);
+            assertThat(iy).isBetween(t.padY() - 1e-9, t.padY() + t.contentHeight() + 0.5);
+            assertThat(t.toSourceX(ix)).isCloseTo(x, within(1e-6));
+            assertThat(t.toSourceY(iy)).isCloseTo(y, within(1e-6));
+            assertThat(t.padX() * 2 + t.contentWidth()).isBetween(iw - 1.0, iw + 1.0);
+        }
+    }
 }
