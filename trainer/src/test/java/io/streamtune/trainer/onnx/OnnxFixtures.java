@@ -83,6 +83,73 @@ final class OnnxFixtures {
     }
   }
 
+  /**
+   * Trains the block for a few SGD steps on random images and labels (fixed seed); a freeze plan,
+   * if given, is applied after the trainer is initialised, as DJL requires.
+   */
+  static ai.djl.Model train(OnnxBlock block, Shape inputShape, int classes, int steps, float lr,
+      io.streamtune.trainer.onnx.graft.FreezePlan plan, long seed) {
+    return train(block, inputShape, classes, steps,
+        ai.djl.training.optimizer.Optimizer.sgd().setLearningRateTracker(ai.djl.training.tracker.Tracker.fixed(lr)).build(),
+        plan, seed);
+  }
+
+  /** Returns the still-open model: the block's parameters live in its manager until it is closed. */
+  static ai.djl.Model train(OnnxBlock block, Shape inputShape, int classes, int steps,
+      ai.djl.training.optimizer.Optimizer optimizer, io.streamtune.trainer.onnx.graft.FreezePlan plan, long seed) {
+    ai.djl.Model model = ai.djl.Model.newInstance("onnx-test");
+    {
+      model.setBlock(block);
+      ai.djl.training.DefaultTrainingConfig config =
+          new ai.djl.training.DefaultTrainingConfig(ai.djl.training.loss.Loss.softmaxCrossEntropyLoss())
+              .optOptimizer(optimizer);
+      try (ai.djl.training.Trainer trainer = model.newTrainer(config)) {
+        trainer.initialize(inputShape);
+        if (plan != null) {
+          plan.apply(block);
+        }
+        Random r = new Random(seed);
+        NDManager m = trainer.getManager();
+        for (int step = 0; step < steps; step++) {
+          try (NDManager batch = m.newSubManager()) {
+            float[] xs = new float[(int) inputShape.size()];
+            for (int i = 0; i < xs.length; i++) {
+              xs[i] = (float) r.nextGaussian();
+            }
+            float[] ys = new float[(int) inputShape.get(0)];
+            for (int i = 0; i < ys.length; i++) {
+              ys[i] = r.nextInt(classes);
+            }
+            NDArray x = batch.create(xs, inputShape);
+            NDArray y = batch.create(ys);
+            try (ai.djl.training.GradientCollector gc = trainer.newGradientCollector()) {
+              NDList pred = trainer.forward(new NDList(x));
+              NDArray loss = trainer.getLoss().evaluate(new NDList(y), pred);
+              gc.backward(loss);
+            }
+            trainer.step();
+          }
+        }
+      }
+    }
+    return model;
+  }
+
+  /** DJL inference-mode forward of an already initialised block. */
+  static OnnxTensor forward(OnnxBlock block, OnnxTensor input) {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDList out = block.forward(new ParameterStore(m, false), new NDList(Nd.toNd(m, input)), false);
+      return Nd.fromNd("y", out.head());
+    }
+  }
+
+  /** Values of every parameter, copied. */
+  static Map<String, float[]> snapshot(OnnxBlock block) {
+    Map<String, float[]> m = new LinkedHashMap<>();
+    block.parametersByTensor().forEach((k, p) -> m.put(k, p.getArray().toFloatArray()));
+    return m;
+  }
+
   static Map<String, OnnxTensor> runOrt(OnnxGraph graph, Map<String, OnnxTensor> inputs) throws Exception {
     try (OrtRunner ort = new OrtRunner(graph, 1)) {
       return ort.run(inputs);
