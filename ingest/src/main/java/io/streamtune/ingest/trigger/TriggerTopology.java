@@ -190,7 +190,7 @@ public final class TriggerTopology {
             ImageReader reader = ImageIO.getImageReaders(in).next();
             try {
                 reader.setInput(in, true, true);
-                Raster raster = reader.readRaster(0, null);
+                Raster raster = reader.read(0).getRaster();
                 boolean[] seen = new boolean[256];
                 int[] row = new int[raster.getWidth()];
                 for (int y = 0; y < raster.getHeight(); y++) {

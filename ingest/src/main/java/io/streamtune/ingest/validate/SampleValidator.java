@@ -157,7 +157,7 @@ public final class SampleValidator {
                     throw new SampleRejectedException(RejectReason.MASK_SIZE_MISMATCH,
                             "mask is " + mw + "x" + mh + ", image is " + width + "x" + height);
                 }
-                Raster raster = reader.readRaster(0, null);
+                Raster raster = reader.read(0).getRaster();
                 if (raster.getNumBands() != 1 || raster.getSampleModel().getSampleSize(0) > 8) {
                     throw new SampleRejectedException(RejectReason.BAD_MASK,
                             "mask must be a single-channel PNG of at most 8 bits (grey or indexed), was "
