@@ -1,0 +1,134 @@
+package io.streamtune.inference.model;
+
+import io.streamtune.contracts.ModelPublished;
+import io.streamtune.contracts.Topic;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the compacted models topic from its beginning on a background thread and hands the
+ * latest version of one model to the {@link ModelSwapper} whenever it differs from the serving one
+ * (a higher version, or a lower one republished as a rollback). A version that failed is not tried
+ * again until a new record for the model arrives.
+ */
+public final class ModelFollower implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelFollower.class);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Topic<String, ModelPublished> topic;
+    private final String model;
+    private final ModelSwapper swapper;
+    private final ModelSlot slot;
+    private final Thread thread;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Deserializer<ModelPublished> values;
+
+    private ModelFollower(
+            Map<String, Object> consumerProperties,
+            Topic<String, ModelPublished> topic,
+            String model,
+            ModelSwapper swapper,
+            ModelSlot slot) {
+        this.consumer = new KafkaConsumer<>(consumerProperties);
+        this.topic = topic;
+        this.model = model;
+        this.swapper = swapper;
+        this.slot = slot;
+        this.values = topic.valueSerde().deserializer();
+        this.thread = new Thread(this::run, "model-follower-" + model);
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts following.
+     *
+     * @param consumerProperties properties of a consumer without group (it assigns itself every partition)
+     * @param topic the models topic, prefixed
+     */
+    public static ModelFollower start(
+            Map<String, Object> consumerProperties,
+            Topic<String, ModelPublished> topic,
+            String model,
+            ModelSwapper swapper,
+            ModelSlot slot) {
+        ModelFollower follower = new ModelFollower(consumerProperties, topic, Objects.requireNonNull(model), swapper, slot);
+        follower.thread.start();
+        return follower;
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> partitions = List.of();
+            while (running.get() && partitions.isEmpty()) {
+                partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(10)).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            log.info("following {} on {}", model, topic.name());
+            ModelPublished attempted = null;
+            while (running.get()) {
+                ModelPublished latest = null;
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    ModelPublished p = parse(r);
+                    if (p != null) {
+                        latest = p;
+                    }
+                }
+                if (latest != null && !latest.equals(attempted) && latest.version() != slot.servingVersion()) {
+                    attempted = latest;
+                    swapper.swapTo(latest);
+                }
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                log.error("model follower woken up unexpectedly", e);
+            }
+        } catch (RuntimeException e) {
+            log.error("model follower for {} stopped: {}; the serving version stays but new versions are not picked up",
+                    model, e.toString(), e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private ModelPublished parse(ConsumerRecord<byte[], byte[]> r) {
+        if (r.key() == null || !model.equals(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+            return null;
+        }
+        if (r.value() == null) {
+            return null;
+        }
+        try {
+            return values.deserialize(r.topic(), r.value());
+        } catch (SerializationException e) {
+            log.warn("skipping unreadable model record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            return null;
+        }
+    }
+
+    /** Whether the follower thread is still running. */
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}

@@ -1,0 +1,162 @@
+package io.streamtune.inference.stream;
+
+import io.streamtune.contracts.FrameRef;
+import io.streamtune.contracts.Task;
+import io.streamtune.inference.InferenceMetrics;
+import io.streamtune.inference.InferenceMetrics.Stage;
+import io.streamtune.inference.model.ServingModel;
+import io.streamtune.vision.decode.ClassificationDecoder;
+import io.streamtune.vision.decode.DetectionOptions;
+import io.streamtune.vision.decode.InstanceMask;
+import io.streamtune.vision.decode.SemanticSegmentationDecoder;
+import io.streamtune.vision.decode.YoloDetectionDecoder;
+import io.streamtune.vision.decode.YoloSegmentationDecoder;
+import io.streamtune.vision.image.ImageDecoder;
+import io.streamtune.vision.image.ImageRejectedException;
+import io.streamtune.vision.image.RgbImage;
+import io.streamtune.vision.model.FloatTensor;
+import io.streamtune.vision.model.ModelSpec;
+import io.streamtune.vision.preprocess.ResizeTransform;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Runs one batch of frames through a serving model: decode, preprocess, one model run, decode the
+ * outputs per task. A frame that fails on its own (bad image, odd output) becomes a rejection while
+ * the rest of the batch completes; a failing model run rejects the frames it carried. No Kafka here:
+ * the pipeline produces what this returns.
+ */
+public final class BatchPredictor {
+
+    /** DLQ reason: bytes that do not decode as a complete JPEG/PNG. */
+    public static final String CORRUPT_IMAGE = "corrupt_image";
+    /** DLQ reason: an image format other than JPEG/PNG. */
+    public static final String UNSUPPORTED_IMAGE = "unsupported_image";
+    /** DLQ reason: more bytes or pixels than the configured limits. */
+    public static final String OVERSIZED_IMAGE = "oversized_image";
+    /** DLQ reason: the model run failed. */
+    public static final String MODEL_FAILED = "model_failed";
+    /** DLQ reason: the model's output could not be decoded for this frame. */
+    public static final String POSTPROCESS_FAILED = "postprocess_failed";
+
+    private final ImageDecoder images;
+    private final YoloDetectionDecoder detections;
+    private final YoloSegmentationDecoder instances;
+    private final int topK;
+    private final InferenceMetrics metrics;
+    private final Clock clock;
+
+    public BatchPredictor(ImageDecoder images, DetectionOptions detection, int topK, InferenceMetrics metrics, Clock clock) {
+        this.images = Objects.requireNonNull(images, "images");
+        this.detections = new YoloDetectionDecoder(detection);
+        this.instances = new YoloSegmentationDecoder(detection);
+        this.topK = topK;
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** One outcome per frame, in frame order. */
+    public List<Outcome> predict(ServingModel model, List<Frame> frames) {
+        Outcome[] outcomes = new Outcome[frames.size()];
+        List<Integer> valid = new ArrayList<>(frames.size());
+        List<RgbImage> decoded = new ArrayList<>(frames.size());
+
+        long t0 = System.nanoTime();
+        for (int i = 0; i < frames.size(); i++) {
+            Frame f = frames.get(i);
+            try {
+                byte[] value = f.record().value();
+                if (value == null) {
+                    throw new ImageRejectedException(ImageRejectedException.Reason.EMPTY, "frame has no value");
+                }
+                decoded.add(images.decode(value));
+                valid.add(i);
+            } catch (ImageRejectedException e) {
+                outcomes[i] = new Outcome.Rejected(f, reasonOf(e.reason()), e.reason().tag() + ": " + e.getMessage());
+            }
+        }
+        long t1 = System.nanoTime();
+        metrics.stage(Stage.DECODE, t1 - t0);
+        if (valid.isEmpty()) {
+            return List.of(outcomes);
+        }
+
+        float[][] inputs = new float[valid.size()][];
+        List<ResizeTransform> transforms = new ArrayList<>(valid.size());
+        for (int j = 0; j < valid.size(); j++) {
+            inputs[j] = new float[model.preprocessor().inputSize()];
+            transforms.add(model.preprocessor().apply(decoded.get(j), inputs[j], 0));
+        }
+        long t2 = System.nanoTime();
+        metrics.stage(Stage.PREPROCESS, t2 - t1);
+
+        Map<String, FloatTensor> outputs;
+        try {
+            outputs = model.runner().run(inputs);
+        } catch (RuntimeException e) {
+            for (int i : valid) {
+                outcomes[i] = new Outcome.Rejected(frames.get(i), MODEL_FAILED, model + ": " + e.getMessage());
+            }
+            return List.of(outcomes);
+        } finally {
+            metrics.stage(Stage.MODEL, System.nanoTime() - t2);
+            metrics.batch(valid.size());
+        }
+        long t3 = System.nanoTime();
+
+        Instant now = clock.instant();
+        for (int j = 0; j < valid.size(); j++) {
+            int i = valid.get(j);
+            Frame f = frames.get(i);
+            RgbImage image = decoded.get(j);
+            try {
+                FrameRef ref = new FrameRef(f.frameId(), f.cameraId(), f.capturedAt(), image.width(), image.height(),
+                        model.model(), model.version());
+                outcomes[i] = decode(model.spec(), outputs, j, transforms.get(j), ref, f, now);
+            } catch (RuntimeException e) {
+                outcomes[i] = new Outcome.Rejected(f, POSTPROCESS_FAILED, model + ": " + e.getMessage());
+            }
+        }
+        metrics.stage(Stage.POSTPROCESS, System.nanoTime() - t3);
+        return List.of(outcomes);
+    }
+
+    private Outcome decode(ModelSpec spec, Map<String, FloatTensor> outputs, int index, ResizeTransform transform,
+            FrameRef ref, Frame frame, Instant now) {
+        Iterator<FloatTensor> it = outputs.values().iterator();
+        FloatTensor first = it.next();
+        return switch (spec.task()) {
+            case DETECTION -> new Outcome.Predicted(frame, Task.DETECTION, Predictions.detections(ref,
+                    detections.decode(first.data(), first.shape(), index, spec.classNames(), transform), now));
+            case INSTANCE_SEGMENTATION -> {
+                if (!it.hasNext()) {
+                    throw new IllegalStateException("instance segmentation model has no prototype output");
+                }
+                FloatTensor protos = it.next();
+                List<InstanceMask> masks = instances.decode(first.data(), first.shape(), protos.data(), protos.shape(),
+                        index, spec.classNames(), transform);
+                yield new Outcome.Predicted(frame, Task.DETECTION, Predictions.detections(ref,
+                        masks.stream().map(InstanceMask::detection).toList(), now));
+            }
+            case SEGMENTATION -> new Outcome.Predicted(frame, Task.SEGMENTATION, Predictions.segmentation(ref,
+                    SemanticSegmentationDecoder.decode(first.data(), first.shape(), index, transform, spec.classNames()),
+                    now));
+            case CLASSIFICATION -> new Outcome.Predicted(frame, Task.CLASSIFICATION, Predictions.classification(ref,
+                    ClassificationDecoder.decode(first.data(), first.shape(), index, spec.outputProbabilities(),
+                            topK, spec.classNames()), now));
+        };
+    }
+
+    static String reasonOf(ImageRejectedException.Reason reason) {
+        return switch (reason) {
+            case UNSUPPORTED_FORMAT -> UNSUPPORTED_IMAGE;
+            case TOO_LARGE_BYTES, TOO_MANY_PIXELS -> OVERSIZED_IMAGE;
+            default -> CORRUPT_IMAGE;
+        };
+    }
+}

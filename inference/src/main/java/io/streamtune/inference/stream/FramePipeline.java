@@ -1,0 +1,410 @@
+package io.streamtune.inference.stream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.streamtune.contracts.DeadLetter;
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.Task;
+import io.streamtune.inference.InferenceConfig.Delivery;
+import io.streamtune.inference.InferenceConfig.NoModelPolicy;
+import io.streamtune.inference.InferenceMetrics;
+import io.streamtune.inference.InferenceMetrics.Stage;
+import io.streamtune.inference.model.ModelSlot;
+import io.streamtune.inference.model.ServingModel;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The frame loop of one instance, on its own thread: consume frames in the consumer group, gather
+ * micro-batches, run each through the model serving at the batch's start, produce predictions and
+ * dead letters, then commit the batch's offsets — after the producer's acknowledgements
+ * (at-least-once) or inside the same transaction (exactly-once). One thread per instance keeps each
+ * partition, and so each camera, in order; more instances in the group share the partitions.
+ */
+public final class FramePipeline implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(FramePipeline.class);
+    private static final String SERVICE = "inference";
+    /** DLQ reason: no model was loaded within the wait bound (or the policy says not to wait). */
+    public static final String NO_MODEL = "no_model";
+
+    /** Topic names this pipeline reads and writes, prefix applied. */
+    public record TopicNames(String frames, String deadLetters, String detections, String segmentations,
+            String classifications) {
+        String predictions(Task task) {
+            return switch (task) {
+                case DETECTION -> detections;
+                case SEGMENTATION -> segmentations;
+                case CLASSIFICATION -> classifications;
+            };
+        }
+    }
+
+    /**
+     * How the pipeline runs.
+     *
+     * @param maxBatch frames per model run
+     * @param maxWait how long a batch's first frame waits for more
+     * @param delivery at-least-once or exactly-once
+     * @param noModelPolicy wait for a model or dead-letter at once
+     * @param noModelMaxWait the bound on waiting
+     */
+    public record Settings(int maxBatch, Duration maxWait, Delivery delivery, NoModelPolicy noModelPolicy,
+            Duration noModelMaxWait) {}
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final TopicNames topics;
+    private final Settings settings;
+    private final MicroBatcher<Frame> batcher;
+    private final BatchPredictor predictor;
+    private final ModelSlot slot;
+    private final InferenceMetrics metrics;
+    private final Clock clock;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+    private volatile Throwable failure;
+    private boolean waitingForModel;
+
+    private FramePipeline(
+            Map<String, Object> consumerProperties,
+            Map<String, Object> producerProperties,
+            TopicNames topics,
+            Settings settings,
+            BatchPredictor predictor,
+            ModelSlot slot,
+            InferenceMetrics metrics,
+            Clock clock) {
+        this.topics = Objects.requireNonNull(topics, "topics");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.batcher = new MicroBatcher<>(settings.maxBatch(), settings.maxWait().toNanos());
+        this.predictor = Objects.requireNonNull(predictor, "predictor");
+        this.slot = Objects.requireNonNull(slot, "slot");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        Map<String, Object> c = new HashMap<>(consumerProperties);
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(settings.maxBatch()));
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Map<String, Object> p = new HashMap<>(producerProperties);
+        if (settings.delivery() == Delivery.EXACTLY_ONCE) {
+            if (!p.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)) {
+                throw new IllegalArgumentException("exactly-once delivery needs a transactional.id");
+            }
+            c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        } else {
+            p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        }
+        this.producer = new KafkaProducer<>(p);
+        try {
+            if (settings.delivery() == Delivery.EXACTLY_ONCE) {
+                producer.initTransactions();
+            }
+            this.consumer = new KafkaConsumer<>(c);
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw e;
+        }
+        this.thread = new Thread(this::run, "frame-pipeline");
+    }
+
+    /** Creates the Kafka clients and starts the loop. */
+    public static FramePipeline start(
+            Map<String, Object> consumerProperties,
+            Map<String, Object> producerProperties,
+            TopicNames topics,
+            Settings settings,
+            BatchPredictor predictor,
+            ModelSlot slot,
+            InferenceMetrics metrics,
+            Clock clock) {
+        FramePipeline pipeline = new FramePipeline(
+                consumerProperties, producerProperties, topics, settings, predictor, slot, metrics, clock);
+        pipeline.thread.start();
+        return pipeline;
+    }
+
+    /** The producer, for binding its client metrics (thread-safe). */
+    public KafkaProducer<byte[], byte[]> producer() {
+        return producer;
+    }
+
+    /** Whether the loop runs; false after a fatal error or close. */
+    public boolean isRunning() {
+        return thread.isAlive() && failure == null;
+    }
+
+    /** The error that stopped the loop, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(topics.frames()), new Rebalance());
+            log.info("consuming {} ({}, batches of up to {}, wait {} ms)", topics.frames(),
+                    settings.delivery().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                    settings.maxBatch(), settings.maxWait().toMillis());
+            while (running.get()) {
+                step();
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                failure = e;
+                log.error("frame pipeline woken up unexpectedly", e);
+            }
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            log.error("frame pipeline stopped: {}; frames are no longer consumed by this instance", e.toString(), e);
+        } finally {
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } finally {
+                producer.close(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    private void step() {
+        long now = System.nanoTime();
+        Duration timeout;
+        if (waitingForModel) {
+            timeout = Duration.ofMillis(100);
+        } else {
+            timeout = Duration.ofNanos(Math.min(batcher.nanosUntilDue(now), Duration.ofMillis(200).toNanos()));
+        }
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
+        now = System.nanoTime();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            batcher.add(Frame.of(r, now), now);
+        }
+        if (!records.isEmpty()) {
+            metrics.framesIn(records.count());
+        }
+        updateLag();
+        if (!batcher.due(now)) {
+            return;
+        }
+        ServingModel model = slot.acquire();
+        if (model == null) {
+            awaitModel(now);
+            return;
+        }
+        try {
+            if (waitingForModel) {
+                waitingForModel = false;
+                metrics.waiting(0);
+                consumer.resume(consumer.paused());
+                log.info("model {} loaded, resuming {} held frames", model, batcher.size());
+            }
+            List<Frame> batch = batcher.take();
+            deliver(batch, predictor.predict(model, batch));
+        } finally {
+            model.release();
+        }
+    }
+
+    private void awaitModel(long now) {
+        metrics.waiting(batcher.size());
+        boolean expired = batcher.oldestAgeNanos(now) >= settings.noModelMaxWait().toNanos();
+        if (settings.noModelPolicy() == NoModelPolicy.DLQ || expired) {
+            List<Frame> frames = batcher.drain();
+            List<Outcome> rejected = new ArrayList<>(frames.size());
+            String detail = settings.noModelPolicy() == NoModelPolicy.DLQ
+                    ? "no model loaded and inference.no.model.policy=dlq"
+                    : "no model loaded within inference.no.model.max.wait=" + settings.noModelMaxWait();
+            for (Frame f : frames) {
+                rejected.add(new Outcome.Rejected(f, NO_MODEL, detail));
+            }
+            deliver(frames, rejected);
+            metrics.waiting(0);
+            if (waitingForModel) {
+                consumer.resume(consumer.paused());
+                waitingForModel = false;
+            }
+        } else if (!waitingForModel || !consumer.paused().containsAll(consumer.assignment())) {
+            if (!waitingForModel) {
+                log.warn("no model loaded yet: holding {} frames, pausing {}", batcher.size(), consumer.assignment());
+            }
+            consumer.pause(consumer.assignment());
+            waitingForModel = true;
+        }
+    }
+
+    /** Produces the outcomes of {@code frames} and commits their offsets; on a Kafka error rewinds to retry them. */
+    private void deliver(List<Frame> frames, List<Outcome> outcomes) {
+        long started = System.nanoTime();
+        Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(frames);
+        boolean transactional = settings.delivery() == Delivery.EXACTLY_ONCE;
+        try {
+            if (transactional) {
+                producer.beginTransaction();
+            }
+            List<Future<RecordMetadata>> sent = new ArrayList<>(outcomes.size());
+            for (Outcome o : outcomes) {
+                sent.add(producer.send(toRecord(o)));
+            }
+            if (transactional) {
+                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                producer.commitTransaction();
+            } else {
+                producer.flush();
+                for (Future<RecordMetadata> f : sent) {
+                    f.get();
+                }
+                try {
+                    consumer.commitSync(offsets);
+                } catch (CommitFailedException e) {
+                    log.warn("offsets of a delivered batch not committed (partitions moved): {}", e.getMessage());
+                }
+            }
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
+            throw e;
+        } catch (KafkaException | ExecutionException e) {
+            if (transactional) {
+                try {
+                    producer.abortTransaction();
+                } catch (KafkaException abort) {
+                    e.addSuppressed(abort);
+                    throw new IllegalStateException("cannot abort transaction", e);
+                }
+            }
+            log.warn("delivering a batch of {} frames failed, retrying it: {}", frames.size(), e.toString());
+            rewind(frames);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while delivering", e);
+        }
+        metrics.stage(Stage.PRODUCE, System.nanoTime() - started);
+        long nowMs = clock.millis();
+        for (Outcome o : outcomes) {
+            if (o instanceof Outcome.Predicted p) {
+                metrics.frameOut(p.task().wireName());
+                metrics.frameLatency(nowMs - o.frame().capturedAt().toEpochMilli());
+            } else if (o instanceof Outcome.Rejected r) {
+                metrics.rejected(r.reason());
+                var rec = r.frame().record();
+                log.warn("frame {}-{}@{} to {}: {} ({})", rec.topic(), rec.partition(), rec.offset(),
+                        topics.deadLetters(), r.reason(), r.detail());
+            }
+        }
+    }
+
+    private ProducerRecord<byte[], byte[]> toRecord(Outcome outcome) {
+        var rec = outcome.frame().record();
+        if (outcome instanceof Outcome.Predicted p) {
+            try {
+                return new ProducerRecord<>(topics.predictions(p.task()), null, rec.key(),
+                        JsonSerde.MAPPER.writeValueAsBytes(p.value()));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write prediction as JSON", e);
+            }
+        }
+        Outcome.Rejected r = (Outcome.Rejected) outcome;
+        return DeadLetter.of(rec, r.reason(), r.detail(), SERVICE, clock.instant()).toProducerRecord(topics.deadLetters());
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<Frame> frames) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (Frame f : frames) {
+            offsets.merge(f.partition(), new OffsetAndMetadata(f.record().offset() + 1),
+                    (a, b) -> a.offset() >= b.offset() ? a : b);
+        }
+        return offsets;
+    }
+
+    /** Seeks back to the first frame of the failed batch per partition and drops what was buffered behind it. */
+    private void rewind(List<Frame> frames) {
+        Map<TopicPartition, Long> first = new HashMap<>();
+        for (Frame f : frames) {
+            first.merge(f.partition(), f.record().offset(), Math::min);
+        }
+        batcher.removeIf(f -> first.containsKey(f.partition()));
+        Set<TopicPartition> owned = consumer.assignment();
+        first.forEach((tp, offset) -> {
+            if (owned.contains(tp)) {
+                consumer.seek(tp, offset);
+            }
+        });
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void updateLag() {
+        long lag = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong l = consumer.currentLag(tp);
+            if (l.isPresent()) {
+                lag += l.getAsLong();
+            }
+        }
+        metrics.lag(lag + batcher.size());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        consumer.wakeup();
+        thread.join(30_000);
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            drop(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            drop(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                log.info("assigned {}", partitions);
+            }
+        }
+
+        private void drop(Collection<TopicPartition> partitions) {
+            Set<TopicPartition> gone = new HashSet<>(partitions);
+            int dropped = batcher.removeIf(f -> gone.contains(f.partition()));
+            if (dropped > 0) {
+                log.info("{} buffered frames of revoked partitions left to their new owner", dropped);
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package io.streamtune.inference;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
+import io.streamtune.contracts.ModelMetadataKeys;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Small real ONNX models built in code, with streamtune metadata, whose outputs are known by
+ * construction: "red" and "blue" respond to the mean of the red and blue channel.
+ */
+public final class TestModels {
+
+    /** Input side of the test models; a multiple of {@link #STRIDE}. */
+    public static final int SIZE = 32;
+    /** Cell size of the detection model: one candidate box per 8x8 cell. */
+    public static final int STRIDE = 8;
+
+    private TestModels() {}
+
+    /**
+     * A YOLOv8-layout detector {@code [N, 4 + 2, (SIZE/STRIDE)^2]} with a dynamic batch: one candidate
+     * per cell, centred on it, {@code STRIDE} wide; class scores {@code sigmoid(10 * mean(channel) - 5)}
+     * for red and blue. Labels get {@code labelSuffix} appended so versions can be told apart.
+     */
+    public static byte[] detector(String model, int version, String labelSuffix) {
+        int nc = 2;
+        int g = SIZE / STRIDE;
+        int anchors = g * g;
+        Graph graph = new Graph();
+        graph.input("images", -1, 3, SIZE, SIZE);
+        float[] wCls = new float[nc * 3 * STRIDE * STRIDE];
+        float perPixel = 10f / (STRIDE * STRIDE);
+        for (int k = 0; k < STRIDE * STRIDE; k++) {
+            wCls[(0 * 3 + 0) * STRIDE * STRIDE + k] = perPixel; // class 0 looks at red
+            wCls[(1 * 3 + 2) * STRIDE * STRIDE + k] = perPixel; // class 1 looks at blue
+        }
+        graph.init("w_cls", wCls, nc, 3, STRIDE, STRIDE);
+        graph.init("b_cls", new float[] {-5, -5}, nc);
+        graph.init("w_box", new float[4 * 3 * STRIDE * STRIDE], 4, 3, STRIDE, STRIDE);
+        graph.init("b_box", new float[4], 4);
+        float[] grid = new float[4 * anchors];
+        for (int a = 0; a < anchors; a++) {
+            grid[a] = (a % g) * STRIDE + STRIDE / 2f;
+            grid[anchors + a] = (a / g) * STRIDE + STRIDE / 2f;
+            grid[2 * anchors + a] = STRIDE;
+            grid[3 * anchors + a] = STRIDE;
+        }
+        graph.init("grid", grid, 1, 4, anchors);
+        graph.initLong("shape_cls", 0, nc, -1);
+        graph.initLong("shape_box", 0, 4, -1);
+        graph.node("Conv", List.of("images", "w_cls", "b_cls"), "cls_map", ints("kernel_shape", STRIDE, STRIDE),
+                ints("strides", STRIDE, STRIDE));
+        graph.node("Reshape", List.of("cls_map", "shape_cls"), "cls_flat");
+        graph.node("Sigmoid", List.of("cls_flat"), "scores");
+        graph.node("Conv", List.of("images", "w_box", "b_box"), "box_map", ints("kernel_shape", STRIDE, STRIDE),
+                ints("strides", STRIDE, STRIDE));
+        graph.node("Reshape", List.of("box_map", "shape_box"), "box_flat");
+        graph.node("Add", List.of("box_flat", "grid"), "boxes");
+        graph.node("Concat", List.of("boxes", "scores"), "output0", AttributeProto.newBuilder().setName("axis")
+                .setType(AttributeProto.AttributeType.INT).setI(1).build());
+        graph.output("output0", -1, 4 + nc, anchors);
+        Map<String, String> meta = metadata(model, version, "detection",
+                "[\"red" + labelSuffix + "\",\"blue" + labelSuffix + "\"]", "letterbox");
+        return graph.model(meta);
+    }
+
+    /**
+     * A semantic segmenter {@code [N, 3, SIZE, SIZE]}: per pixel, background logit 0, red {@code 10 r - 5},
+     * blue {@code 10 b - 5}.
+     */
+    public static byte[] segmenter(String model, int version) {
+        Graph graph = new Graph();
+        graph.input("images", -1, 3, SIZE, SIZE);
+        graph.init("w", new float[] {0, 0, 0, 10, 0, 0, 0, 0, 10}, 3, 3, 1, 1);
+        graph.init("b", new float[] {0, -5, -5}, 3);
+        graph.node("Conv", List.of("images", "w", "b"), "logits", ints("kernel_shape", 1, 1));
+        graph.output("logits", -1, 3, SIZE, SIZE);
+        return graph.model(metadata(model, version, "segmentation", "[\"background\",\"red\",\"blue\"]", "stretch"));
+    }
+
+    private static Map<String, String> metadata(String model, int version, String task, String classes, String resize) {
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(ModelMetadataKeys.TASK, task);
+        meta.put(ModelMetadataKeys.CLASSES, classes);
+        meta.put(ModelMetadataKeys.INPUT_WIDTH, Integer.toString(SIZE));
+        meta.put(ModelMetadataKeys.INPUT_HEIGHT, Integer.toString(SIZE));
+        meta.put(ModelMetadataKeys.RESIZE, resize);
+        meta.put(ModelMetadataKeys.MODEL_NAME, model);
+        meta.put(ModelMetadataKeys.MODEL_VERSION, Integer.toString(version));
+        return meta;
+    }
+
+    private static AttributeProto ints(String name, long... values) {
+        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            b.addInts(v);
+        }
+        return b.build();
+    }
+
+    /** A graph under construction: opset 13, IR 8, float tensors as little-endian raw data. */
+    private static final class Graph {
+        private final GraphProto.Builder graph = GraphProto.newBuilder().setName("test");
+
+        void input(String name, long... dims) {
+            graph.addInput(valueInfo(name, dims));
+        }
+
+        void output(String name, long... dims) {
+            graph.addOutput(valueInfo(name, dims));
+        }
+
+        void init(String name, float[] values, long... dims) {
+            ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+            for (float v : values) {
+                buf.putFloat(v);
+            }
+            if (Arrays.stream(dims).reduce(1, (a, b) -> a * b) != values.length) {
+                throw new IllegalArgumentException(name + ": dims do not match " + values.length + " values");
+            }
+            graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
+                    .addAllDims(Arrays.stream(dims).boxed().toList()).setRawData(ByteString.copyFrom(buf.array())));
+        }
+
+        void initLong(String name, long... values) {
+            ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+            for (long v : values) {
+                buf.putLong(v);
+            }
+            graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber())
+                    .addDims(values.length).setRawData(ByteString.copyFrom(buf.array())));
+        }
+
+        void node(String op, List<String> inputs, String output, AttributeProto... attributes) {
+            graph.addNode(NodeProto.newBuilder().setOpType(op).setName(output + "_" + op).addAllInput(inputs)
+                    .addOutput(output).addAllAttribute(List.of(attributes)));
+        }
+
+        byte[] model(Map<String, String> metadata) {
+            ModelProto.Builder m = ModelProto.newBuilder()
+                    .setIrVersion(8)
+                    .setProducerName("streamtune-test")
+                    .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                    .setGraph(graph);
+            metadata.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+            return m.build().toByteArray();
+        }
+
+        private static ValueInfoProto valueInfo(String name, long... dims) {
+            TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+            for (long d : dims) {
+                shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
+                        : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+            }
+            return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+                    TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape)))
+                    .build();
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.streamtune.inference.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamtune.contracts.ArtifactRef;
+import io.streamtune.contracts.ModelPublished;
+import io.streamtune.contracts.ModelSwapReported;
+import io.streamtune.contracts.Task;
+import io.streamtune.inference.InferenceMetrics;
+import io.streamtune.inference.TestModels;
+import io.streamtune.vision.artifact.FileArtifactStore;
+import io.streamtune.vision.model.RunnerOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelSwapperTest {
+
+    @TempDir
+    Path dir;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final List<ModelSwapReported> reports = new ArrayList<>();
+
+    @Test
+    void shouldServeAVerifiedVersionAndKeepItWhenTheNextOneIsCorrupt() throws Exception {
+        var store = new FileArtifactStore(dir);
+        ArtifactRef v1 = store.put("cars", 1, TestModels.detector("cars", 1, ""));
+        ArtifactRef v2 = store.put("cars", 2, TestModels.detector("cars", 2, ""));
+        byte[] tampered = Files.readAllBytes(store.pathOf("cars", 2));
+        tampered[tampered.length - 10] ^= 0x5A;
+        Files.write(store.pathOf("cars", 2), tampered);
+        try (var slot = new ModelSlot()) {
+            var swapper = new ModelSwapper("inference-1", store, RunnerOptions.defaults(), slot,
+                    new InferenceMetrics(registry, "cars"), reports::add, Clock.systemUTC());
+
+            ModelSwapReported first = swapper.swapTo(published(1, v1));
+            ModelSwapReported second = swapper.swapTo(published(2, v2));
+
+            assertThat(first.outcome()).isEqualTo(ModelSwapReported.Outcome.SWAPPED);
+            assertThat(second.outcome()).isEqualTo(ModelSwapReported.Outcome.CHECKSUM_MISMATCH);
+            assertThat(second.servingVersion()).isEqualTo(1);
+            assertThat(second.detail()).contains("SHA-256");
+            assertThat(slot.servingVersion()).isEqualTo(1);
+            assertThat(reports).containsExactly(first, second);
+            assertThat(registry.get(InferenceMetrics.SWAP_FAILURES).tag("reason", "checksum_mismatch").counter().count())
+                    .isEqualTo(1.0);
+            assertThat(registry.get(InferenceMetrics.MODEL_VERSION).gauge().value()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void shouldRefuseBytesThatAreNotAModel() throws Exception {
+        var store = new FileArtifactStore(dir);
+        ArtifactRef junk = store.put("cars", 1, "not an onnx file".getBytes());
+        try (var slot = new ModelSlot()) {
+            var swapper = new ModelSwapper("inference-1", store, RunnerOptions.defaults(), slot,
+                    new InferenceMetrics(registry, "cars"), reports::add, Clock.systemUTC());
+
+            ModelSwapReported report = swapper.swapTo(published(1, junk));
+
+            assertThat(report.outcome()).isEqualTo(ModelSwapReported.Outcome.LOAD_FAILED);
+            assertThat(report.servingVersion()).isZero();
+            assertThat(slot.acquire()).isNull();
+        }
+    }
+
+    static ModelPublished published(int version, ArtifactRef ref) {
+        return new ModelPublished("cars", version, version > 1 ? version - 1 : null, Task.DETECTION,
+                List.of("red", "blue"), "map50_95", 0.5, Map.of(), ref, Map.of(), Instant.now());
+    }
+}
