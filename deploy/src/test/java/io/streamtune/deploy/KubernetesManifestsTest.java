@@ -1,0 +1,120 @@
+package io.streamtune.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.streamtune.inference.InferenceConfig;
+import io.streamtune.ingest.IngestConfig;
+import io.streamtune.runtime.ConfigSource;
+import io.streamtune.trainer.TrainerConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class KubernetesManifestsTest {
+
+    private static final Path DIR = Path.of("k8s");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    static List<JsonNode> documents() throws Exception {
+        List<JsonNode> docs = new ArrayList<>();
+        try (Stream<Path> files = Files.list(DIR)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                try (var parser = YAML.getFactory().createParser(file.toFile())) {
+                    var it = YAML.readValues(parser, JsonNode.class);
+                    while (it.hasNext()) {
+                        JsonNode doc = it.next();
+                        if (doc != null && !doc.isNull() && !doc.isEmpty()) {
+                            docs.add(doc);
+                        }
+                    }
+                }
+            }
+        }
+        return docs;
+    }
+
+    private static List<JsonNode> workloads() throws Exception {
+        return documents().stream()
+                .filter(d -> List.of("Deployment", "StatefulSet").contains(d.path("kind").asText()))
+                .toList();
+    }
+
+    @Test
+    void shouldDeclareEveryObjectWithApiVersionKindNameAndNamespace() throws Exception {
+        var docs = documents();
+
+        assertThat(docs).hasSizeGreaterThanOrEqualTo(9);
+        for (JsonNode d : docs) {
+            assertThat(d.path("apiVersion").asText()).as(d.toString()).isNotBlank();
+            assertThat(d.path("kind").asText()).isNotBlank();
+            assertThat(d.path("metadata").path("name").asText()).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+            if (!d.path("kind").asText().equals("Namespace")) {
+                assertThat(d.path("metadata").path("namespace").asText()).isEqualTo("streamtune");
+            }
+        }
+    }
+
+    @Test
+    void shouldRunEachServiceWithProbesResourcesScrapeAnnotationsAndARealMainClass() throws Exception {
+        var names = new ArrayList<String>();
+        for (JsonNode w : workloads()) {
+            JsonNode template = w.path("spec").path("template");
+            JsonNode container = template.path("spec").path("containers").get(0);
+            names.add(w.path("metadata").path("name").asText());
+
+            assertThat(w.path("spec").path("selector").path("matchLabels"))
+                    .isEqualTo(((com.fasterxml.jackson.databind.node.ObjectNode) template.path("metadata").path("labels")
+                            .deepCopy()).without("app.kubernetes.io/part-of"));
+            assertThat(template.path("metadata").path("annotations").path("prometheus.io/scrape").asText())
+                    .isEqualTo("true");
+            assertThat(template.path("metadata").path("annotations").path("prometheus.io/path").asText())
+                    .isEqualTo("/metrics");
+            assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/live");
+            assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health");
+            for (String kind : List.of("requests", "limits")) {
+                assertThat(container.path("resources").path(kind).path("cpu").asText()).isNotBlank();
+                assertThat(container.path("resources").path(kind).path("memory").asText()).isNotBlank();
+            }
+            String mainClass = container.path("args").get(0).asText();
+            assertThat(Class.forName(mainClass).getMethod("main", String[].class)).isNotNull();
+            var envFrom = container.path("envFrom").findValuesAsText("name");
+            assertThat(envFrom).contains("streamtune-config", "streamtune-kafka");
+        }
+        assertThat(names).containsExactlyInAnyOrder("streamtune-ingest", "streamtune-trainer", "streamtune-inference");
+    }
+
+    @Test
+    void shouldGiveServicesAConfigurationTheyAcceptAndServeOnTheProbedPort() throws Exception {
+        Map<String, String> env = new HashMap<>();
+        for (JsonNode d : documents()) {
+            String kind = d.path("kind").asText();
+            JsonNode data = kind.equals("ConfigMap") ? d.path("data") : kind.equals("Secret") ? d.path("stringData")
+                    : null;
+            if (data != null) {
+                data.fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+            }
+        }
+        env.put("STREAMTUNE_INSTANCE_ID", "pod-0");
+        ConfigSource config = ConfigSource.fromEnvironment(env, Map.of());
+
+        var ingest = IngestConfig.from(config).service();
+        var trainer = TrainerConfig.from(config).service();
+        var inference = InferenceConfig.from(config).service();
+
+        assertThat(ingest.kafka().clientProperties()).containsEntry("security.protocol", "SASL_SSL")
+                .containsKey("sasl.jaas.config");
+        assertThat(List.of(ingest.httpPort(), trainer.httpPort(), inference.httpPort())).containsOnly(8080);
+        for (JsonNode w : workloads()) {
+            JsonNode container = w.path("spec").path("template").path("spec").path("containers").get(0);
+            assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(8080);
+        }
+    }
+}
