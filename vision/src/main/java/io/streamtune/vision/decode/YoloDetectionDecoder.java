@@ -67,21 +67,34 @@ public final class YoloDetectionDecoder {
                     "model outputs " + numClasses + " classes but " + labels.size() + " labels are configured");
         }
         int n = layout.anchors();
-        List<Box> boxes = new ArrayList<>();
-        List<Integer> anchors = new ArrayList<>();
-        List<Float> scoreList = new ArrayList<>();
-        List<Integer> classList = new ArrayList<>();
-        for (int a = 0; a < n; a++) {
-            int best = -1;
-            float bestScore = -Float.MAX_VALUE;
-            for (int c = 0; c < numClasses; c++) {
-                float s = data[layout.index(4 + c, a)];
-                if (s > bestScore) {
-                    bestScore = s;
-                    best = c;
+        // Best class per anchor, scanning row by row so memory is read sequentially.
+        float[] best = new float[n];
+        int[] bestClass = new int[n];
+        System.arraycopy(data, layout.index(4, 0), best, 0, n);
+        for (int c = 1; c < numClasses; c++) {
+            int row = layout.index(4 + c, 0);
+            for (int a = 0; a < n; a++) {
+                float v = data[row + a];
+                if (v > best[a]) {
+                    best[a] = v;
+                    bestClass[a] = c;
                 }
             }
-            if (!(bestScore >= options.scoreThreshold()) || bestScore <= 0) {
+        }
+        int[] anchors = new int[n];
+        float[] scores = new float[n];
+        int[] classes = new int[n];
+        double[] x1 = new double[n];
+        double[] y1 = new double[n];
+        double[] x2 = new double[n];
+        double[] y2 = new double[n];
+        int m = 0;
+        float threshold = options.scoreThreshold();
+        double sw = transform.sourceWidth();
+        double sh = transform.sourceHeight();
+        for (int a = 0; a < n; a++) {
+            float score = best[a];
+            if (!(score >= threshold) || score <= 0) {
                 continue;
             }
             float w = data[layout.index(2, a)];
@@ -89,36 +102,42 @@ public final class YoloDetectionDecoder {
             if (!(w > 0) || !(h > 0)) {
                 continue;
             }
-            boxes.add(Box.fromCenter(data[layout.index(0, a)], data[layout.index(1, a)], w, h));
-            anchors.add(a);
-            scoreList.add(bestScore);
-            classList.add(best);
-        }
-        float[] scores = new float[boxes.size()];
-        int[] classes = new int[boxes.size()];
-        for (int i = 0; i < scores.length; i++) {
-            scores[i] = scoreList.get(i);
-            classes[i] = classList.get(i);
-        }
-        List<Integer> kept = Nms.suppress(boxes, scores, classes, options.iouThreshold(), boxes.size());
-        List<Candidate> out = new ArrayList<>();
-        for (int k : kept) {
-            if (out.size() >= options.maxDetections()) {
-                break;
-            }
-            Box in = boxes.get(k);
-            Box source = Box.fromCorners(
-                            transform.toSourceX(in.x()),
-                            transform.toSourceY(in.y()),
-                            transform.toSourceX(in.x2()),
-                            transform.toSourceY(in.y2()))
-                    .clip(transform.sourceWidth(), transform.sourceHeight());
-            if (!(source.area() > 0)) {
+            float cx = data[layout.index(0, a)];
+            float cy = data[layout.index(1, a)];
+            double left = cx - w / 2.0;
+            double top = cy - h / 2.0;
+            double right = cx + w / 2.0;
+            double bottom = cy + h / 2.0;
+            // Candidates that fall outside the source image once mapped back would be dropped after NMS;
+            // dropping them first lets NMS stop at maxDetections.
+            double sx1 = Math.max(0, transform.toSourceX(left));
+            double sx2 = Math.min(sw, transform.toSourceX(right));
+            double sy1 = Math.max(0, transform.toSourceY(top));
+            double sy2 = Math.min(sh, transform.toSourceY(bottom));
+            if (!(sx2 > sx1) || !(sy2 > sy1)) {
                 continue;
             }
+            anchors[m] = a;
+            scores[m] = score;
+            classes[m] = bestClass[a];
+            x1[m] = left;
+            y1[m] = top;
+            x2[m] = right;
+            y2[m] = bottom;
+            m++;
+        }
+        int[] kept = Nms.suppress(x1, y1, x2, y2, scores, classes, m, options.iouThreshold(), options.maxDetections());
+        List<Candidate> out = new ArrayList<>(kept.length);
+        for (int k : kept) {
+            Box source = Box.fromCorners(
+                            transform.toSourceX(x1[k]),
+                            transform.toSourceY(y1[k]),
+                            transform.toSourceX(x2[k]),
+                            transform.toSourceY(y2[k]))
+                    .clip(sw, sh);
             int cls = classes[k];
             String label = labels.isEmpty() ? Integer.toString(cls) : labels.get(cls);
-            out.add(new Candidate(anchors.get(k), new Detection(cls, label, Math.min(1f, scores[k]), source)));
+            out.add(new Candidate(anchors[k], new Detection(cls, label, Math.min(1f, scores[k]), source)));
         }
         return out;
     }
