@@ -1,0 +1,158 @@
+package io.streamtune.trainer.onnx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Model;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.streamtune.trainer.onnx.graft.BlockPartition;
+import io.streamtune.trainer.onnx.graft.FreezePlan;
+import io.streamtune.trainer.onnx.graft.GraphCut;
+import io.streamtune.trainer.onnx.graft.Heads;
+import io.streamtune.trainer.onnx.graft.ParameterGroupOptimizer;
+import io.streamtune.trainer.onnx.ir.OnnxGraph;
+import io.streamtune.trainer.onnx.ir.OnnxReader;
+import io.streamtune.trainer.onnx.ir.OnnxTensor;
+import io.streamtune.trainer.onnx.ir.OnnxWriter;
+import io.streamtune.trainer.onnx.nets.ReferenceNets;
+import io.streamtune.trainer.onnx.nets.ReferenceNets.BatchNormStyle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FineTuningTest {
+
+  private static final int SIZE = 64;
+  private static final Shape BATCH = new Shape(4, 3, SIZE, SIZE);
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void shouldFineTuneAResNet18IntoAFiveClassModelWithFrozenLayersUntouched() throws Exception {
+    Path source = dir.resolve("resnet18.onnx");
+    OnnxWriter.write(ReferenceNets.resnet18(SIZE, 1000, BatchNormStyle.FOLDED, 21), source);
+    OnnxGraph imported = OnnxReader.read(source);
+    String feature = GraphCut.classifierInput(imported);
+    OnnxGraph backbone = GraphCut.cutAt(imported, feature);
+    OnnxGraph model = Heads.classifier(backbone, feature, 512, 5, false, 5)
+        .withMetadata(Map.of("task", "classification", "classes", "a,b,c,d,e"));
+    FreezePlan plan = FreezePlan.allButLastBlocks(backbone, 2);
+    OnnxBlock block = new OnnxBlock(model);
+    Map<String, float[]> before = new HashMap<>();
+    model.initializers().forEach((k, v) -> before.put(k, v.floats()));
+
+    Path exported = dir.resolve("finetuned.onnx");
+    OnnxTensor image = OnnxFixtures.random(new Random(3), "input", 2, 3, SIZE, SIZE);
+    OnnxTensor djl;
+    try (Model m = OnnxFixtures.train(block, BATCH, 5, 3, 0.01f, plan, 99)) {
+      OnnxWriter.write(block.toGraph(), exported);
+      djl = OnnxFixtures.forward(block, image);
+    }
+
+    OnnxGraph trained = OnnxReader.read(exported);
+    assertThat(plan.frozenInitializers()).isNotEmpty();
+    for (String frozen : plan.frozenInitializers()) {
+      assertThat(trained.initializers().get(frozen).floats()).as(frozen).isEqualTo(before.get(frozen));
+    }
+    long changed = trained.initializers().keySet().stream()
+        .filter(k -> !plan.frozenInitializers().contains(k))
+        .filter(k -> !java.util.Arrays.equals(trained.initializers().get(k).floats(), before.get(k)))
+        .count();
+    assertThat(changed).as("trainable parameters that moved").isGreaterThan(4);
+    assertThat(trained.metadata()).containsEntry("task", "classification");
+    try (OrtRunner ort = new OrtRunner(Files.readAllBytes(exported), 2)) {
+      OnnxTensor out = ort.run(Map.of("input", image)).values().iterator().next();
+      assertThat(out.shape()).containsExactly(2, 5);
+      assertThat(OnnxFixtures.maxAbsDiff(out, djl)).isLessThanOrEqualTo(1e-4);
+    }
+  }
+
+  @Test
+  void shouldKeepRunningStatisticsOutOfTrainingWhenUnfreezingAtALowerLearningRate() throws Exception {
+    OnnxGraph imported = ReferenceNets.resnet18(SIZE, 10, BatchNormStyle.UNFOLDED, 22);
+    String feature = GraphCut.classifierInput(imported);
+    OnnxGraph backbone = GraphCut.cutAt(imported, feature);
+    OnnxGraph model = Heads.classifier(backbone, feature, 512, 3, false, 6);
+    FreezePlan plan = FreezePlan.allButLastBlocks(backbone, 1);
+    OnnxBlock block = new OnnxBlock(model);
+
+    plan.unfreeze(block);
+    Optimizer fast = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).build();
+    Optimizer slow = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.001f)).build();
+    Map<String, float[]> before = new HashMap<>();
+    model.initializers().forEach((k, v) -> before.put(k, v.floats()));
+    try (Model m = OnnxFixtures.train(block, BATCH, 3, 1,
+        new ParameterGroupOptimizer(fast, slow, plan.parameterIds(block)), null, 5)) {
+      OnnxGraph trained = block.toGraph();
+
+      assertThat(block.parametersByTensor().values())
+          .filteredOn(OnnxBlock::isRunningStatistic)
+          .isNotEmpty()
+          .allSatisfy(p -> assertThat(p.requiresGradient()).isFalse());
+      String frozenConv = plan.frozenInitializers().stream()
+          .filter(k -> trained.initializers().get(k).shape().length == 4).findFirst().orElseThrow();
+      assertThat(trained.initializers().get(frozenConv).floats()).isNotEqualTo(before.get(frozenConv));
+      String runningMean = block.parametersByTensor().entrySet().stream()
+          .filter(e -> e.getValue().getType() == ai.djl.nn.Parameter.Type.RUNNING_MEAN)
+          .map(Map.Entry::getKey).findFirst().orElseThrow();
+      assertThat(trained.initializers().get(runningMean).floats()).as("running mean updated by batch statistics")
+          .isNotEqualTo(before.get(runningMean));
+    }
+  }
+
+  @Test
+  void shouldEndResidualBlocksAtEachResidualAdd() {
+    OnnxGraph resnet = ReferenceNets.resnet18(SIZE, 10, BatchNormStyle.FOLDED, 1);
+
+    List<BlockPartition.Block> blocks = BlockPartition.of(resnet);
+
+    // stem + first block, seven more basic blocks, then the pooling/classifier tail
+    assertThat(blocks).hasSize(9);
+    assertThat(blocks.get(0).nodes()).last().asString().startsWith("add");
+  }
+
+  @Test
+  void shouldFindDenseFeatureMapsAtStrides8And16And32() {
+    OnnxGraph resnet = ReferenceNets.resnet18(SIZE, 10, BatchNormStyle.FOLDED, 1);
+    Shape input = new Shape(1, 3, SIZE, SIZE);
+
+    String deepest = GraphCut.deepestFeatureMap(resnet, input);
+    Map<Integer, String> pyramid = GraphCut.featureMapsAtStrides(resnet, input, 8, 16, 32);
+    Map<String, Shape> shapes = GraphCut.shapes(resnet, input);
+
+    assertThat(shapes.get(deepest)).isEqualTo(new Shape(1, 512, 2, 2));
+    assertThat(pyramid.get(32)).isEqualTo(deepest);
+    assertThat(shapes.get(pyramid.get(8))).isEqualTo(new Shape(1, 128, 8, 8));
+    assertThat(shapes.get(pyramid.get(16))).isEqualTo(new Shape(1, 256, 4, 4));
+  }
+
+  @Test
+  void shouldTrainAConvSegmentationHeadOnTheDeepestFeatureMap() throws Exception {
+    OnnxGraph mobilenet = ReferenceNets.mobilenetV2(SIZE, 10, BatchNormStyle.FOLDED, 9);
+    String feature = GraphCut.deepestFeatureMap(mobilenet, new Shape(1, 3, SIZE, SIZE));
+    OnnxGraph model = Heads.convHead(GraphCut.cutAt(mobilenet, feature), feature, 1280, 32, 4, 3);
+    OnnxBlock block = new OnnxBlock(model);
+    OnnxTensor image = OnnxFixtures.random(new Random(4), "input", 1, 3, SIZE, SIZE);
+
+    OnnxTensor djl;
+    byte[] exported;
+    try (Model m = OnnxFixtures.train(block, new Shape(2, 3, SIZE, SIZE), 4, 1, 0.01f,
+        FreezePlan.allButLastBlocks(GraphCut.cutAt(mobilenet, feature), 0), 1)) {
+      exported = OnnxWriter.toBytes(block.toGraph());
+      djl = OnnxFixtures.forward(block, image);
+    }
+
+    assertThat(djl.shape()).containsExactly(1, 4, 2, 2);
+    try (OrtRunner ort = new OrtRunner(exported, 2)) {
+      assertThat(OnnxFixtures.maxAbsDiff(ort.run(Map.of("input", image)).values().iterator().next(), djl))
+          .isLessThanOrEqualTo(1e-4);
+    }
+  }
+}
