@@ -97,8 +97,9 @@ final class TensorKernels {
       return batchNormOnnxTraining(x, in, eps, momentum, n.outputs().size());
     }
     boolean batchStats = c.training() && c.batchStatistics().test(n);
-    // PyTorch's momentum is the weight of the new batch; ONNX's is the weight of the running value.
-    return x.getNDArrayInternal().batchNorm(x, in[3], in[4], in[1], in[2], 1, 1f - momentum, eps, batchStats);
+    // DJL's momentum, like ONNX's, weights the running value (it hands 1 - momentum to PyTorch);
+    // in training PyTorch updates the running statistics in place, with the unbiased variance.
+    return x.getNDArrayInternal().batchNorm(x, in[3], in[4], in[1], in[2], 1, momentum, eps, batchStats);
   }
 
   /** ONNX's own training-mode semantics: batch statistics with population variance. */
