@@ -7,6 +7,10 @@ import java.util.Objects;
 /** Pure pixel operations: resizing through a {@link ResizeTransform} and conversion to normalized CHW floats. */
 public final class ImageOps {
 
+    private static final int BITS = 11;
+    private static final int ONE = 1 << BITS;
+    private static final int HALF = 1 << (2 * BITS - 1);
+
     private ImageOps() {}
 
     /** Plain bilinear resize to {@code width × height}. */
@@ -46,40 +50,41 @@ public final class ImageOps {
         if (padValue != 0) {
             java.util.Arrays.fill(out, (byte) padValue);
         }
-        // Horizontal taps are the same for every row: compute them once.
+        // Horizontal taps are the same for every row: compute them once. Weights are fixed-point with
+        // 11 fractional bits, so a 2D tap is exact in an int and rounding is one shift.
         int n = x1 - x0;
         int[] left = new int[n];
         int[] right = new int[n];
-        float[] wx = new float[n];
+        int[] wx = new int[n];
         for (int i = 0; i < n; i++) {
             double sx = (x0 + i + 0.5 - t.padX()) / t.scaleX() - 0.5;
             sx = Math.max(0, Math.min(srcW - 1, sx));
             int l = (int) Math.floor(sx);
-            left[i] = l;
-            right[i] = Math.min(srcW - 1, l + 1);
-            wx[i] = (float) (sx - l);
+            left[i] = l * 3;
+            right[i] = Math.min(srcW - 1, l + 1) * 3;
+            wx[i] = (int) Math.round((sx - l) * ONE);
         }
         for (int y = y0; y < y1; y++) {
             double sy = (y + 0.5 - t.padY()) / t.scaleY() - 0.5;
             sy = Math.max(0, Math.min(srcH - 1, sy));
             int top = (int) Math.floor(sy);
             int bottom = Math.min(srcH - 1, top + 1);
-            float wy = (float) (sy - top);
+            int fy = (int) Math.round((sy - top) * ONE);
+            int gy = ONE - fy;
             int rowTop = top * srcW * 3;
             int rowBottom = bottom * srcW * 3;
             int o = (y * outW + x0) * 3;
             for (int i = 0; i < n; i++) {
-                int l = left[i] * 3;
-                int r = right[i] * 3;
-                float fx = wx[i];
+                int tl = rowTop + left[i];
+                int tr = rowTop + right[i];
+                int bl = rowBottom + left[i];
+                int br = rowBottom + right[i];
+                int fx = wx[i];
+                int gx = ONE - fx;
                 for (int c = 0; c < 3; c++) {
-                    float a = src[rowTop + l + c] & 0xFF;
-                    float b = src[rowTop + r + c] & 0xFF;
-                    float d = src[rowBottom + l + c] & 0xFF;
-                    float e = src[rowBottom + r + c] & 0xFF;
-                    float topV = a + (b - a) * fx;
-                    float bottomV = d + (e - d) * fx;
-                    out[o++] = (byte) Math.round(topV + (bottomV - topV) * wy);
+                    int upper = (src[tl + c] & 0xFF) * gx + (src[tr + c] & 0xFF) * fx;
+                    int lower = (src[bl + c] & 0xFF) * gx + (src[br + c] & 0xFF) * fx;
+                    out[o++] = (byte) ((upper * gy + lower * fy + HALF) >>> (2 * BITS));
                 }
             }
         }
