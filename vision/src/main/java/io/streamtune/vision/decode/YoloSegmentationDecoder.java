@@ -85,10 +85,11 @@ public final class YoloSegmentationDecoder {
         int x1 = Math.min(sw - 1, (int) Math.floor(box.x2() - 0.5));
         int y0 = Math.max(0, (int) Math.ceil(box.y() - 0.5));
         int y1 = Math.min(sh - 1, (int) Math.floor(box.y2() - 0.5));
-        byte[] mask = new byte[sw * sh];
         if (x0 > x1 || y0 > y1) {
-            return Rle.encode(mask, sw, sh);
+            return Rle.encodeWindow(new byte[0], 0, 0, 0, 0, sw, sh);
         }
+        int ww = x1 - x0 + 1;
+        byte[] mask = new byte[ww * (y1 - y0 + 1)];
         // Prototype cells that bilinear sampling of those centres can touch.
         int px0 = clamp((int) Math.floor(t.toInputX(x0 + 0.5) * gx - 0.5), pw);
         int px1 = clamp((int) Math.floor(t.toInputX(x1 + 0.5) * gx - 0.5) + 1, pw);
@@ -124,11 +125,11 @@ public final class YoloSegmentationDecoder {
                 double d = prob[(bottom - py0) * rw + (right - px0)];
                 double v = (a + (b - a) * wx) * (1 - wy) + (c + (d - c) * wx) * wy;
                 if (v > maskThreshold) {
-                    mask[y * sw + x] = 1;
+                    mask[(y - y0) * ww + (x - x0)] = 1;
                 }
             }
         }
-        return Rle.encode(mask, sw, sh);
+        return Rle.encodeWindow(mask, x0, y0, ww, y1 - y0 + 1, sw, sh);
     }
 
     private static int clamp(int v, int size) {

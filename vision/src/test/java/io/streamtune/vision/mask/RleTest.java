@@ -94,4 +94,30 @@ class RleTest {
                 .hasMessageContaining("cover 3");
         assertThatThrownBy(() -> Rle.fromCompressedString("141", 3, 3)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void shouldEncodeAWindowExactlyAsTheFullMask() {
+        Random random = new Random(3);
+        for (int trial = 0; trial < 50; trial++) {
+            int w = 1 + random.nextInt(40);
+            int h = 1 + random.nextInt(40);
+            int ww = random.nextInt(w + 1);
+            int wh = random.nextInt(h + 1);
+            int left = random.nextInt(w - ww + 1);
+            int top = random.nextInt(h - wh + 1);
+            byte[] window = new byte[ww * wh];
+            byte[] full = new byte[w * h];
+            for (int y = 0; y < wh; y++) {
+                for (int x = 0; x < ww; x++) {
+                    byte v = (byte) (random.nextBoolean() ? 1 : 0);
+                    window[y * ww + x] = v;
+                    full[(top + y) * w + left + x] = v;
+                }
+            }
+
+            Rle windowed = Rle.encodeWindow(window, left, top, ww, wh, w, h);
+
+            assertThat(windowed).isEqualTo(Rle.encode(full, w, h));
+        }
+    }
 }
