@@ -1,32 +1,209 @@
 package io.streamtune.ingest;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.streamtune.contracts.Topics;
+import io.streamtune.ingest.accept.Acceptor;
+import io.streamtune.ingest.accept.LabelIndex;
+import io.streamtune.ingest.http.IngestApi;
+import io.streamtune.ingest.intake.IntakeConsumer;
+import io.streamtune.ingest.trigger.StatsView;
+import io.streamtune.ingest.trigger.TriggerTopology;
+import io.streamtune.ingest.validate.ClassRegistry;
+import io.streamtune.ingest.validate.SampleValidator;
+import io.streamtune.runtime.Health;
+import io.streamtune.runtime.KafkaSettings;
 import io.streamtune.runtime.ServiceShell;
+import io.streamtune.vision.image.ImageDecoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The running ingest service: everything it holds, closed in one place. */
 public final class IngestService implements AutoCloseable {
 
-    private final ServiceShell shell;
+    private static final Logger log = LoggerFactory.getLogger(IngestService.class);
 
-    private IngestService(ServiceShell shell) {
+    private final ServiceShell shell;
+    private final Acceptor acceptor;
+    private final StatsView stats;
+
+    private IngestService(ServiceShell shell, Acceptor acceptor, StatsView stats) {
         this.shell = shell;
+        this.acceptor = acceptor;
+        this.stats = stats;
     }
 
-    /** Starts the service: topics provisioned, HTTP up. */
+    /** Starts the service: topics provisioned, label index loaded, Streams, intake and HTTP up. */
     public static IngestService start(IngestConfig config) {
-        ServiceShell shell = ServiceShell.start(config.service(), List.of(Topics.IMAGES_INTAKE, Topics.IMAGES_INTAKE.deadLetters(), Topics.IMAGES_LABELLED, Topics.TRAINING_REQUESTS, Topics.TRAINING_TRIGGERS));
+        ServiceShell shell = ServiceShell.start(config.service(), List.of(
+                Topics.IMAGES_INTAKE, Topics.IMAGES_INTAKE.deadLetters(), Topics.IMAGES_LABELLED,
+                Topics.TRAINING_REQUESTS, Topics.TRAINING_TRIGGERS));
         try {
-            return new IngestService(shell);
+            return wire(config, shell);
         } catch (RuntimeException e) {
             shell.close();
             throw e;
         }
     }
 
+    private static IngestService wire(IngestConfig config, ServiceShell shell) {
+        KafkaSettings kafka = config.service().kafka();
+        String id = config.service().instanceId();
+        IngestMetrics metrics = new IngestMetrics(shell.registry());
+
+        Producer<byte[], byte[]> producer = shell.manage(new KafkaProducer<>(producerProperties(kafka, id)));
+        shell.bindClientMetrics(producer);
+
+        LabelIndex index;
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(kafka.consumer(id + "-index", id + "-index"))) {
+            index = LabelIndex.load(consumer, kafka.topic(Topics.IMAGES_LABELLED.name()), key -> true,
+                    Duration.ofMinutes(10));
+        }
+        Acceptor acceptor = new Acceptor(validator(config), producer, kafka.topic(Topics.IMAGES_LABELLED.name()),
+                kafka.topic(Topics.IMAGES_INTAKE.deadLetters().name()), index, metrics, Clock.systemUTC());
+
+        AtomicReference<KafkaStreams> streams = new AtomicReference<>();
+        StatsView stats = new StatsView(streams);
+        if (config.streams().enabled()) {
+            KafkaStreams ks = new KafkaStreams(
+                    TriggerTopology.build(config.trigger(), kafka.topicPrefix(), metrics), streamsProperties(config, shell.http().port()));
+            shell.manage(() -> ks.close(Duration.ofSeconds(10)));
+            shell.manage(new KafkaStreamsMetrics(ks)).bindTo(shell.registry());
+            ks.setUncaughtExceptionHandler(e -> {
+                log.error("trigger topology failed, replacing the stream thread: {}", e.toString(), e);
+                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
+                        .REPLACE_THREAD;
+            });
+            ks.start();
+            streams.set(ks);
+            shell.health().register("streams", () -> switch (ks.state()) {
+                case RUNNING, REBALANCING -> Health.Status.up(ks.state().toString());
+                default -> Health.Status.down("Kafka Streams is " + ks.state());
+            });
+            ScheduledExecutorService gauges = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "ingest-stats-gauges");
+                t.setDaemon(true);
+                return t;
+            });
+            shell.manage(gauges::shutdownNow);
+            long every = config.streams().statsRefresh().toMillis();
+            gauges.scheduleWithFixedDelay(() -> refreshGauges(stats, metrics), every, every, TimeUnit.MILLISECONDS);
+        }
+
+        if (config.intake().enabled()) {
+            Map<String, Object> props = kafka.consumer(id + "-intake", config.intake().groupId());
+            props.put("max.poll.records", config.intake().maxPollRecords());
+            var consumer = new KafkaConsumer<byte[], byte[]>(props);
+            shell.bindClientMetrics(consumer);
+            IntakeConsumer intake = shell.manage(new IntakeConsumer(consumer,
+                    kafka.topic(Topics.IMAGES_INTAKE.name()), acceptor, config.intake().threads())).start();
+            shell.health().register("intake", () -> intake.healthy()
+                    ? Health.Status.up("consuming " + kafka.topic(Topics.IMAGES_INTAKE.name()))
+                    : Health.Status.down("intake loop failing, see log"));
+        }
+
+        new IngestApi(config.http(), acceptor, stats, producer, kafka.topic(Topics.TRAINING_REQUESTS.name()),
+                Clock.systemUTC()).register(shell.http());
+        if (!config.http().authEnabled()) {
+            log.warn("HTTP API authentication is disabled (http.auth.enabled=false): local demo only");
+        }
+        log.info("ingest wired: {} samples known, trigger {}, image check {}", index.size(), config.trigger(),
+                config.validation().check());
+        return new IngestService(shell, acceptor, stats);
+    }
+
+    /** The validator the configuration describes. */
+    public static SampleValidator validator(IngestConfig config) {
+        var v = config.validation();
+        return new SampleValidator(new ImageDecoder(v.limits()), v.check(),
+                new ClassRegistry(v.classPolicy(), v.maxClasses(), v.knownClasses()), v.maxObjects());
+    }
+
+    /** Producer settings: the shared durable ones, with a short linger so one HTTP upload is not held back. */
+    public static Map<String, Object> producerProperties(KafkaSettings kafka, String id) {
+        Map<String, Object> props = new HashMap<>(kafka.producer(id + "-producer"));
+        if (!kafka.clientProperties().containsKey(ProducerConfig.LINGER_MS_CONFIG)) {
+            props.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        }
+        return props;
+    }
+
+    private static Properties streamsProperties(IngestConfig config, int httpPort) {
+        KafkaSettings kafka = config.service().kafka();
+        Properties p = new Properties();
+        p.putAll(kafka.clientProperties());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.topicPrefix() + config.streams().applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(config.streams().stateDir()).toString());
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.streams().commitInterval().toMillis());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.streams().processingGuarantee());
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.service().topicReplication());
+        p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), kafka.maxRecordBytes());
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), kafka.maxRecordBytes());
+        String host = config.service().httpHost();
+        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG,
+                ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + httpPort);
+        return p;
+    }
+
+    private static Path stateDir(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new io.streamtune.runtime.ConfigException("streams.state.dir",
+                    "cannot create " + dir + ": " + e.getMessage());
+        }
+    }
+
+    private static void refreshGauges(StatsView stats, IngestMetrics metrics) {
+        try {
+            metrics.dataset(stats.all().stream()
+                    .map(s -> new IngestMetrics.DatasetCounts(s.model(), s.totalSamples(), s.pendingSamples(),
+                            s.classCounts()))
+                    .toList());
+        } catch (RuntimeException e) {
+            log.debug("dataset gauges not refreshed: {}", e.toString());
+        }
+    }
+
     /** Health, metrics, HTTP and lifecycle of this service. */
     public ServiceShell shell() {
         return shell;
+    }
+
+    /** The acceptance path (for embedding, e.g. an in-process bulk import). */
+    public Acceptor acceptor() {
+        return acceptor;
+    }
+
+    /** Dataset stats of the models this instance holds. */
+    public StatsView stats() {
+        return stats;
+    }
+
+    /** Stats of one model, if this instance holds it. */
+    public Optional<io.streamtune.ingest.trigger.ModelStats> stats(String model) {
+        return stats.get(model);
     }
 
     @Override

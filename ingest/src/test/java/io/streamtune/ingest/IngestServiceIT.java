@@ -2,47 +2,284 @@ package io.streamtune.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.streamtune.contracts.DeadLetter;
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.Label;
+import io.streamtune.contracts.LabelledImageAccepted;
+import io.streamtune.contracts.LabelledImageSubmitted;
+import io.streamtune.contracts.TrainingTriggered;
+import io.streamtune.ingest.fixtures.TestImages;
+import io.streamtune.ingest.fixtures.TopicReader;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.PrometheusText;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(SharedKafka.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IngestServiceIT {
 
+    private static final String TOKEN = "it-secret-token-0123456789";
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    private EmbeddedKafkaBroker broker;
+    private IngestService service;
+    private String prefix;
+    private String base;
+
+    @BeforeAll
+    void start(EmbeddedKafkaBroker broker, @TempDir Path state) throws Exception {
+        this.broker = broker;
+        this.prefix = SharedKafka.unique("ingest") + ".";
+        var config = IngestConfig.from(ConfigSource.of(Map.ofEntries(
+                Map.entry("kafka.bootstrap.servers", broker.bootstrapServers()),
+                Map.entry("topic.prefix", prefix),
+                Map.entry("http.host", "127.0.0.1"),
+                Map.entry("http.port", "0"),
+                Map.entry("http.auth.token", TOKEN),
+                Map.entry("http.max.request.bytes", "2MiB"),
+                Map.entry("image.check", "decode"),
+                Map.entry("trigger.threshold", "3"),
+                Map.entry("streams.state.dir", state.toString()),
+                Map.entry("streams.stats.refresh", "200ms"))));
+        service = IngestService.start(config);
+        assertThat(service.shell().awaitReady(Duration.ofSeconds(60))).isTrue();
+        base = service.shell().http().url();
+    }
+
+    @AfterAll
+    void stop() {
+        service.close();
+    }
+
     @Test
-    void shouldAnswerHealthAndServeParseableMetrics(EmbeddedKafkaBroker broker) throws Exception {
-        var config = IngestConfig.from(ConfigSource.of(Map.of(
-                "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "topic.prefix", SharedKafka.unique("ingest") + ".",
-                "http.host", "127.0.0.1",
-                "http.port", "0",
-                "http.auth.enabled", "false",
-                "streams.state.dir", System.getProperty("java.io.tmpdir") + "/" + SharedKafka.unique("st"))));
+    void shouldAnswerHealthAndServeParseableMetrics() throws Exception {
+        var health = client.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        var metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
 
-        try (var service = IngestService.start(config)) {
-            assertThat(service.shell().awaitReady(Duration.ofSeconds(30))).isTrue();
-            var client = HttpClient.newHttpClient();
-            String base = service.shell().http().url();
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"service\":\"ingest\"").contains("\"streams\"").contains("\"intake\"");
+        var parsed = PrometheusText.parse(metrics.body());
+        assertThat(parsed.named("jvm_threads_live_threads").get(0).labels()).containsEntry("service", "ingest");
+    }
 
-            var health = client.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            var metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+    @Test
+    void shouldCarryAnHttpUploadToTheLabelledTopicAndTriggerTrainingAtTheThreshold() throws Exception {
+        String model = "http-pets";
+        byte[] first = TestImages.jpeg(64, 48, 101);
 
-            assertThat(health.statusCode()).isEqualTo(200);
-            assertThat(health.body()).contains("\"service\":\"ingest\"");
-            var parsed = PrometheusText.parse(metrics.body());
-            assertThat(parsed.named("jvm_threads_live_threads")).isNotEmpty();
-            assertThat(parsed.named("jvm_threads_live_threads").get(0).labels()).containsEntry("service", "ingest");
+        var accepted = upload(model, first, "class=cat");
+        var repeat = upload(model, first, "class=cat");
+        var relabel = upload(model, first, "class=dog");
+        var second = upload(model, TestImages.png(40, 30, 102), "class=cat");
+
+        assertThat(accepted.statusCode()).isEqualTo(201);
+        assertThat(json(accepted).get("status").asText()).isEqualTo("accepted");
+        assertThat(json(repeat).get("status").asText()).isEqualTo("unchanged");
+        assertThat(relabel.statusCode()).isEqualTo(200);
+        assertThat(json(relabel).get("status").asText()).isEqualTo("relabelled");
+        assertThat(second.statusCode()).isEqualTo(201);
+
+        List<ConsumerRecord<byte[], byte[]>> labelled = TopicReader.readAll(broker.bootstrapServers(),
+                prefix + "images.labelled");
+        var values = labelled.stream()
+                .map(r -> JsonSerde.of(LabelledImageAccepted.class).fromBytes(r.value()))
+                .filter(v -> v.model().equals(model))
+                .toList();
+        assertThat(values).hasSize(3);
+        assertThat(values.get(0).key()).isEqualTo(json(accepted).get("key").asText());
+        assertThat(values.get(0).image()).isEqualTo(first);
+
+        var triggers = TopicReader.awaitRecords(broker.bootstrapServers(), prefix + "training.triggers",
+                Duration.ofSeconds(30), l -> l.size() >= 1);
+        var trigger = JsonSerde.of(TrainingTriggered.class).fromBytes(triggers.get(0).value());
+        assertThat(triggers).hasSize(1);
+        assertThat(trigger.model()).isEqualTo(model);
+        assertThat(trigger.reason()).isEqualTo(TrainingTriggered.Reason.THRESHOLD);
+        assertThat(trigger.totalSamples()).isEqualTo(2);
+
+        var stats = awaitStats(model, s -> s.get("totalSamples").asLong() == 2);
+        assertThat(stats.get("classes").get("cat").asLong()).isEqualTo(1);
+        assertThat(stats.get("classes").get("dog").asLong()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRefuseBadUploadsWithTheRightStatusAndParkThemInTheDeadLetterTopic() throws Exception {
+        String model = "http-bad";
+
+        var unauthenticated = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/models/" + model
+                        + "/images?class=cat")).header("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.jpeg(8, 8, 1))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        var truncated = upload(model, TestImages.truncated(TestImages.jpeg(64, 64, 2), 0.5), "class=cat");
+        var empty = upload(model, new byte[0], "class=cat");
+        var bomb = upload(model, TestImages.pngClaiming(50_000, 50_000), "class=cat");
+        var text = upload(model, "not an image".getBytes(StandardCharsets.UTF_8), "class=cat");
+        var outside = uploadJson(model, TestImages.jpeg(20, 20, 3),
+                "{\"type\":\"boxes\",\"objects\":[{\"className\":\"cat\",\"box\":{\"x\":10,\"y\":10,\"width\":20,\"height\":5}}]}");
+        var badJson = send("/v1/models/" + model + "/images", "application/json", "{not json".getBytes());
+        var tooBig = send("/v1/models/" + model + "/images?class=cat", "image/jpeg", new byte[3 << 20]);
+        var gif = send("/v1/models/" + model + "/images", "image/gif", new byte[10]);
+        var sixteen = upload(model, TestImages.png16(16, 16), "class=cat");
+
+        assertThat(unauthenticated.statusCode()).isEqualTo(401);
+        assertThat(truncated.statusCode()).isEqualTo(422);
+        assertThat(json(truncated).get("error").asText()).isEqualTo("corrupt_image");
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(json(empty).get("error").asText()).isEqualTo("empty_image");
+        assertThat(bomb.statusCode()).isEqualTo(413);
+        assertThat(json(bomb).get("error").asText()).isEqualTo("too_many_pixels");
+        assertThat(text.statusCode()).isEqualTo(415);
+        assertThat(json(text).get("error").asText()).isEqualTo("unsupported_format");
+        assertThat(outside.statusCode()).isEqualTo(422);
+        assertThat(json(outside).get("error").asText()).isEqualTo("box_out_of_bounds");
+        assertThat(json(outside).get("detail").asText()).contains("not inside");
+        assertThat(badJson.statusCode()).isEqualTo(400);
+        assertThat(json(badJson).get("error").asText()).isEqualTo("malformed_record");
+        assertThat(tooBig.statusCode()).isEqualTo(413);
+        assertThat(gif.statusCode()).isEqualTo(415);
+        assertThat(sixteen.statusCode()).isEqualTo(201);
+
+        Set<String> expected = Set.of("corrupt_image", "empty_image", "too_many_pixels", "unsupported_format",
+                "box_out_of_bounds", "malformed_record");
+        var letters = TopicReader.awaitRecords(broker.bootstrapServers(), prefix + "images.intake.dlq",
+                        Duration.ofSeconds(10), l -> httpReasons(l).containsAll(expected));
+        assertThat(httpReasons(letters)).containsAll(expected);
+        var health = client.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void shouldAcceptABatchAndAManualTrigger() throws Exception {
+        String model = "http-batch";
+        StringBuilder ndjson = new StringBuilder();
+        for (int i = 0; i < 2; i++) {
+            ndjson.append(item(TestImages.jpeg(32, 32, 200 + i), "{\"type\":\"class\",\"className\":\"c" + i + "\"}"))
+                    .append('\n');
         }
+        ndjson.append("{broken\n");
+
+        var batch = send("/v1/models/" + model + "/images/batch", "application/x-ndjson",
+                ndjson.toString().getBytes(StandardCharsets.UTF_8));
+        awaitStats(model, s -> s.get("totalSamples").asLong() == 2);
+        var train = send("/v1/models/" + model + "/train", "application/json",
+                "{\"requestedBy\":\"it\"}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(batch.statusCode()).isEqualTo(200);
+        assertThat(json(batch).get("counts").get("accepted").asInt()).isEqualTo(2);
+        assertThat(json(batch).get("counts").get("rejected").asInt()).isEqualTo(1);
+        assertThat(train.statusCode()).isEqualTo(202);
+        var triggers = TopicReader.awaitRecords(broker.bootstrapServers(), prefix + "training.triggers",
+                Duration.ofSeconds(30), l -> l.stream().anyMatch(r -> new String(r.key()).equals(model)));
+        var manual = triggers.stream().filter(r -> new String(r.key()).equals(model))
+                .map(r -> JsonSerde.of(TrainingTriggered.class).fromBytes(r.value())).toList();
+        assertThat(manual).hasSize(1);
+        assertThat(manual.get(0).reason()).isEqualTo(TrainingTriggered.Reason.MANUAL);
+        assertThat(manual.get(0).newSamples()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldForwardValidIntakeRecordsAndDeadLetterMalformedOnes() throws Exception {
+        String model = "kafka-pets";
+        byte[] image = TestImages.jpeg(24, 24, 300);
+        var submitted = new LabelledImageSubmitted(model, image, new Label.ClassLabel("cat"), "kcat");
+
+        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", broker.bootstrapServers(),
+                "key.serializer", ByteArraySerializer.class.getName(),
+                "value.serializer", ByteArraySerializer.class.getName()))) {
+            producer.send(new ProducerRecord<>(prefix + "images.intake", null,
+                    JsonSerde.of(LabelledImageSubmitted.class).toBytes(submitted))).get();
+            producer.send(new ProducerRecord<>(prefix + "images.intake", "k".getBytes(),
+                    "{\"model\":\"kafka-pets\",\"image\":".getBytes(StandardCharsets.UTF_8))).get();
+        }
+
+        var labelled = TopicReader.awaitRecords(broker.bootstrapServers(), prefix + "images.labelled",
+                Duration.ofSeconds(30), l -> l.stream().anyMatch(r -> new String(r.key()).startsWith(model + "/")));
+        var letters = TopicReader.awaitRecords(broker.bootstrapServers(), prefix + "images.intake.dlq",
+                Duration.ofSeconds(30), l -> l.stream().map(DeadLetter::fromConsumerRecord)
+                        .anyMatch(d -> d.sourceTopic().equals(prefix + "images.intake")))
+                .stream().map(DeadLetter::fromConsumerRecord)
+                .filter(d -> d.sourceTopic().equals(prefix + "images.intake")).toList();
+        Set<String> keys = labelled.stream().map(r -> new String(r.key())).collect(Collectors.toSet());
+        assertThat(keys).contains(model + "/" + io.streamtune.ingest.validate.Digests.sha256Hex(image));
+        assertThat(letters).hasSize(1);
+        assertThat(letters.get(0).reason()).isEqualTo("malformed_record");
+        assertThat(new String(letters.get(0).key())).isEqualTo("k");
+        assertThat(letters.get(0).sourceOffset()).isGreaterThanOrEqualTo(0);
+    }
+
+    private static Set<String> httpReasons(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(DeadLetter::fromConsumerRecord).filter(d -> d.sourceTopic().equals("http"))
+                .map(DeadLetter::reason).collect(Collectors.toSet());
+    }
+
+    private HttpResponse<String> upload(String model, byte[] image, String query) throws Exception {
+        return send("/v1/models/" + model + "/images?" + query, "image/jpeg", image);
+    }
+
+    private HttpResponse<String> uploadJson(String model, byte[] image, String labelJson) throws Exception {
+        return send("/v1/models/" + model + "/images", "application/json",
+                item(image, labelJson).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String item(byte[] image, String labelJson) {
+        return "{\"image\":\"" + Base64.getEncoder().encodeToString(image) + "\",\"label\":" + labelJson + "}";
+    }
+
+    private HttpResponse<String> send(String path, String type, byte[] body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .header("Content-Type", type)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode awaitStats(String model, java.util.function.Predicate<JsonNode> done) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            var r = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/models/"
+                            + URLEncoder.encode(model, StandardCharsets.UTF_8) + "/stats"))
+                    .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 200) {
+                last = json(r);
+                if (done.test(last)) {
+                    return last;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("stats of " + model + " never matched; last: " + last);
+    }
+
+    private static JsonNode json(HttpResponse<String> r) throws Exception {
+        return JsonSerde.MAPPER.readTree(r.body());
     }
 }
