@@ -114,6 +114,11 @@ public final class LocalStack implements AutoCloseable {
         return true;
     }
 
+    /** Registers something to close with the stack (before the services and the broker). */
+    public <T extends AutoCloseable> T manage(T resource) {
+        return lifecycle.add(resource);
+    }
+
     /** Closes everything on SIGTERM/Ctrl-C. */
     public LocalStack closeOnShutdown() {
         lifecycle.closeOnShutdown();

@@ -66,16 +66,64 @@ public final class StreamtuneCli implements Callable<Integer> {
         @Option(names = "--http-host", defaultValue = "127.0.0.1", description = "Interface the HTTP ports bind (default: ${DEFAULT-VALUE}).")
         String httpHost;
 
-        @Option(names = {"-D", "--set"}, description = "Any service config key, e.g. -D inference.batch.max=8.")
+        @Option(names = {"-D", "--set"}, description = "Any service config key, e.g. -D trigger.threshold=200.")
         Map<String, String> settings = new LinkedHashMap<>();
+
+        @Option(names = "--demo", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Feed a synthetic camera and labeller and show what happens (default: ${DEFAULT-VALUE}).")
+        boolean demo;
+
+        @Option(names = "--demo-task", defaultValue = "classification",
+                description = "Task the demo labels: classification, detection or segmentation (default: ${DEFAULT-VALUE}).")
+        String demoTask;
+
+        @Option(names = "--demo-model", defaultValue = "shapes", description = "Model name the demo trains (default: ${DEFAULT-VALUE}).")
+        String demoModel;
+
+        @Option(names = "--view-port", defaultValue = "8080", description = "Live view web page port, 0 = any free (default: ${DEFAULT-VALUE}).")
+        int viewPort;
+
+        @Option(names = "--prometheus-port", defaultValue = "9090",
+                description = "Port of the Prometheus started when it is installed; -1 = don't start it (default: ${DEFAULT-VALUE}).")
+        int prometheusPort;
 
         @Override
         public Integer call() throws Exception {
             long t0 = System.nanoTime();
+            Map<String, String> config = new LinkedHashMap<>();
+            // The local demo runs without API tokens; any -D setting (e.g. http.auth.enabled=true) wins.
+            config.put("http.auth.enabled", "false");
+            if (demo) {
+                config.put("inference.model", demoModel);
+            }
+            config.putAll(settings);
+            io.streamtune.contracts.Task task = io.streamtune.contracts.Task.parse(demoTask);
             LocalStack stack = LocalStack.start(new LocalStack.Options(dataDir.toAbsolutePath(), bootstrapServers,
-                    kafkaPort, ingestPort, trainerPort, inferencePort, httpHost, settings));
+                    kafkaPort, ingestPort, trainerPort, inferencePort, httpHost, config));
             stack.closeOnShutdown();
             boolean ready = stack.awaitReady(Duration.ofSeconds(60));
+            var kafka = io.streamtune.runtime.KafkaSettings.from(io.streamtune.runtime.ConfigSource
+                    .fromEnvironment(System.getenv(), Map.of()).with(config)
+                    .with(Map.of("kafka.bootstrap.servers", stack.bootstrapServers())));
+            String prometheusUrl = null;
+            if (prometheusPort >= 0) {
+                var binary = PrometheusServer.binary();
+                if (binary.isPresent()) {
+                    Map<String, String> targets = new LinkedHashMap<>();
+                    stack.urls().forEach((service, url) -> targets.put("streamtune-" + service,
+                            url.substring("http://".length())));
+                    var prometheus = stack.manage(PrometheusServer.start(binary.get(),
+                            dataDir.toAbsolutePath().resolve("prometheus"), prometheusPort, targets,
+                            Duration.ofSeconds(5)));
+                    prometheusUrl = prometheus.url();
+                } else {
+                    System.out.println("(Prometheus is not installed, so none is started: apt-get install prometheus)");
+                }
+            }
+            String viewUrl = null;
+            if (demo) {
+                viewUrl = stack.manage(io.streamtune.deploy.demo.LiveView.start(kafka, httpHost, viewPort)).url();
+            }
             System.out.println();
             System.out.println("streamtune is " + (ready ? "up" : "started, NOT ready") + " in "
                     + (System.nanoTime() - t0) / 1_000_000 + " ms");
@@ -83,6 +131,19 @@ public final class StreamtuneCli implements Callable<Integer> {
                     + (stack.embeddedBroker() ? "  (embedded, data in " + dataDir.toAbsolutePath() + ")" : ""));
             stack.urls().forEach((service, url) -> System.out.printf("  %-10s %s/health  %s/metrics%n", service,
                     url, url));
+            if (prometheusUrl != null) {
+                System.out.println("  prometheus " + prometheusUrl + "  (alert rules loaded; dashboards in grafana/)");
+            }
+            if (viewUrl != null) {
+                System.out.println("  live view  " + viewUrl);
+                System.out.println();
+                System.out.println("Demo: a labelling tool sends " + task.wireName() + " samples of '" + demoModel
+                        + "' to images.intake and two cameras stream frames; watch it learn:");
+                stack.manage(io.streamtune.deploy.demo.LiveConsole.start(kafka, stack.urls(), System.out,
+                        Duration.ofSeconds(5)));
+                stack.manage(io.streamtune.deploy.demo.DemoTraffic.start(kafka, new io.streamtune.deploy.demo
+                        .DemoTraffic.Options(demoModel, task, 64, 300, 2.0, 2, 5.0)));
+            }
             System.out.println("Ctrl-C stops everything.");
             System.out.flush();
             stack.awaitStop();

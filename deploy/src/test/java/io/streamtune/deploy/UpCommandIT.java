@@ -32,7 +32,8 @@ class UpCommandIT {
                 "-Xmx1g", "-cp", System.getProperty("java.class.path"),
                 StreamtuneCli.class.getName(), "up",
                 "--data-dir", dir.toString(), "--kafka-port", "0",
-                "--ingest-port", "0", "--trainer-port", "0", "--inference-port", "0"));
+                "--ingest-port", "0", "--trainer-port", "0", "--inference-port", "0", "--no-demo",
+                "--prometheus-port", "-1"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> output = new CopyOnWriteArrayList<>();
         Map<String, String> urls = new ConcurrentHashMap<>();

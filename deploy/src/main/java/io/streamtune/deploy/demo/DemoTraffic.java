@@ -1,0 +1,237 @@
+package io.streamtune.deploy.demo;
+
+import io.streamtune.contracts.FrameHeaders;
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.Label;
+import io.streamtune.contracts.LabelledImageSubmitted;
+import io.streamtune.contracts.Task;
+import io.streamtune.contracts.Topics;
+import io.streamtune.runtime.KafkaSettings;
+import io.streamtune.vision.synth.Scene;
+import io.streamtune.vision.synth.SceneObject;
+import io.streamtune.vision.synth.ShapeKind;
+import io.streamtune.vision.synth.SyntheticScenes;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds the stack like a site would: a labelling tool writing labelled images to the intake topic
+ * (a burst, then a trickle so that new versions keep coming) and cameras streaming frames of moving
+ * shapes on textured backgrounds to the frames topic.
+ */
+public final class DemoTraffic implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoTraffic.class);
+
+    /**
+     * What to send.
+     *
+     * @param model model (dataset) name
+     * @param task task the labels train
+     * @param imageSize side of the square images in pixels
+     * @param burst labelled images sent at once at start
+     * @param labelsPerSecond labelled images per second after the burst
+     * @param cameras number of cameras
+     * @param framesPerSecond frames per second per camera
+     */
+    public record Options(
+            String model, Task task, int imageSize, int burst, double labelsPerSecond, int cameras,
+            double framesPerSecond) {
+        public Options {
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(task, "task");
+            if (imageSize < 16 || burst < 0 || labelsPerSecond < 0 || cameras < 0 || framesPerSecond <= 0) {
+                throw new IllegalArgumentException("invalid demo options");
+            }
+        }
+    }
+
+    private final Options options;
+    private final Producer<byte[], byte[]> producer;
+    private final String intakeTopic;
+    private final String framesTopic;
+    private final List<Thread> threads = new ArrayList<>();
+    private final AtomicLong labelsSent = new AtomicLong();
+    private final AtomicLong framesSent = new AtomicLong();
+    private volatile boolean running = true;
+
+    private DemoTraffic(KafkaSettings kafka, Options options) {
+        this.options = options;
+        this.producer = new KafkaProducer<>(kafka.producer("streamtune-demo"));
+        this.intakeTopic = kafka.topic(Topics.IMAGES_INTAKE.name());
+        this.framesTopic = kafka.topic(Topics.FRAMES.name());
+    }
+
+    /** Starts the labeller and the cameras on daemon threads. */
+    public static DemoTraffic start(KafkaSettings kafka, Options options) {
+        DemoTraffic traffic = new DemoTraffic(kafka, options);
+        traffic.spawn("demo-labeller", traffic::label);
+        for (int c = 0; c < options.cameras(); c++) {
+            int camera = c;
+            traffic.spawn("demo-camera-" + c, () -> traffic.film(camera));
+        }
+        return traffic;
+    }
+
+    private void spawn(String name, Runnable body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (RuntimeException e) {
+                if (running) {
+                    log.error("{} stopped: {}", name, e.toString());
+                }
+            }
+        }, name);
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+    }
+
+    /** A labelled sample of the demo's task, from a seed. */
+    public static LabelledImageSubmitted sample(String model, Task task, int size, long seed) {
+        return switch (task) {
+            case CLASSIFICATION -> {
+                Scene s = SyntheticScenes.single(seed, size, size);
+                yield new LabelledImageSubmitted(model, s.png(), new Label.ClassLabel(s.dominantShape().className()),
+                        "demo-labeller");
+            }
+            case DETECTION -> {
+                Scene s = SyntheticScenes.generate(seed, size, size, 3);
+                List<Label.BoxedObject> objects = new ArrayList<>();
+                for (SceneObject o : s.objects()) {
+                    objects.add(new Label.BoxedObject(o.shape().className(), o.box()));
+                }
+                yield new LabelledImageSubmitted(model, s.png(), new Label.BoxesLabel(objects), "demo-labeller");
+            }
+            case SEGMENTATION -> {
+                Scene s = SyntheticScenes.generate(seed, size, size, 3);
+                yield new LabelledImageSubmitted(model, s.png(),
+                        new Label.MaskLabel(s.maskPng(), ShapeKind.segmentationClassNames()), "demo-labeller");
+            }
+        };
+    }
+
+    private void label() {
+        var serde = JsonSerde.of(LabelledImageSubmitted.class);
+        long seed = 1_000_000;
+        for (int i = 0; i < options.burst() && running; i++) {
+            send(intakeTopic, null, serde.toBytes(sample(options.model(), options.task(), options.imageSize(), seed++)),
+                    null);
+            labelsSent.incrementAndGet();
+        }
+        producer.flush();
+        if (options.labelsPerSecond() <= 0) {
+            return;
+        }
+        long periodNanos = (long) (1e9 / options.labelsPerSecond());
+        long next = System.nanoTime();
+        while (running) {
+            next += periodNanos;
+            sleepUntil(next);
+            send(intakeTopic, null, serde.toBytes(sample(options.model(), options.task(), options.imageSize(), seed++)),
+                    null);
+            labelsSent.incrementAndGet();
+        }
+    }
+
+    private void film(int camera) {
+        String cameraId = "cam-" + camera;
+        long periodNanos = (long) (1e9 / options.framesPerSecond());
+        long next = System.nanoTime();
+        int size = options.imageSize();
+        int travel = Math.max(8, size / 4);
+        int framesPerScene = 24;
+        long frame = 0;
+        Scene scene = null;
+        while (running) {
+            if (frame % framesPerScene == 0) {
+                long seed = 7_000_000L * (camera + 1) + frame / framesPerScene;
+                scene = options.task() == Task.CLASSIFICATION
+                        ? SyntheticScenes.single(seed, size + travel, size)
+                        : SyntheticScenes.generate(seed, size + travel, size, 3);
+            }
+            // The window slides across a wider scene, so shapes move through the picture.
+            int offset = (int) ((frame % framesPerScene) * travel / framesPerScene);
+            BufferedImage view = scene.image().toBufferedImage().getSubimage(offset, 0, size, size);
+            var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+            headers.add(FrameHeaders.FRAME_ID, (cameraId + "-" + frame).getBytes(StandardCharsets.UTF_8));
+            headers.add(FrameHeaders.CAPTURE_TIME,
+                    Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+            send(framesTopic, cameraId.getBytes(StandardCharsets.UTF_8), jpeg(view), headers);
+            framesSent.incrementAndGet();
+            frame++;
+            next += periodNanos;
+            sleepUntil(next);
+        }
+    }
+
+    private void send(String topic, byte[] key, byte[] value, org.apache.kafka.common.header.Headers headers) {
+        producer.send(new ProducerRecord<>(topic, null, key, value, headers), (md, e) -> {
+            if (e != null && running) {
+                log.warn("demo record to {} failed: {}", topic, e.toString());
+            }
+        });
+    }
+
+    static byte[] jpeg(BufferedImage image) {
+        BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        rgb.getGraphics().drawImage(image, 0, 0, null);
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(rgb, "jpg", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void sleepUntil(long nanoTime) {
+        long wait = nanoTime - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                running = false;
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Labelled images sent so far. */
+    public long labelsSent() {
+        return labelsSent.get();
+    }
+
+    /** Frames sent so far. */
+    public long framesSent() {
+        return framesSent.get();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        threads.forEach(Thread::interrupt);
+        for (Thread t : threads) {
+            try {
+                t.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        producer.close(java.time.Duration.ofSeconds(5));
+    }
+}
