@@ -1,6 +1,7 @@
 package io.streamtune.vision.decode;
 
 import io.streamtune.vision.mask.LabelMap;
+import io.streamtune.vision.mask.Rle;
 import io.streamtune.vision.preprocess.ResizeTransform;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -109,13 +110,13 @@ public final class SemanticSegmentationDecoder {
             float[] data, long[] shape, int batchIndex, ResizeTransform transform, List<String> labels) {
         LabelMap source = toSource(argmax(data, shape, batchIndex), transform);
         List<ClassMask> classes = new ArrayList<>();
-        for (Map.Entry<Integer, Long> e : source.areas().entrySet()) {
+        for (Map.Entry<Integer, Rle> e : source.rles().entrySet()) {
             int id = e.getKey();
             if (!labels.isEmpty() && (id < 0 || id >= labels.size())) {
                 throw new IllegalArgumentException("model predicted class " + id + " but has " + labels.size() + " labels");
             }
             String label = labels.isEmpty() ? Integer.toString(id) : labels.get(id);
-            classes.add(new ClassMask(id, label, e.getValue(), source.rle(id)));
+            classes.add(new ClassMask(id, label, e.getValue().area(), e.getValue()));
         }
         return new SemanticSegmentation(source, classes);
     }

@@ -45,7 +45,8 @@ public final class ModelSpecParser {
         int stride = 0;
 
         String ultralyticsTask = metadata.get(ModelMetadataKeys.ULTRALYTICS_TASK);
-        if (ultralyticsTask != null) {
+        // An explicit task override also covers Ultralytics tasks this module cannot decode (pose, obb).
+        if (ultralyticsTask != null && overrides.task().isEmpty()) {
             task = Task.parseUltralytics(ultralyticsTask);
             resize = task == Task.CLASSIFICATION ? ResizeMode.STRETCH : ResizeMode.LETTERBOX;
             probabilities = task == Task.CLASSIFICATION;

@@ -120,4 +120,27 @@ class RleTest {
             assertThat(windowed).isEqualTo(Rle.encode(full, w, h));
         }
     }
+
+    @Test
+    void shouldBuildEveryClassMaskOfALabelMapInOnePassAsPerClassEncodingDoes() {
+        Random random = new Random(8);
+        for (int trial = 0; trial < 30; trial++) {
+            int w = 1 + random.nextInt(30);
+            int h = 1 + random.nextInt(30);
+            int[] labels = new int[w * h];
+            for (int i = 0; i < labels.length; i++) {
+                // Runs of equal labels, as real segmentations have, with occasional jumps.
+                labels[i] = i > 0 && random.nextInt(4) > 0 ? labels[i - 1] : random.nextInt(5);
+            }
+            LabelMap map = new LabelMap(w, h, labels);
+
+            java.util.Map<Integer, Rle> all = map.rles();
+
+            assertThat(all.keySet()).containsExactlyElementsOf(map.areas().keySet());
+            for (var e : all.entrySet()) {
+                assertThat(e.getValue()).isEqualTo(map.rle(e.getKey()));
+                assertThat(e.getValue().area()).isEqualTo(map.areas().get(e.getKey()));
+            }
+        }
+    }
 }
