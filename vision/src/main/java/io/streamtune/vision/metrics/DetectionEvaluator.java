@@ -1,6 +1,7 @@
 package io.streamtune.vision.metrics;
 
 import io.streamtune.vision.decode.Box;
+import io.streamtune.vision.decode.Detection;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -52,6 +53,15 @@ public final class DetectionEvaluator {
     public void addImage(List<GroundTruthBox> imageTruths, List<PredictedBox> imagePredictions) {
         truths.add(List.copyOf(imageTruths));
         predictions.add(List.copyOf(imagePredictions));
+    }
+
+    /** Adds one image's ground truth and decoded detections. */
+    public void addDetections(List<GroundTruthBox> imageTruths, List<Detection> detections) {
+        List<PredictedBox> predicted = new ArrayList<>(detections.size());
+        for (Detection d : detections) {
+            predicted.add(PredictedBox.of(d));
+        }
+        addImage(imageTruths, predicted);
     }
 
     public DetectionReport evaluate() {

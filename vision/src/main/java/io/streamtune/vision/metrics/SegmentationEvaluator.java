@@ -1,5 +1,6 @@
 package io.streamtune.vision.metrics;
 
+import io.streamtune.vision.mask.LabelMap;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,6 +31,15 @@ public final class SegmentationEvaluator {
 
     public SegmentationEvaluator(int numClasses) {
         this(numClasses, DEFAULT_IGNORE_INDEX);
+    }
+
+    /** Adds one image's ground-truth and predicted label maps, which must have the same size. */
+    public void add(LabelMap truth, LabelMap predicted) {
+        if (truth.width() != predicted.width() || truth.height() != predicted.height()) {
+            throw new IllegalArgumentException("truth is " + truth.width() + "x" + truth.height() + ", prediction "
+                    + predicted.width() + "x" + predicted.height());
+        }
+        add(truth.labels(), predicted.labels());
     }
 
     /** Adds one image's row-major ground truth and prediction of equal size. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamtune.vision.decode.Box;
+import io.streamtune.vision.decode.Detection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -47,6 +48,18 @@ class DetectionEvaluatorTest {
         assertThat(report.map()).isCloseTo(1.0, within(1e-12));
         assertThat(report.map50()).isCloseTo(1.0, within(1e-12));
         assertThat(report.images()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldAcceptDecodedDetections() {
+        DetectionEvaluator evaluator = new DetectionEvaluator();
+        evaluator.addDetections(
+                List.of(gt(0, 0, 0, 10, 10)),
+                List.of(new Detection(0, "a", 0.3f, new Box(50, 50, 10, 10)), new Detection(0, "a", 0.9f, new Box(0, 0, 10, 10))));
+
+        DetectionReport report = evaluator.evaluate();
+
+        assertThat(report.map50()).isCloseTo(1.0, within(1e-12));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.streamtune.vision.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.streamtune.vision.mask.LabelMap;
 import org.junit.jupiter.api.Test;
 
 class SegmentationEvaluatorTest {
@@ -36,5 +37,16 @@ class SegmentationEvaluatorTest {
         assertThat(report.meanIoU()).isEqualTo(1.0);
         assertThat(report.iouPerClass().get(2)).isNaN();
         assertThat(report.iouPerClass().get(3)).isNaN();
+    }
+
+    @Test
+    void shouldRefuseLabelMapsOfDifferentSizes() {
+        SegmentationEvaluator evaluator = new SegmentationEvaluator(2);
+        LabelMap truth = new LabelMap(2, 1, new int[] {0, 1});
+        LabelMap transposed = new LabelMap(1, 2, new int[] {0, 1});
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> evaluator.add(truth, transposed))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("2x1");
     }
 }
