@@ -259,7 +259,9 @@ public final class KafkaArtifactStore implements ArtifactStore {
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 * (1 << 20)));
-            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Integer.toString((int) Math.max(30_000, timeout.toMillis())));
+            // Kafka requires delivery.timeout >= linger + request.timeout; a missing topic fails after the timeout.
+            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(120_000, timeout.toMillis())));
+            p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout.toMillis()));
             p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
             producer = new KafkaProducer<>(p);
         }
