@@ -49,4 +49,27 @@ class YoloSegmentationDecoderTest {
         assertThat(lowerRight[8 * 16 + 8]).isEqualTo((byte) 1);
         assertThat(lowerRight[7 * 16 + 15]).as("outside the box").isEqualTo((byte) 0);
     }
+
+    @Test
+    void shouldKeepLetterboxPaddingOutOfInstanceMasks() {
+        // Source 16x8 letterboxed into 8x8: scale 0.5, content rows 2..5. One prototype at stride 1:
+        // +10 over the content, -10 over the padding; one anchor covering the whole input.
+        float[] protos = new float[64];
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                protos[y * 8 + x] = y >= 2 && y <= 5 ? 10 : -10;
+            }
+        }
+        float[] out0 = {4, 4, 8, 8, 0.9f, 1};
+        ResizeTransform t = ResizeTransform.letterbox(16, 8, 8, 8);
+        YoloSegmentationDecoder decoder = new YoloSegmentationDecoder(DetectionOptions.DEFAULTS);
+
+        List<InstanceMask> instances = decoder.decode(
+                out0, new long[] {1, 6, 1}, protos, new long[] {1, 1, 8, 8}, 0, List.of(), t);
+
+        assertThat(t.padY()).isEqualTo(2);
+        assertThat(instances).hasSize(1);
+        assertThat(instances.get(0).detection().box()).isEqualTo(new Box(0, 0, 16, 8));
+        assertThat(instances.get(0).mask().area()).isEqualTo(16 * 8);
+    }
 }
