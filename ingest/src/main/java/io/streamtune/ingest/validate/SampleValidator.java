@@ -62,6 +62,20 @@ public final class SampleValidator {
                 info.height(), label, Digests.labelHash(label));
     }
 
+    /** Reads format and size from the header and checks the limits, without decoding pixels. */
+    public ImageInfo probe(byte[] image) throws SampleRejectedException {
+        if (image == null || image.length == 0) {
+            throw new SampleRejectedException(RejectReason.EMPTY_IMAGE, "image is empty (0 bytes)");
+        }
+        try {
+            return decoder.probe(image);
+        } catch (ImageRejectedException e) {
+            throw new SampleRejectedException(map(e.reason()), e.getMessage(), e);
+        } catch (RuntimeException e) {
+            throw new SampleRejectedException(RejectReason.CORRUPT_IMAGE, "cannot read image header: " + e, e);
+        }
+    }
+
     /** Checks image bytes alone: limits from the header, then decodability per {@link ImageCheck}. */
     public ImageInfo checkImage(byte[] image) throws SampleRejectedException {
         if (image == null || image.length == 0) {
