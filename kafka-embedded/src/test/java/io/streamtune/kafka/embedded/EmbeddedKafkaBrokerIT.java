@@ -78,8 +78,12 @@ class EmbeddedKafkaBrokerIT {
     }
 
     static List<byte[]> consumeAll(EmbeddedKafkaBroker broker, String topic, int expected) {
+        return consumeAllFrom(broker.bootstrapServers(), topic, expected);
+    }
+
+    static List<byte[]> consumeAllFrom(String bootstrapServers, String topic, int expected) {
         try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, SharedKafka.unique("g"),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20,
