@@ -1,14 +1,22 @@
 package io.streamtune.vision.decode;
 
-/** An axis-aligned box in pixels: top-left corner plus size, as in COCO's {@code [x, y, width, height]}. */
+/**
+ * An axis-aligned box in pixels: top-left corner plus size, as in COCO's {@code [x, y, width,
+ * height]}.
+ */
 public record Box(double x, double y, double width, double height) {
 
     public Box {
-        if (!Double.isFinite(x) || !Double.isFinite(y) || !Double.isFinite(width) || !Double.isFinite(height)) {
-            throw new IllegalArgumentException("box values must be finite: " + x + "," + y + "," + width + "," + height);
+        if (!Double.isFinite(x)
+                || !Double.isFinite(y)
+                || !Double.isFinite(width)
+                || !Double.isFinite(height)) {
+            throw new IllegalArgumentException(
+                    "box values must be finite: " + x + "," + y + "," + width + "," + height);
         }
         if (width < 0 || height < 0) {
-            throw new IllegalArgumentException("box size must not be negative: " + width + "x" + height);
+            throw new IllegalArgumentException(
+                    "box size must not be negative: " + width + "x" + height);
         }
     }
 
@@ -46,7 +54,9 @@ public record Box(double x, double y, double width, double height) {
         return union > 0 ? inter / union : 0;
     }
 
-    /** This box cut to {@code [0, width] × [0, height]}; a box entirely outside becomes zero-area. */
+    /**
+     * This box cut to {@code [0, width] × [0, height]}; a box entirely outside becomes zero-area.
+     */
     public Box clip(double maxWidth, double maxHeight) {
         double x1c = Math.max(0, Math.min(maxWidth, x));
         double y1c = Math.max(0, Math.min(maxHeight, y));

@@ -1,9 +1,12 @@
 package io.streamtune.vision.decode;
 
 import io.streamtune.vision.mask.Rle;
+
 import java.util.Objects;
 
-/** The pixels of one class in a semantic segmentation: id, label, area in pixels and COCO RLE mask. */
+/**
+ * The pixels of one class in a semantic segmentation: id, label, area in pixels and COCO RLE mask.
+ */
 public record ClassMask(int classId, String label, long area, Rle mask) {
 
     public ClassMask {
@@ -13,7 +16,8 @@ public record ClassMask(int classId, String label, long area, Rle mask) {
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(mask, "mask");
         if (area != mask.area()) {
-            throw new IllegalArgumentException("area " + area + " disagrees with the mask's " + mask.area());
+            throw new IllegalArgumentException(
+                    "area " + area + " disagrees with the mask's " + mask.area());
         }
     }
 }

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Decodes classification outputs {@code [N, C]}: softmax unless the model already outputs probabilities, then top-k. */
+/**
+ * Decodes classification outputs {@code [N, C]}: softmax unless the model already outputs
+ * probabilities, then top-k.
+ */
 public final class ClassificationDecoder {
 
     private ClassificationDecoder() {}
@@ -28,8 +31,12 @@ public final class ClassificationDecoder {
         return out;
     }
 
-    /** The probabilities of image {@code batchIndex} of an {@code [N, C]} (or {@code [N, C, 1, 1]}) output. */
-    public static float[] probabilities(float[] data, long[] shape, int batchIndex, boolean alreadyProbabilities) {
+    /**
+     * The probabilities of image {@code batchIndex} of an {@code [N, C]} (or {@code [N, C, 1, 1]})
+     * output.
+     */
+    public static float[] probabilities(
+            float[] data, long[] shape, int batchIndex, boolean alreadyProbabilities) {
         if (shape.length < 2) {
             throw new IllegalArgumentException("expected [N, C], got " + Arrays.toString(shape));
         }
@@ -38,12 +45,19 @@ public final class ClassificationDecoder {
             c *= shape[i];
         }
         if (shape[0] * c != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " does not match " + data.length + " values");
+            throw new IllegalArgumentException(
+                    "shape "
+                            + Arrays.toString(shape)
+                            + " does not match "
+                            + data.length
+                            + " values");
         }
         if (batchIndex < 0 || batchIndex >= shape[0]) {
-            throw new IllegalArgumentException("batch index " + batchIndex + " outside batch of " + shape[0]);
+            throw new IllegalArgumentException(
+                    "batch index " + batchIndex + " outside batch of " + shape[0]);
         }
-        float[] row = Arrays.copyOfRange(data, (int) (batchIndex * c), (int) ((batchIndex + 1) * c));
+        float[] row =
+                Arrays.copyOfRange(data, (int) (batchIndex * c), (int) ((batchIndex + 1) * c));
         return alreadyProbabilities ? row : softmax(row);
     }
 
@@ -54,27 +68,45 @@ public final class ClassificationDecoder {
         }
         if (!labels.isEmpty() && labels.size() != probabilities.length) {
             throw new IllegalArgumentException(
-                    "model outputs " + probabilities.length + " classes but " + labels.size() + " labels are configured");
+                    "model outputs "
+                            + probabilities.length
+                            + " classes but "
+                            + labels.size()
+                            + " labels are configured");
         }
         Integer[] order = new Integer[probabilities.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> {
-            int byScore = Float.compare(probabilities[b], probabilities[a]);
-            return byScore != 0 ? byScore : Integer.compare(a, b);
-        });
+        Arrays.sort(
+                order,
+                (a, b) -> {
+                    int byScore = Float.compare(probabilities[b], probabilities[a]);
+                    return byScore != 0 ? byScore : Integer.compare(a, b);
+                });
         List<ClassScore> out = new ArrayList<>();
         for (int i = 0; i < Math.min(k, order.length); i++) {
             int id = order[i];
-            out.add(new ClassScore(id, labels.isEmpty() ? Integer.toString(id) : labels.get(id), probabilities[id]));
+            out.add(
+                    new ClassScore(
+                            id,
+                            labels.isEmpty() ? Integer.toString(id) : labels.get(id),
+                            probabilities[id]));
         }
         return out;
     }
 
-    /** Softmax (unless {@code alreadyProbabilities}) and top-k for image {@code batchIndex} of {@code [N, C]}. */
+    /**
+     * Softmax (unless {@code alreadyProbabilities}) and top-k for image {@code batchIndex} of
+     * {@code [N, C]}.
+     */
     public static List<ClassScore> decode(
-            float[] data, long[] shape, int batchIndex, boolean alreadyProbabilities, int k, List<String> labels) {
+            float[] data,
+            long[] shape,
+            int batchIndex,
+            boolean alreadyProbabilities,
+            int k,
+            List<String> labels) {
         return topK(probabilities(data, shape, batchIndex, alreadyProbabilities), k, labels);
     }
 }

@@ -1,9 +1,13 @@
 package io.streamtune.vision.decode;
 
 import io.streamtune.vision.mask.Rle;
+
 import java.util.Objects;
 
-/** One instance from instance segmentation: its detection and its binary mask over the whole source image. */
+/**
+ * One instance from instance segmentation: its detection and its binary mask over the whole source
+ * image.
+ */
 public record InstanceMask(Detection detection, Rle mask) {
 
     public InstanceMask {

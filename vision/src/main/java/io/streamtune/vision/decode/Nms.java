@@ -13,12 +13,14 @@ public final class Nms {
      * Indices of the kept candidates, best score first.
      *
      * <p>Candidates are visited by descending score (ties by ascending index, so results are
-     * deterministic); a candidate is suppressed when its IoU with an already kept candidate of the same
-     * class is greater than {@code iouThreshold}. Boxes of different classes never suppress each other.
-     * Zero-area boxes are dropped: they cannot be real objects, and their IoU with anything is 0, so
-     * they would otherwise survive every suppression. Stops once {@code maxKeep} are kept.
+     * deterministic); a candidate is suppressed when its IoU with an already kept candidate of the
+     * same class is greater than {@code iouThreshold}. Boxes of different classes never suppress
+     * each other. Zero-area boxes are dropped: they cannot be real objects, and their IoU with
+     * anything is 0, so they would otherwise survive every suppression. Stops once {@code maxKeep}
+     * are kept.
      */
-    public static List<Integer> suppress(List<Box> boxes, float[] scores, int[] classIds, float iouThreshold, int maxKeep) {
+    public static List<Integer> suppress(
+            List<Box> boxes, float[] scores, int[] classIds, float iouThreshold, int maxKeep) {
         int n = boxes.size();
         if (scores.length != n || classIds.length != n) {
             throw new IllegalArgumentException("boxes, scores and classIds differ in length");
@@ -42,9 +44,20 @@ public final class Nms {
         return out;
     }
 
-    /** The array form of {@link #suppress(List, float[], int[], float, int)} over the first {@code n} candidates. */
+    /**
+     * The array form of {@link #suppress(List, float[], int[], float, int)} over the first {@code
+     * n} candidates.
+     */
     static int[] suppress(
-            double[] x1, double[] y1, double[] x2, double[] y2, float[] scores, int[] classIds, int n, float iouThreshold, int maxKeep) {
+            double[] x1,
+            double[] y1,
+            double[] x2,
+            double[] y2,
+            float[] scores,
+            int[] classIds,
+            int n,
+            float iouThreshold,
+            int maxKeep) {
         int[] order = byDescendingScore(scores, n);
         int[] kept = new int[Math.min(n, maxKeep)];
         int count = 0;
@@ -85,7 +98,8 @@ public final class Nms {
     static int[] byDescendingScore(float[] scores, int n) {
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) {
-            // Order-preserving int image of the float, flipped for descending, index in the low bits.
+            // Order-preserving int image of the float, flipped for descending, index in the low
+            // bits.
             int bits = Float.floatToIntBits(scores[i]);
             int sortable = bits >= 0 ? bits : bits ^ 0x7FFFFFFF;
             keys[i] = ((long) ~sortable << 32) | i;

@@ -1,12 +1,13 @@
 package io.streamtune.vision.decode;
 
 import io.streamtune.vision.mask.LabelMap;
+
 import java.util.List;
 import java.util.Objects;
 
 /**
- * A decoded semantic segmentation in source-image pixels: the label map and one {@link ClassMask} per
- * class present, by ascending class id.
+ * A decoded semantic segmentation in source-image pixels: the label map and one {@link ClassMask}
+ * per class present, by ascending class id.
  */
 public record SemanticSegmentation(LabelMap labelMap, List<ClassMask> classes) {
 

@@ -3,31 +3,35 @@ package io.streamtune.vision.decode;
 import io.streamtune.vision.mask.LabelMap;
 import io.streamtune.vision.mask.Rle;
 import io.streamtune.vision.preprocess.ResizeTransform;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Decodes semantic segmentation outputs — logits {@code [N, C, H, W]}, or class ids {@code [N, H, W]}
- * from models that argmax inside the graph — into a label map in source-image pixels.
+ * Decodes semantic segmentation outputs — logits {@code [N, C, H, W]}, or class ids {@code [N, H,
+ * W]} from models that argmax inside the graph — into a label map in source-image pixels.
  *
- * <p>The argmax runs at the output's resolution (ties go to the lower class id); each source pixel then
- * takes the class of the output pixel under its centre (nearest neighbour), mapped through the {@link
- * ResizeTransform} so letterbox padding is undone. Outputs smaller than the model input (stride-s
- * heads) are handled by scaling input coordinates to the output grid.
+ * <p>The argmax runs at the output's resolution (ties go to the lower class id); each source pixel
+ * then takes the class of the output pixel under its centre (nearest neighbour), mapped through the
+ * {@link ResizeTransform} so letterbox padding is undone. Outputs smaller than the model input
+ * (stride-s heads) are handled by scaling input coordinates to the output grid.
  */
 public final class SemanticSegmentationDecoder {
 
     private SemanticSegmentationDecoder() {}
 
-    /** Argmax over classes of one image of {@code [N, C, H, W]} logits, at the logits' resolution. */
+    /**
+     * Argmax over classes of one image of {@code [N, C, H, W]} logits, at the logits' resolution.
+     */
     public static LabelMap argmax(float[] data, long[] shape, int batchIndex) {
         if (shape.length == 3) {
             return classIds(data, shape, batchIndex);
         }
         if (shape.length != 4) {
-            throw new IllegalArgumentException("expected [N, C, H, W] or [N, H, W], got " + Arrays.toString(shape));
+            throw new IllegalArgumentException(
+                    "expected [N, C, H, W] or [N, H, W], got " + Arrays.toString(shape));
         }
         int n = (int) shape[0];
         int c = (int) shape[1];
@@ -70,14 +74,23 @@ public final class SemanticSegmentationDecoder {
             expected *= d;
         }
         if (expected != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " does not match " + data.length + " values");
+            throw new IllegalArgumentException(
+                    "shape "
+                            + Arrays.toString(shape)
+                            + " does not match "
+                            + data.length
+                            + " values");
         }
         if (batchIndex < 0 || batchIndex >= n) {
-            throw new IllegalArgumentException("batch index " + batchIndex + " outside batch of " + n);
+            throw new IllegalArgumentException(
+                    "batch index " + batchIndex + " outside batch of " + n);
         }
     }
 
-    /** Maps an output-resolution label map back to the source image (nearest neighbour, letterbox undone). */
+    /**
+     * Maps an output-resolution label map back to the source image (nearest neighbour, letterbox
+     * undone).
+     */
     public static LabelMap toSource(LabelMap output, ResizeTransform t) {
         int sw = t.sourceWidth();
         int sh = t.sourceHeight();
@@ -102,18 +115,24 @@ public final class SemanticSegmentationDecoder {
     }
 
     /**
-     * Full decode of one image: argmax, back to source pixels, one RLE mask and area per class present.
+     * Full decode of one image: argmax, back to source pixels, one RLE mask and area per class
+     * present.
      *
      * @param labels class names by id; may be empty, then labels are the class ids as text
      */
     public static SemanticSegmentation decode(
-            float[] data, long[] shape, int batchIndex, ResizeTransform transform, List<String> labels) {
+            float[] data,
+            long[] shape,
+            int batchIndex,
+            ResizeTransform transform,
+            List<String> labels) {
         LabelMap source = toSource(argmax(data, shape, batchIndex), transform);
         List<ClassMask> classes = new ArrayList<>();
         for (Map.Entry<Integer, Rle> e : source.rles().entrySet()) {
             int id = e.getKey();
             if (!labels.isEmpty() && (id < 0 || id >= labels.size())) {
-                throw new IllegalArgumentException("model predicted class " + id + " but has " + labels.size() + " labels");
+                throw new IllegalArgumentException(
+                        "model predicted class " + id + " but has " + labels.size() + " labels");
             }
             String label = labels.isEmpty() ? Integer.toString(id) : labels.get(id);
             classes.add(new ClassMask(id, label, e.getValue().area(), e.getValue()));

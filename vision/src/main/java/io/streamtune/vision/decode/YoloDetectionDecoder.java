@@ -1,6 +1,7 @@
 package io.streamtune.vision.decode;
 
 import io.streamtune.vision.preprocess.ResizeTransform;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -12,8 +13,8 @@ import java.util.Objects;
  *
  * <p>Each anchor is one candidate with its best class (Ultralytics' single-label mode); candidates
  * below the score threshold are dropped, class-aware NMS runs in input space, survivors are mapped
- * back through the {@link ResizeTransform}, clipped to the source image, and those left with zero area
- * are dropped. Immutable and thread-safe.
+ * back through the {@link ResizeTransform}, clipped to the source image, and those left with zero
+ * area are dropped. Immutable and thread-safe.
  */
 public final class YoloDetectionDecoder {
 
@@ -35,19 +36,29 @@ public final class YoloDetectionDecoder {
      * @param labels class names by id; may be empty, then labels are the class ids as text
      * @param transform the transform the image was preprocessed with
      */
-    public List<Detection> decode(float[] data, long[] shape, List<String> labels, ResizeTransform transform) {
+    public List<Detection> decode(
+            float[] data, long[] shape, List<String> labels, ResizeTransform transform) {
         return decode(data, shape, 0, labels, transform);
     }
 
     /** Decodes image {@code batchIndex} of a batched {@code [B, 4 + nc, N]} output. */
     public List<Detection> decode(
-            float[] data, long[] shape, int batchIndex, List<String> labels, ResizeTransform transform) {
+            float[] data,
+            long[] shape,
+            int batchIndex,
+            List<String> labels,
+            ResizeTransform transform) {
         Layout layout = Layout.of(data, shape, batchIndex);
         return decode(data, layout, layout.rows() - 4, labels, transform);
     }
 
     /** Shared with instance segmentation, where {@code nc} is less than {@code rows - 4}. */
-    List<Detection> decode(float[] data, Layout layout, int numClasses, List<String> labels, ResizeTransform transform) {
+    List<Detection> decode(
+            float[] data,
+            Layout layout,
+            int numClasses,
+            List<String> labels,
+            ResizeTransform transform) {
         List<Candidate> kept = candidates(data, layout, numClasses, labels, transform);
         List<Detection> out = new ArrayList<>(kept.size());
         for (Candidate c : kept) {
@@ -57,14 +68,22 @@ public final class YoloDetectionDecoder {
     }
 
     List<Candidate> candidates(
-            float[] data, Layout layout, int numClasses, List<String> labels, ResizeTransform transform) {
+            float[] data,
+            Layout layout,
+            int numClasses,
+            List<String> labels,
+            ResizeTransform transform) {
         Objects.requireNonNull(transform, "transform");
         if (numClasses <= 0) {
             throw new IllegalArgumentException("output has no class rows: " + layout);
         }
         if (!labels.isEmpty() && labels.size() != numClasses) {
             throw new IllegalArgumentException(
-                    "model outputs " + numClasses + " classes but " + labels.size() + " labels are configured");
+                    "model outputs "
+                            + numClasses
+                            + " classes but "
+                            + labels.size()
+                            + " labels are configured");
         }
         int n = layout.anchors();
         // Best class per anchor, scanning row by row so memory is read sequentially.
@@ -108,7 +127,8 @@ public final class YoloDetectionDecoder {
             double top = cy - h / 2.0;
             double right = cx + w / 2.0;
             double bottom = cy + h / 2.0;
-            // Candidates that fall outside the source image once mapped back would be dropped after NMS;
+            // Candidates that fall outside the source image once mapped back would be dropped after
+            // NMS;
             // dropping them first lets NMS stop at maxDetections.
             double sx1 = Math.max(0, transform.toSourceX(left));
             double sx2 = Math.min(sw, transform.toSourceX(right));
@@ -126,18 +146,32 @@ public final class YoloDetectionDecoder {
             y2[m] = bottom;
             m++;
         }
-        int[] kept = Nms.suppress(x1, y1, x2, y2, scores, classes, m, options.iouThreshold(), options.maxDetections());
+        int[] kept =
+                Nms.suppress(
+                        x1,
+                        y1,
+                        x2,
+                        y2,
+                        scores,
+                        classes,
+                        m,
+                        options.iouThreshold(),
+                        options.maxDetections());
         List<Candidate> out = new ArrayList<>(kept.length);
         for (int k : kept) {
-            Box source = Box.fromCorners(
-                            transform.toSourceX(x1[k]),
-                            transform.toSourceY(y1[k]),
-                            transform.toSourceX(x2[k]),
-                            transform.toSourceY(y2[k]))
-                    .clip(sw, sh);
+            Box source =
+                    Box.fromCorners(
+                                    transform.toSourceX(x1[k]),
+                                    transform.toSourceY(y1[k]),
+                                    transform.toSourceX(x2[k]),
+                                    transform.toSourceY(y2[k]))
+                            .clip(sw, sh);
             int cls = classes[k];
             String label = labels.isEmpty() ? Integer.toString(cls) : labels.get(cls);
-            out.add(new Candidate(anchors[k], new Detection(cls, label, Math.min(1f, scores[k]), source)));
+            out.add(
+                    new Candidate(
+                            anchors[k],
+                            new Detection(cls, label, Math.min(1f, scores[k]), source)));
         }
         return out;
     }
@@ -161,14 +195,20 @@ public final class YoloDetectionDecoder {
                 rows = shape[0];
                 anchors = shape[1];
             } else {
-                throw new IllegalArgumentException("expected [1, 4+nc, N], got rank " + shape.length);
+                throw new IllegalArgumentException(
+                        "expected [1, 4+nc, N], got rank " + shape.length);
             }
             if (batchIndex < 0 || batchIndex >= batch) {
-                throw new IllegalArgumentException("batch index " + batchIndex + " outside batch of " + batch);
+                throw new IllegalArgumentException(
+                        "batch index " + batchIndex + " outside batch of " + batch);
             }
             if (rows * anchors * batch != data.length) {
-                throw new IllegalArgumentException("shape " + java.util.Arrays.toString(shape)
-                        + " does not match " + data.length + " values");
+                throw new IllegalArgumentException(
+                        "shape "
+                                + java.util.Arrays.toString(shape)
+                                + " does not match "
+                                + data.length
+                                + " values");
             }
             return new Layout((int) rows, (int) anchors, (int) (batchIndex * rows * anchors));
         }

@@ -4,20 +4,21 @@ import io.streamtune.vision.decode.YoloDetectionDecoder.Candidate;
 import io.streamtune.vision.decode.YoloDetectionDecoder.Layout;
 import io.streamtune.vision.mask.Rle;
 import io.streamtune.vision.preprocess.ResizeTransform;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Decodes YOLOv8-seg outputs — {@code output0} {@code [1, 4 + nc + nm, N]} (boxes, class scores, mask
- * coefficients) and {@code output1} prototypes {@code [1, nm, h, w]} — into instances with masks in
- * source-image pixels.
+ * Decodes YOLOv8-seg outputs — {@code output0} {@code [1, 4 + nc + nm, N]} (boxes, class scores,
+ * mask coefficients) and {@code output1} prototypes {@code [1, nm, h, w]} — into instances with
+ * masks in source-image pixels.
  *
- * <p>Detections are decoded exactly as by {@link YoloDetectionDecoder}. Each kept instance's mask is
- * {@code sigmoid(coefficients · prototypes)} at prototype resolution, sampled bilinearly at the centre
- * of every source pixel inside the instance's box (through the {@link ResizeTransform}, so letterbox
- * padding is undone), and thresholded; pixels outside the box are background.
+ * <p>Detections are decoded exactly as by {@link YoloDetectionDecoder}. Each kept instance's mask
+ * is {@code sigmoid(coefficients · prototypes)} at prototype resolution, sampled bilinearly at the
+ * centre of every source pixel inside the instance's box (through the {@link ResizeTransform}, so
+ * letterbox padding is undone), and thresholded; pixels outside the box are background.
  */
 public final class YoloSegmentationDecoder {
 
@@ -37,7 +38,10 @@ public final class YoloSegmentationDecoder {
         this(options, 0.5f);
     }
 
-    /** Decodes image {@code batchIndex}; {@code labels} may be empty (labels are then the ids as text). */
+    /**
+     * Decodes image {@code batchIndex}; {@code labels} may be empty (labels are then the ids as
+     * text).
+     */
     public List<InstanceMask> decode(
             float[] output0,
             long[] shape0,
@@ -48,17 +52,23 @@ public final class YoloSegmentationDecoder {
             ResizeTransform transform) {
         Objects.requireNonNull(transform, "transform");
         if (protoShape.length != 4) {
-            throw new IllegalArgumentException("expected prototypes [N, nm, h, w], got " + Arrays.toString(protoShape));
+            throw new IllegalArgumentException(
+                    "expected prototypes [N, nm, h, w], got " + Arrays.toString(protoShape));
         }
         int nm = (int) protoShape[1];
         int ph = (int) protoShape[2];
         int pw = (int) protoShape[3];
         if (protoShape[0] * nm * ph * pw != protos.length) {
-            throw new IllegalArgumentException("prototype shape " + Arrays.toString(protoShape) + " does not match "
-                    + protos.length + " values");
+            throw new IllegalArgumentException(
+                    "prototype shape "
+                            + Arrays.toString(protoShape)
+                            + " does not match "
+                            + protos.length
+                            + " values");
         }
         if (batchIndex < 0 || batchIndex >= protoShape[0]) {
-            throw new IllegalArgumentException("batch index " + batchIndex + " outside prototypes batch " + protoShape[0]);
+            throw new IllegalArgumentException(
+                    "batch index " + batchIndex + " outside prototypes batch " + protoShape[0]);
         }
         Layout layout = Layout.of(output0, shape0, batchIndex);
         int nc = layout.rows() - 4 - nm;
@@ -70,12 +80,29 @@ public final class YoloSegmentationDecoder {
             for (int k = 0; k < nm; k++) {
                 coefficients[k] = output0[layout.index(4 + nc + k, c.anchor())];
             }
-            out.add(new InstanceMask(c.detection(), mask(c.detection().box(), coefficients, protos, protoBase, ph, pw, transform)));
+            out.add(
+                    new InstanceMask(
+                            c.detection(),
+                            mask(
+                                    c.detection().box(),
+                                    coefficients,
+                                    protos,
+                                    protoBase,
+                                    ph,
+                                    pw,
+                                    transform)));
         }
         return out;
     }
 
-    private Rle mask(Box box, float[] coefficients, float[] protos, int base, int ph, int pw, ResizeTransform t) {
+    private Rle mask(
+            Box box,
+            float[] coefficients,
+            float[] protos,
+            int base,
+            int ph,
+            int pw,
+            ResizeTransform t) {
         int sw = t.sourceWidth();
         int sh = t.sourceHeight();
         double gx = (double) pw / t.inputWidth();

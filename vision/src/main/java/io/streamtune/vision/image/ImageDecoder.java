@@ -2,6 +2,7 @@ package io.streamtune.vision.image;
 
 import io.streamtune.vision.image.ImageRejectedException.Reason;
 import io.streamtune.vision.mask.LabelMap;
+
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayInputStream;
@@ -9,25 +10,27 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
+
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes JPEG/PNG bytes to {@link RgbImage}, checking {@link ImageLimits} from the header before any
- * pixel is decoded.
+ * Decodes JPEG/PNG bytes to {@link RgbImage}, checking {@link ImageLimits} from the header before
+ * any pixel is decoded.
  *
  * <p>Order of checks: empty, byte size, format recognised, format allowed, header dimensions, pixel
  * count, completeness (JPEG must end with an EOI marker after its last scan, PNG must carry IEND),
  * then decoding. ImageIO fills a truncated JPEG with grey without complaint, hence the explicit EOI
  * check.
  *
- * <p>Pixel rule, applied to every accepted image ({@link RgbImage#of} applies the same): the result is always 8-bit RGB. 16-bit samples keep
- * their high byte ({@code v >> 8}, exact for values widened from 8 bits); samples of fewer than 8 bits
- * are scaled to 0..255; palette images are expanded through their palette; grey is replicated to
- * three channels; alpha (including palette transparency) is dropped without compositing. Colour
- * profiles are ignored: samples are taken as they are stored.
+ * <p>Pixel rule, applied to every accepted image ({@link RgbImage#of} applies the same): the result
+ * is always 8-bit RGB. 16-bit samples keep their high byte ({@code v >> 8}, exact for values
+ * widened from 8 bits); samples of fewer than 8 bits are scaled to 0..255; palette images are
+ * expanded through their palette; grey is replicated to three channels; alpha (including palette
+ * transparency) is dropped without compositing. Colour profiles are ignored: samples are taken as
+ * they are stored.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -43,10 +46,13 @@ public final class ImageDecoder {
         return limits;
     }
 
-    /** Reads format and dimensions from the header and checks every limit, without decoding pixels. */
+    /**
+     * Reads format and dimensions from the header and checks every limit, without decoding pixels.
+     */
     public ImageInfo probe(byte[] bytes) throws ImageRejectedException {
         checkBytes(bytes);
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in =
+                new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             ImageReader reader = readerFor(in);
             try {
                 return checkHeader(reader, bytes);
@@ -54,14 +60,16 @@ public final class ImageDecoder {
                 reader.dispose();
             }
         } catch (IOException e) {
-            throw new ImageRejectedException(Reason.CORRUPT, "cannot read image header: " + e.getMessage(), e);
+            throw new ImageRejectedException(
+                    Reason.CORRUPT, "cannot read image header: " + e.getMessage(), e);
         }
     }
 
     /** Checks every limit, then decodes to 8-bit RGB following the class's pixel rule. */
     public RgbImage decode(byte[] bytes) throws ImageRejectedException {
         checkBytes(bytes);
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in =
+                new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             ImageReader reader = readerFor(in);
             try {
                 ImageInfo info = checkHeader(reader, bytes);
@@ -69,7 +77,8 @@ public final class ImageDecoder {
                 try {
                     image = reader.read(0);
                 } catch (IOException | RuntimeException e) {
-                    // ImageIO signals broken entropy data and bad chunks with a mix of IIOException,
+                    // ImageIO signals broken entropy data and bad chunks with a mix of
+                    // IIOException,
                     // IndexOutOfBounds and IllegalArgument: all mean the same here.
                     throw new ImageRejectedException(
                             Reason.CORRUPT, "cannot decode " + info.format() + " pixels: " + e, e);
@@ -79,7 +88,8 @@ public final class ImageDecoder {
                 reader.dispose();
             }
         } catch (IOException e) {
-            throw new ImageRejectedException(Reason.CORRUPT, "cannot read image: " + e.getMessage(), e);
+            throw new ImageRejectedException(
+                    Reason.CORRUPT, "cannot read image: " + e.getMessage(), e);
         }
     }
 
@@ -91,23 +101,28 @@ public final class ImageDecoder {
      */
     public LabelMap decodeLabels(byte[] bytes) throws ImageRejectedException {
         checkBytes(bytes);
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in =
+                new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             ImageReader reader = readerFor(in);
             try {
                 ImageInfo info = checkHeader(reader, bytes);
                 if (info.format() != ImageFormat.PNG) {
-                    throw new ImageRejectedException(Reason.NOT_A_MASK, "label masks must be PNG, got " + info.format());
+                    throw new ImageRejectedException(
+                            Reason.NOT_A_MASK, "label masks must be PNG, got " + info.format());
                 }
                 BufferedImage image;
                 try {
                     image = reader.read(0);
                 } catch (IOException | RuntimeException e) {
-                    throw new ImageRejectedException(Reason.CORRUPT, "cannot decode PNG mask pixels: " + e, e);
+                    throw new ImageRejectedException(
+                            Reason.CORRUPT, "cannot decode PNG mask pixels: " + e, e);
                 }
                 boolean palette = image.getColorModel() instanceof IndexColorModel;
                 if (!palette && image.getColorModel().getNumColorComponents() != 1) {
                     throw new ImageRejectedException(
-                            Reason.NOT_A_MASK, "label masks must be palette or grey PNGs, this one has colour channels");
+                            Reason.NOT_A_MASK,
+                            "label masks must be palette or grey PNGs, this one has colour"
+                                + " channels");
                 }
                 int w = image.getWidth();
                 int h = image.getHeight();
@@ -118,7 +133,8 @@ public final class ImageDecoder {
                 reader.dispose();
             }
         } catch (IOException e) {
-            throw new ImageRejectedException(Reason.CORRUPT, "cannot read image: " + e.getMessage(), e);
+            throw new ImageRejectedException(
+                    Reason.CORRUPT, "cannot read image: " + e.getMessage(), e);
         }
     }
 
@@ -137,7 +153,8 @@ public final class ImageDecoder {
     private static ImageReader readerFor(ImageInputStream in) throws ImageRejectedException {
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
-            throw new ImageRejectedException(Reason.UNRECOGNIZED, "bytes are not a recognised image format");
+            throw new ImageRejectedException(
+                    Reason.UNRECOGNIZED, "bytes are not a recognised image format");
         }
         ImageReader reader = readers.next();
         reader.setInput(in, true, true);
@@ -149,7 +166,8 @@ public final class ImageDecoder {
         try {
             name = reader.getFormatName();
         } catch (IOException e) {
-            throw new ImageRejectedException(Reason.CORRUPT, "cannot read image format: " + e.getMessage(), e);
+            throw new ImageRejectedException(
+                    Reason.CORRUPT, "cannot read image format: " + e.getMessage(), e);
         }
         Optional<ImageFormat> format = ImageFormat.fromImageIoName(name);
         if (format.isEmpty() || !limits.allowedFormats().contains(format.get())) {
@@ -164,7 +182,9 @@ public final class ImageDecoder {
             height = reader.getHeight(0);
         } catch (IOException | RuntimeException e) {
             throw new ImageRejectedException(
-                    Reason.CORRUPT, "cannot read " + format.get() + " header: " + e.getMessage(), e);
+                    Reason.CORRUPT,
+                    "cannot read " + format.get() + " header: " + e.getMessage(),
+                    e);
         }
         if (width <= 0 || height <= 0) {
             throw new ImageRejectedException(
@@ -174,11 +194,18 @@ public final class ImageDecoder {
         if (info.pixels() > limits.maxPixels()) {
             throw new ImageRejectedException(
                     Reason.TOO_MANY_PIXELS,
-                    "header claims " + width + "x" + height + " = " + info.pixels() + " pixels, limit is "
+                    "header claims "
+                            + width
+                            + "x"
+                            + height
+                            + " = "
+                            + info.pixels()
+                            + " pixels, limit is "
                             + limits.maxPixels());
         }
         if (info.format() == ImageFormat.JPEG && !jpegComplete(bytes)) {
-            throw new ImageRejectedException(Reason.TRUNCATED, "JPEG has no end-of-image marker after its last scan");
+            throw new ImageRejectedException(
+                    Reason.TRUNCATED, "JPEG has no end-of-image marker after its last scan");
         }
         if (info.format() == ImageFormat.PNG && !pngComplete(bytes)) {
             throw new ImageRejectedException(Reason.TRUNCATED, "PNG has no IEND chunk");
@@ -187,9 +214,10 @@ public final class ImageDecoder {
     }
 
     /**
-     * True when an EOI marker (FF D9) follows the last start-of-scan marker (FF DA). Inside entropy-coded
-     * data FF is always followed by 00 or a restart marker, so neither pair can occur there by chance;
-     * embedded EXIF thumbnails come before the main image's scans and do not confuse the check.
+     * True when an EOI marker (FF D9) follows the last start-of-scan marker (FF DA). Inside
+     * entropy-coded data FF is always followed by 00 or a restart marker, so neither pair can occur
+     * there by chance; embedded EXIF thumbnails come before the main image's scans and do not
+     * confuse the check.
      */
     static boolean jpegComplete(byte[] b) {
         int lastSos = -1;

@@ -3,7 +3,10 @@ package io.streamtune.vision.image;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Container formats the decoder can recognise; which of them are accepted is a {@link ImageLimits} setting. */
+/**
+ * Container formats the decoder can recognise; which of them are accepted is a {@link ImageLimits}
+ * setting.
+ */
 public enum ImageFormat {
     JPEG,
     PNG,
@@ -12,7 +15,10 @@ public enum ImageFormat {
     WBMP,
     TIFF;
 
-    /** Maps an ImageIO reader format name ({@code "jpeg"}, {@code "JPG"}, {@code "png"}, ...) to a format. */
+    /**
+     * Maps an ImageIO reader format name ({@code "jpeg"}, {@code "JPG"}, {@code "png"}, ...) to a
+     * format.
+     */
     public static Optional<ImageFormat> fromImageIoName(String name) {
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "jpeg", "jpg" -> Optional.of(JPEG);

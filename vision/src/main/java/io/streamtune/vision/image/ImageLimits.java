@@ -15,6 +15,7 @@ public record ImageLimits(long maxBytes, long maxPixels, Set<ImageFormat> allowe
 
     /** 20 MiB. */
     public static final long DEFAULT_MAX_BYTES = 20L * 1024 * 1024;
+
     /** 40 megapixels: a 8K frame fits, a decompression bomb does not. */
     public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
 
@@ -34,6 +35,9 @@ public record ImageLimits(long maxBytes, long maxPixels, Set<ImageFormat> allowe
 
     /** JPEG and PNG only, {@link #DEFAULT_MAX_BYTES}, {@link #DEFAULT_MAX_PIXELS}. */
     public static ImageLimits defaults() {
-        return new ImageLimits(DEFAULT_MAX_BYTES, DEFAULT_MAX_PIXELS, EnumSet.of(ImageFormat.JPEG, ImageFormat.PNG));
+        return new ImageLimits(
+                DEFAULT_MAX_BYTES,
+                DEFAULT_MAX_PIXELS,
+                EnumSet.of(ImageFormat.JPEG, ImageFormat.PNG));
     }
 }

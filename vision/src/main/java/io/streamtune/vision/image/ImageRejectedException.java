@@ -3,7 +3,10 @@ package io.streamtune.vision.image;
 import java.util.Locale;
 import java.util.Objects;
 
-/** Thrown when image bytes are refused; {@link #reason()} is machine-readable, the message is for people. */
+/**
+ * Thrown when image bytes are refused; {@link #reason()} is machine-readable, the message is for
+ * people.
+ */
 public final class ImageRejectedException extends Exception {
 
     private static final long serialVersionUID = 1L;

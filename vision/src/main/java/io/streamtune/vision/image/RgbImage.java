@@ -17,12 +17,20 @@ public record RgbImage(int width, int height, byte[] pixels) {
 
     public RgbImage {
         if (width <= 0 || height <= 0) {
-            throw new IllegalArgumentException("dimensions must be positive: " + width + "x" + height);
+            throw new IllegalArgumentException(
+                    "dimensions must be positive: " + width + "x" + height);
         }
         Objects.requireNonNull(pixels, "pixels");
         if (pixels.length != (long) width * height * 3) {
             throw new IllegalArgumentException(
-                    "expected " + (long) width * height * 3 + " bytes for " + width + "x" + height + ", got " + pixels.length);
+                    "expected "
+                            + (long) width * height * 3
+                            + " bytes for "
+                            + width
+                            + "x"
+                            + height
+                            + ", got "
+                            + pixels.length);
         }
     }
 
@@ -128,7 +136,10 @@ public record RgbImage(int width, int height, byte[] pixels) {
         for (int y = 0; y < height; y++) {
             int o = y * width * 3;
             for (int x = 0; x < width; x++) {
-                row[x] = (pixels[o] & 0xFF) << 16 | (pixels[o + 1] & 0xFF) << 8 | (pixels[o + 2] & 0xFF);
+                row[x] =
+                        (pixels[o] & 0xFF) << 16
+                                | (pixels[o + 1] & 0xFF) << 8
+                                | (pixels[o + 2] & 0xFF);
                 o += 3;
             }
             out.setRGB(0, y, width, 1, row, 0, width);

@@ -1,2 +1,4 @@
-/** Image intake: header probing, limit checks before decoding, and decoding JPEG/PNG to 8-bit RGB. */
+/**
+ * Image intake: header probing, limit checks before decoding, and decoding JPEG/PNG to 8-bit RGB.
+ */
 package io.streamtune.vision.image;

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * A per-pixel class map, row-major ({@code labels[y * width + x]}). The array is shared, not copied;
- * treat it as read-only.
+ * A per-pixel class map, row-major ({@code labels[y * width + x]}). The array is shared, not
+ * copied; treat it as read-only.
  */
 public record LabelMap(int width, int height, int[] labels) {
 
@@ -17,7 +17,8 @@ public record LabelMap(int width, int height, int[] labels) {
         }
         Objects.requireNonNull(labels, "labels");
         if (labels.length != (long) width * height) {
-            throw new IllegalArgumentException("expected " + (long) width * height + " labels, got " + labels.length);
+            throw new IllegalArgumentException(
+                    "expected " + (long) width * height + " labels, got " + labels.length);
         }
     }
 
@@ -58,8 +59,8 @@ public record LabelMap(int width, int height, int[] labels) {
     }
 
     /**
-     * One COCO RLE per class present, by ascending class id, built in a single column-major pass: where
-     * the label changes from a to b, a's mask ends a run and b's starts one.
+     * One COCO RLE per class present, by ascending class id, built in a single column-major pass:
+     * where the label changes from a to b, a's mask ends a run and b's starts one.
      */
     public Map<Integer, Rle> rles() {
         Map<Integer, int[]> changes = new HashMap<>();
@@ -98,7 +99,8 @@ public record LabelMap(int width, int height, int[] labels) {
         return out;
     }
 
-    private static void addChange(Map<Integer, int[]> changes, Map<Integer, Integer> sizes, int label, int position) {
+    private static void addChange(
+            Map<Integer, int[]> changes, Map<Integer, Integer> sizes, int label, int position) {
         int[] at = changes.computeIfAbsent(label, k -> new int[8]);
         int n = sizes.getOrDefault(label, 0);
         if (n == at.length) {

@@ -7,16 +7,19 @@ import java.util.List;
  * Rasterizes polygon outlines (COCO {@code segmentation} polygons, YOLO-seg lines scaled to pixels)
  * into masks.
  *
- * <p>A pixel is inside when its centre {@code (x + 0.5, y + 0.5)} is inside the polygon by the even-odd
- * rule; several polygons of one object are united. This is the usual scanline fill; it differs from
- * pycocotools' {@code frPyObjects} by at most a one-pixel band along the outline (pycocotools counts
- * boundary pixels more generously), which matters only for tiny objects.
+ * <p>A pixel is inside when its centre {@code (x + 0.5, y + 0.5)} is inside the polygon by the
+ * even-odd rule; several polygons of one object are united. This is the usual scanline fill; it
+ * differs from pycocotools' {@code frPyObjects} by at most a one-pixel band along the outline
+ * (pycocotools counts boundary pixels more generously), which matters only for tiny objects.
  */
 public final class Polygons {
 
     private Polygons() {}
 
-    /** The union of {@code polygons} (each {@code [x0, y0, x1, y1, ...]} in pixels) as a row-major 0/1 mask. */
+    /**
+     * The union of {@code polygons} (each {@code [x0, y0, x1, y1, ...]} in pixels) as a row-major
+     * 0/1 mask.
+     */
     public static byte[] rasterize(List<double[]> polygons, int width, int height) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("size must be positive: " + width + "x" + height);
@@ -26,7 +29,9 @@ public final class Polygons {
         for (double[] polygon : polygons) {
             if (polygon.length < 6 || polygon.length % 2 != 0) {
                 throw new IllegalArgumentException(
-                        "a polygon needs at least 3 points as x,y pairs, got " + polygon.length + " values");
+                        "a polygon needs at least 3 points as x,y pairs, got "
+                                + polygon.length
+                                + " values");
             }
             for (double v : polygon) {
                 if (!Double.isFinite(v)) {

@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * A binary mask as COCO run-length encoding: runs over the pixels in column-major order (down the
  * first column, then the next), alternating background and foreground, starting with background (a
- * leading 0 when the first pixel is foreground). {@code size} is {@code [height, width]} as in COCO.
+ * leading 0 when the first pixel is foreground). {@code size} is {@code [height, width]} as in
+ * COCO.
  *
  * <p>{@link #toCompressedString()} gives the compact string form pycocotools uses in JSON ({@code
  * counts} as a string); {@link #counts()} is the uncompressed form ({@code counts} as a list).
@@ -15,14 +16,16 @@ public record Rle(int height, int width, int[] counts) {
 
     public Rle {
         if (height < 0 || width < 0) {
-            throw new IllegalArgumentException("size must not be negative: " + height + "x" + width);
+            throw new IllegalArgumentException(
+                    "size must not be negative: " + height + "x" + width);
         }
         Objects.requireNonNull(counts, "counts");
         counts = counts.clone();
         long total = 0;
         for (int c : counts) {
             if (c < 0) {
-                throw new IllegalArgumentException("run lengths must not be negative: " + Arrays.toString(counts));
+                throw new IllegalArgumentException(
+                        "run lengths must not be negative: " + Arrays.toString(counts));
             }
             total += c;
         }
@@ -35,7 +38,8 @@ public record Rle(int height, int width, int[] counts) {
     /** Encodes a row-major mask ({@code mask[y * width + x]}, non-zero = foreground). */
     public static Rle encode(byte[] mask, int width, int height) {
         if (mask.length != (long) width * height) {
-            throw new IllegalArgumentException("mask has " + mask.length + " values, expected " + (long) width * height);
+            throw new IllegalArgumentException(
+                    "mask has " + mask.length + " values, expected " + (long) width * height);
         }
         return encode(i -> mask[i] != 0, width, height);
     }
@@ -43,25 +47,52 @@ public record Rle(int height, int width, int[] counts) {
     /** Encodes the pixels of a row-major label map that equal {@code classId}. */
     public static Rle encode(int[] labels, int width, int height, int classId) {
         if (labels.length != (long) width * height) {
-            throw new IllegalArgumentException("labels have " + labels.length + " values, expected " + (long) width * height);
+            throw new IllegalArgumentException(
+                    "labels have " + labels.length + " values, expected " + (long) width * height);
         }
         return encode(i -> labels[i] == classId, width, height);
     }
 
     /**
-     * Encodes a mask that is background everywhere except possibly inside a window: {@code window} is
-     * row-major {@code windowWidth × windowHeight} with its top-left pixel at ({@code left}, {@code top})
-     * of a {@code width × height} image. Costs O(width + window area) instead of O(width × height).
+     * Encodes a mask that is background everywhere except possibly inside a window: {@code window}
+     * is row-major {@code windowWidth × windowHeight} with its top-left pixel at ({@code left},
+     * {@code top}) of a {@code width × height} image. Costs O(width + window area) instead of
+     * O(width × height).
      */
     public static Rle encodeWindow(
-            byte[] window, int left, int top, int windowWidth, int windowHeight, int width, int height) {
-        if (left < 0 || top < 0 || windowWidth < 0 || windowHeight < 0
-                || left + windowWidth > width || top + windowHeight > height) {
-            throw new IllegalArgumentException("window " + windowWidth + "x" + windowHeight + " at " + left + "," + top
-                    + " is not inside " + width + "x" + height);
+            byte[] window,
+            int left,
+            int top,
+            int windowWidth,
+            int windowHeight,
+            int width,
+            int height) {
+        if (left < 0
+                || top < 0
+                || windowWidth < 0
+                || windowHeight < 0
+                || left + windowWidth > width
+                || top + windowHeight > height) {
+            throw new IllegalArgumentException(
+                    "window "
+                            + windowWidth
+                            + "x"
+                            + windowHeight
+                            + " at "
+                            + left
+                            + ","
+                            + top
+                            + " is not inside "
+                            + width
+                            + "x"
+                            + height);
         }
         if (window.length != windowWidth * windowHeight) {
-            throw new IllegalArgumentException("window has " + window.length + " values, expected " + windowWidth * windowHeight);
+            throw new IllegalArgumentException(
+                    "window has "
+                            + window.length
+                            + " values, expected "
+                            + windowWidth * windowHeight);
         }
         int[] runs = new int[16];
         int n = 0;
@@ -81,7 +112,10 @@ public record Rle(int height, int width, int[] counts) {
                 continue;
             }
             for (int y = 0; y < height; y++) {
-                boolean v = y >= top && y < top + windowHeight && window[(y - top) * windowWidth + (x - left)] != 0;
+                boolean v =
+                        y >= top
+                                && y < top + windowHeight
+                                && window[(y - top) * windowWidth + (x - left)] != 0;
                 if (v != current) {
                     if (n + 1 >= runs.length) {
                         runs = Arrays.copyOf(runs, runs.length * 2);
@@ -188,7 +222,9 @@ public record Rle(int height, int width, int[] counts) {
         return out.toString();
     }
 
-    /** Parses {@link #toCompressedString()}'s form, e.g. a COCO annotation's string {@code counts}. */
+    /**
+     * Parses {@link #toCompressedString()}'s form, e.g. a COCO annotation's string {@code counts}.
+     */
     public static Rle fromCompressedString(String counts, int height, int width) {
         int[] runs = new int[Math.max(4, counts.length())];
         int n = 0;
@@ -204,7 +240,8 @@ public record Rle(int height, int width, int[] counts) {
                 }
                 group = counts.charAt(p++) - 48;
                 if (group < 0 || group > 63) {
-                    throw new IllegalArgumentException("invalid character in RLE string: " + counts);
+                    throw new IllegalArgumentException(
+                            "invalid character in RLE string: " + counts);
                 }
                 x |= (long) (group & 0x1F) << shift;
                 more = (group & 0x20) != 0;
@@ -220,7 +257,8 @@ public record Rle(int height, int width, int[] counts) {
                 x += runs[n - 2];
             }
             if (x < 0 || x > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("invalid run length " + x + " in RLE string: " + counts);
+                throw new IllegalArgumentException(
+                        "invalid run length " + x + " in RLE string: " + counts);
             }
             runs[n++] = (int) x;
         }
@@ -229,7 +267,10 @@ public record Rle(int height, int width, int[] counts) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Rle other && height == other.height && width == other.width && Arrays.equals(counts, other.counts);
+        return o instanceof Rle other
+                && height == other.height
+                && width == other.width
+                && Arrays.equals(counts, other.counts);
     }
 
     @Override

@@ -3,7 +3,10 @@ package io.streamtune.vision.metrics;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Accumulates classification results and reports accuracy, top-5, per-class P/R/F1 and the confusion matrix; not thread-safe. */
+/**
+ * Accumulates classification results and reports accuracy, top-5, per-class P/R/F1 and the
+ * confusion matrix; not thread-safe.
+ */
 public final class ClassificationEvaluator {
 
     private final int numClasses;
@@ -20,14 +23,15 @@ public final class ClassificationEvaluator {
     }
 
     /**
-     * Adds one sample from its per-class scores (logits or probabilities: only the order matters). The
-     * prediction is the best score, ties to the lower id; top-5 counts a hit when fewer than five classes
-     * score strictly higher than the true class.
+     * Adds one sample from its per-class scores (logits or probabilities: only the order matters).
+     * The prediction is the best score, ties to the lower id; top-5 counts a hit when fewer than
+     * five classes score strictly higher than the true class.
      */
     public void add(int actual, float[] scores) {
         checkClass(actual);
         if (scores.length != numClasses) {
-            throw new IllegalArgumentException("expected " + numClasses + " scores, got " + scores.length);
+            throw new IllegalArgumentException(
+                    "expected " + numClasses + " scores, got " + scores.length);
         }
         int best = 0;
         for (int c = 1; c < numClasses; c++) {
@@ -78,6 +82,7 @@ public final class ClassificationEvaluator {
         }
         double accuracy = samples == 0 ? 0 : (double) correct / samples;
         double top5 = samples == 0 ? 0 : (double) top5Hits / samples;
-        return new ClassificationReport(accuracy, top5, f1Count == 0 ? 0 : f1Sum / f1Count, stats, confusion, samples);
+        return new ClassificationReport(
+                accuracy, top5, f1Count == 0 ? 0 : f1Sum / f1Count, stats, confusion, samples);
     }
 }

@@ -13,7 +13,12 @@ import java.util.List;
  * @param samples number of samples
  */
 public record ClassificationReport(
-        double accuracy, double top5Accuracy, double macroF1, List<ClassStats> perClass, long[][] confusion, long samples) {
+        double accuracy,
+        double top5Accuracy,
+        double macroF1,
+        List<ClassStats> perClass,
+        long[][] confusion,
+        long samples) {
 
     public ClassificationReport {
         perClass = List.copyOf(perClass);

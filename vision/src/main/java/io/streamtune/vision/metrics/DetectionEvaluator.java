@@ -2,6 +2,7 @@ package io.streamtune.vision.metrics;
 
 import io.streamtune.vision.decode.Box;
 import io.streamtune.vision.decode.Detection;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -16,11 +17,11 @@ import java.util.TreeSet;
  *
  * <p>Per image and class, predictions are sorted by descending score (stable) and cut to {@code
  * maxDetections}; at each IoU threshold t in 0.50:0.05:0.95 each prediction in turn takes the
- * still-unmatched ground truth with the highest IoU ≥ t (on equal IoU the later one). Per class, all
- * images' predictions are sorted by score (stable, in image order), precision/recall curves are built
- * from cumulative true/false positives, precision is made monotone (running maximum from the right)
- * and sampled at 101 recall points (0:0.01:1, first point with recall ≥ r, 0 past the last). Classes
- * without ground truth are excluded; predictions of such classes are ignored.
+ * still-unmatched ground truth with the highest IoU ≥ t (on equal IoU the later one). Per class,
+ * all images' predictions are sorted by score (stable, in image order), precision/recall curves are
+ * built from cumulative true/false positives, precision is made monotone (running maximum from the
+ * right) and sampled at 101 recall points (0:0.01:1, first point with recall ≥ r, 0 past the last).
+ * Classes without ground truth are excluded; predictions of such classes are ignored.
  *
  * <p>Collects images one by one; not thread-safe.
  */

@@ -14,7 +14,12 @@ import java.util.Map;
  * @param images number of images evaluated
  */
 public record DetectionReport(
-        double map, double map50, double map75, Map<Integer, Double> apPerClass, Map<Integer, Double> ap50PerClass, int images) {
+        double map,
+        double map50,
+        double map75,
+        Map<Integer, Double> apPerClass,
+        Map<Integer, Double> ap50PerClass,
+        int images) {
 
     public DetectionReport {
         apPerClass = Map.copyOf(apPerClass);

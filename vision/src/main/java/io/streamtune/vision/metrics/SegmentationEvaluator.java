@@ -1,12 +1,14 @@
 package io.streamtune.vision.metrics;
 
 import io.streamtune.vision.mask.LabelMap;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Accumulates a pixel confusion matrix over images and reports mean IoU and pixel accuracy; ground-truth
- * pixels equal to the ignore index (255 by convention) are not counted. Not thread-safe.
+ * Accumulates a pixel confusion matrix over images and reports mean IoU and pixel accuracy;
+ * ground-truth pixels equal to the ignore index (255 by convention) are not counted. Not
+ * thread-safe.
  */
 public final class SegmentationEvaluator {
 
@@ -36,8 +38,15 @@ public final class SegmentationEvaluator {
     /** Adds one image's ground-truth and predicted label maps, which must have the same size. */
     public void add(LabelMap truth, LabelMap predicted) {
         if (truth.width() != predicted.width() || truth.height() != predicted.height()) {
-            throw new IllegalArgumentException("truth is " + truth.width() + "x" + truth.height() + ", prediction "
-                    + predicted.width() + "x" + predicted.height());
+            throw new IllegalArgumentException(
+                    "truth is "
+                            + truth.width()
+                            + "x"
+                            + truth.height()
+                            + ", prediction "
+                            + predicted.width()
+                            + "x"
+                            + predicted.height());
         }
         add(truth.labels(), predicted.labels());
     }
@@ -45,7 +54,8 @@ public final class SegmentationEvaluator {
     /** Adds one image's row-major ground truth and prediction of equal size. */
     public void add(int[] truth, int[] predicted) {
         if (truth.length != predicted.length) {
-            throw new IllegalArgumentException("truth has " + truth.length + " pixels, prediction " + predicted.length);
+            throw new IllegalArgumentException(
+                    "truth has " + truth.length + " pixels, prediction " + predicted.length);
         }
         for (int i = 0; i < truth.length; i++) {
             int t = truth[i];
@@ -54,8 +64,15 @@ public final class SegmentationEvaluator {
             }
             int p = predicted[i];
             if (t < 0 || t >= numClasses || p < 0 || p >= numClasses) {
-                throw new IllegalArgumentException("pixel " + i + ": truth " + t + ", predicted " + p
-                        + " outside 0.." + (numClasses - 1));
+                throw new IllegalArgumentException(
+                        "pixel "
+                                + i
+                                + ": truth "
+                                + t
+                                + ", predicted "
+                                + p
+                                + " outside 0.."
+                                + (numClasses - 1));
             }
             confusion[t][p]++;
         }
@@ -88,6 +105,9 @@ public final class SegmentationEvaluator {
             }
         }
         return new SegmentationReport(
-                present == 0 ? Double.NaN : iouSum / present, total == 0 ? Double.NaN : (double) correct / total, ious, total);
+                present == 0 ? Double.NaN : iouSum / present,
+                total == 0 ? Double.NaN : (double) correct / total,
+                ious,
+                total);
     }
 }

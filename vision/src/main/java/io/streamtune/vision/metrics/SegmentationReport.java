@@ -10,7 +10,8 @@ import java.util.List;
  * @param iouPerClass IoU by class id, {@code NaN} for a class absent from both
  * @param pixels pixels counted
  */
-public record SegmentationReport(double meanIoU, double pixelAccuracy, List<Double> iouPerClass, long pixels) {
+public record SegmentationReport(
+        double meanIoU, double pixelAccuracy, List<Double> iouPerClass, long pixels) {
 
     public SegmentationReport {
         iouPerClass = List.copyOf(iouPerClass);

@@ -1,2 +1,5 @@
-/** Pure evaluation metrics: classification reports, COCO-style detection mAP and segmentation mean IoU. */
+/**
+ * Pure evaluation metrics: classification reports, COCO-style detection mAP and segmentation mean
+ * IoU.
+ */
 package io.streamtune.vision.metrics;

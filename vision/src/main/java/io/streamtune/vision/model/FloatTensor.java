@@ -16,12 +16,19 @@ public record FloatTensor(long[] shape, float[] data) {
         long n = 1;
         for (long d : shape) {
             if (d < 0) {
-                throw new IllegalArgumentException("dimensions must not be negative: " + Arrays.toString(shape));
+                throw new IllegalArgumentException(
+                        "dimensions must not be negative: " + Arrays.toString(shape));
             }
             n *= d;
         }
         if (n != data.length) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n + " values, got " + data.length);
+            throw new IllegalArgumentException(
+                    "shape "
+                            + Arrays.toString(shape)
+                            + " needs "
+                            + n
+                            + " values, got "
+                            + data.length);
         }
     }
 
@@ -37,7 +44,9 @@ public record FloatTensor(long[] shape, float[] data) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof FloatTensor other && Arrays.equals(shape, other.shape) && Arrays.equals(data, other.data);
+        return o instanceof FloatTensor other
+                && Arrays.equals(shape, other.shape)
+                && Arrays.equals(data, other.data);
     }
 
     @Override

@@ -1,8 +1,8 @@
 package io.streamtune.vision.model;
 
 /**
- * A model's image input as declared in its graph, {@code [batch, channels, height, width]}; -1 marks a
- * dynamic dimension.
+ * A model's image input as declared in its graph, {@code [batch, channels, height, width]}; -1
+ * marks a dynamic dimension.
  */
 public record InputShape(String name, long batch, int channels, int height, int width) {
 

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.TreeMap;
 
 /**
- * Parses the small literals found in model metadata: JSON arrays of strings ({@code ["cat","dog"]}),
- * Python dict literals of class names ({@code {0: 'person', 1: "car"}}) and integer lists ({@code [640,
- * 640]} or a bare {@code 640}).
+ * Parses the small literals found in model metadata: JSON arrays of strings ({@code
+ * ["cat","dog"]}), Python dict literals of class names ({@code {0: 'person', 1: "car"}}) and
+ * integer lists ({@code [640, 640]} or a bare {@code 640}).
  */
 final class Literals {
 
@@ -54,7 +54,8 @@ final class Literals {
         p.end();
         List<String> out = new ArrayList<>(names.values());
         if (!names.isEmpty() && (names.firstKey() != 0 || names.lastKey() != names.size() - 1)) {
-            throw new IllegalArgumentException("class ids must be 0.." + (names.size() - 1) + ": " + text);
+            throw new IllegalArgumentException(
+                    "class ids must be 0.." + (names.size() - 1) + ": " + text);
         }
         return out;
     }

@@ -2,7 +2,10 @@ package io.streamtune.vision.model;
 
 import java.util.Objects;
 
-/** Thrown when a model file cannot be loaded or understood; the message names the file and the cause. */
+/**
+ * Thrown when a model file cannot be loaded or understood; the message names the file and the
+ * cause.
+ */
 public final class ModelLoadException extends Exception {
 
     private static final long serialVersionUID = 1L;

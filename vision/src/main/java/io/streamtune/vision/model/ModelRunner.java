@@ -3,7 +3,10 @@ package io.streamtune.vision.model;
 import java.util.List;
 import java.util.Map;
 
-/** Runs a loaded model on preprocessed images; implementations hold native resources and must be closed. */
+/**
+ * Runs a loaded model on preprocessed images; implementations hold native resources and must be
+ * closed.
+ */
 public interface ModelRunner extends AutoCloseable {
 
     /** How to feed this model and read its outputs. */
@@ -16,9 +19,10 @@ public interface ModelRunner extends AutoCloseable {
     List<String> outputNames();
 
     /**
-     * Runs a batch of images, each a {@code [channels, height, width]} float array as produced by the
-     * preprocessor for {@link #spec()}, and returns every output with its leading dimension equal to
-     * the batch size, in graph order. Batches are split as the model's batch dimension requires.
+     * Runs a batch of images, each a {@code [channels, height, width]} float array as produced by
+     * the preprocessor for {@link #spec()}, and returns every output with its leading dimension
+     * equal to the batch size, in graph order. Batches are split as the model's batch dimension
+     * requires.
      *
      * @throws IllegalArgumentException when an image has the wrong number of values
      * @throws IllegalStateException when the runtime fails or the runner is closed

@@ -2,6 +2,7 @@ package io.streamtune.vision.model;
 
 import io.streamtune.contracts.ModelMetadataKeys;
 import io.streamtune.vision.preprocess.PreprocessConfig;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,16 +42,17 @@ public record ModelSpec(
             throw new IllegalArgumentException("stride must not be negative: " + stride);
         }
         if (version < 0 || parentVersion < 0) {
-            throw new IllegalArgumentException("versions must not be negative: " + version + ", " + parentVersion);
+            throw new IllegalArgumentException(
+                    "versions must not be negative: " + version + ", " + parentVersion);
         }
         metadata = Map.copyOf(metadata);
     }
 
     /**
-     * The streamtune {@code metadata_props} that describe this spec ({@link ModelMetadataKeys}), for
-     * writing into an exported model; parsing them back with {@link ModelSpecParser} gives this spec's
-     * task, classes, pre-processing, flags, name and versions again. Keys it does not cover (metrics,
-     * creation time) are the caller's to add.
+     * The streamtune {@code metadata_props} that describe this spec ({@link ModelMetadataKeys}),
+     * for writing into an exported model; parsing them back with {@link ModelSpecParser} gives this
+     * spec's task, classes, pre-processing, flags, name and versions again. Keys it does not cover
+     * (metrics, creation time) are the caller's to add.
      */
     public Map<String, String> toMetadata() {
         Map<String, String> out = new LinkedHashMap<>();

@@ -5,18 +5,19 @@ import io.streamtune.vision.preprocess.ChannelOrder;
 import io.streamtune.vision.preprocess.Normalization;
 import io.streamtune.vision.preprocess.PreprocessConfig;
 import io.streamtune.vision.preprocess.ResizeMode;
+
 import java.util.List;
 import java.util.Map;
 
-
 /**
- * Builds a {@link ModelSpec} from ONNX {@code metadata_props}, the model's input shape and overrides.
+ * Builds a {@link ModelSpec} from ONNX {@code metadata_props}, the model's input shape and
+ * overrides.
  *
  * <p>Sources, in increasing priority: defaults; Ultralytics metadata ({@code names}, {@code imgsz}
  * as {@code [height, width]}, {@code task}; letterbox with pad 114, scale to 0..1, RGB; classify
  * models output probabilities); streamtune metadata ({@link ModelMetadataKeys}); fixed spatial
- * dimensions of the model input (which metadata must not contradict); then explicit overrides. A model
- * whose task cannot be determined, or whose input size is unknown, is refused.
+ * dimensions of the model input (which metadata must not contradict); then explicit overrides. A
+ * model whose task cannot be determined, or whose input size is unknown, is refused.
  */
 public final class ModelSpecParser {
 
@@ -29,7 +30,10 @@ public final class ModelSpecParser {
      * @param defaultName name to use when neither metadata nor overrides give one
      */
     public static ModelSpec parse(
-            Map<String, String> metadata, InputShape input, ModelSpecOverrides overrides, String defaultName) {
+            Map<String, String> metadata,
+            InputShape input,
+            ModelSpecOverrides overrides,
+            String defaultName) {
         Task task = null;
         List<String> classes = List.of();
         Integer width = null;
@@ -45,7 +49,8 @@ public final class ModelSpecParser {
         int stride = 0;
 
         String ultralyticsTask = metadata.get(ModelMetadataKeys.ULTRALYTICS_TASK);
-        // An explicit task override also covers Ultralytics tasks this module cannot decode (pose, obb).
+        // An explicit task override also covers Ultralytics tasks this module cannot decode (pose,
+        // obb).
         if (ultralyticsTask != null && overrides.task().isEmpty()) {
             task = Task.parseUltralytics(ultralyticsTask);
             resize = task == Task.CLASSIFICATION ? ResizeMode.STRETCH : ResizeMode.LETTERBOX;
@@ -71,7 +76,11 @@ public final class ModelSpecParser {
 
         String strideValue = metadata.get(ModelMetadataKeys.ULTRALYTICS_STRIDE);
         if (strideValue != null) {
-            stride = Literals.intList(strideValue).stream().mapToInt(Integer::intValue).max().orElse(0);
+            stride =
+                    Literals.intList(strideValue).stream()
+                            .mapToInt(Integer::intValue)
+                            .max()
+                            .orElse(0);
         }
 
         String ours = metadata.get(ModelMetadataKeys.TASK);
@@ -97,8 +106,8 @@ public final class ModelSpecParser {
         String mean = metadata.get(ModelMetadataKeys.MEAN);
         String std = metadata.get(ModelMetadataKeys.STD);
         if (mean != null || std != null) {
-            normalization = Normalization.parse(
-                    mean != null ? mean : "0,0,0", std != null ? std : "1,1,1");
+            normalization =
+                    Normalization.parse(mean != null ? mean : "0,0,0", std != null ? std : "1,1,1");
         }
         if ((value = metadata.get(ModelMetadataKeys.CHANNEL_ORDER)) != null) {
             channels = ChannelOrder.parse(value);
@@ -117,9 +126,17 @@ public final class ModelSpecParser {
         }
 
         if (input.height() > 0 && input.width() > 0) {
-            if ((height != null && height != input.height()) || (width != null && width != input.width())) {
-                throw new IllegalArgumentException("metadata says input " + width + "x" + height
-                        + " but the model's input is " + input.width() + "x" + input.height());
+            if ((height != null && height != input.height())
+                    || (width != null && width != input.width())) {
+                throw new IllegalArgumentException(
+                        "metadata says input "
+                                + width
+                                + "x"
+                                + height
+                                + " but the model's input is "
+                                + input.width()
+                                + "x"
+                                + input.height());
             }
             height = input.height();
             width = input.width();
@@ -138,15 +155,23 @@ public final class ModelSpecParser {
         version = overrides.version().orElse(version);
 
         if (task == null) {
-            throw new IllegalArgumentException("model metadata names no task (neither " + ModelMetadataKeys.TASK
-                    + " nor Ultralytics '" + ModelMetadataKeys.ULTRALYTICS_TASK + "'); configure one explicitly");
+            throw new IllegalArgumentException(
+                    "model metadata names no task (neither "
+                            + ModelMetadataKeys.TASK
+                            + " nor Ultralytics '"
+                            + ModelMetadataKeys.ULTRALYTICS_TASK
+                            + "'); configure one explicitly");
         }
         if (width == null || height == null) {
-            throw new IllegalArgumentException("model input size is dynamic and metadata gives none; configure it explicitly");
+            throw new IllegalArgumentException(
+                    "model input size is dynamic and metadata gives none; configure it explicitly");
         }
         if (input.channels() > 0 && input.channels() != channels.planes()) {
             throw new IllegalArgumentException(
-                    "model input has " + input.channels() + " channels but channel order is " + channels);
+                    "model input has "
+                            + input.channels()
+                            + " channels but channel order is "
+                            + channels);
         }
         return new ModelSpec(
                 task,

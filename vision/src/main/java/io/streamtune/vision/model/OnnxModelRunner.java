@@ -8,6 +8,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -22,17 +26,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ModelRunner} over an ONNX Runtime session.
  *
  * <p>The model must have one float image input {@code [batch, channels, height, width]}. With a
  * dynamic batch dimension a whole batch runs at once; with a fixed batch size b the batch is run in
- * chunks of b, the last one zero-padded (so fixed batch 1 means one image at a time). Outputs of any
- * numeric type are returned as floats. {@link #run} may be called from several threads; {@link #close}
- * must not overlap a run.
+ * chunks of b, the last one zero-padded (so fixed batch 1 means one image at a time). Outputs of
+ * any numeric type are returned as floats. {@link #run} may be called from several threads; {@link
+ * #close} must not overlap a run.
  */
 public final class OnnxModelRunner implements ModelRunner {
 
@@ -46,7 +48,12 @@ public final class OnnxModelRunner implements ModelRunner {
     private final ModelSpec spec;
     private final int imageSize;
 
-    private OnnxModelRunner(String source, OrtEnvironment env, OrtSession session, InputShape input, ModelSpec spec) {
+    private OnnxModelRunner(
+            String source,
+            OrtEnvironment env,
+            OrtSession session,
+            InputShape input,
+            ModelSpec spec) {
         this.source = source;
         this.env = env;
         this.session = session;
@@ -57,34 +64,49 @@ public final class OnnxModelRunner implements ModelRunner {
         } catch (OrtException e) {
             throw new IllegalStateException("cannot read outputs of " + source, e);
         }
-        this.imageSize = spec.preprocess().channels().planes() * spec.inputWidth() * spec.inputHeight();
+        this.imageSize =
+                spec.preprocess().channels().planes() * spec.inputWidth() * spec.inputHeight();
     }
 
     /** Loads a model file, configured from its metadata and the overrides. */
-    public static OnnxModelRunner load(Path file, RunnerOptions options, ModelSpecOverrides overrides)
+    public static OnnxModelRunner load(
+            Path file, RunnerOptions options, ModelSpecOverrides overrides)
             throws ModelLoadException {
         String source = file.toString();
         if (!Files.isRegularFile(file)) {
             throw new ModelLoadException(source, "no such file");
         }
         String fileName = file.getFileName().toString();
-        String stem = fileName.endsWith(".onnx") ? fileName.substring(0, fileName.length() - 5) : fileName;
-        return open(source, stem, options, overrides, (env, opts) -> env.createSession(source, opts));
+        String stem =
+                fileName.endsWith(".onnx")
+                        ? fileName.substring(0, fileName.length() - 5)
+                        : fileName;
+        return open(
+                source, stem, options, overrides, (env, opts) -> env.createSession(source, opts));
     }
 
-    /** Loads a model from bytes (e.g. a fetched artifact); {@code name} is used in messages and as the default model name. */
-    public static OnnxModelRunner load(byte[] model, String name, RunnerOptions options, ModelSpecOverrides overrides)
+    /**
+     * Loads a model from bytes (e.g. a fetched artifact); {@code name} is used in messages and as
+     * the default model name.
+     */
+    public static OnnxModelRunner load(
+            byte[] model, String name, RunnerOptions options, ModelSpecOverrides overrides)
             throws ModelLoadException {
         Objects.requireNonNull(model, "model");
         return open(name, name, options, overrides, (env, opts) -> env.createSession(model, opts));
     }
 
     private interface SessionFactory {
-        OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+        OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options)
+                throws OrtException;
     }
 
     private static OnnxModelRunner open(
-            String source, String defaultName, RunnerOptions options, ModelSpecOverrides overrides, SessionFactory factory)
+            String source,
+            String defaultName,
+            RunnerOptions options,
+            ModelSpecOverrides overrides,
+            SessionFactory factory)
             throws ModelLoadException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         OrtSession session;
@@ -98,11 +120,16 @@ public final class OnnxModelRunner implements ModelRunner {
         }
         try {
             InputShape input = inputShape(session);
-            ModelSpec spec = ModelSpecParser.parse(
-                    session.getMetadata().getCustomMetadata(), input, overrides, defaultName);
+            ModelSpec spec =
+                    ModelSpecParser.parse(
+                            session.getMetadata().getCustomMetadata(),
+                            input,
+                            overrides,
+                            defaultName);
             OnnxModelRunner runner = new OnnxModelRunner(source, env, session, input, spec);
             LOG.info(
-                    "Loaded model {} v{} from {}: task {}, input {} {}x{} ({}), {} classes, outputs {}",
+                    "Loaded model {} v{} from {}: task {}, input {} {}x{} ({}), {} classes, outputs"
+                        + " {}",
                     spec.name(),
                     spec.version(),
                     source,
@@ -123,19 +150,28 @@ public final class OnnxModelRunner implements ModelRunner {
     private static InputShape inputShape(OrtSession session) throws OrtException {
         Map<String, NodeInfo> inputs = session.getInputInfo();
         if (inputs.size() != 1) {
-            throw new IllegalArgumentException("expected one image input, found " + inputs.keySet());
+            throw new IllegalArgumentException(
+                    "expected one image input, found " + inputs.keySet());
         }
         NodeInfo node = inputs.values().iterator().next();
         if (!(node.getInfo() instanceof TensorInfo info) || info.type != OnnxJavaType.FLOAT) {
-            throw new IllegalArgumentException("input " + node.getName() + " is not a float tensor: " + node.getInfo());
+            throw new IllegalArgumentException(
+                    "input " + node.getName() + " is not a float tensor: " + node.getInfo());
         }
         long[] shape = info.getShape();
         if (shape.length != 4) {
             throw new IllegalArgumentException(
-                    "input " + node.getName() + " must be [batch, channels, height, width], is " + Arrays.toString(shape));
+                    "input "
+                            + node.getName()
+                            + " must be [batch, channels, height, width], is "
+                            + Arrays.toString(shape));
         }
         return new InputShape(
-                node.getName(), dim(shape[0]), (int) dim(shape[1]), (int) dim(shape[2]), (int) dim(shape[3]));
+                node.getName(),
+                dim(shape[0]),
+                (int) dim(shape[1]),
+                (int) dim(shape[2]),
+                (int) dim(shape[3]));
     }
 
     private static long dim(long d) {
@@ -164,8 +200,15 @@ public final class OnnxModelRunner implements ModelRunner {
         }
         for (int i = 0; i < batch.length; i++) {
             if (batch[i].length != imageSize) {
-                throw new IllegalArgumentException("image " + i + " has " + batch[i].length + " values, model "
-                        + spec.name() + " expects " + imageSize);
+                throw new IllegalArgumentException(
+                        "image "
+                                + i
+                                + " has "
+                                + batch[i].length
+                                + " values, model "
+                                + spec.name()
+                                + " expects "
+                                + imageSize);
             }
         }
         int chunk = input.dynamicBatch() ? batch.length : (int) input.batch();
@@ -178,15 +221,18 @@ public final class OnnxModelRunner implements ModelRunner {
     }
 
     private Map<String, FloatTensor> runChunk(float[][] batch, int start, int real, int size) {
-        FloatBuffer buffer = ByteBuffer.allocateDirect(size * imageSize * Float.BYTES)
-                .order(ByteOrder.nativeOrder())
-                .asFloatBuffer();
+        FloatBuffer buffer =
+                ByteBuffer.allocateDirect(size * imageSize * Float.BYTES)
+                        .order(ByteOrder.nativeOrder())
+                        .asFloatBuffer();
         for (int i = 0; i < real; i++) {
             buffer.put(batch[start + i]);
         }
         // Padding images of a fixed-size batch stay zero; their outputs are dropped below.
         buffer.rewind();
-        long[] shape = {size, spec.preprocess().channels().planes(), spec.inputHeight(), spec.inputWidth()};
+        long[] shape = {
+            size, spec.preprocess().channels().planes(), spec.inputHeight(), spec.inputWidth()
+        };
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, shape);
                 OrtSession.Result result = session.run(Map.of(input.name(), tensor))) {
             Map<String, FloatTensor> out = new LinkedHashMap<>();
@@ -196,13 +242,15 @@ public final class OnnxModelRunner implements ModelRunner {
             }
             return out;
         } catch (OrtException e) {
-            throw new IllegalStateException("model " + spec.name() + " from " + source + " failed: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "model " + spec.name() + " from " + source + " failed: " + e.getMessage(), e);
         }
     }
 
     private static FloatTensor toFloat(String name, OnnxValue value) throws OrtException {
         if (!(value instanceof OnnxTensor tensor)) {
-            throw new IllegalStateException("output " + name + " is not a tensor: " + value.getInfo());
+            throw new IllegalStateException(
+                    "output " + name + " is not a tensor: " + value.getInfo());
         }
         TensorInfo info = tensor.getInfo();
         long[] shape = info.getShape();
@@ -241,7 +289,9 @@ public final class OnnxModelRunner implements ModelRunner {
                     data[i] = info.type == OnnxJavaType.INT8 ? b.get(i) : b.get(i) & 0xFF;
                 }
             }
-            default -> throw new IllegalStateException("output " + name + " has unsupported type " + info.type);
+            default ->
+                    throw new IllegalStateException(
+                            "output " + name + " has unsupported type " + info.type);
         }
         return new FloatTensor(shape, data);
     }
@@ -281,7 +331,11 @@ public final class OnnxModelRunner implements ModelRunner {
     public void warmUp() {
         long started = System.nanoTime();
         run(new float[][] {new float[imageSize]});
-        LOG.info("Warmed up model {} v{} in {} ms", spec.name(), spec.version(), (System.nanoTime() - started) / 1_000_000);
+        LOG.info(
+                "Warmed up model {} v{} in {} ms",
+                spec.name(),
+                spec.version(),
+                (System.nanoTime() - started) / 1_000_000);
     }
 
     @Override

@@ -10,7 +10,8 @@ public record RunnerOptions(int intraOpThreads, int interOpThreads) {
 
     public RunnerOptions {
         if (intraOpThreads <= 0 || interOpThreads <= 0) {
-            throw new IllegalArgumentException("thread counts must be positive: " + intraOpThreads + ", " + interOpThreads);
+            throw new IllegalArgumentException(
+                    "thread counts must be positive: " + intraOpThreads + ", " + interOpThreads);
         }
     }
 

@@ -13,7 +13,10 @@ public enum Task {
     /** YOLOv8-seg: detection layout with mask coefficients plus prototypes. */
     INSTANCE_SEGMENTATION;
 
-    /** Parses streamtune's names ({@code classification}, {@code detection}, {@code segmentation}, {@code instance-segmentation}). */
+    /**
+     * Parses streamtune's names ({@code classification}, {@code detection}, {@code segmentation},
+     * {@code instance-segmentation}).
+     */
     public static Task parse(String value) {
         return switch (value.trim().toLowerCase(Locale.ROOT).replace('_', '-')) {
             case "classification" -> CLASSIFICATION;
@@ -24,7 +27,10 @@ public enum Task {
         };
     }
 
-    /** Parses Ultralytics' {@code task} metadata ({@code detect}, {@code segment}, {@code classify}). */
+    /**
+     * Parses Ultralytics' {@code task} metadata ({@code detect}, {@code segment}, {@code
+     * classify}).
+     */
     public static Task parseUltralytics(String value) {
         return switch (value.trim().toLowerCase(Locale.ROOT)) {
             case "detect" -> DETECTION;

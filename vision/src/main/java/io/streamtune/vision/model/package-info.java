@@ -1,2 +1,5 @@
-/** Model description from ONNX metadata and the ONNX Runtime runner that inference and evaluation share. */
+/**
+ * Model description from ONNX metadata and the ONNX Runtime runner that inference and evaluation
+ * share.
+ */
 package io.streamtune.vision.model;

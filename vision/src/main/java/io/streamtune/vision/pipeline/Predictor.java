@@ -11,6 +11,7 @@ import io.streamtune.vision.model.ModelSpec;
 import io.streamtune.vision.preprocess.Preprocessor;
 import io.streamtune.vision.preprocess.Preprocessor.PreprocessedBatch;
 import io.streamtune.vision.preprocess.ResizeTransform;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,8 @@ import java.util.Objects;
  *
  * <p>Outputs are chosen by name when the usual names exist, otherwise by position: detection reads
  * the first output; classification the first of rank 2 (else the first); semantic segmentation the
- * first of rank 3 or 4; instance segmentation {@code output0} and {@code output1} (else the first two).
+ * first of rank 3 or 4; instance segmentation {@code output0} and {@code output1} (else the first
+ * two).
  */
 public final class Predictor {
 
@@ -66,33 +68,59 @@ public final class Predictor {
         List<Prediction> out = new ArrayList<>(batch.transforms().size());
         for (int i = 0; i < batch.transforms().size(); i++) {
             ResizeTransform t = batch.transforms().get(i);
-            out.add(switch (spec.task()) {
-                case CLASSIFICATION -> {
-                    FloatTensor scores = classScores(outputs, names);
-                    float[] p = ClassificationDecoder.probabilities(
-                            scores.data(), scores.shape(), i, spec.outputProbabilities());
-                    yield new Prediction.Classified(
-                            ClassificationDecoder.topK(p, options.topK(), spec.classNames()), p);
-                }
-                case DETECTION -> {
-                    FloatTensor o = outputs.get(names.get(0));
-                    yield new Prediction.Detected(detections.decode(o.data(), o.shape(), i, spec.classNames(), t));
-                }
-                case SEGMENTATION -> {
-                    FloatTensor logits = firstOfRank(outputs, names);
-                    yield new Prediction.Segmented(SemanticSegmentationDecoder.decode(
-                            logits.data(), logits.shape(), i, t, spec.classNames()));
-                }
-                case INSTANCE_SEGMENTATION -> {
-                    if (names.size() < 2) {
-                        throw new IllegalStateException("instance segmentation needs boxes and prototypes, model has " + names);
-                    }
-                    FloatTensor boxes = outputs.getOrDefault("output0", outputs.get(names.get(0)));
-                    FloatTensor protos = outputs.getOrDefault("output1", outputs.get(names.get(1)));
-                    yield new Prediction.InstancesSegmented(instances.decode(
-                            boxes.data(), boxes.shape(), protos.data(), protos.shape(), i, spec.classNames(), t));
-                }
-            });
+            out.add(
+                    switch (spec.task()) {
+                        case CLASSIFICATION -> {
+                            FloatTensor scores = classScores(outputs, names);
+                            float[] p =
+                                    ClassificationDecoder.probabilities(
+                                            scores.data(),
+                                            scores.shape(),
+                                            i,
+                                            spec.outputProbabilities());
+                            yield new Prediction.Classified(
+                                    ClassificationDecoder.topK(
+                                            p, options.topK(), spec.classNames()),
+                                    p);
+                        }
+                        case DETECTION -> {
+                            FloatTensor o = outputs.get(names.get(0));
+                            yield new Prediction.Detected(
+                                    detections.decode(
+                                            o.data(), o.shape(), i, spec.classNames(), t));
+                        }
+                        case SEGMENTATION -> {
+                            FloatTensor logits = firstOfRank(outputs, names);
+                            yield new Prediction.Segmented(
+                                    SemanticSegmentationDecoder.decode(
+                                            logits.data(),
+                                            logits.shape(),
+                                            i,
+                                            t,
+                                            spec.classNames()));
+                        }
+                        case INSTANCE_SEGMENTATION -> {
+                            if (names.size() < 2) {
+                                throw new IllegalStateException(
+                                        "instance segmentation needs boxes and prototypes, model"
+                                            + " has "
+                                                + names);
+                            }
+                            FloatTensor boxes =
+                                    outputs.getOrDefault("output0", outputs.get(names.get(0)));
+                            FloatTensor protos =
+                                    outputs.getOrDefault("output1", outputs.get(names.get(1)));
+                            yield new Prediction.InstancesSegmented(
+                                    instances.decode(
+                                            boxes.data(),
+                                            boxes.shape(),
+                                            protos.data(),
+                                            protos.shape(),
+                                            i,
+                                            spec.classNames(),
+                                            t));
+                        }
+                    });
         }
         return out;
     }

@@ -1,21 +1,26 @@
 package io.streamtune.vision.pipeline;
 
 import io.streamtune.vision.decode.DetectionOptions;
+
 import java.util.Objects;
 
 /**
  * Decoding settings of a {@link Predictor}.
  *
- * @param detection score/IoU thresholds and maximum detections for detection and instance segmentation
+ * @param detection score/IoU thresholds and maximum detections for detection and instance
+ *     segmentation
  * @param topK classes reported per image for classification
  * @param maskThreshold probability above which an instance-mask pixel is foreground
  */
 public record PredictorOptions(DetectionOptions detection, int topK, float maskThreshold) {
 
     /** Ultralytics' prediction defaults, top-5, mask threshold 0.5. */
-    public static final PredictorOptions DEFAULTS = new PredictorOptions(DetectionOptions.DEFAULTS, 5, 0.5f);
+    public static final PredictorOptions DEFAULTS =
+            new PredictorOptions(DetectionOptions.DEFAULTS, 5, 0.5f);
+
     /** For COCO-style evaluation: every candidate above 0.001, at most 100 per image. */
-    public static final PredictorOptions EVALUATION = new PredictorOptions(DetectionOptions.EVALUATION, 5, 0.5f);
+    public static final PredictorOptions EVALUATION =
+            new PredictorOptions(DetectionOptions.EVALUATION, 5, 0.5f);
 
     public PredictorOptions {
         Objects.requireNonNull(detection, "detection");

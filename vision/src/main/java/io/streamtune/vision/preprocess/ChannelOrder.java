@@ -6,7 +6,10 @@ import java.util.Locale;
 public enum ChannelOrder {
     RGB,
     BGR,
-    /** One plane of luma {@code 0.299 R + 0.587 G + 0.114 B}, for single-channel models; normalized with the first mean/std. */
+    /**
+     * One plane of luma {@code 0.299 R + 0.587 G + 0.114 B}, for single-channel models; normalized
+     * with the first mean/std.
+     */
     GRAY;
 
     /** Number of planes in the input tensor. */

@@ -1,10 +1,14 @@
 package io.streamtune.vision.preprocess;
 
 import io.streamtune.vision.image.RgbImage;
+
 import java.nio.FloatBuffer;
 import java.util.Objects;
 
-/** Pure pixel operations: resizing through a {@link ResizeTransform} and conversion to normalized CHW floats. */
+/**
+ * Pure pixel operations: resizing through a {@link ResizeTransform} and conversion to normalized
+ * CHW floats.
+ */
 public final class ImageOps {
 
     private static final int BITS = 11;
@@ -15,24 +19,35 @@ public final class ImageOps {
 
     /** Plain bilinear resize to {@code width × height}. */
     public static RgbImage resize(RgbImage source, int width, int height) {
-        return warp(source, ResizeTransform.stretch(source.width(), source.height(), width, height), 0);
+        return warp(
+                source, ResizeTransform.stretch(source.width(), source.height(), width, height), 0);
     }
 
-    /** Aspect-preserving resize to {@code width × height}, padded with {@code padValue} (0..255). */
+    /**
+     * Aspect-preserving resize to {@code width × height}, padded with {@code padValue} (0..255).
+     */
     public static Letterboxed letterbox(RgbImage source, int width, int height, int padValue) {
-        ResizeTransform t = ResizeTransform.letterbox(source.width(), source.height(), width, height);
+        ResizeTransform t =
+                ResizeTransform.letterbox(source.width(), source.height(), width, height);
         return new Letterboxed(warp(source, t, padValue), t);
     }
 
     /**
-     * Renders {@code source} into the transform's input frame with bilinear sampling (half-pixel centres,
-     * edge clamped); input pixels outside the content area get {@code padValue}.
+     * Renders {@code source} into the transform's input frame with bilinear sampling (half-pixel
+     * centres, edge clamped); input pixels outside the content area get {@code padValue}.
      */
     public static RgbImage warp(RgbImage source, ResizeTransform t, int padValue) {
         Objects.requireNonNull(t, "transform");
         if (t.sourceWidth() != source.width() || t.sourceHeight() != source.height()) {
-            throw new IllegalArgumentException("transform is for " + t.sourceWidth() + "x" + t.sourceHeight()
-                    + ", image is " + source.width() + "x" + source.height());
+            throw new IllegalArgumentException(
+                    "transform is for "
+                            + t.sourceWidth()
+                            + "x"
+                            + t.sourceHeight()
+                            + ", image is "
+                            + source.width()
+                            + "x"
+                            + source.height());
         }
         if (padValue < 0 || padValue > 255) {
             throw new IllegalArgumentException("padValue must be in 0..255: " + padValue);
@@ -50,7 +65,8 @@ public final class ImageOps {
         if (padValue != 0) {
             java.util.Arrays.fill(out, (byte) padValue);
         }
-        // Horizontal taps are the same for every row: compute them once. Weights are fixed-point with
+        // Horizontal taps are the same for every row: compute them once. Weights are fixed-point
+        // with
         // 11 fractional bits, so a 2D tap is exact in an int and rounding is one shift.
         int n = x1 - x0;
         int[] left = new int[n];
@@ -92,21 +108,28 @@ public final class ImageOps {
     }
 
     /**
-     * Writes the image as normalized planar floats ({@code [planes, H, W]}, planes in {@code order})
-     * into {@code dst} starting at {@code offset}.
+     * Writes the image as normalized planar floats ({@code [planes, H, W]}, planes in {@code
+     * order}) into {@code dst} starting at {@code offset}.
      */
-    public static void toChw(RgbImage image, ChannelOrder order, Normalization norm, float[] dst, int offset) {
+    public static void toChw(
+            RgbImage image, ChannelOrder order, Normalization norm, float[] dst, int offset) {
         int plane = image.width() * image.height();
         if (offset < 0 || (long) offset + (long) order.planes() * plane > dst.length) {
             throw new IllegalArgumentException(
-                    "destination too small for " + (long) order.planes() * plane + " floats at " + offset);
+                    "destination too small for "
+                            + (long) order.planes() * plane
+                            + " floats at "
+                            + offset);
         }
         byte[] px = image.pixels();
         if (order == ChannelOrder.GRAY) {
             double mean = norm.mean().get(0);
             double std = norm.std().get(0);
             for (int i = 0, p = 0; i < plane; i++, p += 3) {
-                double luma = 0.299 * (px[p] & 0xFF) + 0.587 * (px[p + 1] & 0xFF) + 0.114 * (px[p + 2] & 0xFF);
+                double luma =
+                        0.299 * (px[p] & 0xFF)
+                                + 0.587 * (px[p + 1] & 0xFF)
+                                + 0.114 * (px[p + 2] & 0xFF);
                 dst[offset + i] = (float) ((luma / 255.0 - mean) / std);
             }
             return;
@@ -122,7 +145,10 @@ public final class ImageOps {
         }
     }
 
-    /** A new {@code [planes, H, W]} array, see {@link #toChw(RgbImage, ChannelOrder, Normalization, float[], int)}. */
+    /**
+     * A new {@code [planes, H, W]} array, see {@link #toChw(RgbImage, ChannelOrder, Normalization,
+     * float[], int)}.
+     */
     public static float[] toChw(RgbImage image, ChannelOrder order, Normalization norm) {
         float[] out = new float[order.planes() * image.width() * image.height()];
         toChw(image, order, norm, out, 0);
@@ -146,12 +172,15 @@ public final class ImageOps {
         return out;
     }
 
-    /** Like {@link #pack(float[][])} into a direct buffer in native order, as ONNX Runtime prefers. */
+    /**
+     * Like {@link #pack(float[][])} into a direct buffer in native order, as ONNX Runtime prefers.
+     */
     public static FloatBuffer packDirect(float[][] images) {
         float[] flat = pack(images);
-        FloatBuffer buffer = java.nio.ByteBuffer.allocateDirect(flat.length * Float.BYTES)
-                .order(java.nio.ByteOrder.nativeOrder())
-                .asFloatBuffer();
+        FloatBuffer buffer =
+                java.nio.ByteBuffer.allocateDirect(flat.length * Float.BYTES)
+                        .order(java.nio.ByteOrder.nativeOrder())
+                        .asFloatBuffer();
         buffer.put(flat).flip();
         return buffer;
     }

@@ -10,7 +10,9 @@ import java.util.Objects;
 public record Normalization(List<Double> mean, List<Double> std) {
 
     /** Scale to 0..1 only (Ultralytics YOLO). */
-    public static final Normalization UNIT = new Normalization(List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0));
+    public static final Normalization UNIT =
+            new Normalization(List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0));
+
     /** torchvision's ImageNet statistics. */
     public static final Normalization IMAGENET =
             new Normalization(List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225));
@@ -19,7 +21,8 @@ public record Normalization(List<Double> mean, List<Double> std) {
         mean = List.copyOf(Objects.requireNonNull(mean, "mean"));
         std = List.copyOf(Objects.requireNonNull(std, "std"));
         if (mean.size() != 3 || std.size() != 3) {
-            throw new IllegalArgumentException("mean and std need 3 values each: " + mean + " / " + std);
+            throw new IllegalArgumentException(
+                    "mean and std need 3 values each: " + mean + " / " + std);
         }
         for (int c = 0; c < 3; c++) {
             if (!Double.isFinite(mean.get(c))) {
@@ -42,6 +45,8 @@ public record Normalization(List<Double> mean, List<Double> std) {
             throw new IllegalArgumentException("expected 3 comma-separated numbers: " + csv);
         }
         return List.of(
-                Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()), Double.parseDouble(parts[2].trim()));
+                Double.parseDouble(parts[0].trim()),
+                Double.parseDouble(parts[1].trim()),
+                Double.parseDouble(parts[2].trim()));
     }
 }

@@ -13,14 +13,20 @@ import java.util.Objects;
  * @param normalization mean/std applied after scaling to 0..1
  */
 public record PreprocessConfig(
-        int width, int height, ResizeMode resize, int padValue, ChannelOrder channels, Normalization normalization) {
+        int width,
+        int height,
+        ResizeMode resize,
+        int padValue,
+        ChannelOrder channels,
+        Normalization normalization) {
 
     /** Ultralytics' letterbox padding value. */
     public static final int ULTRALYTICS_PAD = 114;
 
     public PreprocessConfig {
         if (width <= 0 || height <= 0) {
-            throw new IllegalArgumentException("input size must be positive: " + width + "x" + height);
+            throw new IllegalArgumentException(
+                    "input size must be positive: " + width + "x" + height);
         }
         Objects.requireNonNull(resize, "resize");
         Objects.requireNonNull(channels, "channels");

@@ -1,11 +1,15 @@
 package io.streamtune.vision.preprocess;
 
 import io.streamtune.vision.image.RgbImage;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** Turns decoded images into model inputs ({@code [planes, H, W]} floats) following one {@link PreprocessConfig}. */
+/**
+ * Turns decoded images into model inputs ({@code [planes, H, W]} floats) following one {@link
+ * PreprocessConfig}.
+ */
 public final class Preprocessor {
 
     private final PreprocessConfig config;
@@ -25,7 +29,8 @@ public final class Preprocessor {
 
     /** The transform this preprocessor applies to a source of the given size. */
     public ResizeTransform transformFor(int sourceWidth, int sourceHeight) {
-        return ResizeTransform.of(config.resize(), sourceWidth, sourceHeight, config.width(), config.height());
+        return ResizeTransform.of(
+                config.resize(), sourceWidth, sourceHeight, config.width(), config.height());
     }
 
     /** Writes one image at {@code offset} of {@code dst} and returns the transform used. */
@@ -56,7 +61,10 @@ public final class Preprocessor {
     }
 
     private static boolean isIdentity(ResizeTransform t) {
-        return t.sourceWidth() == t.inputWidth() && t.sourceHeight() == t.inputHeight() && t.padX() == 0 && t.padY() == 0;
+        return t.sourceWidth() == t.inputWidth()
+                && t.sourceHeight() == t.inputHeight()
+                && t.padX() == 0
+                && t.padY() == 0;
     }
 
     /** One preprocessed image: {@code [3, H, W]} floats and the transform back to source pixels. */

@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum ResizeMode {
     /** Plain resize to the input size; aspect ratio is not kept. */
     STRETCH,
-    /** Aspect-preserving resize, centred, the rest padded with a constant value (Ultralytics style). */
+    /**
+     * Aspect-preserving resize, centred, the rest padded with a constant value (Ultralytics style).
+     */
     LETTERBOX;
 
     /** Parses {@code stretch}/{@code letterbox}, case-insensitive. */

@@ -1,7 +1,8 @@
 package io.streamtune.vision.preprocess;
 
 /**
- * The affine map from source-image pixels to model-input pixels: {@code input = source * scale + pad}.
+ * The affine map from source-image pixels to model-input pixels: {@code input = source * scale +
+ * pad}.
  *
  * <p>Coordinates are continuous (pixel edges at integers), so a box maps exactly through {@link
  * #toSourceX}/{@link #toSourceY} on its corners.
@@ -20,16 +21,22 @@ public record ResizeTransform(
         if (sourceWidth <= 0 || sourceHeight <= 0 || inputWidth <= 0 || inputHeight <= 0) {
             throw new IllegalArgumentException("sizes must be positive");
         }
-        if (!(scaleX > 0) || !(scaleY > 0) || !Double.isFinite(scaleX) || !Double.isFinite(scaleY)) {
-            throw new IllegalArgumentException("scales must be positive: " + scaleX + ", " + scaleY);
+        if (!(scaleX > 0)
+                || !(scaleY > 0)
+                || !Double.isFinite(scaleX)
+                || !Double.isFinite(scaleY)) {
+            throw new IllegalArgumentException(
+                    "scales must be positive: " + scaleX + ", " + scaleY);
         }
         if (padX < 0 || padY < 0) {
-            throw new IllegalArgumentException("padding must not be negative: " + padX + ", " + padY);
+            throw new IllegalArgumentException(
+                    "padding must not be negative: " + padX + ", " + padY);
         }
     }
 
     /** Plain resize of the whole source to the whole input. */
-    public static ResizeTransform stretch(int sourceWidth, int sourceHeight, int inputWidth, int inputHeight) {
+    public static ResizeTransform stretch(
+            int sourceWidth, int sourceHeight, int inputWidth, int inputHeight) {
         return new ResizeTransform(
                 sourceWidth,
                 sourceHeight,
@@ -43,10 +50,13 @@ public record ResizeTransform(
 
     /**
      * Aspect-preserving fit, centred: one scale {@code min(inW/srcW, inH/srcH)}, content of {@code
-     * round(src * scale)} pixels, left/top padding {@code round(slack / 2 - 0.1)} as Ultralytics does.
+     * round(src * scale)} pixels, left/top padding {@code round(slack / 2 - 0.1)} as Ultralytics
+     * does.
      */
-    public static ResizeTransform letterbox(int sourceWidth, int sourceHeight, int inputWidth, int inputHeight) {
-        double scale = Math.min((double) inputWidth / sourceWidth, (double) inputHeight / sourceHeight);
+    public static ResizeTransform letterbox(
+            int sourceWidth, int sourceHeight, int inputWidth, int inputHeight) {
+        double scale =
+                Math.min((double) inputWidth / sourceWidth, (double) inputHeight / sourceHeight);
         int contentW = Math.max(1, Math.min(inputWidth, (int) Math.round(sourceWidth * scale)));
         int contentH = Math.max(1, Math.min(inputHeight, (int) Math.round(sourceHeight * scale)));
         long padX = Math.max(0, Math.round((inputWidth - contentW) / 2.0 - 0.1));

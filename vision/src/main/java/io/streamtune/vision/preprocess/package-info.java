@@ -1,2 +1,5 @@
-/** Pure pre-processing: stretch and letterbox resizing, channel order, normalization and NCHW batch packing. */
+/**
+ * Pure pre-processing: stretch and letterbox resizing, channel order, normalization and NCHW batch
+ * packing.
+ */
 package io.streamtune.vision.preprocess;

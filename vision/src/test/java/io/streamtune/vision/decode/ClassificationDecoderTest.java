@@ -3,8 +3,9 @@ package io.streamtune.vision.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 class ClassificationDecoderTest {
 
@@ -31,8 +32,9 @@ class ClassificationDecoderTest {
         // Two images of 4 classes; image 1's logits favour class 3 then 0.
         float[] data = {9, 0, 0, 0, 2, 0, 1, 3};
 
-        List<ClassScore> top = ClassificationDecoder.decode(
-                data, new long[] {2, 4}, 1, false, 2, List.of("cat", "dog", "fox", "owl"));
+        List<ClassScore> top =
+                ClassificationDecoder.decode(
+                        data, new long[] {2, 4}, 1, false, 2, List.of("cat", "dog", "fox", "owl"));
 
         assertThat(top).extracting(ClassScore::label).containsExactly("owl", "cat");
         double z = Math.exp(2) + 1 + Math.exp(1) + Math.exp(3);
@@ -43,7 +45,8 @@ class ClassificationDecoderTest {
     void shouldNotApplySoftmaxToProbabilities() {
         float[] data = {0.2f, 0.5f, 0.3f};
 
-        List<ClassScore> top = ClassificationDecoder.decode(data, new long[] {1, 3}, 0, true, 5, List.of());
+        List<ClassScore> top =
+                ClassificationDecoder.decode(data, new long[] {1, 3}, 0, true, 5, List.of());
 
         assertThat(top).extracting(ClassScore::classId).containsExactly(1, 2, 0);
         assertThat(top).extracting(ClassScore::score).containsExactly(0.5f, 0.3f, 0.2f);

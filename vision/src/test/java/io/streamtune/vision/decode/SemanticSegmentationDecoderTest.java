@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.vision.mask.LabelMap;
 import io.streamtune.vision.preprocess.ResizeTransform;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 class SemanticSegmentationDecoderTest {
 
@@ -62,17 +64,21 @@ class SemanticSegmentationDecoderTest {
 
     @Test
     void shouldEmitOneRleMaskWithAreaPerClassPresent() {
-        // [1, 2, 2, 3] logits, identity transform: class 1 wins on the right column and bottom-middle.
+        // [1, 2, 2, 3] logits, identity transform: class 1 wins on the right column and
+        // bottom-middle.
         float[] logits = {
             1, 1, 0, 1, 0, 0, // class 0
             0, 0, 1, 0, 1, 1, // class 1
         };
         ResizeTransform t = ResizeTransform.stretch(3, 2, 3, 2);
 
-        SemanticSegmentation seg = SemanticSegmentationDecoder.decode(
-                logits, new long[] {1, 2, 2, 3}, 0, t, List.of("background", "road"));
+        SemanticSegmentation seg =
+                SemanticSegmentationDecoder.decode(
+                        logits, new long[] {1, 2, 2, 3}, 0, t, List.of("background", "road"));
 
-        assertThat(seg.classes()).extracting(ClassMask::label).containsExactly("background", "road");
+        assertThat(seg.classes())
+                .extracting(ClassMask::label)
+                .containsExactly("background", "road");
         assertThat(seg.classes()).extracting(ClassMask::area).containsExactly(3L, 3L);
         // Column-major: column 0 = (0,0), column 1 = (0,1), column 2 = (1,1).
         assertThat(seg.classes().get(1).mask().counts()).containsExactly(3, 3);

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamtune.vision.preprocess.ResizeTransform;
-import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 class YoloDetectionDecoderTest {
 
@@ -49,10 +51,14 @@ class YoloDetectionDecoderTest {
     @Test
     void shouldClipBoxesToTheSourceImageAndDropThoseOutside() {
         ResizeTransform t = ResizeTransform.stretch(100, 100, 100, 100);
-        float[] data = output(new float[][] {
-            {95, 50, 20, 20, 0.9f, 0}, // sticks out on the right: clipped to x 85..100
-            {150, 50, 20, 20, 0.8f, 0}, // entirely outside: dropped
-        });
+        float[] data =
+                output(
+                        new float[][] {
+                            {
+                                95, 50, 20, 20, 0.9f, 0
+                            }, // sticks out on the right: clipped to x 85..100
+                            {150, 50, 20, 20, 0.8f, 0}, // entirely outside: dropped
+                        });
         YoloDetectionDecoder decoder = new YoloDetectionDecoder(DetectionOptions.DEFAULTS);
 
         List<Detection> detections = decoder.decode(data, new long[] {1, 6, 2}, LABELS, t);
@@ -64,15 +70,21 @@ class YoloDetectionDecoderTest {
     @Test
     void shouldApplyScoreThresholdNmsAndMaxDetections() {
         ResizeTransform t = ResizeTransform.stretch(640, 640, 640, 640);
-        float[] data = output(new float[][] {
-            {100, 100, 50, 50, 0.9f, 0.0f},
-            {102, 100, 50, 50, 0.8f, 0.0f}, // same class, IoU ~0.92 with the first: suppressed
-            {102, 100, 50, 50, 0.0f, 0.7f}, // other class, same place: kept
-            {400, 400, 50, 50, 0.2f, 0.1f}, // below 0.25: dropped
-            {300, 300, 50, 50, 0.6f, 0.0f},
-        });
-        YoloDetectionDecoder twoAtMost = new YoloDetectionDecoder(new DetectionOptions(0.25f, 0.5f, 2));
-        YoloDetectionDecoder many = new YoloDetectionDecoder(new DetectionOptions(0.25f, 0.5f, 100));
+        float[] data =
+                output(
+                        new float[][] {
+                            {100, 100, 50, 50, 0.9f, 0.0f},
+                            {
+                                102, 100, 50, 50, 0.8f, 0.0f
+                            }, // same class, IoU ~0.92 with the first: suppressed
+                            {102, 100, 50, 50, 0.0f, 0.7f}, // other class, same place: kept
+                            {400, 400, 50, 50, 0.2f, 0.1f}, // below 0.25: dropped
+                            {300, 300, 50, 50, 0.6f, 0.0f},
+                        });
+        YoloDetectionDecoder twoAtMost =
+                new YoloDetectionDecoder(new DetectionOptions(0.25f, 0.5f, 2));
+        YoloDetectionDecoder many =
+                new YoloDetectionDecoder(new DetectionOptions(0.25f, 0.5f, 100));
 
         List<Detection> top2 = twoAtMost.decode(data, new long[] {1, 6, 5}, LABELS, t);
         List<Detection> all = many.decode(data, new long[] {1, 6, 5}, LABELS, t);

@@ -3,14 +3,17 @@ package io.streamtune.vision.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.vision.preprocess.ResizeTransform;
-import java.util.List;
+
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 class YoloSegmentationDecoderTest {
 
     @Test
     void shouldBuildBoxCroppedMasksFromPrototypesInSourcePixels() {
-        // Input 8x8, prototypes 1 x 2 x 4 x 4 (stride 2): prototype 0 is +10 on the left half, -10 on
+        // Input 8x8, prototypes 1 x 2 x 4 x 4 (stride 2): prototype 0 is +10 on the left half, -10
+        // on
         // the right; prototype 1 is the opposite. Two anchors, one class, two coefficients.
         int nm = 2;
         float[] protos = new float[nm * 16];
@@ -20,7 +23,8 @@ class YoloSegmentationDecoderTest {
                 protos[16 + y * 4 + x] = x < 2 ? -10 : 10;
             }
         }
-        // Rows: cx, cy, w, h, score, c0, c1. Anchor 0: whole image, left-half mask. Anchor 1: lower-right box.
+        // Rows: cx, cy, w, h, score, c0, c1. Anchor 0: whole image, left-half mask. Anchor 1:
+        // lower-right box.
         float[][] anchors = {{4, 4, 8, 8, 0.9f, 1, 0}, {6, 6, 4, 4, 0.8f, 0, 1}};
         float[] out0 = new float[7 * 2];
         for (int a = 0; a < 2; a++) {
@@ -30,10 +34,18 @@ class YoloSegmentationDecoderTest {
         }
         // Source 16x16 stretched to 8x8: every source pixel maps to half an input pixel.
         ResizeTransform t = ResizeTransform.stretch(16, 16, 8, 8);
-        YoloSegmentationDecoder decoder = new YoloSegmentationDecoder(new DetectionOptions(0.25f, 0.5f, 10));
+        YoloSegmentationDecoder decoder =
+                new YoloSegmentationDecoder(new DetectionOptions(0.25f, 0.5f, 10));
 
-        List<InstanceMask> instances = decoder.decode(
-                out0, new long[] {1, 7, 2}, protos, new long[] {1, 2, 4, 4}, 0, List.of("blob"), t);
+        List<InstanceMask> instances =
+                decoder.decode(
+                        out0,
+                        new long[] {1, 7, 2},
+                        protos,
+                        new long[] {1, 2, 4, 4},
+                        0,
+                        List.of("blob"),
+                        t);
 
         assertThat(instances).hasSize(2);
         InstanceMask whole = instances.get(0);
@@ -52,7 +64,8 @@ class YoloSegmentationDecoderTest {
 
     @Test
     void shouldKeepLetterboxPaddingOutOfInstanceMasks() {
-        // Source 16x8 letterboxed into 8x8: scale 0.5, content rows 2..5. One prototype at stride 1:
+        // Source 16x8 letterboxed into 8x8: scale 0.5, content rows 2..5. One prototype at stride
+        // 1:
         // +10 over the content, -10 over the padding; one anchor covering the whole input.
         float[] protos = new float[64];
         for (int y = 0; y < 8; y++) {
@@ -64,8 +77,15 @@ class YoloSegmentationDecoderTest {
         ResizeTransform t = ResizeTransform.letterbox(16, 8, 8, 8);
         YoloSegmentationDecoder decoder = new YoloSegmentationDecoder(DetectionOptions.DEFAULTS);
 
-        List<InstanceMask> instances = decoder.decode(
-                out0, new long[] {1, 6, 1}, protos, new long[] {1, 1, 8, 8}, 0, List.of(), t);
+        List<InstanceMask> instances =
+                decoder.decode(
+                        out0,
+                        new long[] {1, 6, 1},
+                        protos,
+                        new long[] {1, 1, 8, 8},
+                        0,
+                        List.of(),
+                        t);
 
         assertThat(t.padY()).isEqualTo(2);
         assertThat(instances).hasSize(1);

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtune.vision.image.ImageRejectedException.Reason;
 import io.streamtune.vision.mask.LabelMap;
+
+import org.junit.jupiter.api.Test;
+
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -15,7 +18,6 @@ import java.awt.image.WritableRaster;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumSet;
-import org.junit.jupiter.api.Test;
 
 class ImageDecoderTest {
 
@@ -69,7 +71,8 @@ class ImageDecoderTest {
 
         assertThatThrownBy(() -> decoder.decode(truncated))
                 .isInstanceOfSatisfying(
-                        ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED));
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED));
     }
 
     @Test
@@ -79,7 +82,8 @@ class ImageDecoderTest {
 
         assertThatThrownBy(() -> decoder.decode(truncated))
                 .isInstanceOfSatisfying(
-                        ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED));
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED));
     }
 
     @Test
@@ -89,30 +93,38 @@ class ImageDecoderTest {
 
         assertThatThrownBy(() -> decoder.decode(truncated))
                 .isInstanceOfSatisfying(
-                        ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED));
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.TRUNCATED));
     }
 
     @Test
     void shouldRejectZeroBytes() {
         assertThatThrownBy(() -> decoder.decode(new byte[0]))
                 .isInstanceOfSatisfying(
-                        ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.EMPTY));
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.EMPTY));
     }
 
     @Test
     void shouldRejectPngClaimingFiftyThousandSquaredPixelsBeforeDecoding() throws Exception {
         byte[] bomb = TestImages.pngWithHeader(50_000, 50_000);
-        ImageDecoder unlimited = new ImageDecoder(
-                new ImageLimits(ImageLimits.DEFAULT_MAX_BYTES, Long.MAX_VALUE, EnumSet.of(ImageFormat.PNG)));
+        ImageDecoder unlimited =
+                new ImageDecoder(
+                        new ImageLimits(
+                                ImageLimits.DEFAULT_MAX_BYTES,
+                                Long.MAX_VALUE,
+                                EnumSet.of(ImageFormat.PNG)));
 
         ImageInfo claimed = unlimited.probe(bomb);
 
         assertThat(claimed.pixels()).isEqualTo(2_500_000_000L);
         assertThatThrownBy(() -> decoder.decode(bomb))
-                .isInstanceOfSatisfying(ImageRejectedException.class, e -> {
-                    assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PIXELS);
-                    assertThat(e.getMessage()).contains("50000x50000");
-                });
+                .isInstanceOfSatisfying(
+                        ImageRejectedException.class,
+                        e -> {
+                            assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PIXELS);
+                            assertThat(e.getMessage()).contains("50000x50000");
+                        });
     }
 
     @Test
@@ -121,7 +133,8 @@ class ImageDecoderTest {
 
         assertThatThrownBy(() -> decoder.decode(text))
                 .isInstanceOfSatisfying(
-                        ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNRECOGNIZED));
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.UNRECOGNIZED));
     }
 
     @Test
@@ -137,7 +150,8 @@ class ImageDecoderTest {
     @Test
     void shouldRejectMoreBytesThanTheLimit() {
         byte[] png = TestImages.encode(TestImages.noise(32, 32, 5), "png");
-        ImageDecoder strict = new ImageDecoder(new ImageLimits(100, 1_000_000, EnumSet.of(ImageFormat.PNG)));
+        ImageDecoder strict =
+                new ImageDecoder(new ImageLimits(100, 1_000_000, EnumSet.of(ImageFormat.PNG)));
 
         assertThatThrownBy(() -> strict.decode(png))
                 .isInstanceOfSatisfying(
@@ -151,13 +165,19 @@ class ImageDecoderTest {
 
         assertThatThrownBy(() -> decoder.decode(png))
                 .isInstanceOfSatisfying(
-                        ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT));
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT));
     }
 
     @Test
     void shouldAcceptSixteenBitRgbPngKeepingTheHighByte() throws Exception {
-        ComponentColorModel cm = new ComponentColorModel(
-                ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false, Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+        ComponentColorModel cm =
+                new ComponentColorModel(
+                        ColorSpace.getInstance(ColorSpace.CS_sRGB),
+                        false,
+                        false,
+                        Transparency.OPAQUE,
+                        DataBuffer.TYPE_USHORT);
         WritableRaster raster = cm.createCompatibleWritableRaster(3, 2);
         raster.setPixel(0, 0, new int[] {0xABCD, 0x1234, 0xFFFF});
         raster.setPixel(2, 1, new int[] {0x0101 * 200, 0, 0x00FF});
@@ -257,10 +277,12 @@ class ImageDecoderTest {
 
         assertThatThrownBy(() -> decoder.decodeLabels(colour))
                 .isInstanceOfSatisfying(
-                        ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_A_MASK));
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.NOT_A_MASK));
         assertThatThrownBy(() -> decoder.decodeLabels(jpeg))
                 .isInstanceOfSatisfying(
-                        ImageRejectedException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_A_MASK));
+                        ImageRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.NOT_A_MASK));
     }
 
     @Test

@@ -3,8 +3,9 @@ package io.streamtune.vision.mask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 class PolygonsTest {
 
@@ -14,11 +15,13 @@ class PolygonsTest {
 
         byte[] mask = Polygons.rasterize(List.of(rect), 5, 4);
 
-        assertThat(mask).containsExactly(
-                0, 0, 0, 0, 0,
-                0, 1, 1, 1, 0,
-                0, 1, 1, 1, 0,
-                0, 0, 0, 0, 0);
+        byte[] expected = {
+            0, 0, 0, 0, 0,
+            0, 1, 1, 1, 0,
+            0, 1, 1, 1, 0,
+            0, 0, 0, 0, 0,
+        };
+        assertThat(mask).isEqualTo(expected);
     }
 
     @Test
@@ -28,11 +31,13 @@ class PolygonsTest {
 
         byte[] mask = Polygons.rasterize(List.of(triangle), 4, 4);
 
-        assertThat(mask).containsExactly(
-                1, 1, 1, 0,
-                1, 1, 0, 0,
-                1, 0, 0, 0,
-                0, 0, 0, 0);
+        byte[] expected = {
+            1, 1, 1, 0,
+            1, 1, 0, 0,
+            1, 0, 0, 0,
+            0, 0, 0, 0,
+        };
+        assertThat(mask).isEqualTo(expected);
     }
 
     @Test
@@ -43,10 +48,12 @@ class PolygonsTest {
         Rle rle = Polygons.toRle(List.of(left, right), 4, 3);
 
         assertThat(rle.area()).isEqualTo(2 + 2);
-        assertThat(rle.decode()).containsExactly(
-                1, 0, 0, 0,
-                1, 0, 0, 1,
-                0, 0, 0, 1);
+        byte[] expected = {
+            1, 0, 0, 0,
+            1, 0, 0, 1,
+            0, 0, 0, 1,
+        };
+        assertThat(rle.decode()).isEqualTo(expected);
     }
 
     @Test

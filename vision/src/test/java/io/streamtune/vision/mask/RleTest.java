@@ -3,8 +3,9 @@ package io.streamtune.vision.mask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Random;
 import org.junit.jupiter.api.Test;
+
+import java.util.Random;
 
 class RleTest {
 
@@ -92,7 +93,8 @@ class RleTest {
         assertThatThrownBy(() -> new Rle(2, 2, new int[] {1, 2}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cover 3");
-        assertThatThrownBy(() -> Rle.fromCompressedString("141", 3, 3)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Rle.fromCompressedString("141", 3, 3))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.streamtune.vision.decode.Box;
 import io.streamtune.vision.decode.Detection;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
 
 class DetectionEvaluatorTest {
 
@@ -55,7 +57,9 @@ class DetectionEvaluatorTest {
         DetectionEvaluator evaluator = new DetectionEvaluator();
         evaluator.addDetections(
                 List.of(gt(0, 0, 0, 10, 10)),
-                List.of(new Detection(0, "a", 0.3f, new Box(50, 50, 10, 10)), new Detection(0, "a", 0.9f, new Box(0, 0, 10, 10))));
+                List.of(
+                        new Detection(0, "a", 0.3f, new Box(50, 50, 10, 10)),
+                        new Detection(0, "a", 0.9f, new Box(0, 0, 10, 10))));
 
         DetectionReport report = evaluator.evaluate();
 
@@ -67,7 +71,10 @@ class DetectionEvaluatorTest {
         DetectionEvaluator evaluator = new DetectionEvaluator();
         evaluator.addImage(
                 List.of(gt(0, 0, 0, 10, 10)),
-                List.of(pred(0, 0.9, 0, 0, 10, 10), pred(7, 0.95, 0, 0, 10, 10), pred(7, 0.9, 30, 30, 5, 5)));
+                List.of(
+                        pred(0, 0.9, 0, 0, 10, 10),
+                        pred(7, 0.95, 0, 0, 10, 10),
+                        pred(7, 0.9, 30, 30, 5, 5)));
 
         DetectionReport report = evaluator.evaluate();
 
@@ -78,7 +85,9 @@ class DetectionEvaluatorTest {
     @Test
     void shouldScoreZeroForAClassThatIsNeverPredicted() {
         DetectionEvaluator evaluator = new DetectionEvaluator();
-        evaluator.addImage(List.of(gt(0, 0, 0, 10, 10), gt(1, 0, 0, 10, 10)), List.of(pred(0, 0.9, 0, 0, 10, 10)));
+        evaluator.addImage(
+                List.of(gt(0, 0, 0, 10, 10), gt(1, 0, 0, 10, 10)),
+                List.of(pred(0, 0.9, 0, 0, 10, 10)));
 
         DetectionReport report = evaluator.evaluate();
 
@@ -99,18 +108,25 @@ class DetectionEvaluatorTest {
 
     @Test
     void shouldKeepOnlyTheBestScoredPredictionsPerImageAndClass() {
-        // Three predictions, maxDetections 2: the best two are misses, so the hit is cut and AP is 0.
+        // Three predictions, maxDetections 2: the best two are misses, so the hit is cut and AP is
+        // 0.
         DetectionEvaluator evaluator = new DetectionEvaluator(2);
         evaluator.addImage(
                 List.of(gt(0, 0, 0, 10, 10)),
-                List.of(pred(0, 0.5, 0, 0, 10, 10), pred(0, 0.9, 50, 50, 5, 5), pred(0, 0.8, 70, 70, 5, 5)));
+                List.of(
+                        pred(0, 0.5, 0, 0, 10, 10),
+                        pred(0, 0.9, 50, 50, 5, 5),
+                        pred(0, 0.8, 70, 70, 5, 5)));
 
         DetectionReport report = evaluator.evaluate();
 
         assertThat(report.map50()).isEqualTo(0.0);
     }
 
-    /** Random scenes: truths jittered into predictions, plus misses and spurious boxes, three classes. */
+    /**
+     * Random scenes: truths jittered into predictions, plus misses and spurious boxes, three
+     * classes.
+     */
     static List<List<List<double[]>>> randomScenes(long seed) {
         Random random = new Random(seed);
         List<List<List<double[]>>> scenes = new ArrayList<>();
@@ -127,15 +143,28 @@ class DetectionEvaluatorTest {
                 truths.add(new double[] {cls, x, y, w, h});
                 if (random.nextDouble() < 0.8) {
                     double jitter = random.nextInt(9) * 0.5;
-                    preds.add(new double[] {cls, random.nextInt(1000) / 1000.0, x + jitter, y - jitter / 2, w, h + jitter});
+                    preds.add(
+                            new double[] {
+                                cls,
+                                random.nextInt(1000) / 1000.0,
+                                x + jitter,
+                                y - jitter / 2,
+                                w,
+                                h + jitter
+                            });
                 }
             }
             int spurious = random.nextInt(4);
             for (int s = 0; s < spurious; s++) {
-                preds.add(new double[] {
-                    random.nextInt(3), random.nextInt(1000) / 1000.0, random.nextInt(90), random.nextInt(90),
-                    2 + random.nextInt(20), 2 + random.nextInt(20)
-                });
+                preds.add(
+                        new double[] {
+                            random.nextInt(3),
+                            random.nextInt(1000) / 1000.0,
+                            random.nextInt(90),
+                            random.nextInt(90),
+                            2 + random.nextInt(20),
+                            2 + random.nextInt(20)
+                        });
             }
             scenes.add(List.of(truths, preds));
         }
@@ -173,7 +202,8 @@ class DetectionEvaluatorTest {
         return new GroundTruthBox(cls, new Box(x, y, w, h));
     }
 
-    private static PredictedBox pred(int cls, double score, double x, double y, double w, double h) {
+    private static PredictedBox pred(
+            int cls, double score, double x, double y, double w, double h) {
         return new PredictedBox(cls, score, new Box(x, y, w, h));
     }
 }

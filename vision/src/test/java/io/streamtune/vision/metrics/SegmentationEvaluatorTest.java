@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamtune.vision.mask.LabelMap;
+
 import org.junit.jupiter.api.Test;
 
 class SegmentationEvaluatorTest {
 
     @Test
     void shouldComputeMeanIouIgnoringPixelsMarked255() {
-        // Counted pixels (truth -> predicted): 0->0, 0->0, 0->1, 1->1, 1->1, 2->1; three pixels ignored
+        // Counted pixels (truth -> predicted): 0->0, 0->0, 0->1, 1->1, 1->1, 2->1; three pixels
+        // ignored
         // even though their predictions are wrong.
         int[] truth = {0, 0, 0, 1, 1, 2, 255, 255, 255};
         int[] predicted = {0, 0, 1, 1, 1, 1, 2, 2, 0};

@@ -15,12 +15,14 @@ class LiteralsTest {
 
     @Test
     void shouldRefuseGapsInClassIds() {
-        assertThatThrownBy(() -> Literals.indexedNames("{0: 'a', 2: 'c'}")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Literals.indexedNames("{0: 'a', 2: 'c'}"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void shouldParseJsonStringArraysWithEscapes() {
-        assertThat(Literals.stringList("[\"a\\\"b\", \"\\u00e9t\\u00e9\", \"c\"]")).containsExactly("a\"b", "été", "c");
+        assertThat(Literals.stringList("[\"a\\\"b\", \"\\u00e9t\\u00e9\", \"c\"]"))
+                .containsExactly("a\"b", "été", "c");
         assertThat(Literals.stringList("[]")).isEmpty();
     }
 
@@ -28,6 +30,7 @@ class LiteralsTest {
     void shouldParseImageSizesAsListsOrSingleValues() {
         assertThat(Literals.intList("[640, 480]")).containsExactly(640, 480);
         assertThat(Literals.intList("320")).containsExactly(320);
-        assertThatThrownBy(() -> Literals.intList("[640, 480")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Literals.intList("[640, 480"))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamtune.contracts.ModelMetadataKeys;
 import io.streamtune.vision.preprocess.ChannelOrder;
 import io.streamtune.vision.preprocess.ResizeMode;
-import java.util.Map;
+
 import org.junit.jupiter.api.Test;
+
+import java.util.Map;
 
 class ModelSpecParserTest {
 
@@ -15,9 +17,11 @@ class ModelSpecParserTest {
 
     @Test
     void shouldReadUltralyticsSegmentationModels() {
-        Map<String, String> metadata = Map.of("task", "segment", "names", "{0: 'a', 1: 'b'}", "imgsz", "[640, 640]");
+        Map<String, String> metadata =
+                Map.of("task", "segment", "names", "{0: 'a', 1: 'b'}", "imgsz", "[640, 640]");
 
-        ModelSpec spec = ModelSpecParser.parse(metadata, DYNAMIC, ModelSpecOverrides.NONE, "yolov8n-seg");
+        ModelSpec spec =
+                ModelSpecParser.parse(metadata, DYNAMIC, ModelSpecOverrides.NONE, "yolov8n-seg");
 
         assertThat(spec.task()).isEqualTo(Task.INSTANCE_SEGMENTATION);
         assertThat(spec.inputWidth()).isEqualTo(640);
@@ -27,17 +31,19 @@ class ModelSpecParserTest {
 
     @Test
     void shouldLetOverridesWinOverMetadata() {
-        Map<String, String> metadata = Map.of(
-                ModelMetadataKeys.TASK, "detection",
-                ModelMetadataKeys.INPUT_WIDTH, "320",
-                ModelMetadataKeys.INPUT_HEIGHT, "320",
-                ModelMetadataKeys.RESIZE, "letterbox");
-        ModelSpecOverrides overrides = ModelSpecOverrides.builder()
-                .resize(ResizeMode.STRETCH)
-                .channels(ChannelOrder.BGR)
-                .inputSize(256, 192)
-                .version(3)
-                .build();
+        Map<String, String> metadata =
+                Map.of(
+                        ModelMetadataKeys.TASK, "detection",
+                        ModelMetadataKeys.INPUT_WIDTH, "320",
+                        ModelMetadataKeys.INPUT_HEIGHT, "320",
+                        ModelMetadataKeys.RESIZE, "letterbox");
+        ModelSpecOverrides overrides =
+                ModelSpecOverrides.builder()
+                        .resize(ResizeMode.STRETCH)
+                        .channels(ChannelOrder.BGR)
+                        .inputSize(256, 192)
+                        .version(3)
+                        .build();
 
         ModelSpec spec = ModelSpecParser.parse(metadata, DYNAMIC, overrides, "m");
 
@@ -50,10 +56,12 @@ class ModelSpecParserTest {
 
     @Test
     void shouldRefuseMetadataThatContradictsTheGraph() {
-        Map<String, String> metadata = Map.of(ModelMetadataKeys.TASK, "detection", ModelMetadataKeys.INPUT_WIDTH, "320");
+        Map<String, String> metadata =
+                Map.of(ModelMetadataKeys.TASK, "detection", ModelMetadataKeys.INPUT_WIDTH, "320");
         InputShape fixed = new InputShape("images", 1, 3, 640, 640);
 
-        assertThatThrownBy(() -> ModelSpecParser.parse(metadata, fixed, ModelSpecOverrides.NONE, "m"))
+        assertThatThrownBy(
+                        () -> ModelSpecParser.parse(metadata, fixed, ModelSpecOverrides.NONE, "m"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("640x640");
     }
@@ -62,7 +70,10 @@ class ModelSpecParserTest {
     void shouldRefuseADynamicInputSizeWithoutMetadata() {
         Map<String, String> metadata = Map.of(ModelMetadataKeys.TASK, "segmentation");
 
-        assertThatThrownBy(() -> ModelSpecParser.parse(metadata, DYNAMIC, ModelSpecOverrides.NONE, "m"))
+        assertThatThrownBy(
+                        () ->
+                                ModelSpecParser.parse(
+                                        metadata, DYNAMIC, ModelSpecOverrides.NONE, "m"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("input size");
     }
@@ -71,32 +82,41 @@ class ModelSpecParserTest {
     void shouldPickGreyForSingleChannelInputs() {
         Map<String, String> metadata = Map.of(ModelMetadataKeys.TASK, "classification");
 
-        ModelSpec spec = ModelSpecParser.parse(
-                metadata, new InputShape("x", -1, 1, 28, 28), ModelSpecOverrides.NONE, "mnist");
+        ModelSpec spec =
+                ModelSpecParser.parse(
+                        metadata,
+                        new InputShape("x", -1, 1, 28, 28),
+                        ModelSpecOverrides.NONE,
+                        "mnist");
 
         assertThat(spec.preprocess().channels()).isEqualTo(ChannelOrder.GRAY);
     }
 
     @Test
     void shouldParseBackTheMetadataItWrites() {
-        ModelSpec original = ModelSpecParser.parse(
-                Map.of(ModelMetadataKeys.TASK, "detection"),
-                DYNAMIC,
-                ModelSpecOverrides.builder()
-                        .classNames(java.util.List.of("say \"hi\"", "back\\slash", "tab\tnew\nline"))
-                        .inputSize(320, 256)
-                        .resize(ResizeMode.LETTERBOX)
-                        .padValue(100)
-                        .normalization(io.streamtune.vision.preprocess.Normalization.IMAGENET)
-                        .channels(ChannelOrder.BGR)
-                        .outputProbabilities(true)
-                        .name("shapes")
-                        .version(4)
-                        .build(),
-                "default");
+        ModelSpec original =
+                ModelSpecParser.parse(
+                        Map.of(ModelMetadataKeys.TASK, "detection"),
+                        DYNAMIC,
+                        ModelSpecOverrides.builder()
+                                .classNames(
+                                        java.util.List.of(
+                                                "say \"hi\"", "back\\slash", "tab\tnew\nline"))
+                                .inputSize(320, 256)
+                                .resize(ResizeMode.LETTERBOX)
+                                .padValue(100)
+                                .normalization(
+                                        io.streamtune.vision.preprocess.Normalization.IMAGENET)
+                                .channels(ChannelOrder.BGR)
+                                .outputProbabilities(true)
+                                .name("shapes")
+                                .version(4)
+                                .build(),
+                        "default");
 
         Map<String, String> written = original.toMetadata();
-        ModelSpec parsed = ModelSpecParser.parse(written, DYNAMIC, ModelSpecOverrides.NONE, "other");
+        ModelSpec parsed =
+                ModelSpecParser.parse(written, DYNAMIC, ModelSpecOverrides.NONE, "other");
 
         assertThat(parsed.task()).isEqualTo(original.task());
         assertThat(parsed.classNames()).isEqualTo(original.classNames());

@@ -12,21 +12,22 @@ import io.streamtune.vision.preprocess.ChannelOrder;
 import io.streamtune.vision.preprocess.Normalization;
 import io.streamtune.vision.preprocess.Preprocessor;
 import io.streamtune.vision.preprocess.ResizeMode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class OnnxModelRunnerTest {
 
     private static final float[][] WEIGHTS = {{1, 2, 3}, {-1, 0, 0.5f}};
     private static final float[] BIAS = {0.5f, -2};
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private static float[] randomImage(Random random, int size) {
         float[] image = new float[size];
@@ -39,11 +40,16 @@ class OnnxModelRunnerTest {
     @Test
     void shouldRunAWholeBatchAtOnceWhenTheBatchIsDynamic() throws Exception {
         Map<String, String> metadata = Map.of(ModelMetadataKeys.TASK, "classification");
-        Path file = Files.write(dir.resolve("identity.onnx"), OnnxModels.identity(null, 4, 5, metadata));
+        Path file =
+                Files.write(
+                        dir.resolve("identity.onnx"), OnnxModels.identity(null, 4, 5, metadata));
         Random random = new Random(11);
-        float[][] batch = {randomImage(random, 60), randomImage(random, 60), randomImage(random, 60)};
+        float[][] batch = {
+            randomImage(random, 60), randomImage(random, 60), randomImage(random, 60)
+        };
 
-        try (OnnxModelRunner runner = OnnxModelRunner.load(file, RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(file, RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
             Map<String, FloatTensor> out = runner.run(batch);
 
             assertThat(runner.inputShape().dynamicBatch()).isTrue();
@@ -51,13 +57,16 @@ class OnnxModelRunnerTest {
             assertThat(runner.spec().inputHeight()).isEqualTo(4);
             assertThat(runner.spec().name()).isEqualTo("identity");
             assertThat(out.get("out").shape()).containsExactly(3, 3, 4, 5);
-            assertThat(java.util.Arrays.copyOfRange(out.get("out").data(), 60, 120)).containsExactly(batch[1]);
+            assertThat(java.util.Arrays.copyOfRange(out.get("out").data(), 60, 120))
+                    .containsExactly(batch[1]);
         }
     }
 
     @Test
     void shouldRunImageByImageWhenTheBatchIsFixedToOne() throws Exception {
-        byte[] model = OnnxModels.conv1x1(1, 2, 2, WEIGHTS, BIAS, Map.of(ModelMetadataKeys.TASK, "segmentation"));
+        byte[] model =
+                OnnxModels.conv1x1(
+                        1, 2, 2, WEIGHTS, BIAS, Map.of(ModelMetadataKeys.TASK, "segmentation"));
         float[][] batch = new float[3][];
         for (int i = 0; i < 3; i++) {
             // Every pixel of image i is (r, g, b) = (i, 1, 2).
@@ -67,7 +76,12 @@ class OnnxModelRunnerTest {
             java.util.Arrays.fill(batch[i], 8, 12, 2);
         }
 
-        try (OnnxModelRunner runner = OnnxModelRunner.load(model, "conv", RunnerOptions.withIntraOpThreads(2), ModelSpecOverrides.NONE)) {
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(
+                        model,
+                        "conv",
+                        RunnerOptions.withIntraOpThreads(2),
+                        ModelSpecOverrides.NONE)) {
             Map<String, FloatTensor> out = runner.run(batch);
 
             assertThat(runner.inputShape().batch()).isEqualTo(1);
@@ -85,10 +99,14 @@ class OnnxModelRunnerTest {
 
     @Test
     void shouldPadTheLastChunkOfAFixedBatchAndDropItsOutputs() throws Exception {
-        byte[] model = OnnxModels.conv1x1(2, 1, 1, WEIGHTS, BIAS, Map.of(ModelMetadataKeys.TASK, "classification"));
+        byte[] model =
+                OnnxModels.conv1x1(
+                        2, 1, 1, WEIGHTS, BIAS, Map.of(ModelMetadataKeys.TASK, "classification"));
         float[][] batch = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}};
 
-        try (OnnxModelRunner runner = OnnxModelRunner.load(model, "conv", RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(
+                        model, "conv", RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
             FloatTensor pooled = runner.run(batch).get("pooled");
 
             assertThat(pooled.shape()).containsExactly(3, 2, 1, 1);
@@ -98,20 +116,23 @@ class OnnxModelRunnerTest {
 
     @Test
     void shouldConfigureItselfFromStreamtuneMetadata() throws Exception {
-        Map<String, String> metadata = Map.of(
-                ModelMetadataKeys.TASK, "classification",
-                ModelMetadataKeys.CLASSES, "[\"cat\", \"dog\"]",
-                ModelMetadataKeys.RESIZE, "stretch",
-                ModelMetadataKeys.MEAN, "0.485,0.456,0.406",
-                ModelMetadataKeys.STD, "0.229,0.224,0.225",
-                ModelMetadataKeys.CHANNEL_ORDER, "BGR",
-                ModelMetadataKeys.OUTPUT_PROBABILITIES, "false",
-                ModelMetadataKeys.MODEL_NAME, "pets",
-                ModelMetadataKeys.MODEL_VERSION, "7",
-                ModelMetadataKeys.PARENT_VERSION, "6");
+        Map<String, String> metadata =
+                Map.of(
+                        ModelMetadataKeys.TASK, "classification",
+                        ModelMetadataKeys.CLASSES, "[\"cat\", \"dog\"]",
+                        ModelMetadataKeys.RESIZE, "stretch",
+                        ModelMetadataKeys.MEAN, "0.485,0.456,0.406",
+                        ModelMetadataKeys.STD, "0.229,0.224,0.225",
+                        ModelMetadataKeys.CHANNEL_ORDER, "BGR",
+                        ModelMetadataKeys.OUTPUT_PROBABILITIES, "false",
+                        ModelMetadataKeys.MODEL_NAME, "pets",
+                        ModelMetadataKeys.MODEL_VERSION, "7",
+                        ModelMetadataKeys.PARENT_VERSION, "6");
         byte[] model = OnnxModels.conv1x1(null, 8, 8, WEIGHTS, BIAS, metadata);
 
-        try (OnnxModelRunner runner = OnnxModelRunner.load(model, "pets.onnx", RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(
+                        model, "pets.onnx", RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
             ModelSpec spec = runner.spec();
 
             assertThat(spec.task()).isEqualTo(Task.CLASSIFICATION);
@@ -127,33 +148,49 @@ class OnnxModelRunnerTest {
     @Test
     void shouldClassifyAnImageEndToEndThroughPreprocessorRunnerAndDecoder() throws Exception {
         // Pure blue image: channel 0 = 3 * 1 + 0.5 = 3.5, channel 1 = 0.5 - 2 = -1.5 -> "cat" wins.
-        Map<String, String> metadata = Map.of(
-                ModelMetadataKeys.TASK, "classification", ModelMetadataKeys.CLASSES, "[\"cat\",\"dog\"]");
+        Map<String, String> metadata =
+                Map.of(
+                        ModelMetadataKeys.TASK,
+                        "classification",
+                        ModelMetadataKeys.CLASSES,
+                        "[\"cat\",\"dog\"]");
         byte[] model = OnnxModels.conv1x1(null, 4, 4, WEIGHTS, BIAS, metadata);
 
-        try (OnnxModelRunner runner = OnnxModelRunner.load(model, "m", RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(
+                        model, "m", RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
             runner.warmUp();
             Preprocessor pre = new Preprocessor(runner.spec().preprocess());
             Preprocessor.Preprocessed input = pre.apply(RgbImage.filled(10, 6, 0, 0, 255));
             FloatTensor pooled = runner.run(new float[][] {input.input()}).get("pooled");
-            List<ClassScore> top = ClassificationDecoder.decode(
-                    pooled.data(), pooled.shape(), 0, runner.spec().outputProbabilities(), 2, runner.spec().classNames());
+            List<ClassScore> top =
+                    ClassificationDecoder.decode(
+                            pooled.data(),
+                            pooled.shape(),
+                            0,
+                            runner.spec().outputProbabilities(),
+                            2,
+                            runner.spec().classNames());
 
             assertThat(top.get(0).label()).isEqualTo("cat");
-            assertThat(top.get(0).score()).isCloseTo((float) (1 / (1 + Math.exp(-5))), within(1e-5f));
+            assertThat(top.get(0).score())
+                    .isCloseTo((float) (1 / (1 + Math.exp(-5))), within(1e-5f));
         }
     }
 
     @Test
     void shouldConfigureItselfFromUltralyticsMetadataWithDynamicSpatialSize() throws Exception {
-        Map<String, String> metadata = Map.of(
-                "task", "detect",
-                "names", "{0: 'person', 1: 'car', 2: \"bus's\"}",
-                "imgsz", "[32, 48]",
-                "stride", "32");
+        Map<String, String> metadata =
+                Map.of(
+                        "task", "detect",
+                        "names", "{0: 'person', 1: 'car', 2: \"bus's\"}",
+                        "imgsz", "[32, 48]",
+                        "stride", "32");
         byte[] model = OnnxModels.identity(1, "height", "width", metadata);
 
-        try (OnnxModelRunner runner = OnnxModelRunner.load(model, "yolo", RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(
+                        model, "yolo", RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
             ModelSpec spec = runner.spec();
             Map<String, FloatTensor> out = runner.run(new float[][] {new float[3 * 32 * 48]});
 
@@ -170,18 +207,24 @@ class OnnxModelRunnerTest {
 
     @Test
     void shouldRefuseAModelWithoutMetadataUnlessOverridden() throws Exception {
-        Path file = Files.write(dir.resolve("bare.onnx"), OnnxModels.identity(null, 4, 4, Map.of()));
-        ModelSpecOverrides overrides = ModelSpecOverrides.builder()
-                .task(Task.SEGMENTATION)
-                .classNames(List.of("bg", "fg"))
-                .name("bare-model")
-                .build();
+        Path file =
+                Files.write(dir.resolve("bare.onnx"), OnnxModels.identity(null, 4, 4, Map.of()));
+        ModelSpecOverrides overrides =
+                ModelSpecOverrides.builder()
+                        .task(Task.SEGMENTATION)
+                        .classNames(List.of("bg", "fg"))
+                        .name("bare-model")
+                        .build();
 
-        assertThatThrownBy(() -> OnnxModelRunner.load(file, RunnerOptions.defaults(), ModelSpecOverrides.NONE))
+        assertThatThrownBy(
+                        () ->
+                                OnnxModelRunner.load(
+                                        file, RunnerOptions.defaults(), ModelSpecOverrides.NONE))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("bare.onnx")
                 .hasMessageContaining("no task");
-        try (OnnxModelRunner runner = OnnxModelRunner.load(file, RunnerOptions.defaults(), overrides)) {
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(file, RunnerOptions.defaults(), overrides)) {
             assertThat(runner.spec().task()).isEqualTo(Task.SEGMENTATION);
             assertThat(runner.spec().name()).isEqualTo("bare-model");
         }
@@ -189,23 +232,39 @@ class OnnxModelRunnerTest {
 
     @Test
     void shouldNameTheFileWhenItIsNotAModel() throws Exception {
-        Path file = Files.write(dir.resolve("broken.onnx"), "not a protobuf".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Path file =
+                Files.write(
+                        dir.resolve("broken.onnx"),
+                        "not a protobuf".getBytes(java.nio.charset.StandardCharsets.UTF_8));
 
-        assertThatThrownBy(() -> OnnxModelRunner.load(file, RunnerOptions.defaults(), ModelSpecOverrides.NONE))
-                .isInstanceOfSatisfying(ModelLoadException.class, e -> {
-                    assertThat(e.source()).endsWith("broken.onnx");
-                    assertThat(e.getMessage()).contains("broken.onnx");
-                });
-        assertThatThrownBy(() -> OnnxModelRunner.load(dir.resolve("missing.onnx"), RunnerOptions.defaults(), ModelSpecOverrides.NONE))
+        assertThatThrownBy(
+                        () ->
+                                OnnxModelRunner.load(
+                                        file, RunnerOptions.defaults(), ModelSpecOverrides.NONE))
+                .isInstanceOfSatisfying(
+                        ModelLoadException.class,
+                        e -> {
+                            assertThat(e.source()).endsWith("broken.onnx");
+                            assertThat(e.getMessage()).contains("broken.onnx");
+                        });
+        assertThatThrownBy(
+                        () ->
+                                OnnxModelRunner.load(
+                                        dir.resolve("missing.onnx"),
+                                        RunnerOptions.defaults(),
+                                        ModelSpecOverrides.NONE))
                 .isInstanceOf(ModelLoadException.class)
                 .hasMessageContaining("missing.onnx");
     }
 
     @Test
     void shouldRefuseImagesOfTheWrongSize() throws Exception {
-        byte[] model = OnnxModels.identity(null, 4, 4, Map.of(ModelMetadataKeys.TASK, "classification"));
+        byte[] model =
+                OnnxModels.identity(null, 4, 4, Map.of(ModelMetadataKeys.TASK, "classification"));
 
-        try (OnnxModelRunner runner = OnnxModelRunner.load(model, "m", RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(
+                        model, "m", RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
             assertThatThrownBy(() -> runner.run(new float[][] {new float[47]}))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("expects 48");

@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+
 import java.util.Map;
 
 /** Tiny ONNX models built in memory for runner tests. */
@@ -33,68 +34,108 @@ final class OnnxModels {
         }
         return ValueInfoProto.newBuilder()
                 .setName(name)
-                .setType(TypeProto.newBuilder()
-                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape)))
+                .setType(
+                        TypeProto.newBuilder()
+                                .setTensorType(
+                                        TypeProto.Tensor.newBuilder()
+                                                .setElemType(FLOAT)
+                                                .setShape(shape)))
                 .build();
     }
 
     private static ModelProto model(GraphProto graph, Map<String, String> metadata) {
-        ModelProto.Builder model = ModelProto.newBuilder()
-                .setIrVersion(8)
-                .setProducerName("streamtune-test")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-                .setGraph(graph);
-        metadata.forEach((k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        ModelProto.Builder model =
+                ModelProto.newBuilder()
+                        .setIrVersion(8)
+                        .setProducerName("streamtune-test")
+                        .addOpsetImport(
+                                OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                        .setGraph(graph);
+        metadata.forEach(
+                (k, v) ->
+                        model.addMetadataProps(
+                                StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return model.build();
     }
 
-    /** {@code images [batch, 3, h, w] -> Identity -> out}; batch dynamic when {@code batch} is null. */
-    static byte[] identity(Object batch, Object height, Object width, Map<String, String> metadata) {
-        GraphProto graph = GraphProto.newBuilder()
-                .setName("identity")
-                .addInput(tensor("images", batch == null ? "batch" : batch, 3, height, width))
-                .addOutput(tensor("out", batch == null ? "batch" : batch, 3, height, width))
-                .addNode(NodeProto.newBuilder().setOpType("Identity").addInput("images").addOutput("out"))
-                .build();
+    /**
+     * {@code images [batch, 3, h, w] -> Identity -> out}; batch dynamic when {@code batch} is null.
+     */
+    static byte[] identity(
+            Object batch, Object height, Object width, Map<String, String> metadata) {
+        GraphProto graph =
+                GraphProto.newBuilder()
+                        .setName("identity")
+                        .addInput(
+                                tensor("images", batch == null ? "batch" : batch, 3, height, width))
+                        .addOutput(tensor("out", batch == null ? "batch" : batch, 3, height, width))
+                        .addNode(
+                                NodeProto.newBuilder()
+                                        .setOpType("Identity")
+                                        .addInput("images")
+                                        .addOutput("out"))
+                        .build();
         return model(graph, metadata).toByteArray();
     }
 
     /**
-     * A 1x1 convolution from 3 to 2 channels with weights {@code w[o][c]} and bias {@code b[o]}, followed
-     * by a global average pool, giving {@code logits [batch, 2, h, w]} and {@code pooled [batch, 2, 1, 1]}.
+     * A 1x1 convolution from 3 to 2 channels with weights {@code w[o][c]} and bias {@code b[o]},
+     * followed by a global average pool, giving {@code logits [batch, 2, h, w]} and {@code pooled
+     * [batch, 2, 1, 1]}.
      */
-    static byte[] conv1x1(Object batch, int height, int width, float[][] w, float[] b, Map<String, String> metadata) {
-        TensorProto.Builder weights = TensorProto.newBuilder().setName("W").setDataType(FLOAT).addDims(2).addDims(3).addDims(1).addDims(1);
+    static byte[] conv1x1(
+            Object batch,
+            int height,
+            int width,
+            float[][] w,
+            float[] b,
+            Map<String, String> metadata) {
+        TensorProto.Builder weights =
+                TensorProto.newBuilder()
+                        .setName("W")
+                        .setDataType(FLOAT)
+                        .addDims(2)
+                        .addDims(3)
+                        .addDims(1)
+                        .addDims(1);
         for (float[] row : w) {
             for (float v : row) {
                 weights.addFloatData(v);
             }
         }
-        TensorProto.Builder bias = TensorProto.newBuilder().setName("B").setDataType(FLOAT).addDims(2);
+        TensorProto.Builder bias =
+                TensorProto.newBuilder().setName("B").setDataType(FLOAT).addDims(2);
         for (float v : b) {
             bias.addFloatData(v);
         }
         Object n = batch == null ? "batch" : batch;
-        GraphProto graph = GraphProto.newBuilder()
-                .setName("conv")
-                .addInput(tensor("images", n, 3, height, width))
-                .addInitializer(weights)
-                .addInitializer(bias)
-                .addNode(NodeProto.newBuilder()
-                        .setOpType("Conv")
-                        .addInput("images")
-                        .addInput("W")
-                        .addInput("B")
-                        .addOutput("logits")
-                        .addAttribute(AttributeProto.newBuilder()
-                                .setName("kernel_shape")
-                                .setType(AttributeProto.AttributeType.INTS)
-                                .addInts(1)
-                                .addInts(1)))
-                .addNode(NodeProto.newBuilder().setOpType("GlobalAveragePool").addInput("logits").addOutput("pooled"))
-                .addOutput(tensor("logits", n, 2, height, width))
-                .addOutput(tensor("pooled", n, 2, 1, 1))
-                .build();
+        GraphProto graph =
+                GraphProto.newBuilder()
+                        .setName("conv")
+                        .addInput(tensor("images", n, 3, height, width))
+                        .addInitializer(weights)
+                        .addInitializer(bias)
+                        .addNode(
+                                NodeProto.newBuilder()
+                                        .setOpType("Conv")
+                                        .addInput("images")
+                                        .addInput("W")
+                                        .addInput("B")
+                                        .addOutput("logits")
+                                        .addAttribute(
+                                                AttributeProto.newBuilder()
+                                                        .setName("kernel_shape")
+                                                        .setType(AttributeProto.AttributeType.INTS)
+                                                        .addInts(1)
+                                                        .addInts(1)))
+                        .addNode(
+                                NodeProto.newBuilder()
+                                        .setOpType("GlobalAveragePool")
+                                        .addInput("logits")
+                                        .addOutput("pooled"))
+                        .addOutput(tensor("logits", n, 2, height, width))
+                        .addOutput(tensor("pooled", n, 2, 1, 1))
+                        .build();
         return model(graph, metadata).toByteArray();
     }
 }

@@ -11,15 +11,21 @@ import io.streamtune.vision.image.RgbImage;
 import io.streamtune.vision.model.ModelSpecOverrides;
 import io.streamtune.vision.model.OnnxModelRunner;
 import io.streamtune.vision.model.RunnerOptions;
+
+import org.junit.jupiter.api.Test;
+
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
 
 class PredictorTest {
 
-    private static final String RAW_STD = "0.00392156862745098,0.00392156862745098,0.00392156862745098";
+    private static final String RAW_STD =
+            "0.00392156862745098,0.00392156862745098,0.00392156862745098";
 
-    /** An 8x4 image whose pixels encode anchors as {@link TestModels#detection} reads them, scaled up by {@code k}. */
+    /**
+     * An 8x4 image whose pixels encode anchors as {@link TestModels#detection} reads them, scaled
+     * up by {@code k}.
+     */
     private static RgbImage anchors(int k, int[][] rows) {
         byte[] px = new byte[8 * k * 4 * k * 3];
         for (int[] a : rows) {
@@ -43,21 +49,28 @@ class PredictorTest {
 
     @Test
     void shouldDetectThroughTheWholePathAndMapBoxesToTheSource() throws Exception {
-        Map<String, String> metadata = Map.of(
-                ModelMetadataKeys.TASK, "detection",
-                ModelMetadataKeys.CLASSES, "[\"a\",\"b\"]",
-                ModelMetadataKeys.RESIZE, "stretch",
-                ModelMetadataKeys.MEAN, "0,0,0",
-                ModelMetadataKeys.STD, RAW_STD);
+        Map<String, String> metadata =
+                Map.of(
+                        ModelMetadataKeys.TASK, "detection",
+                        ModelMetadataKeys.CLASSES, "[\"a\",\"b\"]",
+                        ModelMetadataKeys.RESIZE, "stretch",
+                        ModelMetadataKeys.MEAN, "0,0,0",
+                        ModelMetadataKeys.STD, RAW_STD);
         int[][] rows = {
             {0, 4, 2, 4, 2, 204, 0}, // class a, 0.8
             {1, 4, 2, 4, 2, 0, 153}, // class b at the same place, 0.6: kept (other class)
-            {2, 5, 2, 4, 2, 102, 0}, // class a, 0.4, IoU 0.6 with the first: kept at IoU threshold 0.7
+            {
+                2, 5, 2, 4, 2, 102, 0
+            }, // class a, 0.4, IoU 0.6 with the first: kept at IoU threshold 0.7
             {3, 4, 2, 4, 2, 51, 0}, // class a, 0.2: below the score threshold
         };
 
-        try (OnnxModelRunner runner = OnnxModelRunner.load(
-                TestModels.detection(metadata), "det", RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(
+                        TestModels.detection(metadata),
+                        "det",
+                        RunnerOptions.defaults(),
+                        ModelSpecOverrides.NONE)) {
             Predictor predictor = new Predictor(runner, PredictorOptions.DEFAULTS);
             List<Prediction> out = predictor.predict(List.of(anchors(1, rows), anchors(2, rows)));
 
@@ -74,8 +87,12 @@ class PredictorTest {
 
     @Test
     void shouldSegmentABatchBackToSourcePixels() throws Exception {
-        Map<String, String> metadata = Map.of(
-                ModelMetadataKeys.TASK, "segmentation", ModelMetadataKeys.CLASSES, "[\"red\",\"green\"]");
+        Map<String, String> metadata =
+                Map.of(
+                        ModelMetadataKeys.TASK,
+                        "segmentation",
+                        ModelMetadataKeys.CLASSES,
+                        "[\"red\",\"green\"]");
         // 8x8 source: left half red, right half green; and an all-green 4x4 one.
         byte[] px = new byte[8 * 8 * 3];
         for (int y = 0; y < 8; y++) {
@@ -86,9 +103,15 @@ class PredictorTest {
         RgbImage halves = new RgbImage(8, 8, px);
         RgbImage green = RgbImage.filled(4, 4, 0, 200, 0);
 
-        try (OnnxModelRunner runner = OnnxModelRunner.load(
-                TestModels.segmentation(metadata), "seg", RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
-            List<Prediction> out = new Predictor(runner, PredictorOptions.DEFAULTS).predict(List.of(halves, green));
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(
+                        TestModels.segmentation(metadata),
+                        "seg",
+                        RunnerOptions.defaults(),
+                        ModelSpecOverrides.NONE)) {
+            List<Prediction> out =
+                    new Predictor(runner, PredictorOptions.DEFAULTS)
+                            .predict(List.of(halves, green));
 
             List<ClassMask> first = ((Prediction.Segmented) out.get(0)).segmentation().classes();
             assertThat(first).extracting(ClassMask::label).containsExactly("red", "green");

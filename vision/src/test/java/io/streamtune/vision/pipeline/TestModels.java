@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+
 import java.util.Map;
 
 /** Small real ONNX models whose outputs are known functions of their input pixels. */
@@ -22,96 +23,128 @@ final class TestModels {
     private static ValueInfoProto tensor(String name, Object... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Object d : dims) {
-            shape.addDim(d instanceof String s
-                    ? TensorShapeProto.Dimension.newBuilder().setDimParam(s)
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue(((Number) d).longValue()));
+            shape.addDim(
+                    d instanceof String s
+                            ? TensorShapeProto.Dimension.newBuilder().setDimParam(s)
+                            : TensorShapeProto.Dimension.newBuilder()
+                                    .setDimValue(((Number) d).longValue()));
         }
         return ValueInfoProto.newBuilder()
                 .setName(name)
-                .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder().setElemType(FLOAT).setShape(shape)))
+                .setType(
+                        TypeProto.newBuilder()
+                                .setTensorType(
+                                        TypeProto.Tensor.newBuilder()
+                                                .setElemType(FLOAT)
+                                                .setShape(shape)))
                 .build();
     }
 
     private static byte[] model(GraphProto graph, Map<String, String> metadata) {
-        ModelProto.Builder model = ModelProto.newBuilder()
-                .setIrVersion(8)
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-                .setGraph(graph);
-        metadata.forEach((k, v) -> model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        ModelProto.Builder model =
+                ModelProto.newBuilder()
+                        .setIrVersion(8)
+                        .addOpsetImport(
+                                OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                        .setGraph(graph);
+        metadata.forEach(
+                (k, v) ->
+                        model.addMetadataProps(
+                                StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return model.build().toByteArray();
     }
 
     /**
      * Input {@code [1, 3, 4, 8]} reshaped to a YOLO output {@code [1, 6, 16]}, score rows scaled by
-     * 1/255: anchor a (x = a % 8, y = a / 8) takes cx from R at (x, y), cy from R at (x, y + 2), w and h
-     * from G at those pixels, the two class scores from B / 255 at those pixels.
+     * 1/255: anchor a (x = a % 8, y = a / 8) takes cx from R at (x, y), cy from R at (x, y + 2), w
+     * and h from G at those pixels, the two class scores from B / 255 at those pixels.
      */
     static byte[] detection(Map<String, String> metadata) {
-        TensorProto shape = TensorProto.newBuilder()
-                .setName("shape")
-                .setDataType(TensorProto.DataType.INT64.getNumber())
-                .addDims(3)
-                .addInt64Data(1)
-                .addInt64Data(6)
-                .addInt64Data(16)
-                .build();
-        TensorProto scale = TensorProto.newBuilder()
-                .setName("scale")
-                .setDataType(FLOAT)
-                .addDims(1)
-                .addDims(6)
-                .addDims(1)
-                .addFloatData(1)
-                .addFloatData(1)
-                .addFloatData(1)
-                .addFloatData(1)
-                .addFloatData(1 / 255f)
-                .addFloatData(1 / 255f)
-                .build();
-        GraphProto graph = GraphProto.newBuilder()
-                .setName("detect")
-                .addInput(tensor("images", 1, 3, 4, 8))
-                .addInitializer(shape)
-                .addInitializer(scale)
-                .addNode(NodeProto.newBuilder().setOpType("Reshape").addInput("images").addInput("shape").addOutput("flat"))
-                .addNode(NodeProto.newBuilder().setOpType("Mul").addInput("flat").addInput("scale").addOutput("output0"))
-                .addOutput(tensor("output0", 1, 6, 16))
-                .build();
+        TensorProto shape =
+                TensorProto.newBuilder()
+                        .setName("shape")
+                        .setDataType(TensorProto.DataType.INT64.getNumber())
+                        .addDims(3)
+                        .addInt64Data(1)
+                        .addInt64Data(6)
+                        .addInt64Data(16)
+                        .build();
+        TensorProto scale =
+                TensorProto.newBuilder()
+                        .setName("scale")
+                        .setDataType(FLOAT)
+                        .addDims(1)
+                        .addDims(6)
+                        .addDims(1)
+                        .addFloatData(1)
+                        .addFloatData(1)
+                        .addFloatData(1)
+                        .addFloatData(1)
+                        .addFloatData(1 / 255f)
+                        .addFloatData(1 / 255f)
+                        .build();
+        GraphProto graph =
+                GraphProto.newBuilder()
+                        .setName("detect")
+                        .addInput(tensor("images", 1, 3, 4, 8))
+                        .addInitializer(shape)
+                        .addInitializer(scale)
+                        .addNode(
+                                NodeProto.newBuilder()
+                                        .setOpType("Reshape")
+                                        .addInput("images")
+                                        .addInput("shape")
+                                        .addOutput("flat"))
+                        .addNode(
+                                NodeProto.newBuilder()
+                                        .setOpType("Mul")
+                                        .addInput("flat")
+                                        .addInput("scale")
+                                        .addOutput("output0"))
+                        .addOutput(tensor("output0", 1, 6, 16))
+                        .build();
         return model(graph, metadata);
     }
 
-    /** Input {@code [N, 3, 4, 4]}, a 1x1 convolution giving logits {@code [N, 2, 4, 4]}: class 0 = R, class 1 = G. */
+    /**
+     * Input {@code [N, 3, 4, 4]}, a 1x1 convolution giving logits {@code [N, 2, 4, 4]}: class 0 =
+     * R, class 1 = G.
+     */
     static byte[] segmentation(Map<String, String> metadata) {
-        TensorProto weights = TensorProto.newBuilder()
-                .setName("W")
-                .setDataType(FLOAT)
-                .addDims(2)
-                .addDims(3)
-                .addDims(1)
-                .addDims(1)
-                .addFloatData(1)
-                .addFloatData(0)
-                .addFloatData(0)
-                .addFloatData(0)
-                .addFloatData(1)
-                .addFloatData(0)
-                .build();
-        GraphProto graph = GraphProto.newBuilder()
-                .setName("segment")
-                .addInput(tensor("images", "batch", 3, 4, 4))
-                .addInitializer(weights)
-                .addNode(NodeProto.newBuilder()
-                        .setOpType("Conv")
-                        .addInput("images")
-                        .addInput("W")
-                        .addOutput("logits")
-                        .addAttribute(AttributeProto.newBuilder()
-                                .setName("kernel_shape")
-                                .setType(AttributeProto.AttributeType.INTS)
-                                .addInts(1)
-                                .addInts(1)))
-                .addOutput(tensor("logits", "batch", 2, 4, 4))
-                .build();
+        TensorProto weights =
+                TensorProto.newBuilder()
+                        .setName("W")
+                        .setDataType(FLOAT)
+                        .addDims(2)
+                        .addDims(3)
+                        .addDims(1)
+                        .addDims(1)
+                        .addFloatData(1)
+                        .addFloatData(0)
+                        .addFloatData(0)
+                        .addFloatData(0)
+                        .addFloatData(1)
+                        .addFloatData(0)
+                        .build();
+        GraphProto graph =
+                GraphProto.newBuilder()
+                        .setName("segment")
+                        .addInput(tensor("images", "batch", 3, 4, 4))
+                        .addInitializer(weights)
+                        .addNode(
+                                NodeProto.newBuilder()
+                                        .setOpType("Conv")
+                                        .addInput("images")
+                                        .addInput("W")
+                                        .addOutput("logits")
+                                        .addAttribute(
+                                                AttributeProto.newBuilder()
+                                                        .setName("kernel_shape")
+                                                        .setType(AttributeProto.AttributeType.INTS)
+                                                        .addInts(1)
+                                                        .addInts(1)))
+                        .addOutput(tensor("logits", "batch", 2, 4, 4))
+                        .build();
         return model(graph, metadata);
     }
 }

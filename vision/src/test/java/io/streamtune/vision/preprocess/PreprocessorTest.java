@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamtune.vision.image.RgbImage;
+
+import org.junit.jupiter.api.Test;
+
 import java.nio.FloatBuffer;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 
 class PreprocessorTest {
 
@@ -33,7 +35,13 @@ class PreprocessorTest {
         RgbImage wider = ImageOps.resize(twoPixels, 4, 1);
 
         // Output centres at 0.5, 1.5, 2.5, 3.5 map to source -0.25, 0.25, 0.75, 1.25 (clamped).
-        assertThat(new int[] {wider.get(0, 0, 0), wider.get(1, 0, 0), wider.get(2, 0, 0), wider.get(3, 0, 0)})
+        assertThat(
+                        new int[] {
+                            wider.get(0, 0, 0),
+                            wider.get(1, 0, 0),
+                            wider.get(2, 0, 0),
+                            wider.get(3, 0, 0)
+                        })
                 .containsExactly(0, 50, 150, 200);
     }
 
@@ -54,8 +62,10 @@ class PreprocessorTest {
 
     @Test
     void shouldProducePlanarInputOfTheConfiguredSize() {
-        Preprocessor pre = new Preprocessor(
-                new PreprocessConfig(8, 4, ResizeMode.STRETCH, 0, ChannelOrder.RGB, Normalization.UNIT));
+        Preprocessor pre =
+                new Preprocessor(
+                        new PreprocessConfig(
+                                8, 4, ResizeMode.STRETCH, 0, ChannelOrder.RGB, Normalization.UNIT));
         RgbImage image = RgbImage.filled(16, 16, 0, 255, 0);
 
         Preprocessor.Preprocessed out = pre.apply(image);
