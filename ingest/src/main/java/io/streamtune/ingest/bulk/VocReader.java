@@ -54,7 +54,7 @@ public final class VocReader {
                             "image '" + fileName + "' not found in " + images));
                     continue;
                 }
-                items.add(DatasetItem.of(DatasetFiles.relative(root, image), image, objects(doc)));
+                items.add(DatasetItem.of(source, image, objects(doc)));
             } catch (SAXException | IOException e) {
                 items.add(DatasetItem.broken(source, null, RejectReason.MALFORMED_RECORD,
                         "invalid VOC XML " + xml.getFileName() + ": " + e.getMessage()));
