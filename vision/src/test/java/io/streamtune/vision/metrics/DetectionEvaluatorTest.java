@@ -171,11 +171,54 @@ class DetectionEvaluatorTest {
         return scenes;
     }
 
-    @Test
-    void shouldAgreeWithPycocotoolsOnRandomScenes() {
-        // Expected values computed by pycocotools 2.0.11 COCOeval (bbox) on the same scenes.
+    /**
+     * Harder scenes: scores on a 0.1 grid (many ties), duplicate predictions of one object, and one
+     * image with 130 predictions of one class so the 100-per-image cut applies.
+     */
+    static List<List<List<double[]>>> crowdedScenes(long seed) {
+        Random random = new Random(seed);
+        List<List<List<double[]>>> scenes = new ArrayList<>();
+        for (int image = 0; image < 8; image++) {
+            List<double[]> truths = new ArrayList<>();
+            List<double[]> preds = new ArrayList<>();
+            int objects = random.nextInt(9);
+            for (int o = 0; o < objects; o++) {
+                double cls = random.nextInt(2);
+                double x = random.nextInt(60);
+                double y = random.nextInt(60);
+                double w = 5 + random.nextInt(25);
+                double h = 5 + random.nextInt(25);
+                truths.add(new double[] {cls, x, y, w, h});
+                int copies = random.nextInt(3);
+                for (int c = 0; c < copies; c++) {
+                    double dx = random.nextInt(7) - 3;
+                    double dy = random.nextInt(7) - 3;
+                    preds.add(
+                            new double[] {
+                                cls, (1 + random.nextInt(9)) / 10.0, x + dx, y + dy, w, h
+                            });
+                }
+            }
+            int extra = image == 3 ? 130 : random.nextInt(5);
+            for (int e = 0; e < extra; e++) {
+                preds.add(
+                        new double[] {
+                            image == 3 ? 0 : random.nextInt(2),
+                            (1 + random.nextInt(9)) / 10.0,
+                            random.nextInt(80),
+                            random.nextInt(80),
+                            3 + random.nextInt(20),
+                            3 + random.nextInt(20)
+                        });
+            }
+            scenes.add(List.of(truths, preds));
+        }
+        return scenes;
+    }
+
+    private static DetectionReport evaluateScenes(List<List<List<double[]>>> scenes) {
         DetectionEvaluator evaluator = new DetectionEvaluator();
-        for (List<List<double[]>> scene : randomScenes(20261129L)) {
+        for (List<List<double[]>> scene : scenes) {
             List<GroundTruthBox> truths = new ArrayList<>();
             for (double[] t : scene.get(0)) {
                 truths.add(gt((int) t[0], t[1], t[2], t[3], t[4]));
@@ -186,8 +229,27 @@ class DetectionEvaluatorTest {
             }
             evaluator.addImage(truths, preds);
         }
+        return evaluator.evaluate();
+    }
 
-        DetectionReport report = evaluator.evaluate();
+    @Test
+    void shouldAgreeWithPycocotoolsOnTiesDuplicatesAndTheDetectionCut() {
+        // Expected values computed by pycocotools 2.0.11 COCOeval (bbox) on the same scenes.
+        DetectionReport report = evaluateScenes(crowdedScenes(7L));
+
+        assertThat(report.map()).isCloseTo(CROWDED_MAP, within(1e-12));
+        assertThat(report.map50()).isCloseTo(CROWDED_MAP50, within(1e-12));
+        assertThat(report.map75()).isCloseTo(CROWDED_MAP75, within(1e-12));
+    }
+
+    private static final double CROWDED_MAP = 0.10949440383443527;
+    private static final double CROWDED_MAP50 = 0.22052515146727822;
+    private static final double CROWDED_MAP75 = 0.08321913573090331;
+
+    @Test
+    void shouldAgreeWithPycocotoolsOnRandomScenes() {
+        // Expected values computed by pycocotools 2.0.11 COCOeval (bbox) on the same scenes.
+        DetectionReport report = evaluateScenes(randomScenes(20261129L));
 
         assertThat(report.map()).isCloseTo(EXPECTED_MAP, within(1e-12));
         assertThat(report.map50()).isCloseTo(EXPECTED_MAP50, within(1e-12));
