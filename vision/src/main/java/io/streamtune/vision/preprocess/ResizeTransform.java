@@ -50,17 +50,17 @@ public record ResizeTransform(
 
     /**
      * Aspect-preserving fit, centred: one scale {@code min(inW/srcW, inH/srcH)}, content of {@code
-     * round(src * scale)} pixels, left/top padding {@code round(slack / 2 - 0.1)} as Ultralytics
-     * does.
+     * round(src * scale)} pixels, left/top padding {@code round(slack / 2 - 0.1)}, rounding half to
+     * even as Python's {@code round} does, so boxes line up with Ultralytics' own letterbox.
      */
     public static ResizeTransform letterbox(
             int sourceWidth, int sourceHeight, int inputWidth, int inputHeight) {
         double scale =
                 Math.min((double) inputWidth / sourceWidth, (double) inputHeight / sourceHeight);
-        int contentW = Math.max(1, Math.min(inputWidth, (int) Math.round(sourceWidth * scale)));
-        int contentH = Math.max(1, Math.min(inputHeight, (int) Math.round(sourceHeight * scale)));
-        long padX = Math.max(0, Math.round((inputWidth - contentW) / 2.0 - 0.1));
-        long padY = Math.max(0, Math.round((inputHeight - contentH) / 2.0 - 0.1));
+        int contentW = Math.max(1, Math.min(inputWidth, (int) Math.rint(sourceWidth * scale)));
+        int contentH = Math.max(1, Math.min(inputHeight, (int) Math.rint(sourceHeight * scale)));
+        double padX = Math.max(0, Math.rint((inputWidth - contentW) / 2.0 - 0.1));
+        double padY = Math.max(0, Math.rint((inputHeight - contentH) / 2.0 - 0.1));
         return new ResizeTransform(
                 sourceWidth, sourceHeight, inputWidth, inputHeight, scale, scale, padX, padY);
     }
@@ -75,12 +75,12 @@ public record ResizeTransform(
 
     /** Width in input pixels that the source content covers. */
     public int contentWidth() {
-        return (int) Math.min(inputWidth - padX, Math.round(sourceWidth * scaleX));
+        return (int) Math.min(inputWidth - padX, Math.rint(sourceWidth * scaleX));
     }
 
     /** Height in input pixels that the source content covers. */
     public int contentHeight() {
-        return (int) Math.min(inputHeight - padY, Math.round(sourceHeight * scaleY));
+        return (int) Math.min(inputHeight - padY, Math.rint(sourceHeight * scaleY));
     }
 
     public double toInputX(double sourceX) {

@@ -30,6 +30,16 @@ class ResizeTransformTest {
     }
 
     @Test
+    void shouldRoundContentSizeHalfToEvenAsUltralyticsDoes() {
+        // 5x10 into 5x5: scale 0.5, content width 2.5 rounds to 2 (Python's round), padding 1.4 ->
+        // 1.
+        ResizeTransform t = ResizeTransform.letterbox(5, 10, 5, 5);
+
+        assertThat(t.contentWidth()).isEqualTo(2);
+        assertThat(t.padX()).isEqualTo(1);
+    }
+
+    @Test
     void shouldMapPointsThroughLetterboxAndBack() {
         ResizeTransform t = ResizeTransform.letterbox(1000, 500, 640, 640);
         double[][] points = {{0, 0}, {1000, 500}, {123.25, 456.5}, {999, 1}};
