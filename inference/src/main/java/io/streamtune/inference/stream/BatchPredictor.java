@@ -60,8 +60,50 @@ public final class BatchPredictor {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** One outcome per frame, in frame order. */
+    /** One outcome per frame, in frame order: {@link #prepare}, {@link #run} and {@link #complete} in a row. */
     public List<Outcome> predict(ServingModel model, List<Frame> frames) {
+        Prepared prepared = prepare(model, frames);
+        return complete(prepared, run(prepared));
+    }
+
+    /**
+     * A batch between its stages: frames decoded and preprocessed for one model version, the
+     * rejections so far, and (after {@link #run}) the model's outputs.
+     */
+    public static final class Prepared {
+        private final ServingModel model;
+        private final List<Frame> frames;
+        private final Outcome[] outcomes;
+        private final List<Integer> valid;
+        private final List<int[]> sizes;
+        private final float[][] inputs;
+        private final List<ResizeTransform> transforms;
+
+        private Prepared(ServingModel model, List<Frame> frames, Outcome[] outcomes, List<Integer> valid,
+                List<int[]> sizes, float[][] inputs, List<ResizeTransform> transforms) {
+            this.model = model;
+            this.frames = frames;
+            this.outcomes = outcomes;
+            this.valid = valid;
+            this.sizes = sizes;
+            this.inputs = inputs;
+            this.transforms = transforms;
+        }
+
+        public ServingModel model() {
+            return model;
+        }
+
+        public List<Frame> frames() {
+            return frames;
+        }
+    }
+
+    /** The model's outputs for a prepared batch, or why the run failed. */
+    public record Ran(Map<String, FloatTensor> outputs, RuntimeException failure) {}
+
+    /** Decodes and preprocesses the frames for {@code model}; undecodable frames become rejections. */
+    public Prepared prepare(ServingModel model, List<Frame> frames) {
         Outcome[] outcomes = new Outcome[frames.size()];
         List<Integer> valid = new ArrayList<>(frames.size());
         List<RgbImage> decoded = new ArrayList<>(frames.size());
@@ -82,47 +124,66 @@ public final class BatchPredictor {
         }
         long t1 = System.nanoTime();
         metrics.stage(Stage.DECODE, t1 - t0);
-        if (valid.isEmpty()) {
-            return List.of(outcomes);
-        }
 
         float[][] inputs = new float[valid.size()][];
         List<ResizeTransform> transforms = new ArrayList<>(valid.size());
+        List<int[]> sizes = new ArrayList<>(valid.size());
         for (int j = 0; j < valid.size(); j++) {
+            RgbImage image = decoded.get(j);
             inputs[j] = new float[model.preprocessor().inputSize()];
-            transforms.add(model.preprocessor().apply(decoded.get(j), inputs[j], 0));
+            transforms.add(model.preprocessor().apply(image, inputs[j], 0));
+            sizes.add(new int[] {image.width(), image.height()});
         }
-        long t2 = System.nanoTime();
-        metrics.stage(Stage.PREPROCESS, t2 - t1);
+        if (!valid.isEmpty()) {
+            metrics.stage(Stage.PREPROCESS, System.nanoTime() - t1);
+        }
+        return new Prepared(model, frames, outcomes, valid, sizes, inputs, transforms);
+    }
 
-        Map<String, FloatTensor> outputs;
+    /** Runs the model on a prepared batch; thread-safe, so it may run beside the next batch's preparation. */
+    public Ran run(Prepared prepared) {
+        if (prepared.valid.isEmpty()) {
+            return new Ran(Map.of(), null);
+        }
+        long t0 = System.nanoTime();
         try {
-            outputs = model.runner().run(inputs);
+            return new Ran(prepared.model.runner().run(prepared.inputs), null);
         } catch (RuntimeException e) {
-            for (int i : valid) {
-                outcomes[i] = new Outcome.Rejected(frames.get(i), MODEL_FAILED, model + ": " + e.getMessage());
+            return new Ran(null, e);
+        } finally {
+            metrics.stage(Stage.MODEL, System.nanoTime() - t0);
+            metrics.batch(prepared.valid.size());
+        }
+    }
+
+    /** Decodes the outputs per task into one outcome per frame, in frame order. */
+    public List<Outcome> complete(Prepared prepared, Ran ran) {
+        Outcome[] outcomes = prepared.outcomes.clone();
+        List<Frame> frames = prepared.frames;
+        ServingModel model = prepared.model;
+        if (ran.failure() != null) {
+            for (int i : prepared.valid) {
+                outcomes[i] = new Outcome.Rejected(frames.get(i), MODEL_FAILED, model + ": " + ran.failure().getMessage());
             }
             return List.of(outcomes);
-        } finally {
-            metrics.stage(Stage.MODEL, System.nanoTime() - t2);
-            metrics.batch(valid.size());
         }
-        long t3 = System.nanoTime();
-
+        long t0 = System.nanoTime();
         Instant now = clock.instant();
-        for (int j = 0; j < valid.size(); j++) {
-            int i = valid.get(j);
+        for (int j = 0; j < prepared.valid.size(); j++) {
+            int i = prepared.valid.get(j);
             Frame f = frames.get(i);
-            RgbImage image = decoded.get(j);
+            int[] size = prepared.sizes.get(j);
             try {
-                FrameRef ref = new FrameRef(f.frameId(), f.cameraId(), f.capturedAt(), image.width(), image.height(),
+                FrameRef ref = new FrameRef(f.frameId(), f.cameraId(), f.capturedAt(), size[0], size[1],
                         model.model(), model.version());
-                outcomes[i] = decode(model.spec(), outputs, j, transforms.get(j), ref, f, now);
+                outcomes[i] = decode(model.spec(), ran.outputs(), j, prepared.transforms.get(j), ref, f, now);
             } catch (RuntimeException e) {
                 outcomes[i] = new Outcome.Rejected(f, POSTPROCESS_FAILED, model + ": " + e.getMessage());
             }
         }
-        metrics.stage(Stage.POSTPROCESS, System.nanoTime() - t3);
+        if (!prepared.valid.isEmpty()) {
+            metrics.stage(Stage.POSTPROCESS, System.nanoTime() - t0);
+        }
         return List.of(outcomes);
     }
 

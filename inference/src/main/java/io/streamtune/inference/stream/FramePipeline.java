@@ -22,6 +22,8 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -93,8 +95,15 @@ public final class FramePipeline implements AutoCloseable {
     private final Clock clock;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
+    private final ExecutorService modelThread;
     private volatile Throwable failure;
     private boolean waitingForModel;
+    /** The batch whose model run is in progress on {@link #modelThread}. */
+    private InFlight current;
+    /** The next batch, decoded and preprocessed while {@link #current} runs. */
+    private BatchPredictor.Prepared next;
+
+    private record InFlight(BatchPredictor.Prepared prepared, Future<BatchPredictor.Ran> ran) {}
 
     private FramePipeline(
             Map<String, Object> consumerProperties,
@@ -134,6 +143,11 @@ public final class FramePipeline implements AutoCloseable {
             producer.close(Duration.ZERO);
             throw e;
         }
+        this.modelThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "frame-pipeline-model");
+            t.setDaemon(true);
+            return t;
+        });
         this.thread = new Thread(this::run, "frame-pipeline");
     }
 
@@ -186,6 +200,15 @@ public final class FramePipeline implements AutoCloseable {
             failure = e;
             log.error("frame pipeline stopped: {}; frames are no longer consumed by this instance", e.toString(), e);
         } finally {
+            if (failure == null) {
+                try {
+                    flushInFlight();
+                } catch (RuntimeException e) {
+                    log.warn("in-flight batches not delivered on shutdown, the next owner repeats them: {}", e.toString());
+                }
+            }
+            abandonInFlight();
+            modelThread.shutdown();
             try {
                 consumer.close(Duration.ofSeconds(5));
             } finally {
@@ -194,13 +217,22 @@ public final class FramePipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * One turn of the loop. Up to two batches are in the pipeline: one running on the model thread
+     * and the next one decoded and preprocessed meanwhile on this thread; a finished batch is
+     * postprocessed and delivered while its successor runs. Batches are delivered in order.
+     */
     private void step() {
         long now = System.nanoTime();
         Duration timeout;
         if (waitingForModel) {
             timeout = Duration.ofMillis(100);
+        } else if (next != null) {
+            timeout = Duration.ZERO;
         } else {
-            timeout = Duration.ofNanos(Math.min(batcher.nanosUntilDue(now), Duration.ofMillis(200).toNanos()));
+            long until = batcher.nanosUntilDue(now);
+            long cap = current != null ? Duration.ofMillis(2).toNanos() : Duration.ofMillis(200).toNanos();
+            timeout = Duration.ofNanos(Math.min(until, cap));
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
         now = System.nanoTime();
@@ -211,26 +243,104 @@ public final class FramePipeline implements AutoCloseable {
             metrics.framesIn(records.count());
         }
         updateLag();
-        if (!batcher.due(now)) {
-            return;
-        }
-        ServingModel model = slot.acquire();
-        if (model == null) {
-            awaitModel(now);
-            return;
-        }
-        try {
-            if (waitingForModel) {
-                waitingForModel = false;
-                metrics.waiting(0);
-                consumer.resume(consumer.paused());
-                log.info("model {} loaded, resuming {} held frames", model, batcher.size());
+
+        if (next == null && batcher.due(now)) {
+            ServingModel model = slot.acquire();
+            if (model == null) {
+                if (current == null) {
+                    awaitModel(now);
+                }
+            } else {
+                if (waitingForModel) {
+                    waitingForModel = false;
+                    metrics.waiting(0);
+                    consumer.resume(consumer.paused());
+                    log.info("model {} loaded, resuming {} held frames", model, batcher.size());
+                }
+                try {
+                    next = predictor.prepare(model, batcher.take());
+                } catch (RuntimeException e) {
+                    model.release();
+                    throw e;
+                }
             }
-            List<Frame> batch = batcher.take();
-            deliver(batch, predictor.predict(model, batch));
-        } finally {
-            model.release();
         }
+        if (current != null && (next != null || current.ran().isDone())) {
+            InFlight finished = current;
+            BatchPredictor.Ran ran = await(finished);
+            current = null;
+            if (next != null) {
+                current = submit(next);
+                next = null;
+            }
+            finish(finished.prepared(), ran);
+        } else if (current == null && next != null) {
+            current = submit(next);
+            next = null;
+        }
+    }
+
+    private InFlight submit(BatchPredictor.Prepared prepared) {
+        return new InFlight(prepared, modelThread.submit(() -> predictor.run(prepared)));
+    }
+
+    private static BatchPredictor.Ran await(InFlight inFlight) {
+        try {
+            return inFlight.ran().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the model", e);
+        } catch (ExecutionException e) {
+            return new BatchPredictor.Ran(null, new IllegalStateException(e.getCause()));
+        }
+    }
+
+    /** Postprocesses and delivers a batch whose model run ended; on a delivery error rewinds to it and everything after. */
+    private void finish(BatchPredictor.Prepared prepared, BatchPredictor.Ran ran) {
+        boolean delivered;
+        try {
+            delivered = deliver(prepared.frames(), predictor.complete(prepared, ran));
+        } finally {
+            prepared.model().release();
+        }
+        if (!delivered) {
+            List<Frame> retry = new ArrayList<>(prepared.frames());
+            retry.addAll(abandonInFlight());
+            rewind(retry);
+        }
+    }
+
+    /** Delivers what is in the pipeline now, in order (before partitions are given up or on shutdown). */
+    private void flushInFlight() {
+        if (current != null) {
+            InFlight finished = current;
+            BatchPredictor.Ran ran = await(finished);
+            current = null;
+            finish(finished.prepared(), ran);
+        }
+        if (next != null) {
+            BatchPredictor.Prepared prepared = next;
+            next = null;
+            finish(prepared, predictor.run(prepared));
+        }
+    }
+
+    /** Drops what is in the pipeline without delivering it; returns its frames. */
+    private List<Frame> abandonInFlight() {
+        List<Frame> frames = new ArrayList<>();
+        if (current != null) {
+            InFlight dropped = current;
+            current = null;
+            await(dropped);
+            dropped.prepared().model().release();
+            frames.addAll(dropped.prepared().frames());
+        }
+        if (next != null) {
+            next.model().release();
+            frames.addAll(next.frames());
+            next = null;
+        }
+        return frames;
     }
 
     private void awaitModel(long now) {
@@ -245,7 +355,9 @@ public final class FramePipeline implements AutoCloseable {
             for (Frame f : frames) {
                 rejected.add(new Outcome.Rejected(f, NO_MODEL, detail));
             }
-            deliver(frames, rejected);
+            if (!deliver(frames, rejected)) {
+                rewind(frames);
+            }
             metrics.waiting(0);
             if (waitingForModel) {
                 consumer.resume(consumer.paused());
@@ -260,8 +372,8 @@ public final class FramePipeline implements AutoCloseable {
         }
     }
 
-    /** Produces the outcomes of {@code frames} and commits their offsets; on a Kafka error rewinds to retry them. */
-    private void deliver(List<Frame> frames, List<Outcome> outcomes) {
+    /** Produces the outcomes of {@code frames} and commits their offsets; false on a Kafka error (nothing committed). */
+    private boolean deliver(List<Frame> frames, List<Outcome> outcomes) {
         long started = System.nanoTime();
         Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(frames);
         boolean transactional = settings.delivery() == Delivery.EXACTLY_ONCE;
@@ -299,8 +411,7 @@ public final class FramePipeline implements AutoCloseable {
                 }
             }
             log.warn("delivering a batch of {} frames failed, retrying it: {}", frames.size(), e.toString());
-            rewind(frames);
-            return;
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while delivering", e);
@@ -318,6 +429,7 @@ public final class FramePipeline implements AutoCloseable {
                         topics.deadLetters(), r.reason(), r.detail());
             }
         }
+        return true;
     }
 
     private ProducerRecord<byte[], byte[]> toRecord(Outcome outcome) {
@@ -384,11 +496,16 @@ public final class FramePipeline implements AutoCloseable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                // Finish what is in flight while the offsets can still be committed.
+                flushInFlight();
+            }
             drop(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            abandonInFlight();
             drop(partitions);
         }
 
