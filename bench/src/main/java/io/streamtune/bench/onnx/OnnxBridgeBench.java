@@ -64,8 +64,9 @@ public final class OnnxBridgeBench {
 
     OnnxGraph resnet = ReferenceNets.resnet18(size, 1000, ReferenceNets.BatchNormStyle.UNFOLDED, 1);
     OnnxBlock imported = new OnnxBlock(OnnxReader.read(OnnxWriter.toBytes(resnet)));
-    double[] onnx = time(imported, input, iterations);
-    double[] nativeDjl = time(nativeResnet18(1000), input, iterations);
+    double[][] times = time(List.of(imported, nativeResnet18(1000)), new Shape[] {input}, 1000, iterations);
+    double[] onnx = times[0];
+    double[] nativeDjl = times[1];
     System.out.printf("ResNet-18 %dx%d batch %d: train step imported %.1f ms, native %.1f ms -> ratio %.2f (target <= 1.3)%n",
         size, size, batch, onnx[0], nativeDjl[0], onnx[0] / nativeDjl[0]);
     System.out.printf("ResNet-18 %dx%d batch %d: forward imported %.1f ms, native %.1f ms -> ratio %.2f (target <= 1.2)%n",
@@ -75,43 +76,88 @@ public final class OnnxBridgeBench {
     prefixCache(size, batch);
   }
 
-  /** Mean milliseconds of {training step, inference forward}. */
-  private static double[] time(Block block, Shape input, int iterations) {
-    try (Model model = Model.newInstance("bench")) {
+  /** A model under test: a trainer on fixed random data, timed one step at a time. */
+  private static final class Bench implements AutoCloseable {
+    private final Model model;
+    private final Trainer trainer;
+    private final Block block;
+    private final NDList x;
+    private final NDArray y;
+    private long trainNanos;
+    private long forwardNanos;
+
+    Bench(Block block, Shape[] inputs, int classes) {
+      this.block = block;
+      this.model = Model.newInstance("bench");
       model.setBlock(block);
       DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
           .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.001f)).build());
-      try (Trainer trainer = model.newTrainer(config)) {
-        trainer.initialize(input);
-        NDManager m = trainer.getManager();
-        NDArray x = m.randomNormal(input);
-        NDArray y = m.randomInteger(0, 1000, new Shape(input.get(0)), ai.djl.ndarray.types.DataType.INT64)
-            .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
-        long trainNanos = 0;
-        for (int i = 0; i < iterations + 2; i++) {
-          long t0 = System.nanoTime();
-          try (NDManager step = m.newSubManager(); GradientCollector gc = trainer.newGradientCollector()) {
-            NDList pred = trainer.forward(new NDList(x));
-            gc.backward(trainer.getLoss().evaluate(new NDList(y), pred));
-          }
-          trainer.step();
-          if (i >= 2) {
-            trainNanos += System.nanoTime() - t0;
-          }
-        }
-        long fwdNanos = 0;
-        for (int i = 0; i < iterations + 2; i++) {
-          long t0 = System.nanoTime();
-          try (NDManager step = m.newSubManager()) {
-            NDList out = block.forward(new ParameterStore(step, false), new NDList(x), false);
-            out.head().toFloatArray();
-          }
-          if (i >= 2) {
-            fwdNanos += System.nanoTime() - t0;
-          }
-        }
-        return new double[] {trainNanos / 1e6 / iterations, fwdNanos / 1e6 / iterations};
+      this.trainer = model.newTrainer(config);
+      trainer.initialize(inputs);
+      NDManager m = trainer.getManager();
+      x = new NDList();
+      for (Shape s : inputs) {
+        x.add(m.randomNormal(s));
       }
+      y = m.randomInteger(0, classes, new Shape(inputs[0].get(0)), ai.djl.ndarray.types.DataType.INT64)
+          .toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+    }
+
+    void trainStep(boolean measure) {
+      long t0 = System.nanoTime();
+      try (GradientCollector gc = trainer.newGradientCollector()) {
+        gc.backward(trainer.getLoss().evaluate(new NDList(y), trainer.forward(x)));
+      }
+      trainer.step();
+      if (measure) {
+        trainNanos += System.nanoTime() - t0;
+      }
+    }
+
+    void forward(boolean measure) {
+      long t0 = System.nanoTime();
+      try (NDManager step = trainer.getManager().newSubManager()) {
+        block.forward(new ParameterStore(step, false), x, false).head().toFloatArray();
+      }
+      if (measure) {
+        forwardNanos += System.nanoTime() - t0;
+      }
+    }
+
+    @Override
+    public void close() {
+      trainer.close();
+      model.close();
+    }
+  }
+
+  /**
+   * Mean milliseconds of {training step, inference forward} for each block; steps of the blocks
+   * are interleaved so that load from other processes hits them alike.
+   */
+  private static double[][] time(List<Block> blocks, Shape[] inputs, int classes, int iterations) {
+    List<Bench> benches = new java.util.ArrayList<>();
+    try {
+      for (Block b : blocks) {
+        benches.add(new Bench(b, inputs, classes));
+      }
+      for (int i = 0; i < iterations + 2; i++) {
+        for (Bench b : benches) {
+          b.trainStep(i >= 2);
+        }
+      }
+      for (int i = 0; i < iterations + 2; i++) {
+        for (Bench b : benches) {
+          b.forward(i >= 2);
+        }
+      }
+      double[][] result = new double[benches.size()][];
+      for (int i = 0; i < result.length; i++) {
+        result[i] = new double[] {benches.get(i).trainNanos / 1e6 / iterations, benches.get(i).forwardNanos / 1e6 / iterations};
+      }
+      return result;
+    } finally {
+      benches.forEach(Bench::close);
     }
   }
 
@@ -194,39 +240,10 @@ public final class OnnxBridgeBench {
     }
     double cacheMs = (System.nanoTime() - t0) / 1e6;
     Shape[] suffixShapes = cached.stream().map(t -> new Shape(t.shape())).toArray(Shape[]::new);
-    double full = time(new OnnxBlock(model), new Shape(batch, 3, size, size), 3)[0];
-    double suffix = timeMulti(new OnnxBlock(split.suffix()), suffixShapes, 3);
+    double full = time(List.of(new OnnxBlock(model)), new Shape[] {new Shape(batch, 3, size, size)}, 5, 3)[0][0];
+    double suffix = time(List.of(new OnnxBlock(split.suffix())), suffixShapes, 5, 3)[0][0];
     System.out.printf("frozen prefix (%d of %d nodes): caching %d images once %.1f ms; train step full graph %.1f ms, "
         + "suffix on cache %.1f ms -> %.1fx faster epochs%n", split.prefix().nodes().size(), model.nodes().size(),
         batch, cacheMs, full, suffix, full / suffix);
-  }
-
-  private static double timeMulti(Block block, Shape[] shapes, int iterations) {
-    try (Model model = Model.newInstance("suffix")) {
-      model.setBlock(block);
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-          .optOptimizer(Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.001f)).build());
-      try (Trainer trainer = model.newTrainer(config)) {
-        trainer.initialize(shapes);
-        NDManager m = trainer.getManager();
-        NDList x = new NDList();
-        for (Shape s : shapes) {
-          x.add(m.randomNormal(s));
-        }
-        NDArray y = m.zeros(new Shape(shapes[0].get(0)));
-        long nanos = 0;
-        for (int i = 0; i < iterations + 2; i++) {
-          long t0 = System.nanoTime();
-          try (GradientCollector gc = trainer.newGradientCollector()) {
-            gc.backward(trainer.getLoss().evaluate(new NDList(y), trainer.forward(x)));
-          }
-          trainer.step();
-          if (i >= 2) {
-            nanos += System.nanoTime() - t0;
-          }
-        }
-        return nanos / 1e6 / iterations;
-      }
-    }
   }
 }

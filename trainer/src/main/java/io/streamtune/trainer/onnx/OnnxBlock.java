@@ -156,7 +156,7 @@ public final class OnnxBlock extends AbstractBlock {
     for (OnnxTensor c : constants.values()) {
       env.put(c.name(), Nd.toNd(manager, c));
     }
-    OpContext ctx = new OpContext(training, graph.opset(), this::usesBatchStatistics);
+    OpContext ctx = new OpContext(manager, training, graph.opset(), this::usesBatchStatistics);
     for (OnnxNode n : graph.nodes()) {
       NDArray[] in = new NDArray[n.inputs().size()];
       for (int i = 0; i < in.length; i++) {
@@ -218,6 +218,26 @@ public final class OnnxBlock extends AbstractBlock {
    * cutting and head sizing).
    */
   public static Map<String, Shape> traceShapes(OnnxGraph graph, Shape... inputShapes) {
+    Map<String, Shape> result = new LinkedHashMap<>();
+    for (int i = 0; i < graph.inputs().size(); i++) {
+      result.put(graph.inputs().get(i).name(), inputShapes[i]);
+    }
+    trace(graph, inputShapes, (name, a) -> result.put(name, a.getShape()));
+    return result;
+  }
+
+  /** Values of every integer tensor computed by nodes, for inputs of zeros with the given shapes. */
+  public static Map<String, OnnxTensor> traceIntegerValues(OnnxGraph graph, Shape... inputShapes) {
+    Map<String, OnnxTensor> result = new LinkedHashMap<>();
+    trace(graph, inputShapes, (name, a) -> {
+      if (a.getDataType().isInteger()) {
+        result.put(name, Nd.fromNd(name, a));
+      }
+    });
+    return result;
+  }
+
+  private static void trace(OnnxGraph graph, Shape[] inputShapes, java.util.function.BiConsumer<String, NDArray> sink) {
     List<TensorInfo> all = graph.nodes().stream()
         .flatMap(n -> n.outputs().stream())
         .filter(s -> !s.isEmpty())
@@ -225,14 +245,20 @@ public final class OnnxBlock extends AbstractBlock {
         .toList();
     OnnxGraph everything = new OnnxGraph(graph.name(), graph.opset(), graph.inputs(), all, graph.nodes(),
         graph.initializers(), graph.metadata());
-    Shape[] shapes = new OnnxBlock(everything).getOutputShapes(inputShapes);
-    Map<String, Shape> result = new LinkedHashMap<>();
-    for (TensorInfo i : graph.inputs()) {
-      result.put(i.name(), inputShapes[graph.inputs().indexOf(i)]);
+    OnnxBlock block = new OnnxBlock(everything);
+    try (NDManager m = NDManager.newBaseManager()) {
+      Map<String, NDArray> env = new HashMap<>();
+      for (int i = 0; i < block.inputNames.size(); i++) {
+        DataType dt = graph.inputs().get(i).type() == ElementType.INT64 ? DataType.INT64 : DataType.FLOAT32;
+        env.put(block.inputNames.get(i), m.zeros(inputShapes[i], dt));
+      }
+      for (Map.Entry<String, Parameter> e : block.params.entrySet()) {
+        env.put(e.getKey(), Nd.toNd(m, graph.initializers().get(e.getKey())));
+      }
+      NDList out = block.execute(env, m, false);
+      for (int i = 0; i < all.size(); i++) {
+        sink.accept(all.get(i).name(), out.get(i));
+      }
     }
-    for (int i = 0; i < all.size(); i++) {
-      result.put(all.get(i).name(), shapes[i]);
-    }
-    return result;
   }
 }

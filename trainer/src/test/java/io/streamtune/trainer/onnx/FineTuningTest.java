@@ -12,6 +12,7 @@ import io.streamtune.trainer.onnx.graft.GraphCut;
 import io.streamtune.trainer.onnx.graft.Heads;
 import io.streamtune.trainer.onnx.graft.ParameterGroupOptimizer;
 import io.streamtune.trainer.onnx.ir.OnnxGraph;
+import io.streamtune.trainer.onnx.ir.OnnxNode;
 import io.streamtune.trainer.onnx.ir.OnnxReader;
 import io.streamtune.trainer.onnx.ir.OnnxTensor;
 import io.streamtune.trainer.onnx.ir.OnnxWriter;
@@ -113,9 +114,15 @@ class FineTuningTest {
 
     List<BlockPartition.Block> blocks = BlockPartition.of(resnet);
 
-    // stem + first block, seven more basic blocks, then the pooling/classifier tail
+    // stem + first basic block, seven more basic blocks, then the pooling/classifier tail
     assertThat(blocks).hasSize(9);
-    assertThat(blocks.get(0).nodes()).last().asString().startsWith("add");
+    OnnxNode lastOfFirst = resnet.node(blocks.get(0).nodes().get(blocks.get(0).nodes().size() - 1));
+    assertThat(lastOfFirst.opType()).isEqualTo("Relu");
+    assertThat(resnet.producer(lastOfFirst.input(0)).opType()).isEqualTo("Add");
+    assertThat(blocks).allSatisfy(b -> assertThat(b.initializers()).isNotEmpty());
+    List<BlockPartition.Block> backboneBlocks = BlockPartition.of(GraphCut.cutAt(resnet, GraphCut.classifierInput(resnet)));
+    assertThat(backboneBlocks).hasSize(8);
+    assertThat(backboneBlocks.get(7).nodes()).extracting(n -> resnet.node(n).opType()).contains("GlobalAveragePool", "Flatten");
   }
 
   @Test
@@ -143,8 +150,15 @@ class FineTuningTest {
 
     OnnxTensor djl;
     byte[] exported;
-    try (Model m = OnnxFixtures.train(block, new Shape(2, 3, SIZE, SIZE), 4, 1, 0.01f,
-        FreezePlan.allButLastBlocks(GraphCut.cutAt(mobilenet, feature), 0), 1)) {
+    Map<String, float[]> before = OnnxFixtures.snapshotOf(model);
+    FreezePlan plan = FreezePlan.allButLastBlocks(GraphCut.cutAt(mobilenet, feature), 0);
+    try (Model m = OnnxFixtures.train(block, new Shape(2, 3, SIZE, SIZE), ai.djl.training.loss.Loss.l2Loss(),
+        new Shape(2, 4, 2, 2), 4, 1, Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).build(), plan, 1)) {
+      Map<String, float[]> after = OnnxFixtures.snapshot(block);
+      assertThat(plan.frozenInitializers()).filteredOn(after::containsKey).isNotEmpty()
+          .allSatisfy(k -> assertThat(after.get(k)).isEqualTo(before.get(k)));
+      assertThat(after.keySet()).filteredOn(k -> k.startsWith("head/"))
+          .anySatisfy(k -> assertThat(after.get(k)).isNotEqualTo(before.get(k)));
       exported = OnnxWriter.toBytes(block.toGraph());
       djl = OnnxFixtures.forward(block, image);
     }

@@ -94,15 +94,24 @@ final class OnnxFixtures {
         plan, seed);
   }
 
-  /** Returns the still-open model: the block's parameters live in its manager until it is closed. */
   static ai.djl.Model train(OnnxBlock block, Shape inputShape, int classes, int steps,
       ai.djl.training.optimizer.Optimizer optimizer, io.streamtune.trainer.onnx.graft.FreezePlan plan, long seed) {
+    return train(block, inputShape, ai.djl.training.loss.Loss.softmaxCrossEntropyLoss(), new Shape(inputShape.get(0)),
+        classes, steps, optimizer, plan, seed);
+  }
+
+  /**
+   * Returns the still-open model: the block's parameters live in its manager until it is closed.
+   * 1-D labels are random class ids, others random normal regression targets.
+   */
+  static ai.djl.Model train(OnnxBlock block, Shape inputShape, ai.djl.training.loss.Loss loss, Shape labelShape,
+      int classes, int steps, ai.djl.training.optimizer.Optimizer optimizer,
+      io.streamtune.trainer.onnx.graft.FreezePlan plan, long seed) {
     ai.djl.Model model = ai.djl.Model.newInstance("onnx-test");
     {
       model.setBlock(block);
       ai.djl.training.DefaultTrainingConfig config =
-          new ai.djl.training.DefaultTrainingConfig(ai.djl.training.loss.Loss.softmaxCrossEntropyLoss())
-              .optOptimizer(optimizer);
+          new ai.djl.training.DefaultTrainingConfig(loss).optOptimizer(optimizer);
       try (ai.djl.training.Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(inputShape);
         if (plan != null) {
@@ -116,16 +125,16 @@ final class OnnxFixtures {
             for (int i = 0; i < xs.length; i++) {
               xs[i] = (float) r.nextGaussian();
             }
-            float[] ys = new float[(int) inputShape.get(0)];
+            float[] ys = new float[(int) labelShape.size()];
             for (int i = 0; i < ys.length; i++) {
-              ys[i] = r.nextInt(classes);
+              ys[i] = labelShape.dimension() == 1 ? r.nextInt(classes) : (float) r.nextGaussian();
             }
             NDArray x = batch.create(xs, inputShape);
-            NDArray y = batch.create(ys);
+            NDArray y = batch.create(ys, labelShape);
             try (ai.djl.training.GradientCollector gc = trainer.newGradientCollector()) {
               NDList pred = trainer.forward(new NDList(x));
-              NDArray loss = trainer.getLoss().evaluate(new NDList(y), pred);
-              gc.backward(loss);
+              NDArray value = trainer.getLoss().evaluate(new NDList(y), pred);
+              gc.backward(value);
             }
             trainer.step();
           }
@@ -141,6 +150,17 @@ final class OnnxFixtures {
       NDList out = block.forward(new ParameterStore(m, false), new NDList(Nd.toNd(m, input)), false);
       return Nd.fromNd("y", out.head());
     }
+  }
+
+  /** Float initializer values of a graph. */
+  static Map<String, float[]> snapshotOf(OnnxGraph graph) {
+    Map<String, float[]> m = new LinkedHashMap<>();
+    graph.initializers().forEach((k, v) -> {
+      if (v.floats() != null) {
+        m.put(k, v.floats());
+      }
+    });
+    return m;
   }
 
   /** Values of every parameter, copied. */

@@ -12,7 +12,8 @@ import java.util.Set;
 /**
  * Splits a graph into consecutive blocks for layer-wise freezing: in residual networks a block
  * ends at each residual Add (two computed inputs); otherwise every Conv starts a new block with
- * the BatchNorm/activation nodes that follow it.
+ * the BatchNorm/activation nodes that follow it. A parameter-free tail (pooling, flatten) joins the
+ * last block, so "the last K blocks" always holds trainable layers.
  */
 public final class BlockPartition {
 
@@ -24,6 +25,8 @@ public final class BlockPartition {
     }
   }
 
+  private static final Set<String> ACTIVATIONS = Set.of("Relu", "Clip", "LeakyRelu", "HardSwish", "Sigmoid", "HardSigmoid");
+
   private BlockPartition() {}
 
   /** Partitions the nodes, in graph order. */
@@ -31,7 +34,17 @@ public final class BlockPartition {
     boolean residual = graph.nodes().stream().anyMatch(n -> isResidualAdd(graph, n));
     List<List<OnnxNode>> groups = new ArrayList<>();
     List<OnnxNode> current = new ArrayList<>();
+    String blockOutput = null;
     for (OnnxNode n : graph.nodes()) {
+      if (blockOutput != null) {
+        // the activation right after a residual Add still belongs to its block
+        if (ACTIVATIONS.contains(n.opType()) && n.input(0).equals(blockOutput)) {
+          groups.get(groups.size() - 1).add(n);
+          blockOutput = n.outputs().get(0);
+          continue;
+        }
+        blockOutput = null;
+      }
       if (!residual && n.opType().equals("Conv") && current.stream().anyMatch(c -> c.opType().equals("Conv"))) {
         groups.add(current);
         current = new ArrayList<>();
@@ -40,10 +53,18 @@ public final class BlockPartition {
       if (residual && isResidualAdd(graph, n)) {
         groups.add(current);
         current = new ArrayList<>();
+        blockOutput = n.outputs().get(0);
       }
     }
     if (!current.isEmpty()) {
-      groups.add(current);
+      boolean hasParameters = current.stream()
+          .anyMatch(n -> n.presentInputs().stream().anyMatch(graph.initializers()::containsKey));
+      if (hasParameters || groups.isEmpty()) {
+        groups.add(current);
+      } else {
+        // parameter-free tail (pooling, flatten): part of the last block
+        groups.get(groups.size() - 1).addAll(current);
+      }
     }
     Set<String> seen = new LinkedHashSet<>();
     List<Block> blocks = new ArrayList<>();

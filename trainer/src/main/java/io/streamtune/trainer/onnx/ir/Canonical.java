@@ -65,32 +65,11 @@ final class Canonical {
     for (OnnxNode n : g.nodes()) {
       if (n.opType().equals("Constant")) {
         String out = n.outputs().get(0);
-        inits.put(out, constantValue(n).renamed(out));
+        inits.put(out, io.streamtune.trainer.onnx.ops.ConstantValue.of(n).renamed(out));
       } else {
         nodes.add(n);
       }
     }
     return new OnnxGraph(g.name(), g.opset(), g.inputs(), g.outputs(), nodes, inits, g.metadata());
-  }
-
-  static OnnxTensor constantValue(OnnxNode n) {
-    String out = n.outputs().get(0);
-    if (n.has("value")) {
-      return n.attrTensor("value");
-    }
-    if (n.has("value_float")) {
-      return OnnxTensor.ofFloats(out, new long[0], new float[] {n.attrFloat("value_float", 0)});
-    }
-    if (n.has("value_floats")) {
-      float[] f = n.attrFloats("value_floats");
-      return OnnxTensor.ofFloats(out, new long[] {f.length}, f);
-    }
-    if (n.has("value_int")) {
-      return OnnxTensor.ofLongs(out, new long[0], n.attrInt("value_int", 0));
-    }
-    if (n.has("value_ints")) {
-      return OnnxTensor.vector(out, n.attrInts("value_ints"));
-    }
-    throw new IllegalArgumentException("Constant node " + n.name() + " has no supported value attribute");
   }
 }
