@@ -52,8 +52,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create Kafka data directory", e);
         }
-        this.port = b.port > 0 ? b.port : freePort();
-        this.controllerPort = b.controllerPort > 0 ? b.controllerPort : freePort();
+        int[] free = freePorts(2);
+        this.port = b.port > 0 ? b.port : free[0];
+        this.controllerPort = b.controllerPort > 0 ? b.controllerPort : free[1];
         requirePortFree(port, "kafka.port");
         requirePortFree(controllerPort, "kafka.controller.port");
 
@@ -180,6 +181,31 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free port on loopback", e);
+        }
+    }
+
+    /** {@code n} distinct ports that were free a moment ago (held together, so none repeats). */
+    public static int[] freePorts(int n) {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0, 0, InetAddress.getLoopbackAddress());
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free ports on loopback", e);
+        } finally {
+            for (ServerSocket s : sockets) {
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // best effort
+                    }
+                }
+            }
         }
     }
 

@@ -47,12 +47,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        ports = new int[nodes];
-        int[] controllerPorts = new int[nodes];
-        for (int i = 0; i < nodes; i++) {
-            ports[i] = EmbeddedKafkaBroker.freePort();
-            controllerPorts[i] = EmbeddedKafkaBroker.freePort();
-        }
+        int[] free = EmbeddedKafkaBroker.freePorts(2 * nodes);
+        ports = java.util.Arrays.copyOfRange(free, 0, nodes);
+        int[] controllerPorts = java.util.Arrays.copyOfRange(free, nodes, 2 * nodes);
         String voters = IntStream.range(0, nodes)
                 .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts[i])
                 .collect(Collectors.joining(","));
@@ -87,6 +84,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             p.put("replica.fetch.max.bytes", Integer.toString(16 << 20));
             p.put("log.cleaner.dedupe.buffer.size", Long.toString(4L << 20));
             p.put("replica.lag.time.max.ms", "5000");
+            // A loaded 2-core machine can take a while to elect the first quorum leader.
+            p.put("initial.broker.registration.timeout.ms", "240000");
+            p.put("controller.quorum.election.timeout.ms", "3000");
+            p.put("controller.quorum.fetch.timeout.ms", "6000");
             configs[i] = p;
             format(p, clusterId, dir.resolve("node-" + (i + 1) + ".properties"));
         }
@@ -95,9 +96,12 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     /** A cluster of {@code nodes} combined nodes with the given {@code min.insync.replicas}, started. */
     public static EmbeddedKafkaCluster start(int nodes, int minInsyncReplicas, Duration timeout) {
         EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(nodes, minInsyncReplicas);
+        // One thread per node: each start blocks until the quorum forms, which needs the others.
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(nodes);
         var starts = IntStream.range(0, nodes)
-                .mapToObj(i -> CompletableFuture.runAsync(() -> cluster.startNode(i)))
+                .mapToObj(i -> CompletableFuture.runAsync(() -> cluster.startNode(i), pool))
                 .toList();
+        pool.shutdown();
         try {
             CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(timeout.toMillis(),
                     TimeUnit.MILLISECONDS);
@@ -172,6 +176,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     @Override
     public void close() {
         List<CompletableFuture<Void>> stops = new ArrayList<>();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(servers.length);
         for (int i = 0; i < servers.length; i++) {
             int node = i;
             stops.add(CompletableFuture.runAsync(() -> {
@@ -180,8 +185,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
                 } catch (RuntimeException e) {
                     log.warn("stopping node {}: {}", node + 1, e.toString());
                 }
-            }));
+            }, pool));
         }
+        pool.shutdown();
         try {
             CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
