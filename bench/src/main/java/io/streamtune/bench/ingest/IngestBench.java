@@ -1,0 +1,321 @@
+package io.streamtune.bench.ingest;
+
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.Label;
+import io.streamtune.contracts.LabelledImageSubmitted;
+import io.streamtune.contracts.Topics;
+import io.streamtune.ingest.IngestConfig;
+import io.streamtune.ingest.IngestService;
+import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
+import io.streamtune.runtime.ConfigSource;
+import io.streamtune.runtime.KafkaSettings;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Ingest throughput from one run, printed side by side:
+ *
+ * <ol>
+ *   <li>HTTP single uploads: labelled ~100 KB JPEGs per second through {@code POST /v1/models/{m}/images}
+ *       (raw body, {@code ?class=}), each answered only after the Kafka ack, from {@code --clients} concurrent
+ *       clients;
+ *   <li>HTTP batch uploads: the same through {@code /images/batch} (NDJSON, {@code --batch} per request);
+ *   <li>raw producer: the intake JSON records written by a plain durable producer (acks=all, idempotent, lz4);
+ *   <li>Kafka intake path: the same records consumed from the intake topic, validated and written to the
+ *       labelled topic (steady state: first to last labelled record), as a ratio to the raw producer.
+ * </ol>
+ *
+ * <p>Every image is distinct (a JPEG comment segment carries a counter), so nothing is deduplicated away.
+ * Options: {@code --seconds=10 --clients=8 --batch=50 --records=2000 --image.check=header}.
+ */
+public final class IngestBench {
+
+    private static final String TOKEN = "bench-token-0123456789abcdef";
+
+    private IngestBench() {}
+
+    public static void main(String[] args) throws Exception {
+        io.streamtune.runtime.DjlOffline.enforce();
+        Map<String, String> opts = new HashMap<>();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (!a.startsWith("--") || eq < 0) {
+                throw new IllegalArgumentException("use --key=value, got " + a);
+            }
+            opts.put(a.substring(2, eq), a.substring(eq + 1));
+        }
+        int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
+        int clients = Integer.parseInt(opts.getOrDefault("clients", "8"));
+        int batch = Integer.parseInt(opts.getOrDefault("batch", "50"));
+        int records = Integer.parseInt(opts.getOrDefault("records", "2000"));
+        String check = opts.getOrDefault("image.check", "header");
+
+        List<byte[]> bases = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            bases.add(jpegOfAbout(100_000, 42 + i));
+        }
+        double meanKb = bases.stream().mapToInt(b -> b.length).average().orElse(0) / 1024;
+        System.out.printf(Locale.ROOT, "ingest bench: %d cores, JPEGs of %.0f KB, image.check=%s, %d s per HTTP phase%n",
+                Runtime.getRuntime().availableProcessors(), meanKb, check, seconds);
+
+        Path state = Files.createTempDirectory("ingest-bench-state");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start(Duration.ofSeconds(60))) {
+            AtomicLong counter = new AtomicLong();
+            double single;
+            double batched;
+            try (IngestService service = IngestService.start(config(broker, "http.", check, state, true))) {
+                service.shell().awaitReady(Duration.ofSeconds(60));
+                String base = service.shell().http().url() + "/v1/models/bench/images";
+                httpSingle(base, bases, counter, clients, 2);
+                single = httpSingle(base, bases, counter, clients, seconds);
+                batched = httpBatch(base + "/batch", bases, counter, 2, batch, seconds);
+            }
+
+            List<byte[]> intake = new ArrayList<>(records);
+            for (int i = 0; i < records; i++) {
+                byte[] image = unique(bases.get(i % bases.size()), counter.incrementAndGet());
+                intake.add(JsonSerde.of(LabelledImageSubmitted.class).toBytes(
+                        new LabelledImageSubmitted("bench", image, new Label.ClassLabel("c" + (i % 10)), "bench")));
+            }
+            KafkaSettings kafka = KafkaSettings.from(ConfigSource.of(Map.of(
+                    "kafka.bootstrap.servers", broker.bootstrapServers())));
+            try (Admin admin = Admin.create(kafka.admin("bench-admin"))) {
+                admin.createTopics(List.of(
+                        new org.apache.kafka.clients.admin.NewTopic("raw.images.intake", 3, (short) 1)
+                                .configs(Topics.IMAGES_INTAKE.spec().configs()),
+                        new org.apache.kafka.clients.admin.NewTopic("intake.images.intake", 3, (short) 1)
+                                .configs(Topics.IMAGES_INTAKE.spec().configs()))).all().get();
+            }
+            produce(kafka, "raw.images.intake", intake.subList(0, Math.min(200, intake.size())));
+            double raw = produce(kafka, "raw.images.intake", intake);
+            produce(kafka, "intake.images.intake", intake);
+            double viaIntake;
+            try (IngestService service = IngestService.start(config(broker, "intake.", check, state, false))) {
+                viaIntake = awaitLabelled(broker.bootstrapServers(), "intake.images.labelled", records);
+            }
+
+            System.out.println();
+            System.out.printf(Locale.ROOT, "%-44s %10s %10s%n", "path", "images/s", "MB/s");
+            row("HTTP single upload (" + clients + " clients, ack before 2xx)", single, meanKb);
+            row("HTTP batch upload (NDJSON x" + batch + ", 2 clients)", batched, meanKb);
+            row("raw Kafka producer (intake JSON, acks=all)", raw, meanKb);
+            row("Kafka intake path (consume, validate, write)", viaIntake, meanKb);
+            System.out.println();
+            System.out.printf(Locale.ROOT, "HTTP single vs 300/s target:        %.2fx%n", single / 300);
+            System.out.printf(Locale.ROOT, "HTTP batch vs 300/s target:         %.2fx%n", batched / 300);
+            System.out.printf(Locale.ROOT, "intake path / raw producer:         %.2fx (target >= 0.8x)%n", viaIntake / raw);
+        }
+    }
+
+    private static IngestConfig config(
+            EmbeddedKafkaBroker broker, String prefix, String check, Path state, boolean withStreams) {
+        return IngestConfig.from(ConfigSource.of(Map.of(
+                "kafka.bootstrap.servers", broker.bootstrapServers(),
+                "topic.prefix", prefix,
+                "http.host", "127.0.0.1",
+                "http.port", "0",
+                "http.auth.token", TOKEN,
+                "image.check", check,
+                "streams.enabled", Boolean.toString(withStreams),
+                "streams.state.dir", state.resolve(prefix).toString())));
+    }
+
+    private static void row(String name, double perSecond, double meanKb) {
+        System.out.printf(Locale.ROOT, "%-44s %10.0f %10.1f%n", name, perSecond, perSecond * meanKb / 1024);
+    }
+
+    private static double httpSingle(String url, List<byte[]> bases, AtomicLong counter, int clients, int seconds)
+            throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        AtomicInteger ok = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            futures.add(pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    long n = counter.incrementAndGet();
+                    byte[] image = unique(bases.get((int) (n % bases.size())), n);
+                    var response = http.send(HttpRequest.newBuilder(URI.create(url + "?class=c" + (n % 10)))
+                            .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "image/jpeg")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    (response.statusCode() == 201 ? ok : failed).incrementAndGet();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        if (failed.get() > 0) {
+            System.out.println("HTTP single: " + failed.get() + " requests failed");
+        }
+        return ok.get() / elapsed;
+    }
+
+    private static double httpBatch(
+            String url, List<byte[]> bases, AtomicLong counter, int clients, int batch, int seconds) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        AtomicInteger ok = new AtomicInteger();
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        long start = System.nanoTime();
+        List<Future<?>> futures = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            futures.add(pool.submit(() -> {
+                while (System.nanoTime() < end) {
+                    StringBuilder body = new StringBuilder();
+                    for (int i = 0; i < batch; i++) {
+                        long n = counter.incrementAndGet();
+                        body.append("{\"image\":\"")
+                                .append(Base64.getEncoder().encodeToString(unique(bases.get((int) (n % bases.size())), n)))
+                                .append("\",\"label\":{\"type\":\"class\",\"className\":\"c").append(n % 10)
+                                .append("\"}}\n");
+                    }
+                    var response = http.send(HttpRequest.newBuilder(URI.create(url))
+                            .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/x-ndjson")
+                            .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    if (response.statusCode() == 200) {
+                        var counts = JsonSerde.MAPPER.readTree(response.body()).get("counts");
+                        ok.addAndGet(counts.path("accepted").asInt());
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        pool.shutdown();
+        return ok.get() / elapsed;
+    }
+
+    private static double produce(KafkaSettings kafka, String topic, List<byte[]> values) throws Exception {
+        try (var producer = new KafkaProducer<byte[], byte[]>(kafka.producer("bench-raw"))) {
+            long start = System.nanoTime();
+            for (byte[] v : values) {
+                producer.send(new ProducerRecord<>(topic, v));
+            }
+            producer.flush();
+            return values.size() / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Waits until the topic holds {@code count} records; rate from the first to the last record's timestamp. */
+    private static double awaitLabelled(String bootstrap, String topic, int count) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of("bootstrap.servers", bootstrap,
+                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
+                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
+                "max.partition.fetch.bytes", 16 << 20))) {
+            while (System.nanoTime() < deadline) {
+                var parts = consumer.partitionsFor(topic).stream()
+                        .map(p -> new TopicPartition(topic, p.partition())).toList();
+                long total = consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+                if (total >= count) {
+                    consumer.assign(parts);
+                    consumer.seekToBeginning(parts);
+                    long first = Long.MAX_VALUE;
+                    long last = Long.MIN_VALUE;
+                    int seen = 0;
+                    while (seen < total) {
+                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                            first = Math.min(first, r.timestamp());
+                            last = Math.max(last, r.timestamp());
+                            seen++;
+                        }
+                    }
+                    return count / Math.max(0.001, (last - first) / 1000.0);
+                }
+                Thread.sleep(100);
+            }
+        }
+        throw new IllegalStateException("intake path did not deliver " + count + " records within 5 minutes");
+    }
+
+    /** The JPEG with a comment segment holding {@code n} right after SOI: same pixels, distinct bytes. */
+    static byte[] unique(byte[] jpeg, long n) {
+        byte[] comment = ("bench " + n).getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer out = ByteBuffer.allocate(jpeg.length + 4 + comment.length);
+        out.put(jpeg, 0, 2);
+        out.put((byte) 0xFF).put((byte) 0xFE).putShort((short) (comment.length + 2)).put(comment);
+        out.put(jpeg, 2, jpeg.length - 2);
+        return out.array();
+    }
+
+    /** A noisy JPEG of about {@code bytes} (quality 85). */
+    static byte[] jpegOfAbout(int bytes, long seed) throws Exception {
+        int side = 160;
+        byte[] out = jpeg(side, seed);
+        while (out.length < bytes * 0.95 || out.length > bytes * 1.05) {
+            side = (int) Math.max(16, side * Math.sqrt((double) bytes / out.length));
+            out = jpeg(side, seed);
+            if (Math.abs(out.length - bytes) < bytes * 0.05) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    private static byte[] jpeg(int side, long seed) throws Exception {
+        Random random = new Random(seed);
+        BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                img.setRGB(x, y, (x * 5 + y * 3 + random.nextInt(48) * 0x010101) & 0xFFFFFF);
+            }
+        }
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (var stream = new MemoryCacheImageOutputStream(bytes)) {
+            writer.setOutput(stream);
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(0.85f);
+            writer.write(null, new IIOImage(img, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        return bytes.toByteArray();
+    }
+}
