@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "streamtune 0.1.0",
         description = "Continuous transfer learning for computer vision on Kafka.",
-        subcommands = {StreamtuneCli.Up.class, CommandLine.HelpCommand.class})
+        subcommands = {StreamtuneCli.Up.class, io.streamtune.ingest.ImportMain.class, CommandLine.HelpCommand.class})
 public final class StreamtuneCli implements Callable<Integer> {
 
     static {
