@@ -14,6 +14,7 @@ import io.streamtune.vision.model.Task;
 import io.streamtune.vision.preprocess.ChannelOrder;
 import io.streamtune.vision.preprocess.Normalization;
 import io.streamtune.vision.preprocess.ResizeMode;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -21,27 +22,37 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every setting of the inference service, read once at start-up; a bad value fails start-up naming its key.
+ * Every setting of the inference service, read once at start-up; a bad value fails start-up naming
+ * its key.
  *
  * @param service shared service settings (HTTP, Kafka, topics)
- * @param model {@code inference.model}: the model name followed on the models topic and named in predictions
- * @param modelFile {@code inference.model.file}: an ONNX file served from start until a published version arrives
- * @param modelFileVersion {@code inference.model.file.version}: version the file's predictions carry
- *     (default: its metadata, else 1)
- * @param overrides {@code inference.model.task|classes|input.width|input.height|resize|pad|mean|std|channels|probabilities}:
+ * @param model {@code inference.model}: the model name followed on the models topic and named in
+ *     predictions
+ * @param modelFile {@code inference.model.file}: an ONNX file served from start until a published
+ *     version arrives
+ * @param modelFileVersion {@code inference.model.file.version}: version the file's predictions
+ *     carry (default: its metadata, else 1)
+ * @param overrides {@code
+ *     inference.model.task|classes|input.width|input.height|resize|pad|mean|std|channels|probabilities}:
  *     settings for the file model when its metadata lacks them
- * @param followPublished {@code inference.model.follow}: hot-swap to versions published on the models topic
- * @param groupId {@code inference.group.id}: consumer group of the frames topic; instances sharing it share partitions
+ * @param followPublished {@code inference.model.follow}: hot-swap to versions published on the
+ *     models topic
+ * @param groupId {@code inference.group.id}: consumer group of the frames topic; instances sharing
+ *     it share partitions
  * @param maxBatch {@code inference.batch.max.size}: frames per model run
- * @param maxWait {@code inference.batch.max.wait}: how long the first frame of a batch waits for others
- * @param runner {@code inference.threads.intra.op} / {@code inference.threads.inter.op}: ONNX Runtime threads
+ * @param maxWait {@code inference.batch.max.wait}: how long the first frame of a batch waits for
+ *     others
+ * @param runner {@code inference.threads.intra.op} / {@code inference.threads.inter.op}: ONNX
+ *     Runtime threads
  * @param delivery {@code inference.delivery}: {@code at-least-once} or {@code exactly-once}
  * @param noModelPolicy {@code inference.no.model.policy}: {@code wait} or {@code dlq}
- * @param noModelMaxWait {@code inference.no.model.max.wait}: how long frames wait for a first model before the DLQ
+ * @param noModelMaxWait {@code inference.no.model.max.wait}: how long frames wait for a first model
+ *     before the DLQ
  * @param detection {@code inference.detection.score.threshold|iou.threshold|max.detections}
  * @param topK {@code inference.classification.top.k}
  * @param imageLimits {@code inference.image.max.bytes} / {@code inference.image.max.pixels}
- * @param artifactsDir {@code inference.artifacts.dir}: root of the filesystem artifact store ({@code file:} URIs)
+ * @param artifactsDir {@code inference.artifacts.dir}: root of the filesystem artifact store
+ *     ({@code file:} URIs)
  * @param artifactTimeout {@code inference.artifacts.timeout}: longest fetch of one artifact
  */
 public record InferenceConfig(
@@ -69,7 +80,10 @@ public record InferenceConfig(
 
     /** How predictions and consumed offsets reach Kafka together. */
     public enum Delivery {
-        /** Offsets are committed after the batch's predictions are acknowledged; a crash may repeat a batch. */
+        /**
+         * Offsets are committed after the batch's predictions are acknowledged; a crash may repeat
+         * a batch.
+         */
         AT_LEAST_ONCE,
         /** Predictions and offsets commit in one Kafka transaction; readers use read_committed. */
         EXACTLY_ONCE
@@ -77,7 +91,10 @@ public record InferenceConfig(
 
     /** What happens to frames while no model is loaded. */
     public enum NoModelPolicy {
-        /** Consumption pauses; after {@code inference.no.model.max.wait} the held frames go to the DLQ. */
+        /**
+         * Consumption pauses; after {@code inference.no.model.max.wait} the held frames go to the
+         * DLQ.
+         */
         WAIT,
         /** Frames go to the DLQ at once with reason {@code no_model}. */
         DLQ
@@ -97,11 +114,12 @@ public record InferenceConfig(
         }
         int processors = Runtime.getRuntime().availableProcessors();
         Optional<Path> file = Optional.ofNullable(config.path("inference.model.file", null));
-        file.ifPresent(f -> {
-            if (!f.toFile().isFile()) {
-                throw new ConfigException("inference.model.file", "no such file: " + f);
-            }
-        });
+        file.ifPresent(
+                f -> {
+                    if (!f.toFile().isFile()) {
+                        throw new ConfigException("inference.model.file", "no such file: " + f);
+                    }
+                });
         String fileVersion = config.string("inference.model.file.version", null);
         return new InferenceConfig(
                 ServiceConfig.from(config, "inference", DEFAULT_HTTP_PORT),
@@ -109,7 +127,9 @@ public record InferenceConfig(
                 file,
                 fileVersion == null
                         ? Optional.empty()
-                        : Optional.of(config.integer("inference.model.file.version", 1, 1, Integer.MAX_VALUE)),
+                        : Optional.of(
+                                config.integer(
+                                        "inference.model.file.version", 1, 1, Integer.MAX_VALUE)),
                 overrides(config),
                 config.bool("inference.model.follow", true),
                 config.string("inference.group.id", "inference-" + model),
@@ -127,8 +147,16 @@ public record InferenceConfig(
                         config.integer("inference.detection.max.detections", 300, 1, 100_000)),
                 config.integer("inference.classification.top.k", 5, 1, 1000),
                 new ImageLimits(
-                        config.size("inference.image.max.bytes", ImageLimits.DEFAULT_MAX_BYTES, 1, 1L << 30),
-                        config.size("inference.image.max.pixels", ImageLimits.DEFAULT_MAX_PIXELS, 1, 1L << 32),
+                        config.size(
+                                "inference.image.max.bytes",
+                                ImageLimits.DEFAULT_MAX_BYTES,
+                                1,
+                                1L << 30),
+                        config.size(
+                                "inference.image.max.pixels",
+                                ImageLimits.DEFAULT_MAX_PIXELS,
+                                1,
+                                1L << 32),
                         EnumSet.of(ImageFormat.JPEG, ImageFormat.PNG)),
                 config.path("inference.artifacts.dir", Path.of("artifacts")),
                 positive(config, "inference.artifacts.timeout", Duration.ofMinutes(2)));
@@ -154,9 +182,10 @@ public record InferenceConfig(
             key = "inference.model.classes";
             String classes = config.string(key, null);
             if (classes != null) {
-                b.classNames(classes.startsWith("[")
-                        ? List.of(JsonSerde.MAPPER.readValue(classes, String[].class))
-                        : List.of(classes.split("\\s*,\\s*")));
+                b.classNames(
+                        classes.startsWith("[")
+                                ? List.of(JsonSerde.MAPPER.readValue(classes, String[].class))
+                                : List.of(classes.split("\\s*,\\s*")));
             }
             key = "inference.model.input.width";
             String width = config.string(key, null);
@@ -165,7 +194,9 @@ public record InferenceConfig(
                 int w = config.integer("inference.model.input.width", -1, 1, 16384);
                 int h = config.integer("inference.model.input.height", w, 1, 16384);
                 if (w < 1) {
-                    throw new ConfigException("inference.model.input.width", "is required with inference.model.input.height");
+                    throw new ConfigException(
+                            "inference.model.input.width",
+                            "is required with inference.model.input.height");
                 }
                 b.inputSize(w, h);
             }
@@ -182,7 +213,9 @@ public record InferenceConfig(
             String mean = config.string(key, null);
             String std = config.string("inference.model.std", null);
             if (mean != null || std != null) {
-                b.normalization(Normalization.parse(mean == null ? "0,0,0" : mean, std == null ? "1,1,1" : std));
+                b.normalization(
+                        Normalization.parse(
+                                mean == null ? "0,0,0" : mean, std == null ? "1,1,1" : std));
             }
             key = "inference.model.channels";
             String channels = config.string(key, null);

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,37 +22,68 @@ public final class InferenceMetrics {
 
     /** Frames consumed from the frames topic. */
     public static final String FRAMES_IN = "inference.frames.in";
+
     /** Predictions produced, tag {@code task}. */
     public static final String FRAMES_OUT = "inference.frames.out";
+
     /** Frames sent to the dead-letter topic, tag {@code reason}. */
     public static final String FRAMES_REJECTED = "inference.frames.rejected";
+
     /** Frames held because no model is loaded yet. */
     public static final String FRAMES_WAITING = "inference.frames.waiting";
-    /** Time per batch in one pipeline stage, tag {@code stage} = decode, preprocess, model, postprocess, produce. */
+
+    /**
+     * Time per batch in one pipeline stage, tag {@code stage} = decode, preprocess, model,
+     * postprocess, produce.
+     */
     public static final String STAGE_LATENCY = "inference.stage.latency";
+
     /** Capture time (header or record timestamp) to prediction acknowledged by Kafka, per frame. */
     public static final String FRAME_LATENCY = "inference.frame.latency";
+
     /** Frames per model run. */
     public static final String BATCH_SIZE = "inference.batch.size";
+
     /** 1 for the serving model, tags {@code model} and {@code version}. */
     public static final String MODEL_INFO = "inference.model.info";
+
     /** Version number of the serving model, 0 when none, tag {@code model}. */
     public static final String MODEL_VERSION = "inference.model.version";
+
     /** Completed model swaps. */
     public static final String SWAPS = "inference.model.swaps";
-    /** Refused model versions, tag {@code reason} = download_failed, checksum_mismatch, load_failed. */
+
+    /**
+     * Refused model versions, tag {@code reason} = download_failed, checksum_mismatch, load_failed.
+     */
     public static final String SWAP_FAILURES = "inference.model.swap.failures";
+
     /** Records not yet consumed on the assigned frame partitions. */
     public static final String CONSUMER_LAG = "inference.consumer.lag.records";
 
     /** Every meter name declared here, for dashboards and their tests. */
-    public static final List<String> NAMES = List.of(
-            FRAMES_IN, FRAMES_OUT, FRAMES_REJECTED, FRAMES_WAITING, STAGE_LATENCY, FRAME_LATENCY, BATCH_SIZE,
-            MODEL_INFO, MODEL_VERSION, SWAPS, SWAP_FAILURES, CONSUMER_LAG);
+    public static final List<String> NAMES =
+            List.of(
+                    FRAMES_IN,
+                    FRAMES_OUT,
+                    FRAMES_REJECTED,
+                    FRAMES_WAITING,
+                    STAGE_LATENCY,
+                    FRAME_LATENCY,
+                    BATCH_SIZE,
+                    MODEL_INFO,
+                    MODEL_VERSION,
+                    SWAPS,
+                    SWAP_FAILURES,
+                    CONSUMER_LAG);
 
     /** Pipeline stages timed per batch. */
     public enum Stage {
-        DECODE, PREPROCESS, MODEL, POSTPROCESS, PRODUCE;
+        DECODE,
+        PREPROCESS,
+        MODEL,
+        POSTPROCESS,
+        PRODUCE;
 
         String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -76,34 +108,43 @@ public final class InferenceMetrics {
     public InferenceMetrics(MeterRegistry registry, String model) {
         this.registry = registry;
         this.model = model;
-        this.framesIn = Counter.builder(FRAMES_IN).description("Frames consumed").register(registry);
+        this.framesIn =
+                Counter.builder(FRAMES_IN).description("Frames consumed").register(registry);
         for (Stage s : Stage.values()) {
-            stages.put(s, Timer.builder(STAGE_LATENCY)
-                    .description("Time per batch in one pipeline stage")
-                    .tag("stage", s.tag())
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofSeconds(30))
-                    .register(registry));
+            stages.put(
+                    s,
+                    Timer.builder(STAGE_LATENCY)
+                            .description("Time per batch in one pipeline stage")
+                            .tag("stage", s.tag())
+                            .publishPercentileHistogram()
+                            .minimumExpectedValue(Duration.ofMillis(1))
+                            .maximumExpectedValue(Duration.ofSeconds(30))
+                            .register(registry));
         }
-        this.frameLatency = Timer.builder(FRAME_LATENCY)
-                .description("Capture to prediction acknowledged, per frame")
-                .publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1))
-                .maximumExpectedValue(Duration.ofMinutes(5))
-                .register(registry);
-        this.batchSize = DistributionSummary.builder(BATCH_SIZE)
-                .description("Frames per model run")
-                .baseUnit("frames")
-                .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
-                .register(registry);
+        this.frameLatency =
+                Timer.builder(FRAME_LATENCY)
+                        .description("Capture to prediction acknowledged, per frame")
+                        .publishPercentileHistogram()
+                        .minimumExpectedValue(Duration.ofMillis(1))
+                        .maximumExpectedValue(Duration.ofMinutes(5))
+                        .register(registry);
+        this.batchSize =
+                DistributionSummary.builder(BATCH_SIZE)
+                        .description("Frames per model run")
+                        .baseUnit("frames")
+                        .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
+                        .register(registry);
         this.swaps = Counter.builder(SWAPS).description("Completed model swaps").register(registry);
-        Gauge.builder(MODEL_VERSION, version, AtomicLong::get).tag("model", model)
-                .description("Version of the serving model, 0 when none").register(registry);
+        Gauge.builder(MODEL_VERSION, version, AtomicLong::get)
+                .tag("model", model)
+                .description("Version of the serving model, 0 when none")
+                .register(registry);
         Gauge.builder(CONSUMER_LAG, lag, AtomicLong::get)
-                .description("Frames not yet consumed on the assigned partitions").register(registry);
+                .description("Frames not yet consumed on the assigned partitions")
+                .register(registry);
         Gauge.builder(FRAMES_WAITING, waiting, AtomicLong::get)
-                .description("Frames held while no model is loaded").register(registry);
+                .description("Frames held while no model is loaded")
+                .register(registry);
         for (String reason : List.of("download_failed", "checksum_mismatch", "load_failed")) {
             swapFailure(reason);
         }
@@ -114,13 +155,26 @@ public final class InferenceMetrics {
     }
 
     public void frameOut(String task) {
-        framesOut.computeIfAbsent(task, t -> Counter.builder(FRAMES_OUT).description("Predictions produced")
-                .tag("task", t).register(registry)).increment();
+        framesOut
+                .computeIfAbsent(
+                        task,
+                        t ->
+                                Counter.builder(FRAMES_OUT)
+                                        .description("Predictions produced")
+                                        .tag("task", t)
+                                        .register(registry))
+                .increment();
     }
 
     public void rejected(String reason) {
-        rejected.computeIfAbsent(reason, r -> Counter.builder(FRAMES_REJECTED)
-                .description("Frames sent to the dead-letter topic").tag("reason", r).register(registry)).increment();
+        rejected.computeIfAbsent(
+                        reason,
+                        r ->
+                                Counter.builder(FRAMES_REJECTED)
+                                        .description("Frames sent to the dead-letter topic")
+                                        .tag("reason", r)
+                                        .register(registry))
+                .increment();
     }
 
     public void stage(Stage stage, long nanos) {
@@ -151,14 +205,22 @@ public final class InferenceMetrics {
         if (info != null) {
             registry.remove(info);
         }
-        info = Gauge.builder(MODEL_INFO, () -> 1).tags(Tags.of("model", model, "version", Integer.toString(newVersion)))
-                .description("1 for the serving model version").register(registry);
+        info =
+                Gauge.builder(MODEL_INFO, () -> 1)
+                        .tags(Tags.of("model", model, "version", Integer.toString(newVersion)))
+                        .description("1 for the serving model version")
+                        .register(registry);
         version.set(newVersion);
     }
 
     public void swapFailure(String reason) {
-        swapFailures.computeIfAbsent(reason, r -> Counter.builder(SWAP_FAILURES)
-                .description("Model versions refused").tag("reason", r).register(registry));
+        swapFailures.computeIfAbsent(
+                reason,
+                r ->
+                        Counter.builder(SWAP_FAILURES)
+                                .description("Model versions refused")
+                                .tag("reason", r)
+                                .register(registry));
     }
 
     public void swapFailed(String reason) {

@@ -19,18 +19,20 @@ import io.streamtune.vision.image.ImageDecoder;
 import io.streamtune.vision.model.ModelLoadException;
 import io.streamtune.vision.model.ModelRunner;
 import io.streamtune.vision.model.OnnxModelRunner;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /** The running inference service: everything it holds, created here and closed in one place. */
 public final class InferenceService implements AutoCloseable {
@@ -42,19 +44,31 @@ public final class InferenceService implements AutoCloseable {
     private final InferenceMetrics metrics;
     private final FramePipeline pipeline;
 
-    private InferenceService(ServiceShell shell, ModelSlot slot, InferenceMetrics metrics, FramePipeline pipeline) {
+    private InferenceService(
+            ServiceShell shell, ModelSlot slot, InferenceMetrics metrics, FramePipeline pipeline) {
         this.shell = shell;
         this.slot = slot;
         this.metrics = metrics;
         this.pipeline = pipeline;
     }
 
-    /** Starts the service: topics provisioned, the file model (if any) loaded, model follower and frame pipeline running, HTTP up. */
+    /**
+     * Starts the service: topics provisioned, the file model (if any) loaded, model follower and
+     * frame pipeline running, HTTP up.
+     */
     public static InferenceService start(InferenceConfig config) {
-        ServiceShell shell = ServiceShell.start(config.service(), List.of(
-                Topics.FRAMES, Topics.FRAMES.deadLetters(), Topics.PREDICTIONS_DETECTIONS,
-                Topics.PREDICTIONS_SEGMENTATIONS, Topics.PREDICTIONS_CLASSIFICATIONS, Topics.INFERENCE_EVENTS,
-                Topics.MODELS_PUBLISHED, Topics.MODELS_ARTIFACTS));
+        ServiceShell shell =
+                ServiceShell.start(
+                        config.service(),
+                        List.of(
+                                Topics.FRAMES,
+                                Topics.FRAMES.deadLetters(),
+                                Topics.PREDICTIONS_DETECTIONS,
+                                Topics.PREDICTIONS_SEGMENTATIONS,
+                                Topics.PREDICTIONS_CLASSIFICATIONS,
+                                Topics.INFERENCE_EVENTS,
+                                Topics.MODELS_PUBLISHED,
+                                Topics.MODELS_ARTIFACTS));
         try {
             return wire(config, shell);
         } catch (RuntimeException e) {
@@ -69,75 +83,141 @@ public final class InferenceService implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         InferenceMetrics metrics = new InferenceMetrics(shell.registry(), config.model());
         ModelSlot slot = shell.manage(new ModelSlot());
-        shell.health().register("model", () -> slot.peek()
-                .map(m -> Health.Status.up("serving " + m))
-                .orElse(Health.Status.down("no model loaded yet for " + config.model())));
+        shell.health()
+                .register(
+                        "model",
+                        () ->
+                                slot.peek()
+                                        .map(m -> Health.Status.up("serving " + m))
+                                        .orElse(
+                                                Health.Status.down(
+                                                        "no model loaded yet for "
+                                                                + config.model())));
 
-        config.modelFile().ifPresent(file -> {
-            try {
-                ModelRunner runner = OnnxModelRunner.load(file, config.runner(), config.overrides());
-                runner.warmUp();
-                long metaVersion = runner.spec().version();
-                int version = config.modelFileVersion().orElse(metaVersion > 0 && metaVersion <= Integer.MAX_VALUE
-                        ? (int) metaVersion : 1);
-                slot.install(new ServingModel(config.model(), version, runner));
-                metrics.serving(version, false);
-                log.info("serving {} v{} from {}", config.model(), version, file);
-            } catch (ModelLoadException e) {
-                throw new IllegalArgumentException("config 'inference.model.file': " + e.getMessage(), e);
-            }
-        });
+        config.modelFile()
+                .ifPresent(
+                        file -> {
+                            try {
+                                ModelRunner runner =
+                                        OnnxModelRunner.load(
+                                                file, config.runner(), config.overrides());
+                                runner.warmUp();
+                                long metaVersion = runner.spec().version();
+                                int version =
+                                        config.modelFileVersion()
+                                                .orElse(
+                                                        metaVersion > 0
+                                                                        && metaVersion
+                                                                                <= Integer.MAX_VALUE
+                                                                ? (int) metaVersion
+                                                                : 1);
+                                slot.install(new ServingModel(config.model(), version, runner));
+                                metrics.serving(version, false);
+                                log.info("serving {} v{} from {}", config.model(), version, file);
+                            } catch (ModelLoadException e) {
+                                throw new IllegalArgumentException(
+                                        "config 'inference.model.file': " + e.getMessage(), e);
+                            }
+                        });
 
-        ArtifactStore store = shell.manage(ArtifactStore.routing(
-                new KafkaArtifactStore(kafka.common(instance + "-artifacts"), kafka.topic(Topics.MODELS_ARTIFACTS.name()),
-                        KafkaArtifactStore.DEFAULT_CHUNK_BYTES, config.artifactTimeout()),
-                new FileArtifactStore(config.artifactsDir())));
+        ArtifactStore store =
+                shell.manage(
+                        ArtifactStore.routing(
+                                new KafkaArtifactStore(
+                                        kafka.common(instance + "-artifacts"),
+                                        kafka.topic(Topics.MODELS_ARTIFACTS.name()),
+                                        KafkaArtifactStore.DEFAULT_CHUNK_BYTES,
+                                        config.artifactTimeout()),
+                                new FileArtifactStore(config.artifactsDir())));
 
         if (config.followPublished()) {
-            KafkaProducer<byte[], byte[]> events = new KafkaProducer<>(kafka.producer(instance + "-events"));
+            KafkaProducer<byte[], byte[]> events =
+                    new KafkaProducer<>(kafka.producer(instance + "-events"));
             shell.manage(() -> events.close(Duration.ofSeconds(5)));
             String eventsTopic = kafka.topic(Topics.INFERENCE_EVENTS.name());
             JsonSerde<ModelSwapReported> serde = JsonSerde.of(ModelSwapReported.class);
-            ModelSwapper swapper = new ModelSwapper(instance, store, config.runner(), slot, metrics,
-                    report -> events.send(new ProducerRecord<>(eventsTopic,
-                            instance.getBytes(StandardCharsets.UTF_8), serde.toBytes(report))),
-                    clock);
+            ModelSwapper swapper =
+                    new ModelSwapper(
+                            instance,
+                            store,
+                            config.runner(),
+                            slot,
+                            metrics,
+                            report ->
+                                    events.send(
+                                            new ProducerRecord<>(
+                                                    eventsTopic,
+                                                    instance.getBytes(StandardCharsets.UTF_8),
+                                                    serde.toBytes(report))),
+                            clock);
             Map<String, Object> followerProps = new HashMap<>(kafka.common(instance + "-models"));
-            followerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            followerProps.put(
+                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
                     org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
-            followerProps.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            followerProps.put(
+                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
                     org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
             followerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             followerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            ModelFollower follower = shell.manage(ModelFollower.start(followerProps,
-                    Topics.MODELS_PUBLISHED.withPrefix(kafka.topicPrefix()), config.model(), swapper, slot));
-            shell.health().register("model-follower", () -> follower.isAlive()
-                    ? Health.Status.up("following " + config.model())
-                    : Health.Status.down("model follower stopped; see the log"));
+            ModelFollower follower =
+                    shell.manage(
+                            ModelFollower.start(
+                                    followerProps,
+                                    Topics.MODELS_PUBLISHED.withPrefix(kafka.topicPrefix()),
+                                    config.model(),
+                                    swapper,
+                                    slot));
+            shell.health()
+                    .register(
+                            "model-follower",
+                            () ->
+                                    follower.isAlive()
+                                            ? Health.Status.up("following " + config.model())
+                                            : Health.Status.down(
+                                                    "model follower stopped; see the log"));
         }
 
-        BatchPredictor predictor = new BatchPredictor(new ImageDecoder(config.imageLimits()), config.detection(),
-                config.topK(), metrics, clock);
+        BatchPredictor predictor =
+                new BatchPredictor(
+                        new ImageDecoder(config.imageLimits()),
+                        config.detection(),
+                        config.topK(),
+                        metrics,
+                        clock);
         Map<String, Object> producerProps = kafka.producer(instance + "-predictions");
         if (config.delivery() == InferenceConfig.Delivery.EXACTLY_ONCE) {
             producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, instance + "-predictions");
         }
-        FramePipeline pipeline = shell.manage(FramePipeline.start(
-                kafka.consumer(instance + "-frames", config.groupId()),
-                producerProps,
-                new FramePipeline.TopicNames(
-                        kafka.topic(Topics.FRAMES.name()),
-                        kafka.topic(Topics.FRAMES.deadLetters().name()),
-                        kafka.topic(Topics.PREDICTIONS_DETECTIONS.name()),
-                        kafka.topic(Topics.PREDICTIONS_SEGMENTATIONS.name()),
-                        kafka.topic(Topics.PREDICTIONS_CLASSIFICATIONS.name())),
-                new FramePipeline.Settings(config.maxBatch(), config.maxWait(), config.delivery(),
-                        config.noModelPolicy(), config.noModelMaxWait()),
-                predictor, slot, metrics, clock));
+        FramePipeline pipeline =
+                shell.manage(
+                        FramePipeline.start(
+                                kafka.consumer(instance + "-frames", config.groupId()),
+                                producerProps,
+                                new FramePipeline.TopicNames(
+                                        kafka.topic(Topics.FRAMES.name()),
+                                        kafka.topic(Topics.FRAMES.deadLetters().name()),
+                                        kafka.topic(Topics.PREDICTIONS_DETECTIONS.name()),
+                                        kafka.topic(Topics.PREDICTIONS_SEGMENTATIONS.name()),
+                                        kafka.topic(Topics.PREDICTIONS_CLASSIFICATIONS.name())),
+                                new FramePipeline.Settings(
+                                        config.maxBatch(),
+                                        config.maxWait(),
+                                        config.delivery(),
+                                        config.noModelPolicy(),
+                                        config.noModelMaxWait()),
+                                predictor,
+                                slot,
+                                metrics,
+                                clock));
         shell.bindClientMetrics(pipeline.producer());
-        shell.health().register("pipeline", () -> pipeline.isRunning()
-                ? Health.Status.up("consuming frames")
-                : Health.Status.down("frame pipeline stopped: " + pipeline.failure()));
+        shell.health()
+                .register(
+                        "pipeline",
+                        () ->
+                                pipeline.isRunning()
+                                        ? Health.Status.up("consuming frames")
+                                        : Health.Status.down(
+                                                "frame pipeline stopped: " + pipeline.failure()));
         return new InferenceService(shell, slot, metrics, pipeline);
     }
 

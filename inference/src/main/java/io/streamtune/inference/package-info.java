@@ -1,2 +1,5 @@
-/** Inference: runs camera frames through the current ONNX model and emits predictions, hot-swapping versions. */
+/**
+ * Inference: runs camera frames through the current ONNX model and emits predictions, hot-swapping
+ * versions.
+ */
 package io.streamtune.inference;

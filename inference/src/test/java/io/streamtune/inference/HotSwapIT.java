@@ -12,6 +12,14 @@ import io.streamtune.contracts.Topics;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
 import io.streamtune.vision.artifact.KafkaArtifactStore;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.awt.Color;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,85 +32,134 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(SharedKafka.class)
 class HotSwapIT {
 
     private static final int CAMERAS = 3;
-    private static final JsonSerde<DetectionsEmitted> DETECTIONS = JsonSerde.of(DetectionsEmitted.class);
+    private static final JsonSerde<DetectionsEmitted> DETECTIONS =
+            JsonSerde.of(DetectionsEmitted.class);
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void shouldSwapOnceUnderASteadyStreamWithoutLosingOrRepeatingAFrameAndRefuseACorruptArtifact(
             EmbeddedKafkaBroker broker) throws Exception {
         String prefix = SharedKafka.unique("swap") + ".";
         String bootstrap = broker.bootstrapServers();
-        var config = InferenceServiceIT.config(broker, prefix, Map.of(
-                "inference.model", "cars",
-                "inference.delivery", "exactly-once",
-                "inference.batch.max.size", "4",
-                "instance.id", "inference-swap"));
+        var config =
+                InferenceServiceIT.config(
+                        broker,
+                        prefix,
+                        Map.of(
+                                "inference.model", "cars",
+                                "inference.delivery", "exactly-once",
+                                "inference.batch.max.size", "4",
+                                "instance.id", "inference-swap"));
         int total = 240;
 
         try (var producer = KafkaTestClients.producer(bootstrap);
-                var store = KafkaArtifactStore.of(Map.of("bootstrap.servers", bootstrap),
-                        prefix + Topics.MODELS_ARTIFACTS.name())) {
+                var store =
+                        KafkaArtifactStore.of(
+                                Map.of("bootstrap.servers", bootstrap),
+                                prefix + Topics.MODELS_ARTIFACTS.name())) {
             try (var service = InferenceService.start(config)) {
-                publish(producer, prefix, 1, store.put("cars", 1, TestModels.detector("cars", 1, "")));
+                publish(
+                        producer,
+                        prefix,
+                        1,
+                        store.put("cars", 1, TestModels.detector("cars", 1, "")));
                 assertThat(service.shell().awaitReady(Duration.ofSeconds(30))).isTrue();
                 byte[] image = TestFrames.jpeg(64, 48, Color.RED);
 
                 for (int i = 0; i < total; i++) {
-                    KafkaTestClients.sendSync(producer, KafkaTestClients.frame(prefix + Topics.FRAMES.name(),
-                            "cam-" + i % CAMERAS, image, "cam-" + i % CAMERAS + "/" + i));
+                    KafkaTestClients.sendSync(
+                            producer,
+                            KafkaTestClients.frame(
+                                    prefix + Topics.FRAMES.name(),
+                                    "cam-" + i % CAMERAS,
+                                    image,
+                                    "cam-" + i % CAMERAS + "/" + i));
                     if (i == total / 3) {
-                        publish(producer, prefix, 2, store.put("cars", 2, TestModels.detector("cars", 2, "-v2")));
+                        publish(
+                                producer,
+                                prefix,
+                                2,
+                                store.put("cars", 2, TestModels.detector("cars", 2, "-v2")));
                     }
                     if (i == 2 * total / 3) {
-                        ArtifactRef v3 = store.put("cars", 3, TestModels.detector("cars", 3, "-v3"));
-                        // A flipped byte in a chunk stored after the good one: the latest record per key wins.
+                        ArtifactRef v3 =
+                                store.put("cars", 3, TestModels.detector("cars", 3, "-v3"));
+                        // A flipped byte in a chunk stored after the good one: the latest record
+                        // per key wins.
                         byte[] chunk = TestModels.detector("cars", 3, "-v3");
                         chunk[chunk.length / 2] ^= 0x01;
-                        KafkaTestClients.sendSync(producer, new ProducerRecord<>(prefix + Topics.MODELS_ARTIFACTS.name(),
-                                "cars/3/0".getBytes(StandardCharsets.UTF_8), chunk));
+                        KafkaTestClients.sendSync(
+                                producer,
+                                new ProducerRecord<>(
+                                        prefix + Topics.MODELS_ARTIFACTS.name(),
+                                        "cars/3/0".getBytes(StandardCharsets.UTF_8),
+                                        chunk));
                         publish(producer, prefix, 3, v3);
                     }
                     Thread.sleep(4);
                 }
 
-                var out = KafkaTestClients.read(bootstrap, prefix + Topics.PREDICTIONS_DETECTIONS.name(), total,
-                        Duration.ofSeconds(60));
-                var events = KafkaTestClients.read(bootstrap, prefix + Topics.INFERENCE_EVENTS.name(), 3,
-                        Duration.ofSeconds(30));
+                var out =
+                        KafkaTestClients.read(
+                                bootstrap,
+                                prefix + Topics.PREDICTIONS_DETECTIONS.name(),
+                                total,
+                                Duration.ofSeconds(60));
+                var events =
+                        KafkaTestClients.read(
+                                bootstrap,
+                                prefix + Topics.INFERENCE_EVENTS.name(),
+                                3,
+                                Duration.ofSeconds(30));
 
                 assertExactlyOnceInOrder(out, total);
                 Map<String, List<Integer>> versions = versionsByCamera(out);
-                List<Integer> all = out.stream().map(r -> DETECTIONS.fromBytes(r.value()).frame().modelVersion()).toList();
+                List<Integer> all =
+                        out.stream()
+                                .map(r -> DETECTIONS.fromBytes(r.value()).frame().modelVersion())
+                                .toList();
                 assertThat(all).contains(1, 2).doesNotContain(3);
-                assertThat(versions).hasSize(CAMERAS).allSatisfy((camera, v) -> {
-                    assertThat(v).isSorted();
-                    assertThat(changes(v)).as("version changes of %s", camera).isEqualTo(1);
-                });
-                assertThat(out).allSatisfy(r -> {
-                    DetectionsEmitted d = DETECTIONS.fromBytes(r.value());
-                    String expected = d.frame().modelVersion() == 2 ? "red-v2" : "red";
-                    assertThat(d.detections()).extracting(DetectionsEmitted.Detection::label).containsOnly(expected);
-                });
-                var reports = events.stream()
-                        .map(r -> JsonSerde.of(ModelSwapReported.class).fromBytes(r.value())).toList();
-                assertThat(reports).extracting(ModelSwapReported::version, ModelSwapReported::outcome)
+                assertThat(versions)
+                        .hasSize(CAMERAS)
+                        .allSatisfy(
+                                (camera, v) -> {
+                                    assertThat(v).isSorted();
+                                    assertThat(changes(v))
+                                            .as("version changes of %s", camera)
+                                            .isEqualTo(1);
+                                });
+                assertThat(out)
+                        .allSatisfy(
+                                r -> {
+                                    DetectionsEmitted d = DETECTIONS.fromBytes(r.value());
+                                    String expected =
+                                            d.frame().modelVersion() == 2 ? "red-v2" : "red";
+                                    assertThat(d.detections())
+                                            .extracting(DetectionsEmitted.Detection::label)
+                                            .containsOnly(expected);
+                                });
+                var reports =
+                        events.stream()
+                                .map(
+                                        r ->
+                                                JsonSerde.of(ModelSwapReported.class)
+                                                        .fromBytes(r.value()))
+                                .toList();
+                assertThat(reports)
+                        .extracting(ModelSwapReported::version, ModelSwapReported::outcome)
                         .containsExactly(
-                                org.assertj.core.groups.Tuple.tuple(1, ModelSwapReported.Outcome.SWAPPED),
-                                org.assertj.core.groups.Tuple.tuple(2, ModelSwapReported.Outcome.SWAPPED),
-                                org.assertj.core.groups.Tuple.tuple(3, ModelSwapReported.Outcome.CHECKSUM_MISMATCH));
+                                org.assertj.core.groups.Tuple.tuple(
+                                        1, ModelSwapReported.Outcome.SWAPPED),
+                                org.assertj.core.groups.Tuple.tuple(
+                                        2, ModelSwapReported.Outcome.SWAPPED),
+                                org.assertj.core.groups.Tuple.tuple(
+                                        3, ModelSwapReported.Outcome.CHECKSUM_MISMATCH));
                 assertThat(reports.get(2).servingVersion()).isEqualTo(2);
                 assertThat(service.models().servingVersion()).isEqualTo(2);
             }
@@ -110,17 +167,22 @@ class HotSwapIT {
     }
 
     @Test
-    void shouldNotRepeatAFrameAcrossARestartInExactlyOnceMode(EmbeddedKafkaBroker broker) throws Exception {
+    void shouldNotRepeatAFrameAcrossARestartInExactlyOnceMode(EmbeddedKafkaBroker broker)
+            throws Exception {
         String prefix = SharedKafka.unique("restart") + ".";
         String bootstrap = broker.bootstrapServers();
         Path model = Files.write(dir.resolve("cars.onnx"), TestModels.detector("cars", 1, ""));
-        var config = InferenceServiceIT.config(broker, prefix, Map.of(
-                "inference.model", "cars",
-                "inference.model.file", model.toString(),
-                "inference.model.follow", "false",
-                "inference.delivery", "exactly-once",
-                "inference.batch.max.size", "4",
-                "instance.id", "inference-restart"));
+        var config =
+                InferenceServiceIT.config(
+                        broker,
+                        prefix,
+                        Map.of(
+                                "inference.model", "cars",
+                                "inference.model.file", model.toString(),
+                                "inference.model.follow", "false",
+                                "inference.delivery", "exactly-once",
+                                "inference.batch.max.size", "4",
+                                "instance.id", "inference-restart"));
         int total = 150;
         byte[] image = TestFrames.jpeg(64, 48, Color.RED);
 
@@ -128,17 +190,30 @@ class HotSwapIT {
             var first = InferenceService.start(config);
             try {
                 for (int i = 0; i < total; i++) {
-                    KafkaTestClients.sendSync(producer, KafkaTestClients.frame(prefix + Topics.FRAMES.name(),
-                            "cam-" + i % CAMERAS, image, "cam-" + i % CAMERAS + "/" + i));
+                    KafkaTestClients.sendSync(
+                            producer,
+                            KafkaTestClients.frame(
+                                    prefix + Topics.FRAMES.name(),
+                                    "cam-" + i % CAMERAS,
+                                    image,
+                                    "cam-" + i % CAMERAS + "/" + i));
                     if (i == total / 2) {
                         first.close();
                         first = InferenceService.start(config);
                     }
                 }
-                var out = KafkaTestClients.read(bootstrap, prefix + Topics.PREDICTIONS_DETECTIONS.name(), total,
-                        Duration.ofSeconds(30));
-                var again = KafkaTestClients.read(bootstrap, prefix + Topics.PREDICTIONS_DETECTIONS.name(), total + 1,
-                        Duration.ofSeconds(3));
+                var out =
+                        KafkaTestClients.read(
+                                bootstrap,
+                                prefix + Topics.PREDICTIONS_DETECTIONS.name(),
+                                total,
+                                Duration.ofSeconds(30));
+                var again =
+                        KafkaTestClients.read(
+                                bootstrap,
+                                prefix + Topics.PREDICTIONS_DETECTIONS.name(),
+                                total + 1,
+                                Duration.ofSeconds(3));
 
                 assertExactlyOnceInOrder(out, total);
                 assertThat(again).hasSize(total);
@@ -148,8 +223,10 @@ class HotSwapIT {
         }
     }
 
-    private static void assertExactlyOnceInOrder(List<ConsumerRecord<byte[], byte[]>> out, int total) {
-        List<String> ids = out.stream().map(r -> DETECTIONS.fromBytes(r.value()).frame().frameId()).toList();
+    private static void assertExactlyOnceInOrder(
+            List<ConsumerRecord<byte[], byte[]>> out, int total) {
+        List<String> ids =
+                out.stream().map(r -> DETECTIONS.fromBytes(r.value()).frame().frameId()).toList();
         Set<String> expected = new HashSet<>();
         for (int i = 0; i < total; i++) {
             expected.add("cam-" + i % CAMERAS + "/" + i);
@@ -159,17 +236,20 @@ class HotSwapIT {
         Map<String, List<Integer>> sequences = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : out) {
             String id = DETECTIONS.fromBytes(r.value()).frame().frameId();
-            sequences.computeIfAbsent(id.substring(0, id.indexOf('/')), k -> new ArrayList<>())
+            sequences
+                    .computeIfAbsent(id.substring(0, id.indexOf('/')), k -> new ArrayList<>())
                     .add(Integer.parseInt(id.substring(id.indexOf('/') + 1)));
         }
         sequences.values().forEach(s -> assertThat(s).isSorted());
     }
 
-    private static Map<String, List<Integer>> versionsByCamera(List<ConsumerRecord<byte[], byte[]>> out) {
+    private static Map<String, List<Integer>> versionsByCamera(
+            List<ConsumerRecord<byte[], byte[]>> out) {
         Map<String, List<Integer>> versions = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : out) {
             DetectionsEmitted d = DETECTIONS.fromBytes(r.value());
-            versions.computeIfAbsent(d.frame().cameraId(), k -> new ArrayList<>()).add(d.frame().modelVersion());
+            versions.computeIfAbsent(d.frame().cameraId(), k -> new ArrayList<>())
+                    .add(d.frame().modelVersion());
         }
         return versions;
     }
@@ -184,10 +264,26 @@ class HotSwapIT {
         return changes;
     }
 
-    private static void publish(KafkaProducer<byte[], byte[]> producer, String prefix, int version, ArtifactRef ref) {
-        var published = new ModelPublished("cars", version, version > 1 ? version - 1 : null, Task.DETECTION,
-                List.of("red", "blue"), "map50_95", 0.5, Map.of(), ref, Map.of(), Instant.now());
-        KafkaTestClients.sendSync(producer, new ProducerRecord<>(prefix + Topics.MODELS_PUBLISHED.name(),
-                "cars".getBytes(StandardCharsets.UTF_8), JsonSerde.of(ModelPublished.class).toBytes(published)));
+    private static void publish(
+            KafkaProducer<byte[], byte[]> producer, String prefix, int version, ArtifactRef ref) {
+        var published =
+                new ModelPublished(
+                        "cars",
+                        version,
+                        version > 1 ? version - 1 : null,
+                        Task.DETECTION,
+                        List.of("red", "blue"),
+                        "map50_95",
+                        0.5,
+                        Map.of(),
+                        ref,
+                        Map.of(),
+                        Instant.now());
+        KafkaTestClients.sendSync(
+                producer,
+                new ProducerRecord<>(
+                        prefix + Topics.MODELS_PUBLISHED.name(),
+                        "cars".getBytes(StandardCharsets.UTF_8),
+                        JsonSerde.of(ModelPublished.class).toBytes(published)));
     }
 }

@@ -14,6 +14,12 @@ import io.streamtune.kafka.embedded.SharedKafka;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.PrometheusText;
 import io.streamtune.vision.artifact.KafkaArtifactStore;
+
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.awt.Color;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,51 +32,81 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(SharedKafka.class)
 class InferenceServiceIT {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
-    void shouldEmitDetectionsFromAFileModelAndDeadLetterATruncatedJpeg(EmbeddedKafkaBroker broker) throws Exception {
+    void shouldEmitDetectionsFromAFileModelAndDeadLetterATruncatedJpeg(EmbeddedKafkaBroker broker)
+            throws Exception {
         String prefix = SharedKafka.unique("inference") + ".";
         Path model = Files.write(dir.resolve("cars.onnx"), TestModels.detector("cars", 3, ""));
-        var config = config(broker, prefix, Map.of("inference.model", "cars", "inference.model.file", model.toString(),
-                "inference.model.follow", "false"));
+        var config =
+                config(
+                        broker,
+                        prefix,
+                        Map.of(
+                                "inference.model",
+                                "cars",
+                                "inference.model.file",
+                                model.toString(),
+                                "inference.model.follow",
+                                "false"));
 
         try (var service = InferenceService.start(config);
                 var producer = KafkaTestClients.producer(broker.bootstrapServers())) {
             assertThat(service.shell().awaitReady(Duration.ofSeconds(30))).isTrue();
             String frames = prefix + Topics.FRAMES.name();
-            KafkaTestClients.sendSync(producer, KafkaTestClients.frame(frames, "cam-1", TestFrames.jpeg(64, 48, Color.RED), "f-1"));
-            KafkaTestClients.sendSync(producer, KafkaTestClients.frame(frames, "cam-1", TestFrames.truncatedJpeg(), "f-2"));
-            KafkaTestClients.sendSync(producer, KafkaTestClients.frame(frames, "cam-1", TestFrames.jpeg(64, 48, Color.BLUE), "f-3"));
+            KafkaTestClients.sendSync(
+                    producer,
+                    KafkaTestClients.frame(
+                            frames, "cam-1", TestFrames.jpeg(64, 48, Color.RED), "f-1"));
+            KafkaTestClients.sendSync(
+                    producer,
+                    KafkaTestClients.frame(frames, "cam-1", TestFrames.truncatedJpeg(), "f-2"));
+            KafkaTestClients.sendSync(
+                    producer,
+                    KafkaTestClients.frame(
+                            frames, "cam-1", TestFrames.jpeg(64, 48, Color.BLUE), "f-3"));
 
-            var detections = KafkaTestClients.read(broker.bootstrapServers(), prefix + Topics.PREDICTIONS_DETECTIONS.name(), 2,
-                    Duration.ofSeconds(30));
-            var dead = KafkaTestClients.read(broker.bootstrapServers(), prefix + Topics.FRAMES.deadLetters().name(), 1,
-                    Duration.ofSeconds(10));
+            var detections =
+                    KafkaTestClients.read(
+                            broker.bootstrapServers(),
+                            prefix + Topics.PREDICTIONS_DETECTIONS.name(),
+                            2,
+                            Duration.ofSeconds(30));
+            var dead =
+                    KafkaTestClients.read(
+                            broker.bootstrapServers(),
+                            prefix + Topics.FRAMES.deadLetters().name(),
+                            1,
+                            Duration.ofSeconds(10));
 
             var serde = JsonSerde.of(DetectionsEmitted.class);
             assertThat(detections).hasSize(2);
-            assertThat(detections).allSatisfy(r -> assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("cam-1"));
+            assertThat(detections)
+                    .allSatisfy(
+                            r ->
+                                    assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                                            .isEqualTo("cam-1"));
             DetectionsEmitted first = serde.fromBytes(detections.get(0).value());
             DetectionsEmitted second = serde.fromBytes(detections.get(1).value());
             assertThat(first.frame().frameId()).isEqualTo("f-1");
             assertThat(first.frame().model()).isEqualTo("cars");
             assertThat(first.frame().modelVersion()).isEqualTo(3);
-            assertThat(first.detections()).isNotEmpty().allSatisfy(d -> {
-                assertThat(d.label()).isEqualTo("red");
-                assertThat(d.box().isInside(64, 48)).isTrue();
-            });
+            assertThat(first.detections())
+                    .isNotEmpty()
+                    .allSatisfy(
+                            d -> {
+                                assertThat(d.label()).isEqualTo("red");
+                                assertThat(d.box().isInside(64, 48)).isTrue();
+                            });
             assertThat(second.frame().frameId()).isEqualTo("f-3");
-            assertThat(second.detections()).extracting(DetectionsEmitted.Detection::label).containsOnly("blue");
+            assertThat(second.detections())
+                    .extracting(DetectionsEmitted.Detection::label)
+                    .containsOnly("blue");
             assertThat(dead).hasSize(1);
             DeadLetter letter = DeadLetter.fromConsumerRecord(dead.get(0));
             assertThat(letter.reason()).isEqualTo("corrupt_image");
@@ -79,68 +115,118 @@ class InferenceServiceIT {
             assertThat(letter.value()).isEqualTo(TestFrames.truncatedJpeg());
 
             var metrics = PrometheusText.parse(get(service.shell().http().url() + "/metrics"));
-            assertThat(metrics.named("inference_frames_rejected_total")).anySatisfy(s -> {
-                assertThat(s.labels()).containsEntry("reason", "corrupt_image");
-                assertThat(s.value()).isEqualTo(1.0);
-            });
-            assertThat(metrics.named("inference_model_info")).anySatisfy(s ->
-                    assertThat(s.labels()).containsEntry("version", "3").containsEntry("model", "cars"));
-            assertThat(metrics.named("inference_stage_latency_seconds_count")).hasSizeGreaterThanOrEqualTo(4);
+            assertThat(metrics.named("inference_frames_rejected_total"))
+                    .anySatisfy(
+                            s -> {
+                                assertThat(s.labels()).containsEntry("reason", "corrupt_image");
+                                assertThat(s.value()).isEqualTo(1.0);
+                            });
+            assertThat(metrics.named("inference_model_info"))
+                    .anySatisfy(
+                            s ->
+                                    assertThat(s.labels())
+                                            .containsEntry("version", "3")
+                                            .containsEntry("model", "cars"));
+            assertThat(metrics.named("inference_stage_latency_seconds_count"))
+                    .hasSizeGreaterThanOrEqualTo(4);
             assertThat(get(service.shell().http().url() + "/health")).contains("serving cars v3");
         }
     }
 
     @Test
-    void shouldWaitForAPublishedSegmentationModelThenEmitMasks(EmbeddedKafkaBroker broker) throws Exception {
+    void shouldWaitForAPublishedSegmentationModelThenEmitMasks(EmbeddedKafkaBroker broker)
+            throws Exception {
         String prefix = SharedKafka.unique("inference") + ".";
         var config = config(broker, prefix, Map.of("inference.model", "roads"));
 
         try (var service = InferenceService.start(config);
                 var producer = KafkaTestClients.producer(broker.bootstrapServers());
-                var store = KafkaArtifactStore.of(Map.of("bootstrap.servers", broker.bootstrapServers()),
-                        prefix + Topics.MODELS_ARTIFACTS.name())) {
+                var store =
+                        KafkaArtifactStore.of(
+                                Map.of("bootstrap.servers", broker.bootstrapServers()),
+                                prefix + Topics.MODELS_ARTIFACTS.name())) {
             String frames = prefix + Topics.FRAMES.name();
-            KafkaTestClients.sendSync(producer, KafkaTestClients.frame(frames, "cam-9",
-                    TestFrames.png(40, 20, Color.BLACK, Color.RED), "s-1"));
+            KafkaTestClients.sendSync(
+                    producer,
+                    KafkaTestClients.frame(
+                            frames,
+                            "cam-9",
+                            TestFrames.png(40, 20, Color.BLACK, Color.RED),
+                            "s-1"));
             Thread.sleep(500);
             assertThat(service.shell().health().ready()).isFalse();
-            assertThat(KafkaTestClients.read(broker.bootstrapServers(), prefix + Topics.PREDICTIONS_SEGMENTATIONS.name(),
-                    1, Duration.ofMillis(500))).isEmpty();
+            assertThat(
+                            KafkaTestClients.read(
+                                    broker.bootstrapServers(),
+                                    prefix + Topics.PREDICTIONS_SEGMENTATIONS.name(),
+                                    1,
+                                    Duration.ofMillis(500)))
+                    .isEmpty();
 
             var ref = store.put("roads", 1, TestModels.segmenter("roads", 1));
-            var published = new ModelPublished("roads", 1, null, Task.SEGMENTATION, List.of("background", "red", "blue"),
-                    "miou", 0.9, Map.of("miou", 0.9), ref, Map.of(), Instant.now());
-            KafkaTestClients.sendSync(producer, new ProducerRecord<>(prefix + Topics.MODELS_PUBLISHED.name(),
-                    "roads".getBytes(StandardCharsets.UTF_8), JsonSerde.of(ModelPublished.class).toBytes(published)));
+            var published =
+                    new ModelPublished(
+                            "roads",
+                            1,
+                            null,
+                            Task.SEGMENTATION,
+                            List.of("background", "red", "blue"),
+                            "miou",
+                            0.9,
+                            Map.of("miou", 0.9),
+                            ref,
+                            Map.of(),
+                            Instant.now());
+            KafkaTestClients.sendSync(
+                    producer,
+                    new ProducerRecord<>(
+                            prefix + Topics.MODELS_PUBLISHED.name(),
+                            "roads".getBytes(StandardCharsets.UTF_8),
+                            JsonSerde.of(ModelPublished.class).toBytes(published)));
 
-            var out = KafkaTestClients.read(broker.bootstrapServers(), prefix + Topics.PREDICTIONS_SEGMENTATIONS.name(), 1,
-                    Duration.ofSeconds(30));
+            var out =
+                    KafkaTestClients.read(
+                            broker.bootstrapServers(),
+                            prefix + Topics.PREDICTIONS_SEGMENTATIONS.name(),
+                            1,
+                            Duration.ofSeconds(30));
 
             assertThat(out).hasSize(1);
-            SegmentationsEmitted seg = JsonSerde.of(SegmentationsEmitted.class).fromBytes(out.get(0).value());
+            SegmentationsEmitted seg =
+                    JsonSerde.of(SegmentationsEmitted.class).fromBytes(out.get(0).value());
             assertThat(seg.frame().frameId()).isEqualTo("s-1");
             assertThat(seg.frame().modelVersion()).isEqualTo(1);
             assertThat(seg.mask().width()).isEqualTo(40);
-            assertThat(seg.classAreas()).extracting(SegmentationsEmitted.ClassArea::label).containsExactly("background", "red");
-            assertThat(seg.classAreas()).extracting(SegmentationsEmitted.ClassArea::pixels).containsExactly(400L, 400L);
+            assertThat(seg.classAreas())
+                    .extracting(SegmentationsEmitted.ClassArea::label)
+                    .containsExactly("background", "red");
+            assertThat(seg.classAreas())
+                    .extracting(SegmentationsEmitted.ClassArea::pixels)
+                    .containsExactly(400L, 400L);
             assertThat(service.shell().health().ready()).isTrue();
         }
     }
 
-    static InferenceConfig config(EmbeddedKafkaBroker broker, String prefix, Map<String, String> extra) {
-        Map<String, String> base = new java.util.HashMap<>(Map.of(
-                "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "topic.prefix", prefix,
-                "http.host", "127.0.0.1",
-                "http.port", "0",
-                "inference.batch.max.wait", "10ms",
-                "inference.threads.intra.op", "1"));
+    static InferenceConfig config(
+            EmbeddedKafkaBroker broker, String prefix, Map<String, String> extra) {
+        Map<String, String> base =
+                new java.util.HashMap<>(
+                        Map.of(
+                                "kafka.bootstrap.servers", broker.bootstrapServers(),
+                                "topic.prefix", prefix,
+                                "http.host", "127.0.0.1",
+                                "http.port", "0",
+                                "inference.batch.max.wait", "10ms",
+                                "inference.threads.intra.op", "1"));
         base.putAll(extra);
         return InferenceConfig.from(ConfigSource.of(base));
     }
 
     static String get(String url) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(url)).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 }

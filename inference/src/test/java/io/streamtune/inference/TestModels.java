@@ -10,8 +10,11 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+
 import com.google.protobuf.ByteString;
+
 import io.streamtune.contracts.ModelMetadataKeys;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -27,15 +30,17 @@ public final class TestModels {
 
     /** Input side of the test models; a multiple of {@link #STRIDE}. */
     public static final int SIZE = 32;
+
     /** Cell size of the detection model: one candidate box per 8x8 cell. */
     public static final int STRIDE = 8;
 
     private TestModels() {}
 
     /**
-     * A YOLOv8-layout detector {@code [N, 4 + 2, (SIZE/STRIDE)^2]} with a dynamic batch: one candidate
-     * per cell, centred on it, {@code STRIDE} wide; class scores {@code sigmoid(10 * mean(channel) - 5)}
-     * for red and blue. Labels get {@code labelSuffix} appended so versions can be told apart.
+     * A YOLOv8-layout detector {@code [N, 4 + 2, (SIZE/STRIDE)^2]} with a dynamic batch: one
+     * candidate per cell, centred on it, {@code STRIDE} wide; class scores {@code sigmoid(10 *
+     * mean(channel) - 5)} for red and blue. Labels get {@code labelSuffix} appended so versions can
+     * be told apart.
      */
     public static byte[] detector(String model, int version, String labelSuffix) {
         int nc = 2;
@@ -63,25 +68,45 @@ public final class TestModels {
         graph.init("grid", grid, 1, 4, anchors);
         graph.initLong("shape_cls", 0, nc, -1);
         graph.initLong("shape_box", 0, 4, -1);
-        graph.node("Conv", List.of("images", "w_cls", "b_cls"), "cls_map", ints("kernel_shape", STRIDE, STRIDE),
+        graph.node(
+                "Conv",
+                List.of("images", "w_cls", "b_cls"),
+                "cls_map",
+                ints("kernel_shape", STRIDE, STRIDE),
                 ints("strides", STRIDE, STRIDE));
         graph.node("Reshape", List.of("cls_map", "shape_cls"), "cls_flat");
         graph.node("Sigmoid", List.of("cls_flat"), "scores");
-        graph.node("Conv", List.of("images", "w_box", "b_box"), "box_map", ints("kernel_shape", STRIDE, STRIDE),
+        graph.node(
+                "Conv",
+                List.of("images", "w_box", "b_box"),
+                "box_map",
+                ints("kernel_shape", STRIDE, STRIDE),
                 ints("strides", STRIDE, STRIDE));
         graph.node("Reshape", List.of("box_map", "shape_box"), "box_flat");
         graph.node("Add", List.of("box_flat", "grid"), "boxes");
-        graph.node("Concat", List.of("boxes", "scores"), "output0", AttributeProto.newBuilder().setName("axis")
-                .setType(AttributeProto.AttributeType.INT).setI(1).build());
+        graph.node(
+                "Concat",
+                List.of("boxes", "scores"),
+                "output0",
+                AttributeProto.newBuilder()
+                        .setName("axis")
+                        .setType(AttributeProto.AttributeType.INT)
+                        .setI(1)
+                        .build());
         graph.output("output0", -1, 4 + nc, anchors);
-        Map<String, String> meta = metadata(model, version, "detection",
-                "[\"red" + labelSuffix + "\",\"blue" + labelSuffix + "\"]", "letterbox");
+        Map<String, String> meta =
+                metadata(
+                        model,
+                        version,
+                        "detection",
+                        "[\"red" + labelSuffix + "\",\"blue" + labelSuffix + "\"]",
+                        "letterbox");
         return graph.model(meta);
     }
 
     /**
-     * A semantic segmenter {@code [N, 3, SIZE, SIZE]}: per pixel, background logit 0, red {@code 10 r - 5},
-     * blue {@code 10 b - 5}.
+     * A semantic segmenter {@code [N, 3, SIZE, SIZE]}: per pixel, background logit 0, red {@code 10
+     * r - 5}, blue {@code 10 b - 5}.
      */
     public static byte[] segmenter(String model, int version) {
         Graph graph = new Graph();
@@ -90,10 +115,17 @@ public final class TestModels {
         graph.init("b", new float[] {0, -5, -5}, 3);
         graph.node("Conv", List.of("images", "w", "b"), "logits", ints("kernel_shape", 1, 1));
         graph.output("logits", -1, 3, SIZE, SIZE);
-        return graph.model(metadata(model, version, "segmentation", "[\"background\",\"red\",\"blue\"]", "stretch"));
+        return graph.model(
+                metadata(
+                        model,
+                        version,
+                        "segmentation",
+                        "[\"background\",\"red\",\"blue\"]",
+                        "stretch"));
     }
 
-    private static Map<String, String> metadata(String model, int version, String task, String classes, String resize) {
+    private static Map<String, String> metadata(
+            String model, int version, String task, String classes, String resize) {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(ModelMetadataKeys.TASK, task);
         meta.put(ModelMetadataKeys.CLASSES, classes);
@@ -106,7 +138,10 @@ public final class TestModels {
     }
 
     private static AttributeProto ints(String name, long... values) {
-        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        AttributeProto.Builder b =
+                AttributeProto.newBuilder()
+                        .setName(name)
+                        .setType(AttributeProto.AttributeType.INTS);
         for (long v : values) {
             b.addInts(v);
         }
@@ -131,10 +166,15 @@ public final class TestModels {
                 buf.putFloat(v);
             }
             if (Arrays.stream(dims).reduce(1, (a, b) -> a * b) != values.length) {
-                throw new IllegalArgumentException(name + ": dims do not match " + values.length + " values");
+                throw new IllegalArgumentException(
+                        name + ": dims do not match " + values.length + " values");
             }
-            graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
-                    .addAllDims(Arrays.stream(dims).boxed().toList()).setRawData(ByteString.copyFrom(buf.array())));
+            graph.addInitializer(
+                    TensorProto.newBuilder()
+                            .setName(name)
+                            .setDataType(TensorProto.DataType.FLOAT.getNumber())
+                            .addAllDims(Arrays.stream(dims).boxed().toList())
+                            .setRawData(ByteString.copyFrom(buf.array())));
         }
 
         void initLong(String name, long... values) {
@@ -142,33 +182,56 @@ public final class TestModels {
             for (long v : values) {
                 buf.putLong(v);
             }
-            graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber())
-                    .addDims(values.length).setRawData(ByteString.copyFrom(buf.array())));
+            graph.addInitializer(
+                    TensorProto.newBuilder()
+                            .setName(name)
+                            .setDataType(TensorProto.DataType.INT64.getNumber())
+                            .addDims(values.length)
+                            .setRawData(ByteString.copyFrom(buf.array())));
         }
 
         void node(String op, List<String> inputs, String output, AttributeProto... attributes) {
-            graph.addNode(NodeProto.newBuilder().setOpType(op).setName(output + "_" + op).addAllInput(inputs)
-                    .addOutput(output).addAllAttribute(List.of(attributes)));
+            graph.addNode(
+                    NodeProto.newBuilder()
+                            .setOpType(op)
+                            .setName(output + "_" + op)
+                            .addAllInput(inputs)
+                            .addOutput(output)
+                            .addAllAttribute(List.of(attributes)));
         }
 
         byte[] model(Map<String, String> metadata) {
-            ModelProto.Builder m = ModelProto.newBuilder()
-                    .setIrVersion(8)
-                    .setProducerName("streamtune-test")
-                    .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-                    .setGraph(graph);
-            metadata.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+            ModelProto.Builder m =
+                    ModelProto.newBuilder()
+                            .setIrVersion(8)
+                            .setProducerName("streamtune-test")
+                            .addOpsetImport(
+                                    OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                            .setGraph(graph);
+            metadata.forEach(
+                    (k, v) ->
+                            m.addMetadataProps(
+                                    StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
             return m.build().toByteArray();
         }
 
         private static ValueInfoProto valueInfo(String name, long... dims) {
             TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
             for (long d : dims) {
-                shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
-                        : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+                shape.addDim(
+                        d < 0
+                                ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
+                                : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
             }
-            return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                    TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape)))
+            return ValueInfoProto.newBuilder()
+                    .setName(name)
+                    .setType(
+                            TypeProto.newBuilder()
+                                    .setTensorType(
+                                            TypeProto.Tensor.newBuilder()
+                                                    .setElemType(
+                                                            TensorProto.DataType.FLOAT.getNumber())
+                                                    .setShape(shape)))
                     .build();
         }
     }

@@ -10,8 +10,11 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+
 import com.google.protobuf.ByteString;
+
 import io.streamtune.contracts.ModelMetadataKeys;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -22,8 +25,8 @@ import java.util.Random;
 
 /**
  * Benchmark-sized ONNX models with random (He-initialised) weights, built with the ONNX protobuf
- * classes: a torchvision-shaped ResNet-18 classifier and a YOLOv8-layout detector. Weights are random,
- * so the outputs are meaningless but their cost is real.
+ * classes: a torchvision-shaped ResNet-18 classifier and a YOLOv8-layout detector. Weights are
+ * random, so the outputs are meaningless but their cost is real.
  */
 final class BenchNets {
 
@@ -35,12 +38,21 @@ final class BenchNets {
         this.random = new Random(seed);
     }
 
-    /** ResNet-18 (11.7 M parameters, batch norm folded into the convolutions) at {@code size} px, 1000 classes. */
+    /**
+     * ResNet-18 (11.7 M parameters, batch norm folded into the convolutions) at {@code size} px,
+     * 1000 classes.
+     */
     static byte[] resnet18(int size) {
         BenchNets n = new BenchNets(18);
         n.input("input", 3, size, size);
         String x = n.conv("input", 3, 64, 7, 2, 3, true);
-        x = n.node("MaxPool", List.of(x), ints("kernel_shape", 3, 3), ints("strides", 2, 2), ints("pads", 1, 1, 1, 1));
+        x =
+                n.node(
+                        "MaxPool",
+                        List.of(x),
+                        ints("kernel_shape", 3, 3),
+                        ints("strides", 2, 2),
+                        ints("pads", 1, 1, 1, 1));
         int in = 64;
         for (int stage = 0; stage < 4; stage++) {
             int out = 64 << stage;
@@ -48,7 +60,8 @@ final class BenchNets {
                 int stride = stage > 0 && block == 0 ? 2 : 1;
                 String a = n.conv(x, in, out, 3, stride, 1, true);
                 String b = n.conv(a, out, out, 3, 1, 1, false);
-                String shortcut = stride != 1 || in != out ? n.conv(x, in, out, 1, stride, 0, false) : x;
+                String shortcut =
+                        stride != 1 || in != out ? n.conv(x, in, out, 1, stride, 0, false) : x;
                 x = n.node("Relu", List.of(n.node("Add", List.of(b, shortcut))));
                 in = out;
             }
@@ -57,8 +70,14 @@ final class BenchNets {
         x = n.node("Flatten", List.of(x), intAttr("axis", 1));
         String w = n.weights(new long[] {1000, 512}, 512);
         String bias = n.constant(new float[1000], 1000);
-        n.graph.addNode(NodeProto.newBuilder().setOpType("Gemm").addInput(x).addInput(w).addInput(bias).addOutput("logits")
-                .addAttribute(intAttr("transB", 1)));
+        n.graph.addNode(
+                NodeProto.newBuilder()
+                        .setOpType("Gemm")
+                        .addInput(x)
+                        .addInput(w)
+                        .addInput(bias)
+                        .addOutput("logits")
+                        .addAttribute(intAttr("transB", 1)));
         n.output("logits", 1000);
         List<String> classes = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
@@ -76,8 +95,9 @@ final class BenchNets {
     }
 
     /**
-     * A YOLOv8-layout detector at {@code size} px: a stride-32 conv backbone (16..256 channels) with
-     * 1x1 heads at strides 8, 16 and 32, {@code [N, 4 + nc, A]} with {@code A = 8400} at 640 px.
+     * A YOLOv8-layout detector at {@code size} px: a stride-32 conv backbone (16..256 channels)
+     * with 1x1 heads at strides 8, 16 and 32, {@code [N, 4 + nc, A]} with {@code A = 8400} at 640
+     * px.
      */
     static byte[] detector(int size, int nc) {
         BenchNets n = new BenchNets(8);
@@ -101,7 +121,8 @@ final class BenchNets {
             }
         }
         String raw = n.node("Concat", heads, intAttr("axis", 2));
-        // Boxes as sigmoid * size, scores as sigmoid shifted down: like a trained head, few anchors pass 0.25.
+        // Boxes as sigmoid * size, scores as sigmoid shifted down: like a trained head, few anchors
+        // pass 0.25.
         float[] shift = new float[4 + nc];
         for (int i = 4; i < shift.length; i++) {
             shift[i] = -3f;
@@ -113,7 +134,12 @@ final class BenchNets {
             scale[i] = i < 4 ? size / 4f : 1f;
         }
         String s = n.constant(scale, 1, 4 + nc, 1);
-        n.graph.addNode(NodeProto.newBuilder().setOpType("Mul").addInput(squashed).addInput(s).addOutput("output0"));
+        n.graph.addNode(
+                NodeProto.newBuilder()
+                        .setOpType("Mul")
+                        .addInput(squashed)
+                        .addInput(s)
+                        .addOutput("output0"));
         n.output("output0", 4 + nc, -1);
         List<String> classes = new ArrayList<>();
         for (int i = 0; i < nc; i++) {
@@ -132,8 +158,13 @@ final class BenchNets {
     private String conv(String x, int in, int out, int k, int stride, int pad, boolean relu) {
         String w = weights(new long[] {out, in, k, k}, in * k * k);
         String b = constant(new float[out], out);
-        String y = node("Conv", List.of(x, w, b), ints("kernel_shape", k, k), ints("strides", stride, stride),
-                ints("pads", pad, pad, pad, pad));
+        String y =
+                node(
+                        "Conv",
+                        List.of(x, w, b),
+                        ints("kernel_shape", k, k),
+                        ints("strides", stride, stride),
+                        ints("pads", pad, pad, pad, pad));
         return relu ? node("Relu", List.of(y)) : y;
     }
 
@@ -154,8 +185,11 @@ final class BenchNets {
         String name = "c" + counter++;
         ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
         buf.asFloatBuffer().put(values);
-        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT.getNumber())
-                .setRawData(ByteString.copyFrom(buf.array()));
+        TensorProto.Builder t =
+                TensorProto.newBuilder()
+                        .setName(name)
+                        .setDataType(TensorProto.DataType.FLOAT.getNumber())
+                        .setRawData(ByteString.copyFrom(buf.array()));
         for (long d : dims) {
             t.addDims(d);
         }
@@ -167,15 +201,24 @@ final class BenchNets {
         String name = "c" + counter++;
         ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
         buf.asLongBuffer().put(values);
-        graph.addInitializer(TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64.getNumber())
-                .addDims(values.length).setRawData(ByteString.copyFrom(buf.array())));
+        graph.addInitializer(
+                TensorProto.newBuilder()
+                        .setName(name)
+                        .setDataType(TensorProto.DataType.INT64.getNumber())
+                        .addDims(values.length)
+                        .setRawData(ByteString.copyFrom(buf.array())));
         return name;
     }
 
     private String node(String op, List<String> inputs, AttributeProto... attributes) {
         String out = op.toLowerCase() + "_" + counter++;
-        graph.addNode(NodeProto.newBuilder().setOpType(op).setName(out).addAllInput(inputs).addOutput(out)
-                .addAllAttribute(List.of(attributes)));
+        graph.addNode(
+                NodeProto.newBuilder()
+                        .setOpType(op)
+                        .setName(out)
+                        .addAllInput(inputs)
+                        .addOutput(out)
+                        .addAllAttribute(List.of(attributes)));
         return out;
     }
 
@@ -191,9 +234,17 @@ final class BenchNets {
     }
 
     private byte[] model(Map<String, String> metadata) {
-        ModelProto.Builder m = ModelProto.newBuilder().setIrVersion(8).setProducerName("streamtune-bench")
-                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(13)).setGraph(graph);
-        metadata.forEach((k, v) -> m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
+        ModelProto.Builder m =
+                ModelProto.newBuilder()
+                        .setIrVersion(8)
+                        .setProducerName("streamtune-bench")
+                        .addOpsetImport(
+                                OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
+                        .setGraph(graph);
+        metadata.forEach(
+                (k, v) ->
+                        m.addMetadataProps(
+                                StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
         return m.build().toByteArray();
     }
 
@@ -201,15 +252,28 @@ final class BenchNets {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         int symbol = 0;
         for (long d : dims) {
-            shape.addDim(d < 0 ? TensorShapeProto.Dimension.newBuilder().setDimParam(symbol++ == 0 ? "N" : "A")
-                    : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+            shape.addDim(
+                    d < 0
+                            ? TensorShapeProto.Dimension.newBuilder()
+                                    .setDimParam(symbol++ == 0 ? "N" : "A")
+                            : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
         }
-        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-                TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT.getNumber()).setShape(shape))).build();
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(
+                        TypeProto.newBuilder()
+                                .setTensorType(
+                                        TypeProto.Tensor.newBuilder()
+                                                .setElemType(TensorProto.DataType.FLOAT.getNumber())
+                                                .setShape(shape)))
+                .build();
     }
 
     private static AttributeProto ints(String name, long... values) {
-        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+        AttributeProto.Builder b =
+                AttributeProto.newBuilder()
+                        .setName(name)
+                        .setType(AttributeProto.AttributeType.INTS);
         for (long v : values) {
             b.addInts(v);
         }
@@ -217,6 +281,10 @@ final class BenchNets {
     }
 
     private static AttributeProto intAttr(String name, long value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+        return AttributeProto.newBuilder()
+                .setName(name)
+                .setType(AttributeProto.AttributeType.INT)
+                .setI(value)
+                .build();
     }
 }

@@ -15,6 +15,16 @@ import io.streamtune.vision.model.ModelSpecOverrides;
 import io.streamtune.vision.model.OnnxModelRunner;
 import io.streamtune.vision.model.RunnerOptions;
 import io.streamtune.vision.preprocess.Preprocessor;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -31,15 +41,8 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+
 import javax.imageio.ImageIO;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Inference throughput and latency, printed as ratios from one run.
@@ -50,8 +53,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * out, offsets committed) on a backlog of 640x480 JPEG frames, with the same batch size and
  * threads, and their ratio; end-to-end latency (capture timestamp to prediction received by a
  * consumer) at 50% and 90% of the pipeline's maximum throughput; and the time per frame in each
- * pipeline stage. Options: {@code --seconds=8 --batch=8 --threads=<cores> --models=resnet18,detector
- * --detector.size=320}.
+ * pipeline stage. Options: {@code --seconds=8 --batch=8 --threads=<cores>
+ * --models=resnet18,detector --detector.size=320}.
  */
 public final class InferenceBench {
 
@@ -69,51 +72,107 @@ public final class InferenceBench {
         }
         int seconds = Integer.parseInt(opts.getOrDefault("seconds", "8"));
         int batch = Integer.parseInt(opts.getOrDefault("batch", "8"));
-        int threads = Integer.parseInt(opts.getOrDefault("threads", Integer.toString(Runtime.getRuntime().availableProcessors())));
+        int threads =
+                Integer.parseInt(
+                        opts.getOrDefault(
+                                "threads",
+                                Integer.toString(Runtime.getRuntime().availableProcessors())));
         int detectorSize = Integer.parseInt(opts.getOrDefault("detector.size", "320"));
         List<String> models = List.of(opts.getOrDefault("models", "resnet18,detector").split(","));
 
         Path dir = Files.createTempDirectory("inference-bench");
-        System.out.printf(Locale.ROOT, "inference bench: %d cores, batch %d, %d intra-op threads, %d s per phase, frames 640x480 JPEG%n",
-                Runtime.getRuntime().availableProcessors(), batch, threads, seconds);
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start(Duration.ofSeconds(60))) {
+        System.out.printf(
+                Locale.ROOT,
+                "inference bench: %d cores, batch %d, %d intra-op threads, %d s per phase, frames"
+                    + " 640x480 JPEG%n",
+                Runtime.getRuntime().availableProcessors(),
+                batch,
+                threads,
+                seconds);
+        try (EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.builder().build().start(Duration.ofSeconds(60))) {
             for (String m : models) {
                 switch (m.strip()) {
-                    case "resnet18" -> run(broker, dir, "resnet18", "ResNet-18 classifier @224", BenchNets.resnet18(224),
-                            Topics.PREDICTIONS_CLASSIFICATIONS.name(), seconds, batch, threads);
-                    case "detector" -> run(broker, dir, "detector", "YOLOv8-layout detector @" + detectorSize + ", 80 classes",
-                            BenchNets.detector(detectorSize, 80), Topics.PREDICTIONS_DETECTIONS.name(), seconds, batch, threads);
+                    case "resnet18" ->
+                            run(
+                                    broker,
+                                    dir,
+                                    "resnet18",
+                                    "ResNet-18 classifier @224",
+                                    BenchNets.resnet18(224),
+                                    Topics.PREDICTIONS_CLASSIFICATIONS.name(),
+                                    seconds,
+                                    batch,
+                                    threads);
+                    case "detector" ->
+                            run(
+                                    broker,
+                                    dir,
+                                    "detector",
+                                    "YOLOv8-layout detector @" + detectorSize + ", 80 classes",
+                                    BenchNets.detector(detectorSize, 80),
+                                    Topics.PREDICTIONS_DETECTIONS.name(),
+                                    seconds,
+                                    batch,
+                                    threads);
                     default -> throw new IllegalArgumentException("unknown model " + m);
                 }
             }
         }
     }
 
-    private static void run(EmbeddedKafkaBroker broker, Path dir, String name, String title, byte[] onnx,
-            String predictionsTopic, int seconds, int batch, int threads) throws Exception {
+    private static void run(
+            EmbeddedKafkaBroker broker,
+            Path dir,
+            String name,
+            String title,
+            byte[] onnx,
+            String predictionsTopic,
+            int seconds,
+            int batch,
+            int threads)
+            throws Exception {
         Path file = Files.write(dir.resolve(name + ".onnx"), onnx);
         byte[] jpeg = cameraFrame(640, 480);
         System.out.printf(Locale.ROOT, "%n== %s (%.1f MB ONNX)%n", title, onnx.length / 1e6);
 
         double raw = rawThroughput(file, jpeg, batch, threads, seconds);
-        System.out.printf(Locale.ROOT, "  raw ORT session, preprocessed batches of %d : %7.1f img/s%n", batch, raw);
+        System.out.printf(
+                Locale.ROOT,
+                "  raw ORT session, preprocessed batches of %d : %7.1f img/s%n",
+                batch,
+                raw);
 
         String prefix = "bench-" + name + "-" + System.nanoTime() + ".";
-        var config = InferenceConfig.from(ConfigSource.of(Map.of(
-                "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "topic.prefix", prefix,
-                "http.host", "127.0.0.1",
-                "http.port", "0",
-                "inference.model", name,
-                "inference.model.file", file.toString(),
-                "inference.model.follow", "false",
-                "inference.batch.max.size", Integer.toString(batch),
-                "inference.batch.max.wait", "20ms",
-                "inference.threads.intra.op", Integer.toString(threads))));
+        var config =
+                InferenceConfig.from(
+                        ConfigSource.of(
+                                Map.of(
+                                        "kafka.bootstrap.servers",
+                                        broker.bootstrapServers(),
+                                        "topic.prefix",
+                                        prefix,
+                                        "http.host",
+                                        "127.0.0.1",
+                                        "http.port",
+                                        "0",
+                                        "inference.model",
+                                        name,
+                                        "inference.model.file",
+                                        file.toString(),
+                                        "inference.model.follow",
+                                        "false",
+                                        "inference.batch.max.size",
+                                        Integer.toString(batch),
+                                        "inference.batch.max.wait",
+                                        "20ms",
+                                        "inference.threads.intra.op",
+                                        Integer.toString(threads))));
         String frames = prefix + Topics.FRAMES.name();
         int backlog = (int) Math.max(4L * batch, Math.round(raw * seconds));
         try (KafkaProducer<byte[], byte[]> producer = producer(broker.bootstrapServers())) {
-            // Topics exist once a service has provisioned them; start, stop, fill the backlog, start again.
+            // Topics exist once a service has provisioned them; start, stop, fill the backlog,
+            // start again.
             InferenceService.start(config).close();
             for (int i = 0; i < backlog; i++) {
                 producer.send(frame(frames, "cam-" + i % 4, jpeg, System.currentTimeMillis()));
@@ -123,10 +182,20 @@ public final class InferenceBench {
                     InferenceService service = InferenceService.start(config)) {
                 reader.awaitCount(backlog, Duration.ofSeconds(seconds * 20L + 60));
                 List<Sample> done = reader.samples();
-                double pipeline = (done.size() - 1) * 1000.0
-                        / Math.max(1, done.get(done.size() - 1).emittedMs() - done.get(0).emittedMs());
-                System.out.printf(Locale.ROOT, "  pipeline Kafka->Kafka, backlog of %d frames    : %7.1f frames/s  = %.2f x raw%n",
-                        backlog, pipeline, pipeline / raw);
+                double pipeline =
+                        (done.size() - 1)
+                                * 1000.0
+                                / Math.max(
+                                        1,
+                                        done.get(done.size() - 1).emittedMs()
+                                                - done.get(0).emittedMs());
+                System.out.printf(
+                        Locale.ROOT,
+                        "  pipeline Kafka->Kafka, backlog of %d frames    : %7.1f frames/s  = %.2f"
+                            + " x raw%n",
+                        backlog,
+                        pipeline,
+                        pipeline / raw);
                 printStages(service.metrics(), backlog);
 
                 for (double load : new double[] {0.5, 0.9}) {
@@ -136,17 +205,34 @@ public final class InferenceBench {
                     reader.awaitCount(from + sent, Duration.ofSeconds(seconds * 10L + 30));
                     List<Sample> all = reader.samples();
                     // The first second settles the queue; latency is read from the rest.
-                    long[] latencies = all.subList(from + Math.min(sent / 2, (int) Math.ceil(rate)), all.size()).stream()
-                            .mapToLong(Sample::latencyMs).sorted().toArray();
-                    System.out.printf(Locale.ROOT, "  e2e latency at %2.0f%% (%6.1f frames/s)          : p50 %5d ms  p99 %5d ms  (%d frames)%n",
-                            load * 100, rate, percentile(latencies, 0.50), percentile(latencies, 0.99), latencies.length);
+                    long[] latencies =
+                            all
+                                    .subList(
+                                            from + Math.min(sent / 2, (int) Math.ceil(rate)),
+                                            all.size())
+                                    .stream()
+                                    .mapToLong(Sample::latencyMs)
+                                    .sorted()
+                                    .toArray();
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  e2e latency at %2.0f%% (%6.1f frames/s)          : p50 %5d ms  p99"
+                                + " %5d ms  (%d frames)%n",
+                            load * 100,
+                            rate,
+                            percentile(latencies, 0.50),
+                            percentile(latencies, 0.99),
+                            latencies.length);
                 }
             }
         }
     }
 
-    private static double rawThroughput(Path file, byte[] jpeg, int batch, int threads, int seconds) throws Exception {
-        try (OnnxModelRunner runner = OnnxModelRunner.load(file, new RunnerOptions(threads, 1), ModelSpecOverrides.NONE)) {
+    private static double rawThroughput(Path file, byte[] jpeg, int batch, int threads, int seconds)
+            throws Exception {
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(
+                        file, new RunnerOptions(threads, 1), ModelSpecOverrides.NONE)) {
             RgbImage image = new ImageDecoder(ImageLimits.defaults()).decode(jpeg);
             Preprocessor pre = new Preprocessor(runner.spec().preprocess());
             float[][] inputs = new float[batch][];
@@ -173,13 +259,20 @@ public final class InferenceBench {
         for (InferenceMetrics.Stage stage : InferenceMetrics.Stage.values()) {
             double ms = metrics.stageTimer(stage).totalTime(TimeUnit.MILLISECONDS) / frames;
             total += ms;
-            sb.append(String.format(Locale.ROOT, " %s %.2f,", stage.name().toLowerCase(Locale.ROOT), ms));
+            sb.append(
+                    String.format(
+                            Locale.ROOT, " %s %.2f,", stage.name().toLowerCase(Locale.ROOT), ms));
         }
         sb.append(String.format(Locale.ROOT, " sum %.2f", total));
         System.out.println(sb);
     }
 
-    private static int paced(KafkaProducer<byte[], byte[]> producer, String topic, byte[] jpeg, double rate, int seconds)
+    private static int paced(
+            KafkaProducer<byte[], byte[]> producer,
+            String topic,
+            byte[] jpeg,
+            double rate,
+            int seconds)
             throws InterruptedException {
         long start = System.nanoTime();
         int total = (int) Math.round(rate * seconds);
@@ -202,7 +295,9 @@ public final class InferenceBench {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
     }
 
-    /** A 640x480 frame with gradients and noise, so the JPEG is as costly to decode as a camera's. */
+    /**
+     * A 640x480 frame with gradients and noise, so the JPEG is as costly to decode as a camera's.
+     */
     static byte[] cameraFrame(int width, int height) throws Exception {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
         Random random = new Random(3);
@@ -219,23 +314,37 @@ public final class InferenceBench {
         return out.toByteArray();
     }
 
-    private static ProducerRecord<byte[], byte[]> frame(String topic, String camera, byte[] jpeg, long captureMs) {
+    private static ProducerRecord<byte[], byte[]> frame(
+            String topic, String camera, byte[] jpeg, long captureMs) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(FrameHeaders.CAPTURE_TIME, Long.toString(captureMs).getBytes(StandardCharsets.UTF_8));
-        return new ProducerRecord<>(topic, null, camera.getBytes(StandardCharsets.UTF_8), jpeg, headers);
+        headers.add(
+                FrameHeaders.CAPTURE_TIME,
+                Long.toString(captureMs).getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(
+                topic, null, camera.getBytes(StandardCharsets.UTF_8), jpeg, headers);
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        return new KafkaProducer<>(Map.of(
-                "bootstrap.servers", bootstrap,
-                "acks", "all",
-                "linger.ms", "2",
-                "max.request.size", Integer.toString(4 << 20),
-                "key.serializer", ByteArraySerializer.class.getName(),
-                "value.serializer", ByteArraySerializer.class.getName()));
+        return new KafkaProducer<>(
+                Map.of(
+                        "bootstrap.servers",
+                        bootstrap,
+                        "acks",
+                        "all",
+                        "linger.ms",
+                        "2",
+                        "max.request.size",
+                        Integer.toString(4 << 20),
+                        "key.serializer",
+                        ByteArraySerializer.class.getName(),
+                        "value.serializer",
+                        ByteArraySerializer.class.getName()));
     }
 
-    /** One prediction as received: when its frame was captured and emitted, and the latency to this consumer. */
+    /**
+     * One prediction as received: when its frame was captured and emitted, and the latency to this
+     * consumer.
+     */
     record Sample(long emittedMs, long latencyMs) {}
 
     /** Reads a predictions topic on its own thread, recording every prediction's latency. */
@@ -246,13 +355,21 @@ public final class InferenceBench {
         private final Thread thread;
 
         Reader(String bootstrap, String topic) {
-            consumer = new KafkaConsumer<>(Map.of(
-                    "bootstrap.servers", bootstrap,
-                    "isolation.level", "read_committed",
-                    "key.deserializer", ByteArrayDeserializer.class.getName(),
-                    "value.deserializer", ByteArrayDeserializer.class.getName()));
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer =
+                    new KafkaConsumer<>(
+                            Map.of(
+                                    "bootstrap.servers",
+                                    bootstrap,
+                                    "isolation.level",
+                                    "read_committed",
+                                    "key.deserializer",
+                                    ByteArrayDeserializer.class.getName(),
+                                    "value.deserializer",
+                                    ByteArrayDeserializer.class.getName()));
+            List<TopicPartition> parts =
+                    consumer.partitionsFor(topic).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             thread = new Thread(this::run, "bench-reader");
@@ -282,7 +399,13 @@ public final class InferenceBench {
                 Thread.sleep(20);
             }
             if (samples.size() < count) {
-                throw new IllegalStateException("only " + samples.size() + " of " + count + " predictions within " + timeout);
+                throw new IllegalStateException(
+                        "only "
+                                + samples.size()
+                                + " of "
+                                + count
+                                + " predictions within "
+                                + timeout);
             }
         }
 

@@ -2,11 +2,7 @@ package io.streamtune.inference.model;
 
 import io.streamtune.contracts.ModelPublished;
 import io.streamtune.contracts.Topic;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -16,10 +12,16 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
- * Follows the compacted models topic from its beginning on a background thread and hands the
- * latest version of one model to the {@link ModelSwapper} whenever it differs from the serving one
- * (a higher version, or a lower one republished as a rollback). A version that failed is not tried
+ * Follows the compacted models topic from its beginning on a background thread and hands the latest
+ * version of one model to the {@link ModelSwapper} whenever it differs from the serving one (a
+ * higher version, or a lower one republished as a rollback). A version that failed is not tried
  * again until a new record for the model arrives.
  */
 public final class ModelFollower implements AutoCloseable {
@@ -54,7 +56,8 @@ public final class ModelFollower implements AutoCloseable {
     /**
      * Starts following.
      *
-     * @param consumerProperties properties of a consumer without group (it assigns itself every partition)
+     * @param consumerProperties properties of a consumer without group (it assigns itself every
+     *     partition)
      * @param topic the models topic, prefixed
      */
     public static ModelFollower start(
@@ -63,7 +66,9 @@ public final class ModelFollower implements AutoCloseable {
             String model,
             ModelSwapper swapper,
             ModelSlot slot) {
-        ModelFollower follower = new ModelFollower(consumerProperties, topic, Objects.requireNonNull(model), swapper, slot);
+        ModelFollower follower =
+                new ModelFollower(
+                        consumerProperties, topic, Objects.requireNonNull(model), swapper, slot);
         follower.thread.start();
         return follower;
     }
@@ -72,9 +77,10 @@ public final class ModelFollower implements AutoCloseable {
         try {
             List<TopicPartition> partitions = List.of();
             while (running.get() && partitions.isEmpty()) {
-                partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(10)).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition()))
-                        .toList();
+                partitions =
+                        consumer.partitionsFor(topic.name(), Duration.ofSeconds(10)).stream()
+                                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                                .toList();
             }
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
@@ -88,7 +94,9 @@ public final class ModelFollower implements AutoCloseable {
                         latest = p;
                     }
                 }
-                if (latest != null && !latest.equals(attempted) && latest.version() != slot.servingVersion()) {
+                if (latest != null
+                        && !latest.equals(attempted)
+                        && latest.version() != slot.servingVersion()) {
                     attempted = latest;
                     swapper.swapTo(latest);
                 }
@@ -98,15 +106,20 @@ public final class ModelFollower implements AutoCloseable {
                 log.error("model follower woken up unexpectedly", e);
             }
         } catch (RuntimeException e) {
-            log.error("model follower for {} stopped: {}; the serving version stays but new versions are not picked up",
-                    model, e.toString(), e);
+            log.error(
+                    "model follower for {} stopped: {}; the serving version stays but new versions"
+                        + " are not picked up",
+                    model,
+                    e.toString(),
+                    e);
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
     }
 
     private ModelPublished parse(ConsumerRecord<byte[], byte[]> r) {
-        if (r.key() == null || !model.equals(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+        if (r.key() == null
+                || !model.equals(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))) {
             return null;
         }
         if (r.value() == null) {
@@ -115,7 +128,12 @@ public final class ModelFollower implements AutoCloseable {
         try {
             return values.deserialize(r.topic(), r.value());
         } catch (SerializationException e) {
-            log.warn("skipping unreadable model record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            log.warn(
+                    "skipping unreadable model record {}-{}@{}: {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    e.getMessage());
             return null;
         }
     }

@@ -29,7 +29,9 @@ public final class ModelSlot implements AutoCloseable {
         }
     }
 
-    /** Serves {@code next} from now on; the previous version closes once its in-flight batches end. */
+    /**
+     * Serves {@code next} from now on; the previous version closes once its in-flight batches end.
+     */
     public void install(ServingModel next) {
         ServingModel previous = current.getAndSet(next);
         if (previous != null) {

@@ -11,12 +11,14 @@ import io.streamtune.vision.model.ModelRunner;
 import io.streamtune.vision.model.ModelSpecOverrides;
 import io.streamtune.vision.model.OnnxModelRunner;
 import io.streamtune.vision.model.RunnerOptions;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Turns a published version into the serving one: fetch the artifact, verify its SHA-256, load and
@@ -65,15 +67,20 @@ public final class ModelSwapper {
         try {
             bytes = store.fetch(published.artifact());
         } catch (ArtifactException e) {
-            Outcome outcome = e.reason() == ArtifactException.Reason.CHECKSUM_MISMATCH
-                    ? Outcome.CHECKSUM_MISMATCH
-                    : Outcome.DOWNLOAD_FAILED;
+            Outcome outcome =
+                    e.reason() == ArtifactException.Reason.CHECKSUM_MISMATCH
+                            ? Outcome.CHECKSUM_MISMATCH
+                            : Outcome.DOWNLOAD_FAILED;
             return failed(published, outcome, e.getMessage());
         }
         ModelRunner runner = null;
         try {
-            runner = OnnxModelRunner.load(bytes, published.model() + "-v" + published.version(), runnerOptions,
-                    ModelSpecOverrides.NONE);
+            runner =
+                    OnnxModelRunner.load(
+                            bytes,
+                            published.model() + "-v" + published.version(),
+                            runnerOptions,
+                            ModelSpecOverrides.NONE);
             runner.warmUp();
         } catch (ModelLoadException | RuntimeException e) {
             if (runner != null) {
@@ -84,26 +91,52 @@ public final class ModelSwapper {
         int previous = slot.servingVersion();
         slot.install(new ServingModel(published.model(), published.version(), runner));
         metrics.serving(published.version(), previous != 0);
-        log.info("serving {} (was v{}), fetched, verified, loaded and warmed up in {} ms",
-                what, previous, (System.nanoTime() - started) / 1_000_000);
-        return report(new ModelSwapReported(instance, published.model(), published.version(), Outcome.SWAPPED, null,
-                published.version(), clock.instant()));
+        log.info(
+                "serving {} (was v{}), fetched, verified, loaded and warmed up in {} ms",
+                what,
+                previous,
+                (System.nanoTime() - started) / 1_000_000);
+        return report(
+                new ModelSwapReported(
+                        instance,
+                        published.model(),
+                        published.version(),
+                        Outcome.SWAPPED,
+                        null,
+                        published.version(),
+                        clock.instant()));
     }
 
     private ModelSwapReported failed(ModelPublished published, Outcome outcome, String detail) {
         int serving = slot.servingVersion();
-        log.error("refused {} v{} ({}): {}; still serving {}", published.model(), published.version(),
-                outcome.name().toLowerCase(Locale.ROOT), detail, serving == 0 ? "nothing" : "v" + serving);
+        log.error(
+                "refused {} v{} ({}): {}; still serving {}",
+                published.model(),
+                published.version(),
+                outcome.name().toLowerCase(Locale.ROOT),
+                detail,
+                serving == 0 ? "nothing" : "v" + serving);
         metrics.swapFailed(outcome.name().toLowerCase(Locale.ROOT));
-        return report(new ModelSwapReported(instance, published.model(), published.version(), outcome, detail, serving,
-                clock.instant()));
+        return report(
+                new ModelSwapReported(
+                        instance,
+                        published.model(),
+                        published.version(),
+                        outcome,
+                        detail,
+                        serving,
+                        clock.instant()));
     }
 
     private ModelSwapReported report(ModelSwapReported report) {
         try {
             reports.accept(report);
         } catch (RuntimeException e) {
-            log.warn("cannot report swap of {} v{}: {}", report.model(), report.version(), e.toString());
+            log.warn(
+                    "cannot report swap of {} v{}: {}",
+                    report.model(),
+                    report.version(),
+                    e.toString());
         }
         return report;
     }

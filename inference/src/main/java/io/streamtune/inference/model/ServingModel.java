@@ -4,6 +4,7 @@ import io.streamtune.contracts.Names;
 import io.streamtune.vision.model.ModelRunner;
 import io.streamtune.vision.model.ModelSpec;
 import io.streamtune.vision.preprocess.Preprocessor;
+
 import java.util.Objects;
 
 /**
@@ -70,7 +71,8 @@ public final class ServingModel {
         boolean close;
         synchronized (this) {
             if (closed) {
-                throw new IllegalStateException(model + " v" + version + " released more often than acquired");
+                throw new IllegalStateException(
+                        model + " v" + version + " released more often than acquired");
             }
             close = --refs == 0;
             closed = close;

@@ -1,2 +1,5 @@
-/** The serving model: loaded versions, the slot batches borrow them from, and hot swaps to newly published versions. */
+/**
+ * The serving model: loaded versions, the slot batches borrow them from, and hot swaps to newly
+ * published versions.
+ */
 package io.streamtune.inference.model;

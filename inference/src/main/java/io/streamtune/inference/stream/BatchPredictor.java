@@ -17,6 +17,7 @@ import io.streamtune.vision.image.RgbImage;
 import io.streamtune.vision.model.FloatTensor;
 import io.streamtune.vision.model.ModelSpec;
 import io.streamtune.vision.preprocess.ResizeTransform;
+
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,19 +29,23 @@ import java.util.Objects;
 /**
  * Runs one batch of frames through a serving model: decode, preprocess, one model run, decode the
  * outputs per task. A frame that fails on its own (bad image, odd output) becomes a rejection while
- * the rest of the batch completes; a failing model run rejects the frames it carried. No Kafka here:
- * the pipeline produces what this returns.
+ * the rest of the batch completes; a failing model run rejects the frames it carried. No Kafka
+ * here: the pipeline produces what this returns.
  */
 public final class BatchPredictor {
 
     /** DLQ reason: bytes that do not decode as a complete JPEG/PNG. */
     public static final String CORRUPT_IMAGE = "corrupt_image";
+
     /** DLQ reason: an image format other than JPEG/PNG. */
     public static final String UNSUPPORTED_IMAGE = "unsupported_image";
+
     /** DLQ reason: more bytes or pixels than the configured limits. */
     public static final String OVERSIZED_IMAGE = "oversized_image";
+
     /** DLQ reason: the model run failed. */
     public static final String MODEL_FAILED = "model_failed";
+
     /** DLQ reason: the model's output could not be decoded for this frame. */
     public static final String POSTPROCESS_FAILED = "postprocess_failed";
 
@@ -51,7 +56,12 @@ public final class BatchPredictor {
     private final InferenceMetrics metrics;
     private final Clock clock;
 
-    public BatchPredictor(ImageDecoder images, DetectionOptions detection, int topK, InferenceMetrics metrics, Clock clock) {
+    public BatchPredictor(
+            ImageDecoder images,
+            DetectionOptions detection,
+            int topK,
+            InferenceMetrics metrics,
+            Clock clock) {
         this.images = Objects.requireNonNull(images, "images");
         this.detections = new YoloDetectionDecoder(detection);
         this.instances = new YoloSegmentationDecoder(detection);
@@ -60,7 +70,10 @@ public final class BatchPredictor {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** One outcome per frame, in frame order: {@link #prepare}, {@link #run} and {@link #complete} in a row. */
+    /**
+     * One outcome per frame, in frame order: {@link #prepare}, {@link #run} and {@link #complete}
+     * in a row.
+     */
     public List<Outcome> predict(ServingModel model, List<Frame> frames) {
         Prepared prepared = prepare(model, frames);
         return complete(prepared, run(prepared));
@@ -79,8 +92,14 @@ public final class BatchPredictor {
         private final float[][] inputs;
         private final List<ResizeTransform> transforms;
 
-        private Prepared(ServingModel model, List<Frame> frames, Outcome[] outcomes, List<Integer> valid,
-                List<int[]> sizes, float[][] inputs, List<ResizeTransform> transforms) {
+        private Prepared(
+                ServingModel model,
+                List<Frame> frames,
+                Outcome[] outcomes,
+                List<Integer> valid,
+                List<int[]> sizes,
+                float[][] inputs,
+                List<ResizeTransform> transforms) {
             this.model = model;
             this.frames = frames;
             this.outcomes = outcomes;
@@ -102,7 +121,9 @@ public final class BatchPredictor {
     /** The model's outputs for a prepared batch, or why the run failed. */
     public record Ran(Map<String, FloatTensor> outputs, RuntimeException failure) {}
 
-    /** Decodes and preprocesses the frames for {@code model}; undecodable frames become rejections. */
+    /**
+     * Decodes and preprocesses the frames for {@code model}; undecodable frames become rejections.
+     */
     public Prepared prepare(ServingModel model, List<Frame> frames) {
         Outcome[] outcomes = new Outcome[frames.size()];
         List<Integer> valid = new ArrayList<>(frames.size());
@@ -114,12 +135,15 @@ public final class BatchPredictor {
             try {
                 byte[] value = f.record().value();
                 if (value == null) {
-                    throw new ImageRejectedException(ImageRejectedException.Reason.EMPTY, "frame has no value");
+                    throw new ImageRejectedException(
+                            ImageRejectedException.Reason.EMPTY, "frame has no value");
                 }
                 decoded.add(images.decode(value));
                 valid.add(i);
             } catch (ImageRejectedException e) {
-                outcomes[i] = new Outcome.Rejected(f, reasonOf(e.reason()), e.reason().tag() + ": " + e.getMessage());
+                outcomes[i] =
+                        new Outcome.Rejected(
+                                f, reasonOf(e.reason()), e.reason().tag() + ": " + e.getMessage());
             }
         }
         long t1 = System.nanoTime();
@@ -140,7 +164,10 @@ public final class BatchPredictor {
         return new Prepared(model, frames, outcomes, valid, sizes, inputs, transforms);
     }
 
-    /** Runs the model on a prepared batch; thread-safe, so it may run beside the next batch's preparation. */
+    /**
+     * Runs the model on a prepared batch; thread-safe, so it may run beside the next batch's
+     * preparation.
+     */
     public Ran run(Prepared prepared) {
         if (prepared.valid.isEmpty()) {
             return new Ran(Map.of(), null);
@@ -163,7 +190,11 @@ public final class BatchPredictor {
         ServingModel model = prepared.model;
         if (ran.failure() != null) {
             for (int i : prepared.valid) {
-                outcomes[i] = new Outcome.Rejected(frames.get(i), MODEL_FAILED, model + ": " + ran.failure().getMessage());
+                outcomes[i] =
+                        new Outcome.Rejected(
+                                frames.get(i),
+                                MODEL_FAILED,
+                                model + ": " + ran.failure().getMessage());
             }
             return List.of(outcomes);
         }
@@ -174,11 +205,27 @@ public final class BatchPredictor {
             Frame f = frames.get(i);
             int[] size = prepared.sizes.get(j);
             try {
-                FrameRef ref = new FrameRef(f.frameId(), f.cameraId(), f.capturedAt(), size[0], size[1],
-                        model.model(), model.version());
-                outcomes[i] = decode(model.spec(), ran.outputs(), j, prepared.transforms.get(j), ref, f, now);
+                FrameRef ref =
+                        new FrameRef(
+                                f.frameId(),
+                                f.cameraId(),
+                                f.capturedAt(),
+                                size[0],
+                                size[1],
+                                model.model(),
+                                model.version());
+                outcomes[i] =
+                        decode(
+                                model.spec(),
+                                ran.outputs(),
+                                j,
+                                prepared.transforms.get(j),
+                                ref,
+                                f,
+                                now);
             } catch (RuntimeException e) {
-                outcomes[i] = new Outcome.Rejected(f, POSTPROCESS_FAILED, model + ": " + e.getMessage());
+                outcomes[i] =
+                        new Outcome.Rejected(f, POSTPROCESS_FAILED, model + ": " + e.getMessage());
             }
         }
         if (!prepared.valid.isEmpty()) {
@@ -187,29 +234,78 @@ public final class BatchPredictor {
         return List.of(outcomes);
     }
 
-    private Outcome decode(ModelSpec spec, Map<String, FloatTensor> outputs, int index, ResizeTransform transform,
-            FrameRef ref, Frame frame, Instant now) {
+    private Outcome decode(
+            ModelSpec spec,
+            Map<String, FloatTensor> outputs,
+            int index,
+            ResizeTransform transform,
+            FrameRef ref,
+            Frame frame,
+            Instant now) {
         Iterator<FloatTensor> it = outputs.values().iterator();
         FloatTensor first = it.next();
         return switch (spec.task()) {
-            case DETECTION -> new Outcome.Predicted(frame, Task.DETECTION, Predictions.detections(ref,
-                    detections.decode(first.data(), first.shape(), index, spec.classNames(), transform), now));
+            case DETECTION ->
+                    new Outcome.Predicted(
+                            frame,
+                            Task.DETECTION,
+                            Predictions.detections(
+                                    ref,
+                                    detections.decode(
+                                            first.data(),
+                                            first.shape(),
+                                            index,
+                                            spec.classNames(),
+                                            transform),
+                                    now));
             case INSTANCE_SEGMENTATION -> {
                 if (!it.hasNext()) {
-                    throw new IllegalStateException("instance segmentation model has no prototype output");
+                    throw new IllegalStateException(
+                            "instance segmentation model has no prototype output");
                 }
                 FloatTensor protos = it.next();
-                List<InstanceMask> masks = instances.decode(first.data(), first.shape(), protos.data(), protos.shape(),
-                        index, spec.classNames(), transform);
-                yield new Outcome.Predicted(frame, Task.DETECTION, Predictions.detections(ref,
-                        masks.stream().map(InstanceMask::detection).toList(), now));
+                List<InstanceMask> masks =
+                        instances.decode(
+                                first.data(),
+                                first.shape(),
+                                protos.data(),
+                                protos.shape(),
+                                index,
+                                spec.classNames(),
+                                transform);
+                yield new Outcome.Predicted(
+                        frame,
+                        Task.DETECTION,
+                        Predictions.detections(
+                                ref, masks.stream().map(InstanceMask::detection).toList(), now));
             }
-            case SEGMENTATION -> new Outcome.Predicted(frame, Task.SEGMENTATION, Predictions.segmentation(ref,
-                    SemanticSegmentationDecoder.decode(first.data(), first.shape(), index, transform, spec.classNames()),
-                    now));
-            case CLASSIFICATION -> new Outcome.Predicted(frame, Task.CLASSIFICATION, Predictions.classification(ref,
-                    ClassificationDecoder.decode(first.data(), first.shape(), index, spec.outputProbabilities(),
-                            topK, spec.classNames()), now));
+            case SEGMENTATION ->
+                    new Outcome.Predicted(
+                            frame,
+                            Task.SEGMENTATION,
+                            Predictions.segmentation(
+                                    ref,
+                                    SemanticSegmentationDecoder.decode(
+                                            first.data(),
+                                            first.shape(),
+                                            index,
+                                            transform,
+                                            spec.classNames()),
+                                    now));
+            case CLASSIFICATION ->
+                    new Outcome.Predicted(
+                            frame,
+                            Task.CLASSIFICATION,
+                            Predictions.classification(
+                                    ref,
+                                    ClassificationDecoder.decode(
+                                            first.data(),
+                                            first.shape(),
+                                            index,
+                                            spec.outputProbabilities(),
+                                            topK,
+                                            spec.classNames()),
+                                    now));
         };
     }
 

@@ -1,12 +1,14 @@
 package io.streamtune.inference.stream;
 
 import io.streamtune.contracts.FrameHeaders;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Objects;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Objects;
 
 /**
  * A consumed frame: the record and what the prediction will say about it.
@@ -17,7 +19,11 @@ import org.apache.kafka.common.header.Header;
  * @param capturedAt the {@code capture-ts} header, else the record timestamp
  * @param arrivedNanos {@link System#nanoTime()} when the pipeline received it
  */
-public record Frame(ConsumerRecord<byte[], byte[]> record, String cameraId, String frameId, Instant capturedAt,
+public record Frame(
+        ConsumerRecord<byte[], byte[]> record,
+        String cameraId,
+        String frameId,
+        Instant capturedAt,
         long arrivedNanos) {
 
     public Frame {
@@ -27,9 +33,13 @@ public record Frame(ConsumerRecord<byte[], byte[]> record, String cameraId, Stri
         Objects.requireNonNull(capturedAt, "capturedAt");
     }
 
-    /** Reads the frame's identity from its key and headers; unusable headers fall back to the defaults. */
+    /**
+     * Reads the frame's identity from its key and headers; unusable headers fall back to the
+     * defaults.
+     */
     public static Frame of(ConsumerRecord<byte[], byte[]> record, long arrivedNanos) {
-        String camera = record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
+        String camera =
+                record.key() == null ? "" : new String(record.key(), StandardCharsets.UTF_8);
         String id = header(record, FrameHeaders.FRAME_ID);
         if (id == null || id.isBlank() || id.length() > 512) {
             id = record.topic() + "-" + record.partition() + "-" + record.offset();
@@ -40,7 +50,8 @@ public record Frame(ConsumerRecord<byte[], byte[]> record, String cameraId, Stri
             try {
                 captured = Instant.ofEpochMilli(Long.parseLong(ts.strip()));
             } catch (NumberFormatException e) {
-                // A camera's bad clock header must not cost the frame: the broker's timestamp stands in.
+                // A camera's bad clock header must not cost the frame: the broker's timestamp
+                // stands in.
             }
         }
         return new Frame(record, camera, id, captured, arrivedNanos);
@@ -52,6 +63,8 @@ public record Frame(ConsumerRecord<byte[], byte[]> record, String cameraId, Stri
 
     private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         Header h = record.headers().lastHeader(name);
-        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return h == null || h.value() == null
+                ? null
+                : new String(h.value(), StandardCharsets.UTF_8);
     }
 }

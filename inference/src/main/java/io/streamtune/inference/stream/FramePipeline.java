@@ -1,6 +1,7 @@
 package io.streamtune.inference.stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+
 import io.streamtune.contracts.DeadLetter;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Task;
@@ -10,22 +11,7 @@ import io.streamtune.inference.InferenceMetrics;
 import io.streamtune.inference.InferenceMetrics.Stage;
 import io.streamtune.inference.model.ModelSlot;
 import io.streamtune.inference.model.ServingModel;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
+
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -46,6 +32,23 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
 /**
  * The frame loop of one instance, on its own thread: consume frames in the consumer group, gather
  * micro-batches, run each through the model serving at the batch's start, produce predictions and
@@ -57,11 +60,16 @@ public final class FramePipeline implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FramePipeline.class);
     private static final String SERVICE = "inference";
+
     /** DLQ reason: no model was loaded within the wait bound (or the policy says not to wait). */
     public static final String NO_MODEL = "no_model";
 
     /** Topic names this pipeline reads and writes, prefix applied. */
-    public record TopicNames(String frames, String deadLetters, String detections, String segmentations,
+    public record TopicNames(
+            String frames,
+            String deadLetters,
+            String detections,
+            String segmentations,
             String classifications) {
         String predictions(Task task) {
             return switch (task) {
@@ -81,7 +89,11 @@ public final class FramePipeline implements AutoCloseable {
      * @param noModelPolicy wait for a model or dead-letter at once
      * @param noModelMaxWait the bound on waiting
      */
-    public record Settings(int maxBatch, Duration maxWait, Delivery delivery, NoModelPolicy noModelPolicy,
+    public record Settings(
+            int maxBatch,
+            Duration maxWait,
+            Delivery delivery,
+            NoModelPolicy noModelPolicy,
             Duration noModelMaxWait) {}
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -98,8 +110,10 @@ public final class FramePipeline implements AutoCloseable {
     private final ExecutorService modelThread;
     private volatile Throwable failure;
     private boolean waitingForModel;
+
     /** The batch whose model run is in progress on {@link #modelThread}. */
     private InFlight current;
+
     /** The next batch, decoded and preprocessed while {@link #current} runs. */
     private BatchPredictor.Prepared next;
 
@@ -127,7 +141,8 @@ public final class FramePipeline implements AutoCloseable {
         Map<String, Object> p = new HashMap<>(producerProperties);
         if (settings.delivery() == Delivery.EXACTLY_ONCE) {
             if (!p.containsKey(ProducerConfig.TRANSACTIONAL_ID_CONFIG)) {
-                throw new IllegalArgumentException("exactly-once delivery needs a transactional.id");
+                throw new IllegalArgumentException(
+                        "exactly-once delivery needs a transactional.id");
             }
             c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         } else {
@@ -143,11 +158,13 @@ public final class FramePipeline implements AutoCloseable {
             producer.close(Duration.ZERO);
             throw e;
         }
-        this.modelThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "frame-pipeline-model");
-            t.setDaemon(true);
-            return t;
-        });
+        this.modelThread =
+                Executors.newSingleThreadExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "frame-pipeline-model");
+                            t.setDaemon(true);
+                            return t;
+                        });
         this.thread = new Thread(this::run, "frame-pipeline");
     }
 
@@ -161,8 +178,16 @@ public final class FramePipeline implements AutoCloseable {
             ModelSlot slot,
             InferenceMetrics metrics,
             Clock clock) {
-        FramePipeline pipeline = new FramePipeline(
-                consumerProperties, producerProperties, topics, settings, predictor, slot, metrics, clock);
+        FramePipeline pipeline =
+                new FramePipeline(
+                        consumerProperties,
+                        producerProperties,
+                        topics,
+                        settings,
+                        predictor,
+                        slot,
+                        metrics,
+                        clock);
         pipeline.thread.start();
         return pipeline;
     }
@@ -185,9 +210,12 @@ public final class FramePipeline implements AutoCloseable {
     private void run() {
         try {
             consumer.subscribe(List.of(topics.frames()), new Rebalance());
-            log.info("consuming {} ({}, batches of up to {}, wait {} ms)", topics.frames(),
+            log.info(
+                    "consuming {} ({}, batches of up to {}, wait {} ms)",
+                    topics.frames(),
                     settings.delivery().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-                    settings.maxBatch(), settings.maxWait().toMillis());
+                    settings.maxBatch(),
+                    settings.maxWait().toMillis());
             while (running.get()) {
                 step();
             }
@@ -198,13 +226,19 @@ public final class FramePipeline implements AutoCloseable {
             }
         } catch (RuntimeException | Error e) {
             failure = e;
-            log.error("frame pipeline stopped: {}; frames are no longer consumed by this instance", e.toString(), e);
+            log.error(
+                    "frame pipeline stopped: {}; frames are no longer consumed by this instance",
+                    e.toString(),
+                    e);
         } finally {
             if (failure == null) {
                 try {
                     flushInFlight();
                 } catch (RuntimeException e) {
-                    log.warn("in-flight batches not delivered on shutdown, the next owner repeats them: {}", e.toString());
+                    log.warn(
+                            "in-flight batches not delivered on shutdown, the next owner repeats"
+                                + " them: {}",
+                            e.toString());
                 }
             }
             abandonInFlight();
@@ -231,7 +265,10 @@ public final class FramePipeline implements AutoCloseable {
             timeout = Duration.ZERO;
         } else {
             long until = batcher.nanosUntilDue(now);
-            long cap = current != null ? Duration.ofMillis(2).toNanos() : Duration.ofMillis(200).toNanos();
+            long cap =
+                    current != null
+                            ? Duration.ofMillis(2).toNanos()
+                            : Duration.ofMillis(200).toNanos();
             timeout = Duration.ofNanos(Math.min(until, cap));
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
@@ -295,7 +332,10 @@ public final class FramePipeline implements AutoCloseable {
         }
     }
 
-    /** Postprocesses and delivers a batch whose model run ended; on a delivery error rewinds to it and everything after. */
+    /**
+     * Postprocesses and delivers a batch whose model run ended; on a delivery error rewinds to it
+     * and everything after.
+     */
     private void finish(BatchPredictor.Prepared prepared, BatchPredictor.Ran ran) {
         boolean delivered;
         try {
@@ -310,7 +350,10 @@ public final class FramePipeline implements AutoCloseable {
         }
     }
 
-    /** Delivers what is in the pipeline now, in order (before partitions are given up or on shutdown). */
+    /**
+     * Delivers what is in the pipeline now, in order (before partitions are given up or on
+     * shutdown).
+     */
     private void flushInFlight() {
         if (current != null) {
             InFlight finished = current;
@@ -349,9 +392,11 @@ public final class FramePipeline implements AutoCloseable {
         if (settings.noModelPolicy() == NoModelPolicy.DLQ || expired) {
             List<Frame> frames = batcher.drain();
             List<Outcome> rejected = new ArrayList<>(frames.size());
-            String detail = settings.noModelPolicy() == NoModelPolicy.DLQ
-                    ? "no model loaded and inference.no.model.policy=dlq"
-                    : "no model loaded within inference.no.model.max.wait=" + settings.noModelMaxWait();
+            String detail =
+                    settings.noModelPolicy() == NoModelPolicy.DLQ
+                            ? "no model loaded and inference.no.model.policy=dlq"
+                            : "no model loaded within inference.no.model.max.wait="
+                                    + settings.noModelMaxWait();
             for (Frame f : frames) {
                 rejected.add(new Outcome.Rejected(f, NO_MODEL, detail));
             }
@@ -365,14 +410,20 @@ public final class FramePipeline implements AutoCloseable {
             }
         } else if (!waitingForModel || !consumer.paused().containsAll(consumer.assignment())) {
             if (!waitingForModel) {
-                log.warn("no model loaded yet: holding {} frames, pausing {}", batcher.size(), consumer.assignment());
+                log.warn(
+                        "no model loaded yet: holding {} frames, pausing {}",
+                        batcher.size(),
+                        consumer.assignment());
             }
             consumer.pause(consumer.assignment());
             waitingForModel = true;
         }
     }
 
-    /** Produces the outcomes of {@code frames} and commits their offsets; false on a Kafka error (nothing committed). */
+    /**
+     * Produces the outcomes of {@code frames} and commits their offsets; false on a Kafka error
+     * (nothing committed).
+     */
     private boolean deliver(List<Frame> frames, List<Outcome> outcomes) {
         long started = System.nanoTime();
         Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(frames);
@@ -396,7 +447,9 @@ public final class FramePipeline implements AutoCloseable {
                 try {
                     consumer.commitSync(offsets);
                 } catch (CommitFailedException e) {
-                    log.warn("offsets of a delivered batch not committed (partitions moved): {}", e.getMessage());
+                    log.warn(
+                            "offsets of a delivered batch not committed (partitions moved): {}",
+                            e.getMessage());
                 }
             }
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
@@ -410,7 +463,10 @@ public final class FramePipeline implements AutoCloseable {
                     throw new IllegalStateException("cannot abort transaction", e);
                 }
             }
-            log.warn("delivering a batch of {} frames failed, retrying it: {}", frames.size(), e.toString());
+            log.warn(
+                    "delivering a batch of {} frames failed, retrying it: {}",
+                    frames.size(),
+                    e.toString());
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -425,8 +481,14 @@ public final class FramePipeline implements AutoCloseable {
             } else if (o instanceof Outcome.Rejected r) {
                 metrics.rejected(r.reason());
                 var rec = r.frame().record();
-                log.warn("frame {}-{}@{} to {}: {} ({})", rec.topic(), rec.partition(), rec.offset(),
-                        topics.deadLetters(), r.reason(), r.detail());
+                log.warn(
+                        "frame {}-{}@{} to {}: {} ({})",
+                        rec.topic(),
+                        rec.partition(),
+                        rec.offset(),
+                        topics.deadLetters(),
+                        r.reason(),
+                        r.detail());
             }
         }
         return true;
@@ -436,26 +498,35 @@ public final class FramePipeline implements AutoCloseable {
         var rec = outcome.frame().record();
         if (outcome instanceof Outcome.Predicted p) {
             try {
-                return new ProducerRecord<>(topics.predictions(p.task()), null, rec.key(),
+                return new ProducerRecord<>(
+                        topics.predictions(p.task()),
+                        null,
+                        rec.key(),
                         JsonSerde.MAPPER.writeValueAsBytes(p.value()));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("cannot write prediction as JSON", e);
             }
         }
         Outcome.Rejected r = (Outcome.Rejected) outcome;
-        return DeadLetter.of(rec, r.reason(), r.detail(), SERVICE, clock.instant()).toProducerRecord(topics.deadLetters());
+        return DeadLetter.of(rec, r.reason(), r.detail(), SERVICE, clock.instant())
+                .toProducerRecord(topics.deadLetters());
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<Frame> frames) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (Frame f : frames) {
-            offsets.merge(f.partition(), new OffsetAndMetadata(f.record().offset() + 1),
+            offsets.merge(
+                    f.partition(),
+                    new OffsetAndMetadata(f.record().offset() + 1),
                     (a, b) -> a.offset() >= b.offset() ? a : b);
         }
         return offsets;
     }
 
-    /** Seeks back to the first frame of the failed batch per partition and drops what was buffered behind it. */
+    /**
+     * Seeks back to the first frame of the failed batch per partition and drops what was buffered
+     * behind it.
+     */
     private void rewind(List<Frame> frames) {
         Map<TopicPartition, Long> first = new HashMap<>();
         for (Frame f : frames) {
@@ -463,11 +534,12 @@ public final class FramePipeline implements AutoCloseable {
         }
         batcher.removeIf(f -> first.containsKey(f.partition()));
         Set<TopicPartition> owned = consumer.assignment();
-        first.forEach((tp, offset) -> {
-            if (owned.contains(tp)) {
-                consumer.seek(tp, offset);
-            }
-        });
+        first.forEach(
+                (tp, offset) -> {
+                    if (owned.contains(tp)) {
+                        consumer.seek(tp, offset);
+                    }
+                });
         try {
             Thread.sleep(200);
         } catch (InterruptedException e) {
@@ -520,7 +592,9 @@ public final class FramePipeline implements AutoCloseable {
             Set<TopicPartition> gone = new HashSet<>(partitions);
             int dropped = batcher.removeIf(f -> gone.contains(f.partition()));
             if (dropped > 0) {
-                log.info("{} buffered frames of revoked partitions left to their new owner", dropped);
+                log.info(
+                        "{} buffered frames of revoked partitions left to their new owner",
+                        dropped);
             }
         }
     }

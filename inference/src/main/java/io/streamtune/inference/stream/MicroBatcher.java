@@ -8,8 +8,8 @@ import java.util.function.Predicate;
 
 /**
  * Groups arriving items into batches of at most {@code maxSize}: a batch is due when it is full or
- * when its oldest item has waited {@code maxWaitNanos}. Items leave in arrival order. Time is passed
- * in, so the logic is tested without clocks. Not thread-safe: owned by the pipeline thread.
+ * when its oldest item has waited {@code maxWaitNanos}. Items leave in arrival order. Time is
+ * passed in, so the logic is tested without clocks. Not thread-safe: owned by the pipeline thread.
  */
 public final class MicroBatcher<T> {
 
@@ -41,10 +41,15 @@ public final class MicroBatcher<T> {
 
     /** Whether a batch should run now. */
     public boolean due(long nowNanos) {
-        return pending.size() >= maxSize || (!pending.isEmpty() && nowNanos - pending.peekFirst().arrivedNanos() >= maxWaitNanos);
+        return pending.size() >= maxSize
+                || (!pending.isEmpty()
+                        && nowNanos - pending.peekFirst().arrivedNanos() >= maxWaitNanos);
     }
 
-    /** How long until the oldest item is due; 0 when a batch is due, {@code Long.MAX_VALUE} when empty. */
+    /**
+     * How long until the oldest item is due; 0 when a batch is due, {@code Long.MAX_VALUE} when
+     * empty.
+     */
     public long nanosUntilDue(long nowNanos) {
         if (pending.isEmpty()) {
             return Long.MAX_VALUE;
@@ -78,7 +83,10 @@ public final class MicroBatcher<T> {
         return all;
     }
 
-    /** Drops pending items that match, e.g. those of partitions this instance no longer owns; returns how many. */
+    /**
+     * Drops pending items that match, e.g. those of partitions this instance no longer owns;
+     * returns how many.
+     */
     public int removeIf(Predicate<T> filter) {
         int before = pending.size();
         pending.removeIf(e -> filter.test(e.item()));

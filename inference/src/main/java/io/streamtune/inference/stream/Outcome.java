@@ -1,9 +1,12 @@
 package io.streamtune.inference.stream;
 
 import io.streamtune.contracts.Task;
+
 import java.util.Objects;
 
-/** What became of one frame of a batch: a prediction to produce, or a reason to park it on the DLQ. */
+/**
+ * What became of one frame of a batch: a prediction to produce, or a reason to park it on the DLQ.
+ */
 public sealed interface Outcome {
 
     Frame frame();
@@ -12,7 +15,8 @@ public sealed interface Outcome {
      * A prediction.
      *
      * @param task which predictions topic it goes to
-     * @param value a {@code DetectionsEmitted}, {@code SegmentationsEmitted} or {@code ClassificationsEmitted}
+     * @param value a {@code DetectionsEmitted}, {@code SegmentationsEmitted} or {@code
+     *     ClassificationsEmitted}
      */
     record Predicted(Frame frame, Task task, Object value) implements Outcome {
         public Predicted {

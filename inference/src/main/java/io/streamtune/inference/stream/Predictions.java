@@ -8,8 +8,9 @@ import io.streamtune.contracts.SegmentationsEmitted;
 import io.streamtune.vision.decode.ClassMask;
 import io.streamtune.vision.decode.ClassScore;
 import io.streamtune.vision.decode.Detection;
-import io.streamtune.vision.mask.LabelMap;
 import io.streamtune.vision.decode.SemanticSegmentation;
+import io.streamtune.vision.mask.LabelMap;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,18 +21,24 @@ public final class Predictions {
     private Predictions() {}
 
     /** Detections, highest score first as the decoder returns them. */
-    public static DetectionsEmitted detections(FrameRef frame, List<Detection> detections, Instant now) {
+    public static DetectionsEmitted detections(
+            FrameRef frame, List<Detection> detections, Instant now) {
         List<DetectionsEmitted.Detection> out = new ArrayList<>(detections.size());
         for (Detection d : detections) {
             var b = d.box();
-            out.add(new DetectionsEmitted.Detection(
-                    d.label(), d.classId(), clamp01(d.score()), new Box(b.x(), b.y(), b.width(), b.height())));
+            out.add(
+                    new DetectionsEmitted.Detection(
+                            d.label(),
+                            d.classId(),
+                            clamp01(d.score()),
+                            new Box(b.x(), b.y(), b.width(), b.height())));
         }
         return new DetectionsEmitted(frame, out, now);
     }
 
     /** A class map as one multi-class COCO-layout RLE plus the area of each class present. */
-    public static SegmentationsEmitted segmentation(FrameRef frame, SemanticSegmentation seg, Instant now) {
+    public static SegmentationsEmitted segmentation(
+            FrameRef frame, SemanticSegmentation seg, Instant now) {
         List<SegmentationsEmitted.ClassArea> areas = new ArrayList<>();
         for (ClassMask c : seg.classes()) {
             areas.add(new SegmentationsEmitted.ClassArea(c.classId(), c.label(), c.area()));
@@ -40,15 +47,21 @@ public final class Predictions {
     }
 
     /** Top classes, most likely first. */
-    public static ClassificationsEmitted classification(FrameRef frame, List<ClassScore> top, Instant now) {
+    public static ClassificationsEmitted classification(
+            FrameRef frame, List<ClassScore> top, Instant now) {
         List<ClassificationsEmitted.ClassScore> out = new ArrayList<>(top.size());
         for (ClassScore s : top) {
-            out.add(new ClassificationsEmitted.ClassScore(s.label(), s.classId(), clamp01(s.score())));
+            out.add(
+                    new ClassificationsEmitted.ClassScore(
+                            s.label(), s.classId(), clamp01(s.score())));
         }
         return new ClassificationsEmitted(frame, out, now);
     }
 
-    /** Runs of equal class id in column-major order (down each column, then the next), COCO's layout. */
+    /**
+     * Runs of equal class id in column-major order (down each column, then the next), COCO's
+     * layout.
+     */
     static SegmentationsEmitted.RleMask rle(LabelMap map) {
         int w = map.width();
         int h = map.height();

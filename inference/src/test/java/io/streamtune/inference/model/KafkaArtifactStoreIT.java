@@ -10,38 +10,53 @@ import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
 import io.streamtune.vision.artifact.ArtifactException;
 import io.streamtune.vision.artifact.KafkaArtifactStore;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Random;
+
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+
 /** The artifact store of {@code vision} on a real broker, as inference fetches through it. */
 @ExtendWith(SharedKafka.class)
 class KafkaArtifactStoreIT {
 
     @Test
-    void shouldFetchAChunkedFileBackAndRefuseItOnceAChunkIsCorruptOrDeleted(EmbeddedKafkaBroker broker) throws Exception {
+    void shouldFetchAChunkedFileBackAndRefuseItOnceAChunkIsCorruptOrDeleted(
+            EmbeddedKafkaBroker broker) throws Exception {
         String topic = SharedKafka.unique("artifacts") + "." + Topics.MODELS_ARTIFACTS.name();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            admin.createTopics(java.util.List.of(new NewTopic(topic, 3, (short) 1)
-                    .configs(Topics.MODELS_ARTIFACTS.spec().configs()))).all().get();
+            admin.createTopics(
+                            java.util.List.of(
+                                    new NewTopic(topic, 3, (short) 1)
+                                            .configs(Topics.MODELS_ARTIFACTS.spec().configs())))
+                    .all()
+                    .get();
         }
         byte[] file = new byte[10_000];
         new Random(1).nextBytes(file);
-        try (var store = new KafkaArtifactStore(Map.of("bootstrap.servers", broker.bootstrapServers()), topic, 1024,
-                        Duration.ofSeconds(30));
+        try (var store =
+                        new KafkaArtifactStore(
+                                Map.of("bootstrap.servers", broker.bootstrapServers()),
+                                topic,
+                                1024,
+                                Duration.ofSeconds(30));
                 var producer = KafkaTestClients.producer(broker.bootstrapServers())) {
             store.put("cars", 1, new byte[] {1, 2, 3});
 
             ArtifactRef ref = store.put("cars", 2, file);
             byte[] fetched = store.fetch(ref);
-            var withoutHints = new ArtifactRef(ref.uri().substring(0, ref.uri().indexOf('?')), ref.sha256(),
-                    ref.sizeBytes(), ref.chunks());
+            var withoutHints =
+                    new ArtifactRef(
+                            ref.uri().substring(0, ref.uri().indexOf('?')),
+                            ref.sha256(),
+                            ref.sizeBytes(),
+                            ref.chunks());
             byte[] scanned = store.fetch(withoutHints);
 
             assertThat(ref.chunks()).isEqualTo(10);
@@ -50,15 +65,23 @@ class KafkaArtifactStoreIT {
             assertThat(scanned).isEqualTo(file);
 
             byte[] bad = new byte[1024];
-            KafkaTestClients.sendSync(producer, new ProducerRecord<>(topic, "cars/2/4".getBytes(StandardCharsets.UTF_8), bad));
+            KafkaTestClients.sendSync(
+                    producer,
+                    new ProducerRecord<>(topic, "cars/2/4".getBytes(StandardCharsets.UTF_8), bad));
             assertThatThrownBy(() -> store.fetch(ref))
-                    .isInstanceOfSatisfying(ArtifactException.class,
-                            e -> assertThat(e.reason()).isEqualTo(ArtifactException.Reason.CHECKSUM_MISMATCH));
+                    .isInstanceOfSatisfying(
+                            ArtifactException.class,
+                            e ->
+                                    assertThat(e.reason())
+                                            .isEqualTo(ArtifactException.Reason.CHECKSUM_MISMATCH));
 
             store.delete("cars", 2);
             assertThatThrownBy(() -> store.fetch(ref))
-                    .isInstanceOfSatisfying(ArtifactException.class,
-                            e -> assertThat(e.reason()).isEqualTo(ArtifactException.Reason.NOT_FOUND));
+                    .isInstanceOfSatisfying(
+                            ArtifactException.class,
+                            e ->
+                                    assertThat(e.reason())
+                                            .isEqualTo(ArtifactException.Reason.NOT_FOUND));
         }
     }
 }

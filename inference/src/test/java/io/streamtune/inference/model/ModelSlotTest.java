@@ -7,6 +7,7 @@ import io.streamtune.inference.TestModels;
 import io.streamtune.vision.model.ModelSpecOverrides;
 import io.streamtune.vision.model.OnnxModelRunner;
 import io.streamtune.vision.model.RunnerOptions;
+
 import org.junit.jupiter.api.Test;
 
 class ModelSlotTest {
@@ -31,7 +32,12 @@ class ModelSlotTest {
 
             assertThat(inFlight).isSameAs(v1);
             assertThat(v1.isClosed()).isFalse();
-            assertThat(inFlight.runner().run(new float[][] {new float[3 * TestModels.SIZE * TestModels.SIZE]}))
+            assertThat(
+                            inFlight.runner()
+                                    .run(
+                                            new float[][] {
+                                                new float[3 * TestModels.SIZE * TestModels.SIZE]
+                                            }))
                     .containsKey("output0");
             ServingModel next = slot.acquire();
             assertThat(next).isSameAs(v2);
@@ -39,7 +45,16 @@ class ModelSlotTest {
             inFlight.release();
             assertThat(v1.isClosed()).isTrue();
             assertThat(v2.isClosed()).isFalse();
-            assertThatThrownBy(() -> v1.runner().run(new float[][] {new float[3 * TestModels.SIZE * TestModels.SIZE]}))
+            assertThatThrownBy(
+                            () ->
+                                    v1.runner()
+                                            .run(
+                                                    new float[][] {
+                                                        new float
+                                                                [3
+                                                                        * TestModels.SIZE
+                                                                        * TestModels.SIZE]
+                                                    }))
                     .isInstanceOf(RuntimeException.class);
         }
     }
@@ -65,7 +80,13 @@ class ModelSlotTest {
     }
 
     static ServingModel serving(int version) throws Exception {
-        return new ServingModel("cars", version, OnnxModelRunner.load(TestModels.detector("cars", version, ""), "cars",
-                RunnerOptions.defaults(), ModelSpecOverrides.NONE));
+        return new ServingModel(
+                "cars",
+                version,
+                OnnxModelRunner.load(
+                        TestModels.detector("cars", version, ""),
+                        "cars",
+                        RunnerOptions.defaults(),
+                        ModelSpecOverrides.NONE));
     }
 }

@@ -11,6 +11,10 @@ import io.streamtune.inference.InferenceMetrics;
 import io.streamtune.inference.TestModels;
 import io.streamtune.vision.artifact.FileArtifactStore;
 import io.streamtune.vision.model.RunnerOptions;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,13 +22,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class ModelSwapperTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<ModelSwapReported> reports = new ArrayList<>();
@@ -38,8 +39,15 @@ class ModelSwapperTest {
         tampered[tampered.length - 10] ^= 0x5A;
         Files.write(store.pathOf("cars", 2), tampered);
         try (var slot = new ModelSlot()) {
-            var swapper = new ModelSwapper("inference-1", store, RunnerOptions.defaults(), slot,
-                    new InferenceMetrics(registry, "cars"), reports::add, Clock.systemUTC());
+            var swapper =
+                    new ModelSwapper(
+                            "inference-1",
+                            store,
+                            RunnerOptions.defaults(),
+                            slot,
+                            new InferenceMetrics(registry, "cars"),
+                            reports::add,
+                            Clock.systemUTC());
 
             ModelSwapReported first = swapper.swapTo(published(1, v1));
             ModelSwapReported second = swapper.swapTo(published(2, v2));
@@ -50,7 +58,11 @@ class ModelSwapperTest {
             assertThat(second.detail()).contains("SHA-256");
             assertThat(slot.servingVersion()).isEqualTo(1);
             assertThat(reports).containsExactly(first, second);
-            assertThat(registry.get(InferenceMetrics.SWAP_FAILURES).tag("reason", "checksum_mismatch").counter().count())
+            assertThat(
+                            registry.get(InferenceMetrics.SWAP_FAILURES)
+                                    .tag("reason", "checksum_mismatch")
+                                    .counter()
+                                    .count())
                     .isEqualTo(1.0);
             assertThat(registry.get(InferenceMetrics.MODEL_VERSION).gauge().value()).isEqualTo(1.0);
         }
@@ -61,8 +73,15 @@ class ModelSwapperTest {
         var store = new FileArtifactStore(dir);
         ArtifactRef junk = store.put("cars", 1, "not an onnx file".getBytes());
         try (var slot = new ModelSlot()) {
-            var swapper = new ModelSwapper("inference-1", store, RunnerOptions.defaults(), slot,
-                    new InferenceMetrics(registry, "cars"), reports::add, Clock.systemUTC());
+            var swapper =
+                    new ModelSwapper(
+                            "inference-1",
+                            store,
+                            RunnerOptions.defaults(),
+                            slot,
+                            new InferenceMetrics(registry, "cars"),
+                            reports::add,
+                            Clock.systemUTC());
 
             ModelSwapReported report = swapper.swapTo(published(1, junk));
 
@@ -73,7 +92,17 @@ class ModelSwapperTest {
     }
 
     static ModelPublished published(int version, ArtifactRef ref) {
-        return new ModelPublished("cars", version, version > 1 ? version - 1 : null, Task.DETECTION,
-                List.of("red", "blue"), "map50_95", 0.5, Map.of(), ref, Map.of(), Instant.now());
+        return new ModelPublished(
+                "cars",
+                version,
+                version > 1 ? version - 1 : null,
+                Task.DETECTION,
+                List.of("red", "blue"),
+                "map50_95",
+                0.5,
+                Map.of(),
+                ref,
+                Map.of(),
+                Instant.now());
     }
 }

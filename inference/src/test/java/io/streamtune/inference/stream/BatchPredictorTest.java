@@ -17,6 +17,12 @@ import io.streamtune.vision.image.ImageLimits;
 import io.streamtune.vision.model.ModelSpecOverrides;
 import io.streamtune.vision.model.OnnxModelRunner;
 import io.streamtune.vision.model.RunnerOptions;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
 import java.awt.Color;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -24,27 +30,38 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.record.TimestampType;
-import org.junit.jupiter.api.Test;
 
 class BatchPredictorTest {
 
-    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    private static final Clock CLOCK =
+            Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final BatchPredictor predictor = new BatchPredictor(new ImageDecoder(ImageLimits.defaults()),
-            DetectionOptions.DEFAULTS, 3, new InferenceMetrics(registry, "cars"), CLOCK);
+    private final BatchPredictor predictor =
+            new BatchPredictor(
+                    new ImageDecoder(ImageLimits.defaults()),
+                    DetectionOptions.DEFAULTS,
+                    3,
+                    new InferenceMetrics(registry, "cars"),
+                    CLOCK);
 
     @Test
-    void shouldDetectRedInSourcePixelsAndDeadLetterATruncatedJpegWhileTheBatchCompletes() throws Exception {
-        ServingModel model = new ServingModel("cars", 4,
-                OnnxModelRunner.load(TestModels.detector("cars", 4, ""), "cars", RunnerOptions.defaults(), ModelSpecOverrides.NONE));
-        List<Frame> frames = List.of(
-                frame(0, TestFrames.jpeg(64, 64, Color.RED), "cam-1", "f-1"),
-                frame(1, TestFrames.truncatedJpeg(), "cam-1", null),
-                frame(2, TestFrames.jpeg(64, 64, Color.BLUE), "cam-2", null));
+    void shouldDetectRedInSourcePixelsAndDeadLetterATruncatedJpegWhileTheBatchCompletes()
+            throws Exception {
+        ServingModel model =
+                new ServingModel(
+                        "cars",
+                        4,
+                        OnnxModelRunner.load(
+                                TestModels.detector("cars", 4, ""),
+                                "cars",
+                                RunnerOptions.defaults(),
+                                ModelSpecOverrides.NONE));
+        List<Frame> frames =
+                List.of(
+                        frame(0, TestFrames.jpeg(64, 64, Color.RED), "cam-1", "f-1"),
+                        frame(1, TestFrames.truncatedJpeg(), "cam-1", null),
+                        frame(2, TestFrames.jpeg(64, 64, Color.BLUE), "cam-2", null));
 
         List<Outcome> outcomes = predictor.predict(model, frames);
 
@@ -57,19 +74,27 @@ class BatchPredictorTest {
         assertThat(red.frame().modelVersion()).isEqualTo(4);
         assertThat(red.frame().width()).isEqualTo(64);
         // 16 cells of 8x8 input pixels, letterbox scale 0.5: 16x16 source boxes tiling the frame.
-        assertThat(red.detections()).hasSize(16).allSatisfy(d -> {
-            assertThat(d.label()).isEqualTo("red");
-            assertThat(d.score()).isGreaterThan(0.99);
-            assertThat(d.box().width()).isEqualTo(16.0);
-            assertThat(d.box().isInside(64, 64)).isTrue();
-        });
-        assertThat(outcomes.get(1)).isInstanceOfSatisfying(Outcome.Rejected.class, r -> {
-            assertThat(r.reason()).isEqualTo(BatchPredictor.CORRUPT_IMAGE);
-            assertThat(r.detail()).startsWith("truncated");
-        });
+        assertThat(red.detections())
+                .hasSize(16)
+                .allSatisfy(
+                        d -> {
+                            assertThat(d.label()).isEqualTo("red");
+                            assertThat(d.score()).isGreaterThan(0.99);
+                            assertThat(d.box().width()).isEqualTo(16.0);
+                            assertThat(d.box().isInside(64, 64)).isTrue();
+                        });
+        assertThat(outcomes.get(1))
+                .isInstanceOfSatisfying(
+                        Outcome.Rejected.class,
+                        r -> {
+                            assertThat(r.reason()).isEqualTo(BatchPredictor.CORRUPT_IMAGE);
+                            assertThat(r.detail()).startsWith("truncated");
+                        });
         var blue = (DetectionsEmitted) ((Outcome.Predicted) outcomes.get(2)).value();
         assertThat(blue.frame().frameId()).isEqualTo("frames-0-2");
-        assertThat(blue.detections()).extracting(DetectionsEmitted.Detection::label).containsOnly("blue");
+        assertThat(blue.detections())
+                .extracting(DetectionsEmitted.Detection::label)
+                .containsOnly("blue");
         assertThat(registry.get(InferenceMetrics.BATCH_SIZE).summary().max()).isEqualTo(2.0);
         model.release();
         assertThat(model.isClosed()).isTrue();
@@ -77,17 +102,36 @@ class BatchPredictorTest {
 
     @Test
     void shouldSegmentHalfRedFrameIntoTwoHalvesOfTheSourceSize() throws Exception {
-        ServingModel model = new ServingModel("roads", 1,
-                OnnxModelRunner.load(TestModels.segmenter("roads", 1), "roads", RunnerOptions.defaults(), ModelSpecOverrides.NONE));
+        ServingModel model =
+                new ServingModel(
+                        "roads",
+                        1,
+                        OnnxModelRunner.load(
+                                TestModels.segmenter("roads", 1),
+                                "roads",
+                                RunnerOptions.defaults(),
+                                ModelSpecOverrides.NONE));
 
-        List<Outcome> outcomes = predictor.predict(model, List.of(frame(0, TestFrames.png(40, 20, Color.BLACK, Color.RED), "c", null)));
+        List<Outcome> outcomes =
+                predictor.predict(
+                        model,
+                        List.of(
+                                frame(
+                                        0,
+                                        TestFrames.png(40, 20, Color.BLACK, Color.RED),
+                                        "c",
+                                        null)));
 
         var seg = (SegmentationsEmitted) ((Outcome.Predicted) outcomes.get(0)).value();
         assertThat(((Outcome.Predicted) outcomes.get(0)).task()).isEqualTo(Task.SEGMENTATION);
         assertThat(seg.mask().width()).isEqualTo(40);
         assertThat(seg.mask().height()).isEqualTo(20);
-        assertThat(seg.classAreas()).extracting(SegmentationsEmitted.ClassArea::label).containsExactly("background", "red");
-        assertThat(seg.classAreas()).extracting(SegmentationsEmitted.ClassArea::pixels).containsExactly(400L, 400L);
+        assertThat(seg.classAreas())
+                .extracting(SegmentationsEmitted.ClassArea::label)
+                .containsExactly("background", "red");
+        assertThat(seg.classAreas())
+                .extracting(SegmentationsEmitted.ClassArea::pixels)
+                .containsExactly(400L, 400L);
         // Column-major: 20 background columns of 20 pixels, then 20 red columns.
         assertThat(seg.mask().values()).containsExactly(0, 1);
         assertThat(seg.mask().counts()).containsExactly(400, 400);
@@ -100,8 +144,19 @@ class BatchPredictorTest {
         if (frameId != null) {
             headers.add(FrameHeaders.FRAME_ID, frameId.getBytes(StandardCharsets.UTF_8));
         }
-        var record = new ConsumerRecord<>("frames", 0, offset, 5_000L, TimestampType.CREATE_TIME, 0, value.length,
-                camera.getBytes(StandardCharsets.UTF_8), value, headers, Optional.<Integer>empty());
+        var record =
+                new ConsumerRecord<>(
+                        "frames",
+                        0,
+                        offset,
+                        5_000L,
+                        TimestampType.CREATE_TIME,
+                        0,
+                        value.length,
+                        camera.getBytes(StandardCharsets.UTF_8),
+                        value,
+                        headers,
+                        Optional.<Integer>empty());
         return Frame.of(record, 0);
     }
 }

@@ -1,12 +1,14 @@
 package io.streamtune.vision.artifact;
 
 import io.streamtune.contracts.ArtifactRef;
+
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Stores model files by model name and version and hands them back verified: {@link #fetch} only
- * returns bytes whose SHA-256 and size match the {@link ArtifactRef}. Implementations are thread-safe.
+ * returns bytes whose SHA-256 and size match the {@link ArtifactRef}. Implementations are
+ * thread-safe.
  */
 public interface ArtifactStore extends AutoCloseable {
 
@@ -16,7 +18,10 @@ public interface ArtifactStore extends AutoCloseable {
     /** The file behind {@code ref}, checked against its SHA-256 and size. */
     byte[] fetch(ArtifactRef ref) throws ArtifactException;
 
-    /** Removes every stored byte of {@code model} version {@code version}; a no-op when there is none. */
+    /**
+     * Removes every stored byte of {@code model} version {@code version}; a no-op when there is
+     * none.
+     */
     void delete(String model, int version) throws ArtifactException;
 
     /** Whether {@link #fetch} understands this URI. */
@@ -27,7 +32,8 @@ public interface ArtifactStore extends AutoCloseable {
 
     /**
      * A store that writes to {@code primary} and fetches from the first of {@code primary} and
-     * {@code others} that accepts the reference's URI, so a reader follows whatever the writer used.
+     * {@code others} that accepts the reference's URI, so a reader follows whatever the writer
+     * used.
      */
     static ArtifactStore routing(ArtifactStore primary, ArtifactStore... others) {
         Objects.requireNonNull(primary, "primary");

@@ -2,6 +2,7 @@ package io.streamtune.vision.artifact;
 
 import io.streamtune.contracts.ArtifactRef;
 import io.streamtune.contracts.Names;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -48,7 +49,11 @@ public final class FileArtifactStore implements ArtifactStore {
             try {
                 Files.write(tmp, bytes);
                 try {
-                    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(
+                            tmp,
+                            target,
+                            StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
                 }
@@ -56,7 +61,8 @@ public final class FileArtifactStore implements ArtifactStore {
                 Files.deleteIfExists(tmp);
             }
         } catch (IOException e) {
-            throw new ArtifactException(ArtifactException.Reason.IO, "cannot write " + target + ": " + e, e);
+            throw new ArtifactException(
+                    ArtifactException.Reason.IO, "cannot write " + target + ": " + e, e);
         }
         return new ArtifactRef(target.toUri().toString(), Sha256.hex(bytes), bytes.length, 1);
     }
@@ -64,21 +70,27 @@ public final class FileArtifactStore implements ArtifactStore {
     @Override
     public byte[] fetch(ArtifactRef ref) throws ArtifactException {
         if (!accepts(ref.uri())) {
-            throw new ArtifactException(ArtifactException.Reason.UNSUPPORTED_URI, "not a file: URI: " + ref.uri());
+            throw new ArtifactException(
+                    ArtifactException.Reason.UNSUPPORTED_URI, "not a file: URI: " + ref.uri());
         }
         Path path;
         try {
             path = Path.of(URI.create(ref.uri()));
         } catch (IllegalArgumentException | FileSystemNotFoundException e) {
-            throw new ArtifactException(ArtifactException.Reason.UNSUPPORTED_URI, "bad file URI " + ref.uri() + ": " + e, e);
+            throw new ArtifactException(
+                    ArtifactException.Reason.UNSUPPORTED_URI,
+                    "bad file URI " + ref.uri() + ": " + e,
+                    e);
         }
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
-            throw new ArtifactException(ArtifactException.Reason.NOT_FOUND, "no artifact at " + path, e);
+            throw new ArtifactException(
+                    ArtifactException.Reason.NOT_FOUND, "no artifact at " + path, e);
         } catch (IOException e) {
-            throw new ArtifactException(ArtifactException.Reason.IO, "cannot read " + path + ": " + e, e);
+            throw new ArtifactException(
+                    ArtifactException.Reason.IO, "cannot read " + path + ": " + e, e);
         }
         return Sha256.verify(ref, bytes);
     }
@@ -89,7 +101,8 @@ public final class FileArtifactStore implements ArtifactStore {
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
-            throw new ArtifactException(ArtifactException.Reason.IO, "cannot delete " + path + ": " + e, e);
+            throw new ArtifactException(
+                    ArtifactException.Reason.IO, "cannot delete " + path + ": " + e, e);
         }
     }
 

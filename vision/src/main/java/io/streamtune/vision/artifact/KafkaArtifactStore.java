@@ -2,19 +2,7 @@ package io.streamtune.vision.artifact;
 
 import io.streamtune.contracts.ArtifactRef;
 import io.streamtune.contracts.Names;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -30,26 +18,44 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
 /**
  * Model files as chunks on the compacted artifacts topic, so a deployment needs nothing but Kafka.
  *
  * <p>Each chunk is one record: key {@code <model>/<version>/<chunk>} (UTF-8), value the raw bytes
  * (at most {@link #DEFAULT_CHUNK_BYTES} by default, so chunks fit brokers with the default 1 MiB
  * record limit), headers {@value #CHUNKS_HEADER}, {@value #SHA256_HEADER} and {@value #SIZE_HEADER}
- * describing the whole file. The returned URI is {@code kafka:<topic>/<model>/<version>?offsets=<p>:<o>,...}:
- * the offsets say where the chunks start, so {@link #fetch} seeks there instead of reading the topic
- * from its beginning (compaction keeps offsets, so the hint stays valid); without them it reads
- * every partition from the start. The latest record per key wins, as compaction would decide, and a
- * null value (tombstone) deletes the chunk.
+ * describing the whole file. The returned URI is {@code
+ * kafka:<topic>/<model>/<version>?offsets=<p>:<o>,...}: the offsets say where the chunks start, so
+ * {@link #fetch} seeks there instead of reading the topic from its beginning (compaction keeps
+ * offsets, so the hint stays valid); without them it reads every partition from the start. The
+ * latest record per key wins, as compaction would decide, and a null value (tombstone) deletes the
+ * chunk.
  */
 public final class KafkaArtifactStore implements ArtifactStore {
 
     /** 1 MiB minus room for the record envelope. */
     public static final int DEFAULT_CHUNK_BYTES = (1 << 20) - 8 * 1024;
+
     /** Header: number of chunks of the file, decimal. */
     public static final String CHUNKS_HEADER = "artifact.chunks";
+
     /** Header: lower-case hex SHA-256 of the whole file. */
     public static final String SHA256_HEADER = "artifact.sha256";
+
     /** Header: size of the whole file in bytes, decimal. */
     public static final String SIZE_HEADER = "artifact.size";
 
@@ -68,14 +74,16 @@ public final class KafkaArtifactStore implements ArtifactStore {
      * @param chunkBytes largest chunk, 1 KiB..1 MiB
      * @param timeout how long one put, fetch or delete may take
      */
-    public KafkaArtifactStore(Map<String, Object> clientProperties, String topic, int chunkBytes, Duration timeout) {
+    public KafkaArtifactStore(
+            Map<String, Object> clientProperties, String topic, int chunkBytes, Duration timeout) {
         this.clientProperties = Map.copyOf(clientProperties);
         if (!this.clientProperties.containsKey(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)) {
             throw new IllegalArgumentException("clientProperties lack bootstrap.servers");
         }
         this.topic = Objects.requireNonNull(topic, "topic");
         if (chunkBytes < 1024 || chunkBytes > (1 << 20)) {
-            throw new IllegalArgumentException("chunkBytes must be in 1 KiB..1 MiB, was " + chunkBytes);
+            throw new IllegalArgumentException(
+                    "chunkBytes must be in 1 KiB..1 MiB, was " + chunkBytes);
         }
         this.chunkBytes = chunkBytes;
         this.timeout = Objects.requireNonNull(timeout, "timeout");
@@ -83,7 +91,8 @@ public final class KafkaArtifactStore implements ArtifactStore {
 
     /** A store with {@link #DEFAULT_CHUNK_BYTES} and a one-minute timeout. */
     public static KafkaArtifactStore of(Map<String, Object> clientProperties, String topic) {
-        return new KafkaArtifactStore(clientProperties, topic, DEFAULT_CHUNK_BYTES, Duration.ofMinutes(1));
+        return new KafkaArtifactStore(
+                clientProperties, topic, DEFAULT_CHUNK_BYTES, Duration.ofMinutes(1));
     }
 
     public String topic() {
@@ -100,12 +109,19 @@ public final class KafkaArtifactStore implements ArtifactStore {
         try {
             KafkaProducer<byte[], byte[]> p = producer();
             for (int i = 0; i < chunks; i++) {
-                byte[] chunk = Arrays.copyOfRange(bytes, i * chunkBytes, Math.min(bytes.length, (i + 1) * chunkBytes));
+                byte[] chunk =
+                        Arrays.copyOfRange(
+                                bytes,
+                                i * chunkBytes,
+                                Math.min(bytes.length, (i + 1) * chunkBytes));
                 RecordHeaders headers = new RecordHeaders();
                 headers.add(CHUNKS_HEADER, utf8(Integer.toString(chunks)));
                 headers.add(SHA256_HEADER, utf8(sha));
                 headers.add(SIZE_HEADER, utf8(Integer.toString(bytes.length)));
-                sent.add(p.send(new ProducerRecord<>(topic, null, utf8(prefix + i), chunk, headers)));
+                sent.add(
+                        p.send(
+                                new ProducerRecord<>(
+                                        topic, null, utf8(prefix + i), chunk, headers)));
             }
             p.flush();
             Map<Integer, Long> firstOffsets = new TreeMap<>();
@@ -113,16 +129,28 @@ public final class KafkaArtifactStore implements ArtifactStore {
                 RecordMetadata m = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 firstOffsets.merge(m.partition(), m.offset(), Math::min);
             }
-            StringBuilder uri = new StringBuilder(SCHEME).append(topic).append('/').append(model).append('/')
-                    .append(version).append("?offsets=");
-            firstOffsets.forEach((partition, offset) -> uri.append(partition).append(':').append(offset).append(','));
+            StringBuilder uri =
+                    new StringBuilder(SCHEME)
+                            .append(topic)
+                            .append('/')
+                            .append(model)
+                            .append('/')
+                            .append(version)
+                            .append("?offsets=");
+            firstOffsets.forEach(
+                    (partition, offset) ->
+                            uri.append(partition).append(':').append(offset).append(','));
             uri.setLength(uri.length() - 1);
             return new ArtifactRef(uri.toString(), sha, bytes.length, chunks);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ArtifactException(ArtifactException.Reason.IO, "interrupted while storing " + prefix, e);
+            throw new ArtifactException(
+                    ArtifactException.Reason.IO, "interrupted while storing " + prefix, e);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
-            throw new ArtifactException(ArtifactException.Reason.IO, "cannot store " + prefix + " on " + topic + ": " + e, e);
+            throw new ArtifactException(
+                    ArtifactException.Reason.IO,
+                    "cannot store " + prefix + " on " + topic + ": " + e,
+                    e);
         }
     }
 
@@ -132,20 +160,31 @@ public final class KafkaArtifactStore implements ArtifactStore {
         String prefix = prefix(location.model(), location.version());
         Map<String, byte[]> latest = read(location.topic(), prefix, location.offsets());
         if (latest.isEmpty()) {
-            throw new ArtifactException(ArtifactException.Reason.NOT_FOUND, "no chunks of " + prefix + " on " + location.topic());
+            throw new ArtifactException(
+                    ArtifactException.Reason.NOT_FOUND,
+                    "no chunks of " + prefix + " on " + location.topic());
         }
         byte[][] parts = new byte[ref.chunks()][];
         long total = 0;
         for (int i = 0; i < ref.chunks(); i++) {
             parts[i] = latest.get(prefix + i);
             if (parts[i] == null) {
-                throw new ArtifactException(ArtifactException.Reason.INCOMPLETE,
-                        prefix + " has " + latest.size() + " of " + ref.chunks() + " chunks; chunk " + i + " is missing");
+                throw new ArtifactException(
+                        ArtifactException.Reason.INCOMPLETE,
+                        prefix
+                                + " has "
+                                + latest.size()
+                                + " of "
+                                + ref.chunks()
+                                + " chunks; chunk "
+                                + i
+                                + " is missing");
             }
             total += parts[i].length;
         }
         if (total != ref.sizeBytes()) {
-            throw new ArtifactException(ArtifactException.Reason.CHECKSUM_MISMATCH,
+            throw new ArtifactException(
+                    ArtifactException.Reason.CHECKSUM_MISMATCH,
                     prefix + " chunks hold " + total + " bytes, expected " + ref.sizeBytes());
         }
         byte[] out = new byte[(int) total];
@@ -173,9 +212,11 @@ public final class KafkaArtifactStore implements ArtifactStore {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ArtifactException(ArtifactException.Reason.IO, "interrupted while deleting " + prefix, e);
+            throw new ArtifactException(
+                    ArtifactException.Reason.IO, "interrupted while deleting " + prefix, e);
         } catch (ExecutionException | TimeoutException | KafkaException e) {
-            throw new ArtifactException(ArtifactException.Reason.IO, "cannot delete " + prefix + ": " + e, e);
+            throw new ArtifactException(
+                    ArtifactException.Reason.IO, "cannot delete " + prefix + ": " + e, e);
         }
     }
 
@@ -192,15 +233,21 @@ public final class KafkaArtifactStore implements ArtifactStore {
         }
     }
 
-    /** Latest non-null value of every key starting with {@code prefix}, reading up to the current end. */
-    private Map<String, byte[]> read(String fromTopic, String prefix, Map<Integer, Long> startOffsets)
+    /**
+     * Latest non-null value of every key starting with {@code prefix}, reading up to the current
+     * end.
+     */
+    private Map<String, byte[]> read(
+            String fromTopic, String prefix, Map<Integer, Long> startOffsets)
             throws ArtifactException {
         Map<String, byte[]> latest = new HashMap<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties())) {
             List<PartitionInfo> infos = consumer.partitionsFor(fromTopic, timeout);
             if (infos == null || infos.isEmpty()) {
-                throw new ArtifactException(ArtifactException.Reason.NOT_FOUND, "topic " + fromTopic + " does not exist");
+                throw new ArtifactException(
+                        ArtifactException.Reason.NOT_FOUND,
+                        "topic " + fromTopic + " does not exist");
             }
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : infos) {
@@ -217,8 +264,14 @@ public final class KafkaArtifactStore implements ArtifactStore {
             }
             while (!reachedEnd(consumer, partitions, end)) {
                 if (System.nanoTime() > deadline) {
-                    throw new ArtifactException(ArtifactException.Reason.IO,
-                            "reading " + fromTopic + " for " + prefix + " took longer than " + timeout);
+                    throw new ArtifactException(
+                            ArtifactException.Reason.IO,
+                            "reading "
+                                    + fromTopic
+                                    + " for "
+                                    + prefix
+                                    + " took longer than "
+                                    + timeout);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (r.key() == null) {
@@ -235,13 +288,16 @@ public final class KafkaArtifactStore implements ArtifactStore {
                 }
             }
         } catch (KafkaException e) {
-            throw new ArtifactException(ArtifactException.Reason.IO, "cannot read " + fromTopic + ": " + e, e);
+            throw new ArtifactException(
+                    ArtifactException.Reason.IO, "cannot read " + fromTopic + ": " + e, e);
         }
         return latest;
     }
 
     private static boolean reachedEnd(
-            KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, Map<TopicPartition, Long> end) {
+            KafkaConsumer<byte[], byte[]> consumer,
+            List<TopicPartition> partitions,
+            Map<TopicPartition, Long> end) {
         for (TopicPartition tp : partitions) {
             if (consumer.position(tp) < end.get(tp)) {
                 return false;
@@ -255,12 +311,17 @@ public final class KafkaArtifactStore implements ArtifactStore {
             Map<String, Object> p = new HashMap<>(clientProperties);
             p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId("producer"));
             p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-            p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+            p.put(
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                    ByteArraySerializer.class.getName());
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 * (1 << 20)));
-            // Kafka requires delivery.timeout >= linger + request.timeout; a missing topic fails after the timeout.
-            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(120_000, timeout.toMillis())));
+            // Kafka requires delivery.timeout >= linger + request.timeout; a missing topic fails
+            // after the timeout.
+            p.put(
+                    ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                    Long.toString(Math.max(120_000, timeout.toMillis())));
             p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout.toMillis()));
             p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
             producer = new KafkaProducer<>(p);
@@ -273,7 +334,9 @@ public final class KafkaArtifactStore implements ArtifactStore {
         p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId("consumer"));
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 * (1 << 20)));
@@ -281,7 +344,8 @@ public final class KafkaArtifactStore implements ArtifactStore {
     }
 
     private String clientId(String role) {
-        Object base = clientProperties.getOrDefault(CommonClientConfigs.CLIENT_ID_CONFIG, "streamtune");
+        Object base =
+                clientProperties.getOrDefault(CommonClientConfigs.CLIENT_ID_CONFIG, "streamtune");
         return base + "-artifacts-" + role + "-" + Long.toHexString(System.nanoTime());
     }
 
@@ -302,7 +366,8 @@ public final class KafkaArtifactStore implements ArtifactStore {
 
         static Location parse(String uri) throws ArtifactException {
             if (!uri.startsWith(SCHEME)) {
-                throw new ArtifactException(ArtifactException.Reason.UNSUPPORTED_URI, "not a kafka: URI: " + uri);
+                throw new ArtifactException(
+                        ArtifactException.Reason.UNSUPPORTED_URI, "not a kafka: URI: " + uri);
             }
             String rest = uri.substring(SCHEME.length());
             String query = "";
@@ -327,7 +392,10 @@ public final class KafkaArtifactStore implements ArtifactStore {
                 Names.requireModelName(parts[1]);
                 return new Location(parts[0], parts[1], version, offsets);
             } catch (RuntimeException e) {
-                throw new ArtifactException(ArtifactException.Reason.UNSUPPORTED_URI, "bad artifact URI " + uri + ": " + e.getMessage(), e);
+                throw new ArtifactException(
+                        ArtifactException.Reason.UNSUPPORTED_URI,
+                        "bad artifact URI " + uri + ": " + e.getMessage(),
+                        e);
             }
         }
     }

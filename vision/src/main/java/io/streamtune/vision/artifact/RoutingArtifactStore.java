@@ -1,6 +1,7 @@
 package io.streamtune.vision.artifact;
 
 import io.streamtune.contracts.ArtifactRef;
+
 import java.util.List;
 
 /** Writes to one store, reads from whichever store accepts the URI; closes them all. */
@@ -26,7 +27,8 @@ final class RoutingArtifactStore implements ArtifactStore {
                 return store.fetch(ref);
             }
         }
-        throw new ArtifactException(ArtifactException.Reason.UNSUPPORTED_URI, "no artifact store accepts " + ref.uri());
+        throw new ArtifactException(
+                ArtifactException.Reason.UNSUPPORTED_URI, "no artifact store accepts " + ref.uri());
     }
 
     @Override

@@ -4,16 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtune.contracts.ArtifactRef;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Random;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
 class FileArtifactStoreTest {
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
     void shouldFetchWhatWasPutWithItsChecksum() throws Exception {
@@ -40,8 +41,10 @@ class FileArtifactStoreTest {
         assertThatThrownBy(() -> store.fetch(ref))
                 .isInstanceOf(ArtifactException.class)
                 .hasMessageContaining("SHA-256")
-                .satisfies(e -> assertThat(((ArtifactException) e).reason())
-                        .isEqualTo(ArtifactException.Reason.CHECKSUM_MISMATCH));
+                .satisfies(
+                        e ->
+                                assertThat(((ArtifactException) e).reason())
+                                        .isEqualTo(ArtifactException.Reason.CHECKSUM_MISMATCH));
     }
 
     @Test
@@ -54,7 +57,10 @@ class FileArtifactStoreTest {
         assertThat(store.pathOf("cars", 1)).doesNotExist();
         assertThatThrownBy(() -> store.fetch(ref))
                 .isInstanceOf(ArtifactException.class)
-                .satisfies(e -> assertThat(((ArtifactException) e).reason()).isEqualTo(ArtifactException.Reason.NOT_FOUND));
+                .satisfies(
+                        e ->
+                                assertThat(((ArtifactException) e).reason())
+                                        .isEqualTo(ArtifactException.Reason.NOT_FOUND));
     }
 
     @Test
@@ -69,8 +75,10 @@ class FileArtifactStoreTest {
         assertThat(fetched).hasSize(10);
         assertThatThrownBy(() -> routing.fetch(foreign))
                 .isInstanceOf(ArtifactException.class)
-                .satisfies(e -> assertThat(((ArtifactException) e).reason())
-                        .isEqualTo(ArtifactException.Reason.UNSUPPORTED_URI));
+                .satisfies(
+                        e ->
+                                assertThat(((ArtifactException) e).reason())
+                                        .isEqualTo(ArtifactException.Reason.UNSUPPORTED_URI));
     }
 
     private static byte[] randomBytes(int n) {

@@ -3,14 +3,17 @@ package io.streamtune.vision.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import java.util.Map;
 
 class KafkaArtifactLocationTest {
 
     @Test
     void shouldParseTopicModelVersionAndOffsetHints() throws Exception {
-        var location = KafkaArtifactStore.Location.parse("kafka:prod.models.artifacts/cars/12?offsets=0:40,2:7");
+        var location =
+                KafkaArtifactStore.Location.parse(
+                        "kafka:prod.models.artifacts/cars/12?offsets=0:40,2:7");
 
         assertThat(location.topic()).isEqualTo("prod.models.artifacts");
         assertThat(location.model()).isEqualTo("cars");
@@ -30,7 +33,8 @@ class KafkaArtifactLocationTest {
         assertThatThrownBy(() -> KafkaArtifactStore.Location.parse("kafka:models.artifacts/cars"))
                 .isInstanceOf(ArtifactException.class)
                 .hasMessageContaining("kafka:<topic>/<model>/<version>");
-        assertThatThrownBy(() -> KafkaArtifactStore.Location.parse("kafka:models.artifacts/Cars!/1"))
+        assertThatThrownBy(
+                        () -> KafkaArtifactStore.Location.parse("kafka:models.artifacts/Cars!/1"))
                 .isInstanceOf(ArtifactException.class);
     }
 }
