@@ -207,6 +207,41 @@ class InferenceServiceIT {
         }
     }
 
+    @Test
+    void shouldDeadLetterFramesAtOnceWhenNoModelIsLoadedAndThePolicySaysSo(
+            EmbeddedKafkaBroker broker) throws Exception {
+        String prefix = SharedKafka.unique("inference") + ".";
+        var config =
+                config(
+                        broker,
+                        prefix,
+                        Map.of("inference.model", "none", "inference.no.model.policy", "dlq"));
+
+        try (var service = InferenceService.start(config);
+                var producer = KafkaTestClients.producer(broker.bootstrapServers())) {
+            KafkaTestClients.sendSync(
+                    producer,
+                    KafkaTestClients.frame(
+                            prefix + Topics.FRAMES.name(),
+                            "cam-1",
+                            TestFrames.jpeg(16, 16, Color.RED),
+                            "n-1"));
+
+            var dead =
+                    KafkaTestClients.read(
+                            broker.bootstrapServers(),
+                            prefix + Topics.FRAMES.deadLetters().name(),
+                            1,
+                            Duration.ofSeconds(20));
+
+            assertThat(dead).hasSize(1);
+            DeadLetter letter = DeadLetter.fromConsumerRecord(dead.get(0));
+            assertThat(letter.reason()).isEqualTo("no_model");
+            assertThat(letter.service()).isEqualTo("inference");
+            assertThat(new String(letter.key(), StandardCharsets.UTF_8)).isEqualTo("cam-1");
+        }
+    }
+
     static InferenceConfig config(
             EmbeddedKafkaBroker broker, String prefix, Map<String, String> extra) {
         Map<String, String> base =
