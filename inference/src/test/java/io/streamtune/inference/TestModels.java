@@ -124,6 +124,20 @@ public final class TestModels {
                         "stretch"));
     }
 
+    /**
+     * The same model with its {@code metadata_props} removed, as an export from elsewhere may come.
+     */
+    public static byte[] withoutMetadata(byte[] model) {
+        try {
+            return ModelProto.parseFrom(model).toBuilder()
+                    .clearMetadataProps()
+                    .build()
+                    .toByteArray();
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
     private static Map<String, String> metadata(
             String model, int version, String task, String classes, String resize) {
         Map<String, String> meta = new LinkedHashMap<>();

@@ -138,6 +138,38 @@ class BatchPredictorTest {
         model.release();
     }
 
+    @Test
+    void shouldServeAModelWithoutMetadataFromConfiguredOverrides() throws Exception {
+        var overrides =
+                io.streamtune.inference.InferenceConfig.from(
+                                io.streamtune.runtime.ConfigSource.of(
+                                        java.util.Map.of(
+                                                "inference.model.task", "detection",
+                                                "inference.model.classes", "[\"ruby\",\"sky\"]",
+                                                "inference.model.input.width", "32",
+                                                "inference.model.resize", "letterbox")))
+                        .overrides();
+        ServingModel model =
+                new ServingModel(
+                        "cars",
+                        1,
+                        OnnxModelRunner.load(
+                                TestModels.withoutMetadata(TestModels.detector("cars", 1, "")),
+                                "cars",
+                                RunnerOptions.defaults(),
+                                overrides));
+
+        List<Outcome> outcomes =
+                predictor.predict(
+                        model, List.of(frame(0, TestFrames.jpeg(32, 32, Color.BLUE), "c", null)));
+
+        var blue = (DetectionsEmitted) ((Outcome.Predicted) outcomes.get(0)).value();
+        assertThat(blue.detections())
+                .extracting(DetectionsEmitted.Detection::label)
+                .containsOnly("sky");
+        model.release();
+    }
+
     static Frame frame(long offset, byte[] value, String camera, String frameId) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(FrameHeaders.CAPTURE_TIME, "1000".getBytes(StandardCharsets.UTF_8));
