@@ -1,0 +1,135 @@
+package io.streamtune.trainer;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.streamtune.contracts.TrainingProgress.Phase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Every meter of the trainer service: names, tags and units in one place. Prometheus names follow
+ * from these (dots become underscores, timers gain {@code _seconds}, counters {@code _total}).
+ */
+public final class TrainerMetrics {
+
+    /** Finished runs, tag {@code outcome} = published, rejected, failed. */
+    public static final String RUNS = "trainer.runs";
+    /** Wall time of a run, tag {@code outcome}. */
+    public static final String RUN_DURATION = "trainer.run.duration";
+    /** Last validation metric of a run in progress or finished, tag {@code model}. */
+    public static final String VALIDATION_METRIC = "trainer.validation.metric";
+    /** Last training loss, tag {@code model}. */
+    public static final String LOSS = "trainer.loss";
+    /** Epoch within the current phase, tag {@code model}. */
+    public static final String EPOCH = "trainer.epoch";
+    /** Current phase as its ordinal in {@code TrainingProgress.Phase}, tag {@code model}. */
+    public static final String PHASE = "trainer.phase";
+    /** Triggers received. */
+    public static final String TRIGGERS = "trainer.triggers";
+    /** Triggers merged into a pending or running run of the same model. */
+    public static final String TRIGGERS_COALESCED = "trainer.triggers.coalesced";
+    /** Samples in the local dataset after the last sync, tag {@code model}. */
+    public static final String DATASET_SAMPLES = "trainer.dataset.samples";
+    /** Labelled-image records skipped as unreadable, tag {@code model}. */
+    public static final String DATASET_CORRUPT = "trainer.dataset.corrupt";
+    /** Version of the production model, tag {@code model}. */
+    public static final String PRODUCTION_VERSION = "trainer.production.version";
+
+    /** Every meter name declared here, for dashboards and their tests. */
+    public static final List<String> NAMES = List.of(RUNS, RUN_DURATION, VALIDATION_METRIC, LOSS, EPOCH, PHASE, TRIGGERS,
+            TRIGGERS_COALESCED, DATASET_SAMPLES, DATASET_CORRUPT, PRODUCTION_VERSION);
+
+    /** How a run ended. */
+    public enum Outcome {
+        PUBLISHED, REJECTED, FAILED;
+
+        String tag() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private final MeterRegistry registry;
+    private final Counter triggers;
+    private final Counter coalesced;
+    private final Map<String, ModelGauges> models = new ConcurrentHashMap<>();
+
+    public TrainerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.triggers = Counter.builder(TRIGGERS).description("Training triggers received").register(registry);
+        this.coalesced = Counter.builder(TRIGGERS_COALESCED)
+                .description("Triggers merged into a pending or running run").register(registry);
+        for (Outcome o : Outcome.values()) {
+            Counter.builder(RUNS).tag("outcome", o.tag()).description("Finished training runs").register(registry);
+            Timer.builder(RUN_DURATION).tag("outcome", o.tag()).description("Training run wall time").register(registry);
+        }
+    }
+
+    private final class ModelGauges {
+        final AtomicReference<Double> metric = new AtomicReference<>(Double.NaN);
+        final AtomicReference<Double> loss = new AtomicReference<>(Double.NaN);
+        final AtomicLong epoch = new AtomicLong();
+        final AtomicLong phase = new AtomicLong();
+        final AtomicLong samples = new AtomicLong();
+        final AtomicLong version = new AtomicLong();
+        final Counter corrupt;
+
+        ModelGauges(String model) {
+            Gauge.builder(VALIDATION_METRIC, metric, AtomicReference::get).tag("model", model)
+                    .description("Last validation metric").register(registry);
+            Gauge.builder(LOSS, loss, AtomicReference::get).tag("model", model).description("Last training loss").register(registry);
+            Gauge.builder(EPOCH, epoch, AtomicLong::get).tag("model", model).description("Epoch of the current phase").register(registry);
+            Gauge.builder(PHASE, phase, AtomicLong::get).tag("model", model).description("Current phase ordinal").register(registry);
+            Gauge.builder(DATASET_SAMPLES, samples, AtomicLong::get).tag("model", model)
+                    .description("Samples in the local dataset").register(registry);
+            Gauge.builder(PRODUCTION_VERSION, version, AtomicLong::get).tag("model", model)
+                    .description("Production model version").register(registry);
+            corrupt = Counter.builder(DATASET_CORRUPT).tag("model", model).description("Unreadable samples skipped").register(registry);
+        }
+    }
+
+    private ModelGauges of(String model) {
+        return models.computeIfAbsent(model, ModelGauges::new);
+    }
+
+    public void triggerReceived() {
+        triggers.increment();
+    }
+
+    public void triggerCoalesced() {
+        coalesced.increment();
+    }
+
+    public void progress(String model, Phase phase, int epoch, double loss, double metric) {
+        ModelGauges g = of(model);
+        g.phase.set(phase.ordinal());
+        g.epoch.set(epoch);
+        if (!Double.isNaN(loss)) {
+            g.loss.set(loss);
+        }
+        if (!Double.isNaN(metric)) {
+            g.metric.set(metric);
+        }
+    }
+
+    public void dataset(String model, int samples, long newlyCorrupt) {
+        ModelGauges g = of(model);
+        g.samples.set(samples);
+        g.corrupt.increment(newlyCorrupt);
+    }
+
+    public void productionVersion(String model, int version) {
+        of(model).version.set(version);
+    }
+
+    public void runFinished(Outcome outcome, Duration duration) {
+        registry.counter(RUNS, "outcome", outcome.tag()).increment();
+        registry.timer(RUN_DURATION, "outcome", outcome.tag()).record(duration);
+    }
+}

@@ -1,0 +1,101 @@
+package io.streamtune.trainer.evaluate;
+
+import io.streamtune.contracts.Task;
+import io.streamtune.vision.image.RgbImage;
+import io.streamtune.vision.metrics.ClassificationEvaluator;
+import io.streamtune.vision.metrics.ClassificationReport;
+import io.streamtune.vision.metrics.DetectionEvaluator;
+import io.streamtune.vision.metrics.DetectionReport;
+import io.streamtune.vision.metrics.PredictedBox;
+import io.streamtune.vision.metrics.SegmentationEvaluator;
+import io.streamtune.vision.metrics.SegmentationReport;
+import io.streamtune.vision.model.ModelLoadException;
+import io.streamtune.vision.model.ModelSpecOverrides;
+import io.streamtune.vision.model.OnnxModelRunner;
+import io.streamtune.vision.model.RunnerOptions;
+import io.streamtune.vision.pipeline.Prediction;
+import io.streamtune.vision.pipeline.Predictor;
+import io.streamtune.vision.pipeline.PredictorOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Scores an ONNX file on validation samples by loading and running it exactly as inference does. */
+public final class Evaluator {
+
+    private static final int BATCH = 32;
+
+    private final int threads;
+
+    public Evaluator(int threads) {
+        this.threads = threads;
+    }
+
+    /** The gating metric name of a task. */
+    public static String metricName(Task task) {
+        return switch (task) {
+            case CLASSIFICATION -> "accuracy";
+            case SEGMENTATION -> "miou";
+            case DETECTION -> "map50_95";
+        };
+    }
+
+    /** Loads {@code onnx} with vision's runner (configured from its own metadata) and scores it. */
+    public Evaluation evaluate(byte[] onnx, String name, Task task, int classes, List<EvalSample> samples)
+            throws ModelLoadException {
+        try (OnnxModelRunner runner = OnnxModelRunner.load(onnx, name, RunnerOptions.withIntraOpThreads(threads),
+                ModelSpecOverrides.NONE)) {
+            Predictor predictor = new Predictor(runner, PredictorOptions.EVALUATION);
+            List<Prediction> predictions = new ArrayList<>();
+            for (int from = 0; from < samples.size(); from += BATCH) {
+                List<RgbImage> images = new ArrayList<>();
+                for (EvalSample s : samples.subList(from, Math.min(samples.size(), from + BATCH))) {
+                    images.add(s.image());
+                }
+                predictions.addAll(predictor.predict(images));
+            }
+            return score(task, classes, samples, predictions);
+        }
+    }
+
+    static Evaluation score(Task task, int classes, List<EvalSample> samples, List<Prediction> predictions) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        switch (task) {
+            case CLASSIFICATION -> {
+                ClassificationEvaluator e = new ClassificationEvaluator(classes);
+                for (int i = 0; i < samples.size(); i++) {
+                    e.add(samples.get(i).classId(), ((Prediction.Classified) predictions.get(i)).probabilities());
+                }
+                ClassificationReport r = e.report();
+                m.put("accuracy", r.accuracy());
+                m.put("top5", r.top5Accuracy());
+                m.put("macro_f1", r.macroF1());
+            }
+            case SEGMENTATION -> {
+                SegmentationEvaluator e = new SegmentationEvaluator(classes);
+                for (int i = 0; i < samples.size(); i++) {
+                    int[] predicted = ((Prediction.Segmented) predictions.get(i)).segmentation().labelMap().labels();
+                    e.add(samples.get(i).mask(), predicted);
+                }
+                SegmentationReport r = e.report();
+                m.put("miou", r.meanIoU());
+                m.put("pixel_accuracy", r.pixelAccuracy());
+            }
+            case DETECTION -> {
+                DetectionEvaluator e = new DetectionEvaluator();
+                for (int i = 0; i < samples.size(); i++) {
+                    List<PredictedBox> p = ((Prediction.Detected) predictions.get(i)).detections().stream()
+                            .map(PredictedBox::of).toList();
+                    e.addImage(samples.get(i).boxes(), p);
+                }
+                DetectionReport r = e.evaluate();
+                m.put("map50_95", r.map());
+                m.put("map50", r.map50());
+                m.put("map75", r.map75());
+            }
+        }
+        String name = metricName(task);
+        return new Evaluation(name, m.get(name), m, samples.size());
+    }
+}

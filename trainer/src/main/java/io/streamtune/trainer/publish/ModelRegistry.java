@@ -1,0 +1,109 @@
+package io.streamtune.trainer.publish;
+
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.ModelPublished;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The trainer's own record of every version it published: {@code <model dir>/versions/<v>/manifest.json}
+ * (the {@link ModelPublished} announcement plus the training configuration) and {@code train.onnx}
+ * (the graph before export transformations, to continue fine-tuning from).
+ */
+public final class ModelRegistry {
+
+    private static final JsonSerde<Manifest> SERDE = JsonSerde.of(Manifest.class);
+
+    private final Path root;
+
+    /** {@code root}: the directory that holds one folder per model. */
+    public ModelRegistry(Path root) {
+        this.root = root;
+    }
+
+    /**
+     * A version's manifest.
+     *
+     * @param published what was announced (sha256, size, metrics, dataset offsets)
+     * @param training the training configuration of the run
+     */
+    public record Manifest(ModelPublished published, Map<String, String> training) {}
+
+    private Path versionDir(String model, int version) {
+        return root.resolve(model).resolve("versions").resolve(Integer.toString(version));
+    }
+
+    public void save(Manifest manifest, byte[] trainGraph) {
+        Path dir = versionDir(manifest.published().model(), manifest.published().version());
+        try {
+            Files.createDirectories(dir);
+            Files.write(dir.resolve("train.onnx"), trainGraph);
+            Files.write(dir.resolve("manifest.json"), SERDE.toBytes(manifest));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public Optional<Manifest> manifest(String model, int version) {
+        Path f = versionDir(model, version).resolve("manifest.json");
+        try {
+            return Files.exists(f) ? Optional.of(SERDE.fromBytes(Files.readAllBytes(f))) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The training graph of a version, when this machine trained it. */
+    public Optional<Path> trainGraph(String model, int version) {
+        Path f = versionDir(model, version).resolve("train.onnx");
+        return Files.exists(f) ? Optional.of(f) : Optional.empty();
+    }
+
+    /** Versions recorded for a model, ascending. */
+    public List<Integer> versions(String model) {
+        Path dir = root.resolve(model).resolve("versions");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            List<Integer> out = new ArrayList<>();
+            s.forEach(p -> {
+                try {
+                    out.add(Integer.parseInt(p.getFileName().toString()));
+                } catch (NumberFormatException ignored) {
+                    // not a version folder
+                }
+            });
+            out.sort(Comparator.naturalOrder());
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public void delete(String model, int version) {
+        Path dir = versionDir(model, version);
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.delete(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package io.streamtune.trainer.publish;
+
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.ModelPublished;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/** Reads the compacted models topic to the end: the latest announcement per model is production. */
+public final class ProductionModels {
+
+    private static final JsonSerde<ModelPublished> SERDE = JsonSerde.of(ModelPublished.class);
+
+    private final Map<String, Object> consumerProperties;
+    private final String topic;
+
+    public ProductionModels(Map<String, Object> consumerProperties, String topic) {
+        this.consumerProperties = new HashMap<>(consumerProperties);
+        this.consumerProperties.remove("group.id");
+        this.consumerProperties.put("enable.auto.commit", "false");
+        this.consumerProperties.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        this.consumerProperties.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        this.topic = topic;
+    }
+
+    /** The production version of {@code model}, if any was ever published. */
+    public Optional<ModelPublished> current(String model, Duration timeout) {
+        ModelPublished latest = null;
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties)) {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (PartitionInfo p : c.partitionsFor(topic, timeout)) {
+                parts.add(new TopicPartition(topic, p.partition()));
+            }
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.key() == null || !model.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                        continue;
+                    }
+                    if (r.value() == null) {
+                        latest = null;
+                        continue;
+                    }
+                    try {
+                        ModelPublished p = SERDE.fromBytes(r.value());
+                        if (latest == null || p.version() >= latest.version()) {
+                            latest = p;
+                        }
+                    } catch (RuntimeException e) {
+                        // an unreadable announcement is not production; the next valid one is
+                    }
+                }
+            }
+        }
+        return Optional.ofNullable(latest);
+    }
+}

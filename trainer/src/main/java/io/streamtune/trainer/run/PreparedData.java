@@ -1,0 +1,144 @@
+package io.streamtune.trainer.run;
+
+import io.streamtune.contracts.Label;
+import io.streamtune.contracts.LabelledImageAccepted;
+import io.streamtune.contracts.Task;
+import io.streamtune.trainer.dataset.DatasetStore;
+import io.streamtune.trainer.dataset.Split;
+import io.streamtune.trainer.evaluate.EvalSample;
+import io.streamtune.trainer.task.Example;
+import io.streamtune.trainer.task.ExampleSet;
+import io.streamtune.trainer.task.Examples;
+import io.streamtune.trainer.task.SegmentationHead;
+import io.streamtune.vision.decode.Box;
+import io.streamtune.vision.image.ImageDecoder;
+import io.streamtune.vision.image.ImageLimits;
+import io.streamtune.vision.image.ImageRejectedException;
+import io.streamtune.vision.image.RgbImage;
+import io.streamtune.vision.mask.LabelMap;
+import io.streamtune.vision.metrics.GroundTruthBox;
+import io.streamtune.vision.preprocess.Preprocessor;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A model's dataset decoded for one run: the task (the one most samples are labelled for), the class
+ * list (production's first, new names appended in sorted order), preprocessed training and validation
+ * examples, and validation samples in source pixels for evaluation on the exported model.
+ *
+ * @param task task
+ * @param classes class names by id
+ * @param train training examples
+ * @param val validation examples
+ * @param eval the validation samples for ONNX evaluation
+ * @param skipped samples that could not be decoded or belong to another task
+ */
+public record PreparedData(Task task, List<String> classes, ExampleSet train, ExampleSet val, List<EvalSample> eval, int skipped) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PreparedData.class);
+
+    /** Loads and decodes everything in the store. {@code productionClasses} may be empty. */
+    public static PreparedData load(DatasetStore store, Preprocessor pre, int validationPercent, List<String> productionClasses,
+            Task productionTask) {
+        List<LabelledImageAccepted> samples = new ArrayList<>();
+        int skipped = 0;
+        Map<Task, Integer> tasks = new EnumMap<>(Task.class);
+        for (String id : store.sampleIds()) {
+            Optional<LabelledImageAccepted> s = store.load(id);
+            if (s.isEmpty()) {
+                skipped++;
+                continue;
+            }
+            samples.add(s.get());
+            tasks.merge(s.get().task(), 1, Integer::sum);
+        }
+        if (samples.isEmpty()) {
+            throw new IllegalStateException("dataset of " + store.model() + " is empty");
+        }
+        Task task = tasks.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        List<String> classes = new ArrayList<>(productionTask == task ? productionClasses : List.of());
+        LinkedHashSet<String> known = new LinkedHashSet<>(classes);
+        TreeSet<String> fresh = new TreeSet<>();
+        for (LabelledImageAccepted s : samples) {
+            if (s.task() != task) {
+                continue;
+            }
+            if (task == Task.SEGMENTATION && classes.isEmpty()) {
+                // The first mask's class order (usually background first) fixes the ids of a new model.
+                classes.addAll(s.label().classNames());
+                known.addAll(classes);
+            }
+            s.label().classNames().stream().filter(c -> !known.contains(c)).forEach(fresh::add);
+        }
+        classes.addAll(fresh);
+        Map<String, Integer> ids = new HashMap<>();
+        for (int i = 0; i < classes.size(); i++) {
+            ids.put(classes.get(i), i);
+        }
+        ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
+        List<Example> train = new ArrayList<>();
+        List<Example> val = new ArrayList<>();
+        List<EvalSample> eval = new ArrayList<>();
+        for (LabelledImageAccepted s : samples) {
+            if (s.task() != task) {
+                skipped++;
+                continue;
+            }
+            try {
+                RgbImage image = decoder.decode(s.image());
+                boolean isVal = Split.isValidation(s.sampleId(), validationPercent);
+                Example e;
+                EvalSample ev;
+                if (s.label() instanceof Label.ClassLabel c) {
+                        int id = ids.get(c.className());
+                        e = Examples.classification(pre, image, id);
+                        ev = new EvalSample(image, id, null, List.of());
+                } else if (s.label() instanceof Label.MaskLabel m) {
+                        LabelMap map = decoder.decodeLabels(m.png());
+                        if (map.width() != image.width() || map.height() != image.height()) {
+                            throw new IllegalArgumentException("mask " + map.width() + "x" + map.height() + " for image "
+                                    + image.width() + "x" + image.height());
+                        }
+                        int[] labels = map.labels().clone();
+                        for (int p = 0; p < labels.length; p++) {
+                            int v = labels[p];
+                            labels[p] = v < m.classes().size() ? ids.get(m.classes().get(v)) : SegmentationHead.IGNORE;
+                        }
+                        e = Examples.segmentation(pre, image, labels);
+                        ev = new EvalSample(image, -1, labels, List.of());
+                } else {
+                        Label.BoxesLabel b = (Label.BoxesLabel) s.label();
+                        List<double[]> boxes = new ArrayList<>();
+                        List<GroundTruthBox> truth = new ArrayList<>();
+                        for (Label.BoxedObject o : b.objects()) {
+                            int id = ids.get(o.className());
+                            var x = o.box();
+                            boxes.add(new double[] {x.x(), x.y(), x.width(), x.height(), id});
+                            truth.add(new GroundTruthBox(id, new Box(x.x(), x.y(), x.width(), x.height())));
+                        }
+                        e = Examples.detection(pre, image, boxes);
+                        ev = new EvalSample(image, -1, null, truth);
+                }
+                if (isVal) {
+                    val.add(e);
+                    eval.add(ev);
+                } else {
+                    train.add(e);
+                }
+            } catch (ImageRejectedException | RuntimeException ex) {
+                skipped++;
+                LOG.warn("skipping sample {} of {}: {}", s.sampleId(), store.model(), ex.getMessage());
+            }
+        }
+        int h = pre.config().height(), w = pre.config().width();
+        return new PreparedData(task, List.copyOf(classes), new ExampleSet(h, w, train), new ExampleSet(h, w, val), eval, skipped);
+    }
+}

@@ -1,0 +1,79 @@
+package io.streamtune.trainer.task;
+
+import io.streamtune.trainer.onnx.graft.GraphCut;
+import io.streamtune.trainer.onnx.ir.OnnxGraph;
+import io.streamtune.trainer.onnx.ir.OnnxNode;
+import ai.djl.ndarray.types.Shape;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A base network and what the heads need to know about it: its feature maps by stride and their
+ * channel counts, for one input size.
+ *
+ * @param graph the network as loaded (any classifier head still attached)
+ * @param inputSize square input size in pixels
+ * @param shapes every tensor's shape for a batch of one at that size
+ */
+public record Backbone(OnnxGraph graph, int inputSize, Map<String, Shape> shapes) {
+
+    /** Traces shapes once for the given input size. */
+    public static Backbone of(OnnxGraph graph, int inputSize) {
+        String input = graph.inputs().get(0).name();
+        Map<String, Shape> shapes = GraphCut.shapes(graph, new Shape(1, 3, inputSize, inputSize));
+        if (!input.equals("input")) {
+            throw new IllegalArgumentException("base model input must be named 'input', is '" + input + "'");
+        }
+        return new Backbone(graph, inputSize, shapes);
+    }
+
+    /** The deepest 4-D feature map (spatial size above 1x1). */
+    public String deepest() {
+        return GraphCut.deepestFeatureMap(graph, new Shape(1, 3, inputSize, inputSize));
+    }
+
+    /**
+     * The last post-activation 4-D tensor at each stride that exists (2, 4, 8, 16, 32), in increasing
+     * stride order.
+     */
+    public Map<Integer, String> featuresByStride() {
+        Map<Integer, String> out = new LinkedHashMap<>();
+        for (int stride : new int[] {2, 4, 8, 16, 32}) {
+            if (inputSize % stride != 0) {
+                continue;
+            }
+            String found = null;
+            for (OnnxNode n : graph.nodes()) {
+                if (!isActivation(n)) {
+                    continue;
+                }
+                Shape s = shapes.get(n.outputs().get(0));
+                if (s != null && s.dimension() == 4 && s.get(2) == inputSize / stride) {
+                    found = n.outputs().get(0);
+                }
+            }
+            if (found != null) {
+                out.put(stride, found);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isActivation(OnnxNode n) {
+        return switch (n.opType()) {
+            case "Relu", "Clip", "HardSwish", "LeakyRelu", "Add" -> true;
+            default -> false;
+        };
+    }
+
+    /** Channels of a 4-D tensor. */
+    public long channels(String tensor) {
+        return shapes.get(tensor).get(1);
+    }
+
+    /** Stride of a 4-D tensor relative to the input. */
+    public int stride(String tensor) {
+        return (int) (inputSize / shapes.get(tensor).get(2));
+    }
+
+}

@@ -1,0 +1,92 @@
+package io.streamtune.trainer.task;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import io.streamtune.contracts.Task;
+import io.streamtune.trainer.onnx.graft.GraphCut;
+import io.streamtune.trainer.onnx.graft.Heads;
+import io.streamtune.trainer.onnx.ir.OnnxGraph;
+import io.streamtune.trainer.onnx.ir.OnnxTensor;
+import java.util.List;
+import java.util.Map;
+
+/** Global average pool + linear layer on the deepest feature map; softmax cross-entropy with optional label smoothing. */
+public final class ClassificationHead implements TaskHead {
+
+    private final double labelSmoothing;
+
+    /** {@code labelSmoothing} in [0, 1): mass spread evenly over all classes. */
+    public ClassificationHead(double labelSmoothing) {
+        if (labelSmoothing < 0 || labelSmoothing >= 1) {
+            throw new IllegalArgumentException("label smoothing must be in [0, 1): " + labelSmoothing);
+        }
+        this.labelSmoothing = labelSmoothing;
+    }
+
+    @Override
+    public Task task() {
+        return Task.CLASSIFICATION;
+    }
+
+    @Override
+    public HeadedGraph attach(Backbone backbone, int classes, long seed) {
+        String feature = backbone.deepest();
+        OnnxGraph cut = GraphCut.cutAt(backbone.graph(), feature);
+        OnnxGraph graph = Heads.classifier(cut, feature, backbone.channels(feature), classes, true, seed);
+        return new HeadedGraph(graph, cut, cut.initializers().keySet());
+    }
+
+    @Override
+    public NDList targets(NDManager manager, List<Example> batch, int classes) {
+        float[] t = new float[batch.size() * classes];
+        float off = (float) (labelSmoothing / classes);
+        float on = (float) (1 - labelSmoothing) + off;
+        for (int i = 0; i < batch.size(); i++) {
+            for (int c = 0; c < classes; c++) {
+                t[i * classes + c] = c == batch.get(i).classId() ? on : off;
+            }
+        }
+        return new NDList(manager.create(t, new Shape(batch.size(), classes)));
+    }
+
+    @Override
+    public NDArray loss(NDList outputs, NDList targets) {
+        NDArray logp = outputs.head().logSoftmax(1);
+        return logp.mul(targets.head()).sum(new int[] {1}).neg().mean();
+    }
+
+    @Override
+    public Scorer scorer(int classes) {
+        return new Scorer() {
+            private long correct;
+            private long total;
+
+            @Override
+            public void add(Map<String, OnnxTensor> outputs, List<Example> batch) {
+                float[] logits = outputs.values().iterator().next().floats();
+                for (int i = 0; i < batch.size(); i++) {
+                    int best = 0;
+                    for (int c = 1; c < classes; c++) {
+                        if (logits[i * classes + c] > logits[i * classes + best]) {
+                            best = c;
+                        }
+                    }
+                    correct += best == batch.get(i).classId() ? 1 : 0;
+                    total++;
+                }
+            }
+
+            @Override
+            public double score() {
+                return total == 0 ? 0 : (double) correct / total;
+            }
+        };
+    }
+
+    @Override
+    public OnnxGraph export(OnnxGraph trained, int classes) {
+        return trained;
+    }
+}

@@ -1,0 +1,289 @@
+package io.streamtune.trainer.train;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import io.streamtune.contracts.TrainingProgress.Phase;
+import io.streamtune.trainer.onnx.OnnxBlock;
+import io.streamtune.trainer.onnx.OrtRunner;
+import io.streamtune.trainer.onnx.graft.FreezePlan;
+import io.streamtune.trainer.onnx.graft.ParameterGroupOptimizer;
+import io.streamtune.trainer.onnx.graft.PrefixRunner;
+import io.streamtune.trainer.onnx.graft.PrefixSplit;
+import io.streamtune.trainer.onnx.ir.OnnxGraph;
+import io.streamtune.trainer.onnx.ir.OnnxTensor;
+import io.streamtune.trainer.task.Example;
+import io.streamtune.trainer.task.ExampleSet;
+import io.streamtune.trainer.task.HeadedGraph;
+import io.streamtune.trainer.task.TaskHead;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * Runs the two-phase schedule on a {@link HeadedGraph}: phase 1 trains the head on backbone outputs
+ * computed once (ONNX Runtime, inference mode); phase 2 unfreezes the last K backbone blocks at a
+ * lower learning rate, with augmentation and early stopping on the validation score. The best graph
+ * seen (by validation score) is returned.
+ */
+public final class FineTuner {
+
+    private static final int INFERENCE_BATCH = 64;
+
+    private final TaskHead head;
+    private final int classes;
+    private final Schedule schedule;
+    private final ProgressListener listener;
+    private final int threads;
+
+    public FineTuner(TaskHead head, int classes, Schedule schedule, ProgressListener listener, int threads) {
+        this.head = head;
+        this.classes = classes;
+        this.schedule = schedule;
+        this.listener = listener;
+        this.threads = threads;
+    }
+
+    /**
+     * What a run produced.
+     *
+     * @param graph the best trained graph (before export transformations)
+     * @param metric its validation score
+     * @param headMetric validation score after phase 1
+     * @param loss last mean training loss
+     * @param fineTuneEpochs phase 2 epochs actually run
+     */
+    public record Result(OnnxGraph graph, double metric, double headMetric, double loss, int fineTuneEpochs) {}
+
+    /** Trains; throws {@link DivergedException} as soon as a loss or score is not finite. */
+    public Result run(HeadedGraph start, ExampleSet train, ExampleSet val) throws Exception {
+        if (train.size() < 2 || val.size() < 1) {
+            throw new IllegalArgumentException("need at least 2 training and 1 validation examples, have "
+                    + train.size() + "/" + val.size());
+        }
+        long t0 = System.nanoTime();
+        Random random = new Random(schedule.seed());
+        double[] loss = {Double.NaN};
+        OnnxGraph afterHead = trainHead(start, train, random, loss, t0);
+        double headMetric = validate(afterHead, val);
+        requireFinite(headMetric, "validation score after phase 1");
+        listener.onProgress(Phase.FEATURE_EXTRACTION, schedule.headEpochs(), schedule.headEpochs(), loss[0], headMetric,
+                estimateLeft(t0, schedule.headEpochs(), schedule.headEpochs() + schedule.fineTuneEpochs()));
+        if (schedule.unfreezeBlocks() == 0 || schedule.fineTuneEpochs() == 0) {
+            return new Result(afterHead, headMetric, headMetric, loss[0], 0);
+        }
+        return fineTune(start, afterHead, headMetric, train, val, random, loss[0], t0);
+    }
+
+    private OnnxGraph trainHead(HeadedGraph start, ExampleSet train, Random random, double[] lastLoss, long t0) throws Exception {
+        PrefixSplit split = PrefixSplit.beforeFirstTrainable(start.graph(), start.backboneInitializers());
+        List<OnnxTensor> cached;
+        try (PrefixRunner runner = PrefixRunner.onnxRuntime(split, threads)) {
+            cached = PrefixRunner.cacheAll(runner, train.inputs(0, train.size()), INFERENCE_BATCH);
+        }
+        OnnxBlock suffix = new OnnxBlock(split.suffix());
+        try (Model model = Model.newInstance("head")) {
+            model.setBlock(suffix);
+            try (Trainer trainer = model.newTrainer(config(adam(schedule.learningRate())))) {
+                Shape[] shapes = cached.stream().map(t -> {
+                    long[] s = t.shape().clone();
+                    s[0] = schedule.batchSize();
+                    return new Shape(s);
+                }).toArray(Shape[]::new);
+                trainer.initialize(shapes);
+                int n = train.size();
+                int total = schedule.headEpochs() + schedule.fineTuneEpochs();
+                for (int epoch = 1; epoch <= schedule.headEpochs(); epoch++) {
+                    int[] order = permutation(n, random);
+                    double sum = 0;
+                    int steps = 0;
+                    for (int from = 0; from + 2 <= n; from += schedule.batchSize()) {
+                        int to = Math.min(n, from + schedule.batchSize());
+                        try (NDManager m = trainer.getManager().newSubManager()) {
+                            NDList in = new NDList();
+                            for (OnnxTensor c : cached) {
+                                in.add(rows(m, c, order, from, to));
+                            }
+                            List<Example> batch = new ArrayList<>();
+                            for (int i = from; i < to; i++) {
+                                batch.add(train.examples().get(order[i]));
+                            }
+                            sum += step(trainer, in, head.targets(m, batch, classes));
+                            steps++;
+                        }
+                    }
+                    lastLoss[0] = sum / steps;
+                    requireFinite(lastLoss[0], "phase 1 loss in epoch " + epoch);
+                    listener.onProgress(Phase.FEATURE_EXTRACTION, epoch, schedule.headEpochs(), lastLoss[0], Double.NaN,
+                            estimateLeft(t0, epoch, total));
+                }
+                return split.merge(suffix.toGraph());
+            }
+        }
+    }
+
+    private Result fineTune(HeadedGraph start, OnnxGraph graph, double headMetric, ExampleSet train, ExampleSet val,
+            Random random, double lastLoss, long t0) throws Exception {
+        FreezePlan plan = FreezePlan.allButLastBlocks(start.backbone(), schedule.unfreezeBlocks());
+        Set<String> slow = new HashSet<>(start.backboneInitializers());
+        slow.removeAll(plan.frozenInitializers());
+        return loop(graph, plan, slow, headMetric, schedule.fineTuneEpochs(), Phase.FINE_TUNING, train, val, random,
+                lastLoss, t0, schedule.headEpochs());
+    }
+
+    /**
+     * Trains every parameter of {@code graph} (no phase 1, no freezing) for up to {@code epochs} with
+     * augmentation and early stopping: training from scratch, or pre-training a backbone.
+     */
+    public Result trainAll(OnnxGraph graph, ExampleSet train, ExampleSet val, int epochs) throws Exception {
+        long t0 = System.nanoTime();
+        return loop(graph, new FreezePlan(Set.of()), Set.of(), Double.NEGATIVE_INFINITY, epochs, Phase.FINE_TUNING,
+                train, val, new Random(schedule.seed()), Double.NaN, t0, 0);
+    }
+
+    private Result loop(OnnxGraph graph, FreezePlan plan, Set<String> slowTensors, double startMetric, int epochs, Phase phase,
+            ExampleSet train, ExampleSet val, Random random, double lastLoss, long t0, int epochsBefore) throws Exception {
+        OnnxBlock block = new OnnxBlock(graph);
+        Set<String> slow = new HashSet<>();
+        for (Map.Entry<String, Parameter> e : block.parametersByTensor().entrySet()) {
+            if (slowTensors.contains(e.getKey())) {
+                slow.add(e.getValue().getId());
+            }
+        }
+        Optimizer optimizer = slow.isEmpty()
+                ? adam(schedule.learningRate())
+                : new ParameterGroupOptimizer(
+                        adam(schedule.learningRate()), adam(schedule.learningRate() * schedule.fineTuneFactor()), slow);
+        Augmenter augmenter = new Augmenter(schedule.augmentation());
+        OnnxGraph best = graph;
+        double bestMetric = startMetric;
+        int epochsRun = 0;
+        try (Model model = Model.newInstance("fine-tune")) {
+            model.setBlock(block);
+            try (Trainer trainer = model.newTrainer(config(optimizer))) {
+                trainer.initialize(new Shape(schedule.batchSize(), 3, train.height(), train.width()));
+                plan.apply(block);
+                int n = train.size();
+                int stale = 0;
+                int total = epochsBefore + epochs;
+                for (int epoch = 1; epoch <= epochs; epoch++) {
+                    int[] order = permutation(n, random);
+                    double sum = 0;
+                    int steps = 0;
+                    for (int from = 0; from + 2 <= n; from += schedule.batchSize()) {
+                        int to = Math.min(n, from + schedule.batchSize());
+                        List<Example> batch = new ArrayList<>();
+                        for (int i = from; i < to; i++) {
+                            batch.add(augmenter.apply(train.examples().get(order[i]), train.height(), train.width(), random));
+                        }
+                        try (NDManager m = trainer.getManager().newSubManager()) {
+                            OnnxTensor x = new ExampleSet(train.height(), train.width(), batch).inputs(0, batch.size());
+                            NDList in = new NDList(m.create(x.floats(), new Shape(x.shape())));
+                            sum += step(trainer, in, head.targets(m, batch, classes));
+                            steps++;
+                        }
+                    }
+                    lastLoss = sum / steps;
+                    epochsRun = epoch;
+                    requireFinite(lastLoss, phase + " loss in epoch " + epoch);
+                    OnnxGraph current = block.toGraph();
+                    double metric = validate(current, val);
+                    requireFinite(metric, "validation score in " + phase + " epoch " + epoch);
+                    listener.onProgress(phase, epoch, epochs, lastLoss, metric, estimateLeft(t0, epochsBefore + epoch, total));
+                    if (metric > bestMetric) {
+                        bestMetric = metric;
+                        best = current;
+                        stale = 0;
+                    } else if (++stale >= schedule.patience()) {
+                        break;
+                    }
+                }
+            }
+        }
+        return new Result(best, bestMetric, startMetric, lastLoss, epochsRun);
+    }
+
+    /** The task's validation score of a graph, run in ONNX Runtime. */
+    public double validate(OnnxGraph graph, ExampleSet val) throws Exception {
+        TaskHead.Scorer scorer = head.scorer(classes);
+        try (OrtRunner ort = new OrtRunner(graph, threads)) {
+            for (int from = 0; from < val.size(); from += INFERENCE_BATCH) {
+                int to = Math.min(val.size(), from + INFERENCE_BATCH);
+                scorer.add(ort.run(Map.of("input", val.inputs(from, to))), val.examples().subList(from, to));
+            }
+        }
+        return scorer.score();
+    }
+
+    private double step(Trainer trainer, NDList in, NDList targets) {
+        double value;
+        try (GradientCollector gc = trainer.newGradientCollector()) {
+            NDList out = trainer.forward(in);
+            NDArray l = head.loss(out, targets);
+            value = l.getFloat();
+            gc.backward(l);
+        }
+        trainer.step();
+        return value;
+    }
+
+    private static NDArray rows(NDManager m, OnnxTensor all, int[] order, int from, int to) {
+        long[] shape = all.shape().clone();
+        int per = (int) (all.elementCount() / shape[0]);
+        float[] out = new float[(to - from) * per];
+        for (int i = from; i < to; i++) {
+            System.arraycopy(all.floats(), order[i] * per, out, (i - from) * per, per);
+        }
+        shape[0] = to - from;
+        return m.create(out, new Shape(shape));
+    }
+
+    private static int[] permutation(int n, Random r) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    private static long estimateLeft(long t0, int done, int total) {
+        if (done <= 0) {
+            return -1;
+        }
+        double perEpoch = (System.nanoTime() - t0) / 1e9 / done;
+        return Math.round(perEpoch * Math.max(0, total - done));
+    }
+
+    private static void requireFinite(double v, String what) throws DivergedException {
+        if (!Double.isFinite(v)) {
+            throw new DivergedException(what + " is " + v);
+        }
+    }
+
+    private static Optimizer adam(double lr) {
+        return Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) lr)).build();
+    }
+
+    private static DefaultTrainingConfig config(Optimizer optimizer) {
+        // The loss is computed by the task head; DJL's slot is filled for its bookkeeping only.
+        return new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(optimizer);
+    }
+}
