@@ -76,35 +76,67 @@ class FineTuningTest {
   }
 
   @Test
-  void shouldKeepRunningStatisticsOutOfTrainingWhenUnfreezingAtALowerLearningRate() throws Exception {
+  void shouldHoldFrozenLayersInPhaseOneAndTrainThemAtTheLowerRateAfterUnfreezing() throws Exception {
     OnnxGraph imported = ReferenceNets.resnet18(SIZE, 10, BatchNormStyle.UNFOLDED, 22);
     String feature = GraphCut.classifierInput(imported);
     OnnxGraph backbone = GraphCut.cutAt(imported, feature);
     OnnxGraph model = Heads.classifier(backbone, feature, 512, 3, false, 6);
     FreezePlan plan = FreezePlan.allButLastBlocks(backbone, 1);
     OnnxBlock block = new OnnxBlock(model);
+    Optimizer head = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).build();
+    Optimizer backboneRate = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.0f)).build();
+    Map<String, float[]> initial = OnnxFixtures.snapshotOf(model);
+    String frozenConv = plan.frozenInitializers().stream()
+        .filter(k -> model.initializers().get(k).shape().length == 4).findFirst().orElseThrow();
+    String frozenMean = block.parametersByTensor().entrySet().stream()
+        .filter(e -> e.getValue().getType() == ai.djl.nn.Parameter.Type.RUNNING_MEAN)
+        .filter(e -> plan.frozenInitializers().contains(e.getKey()))
+        .map(Map.Entry::getKey).findFirst().orElseThrow();
 
-    plan.unfreeze(block);
-    Optimizer fast = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.01f)).build();
-    Optimizer slow = Optimizer.sgd().setLearningRateTracker(Tracker.fixed(0.001f)).build();
-    Map<String, float[]> before = new HashMap<>();
-    model.initializers().forEach((k, v) -> before.put(k, v.floats()));
-    try (Model m = OnnxFixtures.train(block, BATCH, 3, 1,
-        new ParameterGroupOptimizer(fast, slow, plan.parameterIds(block)), null, 5)) {
-      OnnxGraph trained = block.toGraph();
+    Map<String, float[]> afterPhaseOne;
+    Map<String, float[]> afterPhaseTwo;
+    try (Model m = Model.newInstance("two-phase")) {
+      m.setBlock(block);
+      ai.djl.training.DefaultTrainingConfig config =
+          new ai.djl.training.DefaultTrainingConfig(ai.djl.training.loss.Loss.softmaxCrossEntropyLoss())
+              .optOptimizer(new ParameterGroupOptimizer(head, backboneRate, plan.parameterIds(block)));
+      try (ai.djl.training.Trainer trainer = m.newTrainer(config)) {
+        trainer.initialize(BATCH);
+        plan.apply(block);
+        steps(trainer, 2, 1);
+        afterPhaseOne = OnnxFixtures.snapshot(block);
+        block.freezeParameters(false);
+        steps(trainer, 2, 2);
+        afterPhaseTwo = OnnxFixtures.snapshot(block);
+      }
+    }
 
-      assertThat(block.parametersByTensor().values())
-          .filteredOn(OnnxBlock::isRunningStatistic)
-          .isNotEmpty()
-          .allSatisfy(p -> assertThat(p.requiresGradient()).isFalse());
-      String frozenConv = plan.frozenInitializers().stream()
-          .filter(k -> trained.initializers().get(k).shape().length == 4).findFirst().orElseThrow();
-      assertThat(trained.initializers().get(frozenConv).floats()).isNotEqualTo(before.get(frozenConv));
-      String runningMean = block.parametersByTensor().entrySet().stream()
-          .filter(e -> e.getValue().getType() == ai.djl.nn.Parameter.Type.RUNNING_MEAN)
-          .map(Map.Entry::getKey).findFirst().orElseThrow();
-      assertThat(trained.initializers().get(runningMean).floats()).as("running mean updated by batch statistics")
-          .isNotEqualTo(before.get(runningMean));
+    assertThat(afterPhaseOne.get(frozenConv)).isEqualTo(initial.get(frozenConv));
+    assertThat(afterPhaseOne.get(frozenMean)).as("frozen BatchNorm keeps its running mean").isEqualTo(initial.get(frozenMean));
+    assertThat(afterPhaseTwo.get(frozenMean)).as("unfrozen BatchNorm updates its running mean")
+        .isNotEqualTo(initial.get(frozenMean));
+    assertThat(afterPhaseTwo.get(frozenConv)).as("learning rate 0 for the unfrozen backbone group")
+        .isEqualTo(initial.get(frozenConv));
+    assertThat(block.parametersByTensor().values())
+        .filteredOn(OnnxBlock::isRunningStatistic)
+        .isNotEmpty()
+        .allSatisfy(p -> assertThat(p.requiresGradient()).isFalse());
+    assertThat(block.parametersByTensor().get(frozenConv).requiresGradient()).isTrue();
+    assertThat(afterPhaseTwo.keySet()).filteredOn(k -> k.startsWith("head/"))
+        .anySatisfy(k -> assertThat(afterPhaseTwo.get(k)).isNotEqualTo(afterPhaseOne.get(k)));
+  }
+
+  private static void steps(ai.djl.training.Trainer trainer, int steps, long seed) {
+    Random r = new Random(seed);
+    for (int i = 0; i < steps; i++) {
+      try (ai.djl.ndarray.NDManager batch = trainer.getManager().newSubManager()) {
+        ai.djl.ndarray.NDArray x = batch.randomNormal(BATCH);
+        ai.djl.ndarray.NDArray y = batch.create(new float[] {r.nextInt(3), r.nextInt(3), r.nextInt(3), r.nextInt(3)});
+        try (ai.djl.training.GradientCollector gc = trainer.newGradientCollector()) {
+          gc.backward(trainer.getLoss().evaluate(new ai.djl.ndarray.NDList(y), trainer.forward(new ai.djl.ndarray.NDList(x))));
+        }
+        trainer.step();
+      }
     }
   }
 

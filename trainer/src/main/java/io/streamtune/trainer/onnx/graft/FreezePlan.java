@@ -11,7 +11,11 @@ import java.util.Set;
 /**
  * Which initializers stay frozen during fine-tuning. Apply it <em>after</em> {@code
  * model.newTrainer(...)} and {@code trainer.initialize(...)}: DJL re-enables gradients on
- * parameters frozen earlier. BatchNorm running statistics are never made trainable.
+ * parameters frozen earlier. BatchNorm running statistics are never made trainable, and a frozen
+ * BatchNorm normalises with its running statistics (and leaves them alone) even in training.
+ *
+ * <p>To unfreeze later at a lower learning rate, create the trainer from the start with a {@link
+ * ParameterGroupOptimizer} whose slow group is {@link #parameterIds}, then call {@link #unfreeze}.
  */
 public record FreezePlan(Set<String> frozenInitializers) {
 

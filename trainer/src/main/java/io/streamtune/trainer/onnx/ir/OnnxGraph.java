@@ -85,7 +85,7 @@ public record OnnxGraph(
   }
 
   /**
-   * The subgraph computing {@code outputNames} from the graph inputs: unreachable nodes,
+   * The subgraph computing {@code newOutputs} from the graph inputs: unreachable nodes,
    * initializers and inputs are dropped.
    */
   public OnnxGraph pruneTo(List<TensorInfo> newOutputs) {

@@ -41,7 +41,10 @@ public final class OnnxReader {
     try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
       model = OnnxMl.ModelProto.parseFrom(com.google.protobuf.CodedInputStream.newInstance(in));
     }
-    return read(model);
+    OnnxGraph graph = read(model);
+    LOG.info("Read ONNX model {} (opset {}, {} nodes, {} initializers)", file, graph.opset(), graph.nodes().size(),
+        graph.initializers().size());
+    return graph;
   }
 
   /** Reads a serialised model. */
