@@ -34,7 +34,7 @@ public final class IngestMetrics {
     /** Samples per model and class, from the trigger topology's state store. */
     public static final String DATASET_SAMPLES = "ingest.dataset.samples";
     /** Samples per model. */
-    public static final String DATASET_TOTAL = "ingest.dataset.total";
+    public static final String DATASET_TOTAL = "ingest.dataset.size";
     /** Samples accepted since the model's last trigger. */
     public static final String DATASET_PENDING = "ingest.dataset.pending";
     /** Manual training requests answered without a trigger because no new data had arrived. */

@@ -112,9 +112,12 @@ class IngestServiceIT {
                 .map(r -> JsonSerde.of(LabelledImageAccepted.class).fromBytes(r.value()))
                 .filter(v -> v.model().equals(model))
                 .toList();
+        String firstKey = json(accepted).get("key").asText();
+        var firstVersions = values.stream().filter(v -> v.key().equals(firstKey)).toList();
         assertThat(values).hasSize(3);
-        assertThat(values.get(0).key()).isEqualTo(json(accepted).get("key").asText());
-        assertThat(values.get(0).image()).isEqualTo(first);
+        assertThat(firstVersions).extracting(v -> ((Label.ClassLabel) v.label()).className())
+                .containsExactly("cat", "dog");
+        assertThat(firstVersions.get(0).image()).isEqualTo(first);
 
         var triggers = TopicReader.awaitRecords(broker.bootstrapServers(), prefix + "training.triggers",
                 Duration.ofSeconds(30), l -> l.size() >= 1);
@@ -127,6 +130,14 @@ class IngestServiceIT {
         var stats = awaitStats(model, s -> s.get("totalSamples").asLong() == 2);
         assertThat(stats.get("classes").get("cat").asLong()).isEqualTo(1);
         assertThat(stats.get("classes").get("dog").asLong()).isEqualTo(1);
+
+        var metrics = awaitMetrics(m -> m.sum("ingest_dataset_size", Map.of("model", model)) == 2
+                && m.sum("ingest_dataset_samples", Map.of("model", model, "class", "dog")) == 1);
+        assertThat(metrics.sum("ingest_dataset_samples", Map.of("model", model, "class", "cat"))).isEqualTo(1);
+        assertThat(metrics.sum("ingest_accepted_total", Map.of("source", "http"))).isGreaterThanOrEqualTo(3);
+        assertThat(metrics.sum("ingest_triggers_total", Map.of("reason", "threshold"))).isGreaterThanOrEqualTo(1);
+        assertThat(metrics.named("kafka_producer_record_send_total")).isNotEmpty();
+        assertThat(metrics.samples()).anyMatch(sample -> sample.name().startsWith("kafka_stream_"));
     }
 
     @Test
@@ -277,6 +288,21 @@ class IngestServiceIT {
             Thread.sleep(100);
         }
         throw new AssertionError("stats of " + model + " never matched; last: " + last);
+    }
+
+    private PrometheusText awaitMetrics(java.util.function.Predicate<PrometheusText> done) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        PrometheusText last = null;
+        while (System.nanoTime() < deadline) {
+            var r = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            last = PrometheusText.parse(r.body());
+            if (done.test(last)) {
+                return last;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("metrics never matched");
     }
 
     private static JsonNode json(HttpResponse<String> r) throws Exception {
