@@ -37,7 +37,6 @@ class OnnxBackendConformanceTest {
       Map.entry("test_clip_default_int8_inbounds", "int8 clipping is outside the float32 training path"),
       Map.entry("test_clip_default_int8_max", "int8 clipping is outside the float32 training path"),
       Map.entry("test_clip_default_int8_min", "int8 clipping is outside the float32 training path"),
-      Map.entry("test_maxpool_2d_dilations", "MaxPool dilations: DJL's pooling API has no dilation (rejected at load)"),
       Map.entry("test_maxpool_with_argmax_2d_precomputed_pads", "MaxPool Indices output (rejected at load)"),
       Map.entry("test_maxpool_with_argmax_2d_precomputed_strides", "MaxPool Indices output (rejected at load)"),
       Map.entry("test_resize_downsample_scales_cubic", "cubic Resize (rejected at load)"),

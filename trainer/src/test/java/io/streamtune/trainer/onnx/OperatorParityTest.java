@@ -85,6 +85,10 @@ class OperatorParityTest {
     c.add(new Case("MaxPool ceil_mode",
         singleOp("MaxPool", in4, List.of(), List.of("x"), 1, Attribute.ints("kernel_shape", 2, 2),
             Attribute.ints("strides", 2, 2), Attribute.of("ceil_mode", 1L)), feeds(x4)));
+    c.add(new Case("MaxPool dilated with ceil_mode and pads",
+        singleOp("MaxPool", in4, List.of(), List.of("x"), 1, Attribute.ints("kernel_shape", 3, 3),
+            Attribute.ints("strides", 2, 2), Attribute.ints("dilations", 2, 2), Attribute.ints("pads", 1, 1, 1, 1),
+            Attribute.of("ceil_mode", 1L)), feeds(x4)));
     c.add(new Case("MaxPool asymmetric pads",
         singleOp("MaxPool", in4, List.of(), List.of("x"), 1, Attribute.ints("kernel_shape", 3, 3),
             Attribute.ints("strides", 2, 2), Attribute.ints("pads", 0, 1, 2, 0)), feeds(x4)));

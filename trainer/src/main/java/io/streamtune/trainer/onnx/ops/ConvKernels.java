@@ -196,6 +196,9 @@ final class ConvKernels {
     long[] pads = pads(n, spatial, kernel, strides, dil);
     boolean ceil = n.attrInt("ceil_mode", 0) != 0;
     boolean countPad = n.attrInt("count_include_pad", 0) != 0;
+    if (max && Arrays.stream(dil).anyMatch(d -> d != 1)) {
+      return new NDList(dilatedMaxPool(x, kernel, strides, dil, pads, ceil));
+    }
     // PyTorch pools only pad symmetrically (at most half a window), and its average pool's
     // count_include_pad disagrees with ONNX at the borders: pad explicitly unless there is no padding.
     boolean nativePads = symmetric(pads);
@@ -225,6 +228,47 @@ final class ConvKernels {
     NDArray mask = padSpatial(x.getManager().ones(new Shape(maskShape), x.getDataType()), pads, 0);
     NDArray frac = mask.getNDArrayInternal().avgPool(new Shape(kernel), new Shape(strides), new Shape(sym), ceil, true);
     return new NDList(avg.div(frac));
+  }
+
+  /**
+   * Max pooling with dilation (DJL's pooling has none): the maximum over one strided slice per
+   * kernel offset of the (-inf) padded input.
+   */
+  private static NDArray dilatedMaxPool(NDArray x, long[] kernel, long[] strides, long[] dil, long[] pads, boolean ceil) {
+    long[] shape = x.getShape().getShape();
+    int nd = kernel.length;
+    long[] out = new long[nd];
+    long[] padded = pads.clone();
+    for (int i = 0; i < nd; i++) {
+      long in = shape[i + 2];
+      long span = in + pads[i] + pads[i + nd] - ((kernel[i] - 1) * dil[i] + 1);
+      out[i] = (ceil ? Math.floorDiv(span + strides[i] - 1, strides[i]) : Math.floorDiv(span, strides[i])) + 1;
+      if (ceil && (out[i] - 1) * strides[i] >= in + pads[i]) {
+        out[i]--;
+      }
+      long needed = (out[i] - 1) * strides[i] + (kernel[i] - 1) * dil[i] + 1 - (in + pads[i]);
+      padded[i + nd] = Math.max(pads[i + nd], needed);
+    }
+    NDArray xp = padSpatial(x, padded, Double.NEGATIVE_INFINITY);
+    NDArray result = null;
+    long[] offset = new long[nd];
+    while (true) {
+      ai.djl.ndarray.index.NDIndex idx = new ai.djl.ndarray.index.NDIndex().addAllDim().addAllDim();
+      for (int i = 0; i < nd; i++) {
+        long start = offset[i] * dil[i];
+        idx.addSliceDim(start, start + (out[i] - 1) * strides[i] + 1, strides[i]);
+      }
+      NDArray window = xp.get(idx);
+      result = result == null ? window : result.maximum(window);
+      int axis = nd - 1;
+      while (axis >= 0 && ++offset[axis] == kernel[axis]) {
+        offset[axis] = 0;
+        axis--;
+      }
+      if (axis < 0) {
+        return result;
+      }
+    }
   }
 
   static NDList globalAveragePool(OpContext ctx, OnnxNode n, NDArray[] in) {

@@ -76,10 +76,6 @@ public final class Operators {
         if (n.outputs().size() > 1 && !n.outputs().get(1).isEmpty()) {
           reject(n, opset, "the Indices output");
         }
-        long[] d = n.attrInts("dilations");
-        if (d != null && java.util.Arrays.stream(d).anyMatch(v -> v != 1)) {
-          reject(n, opset, "dilations other than 1");
-        }
         if (n.attrInt("storage_order", 0) != 0) {
           reject(n, opset, "storage_order 1");
         }
