@@ -112,7 +112,9 @@ public record InferenceConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException("inference.model", e.getMessage());
         }
-        int processors = Runtime.getRuntime().availableProcessors();
+        // One core is left to the pipeline thread, which decodes the next batch while the model
+        // runs.
+        int intraOp = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         Optional<Path> file = Optional.ofNullable(config.path("inference.model.file", null));
         file.ifPresent(
                 f -> {
@@ -136,7 +138,7 @@ public record InferenceConfig(
                 config.integer("inference.batch.max.size", 8, 1, 1024),
                 positive(config, "inference.batch.max.wait", Duration.ofMillis(20)),
                 new RunnerOptions(
-                        config.integer("inference.threads.intra.op", processors, 1, 1024),
+                        config.integer("inference.threads.intra.op", intraOp, 1, 1024),
                         config.integer("inference.threads.inter.op", 1, 1, 1024)),
                 config.choice("inference.delivery", Delivery.AT_LEAST_ONCE),
                 config.choice("inference.no.model.policy", NoModelPolicy.WAIT),
