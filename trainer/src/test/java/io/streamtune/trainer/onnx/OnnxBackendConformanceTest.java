@@ -29,14 +29,6 @@ class OnnxBackendConformanceTest {
 
   /** Official tests of supported operators that cannot pass, with the reason. */
   static final Map<String, String> SKIPPED = Map.ofEntries(
-      Map.entry("test_add_uint8", "uint8 arithmetic is outside the float32 training path"),
-      Map.entry("test_sub_uint8", "uint8 arithmetic is outside the float32 training path"),
-      Map.entry("test_mul_uint8", "uint8 arithmetic is outside the float32 training path"),
-      Map.entry("test_div_uint8", "uint8 arithmetic is outside the float32 training path"),
-      Map.entry("test_maxpool_2d_uint8", "uint8 pooling is outside the float32 training path"),
-      Map.entry("test_clip_default_int8_inbounds", "int8 clipping is outside the float32 training path"),
-      Map.entry("test_clip_default_int8_max", "int8 clipping is outside the float32 training path"),
-      Map.entry("test_clip_default_int8_min", "int8 clipping is outside the float32 training path"),
       Map.entry("test_maxpool_with_argmax_2d_precomputed_pads", "MaxPool Indices output (rejected at load)"),
       Map.entry("test_maxpool_with_argmax_2d_precomputed_strides", "MaxPool Indices output (rejected at load)"),
       Map.entry("test_resize_downsample_scales_cubic", "cubic Resize (rejected at load)"),
