@@ -125,6 +125,90 @@ public final class TestModels {
     }
 
     /**
+     * A YOLOv8-seg layout model: {@code output0 [N, 4 + 2 + 4, A]} (the detector's rows plus 4 mask
+     * coefficients of 1) and {@code output1 [N, 4, SIZE/4, SIZE/4]} prototypes of 1, so every
+     * detection's mask fills its box.
+     */
+    public static byte[] instanceSegmenter(String model, int version) {
+        int nc = 2;
+        int nm = 4;
+        int g = SIZE / STRIDE;
+        int anchors = g * g;
+        Graph graph = new Graph();
+        graph.input("images", -1, 3, SIZE, SIZE);
+        float[] wCls = new float[nc * 3 * STRIDE * STRIDE];
+        float perPixel = 10f / (STRIDE * STRIDE);
+        for (int k = 0; k < STRIDE * STRIDE; k++) {
+            wCls[k] = perPixel;
+            wCls[(3 + 2) * STRIDE * STRIDE + k] = perPixel;
+        }
+        graph.init("w_cls", wCls, nc, 3, STRIDE, STRIDE);
+        graph.init("b_cls", new float[] {-5, -5}, nc);
+        graph.init("w_rest", new float[(4 + nm) * 3 * STRIDE * STRIDE], 4 + nm, 3, STRIDE, STRIDE);
+        graph.init("b_rest", new float[] {0, 0, 0, 0, 1, 1, 1, 1}, 4 + nm);
+        float[] grid = new float[(4 + nm) * anchors];
+        for (int a = 0; a < anchors; a++) {
+            grid[a] = (a % g) * STRIDE + STRIDE / 2f;
+            grid[anchors + a] = (a / g) * STRIDE + STRIDE / 2f;
+            grid[2 * anchors + a] = STRIDE;
+            grid[3 * anchors + a] = STRIDE;
+        }
+        graph.init("grid", grid, 1, 4 + nm, anchors);
+        graph.initLong("shape_cls", 0, nc, -1);
+        graph.initLong("shape_rest", 0, 4 + nm, -1);
+        graph.initLong("split", 4, nm);
+        AttributeProto axis1 =
+                AttributeProto.newBuilder()
+                        .setName("axis")
+                        .setType(AttributeProto.AttributeType.INT)
+                        .setI(1)
+                        .build();
+        graph.node(
+                "Conv",
+                List.of("images", "w_cls", "b_cls"),
+                "cls_map",
+                ints("kernel_shape", STRIDE, STRIDE),
+                ints("strides", STRIDE, STRIDE));
+        graph.node("Reshape", List.of("cls_map", "shape_cls"), "cls_flat");
+        graph.node("Sigmoid", List.of("cls_flat"), "scores");
+        graph.node(
+                "Conv",
+                List.of("images", "w_rest", "b_rest"),
+                "rest_map",
+                ints("kernel_shape", STRIDE, STRIDE),
+                ints("strides", STRIDE, STRIDE));
+        graph.node("Reshape", List.of("rest_map", "shape_rest"), "rest_flat");
+        graph.node("Add", List.of("rest_flat", "grid"), "rest");
+        graph.addNode(
+                NodeProto.newBuilder()
+                        .setOpType("Split")
+                        .setName("split_rest")
+                        .addInput("rest")
+                        .addInput("split")
+                        .addOutput("boxes")
+                        .addOutput("coefficients")
+                        .addAttribute(axis1));
+        graph.node("Concat", List.of("boxes", "scores", "coefficients"), "output0", axis1);
+        graph.init("w_proto", new float[nm * 3 * 4 * 4], nm, 3, 4, 4);
+        graph.init("b_proto", new float[] {1, 1, 1, 1}, nm);
+        graph.node(
+                "Conv",
+                List.of("images", "w_proto", "b_proto"),
+                "output1",
+                ints("kernel_shape", 4, 4),
+                ints("strides", 4, 4));
+        graph.output("output0", -1, 4 + nc + nm, anchors);
+        graph.output("output1", -1, nm, SIZE / 4, SIZE / 4);
+        return graph.model(
+                metadata(
+                        model,
+                        version,
+                        "instance-segmentation",
+                        "[\"red\",\"blue\"]",
+                        "letterbox"));
+    }
+
+    /**
      * The same model with its {@code metadata_props} removed, as an export from elsewhere may come.
      */
     public static byte[] withoutMetadata(byte[] model) {
@@ -202,6 +286,10 @@ public final class TestModels {
                             .setDataType(TensorProto.DataType.INT64.getNumber())
                             .addDims(values.length)
                             .setRawData(ByteString.copyFrom(buf.array())));
+        }
+
+        void addNode(NodeProto.Builder node) {
+            graph.addNode(node);
         }
 
         void node(String op, List<String> inputs, String output, AttributeProto... attributes) {

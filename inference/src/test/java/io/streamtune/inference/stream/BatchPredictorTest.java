@@ -170,6 +170,32 @@ class BatchPredictorTest {
         model.release();
     }
 
+    @Test
+    void shouldEmitTheDetectionsOfAnInstanceSegmentationModel() throws Exception {
+        ServingModel model =
+                new ServingModel(
+                        "cars",
+                        2,
+                        OnnxModelRunner.load(
+                                TestModels.instanceSegmenter("cars", 2),
+                                "cars",
+                                RunnerOptions.defaults(),
+                                ModelSpecOverrides.NONE));
+
+        List<Outcome> outcomes =
+                predictor.predict(
+                        model, List.of(frame(0, TestFrames.jpeg(32, 32, Color.RED), "c", null)));
+
+        var predicted = (Outcome.Predicted) outcomes.get(0);
+        var red = (DetectionsEmitted) predicted.value();
+        assertThat(predicted.task()).isEqualTo(Task.DETECTION);
+        assertThat(red.detections())
+                .hasSize(16)
+                .extracting(DetectionsEmitted.Detection::label)
+                .containsOnly("red");
+        model.release();
+    }
+
     static Frame frame(long offset, byte[] value, String camera, String frameId) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(FrameHeaders.CAPTURE_TIME, "1000".getBytes(StandardCharsets.UTF_8));
