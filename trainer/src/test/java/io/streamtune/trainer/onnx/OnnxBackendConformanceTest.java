@@ -27,8 +27,12 @@ class OnnxBackendConformanceTest {
   private static final double RTOL = 1e-3;
   private static final double ATOL = 1e-7;
 
-  /** Official tests of supported operators that cannot pass, with the reason. */
-  static final Map<String, String> SKIPPED = Map.ofEntries(
+  /** Casts from or to float16, bfloat16 and string, which the bridge does not represent. */
+  private static final List<String> EXOTIC_CASTS = List.of("BFLOAT16_to_FLOAT", "FLOAT_to_BFLOAT16",
+      "DOUBLE_to_FLOAT16", "FLOAT16_to_DOUBLE", "FLOAT16_to_FLOAT", "FLOAT_to_FLOAT16", "FLOAT_to_STRING", "STRING_to_FLOAT");
+
+  /** Official tests of supported operators that cannot pass, with the reason (casts listed below). */
+  private static final Map<String, String> KNOWN_LIMITS = Map.ofEntries(
       Map.entry("test_maxpool_with_argmax_2d_precomputed_pads", "MaxPool Indices output (rejected at load)"),
       Map.entry("test_maxpool_with_argmax_2d_precomputed_strides", "MaxPool Indices output (rejected at load)"),
       Map.entry("test_resize_downsample_scales_cubic", "cubic Resize (rejected at load)"),
@@ -48,6 +52,19 @@ class OnnxBackendConformanceTest {
       Map.entry("test_dropout_random_old", "random dropout mask cannot match the reference's random draw"),
       Map.entry("test_identity_opt", "optional types are not tensors"),
       Map.entry("test_identity_sequence", "sequence types are not tensors"));
+
+  /** Official tests of supported operators that cannot pass, with the reason. */
+  static final Map<String, String> SKIPPED = skipped();
+
+  private static Map<String, String> skipped() {
+    Map<String, String> m = new java.util.HashMap<>(KNOWN_LIMITS);
+    for (String cast : EXOTIC_CASTS) {
+      String reason = "float16/bfloat16/string tensors are not supported (rejected at load)";
+      m.put("test_cast_" + cast, reason);
+      m.put("test_castlike_" + cast + "_expanded", reason);
+    }
+    return Map.copyOf(m);
+  }
 
   record Outcome(String test, String op, boolean passed, String detail) {}
 

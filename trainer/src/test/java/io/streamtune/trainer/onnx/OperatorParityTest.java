@@ -165,6 +165,16 @@ class OperatorParityTest {
         List.of(shape.nodes().get(0).withAttribute(Attribute.of("start", 1L))), Map.of(), Map.of());
     c.add(new Case("Shape from 1", shape, feeds(x4)));
     c.add(new Case("Shape plumbing flatten", flattenPlumbing(), feeds(x4)));
+    c.add(new Case("Tanh", singleOp("Tanh", in4, List.of(), List.of("x"), 1), feeds(x4)));
+    c.add(new Case("ReduceMean spatial keepdims",
+        singleOp("ReduceMean", in4, List.of(), List.of("x"), 1, Attribute.ints("axes", 2, 3)), feeds(x4)));
+    c.add(new Case("ReduceMean without keepdims",
+        singleOp("ReduceMean", in4, List.of(), List.of("x"), 1, Attribute.ints("axes", -1, 1), Attribute.of("keepdims", 0L)),
+        feeds(x4)));
+    OnnxGraph cast = singleOp("Cast", in4, List.of(), List.of("x"), 1, Attribute.of("to", 7L));
+    cast = new OnnxGraph("cast", 13, cast.inputs(), List.of(new TensorInfo("y", ElementType.INT64, null)), cast.nodes(),
+        Map.of(), Map.of());
+    c.add(new Case("Cast float to int64", cast, feeds(x4)));
     return c.stream();
   }
 

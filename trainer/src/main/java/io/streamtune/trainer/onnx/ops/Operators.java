@@ -41,6 +41,9 @@ public final class Operators {
     KERNELS.put("Resize", ResizeKernels::resize);
     KERNELS.put("Pad", ResizeKernels::pad);
     KERNELS.put("Identity", TensorKernels::identity);
+    KERNELS.put("Tanh", TensorKernels::tanh);
+    KERNELS.put("Cast", TensorKernels::cast);
+    KERNELS.put("ReduceMean", TensorKernels::reduceMean);
     KERNELS.put("Dropout", TensorKernels::dropout);
     KERNELS.put("Shape", TensorKernels::shape);
     KERNELS.put("Gather", TensorKernels::gather);
@@ -103,6 +106,12 @@ public final class Operators {
         String mode = n.attrString("mode", "constant");
         if (!Set.of("constant", "reflect", "edge").contains(mode)) {
           reject(n, opset, "mode " + mode);
+        }
+      }
+      case "Cast" -> {
+        int to = (int) n.attrInt("to", 1);
+        if (!java.util.Set.of(1, 2, 3, 6, 7, 9, 11).contains(to)) {
+          reject(n, opset, "casting to ONNX type " + to);
         }
       }
       case "Constant" -> {

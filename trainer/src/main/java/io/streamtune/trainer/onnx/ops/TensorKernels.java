@@ -72,6 +72,47 @@ final class TensorKernels {
     return new NDList(y == x ? x.duplicate() : y);
   }
 
+  static NDList tanh(OpContext c, OnnxNode n, NDArray[] in) {
+    return new NDList(in[0].getNDArrayInternal().tanh());
+  }
+
+  static NDList cast(OpContext c, OnnxNode n, NDArray[] in) {
+    DataType to = switch (io.streamtune.trainer.onnx.ir.ElementType.fromOnnx((int) n.attrInt("to", 1))) {
+      case FLOAT, DOUBLE -> DataType.FLOAT32;
+      case INT64 -> DataType.INT64;
+      case INT32 -> DataType.INT32;
+      case INT8 -> DataType.INT8;
+      case UINT8 -> DataType.UINT8;
+      case BOOL -> DataType.BOOLEAN;
+    };
+    return new NDList(in[0].getDataType() == to ? in[0] : in[0].toType(to, false));
+  }
+
+  static NDList reduceMean(OpContext c, OnnxNode n, NDArray[] in) {
+    NDArray x = in[0];
+    int rank = x.getShape().dimension();
+    long[] axes = in.length > 1 && in[1] != null ? Nd.longs(in[1]) : n.attrInts("axes");
+    boolean keep = n.attrInt("keepdims", 1) != 0;
+    if (axes == null || axes.length == 0) {
+      if (n.attrInt("noop_with_empty_axes", 0) != 0) {
+        return new NDList(x);
+      }
+      axes = new long[rank];
+      for (int i = 0; i < rank; i++) {
+        axes[i] = i;
+      }
+    }
+    int[] sorted = Arrays.stream(axes).mapToInt(a -> Nd.axis(a, rank)).distinct().sorted().toArray();
+    NDArray y = x;
+    for (int i = sorted.length - 1; i >= 0; i--) {
+      y = y.mean(new int[] {sorted[i]}, true);
+    }
+    if (!keep) {
+      y = y.squeeze(sorted);
+    }
+    return new NDList(y);
+  }
+
   static NDList identity(OpContext c, OnnxNode n, NDArray[] in) {
     return new NDList(in[0]);
   }
