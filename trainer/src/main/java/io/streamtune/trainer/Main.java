@@ -18,7 +18,9 @@ public final class Main {
         Logger log = LoggerFactory.getLogger(Main.class);
         TrainerService service;
         try {
-            service = TrainerService.start(TrainerConfig.from(ConfigSource.fromMainArgs(args)));
+            TrainerConfig config = TrainerConfig.from(ConfigSource.fromMainArgs(args));
+            config.applyTorchThreads();
+            service = TrainerService.start(config);
         } catch (RuntimeException e) {
             log.error("trainer failed to start: {}", e.getMessage());
             System.exit(2);

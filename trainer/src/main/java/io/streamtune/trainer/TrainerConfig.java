@@ -41,6 +41,8 @@ import java.util.Set;
  *     {@code trainer.base.model} for every model without one. Otherwise: the previous version, else the default backbone.
  * @param defaultBaseModel {@code trainer.base.model}, null when unset
  * @param threads {@code trainer.threads} (default 2): ONNX Runtime threads for caching and evaluation
+ * @param torchThreads {@code trainer.torch.threads} (default 1): PyTorch intra-op threads for training; more
+ *     threads than free cores make PyTorch spin and run many times slower
  */
 public record TrainerConfig(
         ServiceConfig service,
@@ -60,7 +62,8 @@ public record TrainerConfig(
         Pretrainer.Options pretrain,
         Map<String, Path> baseModels,
         Path defaultBaseModel,
-        int threads) {
+        int threads,
+        int torchThreads) {
 
     /** Default HTTP port of the trainer service. */
     public static final int DEFAULT_HTTP_PORT = 8082;
@@ -134,7 +137,14 @@ public record TrainerConfig(
                 pretrain,
                 bases,
                 defaultBase,
-                config.integer("trainer.threads", 2, 1, 256));
+                config.integer("trainer.threads", 2, 1, 256),
+                config.integer("trainer.torch.threads", 1, 1, 256));
+    }
+
+    /** Applies {@link #torchThreads} to DJL's PyTorch engine; call before the engine loads (first training). */
+    public void applyTorchThreads() {
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(torchThreads));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
 
     /** The base ONNX file configured for a model, null when none. */

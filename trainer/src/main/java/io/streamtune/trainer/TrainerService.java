@@ -1,32 +1,96 @@
 package io.streamtune.trainer;
 
 import io.streamtune.contracts.Topics;
+import io.streamtune.runtime.Health;
+import io.streamtune.runtime.KafkaSettings;
 import io.streamtune.runtime.ServiceShell;
+import io.streamtune.trainer.run.TrainingRunner;
+import io.streamtune.trainer.run.TriggerLoop;
+import io.streamtune.trainer.train.ProgressListener;
+import io.streamtune.vision.artifact.ArtifactStore;
+import io.streamtune.vision.artifact.FileArtifactStore;
+import io.streamtune.vision.artifact.KafkaArtifactStore;
+import java.time.Clock;
 import java.util.List;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 
-/** The running trainer service: everything it holds, closed in one place. */
+/**
+ * The running trainer service: everything it holds, closed in one place. Start-up only provisions
+ * topics and joins the trigger group; the default backbone is pre-trained lazily by the first run
+ * that needs it.
+ */
 public final class TrainerService implements AutoCloseable {
 
     private final ServiceShell shell;
+    private final TrainingRunner runner;
+    private final TriggerLoop triggers;
+    private final ArtifactStore store;
 
-    private TrainerService(ServiceShell shell) {
+    private TrainerService(ServiceShell shell, TrainingRunner runner, TriggerLoop triggers, ArtifactStore store) {
         this.shell = shell;
+        this.runner = runner;
+        this.triggers = triggers;
+        this.store = store;
     }
 
-    /** Starts the service: topics provisioned, HTTP up. */
+    /** Starts the service: topics provisioned, HTTP up, trigger consumer joining its group. */
     public static TrainerService start(TrainerConfig config) {
-        ServiceShell shell = ServiceShell.start(config.service(), List.of(Topics.TRAINING_PROGRESS, Topics.MODELS_PUBLISHED, Topics.MODELS_REJECTED, Topics.MODELS_ARTIFACTS));
+        ServiceShell shell = ServiceShell.start(config.service(), List.of(Topics.TRAINING_PROGRESS, Topics.MODELS_PUBLISHED,
+                Topics.MODELS_REJECTED, Topics.MODELS_ARTIFACTS));
         try {
-            return new TrainerService(shell);
+            KafkaSettings kafka = config.service().kafka();
+            String instance = config.service().instanceId();
+            TrainerMetrics metrics = new TrainerMetrics(shell.registry());
+            Producer<byte[], byte[]> producer = shell.manage(new KafkaProducer<>(kafka.producer(instance + "-producer")));
+            shell.bindClientMetrics(producer);
+            ArtifactStore store = shell.manage(artifactStore(config));
+            TrainingRunner runner = new TrainingRunner(config, store, producer, metrics, ProgressListener.NONE, Clock.systemUTC());
+            TriggerLoop loop = new TriggerLoop(kafka.consumer(instance + "-triggers", config.groupId()),
+                    kafka.topic(Topics.TRAINING_TRIGGERS.name()), model -> runner.run(model), metrics);
+            shell.bindClientMetrics(loop.consumer());
+            shell.manage(loop);
+            shell.health().register("triggers", () -> loop.ready()
+                    ? Health.Status.up("consuming " + kafka.topic(Topics.TRAINING_TRIGGERS.name()) + " in group " + config.groupId())
+                    : Health.Status.down("trigger consumer has not joined group " + config.groupId()));
+            loop.start();
+            return new TrainerService(shell, runner, loop, store);
         } catch (RuntimeException e) {
             shell.close();
             throw e;
         }
     }
 
+    /** The artifact store named by {@code trainer.artifact.store}, reading both kinds. */
+    public static ArtifactStore artifactStore(TrainerConfig config) {
+        KafkaSettings kafka = config.service().kafka();
+        String instance = config.service().instanceId();
+        KafkaArtifactStore onKafka = KafkaArtifactStore.of(kafka.common(instance + "-artifacts"),
+                kafka.topic(Topics.MODELS_ARTIFACTS.name()));
+        FileArtifactStore onDisk = new FileArtifactStore(config.artifactDir());
+        return config.artifactStore() == TrainerConfig.ArtifactStoreKind.FILE
+                ? ArtifactStore.routing(onDisk, onKafka)
+                : ArtifactStore.routing(onKafka, onDisk);
+    }
+
     /** Health, metrics, HTTP and lifecycle of this service. */
     public ServiceShell shell() {
         return shell;
+    }
+
+    /** Runs training for one model now, on the calling thread (the {@code train} command). */
+    public TrainingRunner runner() {
+        return runner;
+    }
+
+    /** The trigger consumer. */
+    public TriggerLoop triggers() {
+        return triggers;
+    }
+
+    /** Where artifacts go. */
+    public ArtifactStore store() {
+        return store;
     }
 
     @Override

@@ -2,27 +2,63 @@ package io.streamtune.trainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.Label;
+import io.streamtune.contracts.LabelledImageAccepted;
+import io.streamtune.contracts.ModelMetadataKeys;
+import io.streamtune.contracts.ModelPublished;
+import io.streamtune.contracts.ModelRejected;
+import io.streamtune.contracts.Topics;
+import io.streamtune.contracts.TrainingProgress;
+import io.streamtune.contracts.TrainingTriggered;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.PrometheusText;
+import io.streamtune.vision.artifact.Sha256;
+import io.streamtune.vision.model.ModelSpecOverrides;
+import io.streamtune.vision.model.OnnxModelRunner;
+import io.streamtune.vision.model.RunnerOptions;
+import io.streamtune.vision.synth.Scene;
+import io.streamtune.vision.synth.ShapeKind;
+import io.streamtune.vision.synth.SyntheticScenes;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(SharedKafka.class)
 class TrainerServiceIT {
+
+    @TempDir
+    Path dataDir;
 
     @Test
     void shouldAnswerHealthAndServeParseableMetrics(EmbeddedKafkaBroker broker) throws Exception {
         var config = TrainerConfig.from(ConfigSource.of(Map.of(
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "topic.prefix", SharedKafka.unique("trainer") + ".",
+                "data.dir", dataDir.toString(),
                 "http.host", "127.0.0.1",
                 "http.port", "0")));
 
@@ -37,10 +73,147 @@ class TrainerServiceIT {
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(health.statusCode()).isEqualTo(200);
-            assertThat(health.body()).contains("\"service\":\"trainer\"");
+            assertThat(health.body()).contains("\"service\":\"trainer\"").contains("triggers");
             var parsed = PrometheusText.parse(metrics.body());
             assertThat(parsed.named("jvm_threads_live_threads")).isNotEmpty();
             assertThat(parsed.named("jvm_threads_live_threads").get(0).labels()).containsEntry("service", "trainer");
+            assertThat(parsed.named("trainer_triggers_total")).isNotEmpty();
         }
+    }
+
+    @Test
+    void shouldTrainPublishThenGateLabelledImagesFromKafka(EmbeddedKafkaBroker broker) throws Exception {
+        String prefix = SharedKafka.unique("trainer-e2e") + ".";
+        String servers = broker.bootstrapServers();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
+            admin.createTopics(List.of(new NewTopic(prefix + Topics.IMAGES_LABELLED.name(), 3, (short) 1),
+                    new NewTopic(prefix + Topics.TRAINING_TRIGGERS.name(), 3, (short) 1))).all().get();
+        }
+        Path cache = dataDir.resolve("trainer").resolve("backbones");
+        Files.createDirectories(cache);
+        Path backbone = TrainerFixtures.backboneFile();
+        Files.copy(backbone, cache.resolve(backbone.getFileName()));
+        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", servers,
+                "key.serializer", ByteArraySerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName(),
+                "max.request.size", "4000000"))) {
+            var serde = JsonSerde.of(LabelledImageAccepted.class);
+            for (int i = 0; i < 160; i++) {
+                Scene s = SyntheticScenes.single(50_000 + i, 40, 40);
+                byte[] png = s.png();
+                var sample = new LabelledImageAccepted(Sha256.hex(png), "shapes", png, "image/png", 40, 40,
+                        new Label.ClassLabel(s.dominantShape().className()), "test", Instant.now());
+                producer.send(new ProducerRecord<>(prefix + Topics.IMAGES_LABELLED.name(), bytes(sample.key()), serde.toBytes(sample)));
+            }
+            producer.send(new ProducerRecord<>(prefix + Topics.IMAGES_LABELLED.name(), bytes("shapes/" + "0".repeat(64)),
+                    bytes("{not json")));
+            producer.flush();
+
+            try (var first = TrainerService.start(config(servers, prefix, Map.of()))) {
+                assertThat(first.shell().awaitReady(Duration.ofSeconds(30))).isTrue();
+                trigger(producer, prefix, "t1");
+                ModelPublished v1 = await(servers, prefix + Topics.MODELS_PUBLISHED.name(), ModelPublished.class,
+                        Duration.ofMinutes(4)).get(0);
+
+                assertThat(v1.version()).isEqualTo(1);
+                assertThat(v1.classes()).containsExactly("circle", "square", "triangle");
+                assertThat(v1.metricName()).isEqualTo("accuracy");
+                assertThat(v1.metricValue()).isGreaterThanOrEqualTo(0.9);
+                byte[] onnx = first.store().fetch(v1.artifact());
+                try (var runner = OnnxModelRunner.load(onnx, "shapes", RunnerOptions.withIntraOpThreads(1), ModelSpecOverrides.NONE)) {
+                    assertThat(runner.spec().classNames()).containsExactlyElementsOf(ShapeKind.classNames());
+                    assertThat(runner.spec().version()).isEqualTo(1);
+                    assertThat(runner.spec().inputWidth()).isEqualTo(32);
+                    assertThat(runner.spec().metadata()).containsKey(ModelMetadataKeys.METRICS);
+                    assertThat(runner.spec().metadata().get(ModelMetadataKeys.TASK)).isEqualTo("classification");
+                }
+                assertThat(Files.exists(dataDir.resolve("trainer/shapes/dataset/state.json"))).isTrue();
+                assertThat(metric(first, "trainer_dataset_corrupt_total")).isEqualTo(1.0);
+                assertThat(metric(first, "trainer_runs_total", "outcome", "published")).isEqualTo(1.0);
+                List<TrainingProgress> progress = await(servers, prefix + Topics.TRAINING_PROGRESS.name(), TrainingProgress.class,
+                        Duration.ofSeconds(30));
+                assertThat(progress).extracting(TrainingProgress::phase).contains(TrainingProgress.Phase.FEATURE_EXTRACTION,
+                        TrainingProgress.Phase.PUBLISHED);
+            }
+
+            // A candidate that cannot beat production by the required margin is rejected with both numbers.
+            try (var strict = TrainerService.start(config(servers, prefix, Map.of("trainer.gate.min.delta", "0.5")))) {
+                trigger(producer, prefix, "t2");
+                ModelRejected rejected = await(servers, prefix + Topics.MODELS_REJECTED.name(), ModelRejected.class,
+                        Duration.ofMinutes(4)).get(0);
+
+                assertThat(rejected.candidateMetric()).isGreaterThan(0.5);
+                assertThat(rejected.productionMetric()).isGreaterThan(0.5);
+                assertThat(rejected.minDelta()).isEqualTo(0.5);
+            }
+
+            // An equal-or-better candidate continues from production and is announced as v2.
+            try (var lenient = TrainerService.start(config(servers, prefix, Map.of("trainer.gate.min.delta", "-0.05")))) {
+                trigger(producer, prefix, "t3");
+                List<ModelPublished> all = awaitCount(servers, prefix + Topics.MODELS_PUBLISHED.name(), ModelPublished.class, 2,
+                        Duration.ofMinutes(4));
+                ModelPublished v2 = all.get(1);
+
+                assertThat(v2.version()).isEqualTo(2);
+                assertThat(v2.parentVersion()).isEqualTo(1);
+                assertThat(v2.datasetOffsets()).isNotEmpty();
+            }
+        }
+    }
+
+    private TrainerConfig config(String servers, String prefix, Map<String, String> extra) {
+        Map<String, String> m = new HashMap<>(Map.of(
+                "kafka.bootstrap.servers", servers,
+                "topic.prefix", prefix,
+                "data.dir", dataDir.toString(),
+                "http.host", "127.0.0.1",
+                "http.port", "0",
+                "trainer.pretrain.source", "synthetic",
+                "trainer.pretrain.samples", Integer.toString(TrainerFixtures.options().samples()),
+                "trainer.pretrain.epochs", Integer.toString(TrainerFixtures.options().epochs()),
+                "trainer.epochs.head", "8",
+                "trainer.epochs.finetune", "3"));
+        m.put("trainer.validation.percent", "25");
+        m.put("trainer.threads", "1");
+        m.putAll(extra);
+        return TrainerConfig.from(ConfigSource.of(m));
+    }
+
+    private static void trigger(KafkaProducer<byte[], byte[]> producer, String prefix, String id) throws Exception {
+        var t = new TrainingTriggered(id, "shapes", TrainingTriggered.Reason.MANUAL, 0, 160, Instant.now());
+        producer.send(new ProducerRecord<>(prefix + Topics.TRAINING_TRIGGERS.name(), bytes("shapes"),
+                JsonSerde.of(TrainingTriggered.class).toBytes(t))).get();
+    }
+
+    private static <T> List<T> await(String servers, String topic, Class<T> type, Duration timeout) {
+        return awaitCount(servers, topic, type, 1, timeout);
+    }
+
+    private static <T> List<T> awaitCount(String servers, String topic, Class<T> type, int count, Duration timeout) {
+        List<T> out = new ArrayList<>();
+        try (var c = new KafkaConsumer<byte[], byte[]>(Map.of("bootstrap.servers", servers, "group.id", "it-" + System.nanoTime(),
+                "auto.offset.reset", "earliest", "key.deserializer", ByteArrayDeserializer.class.getName(),
+                "value.deserializer", ByteArrayDeserializer.class.getName()))) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (out.size() < count && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    out.add(JsonSerde.of(type).fromBytes(r.value()));
+                }
+            }
+        }
+        assertThat(out).as("records on " + topic).hasSizeGreaterThanOrEqualTo(count);
+        return out;
+    }
+
+    private static double metric(TrainerService service, String name, String... labels) throws Exception {
+        var body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.shell().http().url() + "/metrics"))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        return PrometheusText.parse(body).named(name).stream()
+                .filter(s -> labels.length == 0 || labels[1].equals(s.labels().get(labels[0])))
+                .mapToDouble(s -> s.value()).sum();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

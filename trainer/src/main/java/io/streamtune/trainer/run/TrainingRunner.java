@@ -1,0 +1,368 @@
+package io.streamtune.trainer.run;
+
+import io.streamtune.contracts.ArtifactRef;
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.ModelMetadataKeys;
+import io.streamtune.contracts.ModelPublished;
+import io.streamtune.contracts.ModelRejected;
+import io.streamtune.contracts.Task;
+import io.streamtune.contracts.Topics;
+import io.streamtune.contracts.TrainingProgress;
+import io.streamtune.contracts.TrainingProgress.Phase;
+import io.streamtune.runtime.KafkaSettings;
+import io.streamtune.trainer.TrainerConfig;
+import io.streamtune.trainer.TrainerMetrics;
+import io.streamtune.trainer.TrainerMetrics.Outcome;
+import io.streamtune.trainer.dataset.DatasetStore;
+import io.streamtune.trainer.dataset.DatasetSync;
+import io.streamtune.trainer.evaluate.Evaluation;
+import io.streamtune.trainer.evaluate.Evaluator;
+import io.streamtune.trainer.onnx.ir.ElementType;
+import io.streamtune.trainer.onnx.ir.OnnxGraph;
+import io.streamtune.trainer.onnx.ir.OnnxReader;
+import io.streamtune.trainer.onnx.ir.OnnxWriter;
+import io.streamtune.trainer.onnx.ir.TensorInfo;
+import io.streamtune.trainer.pretrain.Pretrainer;
+import io.streamtune.trainer.publish.Gate;
+import io.streamtune.trainer.publish.ModelExport;
+import io.streamtune.trainer.publish.ModelRegistry;
+import io.streamtune.trainer.publish.ProductionModels;
+import io.streamtune.trainer.task.Backbone;
+import io.streamtune.trainer.task.ClassificationHead;
+import io.streamtune.trainer.task.HeadedGraph;
+import io.streamtune.trainer.task.SegmentationHead;
+import io.streamtune.trainer.task.TaskHead;
+import io.streamtune.trainer.train.DivergedException;
+import io.streamtune.trainer.train.FineTuner;
+import io.streamtune.trainer.train.ProgressListener;
+import io.streamtune.vision.artifact.ArtifactStore;
+import io.streamtune.vision.preprocess.ChannelOrder;
+import io.streamtune.vision.preprocess.Normalization;
+import io.streamtune.vision.preprocess.PreprocessConfig;
+import io.streamtune.vision.preprocess.Preprocessor;
+import io.streamtune.vision.preprocess.ResizeMode;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One training run of one model, end to end: sync the dataset, pick the base model, train, export,
+ * evaluate candidate and production on the same validation set through vision, gate, then publish
+ * (artifact + announcement + manifest + retention) or reject. Progress goes to the progress topic,
+ * the metrics and an optional extra listener (a console bar); the run ends with one summary log line.
+ */
+public final class TrainingRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingRunner.class);
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
+    /** Trainer-private metadata key: the graph outputs used in training (comma separated). */
+    static final String OUTPUTS_KEY = "streamtune.trainer.outputs";
+
+    private final TrainerConfig config;
+    private final KafkaSettings kafka;
+    private final ArtifactStore store;
+    private final Producer<byte[], byte[]> producer;
+    private final TrainerMetrics metrics;
+    private final ProgressListener extra;
+    private final Clock clock;
+    private final DatasetSync sync;
+    private final ProductionModels production;
+    private final ModelRegistry registry;
+    private final Evaluator evaluator;
+    private final Gate gate;
+
+    public TrainingRunner(TrainerConfig config, ArtifactStore store, Producer<byte[], byte[]> producer, TrainerMetrics metrics,
+            ProgressListener extra, Clock clock) {
+        this.config = config;
+        this.kafka = config.service().kafka();
+        this.store = store;
+        this.producer = producer;
+        this.metrics = metrics;
+        this.extra = extra;
+        this.clock = clock;
+        String instance = config.service().instanceId();
+        this.sync = new DatasetSync(kafka.consumer(instance + "-dataset", "unused"), kafka.topic(Topics.IMAGES_LABELLED.name()));
+        this.production = new ProductionModels(kafka.consumer(instance + "-production", "unused"),
+                kafka.topic(Topics.MODELS_PUBLISHED.name()));
+        this.registry = new ModelRegistry(config.dataDir().resolve("trainer"));
+        this.evaluator = new Evaluator(config.threads());
+        this.gate = new Gate(config.minDelta(), config.floor());
+    }
+
+    /** The local version registry (manifests and training graphs). */
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    /**
+     * How a run ended.
+     *
+     * @param outcome published, rejected or failed
+     * @param runId run id
+     * @param summary the one-line summary
+     * @param candidate candidate evaluation, null when the run failed before
+     * @param productionMetric production's metric on the same validation set, NaN when none
+     * @param published the announcement, null unless published
+     */
+    public record Result(Outcome outcome, String runId, String summary, Evaluation candidate, double productionMetric,
+            ModelPublished published) {}
+
+    /** Runs once for {@code model}; never throws for training problems (they become a failed outcome). */
+    public Result run(String model) {
+        String runId = model + "-" + clock.instant().toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 6);
+        long t0 = System.nanoTime();
+        ProgressListener listener = reporter(model, runId).and(extra);
+        Result result;
+        try {
+            result = attempt(model, runId, listener);
+        } catch (DivergedException e) {
+            String reason = "training diverged: " + e.getMessage();
+            reject(model, runId, reason, "loss", Double.NaN, Double.NaN);
+            progress(model, runId, Phase.FAILED, reason);
+            result = new Result(Outcome.FAILED, runId, reason, null, Double.NaN, null);
+        } catch (Exception e) {
+            String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+            progress(model, runId, Phase.FAILED, reason);
+            LOG.error("training run {} of {} failed", runId, model, e);
+            result = new Result(Outcome.FAILED, runId, reason, null, Double.NaN, null);
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        metrics.runFinished(result.outcome(), took);
+        LOG.info("run {} model={} outcome={} {} in {}s", runId, model, result.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                result.summary(), String.format("%.1f", took.toMillis() / 1000.0));
+        return result;
+    }
+
+    private Result attempt(String model, String runId, ProgressListener listener) throws Exception {
+        progress(model, runId, Phase.PREPARING, "syncing dataset");
+        DatasetStore ds = DatasetStore.open(config.modelDir(model).resolve("dataset"), model);
+        DatasetSync.Result synced = sync.sync(ds, Duration.ofMinutes(5));
+        metrics.dataset(model, synced.samples(), synced.corrupt());
+        Optional<ModelPublished> prod = production.current(model, KAFKA_TIMEOUT);
+        prod.ifPresent(p -> metrics.productionVersion(model, p.version()));
+
+        Base base = base(model, prod);
+        PreprocessConfig preprocess = preprocess(base.graph());
+        PreparedData data = PreparedData.load(ds, new Preprocessor(preprocess), config.validationPercent(),
+                prod.map(ModelPublished::classes).orElse(List.of()), prod.map(ModelPublished::task).orElse(null));
+        int total = data.train().size() + data.val().size();
+        if (total < config.minSamples() || data.train().size() < 2 || data.val().size() < 1) {
+            throw new IllegalStateException("not enough usable samples: " + data.train().size() + " train / " + data.val().size()
+                    + " validation (" + data.skipped() + " skipped), need " + config.minSamples());
+        }
+        if (data.classes().size() < 2 && data.task() != Task.DETECTION) {
+            throw new IllegalStateException("need at least 2 classes, have " + data.classes());
+        }
+        TaskHead head = head(data.task());
+        int classes = data.classes().size();
+        HeadedGraph start = headed(base, head, data, prod);
+
+        FineTuner.Result trained = new FineTuner(head, classes, config.schedule(), listener, config.threads())
+                .run(start, data.train(), data.val());
+
+        progress(model, runId, Phase.EVALUATING, "evaluating candidate and production");
+        int version = Math.max(prod.map(ModelPublished::version).orElse(0),
+                registry.versions(model).stream().mapToInt(Integer::intValue).max().orElse(0)) + 1;
+        Integer parent = base.parentVersion();
+        Instant now = clock.instant();
+        OnnxGraph exported = trainerKeys(head.export(trained.graph(), classes), start);
+        OnnxGraph unscored = ModelExport.withMetadata(exported, data.task(), data.classes(), preprocess, model, version, parent,
+                Map.of(), now);
+        Evaluation candidate = evaluator.evaluate(OnnxWriter.toBytes(unscored), model, data.task(), classes, data.eval());
+        if (!Double.isFinite(candidate.metric())) {
+            throw new DivergedException("candidate " + candidate.metricName() + " is " + candidate.metric());
+        }
+        metrics.progress(model, Phase.EVALUATING, 0, Double.NaN, candidate.metric());
+        double prodMetric = Double.NaN;
+        String comparable = "";
+        if (prod.isPresent()) {
+            ModelPublished p = prod.get();
+            if (p.task() == data.task() && p.classes().equals(data.classes())) {
+                byte[] bytes = store.fetch(p.artifact());
+                prodMetric = evaluator.evaluate(bytes, model, data.task(), classes, data.eval()).metric();
+            } else {
+                comparable = " (production v" + p.version() + " has other classes or task; gated on the floor)";
+            }
+        }
+        Gate.Decision decision = gate.decide(candidate.metricName(), candidate.metric(), prodMetric);
+        String summary = String.format("task=%s samples=%d/%d %s=%.4f production=%s phase1=%.4f epochs=%d+%d%s",
+                data.task().wireName(), data.train().size(), data.val().size(), candidate.metricName(), candidate.metric(),
+                Double.isNaN(prodMetric) ? "none" : String.format("%.4f", prodMetric), trained.headMetric(),
+                config.schedule().headEpochs(), trained.fineTuneEpochs(), comparable);
+        if (!decision.publish()) {
+            reject(model, runId, decision.reason() + comparable, candidate.metricName(), candidate.metric(), prodMetric);
+            progress(model, runId, Phase.REJECTED, decision.reason());
+            return new Result(Outcome.REJECTED, runId, summary + " rejected: " + decision.reason(), candidate, prodMetric, null);
+        }
+        OnnxGraph scored = ModelExport.withMetadata(exported, data.task(), data.classes(), preprocess, model, version, parent,
+                candidate.metrics(), now);
+        byte[] onnx = OnnxWriter.toBytes(scored);
+        ArtifactRef ref = store.put(model, version, onnx);
+        ModelPublished published = new ModelPublished(model, version, parent, data.task(), data.classes(),
+                candidate.metricName(), candidate.metric(), candidate.metrics(), ref, synced.offsets(), now);
+        producer.send(new ProducerRecord<>(kafka.topic(Topics.MODELS_PUBLISHED.name()), bytes(model),
+                JsonSerde.of(ModelPublished.class).toBytes(published))).get();
+        registry.save(new ModelRegistry.Manifest(published, trainingConfig(base)), OnnxWriter.toBytes(trainerKeys(trained.graph(), start)));
+        retain(model, version);
+        metrics.productionVersion(model, version);
+        progress(model, runId, Phase.PUBLISHED, "published v" + version + ": " + decision.reason());
+        return new Result(Outcome.PUBLISHED, runId, summary + " published v" + version, candidate, prodMetric, published);
+    }
+
+    /** Where a run starts from. */
+    record Base(OnnxGraph graph, Integer parentVersion, boolean fromParent, String source) {}
+
+    private Base base(String model, Optional<ModelPublished> prod) throws Exception {
+        var configured = config.baseModelFor(model);
+        if (configured != null) {
+            return new Base(OnnxReader.read(configured), null, false, configured.toString());
+        }
+        if (prod.isPresent()) {
+            ModelPublished p = prod.get();
+            Optional<java.nio.file.Path> local = registry.trainGraph(model, p.version());
+            OnnxGraph g;
+            if (local.isPresent()) {
+                g = OnnxReader.read(local.get());
+            } else {
+                g = OnnxReader.read(store.fetch(p.artifact()));
+                String outputs = g.metadata().get(OUTPUTS_KEY);
+                if (outputs != null) {
+                    g = g.pruneTo(Arrays.stream(outputs.split(",")).map(o -> new TensorInfo(o, ElementType.FLOAT, null)).toList());
+                }
+            }
+            return new Base(g, p.version(), true, "v" + p.version());
+        }
+        java.nio.file.Path file = Pretrainer.ensure(config.backboneCache(), config.pretrain(), extra, config.threads());
+        return new Base(OnnxReader.read(file), null, false, "pretrained " + file.getFileName());
+    }
+
+    private HeadedGraph headed(Base base, TaskHead head, PreparedData data, Optional<ModelPublished> prod) {
+        int size = inputSize(base.graph());
+        String features = base.graph().metadata().get(ModelExport.FEATURE_KEY);
+        if (base.fromParent() && features != null) {
+            List<TensorInfo> cut = Arrays.stream(features.split(",")).map(f -> new TensorInfo(f, ElementType.FLOAT, null)).toList();
+            OnnxGraph backbone = base.graph().pruneTo(cut);
+            boolean sameHead = prod.isPresent() && prod.get().task() == data.task() && prod.get().classes().equals(data.classes());
+            if (sameHead) {
+                // Continual fine-tuning: keep the trained head, only the schedule starts again.
+                return new HeadedGraph(base.graph(), backbone, backbone.initializers().keySet());
+            }
+            return head.attach(Backbone.of(backbone, size), data.classes().size(), config.schedule().seed());
+        }
+        return head.attach(Backbone.of(base.graph(), size), data.classes().size(), config.schedule().seed());
+    }
+
+    private static OnnxGraph trainerKeys(OnnxGraph g, HeadedGraph start) {
+        Map<String, String> meta = new LinkedHashMap<>(g.metadata());
+        meta.put(ModelExport.FEATURE_KEY, String.join(",", start.backbone().outputs().stream().map(TensorInfo::name).toList()));
+        meta.put(OUTPUTS_KEY, String.join(",", start.graph().outputs().stream().map(TensorInfo::name).toList()));
+        return g.withMetadata(meta);
+    }
+
+    private int inputSize(OnnxGraph g) {
+        String w = g.metadata().get(ModelMetadataKeys.INPUT_WIDTH);
+        if (w != null) {
+            return Integer.parseInt(w.trim());
+        }
+        long[] shape = g.inputs().get(0).shape();
+        if (shape != null && shape.length == 4 && shape[3] > 0) {
+            return (int) shape[3];
+        }
+        return config.inputSize();
+    }
+
+    private PreprocessConfig preprocess(OnnxGraph g) {
+        int size = inputSize(g);
+        String mean = g.metadata().get(ModelMetadataKeys.MEAN);
+        String std = g.metadata().get(ModelMetadataKeys.STD);
+        Normalization n = mean != null && std != null ? Normalization.parse(mean, std) : Normalization.IMAGENET;
+        return new PreprocessConfig(size, size, ResizeMode.STRETCH, 0, ChannelOrder.RGB, n);
+    }
+
+    private TaskHead head(Task task) {
+        return switch (task) {
+            case CLASSIFICATION -> new ClassificationHead(config.labelSmoothing());
+            case SEGMENTATION -> new SegmentationHead(config.segmentationHidden());
+            case DETECTION -> throw new UnsupportedOperationException("detection training is not implemented yet");
+        };
+    }
+
+    private Map<String, String> trainingConfig(Base base) {
+        var s = config.schedule();
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("base", base.source());
+        m.put("epochs.head", Integer.toString(s.headEpochs()));
+        m.put("epochs.finetune", Integer.toString(s.fineTuneEpochs()));
+        m.put("batch.size", Integer.toString(s.batchSize()));
+        m.put("lr", Double.toString(s.learningRate()));
+        m.put("finetune.lr.factor", Double.toString(s.fineTuneFactor()));
+        m.put("finetune.blocks", Integer.toString(s.unfreezeBlocks()));
+        m.put("patience", Integer.toString(s.patience()));
+        m.put("augmentation", s.augmentation().toString());
+        m.put("seed", Long.toString(s.seed()));
+        m.put("validation.percent", Integer.toString(config.validationPercent()));
+        return m;
+    }
+
+    private void retain(String model, int version) {
+        for (int old : new ArrayList<>(registry.versions(model))) {
+            if (old <= version - config.retainVersions()) {
+                try {
+                    store.delete(model, old);
+                    registry.delete(model, old);
+                } catch (Exception e) {
+                    LOG.warn("could not delete {} v{} under the retention policy: {}", model, old, e.getMessage());
+                }
+            }
+        }
+    }
+
+    private ProgressListener reporter(String model, String runId) {
+        return (phase, epoch, epochs, loss, metric, eta) -> {
+            metrics.progress(model, phase, epoch, loss, metric);
+            send(Topics.TRAINING_PROGRESS.name(), model, JsonSerde.of(TrainingProgress.class).toBytes(
+                    new TrainingProgress(runId, model, phase, epoch, epochs, loss, metric, eta, null, clock.instant())));
+            LOG.debug("{} {} {}/{} loss={} metric={} eta={}s", runId, phase, epoch, epochs, loss, metric, eta);
+        };
+    }
+
+    private void progress(String model, String runId, Phase phase, String message) {
+        metrics.progress(model, phase, 0, Double.NaN, Double.NaN);
+        send(Topics.TRAINING_PROGRESS.name(), model, JsonSerde.of(TrainingProgress.class).toBytes(
+                new TrainingProgress(runId, model, phase, 0, 0, Double.NaN, Double.NaN, -1, truncate(message), clock.instant())));
+    }
+
+    private void reject(String model, String runId, String reason, String metricName, double candidate, double prod) {
+        send(Topics.MODELS_REJECTED.name(), model, JsonSerde.of(ModelRejected.class).toBytes(new ModelRejected(model, runId,
+                truncate(reason), metricName, candidate, prod, config.minDelta(), clock.instant())));
+    }
+
+    private void send(String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(kafka.topic(topic), bytes(key), value), (md, e) -> {
+            if (e != null) {
+                LOG.warn("could not send to {}: {}", topic, e.getMessage());
+            }
+        });
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 2000 ? s : s.substring(0, 2000);
+    }
+
+}

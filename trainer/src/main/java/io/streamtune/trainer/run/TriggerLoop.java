@@ -1,0 +1,231 @@
+package io.streamtune.trainer.run;
+
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.TrainingTriggered;
+import io.streamtune.trainer.TrainerMetrics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes training triggers in a consumer group, so each model (the record key) is owned by the one
+ * trainer holding its partition. Runs go one at a time on a worker thread; triggers for a model that
+ * is already pending or running are coalesced into one later run, never lost. A trigger's offset is
+ * committed only after a run that started after it has finished, so a crashed trainer's triggers are
+ * picked up again by the next owner.
+ */
+public final class TriggerLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TriggerLoop.class);
+    private static final JsonSerde<TrainingTriggered> SERDE = JsonSerde.of(TrainingTriggered.class);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final Consumer<String> runModel;
+    private final TrainerMetrics metrics;
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "trainer-run"));
+    private final Thread loop;
+    private final ArrayDeque<String> queue = new ArrayDeque<>();
+    /** Models waiting for a run, with the trigger offsets that run will cover. */
+    private final Map<String, Set<TopicPartition>> pendingPartitions = new HashMap<>();
+    private final Map<String, Map<TopicPartition, Long>> pendingOffsets = new HashMap<>();
+    /** Offsets received but not yet covered by a finished run, per partition. */
+    private final Map<TopicPartition, java.util.TreeMap<Long, String>> outstanding = new HashMap<>();
+    private final Map<TopicPartition, Long> seen = new HashMap<>();
+    private final ConcurrentLinkedQueue<Map<TopicPartition, Long>> finished = new ConcurrentLinkedQueue<>();
+    private volatile boolean running = true;
+    private volatile boolean assigned;
+    private String current;
+    private Map<TopicPartition, Long> currentOffsets = Map.of();
+    private Future<?> currentRun;
+
+    /** {@code runModel} trains one model and returns when done; it must not throw. */
+    public TriggerLoop(Map<String, Object> consumerProperties, String topic, Consumer<String> runModel, TrainerMetrics metrics) {
+        this.consumer = new KafkaConsumer<>(consumerProperties);
+        this.topic = topic;
+        this.runModel = runModel;
+        this.metrics = metrics;
+        this.loop = new Thread(this::pollLoop, "trainer-triggers");
+    }
+
+    /** The consumer (for binding client metrics) — only for metrics, it is not thread-safe. */
+    public KafkaConsumer<byte[], byte[]> consumer() {
+        return consumer;
+    }
+
+    public TriggerLoop start() {
+        loop.start();
+        return this;
+    }
+
+    /** Whether the loop is polling and has joined its group. */
+    public boolean ready() {
+        return running && loop.isAlive() && assigned;
+    }
+
+    private void pollLoop() {
+        try {
+            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    commitDone();
+                    for (TopicPartition tp : partitions) {
+                        outstanding.remove(tp);
+                        seen.remove(tp);
+                    }
+                    // Pending models of revoked partitions now belong to another trainer, which re-reads their triggers.
+                    pendingPartitions.entrySet().removeIf(e -> {
+                        boolean lost = e.getValue().stream().anyMatch(partitions::contains);
+                        if (lost) {
+                            queue.remove(e.getKey());
+                            pendingOffsets.remove(e.getKey());
+                        }
+                        return lost;
+                    });
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    assigned = true;
+                }
+            });
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
+                    accept(r);
+                }
+                assigned = assigned || !consumer.assignment().isEmpty();
+                drainFinished();
+                maybeStartRun();
+                commitDone();
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            LOG.error("trigger loop stopped: {}", e.toString(), e);
+        } finally {
+            running = false;
+        }
+    }
+
+    private void accept(ConsumerRecord<byte[], byte[]> r) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        seen.put(tp, r.offset() + 1);
+        String model;
+        try {
+            TrainingTriggered t = SERDE.fromBytes(r.value());
+            model = t.model();
+        } catch (RuntimeException e) {
+            LOG.warn("skipping unreadable trigger at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            return;
+        }
+        metrics.triggerReceived();
+        outstanding.computeIfAbsent(tp, k -> new java.util.TreeMap<>()).put(r.offset(), model);
+        if (pendingPartitions.containsKey(model) || model.equals(current)) {
+            metrics.triggerCoalesced();
+        }
+        if (!pendingPartitions.containsKey(model)) {
+            queue.add(model);
+        }
+        pendingPartitions.computeIfAbsent(model, k -> new HashSet<>()).add(tp);
+        pendingOffsets.computeIfAbsent(model, k -> new HashMap<>()).merge(tp, r.offset(), Math::max);
+    }
+
+    private void maybeStartRun() {
+        if (currentRun != null || queue.isEmpty()) {
+            return;
+        }
+        // A model whose previous run still runs waits; others go in arrival order.
+        String model = queue.poll();
+        pendingPartitions.remove(model);
+        Map<TopicPartition, Long> covered = pendingOffsets.remove(model);
+        current = model;
+        currentOffsets = covered == null ? Map.of() : covered;
+        Map<TopicPartition, Long> mine = currentOffsets;
+        String covering = model;
+        currentRun = worker.submit(() -> {
+            try {
+                runModel.accept(covering);
+            } finally {
+                finished.add(mine);
+            }
+        });
+    }
+
+    private void drainFinished() {
+        Map<TopicPartition, Long> done;
+        while ((done = finished.poll()) != null) {
+            for (Map.Entry<TopicPartition, Long> e : done.entrySet()) {
+                java.util.TreeMap<Long, String> open = outstanding.get(e.getKey());
+                if (open != null) {
+                    // This model's triggers up to the covered offset are served; other models' stay outstanding.
+                    open.entrySet().removeIf(o -> o.getKey() <= e.getValue() && o.getValue().equals(current));
+                }
+            }
+            current = null;
+            currentRun = null;
+        }
+    }
+
+    private void commitDone() {
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        for (Map.Entry<TopicPartition, Long> e : seen.entrySet()) {
+            java.util.TreeMap<Long, String> open = outstanding.getOrDefault(e.getKey(), new java.util.TreeMap<>());
+            long upTo = open.isEmpty() ? e.getValue() : open.firstKey();
+            commit.put(e.getKey(), new OffsetAndMetadata(upTo));
+        }
+        if (!commit.isEmpty()) {
+            try {
+                consumer.commitSync(commit, Duration.ofSeconds(10));
+            } catch (RuntimeException ex) {
+                LOG.warn("could not commit trigger offsets: {}", ex.getMessage());
+            }
+        }
+    }
+
+    /** Models queued or running, for status pages and tests. */
+    public Set<String> busy() {
+        Set<String> s = new LinkedHashSet<>();
+        String c = current;
+        if (c != null) {
+            s.add(c);
+        }
+        return s;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            loop.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        worker.shutdownNow();
+        consumer.close(Duration.ofSeconds(5));
+    }
+
+    static String key(byte[] k) {
+        return k == null ? "" : new String(k, StandardCharsets.UTF_8);
+    }
+}
