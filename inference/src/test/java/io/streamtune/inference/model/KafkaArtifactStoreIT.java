@@ -84,4 +84,24 @@ class KafkaArtifactStoreIT {
                                             .isEqualTo(ArtifactException.Reason.NOT_FOUND));
         }
     }
+
+    @Test
+    void shouldReportAnArtifactOnAMissingTopicAsNotFound(EmbeddedKafkaBroker broker) {
+        String topic = SharedKafka.unique("missing") + ".models.artifacts";
+        var ref = new ArtifactRef("kafka:" + topic + "/cars/1", "0".repeat(64), 10, 1);
+
+        try (var store =
+                new KafkaArtifactStore(
+                        Map.of("bootstrap.servers", broker.bootstrapServers()),
+                        topic,
+                        1024,
+                        Duration.ofSeconds(5))) {
+            assertThatThrownBy(() -> store.fetch(ref))
+                    .isInstanceOfSatisfying(
+                            ArtifactException.class,
+                            e ->
+                                    assertThat(e.reason())
+                                            .isEqualTo(ArtifactException.Reason.NOT_FOUND));
+        }
+    }
 }
