@@ -128,13 +128,18 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     }
 
     /** Starts node {@code i} (0-based) if it is stopped. */
-    public synchronized void startNode(int i) {
-        if (running[i]) {
-            return;
+    public void startNode(int i) {
+        KafkaRaftServer server;
+        synchronized (this) {
+            if (running[i]) {
+                return;
+            }
+            server = new KafkaRaftServer(KafkaConfig.fromProps(configs[i], false), Time.SYSTEM);
+            servers[i] = server;
+            running[i] = true;
         }
-        servers[i] = new KafkaRaftServer(KafkaConfig.fromProps(configs[i], false), Time.SYSTEM);
-        servers[i].startup();
-        running[i] = true;
+        // Not under the lock: a node's start-up waits for the quorum, which needs the other nodes.
+        server.startup();
     }
 
     /** Stops node {@code i} (0-based), as a crash of that broker would, but cleanly on disk. */
