@@ -23,6 +23,9 @@ public final class OnnxWriter {
   /** The lowest opset written (older graphs are normalised to opset-13 signatures on read). */
   public static final int MIN_WRITTEN_OPSET = 13;
 
+  /** Supported operators that first appeared after opset 13, with their first opset. */
+  private static final Map<String, Integer> INTRODUCED_AFTER_13 = Map.of("HardSwish", 14);
+
   private OnnxWriter() {}
 
   /** Writes the model file. */
@@ -40,6 +43,9 @@ public final class OnnxWriter {
   /** Builds the {@code ModelProto}. */
   public static OnnxMl.ModelProto toModel(OnnxGraph g) {
     int opset = Math.max(MIN_WRITTEN_OPSET, g.opset());
+    for (OnnxNode n : g.nodes()) {
+      opset = Math.max(opset, INTRODUCED_AFTER_13.getOrDefault(n.opType(), 0));
+    }
     OnnxMl.GraphProto.Builder gb = OnnxMl.GraphProto.newBuilder().setName(g.name());
     for (OnnxNode n : g.nodes()) {
       gb.addNode(node(n, opset));
