@@ -147,6 +147,9 @@ class OperatorParityTest {
     c.add(new Case("Resize linear pytorch_half_pixel downsample",
         singleOp("Resize", in4, List.of(OnnxTensor.vector("sz", 2, 4, 4, 1)), List.of("x", "", "", "sz"), 1,
             Attribute.of("mode", "linear"), Attribute.of("coordinate_transformation_mode", "pytorch_half_pixel")), feeds(x4)));
+    c.add(new Case("Resize cubic half_pixel x2",
+        singleOp("Resize", in4, List.of(OnnxTensor.ofFloats("sc", new long[] {4}, new float[] {1, 1, 2, 2})),
+            List.of("x", "", "sc"), 1, Attribute.of("mode", "cubic")), feeds(x4)));
     for (String mode : List.of("constant", "reflect", "edge")) {
       c.add(new Case("Pad " + mode,
           singleOp("Pad", in4, List.of(OnnxTensor.vector("p", 0, 0, 1, 2, 0, 0, 3, 1), scalar("cv", 0.25f)),

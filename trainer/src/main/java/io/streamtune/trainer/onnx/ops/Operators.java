@@ -91,7 +91,7 @@ public final class Operators {
       }
       case "Resize" -> {
         String mode = n.attrString("mode", "nearest");
-        if (!mode.equals("nearest") && !mode.equals("linear")) {
+        if (!Set.of("nearest", "linear", "cubic").contains(mode)) {
           reject(n, opset, "mode " + mode);
         }
         String ctm = n.attrString("coordinate_transformation_mode", "half_pixel");

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import io.streamtune.trainer.onnx.ir.OnnxNode;
 
-/** Resize (nearest, linear) and Pad (constant, reflect, edge), both built from per-axis gathers. */
+/** Resize (nearest, linear, cubic) and Pad (constant, reflect, edge), both built from per-axis gathers. */
 final class ResizeKernels {
 
   private ResizeKernels() {}
@@ -19,6 +19,8 @@ final class ResizeKernels {
     String mode = n.attrString("mode", "nearest");
     String ctm = n.attrString("coordinate_transformation_mode", "half_pixel");
     String nearestMode = n.attrString("nearest_mode", "round_prefer_floor");
+    float cubicA = n.attrFloat("cubic_coeff_a", -0.75f);
+    boolean excludeOutside = n.attrInt("exclude_outside", 0) != 0;
     NDArray y = x;
     for (int axis = 0; axis < rank; axis++) {
       long inD = shape[axis];
@@ -50,7 +52,9 @@ final class ResizeKernels {
           w[i] = clamped - lo;
         }
       }
-      if (mode.equals("nearest")) {
+      if (mode.equals("cubic")) {
+        y = cubic(y, axis, rank, inD, outD, ctm, scale, sizes != null, cubicA, excludeOutside);
+      } else if (mode.equals("nearest")) {
         y = Nd.take(y, axis, i0);
       } else {
         NDArray wa = Nd.alongAxis(y.getManager().create(w).toType(y.getDataType(), false), axis, rank);
@@ -60,6 +64,50 @@ final class ResizeKernels {
       }
     }
     return new NDList(y == x ? x.duplicate() : y);
+  }
+
+  /** Keys' cubic convolution along one axis: four edge-clamped taps per output sample. */
+  private static NDArray cubic(NDArray y, int axis, int rank, long inD, long outD, String ctm, float scale,
+      boolean fromSizes, float a, boolean excludeOutside) {
+    long[][] idx = new long[4][(int) outD];
+    float[][] w = new float[4][(int) outD];
+    for (int i = 0; i < outD; i++) {
+      float resized = fromSizes ? outD : inD * scale;
+      float xo = original(ctm, i, scale, inD, outD, resized);
+      long base = (long) Math.floor(xo);
+      float t = xo - base;
+      float[] c = {keys(t + 1, a), keys(t, a), keys(1 - t, a), keys(2 - t, a)};
+      float sum = 0;
+      for (int k = 0; k < 4; k++) {
+        long src = base - 1 + k;
+        if (excludeOutside && (src < 0 || src >= inD)) {
+          c[k] = 0;
+        }
+        sum += c[k];
+        idx[k][i] = Math.max(0, Math.min(inD - 1, src));
+      }
+      for (int k = 0; k < 4; k++) {
+        w[k][i] = excludeOutside ? c[k] / sum : c[k];
+      }
+    }
+    NDArray out = null;
+    for (int k = 0; k < 4; k++) {
+      NDArray wk = Nd.alongAxis(y.getManager().create(w[k]).toType(y.getDataType(), false), axis, rank);
+      NDArray term = Nd.take(y, axis, idx[k]).mul(wk);
+      out = out == null ? term : out.add(term);
+    }
+    return out;
+  }
+
+  private static float keys(float x, float a) {
+    float ax = Math.abs(x);
+    if (ax <= 1) {
+      return ((a + 2) * ax - (a + 3)) * ax * ax + 1;
+    }
+    if (ax < 2) {
+      return ((a * ax - 5 * a) * ax + 8 * a) * ax - 4 * a;
+    }
+    return 0;
   }
 
   private static float original(String ctm, long xr, float scale, long inD, long outD, float resized) {
@@ -109,6 +157,8 @@ final class ResizeKernels {
       }
       return new NDList(x.pad(new Shape(torch), value));
     }
+    float cubicA = n.attrFloat("cubic_coeff_a", -0.75f);
+    boolean excludeOutside = n.attrInt("exclude_outside", 0) != 0;
     NDArray y = x;
     for (int axis = 0; axis < rank; axis++) {
       long b = pads[axis];
