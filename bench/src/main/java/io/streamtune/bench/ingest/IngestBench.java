@@ -99,7 +99,7 @@ public final class IngestBench {
             try (IngestService service = IngestService.start(config(broker, "http.", check, state, true))) {
                 service.shell().awaitReady(Duration.ofSeconds(60));
                 String base = service.shell().http().url() + "/v1/models/bench/images";
-                httpSingle(base, bases, counter, clients, 2);
+                httpSingle(base, bases, counter, clients, 1);
                 single = httpSingle(base, bases, counter, clients, seconds);
                 batched = httpBatch(base + "/batch", bases, counter, 2, batch, seconds);
             }
@@ -159,7 +159,15 @@ public final class IngestBench {
 
     private static double httpSingle(String url, List<byte[]> bases, AtomicLong counter, int clients, int seconds)
             throws Exception {
+        // Bodies are made before the clock starts so the client's own work does not eat the server's CPU.
+        int count = seconds * 400;
+        List<byte[]> images = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            long n = counter.incrementAndGet();
+            images.add(unique(bases.get((int) (n % bases.size())), n));
+        }
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        AtomicInteger next = new AtomicInteger();
         AtomicInteger ok = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -168,12 +176,11 @@ public final class IngestBench {
         List<Future<?>> futures = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             futures.add(pool.submit(() -> {
-                while (System.nanoTime() < end) {
-                    long n = counter.incrementAndGet();
-                    byte[] image = unique(bases.get((int) (n % bases.size())), n);
-                    var response = http.send(HttpRequest.newBuilder(URI.create(url + "?class=c" + (n % 10)))
+                int i;
+                while (System.nanoTime() < end && (i = next.getAndIncrement()) < images.size()) {
+                    var response = http.send(HttpRequest.newBuilder(URI.create(url + "?class=c" + (i % 10)))
                             .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "image/jpeg")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(image)).build(),
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(images.get(i))).build(),
                             HttpResponse.BodyHandlers.discarding());
                     (response.statusCode() == 201 ? ok : failed).incrementAndGet();
                 }
@@ -193,7 +200,21 @@ public final class IngestBench {
 
     private static double httpBatch(
             String url, List<byte[]> bases, AtomicLong counter, int clients, int batch, int seconds) throws Exception {
+        int requests = Math.max(4, seconds * 600 / batch);
+        List<String> bodies = new ArrayList<>(requests);
+        for (int r = 0; r < requests; r++) {
+            StringBuilder body = new StringBuilder();
+            for (int i = 0; i < batch; i++) {
+                long n = counter.incrementAndGet();
+                body.append("{\"image\":\"")
+                        .append(Base64.getEncoder().encodeToString(unique(bases.get((int) (n % bases.size())), n)))
+                        .append("\",\"label\":{\"type\":\"class\",\"className\":\"c").append(n % 10)
+                        .append("\"}}\n");
+            }
+            bodies.add(body.toString());
+        }
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        AtomicInteger next = new AtomicInteger();
         AtomicInteger ok = new AtomicInteger();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         ExecutorService pool = Executors.newFixedThreadPool(clients);
@@ -201,18 +222,11 @@ public final class IngestBench {
         List<Future<?>> futures = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
             futures.add(pool.submit(() -> {
-                while (System.nanoTime() < end) {
-                    StringBuilder body = new StringBuilder();
-                    for (int i = 0; i < batch; i++) {
-                        long n = counter.incrementAndGet();
-                        body.append("{\"image\":\"")
-                                .append(Base64.getEncoder().encodeToString(unique(bases.get((int) (n % bases.size())), n)))
-                                .append("\",\"label\":{\"type\":\"class\",\"className\":\"c").append(n % 10)
-                                .append("\"}}\n");
-                    }
+                int i;
+                while (System.nanoTime() < end && (i = next.getAndIncrement()) < bodies.size()) {
                     var response = http.send(HttpRequest.newBuilder(URI.create(url))
                             .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/x-ndjson")
-                            .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
+                            .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i))).build(),
                             HttpResponse.BodyHandlers.ofString());
                     if (response.statusCode() == 200) {
                         var counts = JsonSerde.MAPPER.readTree(response.body()).get("counts");

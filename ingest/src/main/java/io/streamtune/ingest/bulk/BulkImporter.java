@@ -135,8 +135,8 @@ public final class BulkImporter {
         } catch (RuntimeException e) {
             return acceptor.reject(withImage, RejectReason.BAD_LABEL, item.source() + ": " + e.getMessage());
         }
-        return acceptor.submit(new Submission(model, bytes, label, "import:" + item.source(),
-                Origin.of("import")));
+        // No original value: a dead letter then carries the entry as intake JSON, label included.
+        return acceptor.submit(new Submission(model, bytes, label, "import:" + item.source(), origin));
     }
 
     private static void pace(double maxRate, long start, int index) {
