@@ -95,7 +95,7 @@ class KafkaArtifactStoreIT {
                         Map.of("bootstrap.servers", broker.bootstrapServers()),
                         topic,
                         1024,
-                        Duration.ofSeconds(5))) {
+                        Duration.ofSeconds(2))) {
             assertThatThrownBy(() -> store.fetch(ref))
                     .isInstanceOfSatisfying(
                             ArtifactException.class,
