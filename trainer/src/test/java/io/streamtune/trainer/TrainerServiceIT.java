@@ -147,7 +147,8 @@ class TrainerServiceIT {
             }
 
             // An equal-or-better candidate continues from production and is announced as v2.
-            try (var lenient = TrainerService.start(config(servers, prefix, Map.of("trainer.gate.min.delta", "-0.05")))) {
+            try (var lenient = TrainerService.start(config(servers, prefix,
+                    Map.of("trainer.gate.min.delta", "-0.05", "trainer.retain.versions", "1")))) {
                 trigger(producer, prefix, "t3");
                 List<ModelPublished> all = awaitCount(servers, prefix + Topics.MODELS_PUBLISHED.name(), ModelPublished.class, 2,
                         Duration.ofMinutes(4));
@@ -156,6 +157,14 @@ class TrainerServiceIT {
                 assertThat(v2.version()).isEqualTo(2);
                 assertThat(v2.parentVersion()).isEqualTo(1);
                 assertThat(v2.datasetOffsets()).isNotEmpty();
+                Path exported = dataDir.resolve("v2.onnx");
+                int rc = ModelsMain.run(new String[] {"export", "--model=shapes", "--version=2", "--out=" + exported,
+                    "--data.dir=" + dataDir, "--kafka.bootstrap.servers=" + servers, "--topic.prefix=" + prefix});
+
+                assertThat(rc).isZero();
+                assertThat(Sha256.hex(Files.readAllBytes(exported))).isEqualTo(v2.artifact().sha256());
+                assertThat(new io.streamtune.trainer.publish.ModelRegistry(dataDir.resolve("trainer")).versions("shapes"))
+                        .as("retention keeps one version").containsExactly(2);
             }
         }
     }

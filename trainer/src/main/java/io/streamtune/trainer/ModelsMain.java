@@ -1,0 +1,109 @@
+package io.streamtune.trainer;
+
+import io.streamtune.runtime.ConfigSource;
+import io.streamtune.runtime.DjlOffline;
+import io.streamtune.trainer.publish.ModelRegistry;
+import io.streamtune.vision.artifact.ArtifactStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The {@code models} command: {@code list} the versions this trainer published, {@code export} one to
+ * a file (fetched from the artifact store and checked against its SHA-256), or {@code train} a model
+ * once now with a progress bar. Settings as for the service ({@code --key=value}).
+ */
+public final class ModelsMain {
+
+    static {
+        DjlOffline.enforce();
+    }
+
+    private static final String USAGE = """
+            usage: models list   --model=NAME [--data.dir=DIR]
+                   models export --model=NAME --version=N --out=FILE [--data.dir=DIR] [--kafka.bootstrap.servers=...]
+                   models train  --model=NAME [service settings, e.g. --trainer.epochs.head=8]
+            """;
+
+    private ModelsMain() {}
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+            System.out.print(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        String action = args[0].toLowerCase(Locale.ROOT);
+        String model = null;
+        String out = null;
+        int version = -1;
+        List<String> rest = new ArrayList<>();
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (a.startsWith("--model=")) {
+                model = a.substring(8);
+            } else if (a.startsWith("--version=")) {
+                version = Integer.parseInt(a.substring(10));
+            } else if (a.startsWith("--out=")) {
+                out = a.substring(6);
+            } else {
+                rest.add(a);
+            }
+        }
+        if (model == null) {
+            System.err.print("models: --model is required\n" + USAGE);
+            return 2;
+        }
+        TrainerConfig config = TrainerConfig.from(ConfigSource.fromMainArgs(rest.toArray(String[]::new)));
+        ModelRegistry registry = new ModelRegistry(config.dataDir().resolve("trainer"));
+        switch (action) {
+            case "list" -> {
+                for (int v : registry.versions(model)) {
+                    var m = registry.manifest(model, v).orElseThrow().published();
+                    System.out.printf(Locale.ROOT, "%s v%d parent=%s %s=%.4f sha256=%s %s%n", model, v, m.parentVersion(),
+                            m.metricName(), m.metricValue(), m.artifact().sha256(), m.publishedAt());
+                }
+                return 0;
+            }
+            case "export" -> {
+                if (version < 1 || out == null) {
+                    System.err.print("models export needs --version and --out\n" + USAGE);
+                    return 2;
+                }
+                var manifest = registry.manifest(model, version);
+                if (manifest.isEmpty()) {
+                    System.err.println("models: no manifest for " + model + " v" + version + " under " + config.dataDir());
+                    return 1;
+                }
+                try (ArtifactStore store = TrainerService.artifactStore(config)) {
+                    byte[] bytes = store.fetch(manifest.get().published().artifact());
+                    Files.write(Path.of(out), bytes);
+                }
+                System.out.println(Path.of(out).toAbsolutePath());
+                return 0;
+            }
+            case "train" -> {
+                config.applyTorchThreads();
+                try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                                config.service().kafka().producer(config.service().instanceId() + "-cli"));
+                        ArtifactStore store = TrainerService.artifactStore(config)) {
+                    var runner = new io.streamtune.trainer.run.TrainingRunner(config, store, producer,
+                            new TrainerMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
+                            new ConsoleProgress(System.err), java.time.Clock.systemUTC());
+                    var result = runner.run(model);
+                    System.out.println(result.outcome().name().toLowerCase(Locale.ROOT) + ": " + result.summary());
+                    return result.outcome() == TrainerMetrics.Outcome.FAILED ? 1 : 0;
+                }
+            }
+            default -> {
+                System.err.print("models: unknown action '" + action + "'\n" + USAGE);
+                return 2;
+            }
+        }
+    }
+}
