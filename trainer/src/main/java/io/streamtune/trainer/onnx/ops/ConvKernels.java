@@ -196,8 +196,9 @@ final class ConvKernels {
     long[] pads = pads(n, spatial, kernel, strides, dil);
     boolean ceil = n.attrInt("ceil_mode", 0) != 0;
     boolean countPad = n.attrInt("count_include_pad", 0) != 0;
-    if (max && Arrays.stream(dil).anyMatch(d -> d != 1)) {
-      return new NDList(dilatedMaxPool(x, kernel, strides, dil, pads, ceil));
+    boolean withIndices = max && n.outputs().size() > 1 && !n.outputs().get(1).isEmpty();
+    if (max && (withIndices || Arrays.stream(dil).anyMatch(d -> d != 1))) {
+      return slicedMaxPool(x, kernel, strides, dil, pads, ceil, withIndices, n.attrInt("storage_order", 0) != 0);
     }
     // PyTorch pools only pad symmetrically (at most half a window), and its average pool's
     // count_include_pad disagrees with ONNX at the borders: pad explicitly unless there is no padding.
@@ -231,10 +232,12 @@ final class ConvKernels {
   }
 
   /**
-   * Max pooling with dilation (DJL's pooling has none): the maximum over one strided slice per
-   * kernel offset of the (-inf) padded input.
+   * Max pooling with dilation and/or the Indices output (DJL's pooling has neither): the maximum
+   * over one strided slice per kernel offset of the (-inf) padded input, first maximum winning.
    */
-  private static NDArray dilatedMaxPool(NDArray x, long[] kernel, long[] strides, long[] dil, long[] pads, boolean ceil) {
+  private static NDList slicedMaxPool(
+      NDArray x, long[] kernel, long[] strides, long[] dil, long[] pads, boolean ceil, boolean withIndices,
+      boolean columnMajor) {
     long[] shape = x.getShape().getShape();
     int nd = kernel.length;
     long[] out = new long[nd];
@@ -250,7 +253,10 @@ final class ConvKernels {
       padded[i + nd] = Math.max(pads[i + nd], needed);
     }
     NDArray xp = padSpatial(x, padded, Double.NEGATIVE_INFINITY);
+    // flat positions in the unpadded input, as ONNX's Indices output reports them
+    NDArray positions = withIndices ? padSpatial(flatPositions(x, columnMajor), padded, -1) : null;
     NDArray result = null;
+    NDArray resultIndex = null;
     long[] offset = new long[nd];
     while (true) {
       ai.djl.ndarray.index.NDIndex idx = new ai.djl.ndarray.index.NDIndex().addAllDim().addAllDim();
@@ -259,6 +265,15 @@ final class ConvKernels {
         idx.addSliceDim(start, start + (out[i] - 1) * strides[i] + 1, strides[i]);
       }
       NDArray window = xp.get(idx);
+      if (withIndices) {
+        NDArray windowIndex = positions.get(idx);
+        if (result == null) {
+          resultIndex = windowIndex;
+        } else {
+          NDArray better = window.gt(result);
+          resultIndex = ai.djl.ndarray.NDArrays.where(better, windowIndex, resultIndex);
+        }
+      }
       result = result == null ? window : result.maximum(window);
       int axis = nd - 1;
       while (axis >= 0 && ++offset[axis] == kernel[axis]) {
@@ -266,9 +281,30 @@ final class ConvKernels {
         axis--;
       }
       if (axis < 0) {
-        return result;
+        return withIndices
+            ? new NDList(result, resultIndex.toType(ai.djl.ndarray.types.DataType.INT64, false))
+            : new NDList(result);
       }
     }
+  }
+
+  /** Each element's flat index: row-major, or with the spatial axes in column-major order. */
+  private static NDArray flatPositions(NDArray x, boolean columnMajor) {
+    long[] shape = x.getShape().getShape();
+    NDArray flat = x.getManager().arange(0f, (float) x.size(), 1f, ai.djl.ndarray.types.DataType.INT64);
+    if (!columnMajor) {
+      return flat.reshape(x.getShape());
+    }
+    int rank = shape.length;
+    long[] reversed = shape.clone();
+    int[] perm = new int[rank];
+    perm[0] = 0;
+    perm[1] = 1;
+    for (int i = 2; i < rank; i++) {
+      reversed[i] = shape[rank + 1 - i];
+      perm[i] = rank + 1 - i;
+    }
+    return flat.reshape(new Shape(reversed)).transpose(perm);
   }
 
   static NDList globalAveragePool(OpContext ctx, OnnxNode n, NDArray[] in) {

@@ -76,12 +76,6 @@ public final class Operators {
     }
     switch (op) {
       case "MaxPool" -> {
-        if (n.outputs().size() > 1 && !n.outputs().get(1).isEmpty()) {
-          reject(n, opset, "the Indices output");
-        }
-        if (n.attrInt("storage_order", 0) != 0) {
-          reject(n, opset, "storage_order 1");
-        }
       }
       case "AveragePool" -> {
         long[] d = n.attrInts("dilations");
