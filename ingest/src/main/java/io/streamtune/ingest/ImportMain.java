@@ -121,6 +121,7 @@ public final class ImportMain implements Callable<Integer> {
         LabelIndex index;
         try (var consumer = new KafkaConsumer<byte[], byte[]>(kafka.consumer(id + "-index", id + "-index"))) {
             index = LabelIndex.load(consumer, labelled, key -> key.startsWith(modelPrefix), Duration.ofMinutes(30));
+            consumer.unsubscribe();
         }
         if (progress != null && index.size() > 0) {
             progress.println("import " + request.model() + ": " + index.size() + " samples already in " + labelled);

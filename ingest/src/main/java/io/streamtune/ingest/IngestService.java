@@ -72,11 +72,16 @@ public final class IngestService implements AutoCloseable {
         Producer<byte[], byte[]> producer = shell.manage(new KafkaProducer<>(producerProperties(kafka, id)));
         shell.bindClientMetrics(producer);
 
+        var indexConsumer = new KafkaConsumer<byte[], byte[]>(kafka.consumer(id + "-index", id + "-index"));
         LabelIndex index;
-        try (var consumer = new KafkaConsumer<byte[], byte[]>(kafka.consumer(id + "-index", id + "-index"))) {
-            index = LabelIndex.load(consumer, kafka.topic(Topics.IMAGES_LABELLED.name()), key -> true,
+        try {
+            index = LabelIndex.load(indexConsumer, kafka.topic(Topics.IMAGES_LABELLED.name()), key -> true,
                     Duration.ofMinutes(10));
+        } catch (RuntimeException e) {
+            indexConsumer.close();
+            throw e;
         }
+        shell.manage(index.follow(indexConsumer, key -> true));
         Acceptor acceptor = new Acceptor(validator(config), producer, kafka.topic(Topics.IMAGES_LABELLED.name()),
                 kafka.topic(Topics.IMAGES_INTAKE.deadLetters().name()), index, metrics, Clock.systemUTC());
 

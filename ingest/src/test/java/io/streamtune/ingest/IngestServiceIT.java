@@ -251,6 +251,35 @@ class IngestServiceIT {
                 .map(DeadLetter::reason).collect(Collectors.toSet());
     }
 
+    @Test
+    void shouldSeeSamplesImportedByAnotherProcessAsAlreadyIn(@TempDir Path dir) throws Exception {
+        String model = "imported";
+        byte[] image = TestImages.jpeg(20, 20, 400);
+        java.nio.file.Files.createDirectories(dir.resolve("cat"));
+        java.nio.file.Files.write(dir.resolve("cat/a.jpg"), image);
+        java.nio.file.Files.write(dir.resolve("cat/b.jpg"), TestImages.jpeg(20, 20, 401));
+        var importConfig = IngestConfig.from(ConfigSource.of(Map.of(
+                "kafka.bootstrap.servers", broker.bootstrapServers(), "topic.prefix", prefix,
+                "http.auth.enabled", "false")));
+
+        var report = ImportMain.run(importConfig, new io.streamtune.ingest.bulk.ImportRequest(model,
+                io.streamtune.ingest.bulk.DatasetFormat.IMAGEFOLDER, dir, null,
+                io.streamtune.ingest.bulk.TaskHint.AUTO, 4, 0), null);
+
+        assertThat(report.completed()).isTrue();
+        assertThat(report.accepted()).isEqualTo(2);
+        String key = model + "/" + io.streamtune.ingest.validate.Digests.sha256Hex(image);
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline && service.acceptor().index().get(key).isEmpty()) {
+            Thread.sleep(100);
+        }
+        String status = json(upload(model, image, "class=cat")).get("status").asText();
+        String relabel = json(upload(model, image, "class=dog")).get("status").asText();
+
+        assertThat(status).as("the service's index follows writes by others").isEqualTo("unchanged");
+        assertThat(relabel).isEqualTo("relabelled");
+    }
+
     private HttpResponse<String> upload(String model, byte[] image, String query) throws Exception {
         return send("/v1/models/" + model + "/images?" + query, "image/jpeg", image);
     }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Which samples are in the labelled topic, and with which label: sample key → label hash. Loaded by
  * reading the compacted labelled topic from the beginning to its end offsets at start-up, then kept
- * current by the {@link Acceptor} after each acknowledged write. The topic is the source of truth, so
+ * current by the {@link Acceptor} after each acknowledged write and, when {@link #follow followed}, by
+ * reading what others write. The topic is the source of truth, so
  * after a crash (even kill -9) a reload sees exactly what was written and nothing is sent twice.
  *
  * <p>Records written by ingest carry the label hash in the {@link #LABEL_HASH_HEADER} header; other
@@ -61,23 +62,57 @@ public final class LabelIndex {
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 records++;
-                if (r.key() == null) {
-                    continue;
-                }
-                String key = new String(r.key(), StandardCharsets.UTF_8);
-                if (!keyFilter.test(key)) {
-                    continue;
-                }
-                if (r.value() == null) {
-                    index.labels.remove(key);
-                } else {
-                    labelHash(r).ifPresent(h -> index.labels.put(key, h));
-                }
+                index.apply(r, keyFilter);
             }
         }
-        consumer.unsubscribe();
         log.info("label index loaded from {}: {} records read, {} samples", topic, records, index.size());
         return index;
+    }
+
+    /**
+     * Keeps the index current with writes by others (another ingest instance, an import CLI) by reading on from
+     * where {@link #load} stopped, on a daemon thread, until the returned handle is closed. The consumer must be
+     * the one {@code load} used; the follower owns and closes it.
+     */
+    public AutoCloseable follow(Consumer<byte[], byte[]> consumer, Predicate<String> keyFilter) {
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread thread = new Thread(() -> {
+            try {
+                while (running.get()) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        apply(r, keyFilter);
+                    }
+                }
+            } catch (org.apache.kafka.common.errors.WakeupException e) {
+                // closing
+            } catch (RuntimeException e) {
+                log.error("label index stopped following the labelled topic: {}", e.toString());
+            } finally {
+                consumer.close(Duration.ofSeconds(2));
+            }
+        }, "ingest-label-index");
+        thread.setDaemon(true);
+        thread.start();
+        return () -> {
+            running.set(false);
+            consumer.wakeup();
+            thread.join(5_000);
+        };
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> r, Predicate<String> keyFilter) {
+        if (r.key() == null) {
+            return;
+        }
+        String key = new String(r.key(), StandardCharsets.UTF_8);
+        if (!keyFilter.test(key)) {
+            return;
+        }
+        if (r.value() == null) {
+            labels.remove(key);
+        } else {
+            labelHash(r).ifPresent(h -> labels.put(key, h));
+        }
     }
 
     private static boolean caughtUp(Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
