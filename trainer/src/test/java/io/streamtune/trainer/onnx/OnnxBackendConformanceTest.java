@@ -33,7 +33,6 @@ class OnnxBackendConformanceTest {
 
   /** Official tests of supported operators that cannot pass, with the reason (casts listed below). */
   private static final Map<String, String> KNOWN_LIMITS = Map.ofEntries(
-      Map.entry("test_resize_tf_crop_and_resize", "tf_crop_and_resize coordinates (rejected at load)"),
       Map.entry("test_training_dropout", "random dropout mask cannot match the reference's random draw"),
       Map.entry("test_training_dropout_default", "random dropout mask cannot match the reference's random draw"),
       Map.entry("test_training_dropout_default_mask", "random dropout mask cannot match the reference's random draw"),

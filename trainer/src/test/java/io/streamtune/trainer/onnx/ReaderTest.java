@@ -33,14 +33,14 @@ class ReaderTest {
   }
 
   @Test
-  void shouldRejectTfCropAndResizeAtLoad() {
+  void shouldRejectResizeAntialiasAtLoad() {
     OnnxGraph g = OnnxFixtures.singleOp("Resize", List.of(floatInput("x", 1, 1, 4, 4)),
         List.of(OnnxTensor.ofFloats("s", new long[] {4}, new float[] {1, 1, 2, 2})), List.of("x", "", "s"), 1,
-        Attribute.of("mode", "linear"), Attribute.of("coordinate_transformation_mode", "tf_crop_and_resize"));
+        Attribute.of("mode", "linear"), Attribute.of("antialias", 1L));
 
     assertThatThrownBy(() -> OnnxReader.read(OnnxWriter.toBytes(g)))
         .isInstanceOf(UnsupportedOperatorException.class)
-        .hasMessageContaining("tf_crop_and_resize");
+        .hasMessageContaining("antialias");
   }
 
   @Test

@@ -89,7 +89,8 @@ public final class Operators {
           reject(n, opset, "mode " + mode);
         }
         String ctm = n.attrString("coordinate_transformation_mode", "half_pixel");
-        if (!Set.of("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn").contains(ctm)) {
+        if (!Set.of("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric", "tf_half_pixel_for_nn",
+            "tf_crop_and_resize").contains(ctm)) {
           reject(n, opset, "coordinate_transformation_mode " + ctm);
         }
         if (n.attrInt("antialias", 0) != 0 || n.has("axes") || !n.attrString("keep_aspect_ratio_policy", "stretch").equals("stretch")) {

@@ -21,6 +21,9 @@ final class ResizeKernels {
     String nearestMode = n.attrString("nearest_mode", "round_prefer_floor");
     float cubicA = n.attrFloat("cubic_coeff_a", -0.75f);
     boolean excludeOutside = n.attrInt("exclude_outside", 0) != 0;
+    boolean crop = ctm.equals("tf_crop_and_resize");
+    float[] roi = crop ? Nd.floats(in[1]) : null;
+    float extrapolation = n.attrFloat("extrapolation_value", 0f);
     NDArray y = x;
     for (int axis = 0; axis < rank; axis++) {
       long inD = shape[axis];
@@ -33,15 +36,21 @@ final class ResizeKernels {
         scale = scales[axis];
         outD = (long) Math.floor(inD * (double) scale);
       }
-      if (outD == inD && scale == 1f) {
+      if (outD == inD && scale == 1f && !crop) {
         continue;
       }
+      float roiStart = crop ? roi[axis] : 0f;
+      float roiEnd = crop ? roi[axis + rank] : 1f;
+      float[] inside = new float[(int) outD];
+      boolean anyOutside = false;
       long[] i0 = new long[(int) outD];
       long[] i1 = new long[(int) outD];
       float[] w = new float[(int) outD];
       for (int i = 0; i < outD; i++) {
         float resized = sizes != null ? outD : inD * scale;
-        float xo = original(ctm, i, scale, inD, outD, resized);
+        float xo = original(ctm, i, scale, inD, outD, resized, roiStart, roiEnd);
+        inside[i] = crop && (xo < 0 || xo > inD - 1) ? 0f : 1f;
+        anyOutside |= inside[i] == 0f;
         if (mode.equals("nearest")) {
           i0[i] = Math.max(0, Math.min(inD - 1, round(nearestMode, xo)));
         } else {
@@ -53,7 +62,7 @@ final class ResizeKernels {
         }
       }
       if (mode.equals("cubic")) {
-        y = cubic(y, axis, rank, inD, outD, ctm, scale, sizes != null, cubicA, excludeOutside);
+        y = cubic(y, axis, rank, inD, outD, ctm, scale, sizes != null, cubicA, excludeOutside, roiStart, roiEnd);
       } else if (mode.equals("nearest")) {
         y = Nd.take(y, axis, i0);
       } else {
@@ -62,18 +71,22 @@ final class ResizeKernels {
         NDArray b = Nd.take(y, axis, i1);
         y = a.add(b.sub(a).mul(wa));
       }
+      if (anyOutside) {
+        NDArray mask = Nd.alongAxis(y.getManager().create(inside).toType(y.getDataType(), false), axis, rank);
+        y = y.mul(mask).add(mask.neg().add(1f).mul(extrapolation));
+      }
     }
     return new NDList(y == x ? x.duplicate() : y);
   }
 
   /** Keys' cubic convolution along one axis: four edge-clamped taps per output sample. */
   private static NDArray cubic(NDArray y, int axis, int rank, long inD, long outD, String ctm, float scale,
-      boolean fromSizes, float a, boolean excludeOutside) {
+      boolean fromSizes, float a, boolean excludeOutside, float roiStart, float roiEnd) {
     long[][] idx = new long[4][(int) outD];
     float[][] w = new float[4][(int) outD];
     for (int i = 0; i < outD; i++) {
       float resized = fromSizes ? outD : inD * scale;
-      float xo = original(ctm, i, scale, inD, outD, resized);
+      float xo = original(ctm, i, scale, inD, outD, resized, roiStart, roiEnd);
       long base = (long) Math.floor(xo);
       float t = xo - base;
       float[] c = {keys(t + 1, a), keys(t, a), keys(1 - t, a), keys(2 - t, a)};
@@ -110,13 +123,17 @@ final class ResizeKernels {
     return 0;
   }
 
-  private static float original(String ctm, long xr, float scale, long inD, long outD, float resized) {
+  private static float original(
+      String ctm, long xr, float scale, long inD, long outD, float resized, float roiStart, float roiEnd) {
     return switch (ctm) {
       case "half_pixel" -> (xr + 0.5f) / scale - 0.5f;
       case "pytorch_half_pixel" -> outD > 1 ? (xr + 0.5f) / scale - 0.5f : 0f;
       case "align_corners" -> resized == 1f ? 0f : xr * (float) (inD - 1) / (resized - 1f);
       case "asymmetric" -> xr / scale;
       case "tf_half_pixel_for_nn" -> (xr + 0.5f) / scale;
+      case "tf_crop_and_resize" -> resized > 1
+          ? roiStart * (inD - 1) + xr * (roiEnd - roiStart) * (inD - 1) / (resized - 1)
+          : 0.5f * (roiStart + roiEnd) * (inD - 1);
       default -> throw new IllegalArgumentException("coordinate_transformation_mode " + ctm);
     };
   }
@@ -157,8 +174,6 @@ final class ResizeKernels {
       }
       return new NDList(x.pad(new Shape(torch), value));
     }
-    float cubicA = n.attrFloat("cubic_coeff_a", -0.75f);
-    boolean excludeOutside = n.attrInt("exclude_outside", 0) != 0;
     NDArray y = x;
     for (int axis = 0; axis < rank; axis++) {
       long b = pads[axis];
