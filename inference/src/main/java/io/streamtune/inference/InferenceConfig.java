@@ -44,6 +44,8 @@ import java.util.Optional;
  *     others
  * @param runner {@code inference.threads.intra.op} / {@code inference.threads.inter.op}: ONNX
  *     Runtime threads
+ * @param decodeThreads {@code inference.decode.threads}: threads decoding and preprocessing a
+ *     batch's frames; 1 = the pipeline thread alone (default cores / 4, at least 1)
  * @param delivery {@code inference.delivery}: {@code at-least-once} or {@code exactly-once}
  * @param noModelPolicy {@code inference.no.model.policy}: {@code wait} or {@code dlq}
  * @param noModelMaxWait {@code inference.no.model.max.wait}: how long frames wait for a first model
@@ -66,6 +68,7 @@ public record InferenceConfig(
         int maxBatch,
         Duration maxWait,
         RunnerOptions runner,
+        int decodeThreads,
         Delivery delivery,
         NoModelPolicy noModelPolicy,
         Duration noModelMaxWait,
@@ -140,6 +143,11 @@ public record InferenceConfig(
                 new RunnerOptions(
                         config.integer("inference.threads.intra.op", intraOp, 1, 1024),
                         config.integer("inference.threads.inter.op", 1, 1, 1024)),
+                config.integer(
+                        "inference.decode.threads",
+                        Math.max(1, Runtime.getRuntime().availableProcessors() / 4),
+                        1,
+                        256),
                 config.choice("inference.delivery", Delivery.AT_LEAST_ONCE),
                 config.choice("inference.no.model.policy", NoModelPolicy.WAIT),
                 positive(config, "inference.no.model.max.wait", Duration.ofMinutes(5)),

@@ -177,13 +177,29 @@ public final class InferenceService implements AutoCloseable {
                                                     "model follower stopped; see the log"));
         }
 
+        java.util.concurrent.ExecutorService frameWorkers = null;
+        if (config.decodeThreads() > 1) {
+            java.util.concurrent.atomic.AtomicInteger n =
+                    new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.ExecutorService pool =
+                    java.util.concurrent.Executors.newFixedThreadPool(
+                            config.decodeThreads(),
+                            r -> {
+                                Thread t = new Thread(r, "frame-worker-" + n.incrementAndGet());
+                                t.setDaemon(true);
+                                return t;
+                            });
+            shell.manage(pool::shutdownNow);
+            frameWorkers = pool;
+        }
         BatchPredictor predictor =
                 new BatchPredictor(
                         new ImageDecoder(config.imageLimits()),
                         config.detection(),
                         config.topK(),
                         metrics,
-                        clock);
+                        clock,
+                        frameWorkers);
         Map<String, Object> producerProps = kafka.producer(instance + "-predictions");
         if (config.delivery() == InferenceConfig.Delivery.EXACTLY_ONCE) {
             producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, instance + "-predictions");

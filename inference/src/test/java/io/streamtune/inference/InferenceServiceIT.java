@@ -252,7 +252,8 @@ class InferenceServiceIT {
                                 "http.host", "127.0.0.1",
                                 "http.port", "0",
                                 "inference.batch.max.wait", "10ms",
-                                "inference.threads.intra.op", "1"));
+                                "inference.threads.intra.op", "1",
+                                "inference.decode.threads", "2"));
         base.putAll(extra);
         return InferenceConfig.from(ConfigSource.of(base));
     }

@@ -25,6 +25,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.IntConsumer;
 
 /**
  * Runs one batch of frames through a serving model: decode, preprocess, one model run, decode the
@@ -55,13 +59,30 @@ public final class BatchPredictor {
     private final int topK;
     private final InferenceMetrics metrics;
     private final Clock clock;
+    private final ExecutorService frameWorkers;
 
+    /** A predictor that decodes and preprocesses on the calling thread. */
     public BatchPredictor(
             ImageDecoder images,
             DetectionOptions detection,
             int topK,
             InferenceMetrics metrics,
             Clock clock) {
+        this(images, detection, topK, metrics, clock, null);
+    }
+
+    /**
+     * @param frameWorkers threads that decode and preprocess the frames of a batch in parallel, or
+     *     null to do it on the calling thread
+     */
+    public BatchPredictor(
+            ImageDecoder images,
+            DetectionOptions detection,
+            int topK,
+            InferenceMetrics metrics,
+            Clock clock,
+            ExecutorService frameWorkers) {
+        this.frameWorkers = frameWorkers;
         this.images = Objects.requireNonNull(images, "images");
         this.detections = new YoloDetectionDecoder(detection);
         this.instances = new YoloSegmentationDecoder(detection);
@@ -126,42 +147,80 @@ public final class BatchPredictor {
      */
     public Prepared prepare(ServingModel model, List<Frame> frames) {
         Outcome[] outcomes = new Outcome[frames.size()];
-        List<Integer> valid = new ArrayList<>(frames.size());
-        List<RgbImage> decoded = new ArrayList<>(frames.size());
+        RgbImage[] decoded = new RgbImage[frames.size()];
 
         long t0 = System.nanoTime();
-        for (int i = 0; i < frames.size(); i++) {
-            Frame f = frames.get(i);
-            try {
-                byte[] value = f.record().value();
-                if (value == null) {
-                    throw new ImageRejectedException(
-                            ImageRejectedException.Reason.EMPTY, "frame has no value");
-                }
-                decoded.add(images.decode(value));
-                valid.add(i);
-            } catch (ImageRejectedException e) {
-                outcomes[i] =
-                        new Outcome.Rejected(
-                                f, reasonOf(e.reason()), e.reason().tag() + ": " + e.getMessage());
-            }
-        }
+        forEach(
+                frames.size(),
+                i -> {
+                    Frame f = frames.get(i);
+                    try {
+                        byte[] value = f.record().value();
+                        if (value == null) {
+                            throw new ImageRejectedException(
+                                    ImageRejectedException.Reason.EMPTY, "frame has no value");
+                        }
+                        decoded[i] = images.decode(value);
+                    } catch (ImageRejectedException e) {
+                        outcomes[i] =
+                                new Outcome.Rejected(
+                                        f,
+                                        reasonOf(e.reason()),
+                                        e.reason().tag() + ": " + e.getMessage());
+                    }
+                });
         long t1 = System.nanoTime();
         metrics.stage(Stage.DECODE, t1 - t0);
 
+        List<Integer> valid = new ArrayList<>(frames.size());
+        for (int i = 0; i < frames.size(); i++) {
+            if (decoded[i] != null) {
+                valid.add(i);
+            }
+        }
         float[][] inputs = new float[valid.size()][];
-        List<ResizeTransform> transforms = new ArrayList<>(valid.size());
+        ResizeTransform[] transforms = new ResizeTransform[valid.size()];
+        forEach(
+                valid.size(),
+                j -> {
+                    inputs[j] = new float[model.preprocessor().inputSize()];
+                    transforms[j] = model.preprocessor().apply(decoded[valid.get(j)], inputs[j], 0);
+                });
         List<int[]> sizes = new ArrayList<>(valid.size());
-        for (int j = 0; j < valid.size(); j++) {
-            RgbImage image = decoded.get(j);
-            inputs[j] = new float[model.preprocessor().inputSize()];
-            transforms.add(model.preprocessor().apply(image, inputs[j], 0));
-            sizes.add(new int[] {image.width(), image.height()});
+        for (int i : valid) {
+            sizes.add(new int[] {decoded[i].width(), decoded[i].height()});
         }
         if (!valid.isEmpty()) {
             metrics.stage(Stage.PREPROCESS, System.nanoTime() - t1);
         }
-        return new Prepared(model, frames, outcomes, valid, sizes, inputs, transforms);
+        return new Prepared(model, frames, outcomes, valid, sizes, inputs, List.of(transforms));
+    }
+
+    /** Runs {@code task(0..n-1)} on the frame workers when there are any, else on this thread. */
+    private void forEach(int n, IntConsumer task) {
+        if (frameWorkers == null || n < 2) {
+            for (int i = 0; i < n; i++) {
+                task.accept(i);
+            }
+            return;
+        }
+        List<Future<?>> futures = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            int index = i;
+            futures.add(frameWorkers.submit(() -> task.accept(index)));
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while preparing a batch", e);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r
+                        ? r
+                        : new IllegalStateException(e.getCause());
+            }
+        }
     }
 
     /**

@@ -196,6 +196,46 @@ class BatchPredictorTest {
         model.release();
     }
 
+    @Test
+    void shouldPredictTheSameWhenFramesAreDecodedInParallel() throws Exception {
+        ServingModel model =
+                new ServingModel(
+                        "cars",
+                        1,
+                        OnnxModelRunner.load(
+                                TestModels.detector("cars", 1, ""),
+                                "cars",
+                                RunnerOptions.defaults(),
+                                ModelSpecOverrides.NONE));
+        List<Frame> frames =
+                List.of(
+                        frame(0, TestFrames.jpeg(64, 48, Color.RED), "a", null),
+                        frame(1, TestFrames.truncatedJpeg(), "a", null),
+                        frame(2, TestFrames.jpeg(40, 64, Color.BLUE), "b", null),
+                        frame(3, TestFrames.png(50, 50, Color.RED, Color.BLUE), "c", null));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+        try {
+            var parallel =
+                    new BatchPredictor(
+                            new ImageDecoder(ImageLimits.defaults()),
+                            DetectionOptions.DEFAULTS,
+                            3,
+                            new InferenceMetrics(new SimpleMeterRegistry(), "cars"),
+                            CLOCK,
+                            pool);
+
+            List<Outcome> inline = predictor.predict(model, frames);
+            List<Outcome> spread = parallel.predict(model, frames);
+
+            assertThat(spread).isEqualTo(inline);
+            assertThat(spread.get(1)).isInstanceOf(Outcome.Rejected.class);
+            assertThat(spread.get(3)).isInstanceOf(Outcome.Predicted.class);
+        } finally {
+            pool.shutdownNow();
+            model.release();
+        }
+    }
+
     static Frame frame(long offset, byte[] value, String camera, String frameId) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(FrameHeaders.CAPTURE_TIME, "1000".getBytes(StandardCharsets.UTF_8));
