@@ -276,7 +276,7 @@ public final class IngestApi {
         if (image == null || !image.isTextual()) {
             throw new IllegalArgumentException("field 'image' (base64 string) is missing");
         }
-        byte[] bytes = Base64.getMimeDecoder().decode(image.asText());
+        byte[] bytes = Base64.getDecoder().decode(image.asText());
         JsonNode labelNode = node.get("label");
         if (labelNode == null || labelNode.isNull()) {
             throw new IllegalArgumentException("field 'label' is missing");
