@@ -146,7 +146,7 @@ public final class InferenceMetrics {
                 .description("Frames held while no model is loaded")
                 .register(registry);
         for (String reason : List.of("download_failed", "checksum_mismatch", "load_failed")) {
-            swapFailure(reason);
+            swapFailureCounter(reason);
         }
     }
 
@@ -213,8 +213,8 @@ public final class InferenceMetrics {
         version.set(newVersion);
     }
 
-    public void swapFailure(String reason) {
-        swapFailures.computeIfAbsent(
+    private Counter swapFailureCounter(String reason) {
+        return swapFailures.computeIfAbsent(
                 reason,
                 r ->
                         Counter.builder(SWAP_FAILURES)
@@ -223,9 +223,9 @@ public final class InferenceMetrics {
                                 .register(registry));
     }
 
+    /** A model version was refused; {@code reason} is the lower-case swap outcome. */
     public void swapFailed(String reason) {
-        swapFailure(reason);
-        swapFailures.get(reason).increment();
+        swapFailureCounter(reason).increment();
     }
 
     /** The e2e latency timer, for benchmarks and tests reading percentiles in-process. */
