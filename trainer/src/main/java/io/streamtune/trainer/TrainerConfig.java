@@ -29,7 +29,7 @@ import java.util.Set;
  *     trainer.augment.flip} (true), {@code trainer.augment.crop.min.scale} (0.7), {@code
  *     trainer.augment.rotation.degrees} (10), {@code trainer.augment.colour.jitter} (0.2)
  * @param labelSmoothing {@code trainer.label.smoothing} (default 0.05), classification only
- * @param segmentationHidden {@code trainer.segmentation.hidden} (default 32): head channels
+ * @param headHidden {@code trainer.head.hidden} (default 32): channels of the segmentation and detection heads
  * @param minDelta {@code trainer.gate.min.delta} (default 0.0): a candidate must beat production by this
  * @param floor {@code trainer.gate.floor} (default 0.5): a first model must reach this
  * @param retainVersions {@code trainer.retain.versions} (default 5): stored versions per model; older ones are deleted
@@ -53,7 +53,7 @@ public record TrainerConfig(
         int minSamples,
         Schedule schedule,
         double labelSmoothing,
-        int segmentationHidden,
+        int headHidden,
         double minDelta,
         double floor,
         int retainVersions,
@@ -128,7 +128,7 @@ public record TrainerConfig(
                 config.integer("trainer.min.samples", 10, 2, Integer.MAX_VALUE),
                 schedule,
                 config.decimal("trainer.label.smoothing", 0.05, 0, 0.99),
-                config.integer("trainer.segmentation.hidden", 32, 4, 4096),
+                config.integer("trainer.head.hidden", 32, 4, 4096),
                 config.decimal("trainer.gate.min.delta", 0.0, -1, 1),
                 config.decimal("trainer.gate.floor", 0.5, 0, 1),
                 config.integer("trainer.retain.versions", 5, 1, 10_000),

@@ -294,8 +294,8 @@ public final class TrainingRunner {
     private TaskHead head(Task task) {
         return switch (task) {
             case CLASSIFICATION -> new ClassificationHead(config.labelSmoothing());
-            case SEGMENTATION -> new SegmentationHead(config.segmentationHidden());
-            case DETECTION -> throw new UnsupportedOperationException("detection training is not implemented yet");
+            case SEGMENTATION -> new SegmentationHead(config.headHidden());
+            case DETECTION -> new io.streamtune.trainer.task.DetectionHead(config.headHidden());
         };
     }
 

@@ -39,7 +39,11 @@ public final class ClassificationHead implements TaskHead {
     }
 
     @Override
-    public NDList targets(NDManager manager, List<Example> batch, int classes) {
+    public NDArray loss(NDManager manager, NDList outputs, List<Example> batch, int classes) {
+        return loss(outputs, targets(manager, batch, classes));
+    }
+
+    NDList targets(NDManager manager, List<Example> batch, int classes) {
         float[] t = new float[batch.size() * classes];
         float off = (float) (labelSmoothing / classes);
         float on = (float) (1 - labelSmoothing) + off;
@@ -51,8 +55,7 @@ public final class ClassificationHead implements TaskHead {
         return new NDList(manager.create(t, new Shape(batch.size(), classes)));
     }
 
-    @Override
-    public NDArray loss(NDList outputs, NDList targets) {
+    private static NDArray loss(NDList outputs, NDList targets) {
         NDArray logp = outputs.head().logSoftmax(1);
         return logp.mul(targets.head()).sum(new int[] {1}).neg().mean();
     }

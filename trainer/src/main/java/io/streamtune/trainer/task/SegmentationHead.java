@@ -83,7 +83,11 @@ public final class SegmentationHead implements TaskHead {
     }
 
     @Override
-    public NDList targets(NDManager manager, List<Example> batch, int classes) {
+    public NDArray loss(NDManager manager, NDList outputs, List<Example> batch, int classes) {
+        return loss(outputs, targets(manager, batch, classes));
+    }
+
+    NDList targets(NDManager manager, List<Example> batch, int classes) {
         int hw = batch.get(0).mask().length;
         float[] t = new float[batch.size() * classes * hw];
         long valid = 0;
@@ -101,8 +105,7 @@ public final class SegmentationHead implements TaskHead {
         return new NDList(manager.create(t, shape), manager.create((float) Math.max(1, valid)));
     }
 
-    @Override
-    public NDArray loss(NDList outputs, NDList targets) {
+    private static NDArray loss(NDList outputs, NDList targets) {
         NDArray logits = outputs.head();
         NDArray t = targets.get(0).reshape(logits.getShape());
         return logits.logSoftmax(1).mul(t).sum().neg().div(targets.get(1));

@@ -17,15 +17,12 @@ public interface TaskHead {
     /** Grafts a fresh head for {@code classes} classes onto {@code backbone} (uncut, as loaded). */
     HeadedGraph attach(Backbone backbone, int classes, long seed);
 
-    /** Training targets for a batch of (already augmented) examples. */
-    NDList targets(NDManager manager, List<Example> batch, int classes);
-
-    /** Scalar training loss of the graph outputs against {@link #targets}. */
-    NDArray loss(NDList outputs, NDList targets);
+    /** Scalar training loss of the graph outputs (in graph output order) for a batch of (already augmented) examples. */
+    NDArray loss(NDManager manager, NDList outputs, List<Example> batch, int classes);
 
     /**
      * A quick validation score (higher is better) of the graph's raw outputs, for early stopping;
-     * {@code outputs} holds each graph output for examples {@code [from, to)}.
+     * each {@code add} gets every graph output, in graph output order, for one batch.
      */
     Scorer scorer(int classes);
 

@@ -120,7 +120,7 @@ public final class FineTuner {
                             for (int i = from; i < to; i++) {
                                 batch.add(train.examples().get(order[i]));
                             }
-                            sum += step(trainer, in, head.targets(m, batch, classes));
+                            sum += step(trainer, m, in, batch);
                             steps++;
                         }
                     }
@@ -191,7 +191,7 @@ public final class FineTuner {
                         try (NDManager m = trainer.getManager().newSubManager()) {
                             OnnxTensor x = new ExampleSet(train.height(), train.width(), batch).inputs(0, batch.size());
                             NDList in = new NDList(m.create(x.floats(), new Shape(x.shape())));
-                            sum += step(trainer, in, head.targets(m, batch, classes));
+                            sum += step(trainer, m, in, batch);
                             steps++;
                         }
                     }
@@ -221,17 +221,20 @@ public final class FineTuner {
         try (OrtRunner ort = new OrtRunner(graph, threads)) {
             for (int from = 0; from < val.size(); from += INFERENCE_BATCH) {
                 int to = Math.min(val.size(), from + INFERENCE_BATCH);
-                scorer.add(ort.run(Map.of("input", val.inputs(from, to))), val.examples().subList(from, to));
+                Map<String, OnnxTensor> raw = ort.run(Map.of("input", val.inputs(from, to)));
+                Map<String, OnnxTensor> ordered = new java.util.LinkedHashMap<>();
+                graph.outputs().forEach(o -> ordered.put(o.name(), raw.get(o.name())));
+                scorer.add(ordered, val.examples().subList(from, to));
             }
         }
         return scorer.score();
     }
 
-    private double step(Trainer trainer, NDList in, NDList targets) {
+    private double step(Trainer trainer, NDManager m, NDList in, List<Example> batch) {
         double value;
         try (GradientCollector gc = trainer.newGradientCollector()) {
             NDList out = trainer.forward(in);
-            NDArray l = head.loss(out, targets);
+            NDArray l = head.loss(m, out, batch, classes);
             value = l.getFloat();
             gc.backward(l);
         }
