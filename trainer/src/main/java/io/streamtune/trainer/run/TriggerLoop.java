@@ -53,6 +53,7 @@ public final class TriggerLoop implements AutoCloseable {
     private final Map<TopicPartition, java.util.TreeMap<Long, String>> outstanding = new HashMap<>();
     private final Map<TopicPartition, Long> seen = new HashMap<>();
     private final ConcurrentLinkedQueue<Map<TopicPartition, Long>> finished = new ConcurrentLinkedQueue<>();
+    private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
     private volatile boolean running = true;
     private volatile boolean assigned;
     private String current;
@@ -193,9 +194,10 @@ public final class TriggerLoop implements AutoCloseable {
             long upTo = open.isEmpty() ? e.getValue() : open.firstKey();
             commit.put(e.getKey(), new OffsetAndMetadata(upTo));
         }
-        if (!commit.isEmpty()) {
+        if (!commit.isEmpty() && !commit.equals(lastCommitted)) {
             try {
                 consumer.commitSync(commit, Duration.ofSeconds(10));
+                lastCommitted = commit;
             } catch (RuntimeException ex) {
                 LOG.warn("could not commit trigger offsets: {}", ex.getMessage());
             }
