@@ -37,7 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class Acceptor {
 
     private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
-    private static final JsonSerde<LabelledImageAccepted> ACCEPTED = JsonSerde.of(LabelledImageAccepted.class);
     private static final JsonSerde<LabelledImageSubmitted> SUBMITTED = JsonSerde.of(LabelledImageSubmitted.class);
 
     private final SampleValidator validator;
@@ -134,7 +133,7 @@ public final class Acceptor {
         var headers = new RecordHeaders();
         headers.add(LabelIndex.LABEL_HASH_HEADER, LabelIndex.encode(sample.labelHash()));
         var record = new ProducerRecord<>(labelledTopic, null, sample.key().getBytes(StandardCharsets.UTF_8),
-                ACCEPTED.toBytes(value), headers);
+                LabelledRecordWriter.write(value, submission.imageBase64()), headers);
         String channel = submission.origin().channel();
         try {
             producer.send(record, (metadata, error) -> {

@@ -1,6 +1,5 @@
 package io.streamtune.ingest.intake;
 
-import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.LabelledImageSubmitted;
 import io.streamtune.ingest.accept.Acceptor;
 import io.streamtune.ingest.accept.Origin;
@@ -36,7 +35,6 @@ import org.slf4j.LoggerFactory;
 public final class IntakeConsumer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(IntakeConsumer.class);
-    private static final JsonSerde<LabelledImageSubmitted> SUBMITTED = JsonSerde.of(LabelledImageSubmitted.class);
 
     private final Consumer<byte[], byte[]> consumer;
     private final String topic;
@@ -114,17 +112,13 @@ public final class IntakeConsumer implements AutoCloseable {
 
     private CompletableFuture<Outcome> handle(ConsumerRecord<byte[], byte[]> r) {
         Origin origin = new Origin("kafka", r.topic(), r.partition(), r.offset(), r.key(), r.value());
-        LabelledImageSubmitted submitted;
+        Submission submission;
         try {
-            submitted = SUBMITTED.fromBytes(r.value());
-            if (submitted == null) {
-                return acceptor.reject(origin, RejectReason.MALFORMED_RECORD, "value is null");
-            }
-        } catch (RuntimeException e) {
+            submission = IntakeParser.parse(r.value(), origin);
+        } catch (IllegalArgumentException e) {
             return acceptor.reject(origin, RejectReason.MALFORMED_RECORD, e.getMessage());
         }
-        return acceptor.submit(new Submission(submitted.model(), submitted.image(), submitted.label(),
-                submitted.source(), origin));
+        return acceptor.submit(submission);
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
