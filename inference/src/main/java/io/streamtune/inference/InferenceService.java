@@ -94,31 +94,7 @@ public final class InferenceService implements AutoCloseable {
                                                         "no model loaded yet for "
                                                                 + config.model())));
 
-        config.modelFile()
-                .ifPresent(
-                        file -> {
-                            try {
-                                ModelRunner runner =
-                                        OnnxModelRunner.load(
-                                                file, config.runner(), config.overrides());
-                                runner.warmUp();
-                                long metaVersion = runner.spec().version();
-                                int version =
-                                        config.modelFileVersion()
-                                                .orElse(
-                                                        metaVersion > 0
-                                                                        && metaVersion
-                                                                                <= Integer.MAX_VALUE
-                                                                ? (int) metaVersion
-                                                                : 1);
-                                slot.install(new ServingModel(config.model(), version, runner));
-                                metrics.serving(version, false);
-                                log.info("serving {} v{} from {}", config.model(), version, file);
-                            } catch (ModelLoadException e) {
-                                throw new IllegalArgumentException(
-                                        "config 'inference.model.file': " + e.getMessage(), e);
-                            }
-                        });
+        config.modelFile().ifPresent(file -> serveFile(config, file, slot, metrics));
 
         ArtifactStore store =
                 shell.manage(
@@ -148,7 +124,18 @@ public final class InferenceService implements AutoCloseable {
                                             new ProducerRecord<>(
                                                     eventsTopic,
                                                     instance.getBytes(StandardCharsets.UTF_8),
-                                                    serde.toBytes(report))),
+                                                    serde.toBytes(report)),
+                                            (metadata, error) -> {
+                                                if (error != null) {
+                                                    log.warn(
+                                                            "swap report for {} v{} not delivered"
+                                                                    + " to {}: {}",
+                                                            report.model(),
+                                                            report.version(),
+                                                            eventsTopic,
+                                                            error.toString());
+                                                }
+                                            }),
                             clock);
             Map<String, Object> followerProps = new HashMap<>(kafka.common(instance + "-models"));
             followerProps.put(
@@ -235,6 +222,35 @@ public final class InferenceService implements AutoCloseable {
                                         : Health.Status.down(
                                                 "frame pipeline stopped: " + pipeline.failure()));
         return new InferenceService(shell, slot, metrics, pipeline);
+    }
+
+    /**
+     * Loads, warms up and serves the configured ONNX file; a file that does not load fails
+     * start-up.
+     */
+    private static void serveFile(
+            InferenceConfig config,
+            java.nio.file.Path file,
+            ModelSlot slot,
+            InferenceMetrics metrics) {
+        ModelRunner runner;
+        try {
+            runner = OnnxModelRunner.load(file, config.runner(), config.overrides());
+        } catch (ModelLoadException e) {
+            throw new IllegalArgumentException(
+                    "config 'inference.model.file': " + e.getMessage(), e);
+        }
+        runner.warmUp();
+        long fromMetadata = runner.spec().version();
+        int version =
+                config.modelFileVersion()
+                        .orElse(
+                                fromMetadata > 0 && fromMetadata <= Integer.MAX_VALUE
+                                        ? (int) fromMetadata
+                                        : 1);
+        slot.install(new ServingModel(config.model(), version, runner));
+        metrics.serving(version, false);
+        log.info("serving {} v{} from {}", config.model(), version, file);
     }
 
     /** Health, metrics, HTTP and lifecycle of this service. */
