@@ -18,12 +18,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.Color;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,8 +36,6 @@ class HotSwapIT {
     private static final int CAMERAS = 3;
     private static final JsonSerde<DetectionsEmitted> DETECTIONS =
             JsonSerde.of(DetectionsEmitted.class);
-
-    @TempDir Path dir;
 
     @Test
     void shouldSwapOnceUnderASteadyStreamWithoutLosingOrRepeatingAFrameAndRefuseACorruptArtifact(
@@ -162,63 +157,6 @@ class HotSwapIT {
                                         3, ModelSwapReported.Outcome.CHECKSUM_MISMATCH));
                 assertThat(reports.get(2).servingVersion()).isEqualTo(2);
                 assertThat(service.models().servingVersion()).isEqualTo(2);
-            }
-        }
-    }
-
-    @Test
-    void shouldNotRepeatAFrameAcrossARestartInExactlyOnceMode(EmbeddedKafkaBroker broker)
-            throws Exception {
-        String prefix = SharedKafka.unique("restart") + ".";
-        String bootstrap = broker.bootstrapServers();
-        Path model = Files.write(dir.resolve("cars.onnx"), TestModels.detector("cars", 1, ""));
-        var config =
-                InferenceServiceIT.config(
-                        broker,
-                        prefix,
-                        Map.of(
-                                "inference.model", "cars",
-                                "inference.model.file", model.toString(),
-                                "inference.model.follow", "false",
-                                "inference.delivery", "exactly-once",
-                                "inference.batch.max.size", "4",
-                                "instance.id", "inference-restart"));
-        int total = 150;
-        byte[] image = TestFrames.jpeg(64, 48, Color.RED);
-
-        try (var producer = KafkaTestClients.producer(bootstrap)) {
-            var first = InferenceService.start(config);
-            try {
-                for (int i = 0; i < total; i++) {
-                    KafkaTestClients.sendSync(
-                            producer,
-                            KafkaTestClients.frame(
-                                    prefix + Topics.FRAMES.name(),
-                                    "cam-" + i % CAMERAS,
-                                    image,
-                                    "cam-" + i % CAMERAS + "/" + i));
-                    if (i == total / 2) {
-                        first.close();
-                        first = InferenceService.start(config);
-                    }
-                }
-                var out =
-                        KafkaTestClients.read(
-                                bootstrap,
-                                prefix + Topics.PREDICTIONS_DETECTIONS.name(),
-                                total,
-                                Duration.ofSeconds(30));
-                var again =
-                        KafkaTestClients.read(
-                                bootstrap,
-                                prefix + Topics.PREDICTIONS_DETECTIONS.name(),
-                                total + 1,
-                                Duration.ofSeconds(3));
-
-                assertExactlyOnceInOrder(out, total);
-                assertThat(again).hasSize(total);
-            } finally {
-                first.close();
             }
         }
     }
