@@ -5,7 +5,6 @@ import com.google.protobuf.ByteString;
 import io.streamtune.trainer.onnx.UnsupportedOperatorException;
 import io.streamtune.trainer.onnx.ops.Operators;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -38,8 +37,14 @@ public final class OnnxReader {
   /** Reads a model file. */
   public static OnnxGraph read(Path file) throws IOException, UnsupportedOperatorException {
     OnnxMl.ModelProto model;
-    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
-      model = OnnxMl.ModelProto.parseFrom(com.google.protobuf.CodedInputStream.newInstance(in));
+    // Memory-map and alias: tensor bytes stay in the mapping instead of being copied to the heap.
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+      java.nio.MappedByteBuffer mapped = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, ch.size());
+      // an immutable wrapper lets protobuf alias (not copy) bytes fields
+      com.google.protobuf.CodedInputStream in = com.google.protobuf.UnsafeByteOperations.unsafeWrap(mapped).newCodedInput();
+      in.enableAliasing(true);
+      in.setSizeLimit(Integer.MAX_VALUE);
+      model = OnnxMl.ModelProto.parseFrom(in);
     }
     OnnxGraph graph = read(model);
     LOG.info("Read ONNX model {} (opset {}, {} nodes, {} initializers)", file, graph.opset(), graph.nodes().size(),
