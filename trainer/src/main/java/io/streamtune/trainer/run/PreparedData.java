@@ -98,34 +98,34 @@ public record PreparedData(Task task, List<String> classes, ExampleSet train, Ex
                 Example e;
                 EvalSample ev;
                 if (s.label() instanceof Label.ClassLabel c) {
-                        int id = ids.get(c.className());
-                        e = Examples.classification(pre, image, id);
-                        ev = new EvalSample(image, id, null, List.of());
+                    int id = ids.get(c.className());
+                    e = Examples.classification(pre, image, id);
+                    ev = new EvalSample(image, id, null, List.of());
                 } else if (s.label() instanceof Label.MaskLabel m) {
-                        LabelMap map = decoder.decodeLabels(m.png());
-                        if (map.width() != image.width() || map.height() != image.height()) {
-                            throw new IllegalArgumentException("mask " + map.width() + "x" + map.height() + " for image "
-                                    + image.width() + "x" + image.height());
-                        }
-                        int[] labels = map.labels().clone();
-                        for (int p = 0; p < labels.length; p++) {
-                            int v = labels[p];
-                            labels[p] = v < m.classes().size() ? ids.get(m.classes().get(v)) : SegmentationHead.IGNORE;
-                        }
-                        e = Examples.segmentation(pre, image, labels);
-                        ev = new EvalSample(image, -1, labels, List.of());
+                    LabelMap map = decoder.decodeLabels(m.png());
+                    if (map.width() != image.width() || map.height() != image.height()) {
+                        throw new IllegalArgumentException("mask " + map.width() + "x" + map.height() + " for image "
+                                + image.width() + "x" + image.height());
+                    }
+                    int[] labels = map.labels().clone();
+                    for (int p = 0; p < labels.length; p++) {
+                        int v = labels[p];
+                        labels[p] = v < m.classes().size() ? ids.get(m.classes().get(v)) : SegmentationHead.IGNORE;
+                    }
+                    e = Examples.segmentation(pre, image, labels);
+                    ev = new EvalSample(image, -1, labels, List.of());
                 } else {
-                        Label.BoxesLabel b = (Label.BoxesLabel) s.label();
-                        List<double[]> boxes = new ArrayList<>();
-                        List<GroundTruthBox> truth = new ArrayList<>();
-                        for (Label.BoxedObject o : b.objects()) {
-                            int id = ids.get(o.className());
-                            var x = o.box();
-                            boxes.add(new double[] {x.x(), x.y(), x.width(), x.height(), id});
-                            truth.add(new GroundTruthBox(id, new Box(x.x(), x.y(), x.width(), x.height())));
-                        }
-                        e = Examples.detection(pre, image, boxes);
-                        ev = new EvalSample(image, -1, null, truth);
+                    Label.BoxesLabel b = (Label.BoxesLabel) s.label();
+                    List<double[]> boxes = new ArrayList<>();
+                    List<GroundTruthBox> truth = new ArrayList<>();
+                    for (Label.BoxedObject o : b.objects()) {
+                        int id = ids.get(o.className());
+                        var x = o.box();
+                        boxes.add(new double[] {x.x(), x.y(), x.width(), x.height(), id});
+                        truth.add(new GroundTruthBox(id, new Box(x.x(), x.y(), x.width(), x.height())));
+                    }
+                    e = Examples.detection(pre, image, boxes);
+                    ev = new EvalSample(image, -1, null, truth);
                 }
                 if (isVal) {
                     val.add(e);

@@ -3,13 +3,11 @@ package io.streamtune.trainer.run;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.TrainingTriggered;
 import io.streamtune.trainer.TrainerMetrics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -204,16 +202,6 @@ public final class TriggerLoop implements AutoCloseable {
         }
     }
 
-    /** Models queued or running, for status pages and tests. */
-    public Set<String> busy() {
-        Set<String> s = new LinkedHashSet<>();
-        String c = current;
-        if (c != null) {
-            s.add(c);
-        }
-        return s;
-    }
-
     @Override
     public void close() {
         running = false;
@@ -225,9 +213,5 @@ public final class TriggerLoop implements AutoCloseable {
         }
         worker.shutdownNow();
         consumer.close(Duration.ofSeconds(5));
-    }
-
-    static String key(byte[] k) {
-        return k == null ? "" : new String(k, StandardCharsets.UTF_8);
     }
 }

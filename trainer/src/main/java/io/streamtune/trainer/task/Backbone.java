@@ -75,5 +75,4 @@ public record Backbone(OnnxGraph graph, int inputSize, Map<String, Shape> shapes
     public int stride(String tensor) {
         return (int) (inputSize / shapes.get(tensor).get(2));
     }
-
 }

@@ -79,6 +79,44 @@ class TriggerLoopIT {
         }
     }
 
+    @Test
+    void shouldRunEachModelOnTheOneTrainerOwningItsPartition(EmbeddedKafkaBroker broker) throws Exception {
+        String topic = SharedKafka.unique("triggers");
+        String group = SharedKafka.unique("group");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+        }
+        Map<String, Object> props = Map.of("bootstrap.servers", broker.bootstrapServers(), "group.id", group,
+                "enable.auto.commit", "false", "auto.offset.reset", "earliest",
+                "key.deserializer", ByteArrayDeserializer.class.getName(), "value.deserializer", ByteArrayDeserializer.class.getName());
+        List<String> first = new CopyOnWriteArrayList<>();
+        List<String> second = new CopyOnWriteArrayList<>();
+        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", broker.bootstrapServers(),
+                "key.serializer", ByteArraySerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName()));
+                var a = new TriggerLoop(props, topic, first::add, new TrainerMetrics(new SimpleMeterRegistry())).start();
+                var b = new TriggerLoop(props, topic, second::add, new TrainerMetrics(new SimpleMeterRegistry())).start()) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!(a.ready() && b.ready()) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(3000);
+
+            for (int round = 0; round < 2; round++) {
+                for (int m = 0; m < 6; m++) {
+                    send(producer, topic, "model" + m, round + "-" + m);
+                }
+            }
+            deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (java.util.stream.Stream.concat(first.stream(), second.stream()).distinct().count() < 6
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+
+            assertThat(java.util.stream.Stream.concat(first.stream(), second.stream()).distinct().count()).isEqualTo(6);
+            assertThat(first).doesNotContainAnyElementsOf(second);
+        }
+    }
+
     private static void send(KafkaProducer<byte[], byte[]> p, String topic, String model, String id) throws Exception {
         var t = new TrainingTriggered(id, model, TrainingTriggered.Reason.THRESHOLD, 1, 1, Instant.now());
         p.send(new ProducerRecord<>(topic, model.getBytes(StandardCharsets.UTF_8), JsonSerde.of(TrainingTriggered.class).toBytes(t)))
