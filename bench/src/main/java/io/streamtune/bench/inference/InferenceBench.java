@@ -53,7 +53,7 @@ import javax.imageio.ImageIO;
  * out, offsets committed) on a backlog of 640x480 JPEG frames, with the same batch size and
  * threads, and their ratio; end-to-end latency (capture timestamp to prediction received by a
  * consumer) at 50% and 90% of the pipeline's maximum throughput; and the time per frame in each
- * pipeline stage. Options: {@code --seconds=8 --batch=8 --threads=<cores>
+ * pipeline stage. Options: {@code --seconds=8 --batch=8 --threads=<cores - 1>
  * --models=resnet18,detector --detector.size=320}.
  */
 public final class InferenceBench {
@@ -76,7 +76,10 @@ public final class InferenceBench {
                 Integer.parseInt(
                         opts.getOrDefault(
                                 "threads",
-                                Integer.toString(Runtime.getRuntime().availableProcessors())));
+                                Integer.toString(
+                                        Math.max(
+                                                1,
+                                                Runtime.getRuntime().availableProcessors() - 1))));
         int detectorSize = Integer.parseInt(opts.getOrDefault("detector.size", "320"));
         List<String> models = List.of(opts.getOrDefault("models", "resnet18,detector").split(","));
 
@@ -84,7 +87,7 @@ public final class InferenceBench {
         System.out.printf(
                 Locale.ROOT,
                 "inference bench: %d cores, batch %d, %d intra-op threads, %d s per phase, frames"
-                    + " 640x480 JPEG%n",
+                        + " 640x480 JPEG%n",
                 Runtime.getRuntime().availableProcessors(),
                 batch,
                 threads,
@@ -192,7 +195,7 @@ public final class InferenceBench {
                 System.out.printf(
                         Locale.ROOT,
                         "  pipeline Kafka->Kafka, backlog of %d frames    : %7.1f frames/s  = %.2f"
-                            + " x raw%n",
+                                + " x raw%n",
                         backlog,
                         pipeline,
                         pipeline / raw);
@@ -217,7 +220,7 @@ public final class InferenceBench {
                     System.out.printf(
                             Locale.ROOT,
                             "  e2e latency at %2.0f%% (%6.1f frames/s)          : p50 %5d ms  p99"
-                                + " %5d ms  (%d frames)%n",
+                                    + " %5d ms  (%d frames)%n",
                             load * 100,
                             rate,
                             percentile(latencies, 0.50),
