@@ -62,6 +62,7 @@ class IngestServiceIT {
                 Map.entry("http.port", "0"),
                 Map.entry("http.auth.token", TOKEN),
                 Map.entry("http.max.request.bytes", "2MiB"),
+                Map.entry("image.max.bytes", "1MiB"),
                 Map.entry("image.check", "decode"),
                 Map.entry("trigger.threshold", "3"),
                 Map.entry("streams.state.dir", state.toString()),
@@ -158,6 +159,7 @@ class IngestServiceIT {
         var tooBig = send("/v1/models/" + model + "/images?class=cat", "image/jpeg", new byte[3 << 20]);
         var gif = send("/v1/models/" + model + "/images", "image/gif", new byte[10]);
         var sixteen = upload(model, TestImages.png16(16, 16), "class=cat");
+        var overImageLimit = upload(model, new byte[(3 << 20) / 2], "class=cat");
 
         assertThat(unauthenticated.statusCode()).isEqualTo(401);
         assertThat(truncated.statusCode()).isEqualTo(422);
@@ -176,9 +178,11 @@ class IngestServiceIT {
         assertThat(tooBig.statusCode()).isEqualTo(413);
         assertThat(gif.statusCode()).isEqualTo(415);
         assertThat(sixteen.statusCode()).isEqualTo(201);
+        assertThat(overImageLimit.statusCode()).isEqualTo(413);
+        assertThat(json(overImageLimit).get("error").asText()).isEqualTo("too_large");
 
         Set<String> expected = Set.of("corrupt_image", "empty_image", "too_many_pixels", "unsupported_format",
-                "box_out_of_bounds", "malformed_record");
+                "box_out_of_bounds", "malformed_record", "too_large");
         var letters = TopicReader.awaitRecords(broker.bootstrapServers(), prefix + "images.intake.dlq",
                         Duration.ofSeconds(10), l -> httpReasons(l).containsAll(expected));
         assertThat(httpReasons(letters)).containsAll(expected);

@@ -36,6 +36,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class Acceptor {
 
+    /** Largest original value a dead letter keeps; the dead-letter topic takes records up to 16 MiB. */
+    static final int DEAD_LETTER_VALUE_LIMIT = 8 << 20;
+
     private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
     private static final JsonSerde<LabelledImageSubmitted> SUBMITTED = JsonSerde.of(LabelledImageSubmitted.class);
 
@@ -166,14 +169,22 @@ public final class Acceptor {
         return reject(origin, reason, detail, origin.value());
     }
 
-    private CompletableFuture<Outcome> reject(Origin origin, RejectReason reason, String detail, byte[] value) {
+    private CompletableFuture<Outcome> reject(Origin origin, RejectReason reason, String detail, byte[] original) {
+        byte[] value = original;
+        String note = detail == null ? "" : detail;
+        if (value != null && value.length > DEAD_LETTER_VALUE_LIMIT) {
+            // A refused 50 MB body must not fail its own dead letter on the topic's record size limit.
+            note = note + " (original value of " + value.length + " bytes not kept: over "
+                    + DEAD_LETTER_VALUE_LIMIT + " bytes)";
+            value = null;
+        }
         if (origin.partition() >= 0) {
             log.warn("rejected {}-{}@{}: {}: {}", origin.topic(), origin.partition(), origin.offset(), reason.tag(),
                     detail);
         } else {
             log.warn("rejected {} input: {}: {}", origin.channel(), reason.tag(), detail);
         }
-        var letter = new DeadLetter(reason.tag(), detail == null ? "" : detail, "ingest", origin.topic(),
+        var letter = new DeadLetter(reason.tag(), note, "ingest", origin.topic(),
                 origin.partition(), origin.offset(), origin.key(), value, clock.instant());
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         try {
