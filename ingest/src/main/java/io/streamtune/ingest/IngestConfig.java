@@ -126,9 +126,6 @@ public record IngestConfig(
             throw new ConfigException("http.auth.token",
                     "is required while http.auth.enabled=true (set http.auth.enabled=false only for a local demo)");
         }
-        if (auth && token.length() < 16) {
-            throw new ConfigException("http.auth.token", "must be at least 16 characters");
-        }
         return new Http(auth, token, config.size("http.max.request.bytes", 64L << 20, 1024, 1L << 30));
     }
 

@@ -40,8 +40,8 @@ class IngestConfigTest {
     void shouldRequireATokenUnlessAuthIsExplicitlyDisabled() {
         assertThatThrownBy(() -> IngestConfig.from(ConfigSource.of(Map.of())))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("http.auth.token");
-        assertThatThrownBy(() -> config(Map.of("http.auth.token", "short")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("at least 16");
+        assertThatThrownBy(() -> config(Map.of("http.auth.token", "   ")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("http.auth.token");
 
         assertThat(IngestConfig.from(ConfigSource.of(Map.of("http.auth.enabled", "false"))).http().authEnabled())
                 .isFalse();
