@@ -58,10 +58,13 @@ import javax.imageio.ImageIO;
  */
 public final class InferenceBench {
 
+    static {
+        io.streamtune.runtime.DjlOffline.enforce();
+    }
+
     private InferenceBench() {}
 
     public static void main(String[] args) throws Exception {
-        io.streamtune.runtime.DjlOffline.enforce();
         Map<String, String> opts = new HashMap<>();
         for (String a : args) {
             int eq = a.indexOf('=');

@@ -52,11 +52,13 @@ import java.util.Random;
  */
 public final class OnnxBridgeBench {
 
+  static {
+    io.streamtune.runtime.DjlOffline.enforce();
+  }
+
   private OnnxBridgeBench() {}
 
   public static void main(String[] args) throws Exception {
-    System.setProperty("ai.djl.offline", "true");
-    System.setProperty("OPT_OUT_TRACKING", "true");
     int size = args.length > 0 ? Integer.parseInt(args[0]) : 112;
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     int iterations = args.length > 2 ? Integer.parseInt(args[2]) : 5;
