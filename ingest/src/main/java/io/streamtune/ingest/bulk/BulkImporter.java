@@ -72,18 +72,28 @@ public final class BulkImporter {
                 failure.compareAndSet(null, "interrupted");
                 break;
             }
-            submit(request.model(), items.get(i)).whenComplete((o, e) -> {
-                window.release();
-                done.incrementAndGet();
-                if (e != null) {
-                    failure.compareAndSet(null, "Kafka write failed: " + e);
-                    return;
-                }
-                switch (o.status()) {
-                    case ACCEPTED -> accepted.incrementAndGet();
-                    case RELABELLED -> relabelled.incrementAndGet();
-                    case UNCHANGED -> unchanged.incrementAndGet();
-                    case REJECTED -> rejected.merge(o.reason().tag(), 1L, Long::sum);
+            CompletableFuture<Outcome> outcome;
+            try {
+                outcome = submit(request.model(), items.get(i));
+            } catch (RuntimeException e) {
+                outcome = CompletableFuture.failedFuture(e);
+            }
+            outcome.whenComplete((o, e) -> {
+                try {
+                    if (e != null) {
+                        failure.compareAndSet(null, "Kafka write failed: " + e);
+                        return;
+                    }
+                    switch (o.status()) {
+                        case ACCEPTED -> accepted.incrementAndGet();
+                        case RELABELLED -> relabelled.incrementAndGet();
+                        case UNCHANGED -> unchanged.incrementAndGet();
+                        case REJECTED -> rejected.merge(o.reason().tag(), 1L, Long::sum);
+                    }
+                } finally {
+                    done.incrementAndGet();
+                    // Released last, so the final acquire of every permit sees every count.
+                    window.release();
                 }
             });
             if (System.nanoTime() >= nextProgress) {
