@@ -169,6 +169,67 @@ class TrainerServiceIT {
         }
     }
 
+    @Test
+    void shouldTrainAndPublishSegmentationAndDetectionModelsFromMasksAndBoxes(EmbeddedKafkaBroker broker) throws Exception {
+        String prefix = SharedKafka.unique("trainer-dense") + ".";
+        String servers = broker.bootstrapServers();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
+            admin.createTopics(List.of(new NewTopic(prefix + Topics.IMAGES_LABELLED.name(), 3, (short) 1),
+                    new NewTopic(prefix + Topics.TRAINING_TRIGGERS.name(), 3, (short) 1))).all().get();
+        }
+        Path cache = dataDir.resolve("trainer").resolve("backbones");
+        Files.createDirectories(cache);
+        Path backbone = TrainerFixtures.backboneFile();
+        Files.copy(backbone, cache.resolve(backbone.getFileName()));
+        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", servers,
+                "key.serializer", ByteArraySerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName(),
+                "max.request.size", "4000000"))) {
+            var serde = JsonSerde.of(LabelledImageAccepted.class);
+            for (int i = 0; i < 200; i++) {
+                Scene s = SyntheticScenes.generate(90_000 + i, 32, 32, 2);
+                byte[] png = s.png();
+                var mask = new LabelledImageAccepted(Sha256.hex(png), "scenes-seg", png, "image/png", 32, 32,
+                        new Label.MaskLabel(s.maskPng(), ShapeKind.segmentationClassNames()), "test", Instant.now());
+                List<Label.BoxedObject> objects = new ArrayList<>();
+                for (var o : s.objects()) {
+                    objects.add(new Label.BoxedObject(o.shape().className(), o.box()));
+                }
+                var boxes = new LabelledImageAccepted(Sha256.hex(png), "scenes-det", png, "image/png", 32, 32,
+                        new Label.BoxesLabel(objects), "test", Instant.now());
+                producer.send(new ProducerRecord<>(prefix + Topics.IMAGES_LABELLED.name(), bytes(mask.key()), serde.toBytes(mask)));
+                producer.send(new ProducerRecord<>(prefix + Topics.IMAGES_LABELLED.name(), bytes(boxes.key()), serde.toBytes(boxes)));
+            }
+            producer.flush();
+
+            try (var service = TrainerService.start(config(servers, prefix, Map.of("trainer.gate.floor", "0.05",
+                    "trainer.epochs.head", "25", "trainer.augment.crop.min.scale", "1", "trainer.augment.rotation.degrees", "0")))) {
+                for (String model : List.of("scenes-seg", "scenes-det")) {
+                    var t = new TrainingTriggered("t-" + model, model, TrainingTriggered.Reason.MANUAL, 0, 200, Instant.now());
+                    producer.send(new ProducerRecord<>(prefix + Topics.TRAINING_TRIGGERS.name(), bytes(model),
+                            JsonSerde.of(TrainingTriggered.class).toBytes(t))).get();
+                }
+                List<ModelPublished> published = awaitCount(servers, prefix + Topics.MODELS_PUBLISHED.name(), ModelPublished.class,
+                        2, Duration.ofMinutes(6));
+
+                ModelPublished seg = published.stream().filter(p -> p.model().equals("scenes-seg")).findFirst().orElseThrow();
+                ModelPublished det = published.stream().filter(p -> p.model().equals("scenes-det")).findFirst().orElseThrow();
+                assertThat(seg.metricName()).isEqualTo("miou");
+                assertThat(seg.classes()).containsExactlyElementsOf(ShapeKind.segmentationClassNames());
+                assertThat(det.metricName()).isEqualTo("map50_95");
+                assertThat(det.classes()).containsExactlyElementsOf(ShapeKind.classNames());
+                assertThat(det.metrics().get("map50")).isGreaterThan(0.3);
+                try (var runner = OnnxModelRunner.load(service.store().fetch(det.artifact()), "scenes-det",
+                        RunnerOptions.withIntraOpThreads(1), ModelSpecOverrides.NONE)) {
+                    assertThat(runner.spec().task()).isEqualTo(io.streamtune.vision.model.Task.DETECTION);
+                }
+                try (var runner = OnnxModelRunner.load(service.store().fetch(seg.artifact()), "scenes-seg",
+                        RunnerOptions.withIntraOpThreads(1), ModelSpecOverrides.NONE)) {
+                    assertThat(runner.spec().task()).isEqualTo(io.streamtune.vision.model.Task.SEGMENTATION);
+                }
+            }
+        }
+    }
+
     private TrainerConfig config(String servers, String prefix, Map<String, String> extra) {
         Map<String, String> m = new HashMap<>(Map.of(
                 "kafka.bootstrap.servers", servers,
