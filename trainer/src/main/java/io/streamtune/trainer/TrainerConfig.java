@@ -29,6 +29,8 @@ import java.util.Set;
  *     trainer.augment.flip} (true), {@code trainer.augment.crop.min.scale} (0.7), {@code
  *     trainer.augment.rotation.degrees} (10), {@code trainer.augment.colour.jitter} (0.2)
  * @param labelSmoothing {@code trainer.label.smoothing} (default 0.05), classification only
+ * @param classificationHidden {@code trainer.classification.hidden} (default 0 = none): width of a hidden
+ *     ReLU layer in the classification head
  * @param headHidden {@code trainer.head.hidden} (default 32): channels of the segmentation and detection heads
  * @param minDelta {@code trainer.gate.min.delta} (default 0.0): a candidate must beat production by this
  * @param floor {@code trainer.gate.floor} (default 0.5): a first model must reach this
@@ -53,6 +55,7 @@ public record TrainerConfig(
         int minSamples,
         Schedule schedule,
         double labelSmoothing,
+        int classificationHidden,
         int headHidden,
         double minDelta,
         double floor,
@@ -128,6 +131,7 @@ public record TrainerConfig(
                 config.integer("trainer.min.samples", 10, 2, Integer.MAX_VALUE),
                 schedule,
                 config.decimal("trainer.label.smoothing", 0.05, 0, 0.99),
+                config.integer("trainer.classification.hidden", 0, 0, 65_536),
                 config.integer("trainer.head.hidden", 32, 4, 4096),
                 config.decimal("trainer.gate.min.delta", 0.0, -1, 1),
                 config.decimal("trainer.gate.floor", 0.5, 0, 1),

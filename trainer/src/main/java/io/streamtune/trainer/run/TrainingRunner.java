@@ -293,7 +293,7 @@ public final class TrainingRunner {
 
     private TaskHead head(Task task) {
         return switch (task) {
-            case CLASSIFICATION -> new ClassificationHead(config.labelSmoothing());
+            case CLASSIFICATION -> new ClassificationHead(config.labelSmoothing(), config.classificationHidden());
             case SEGMENTATION -> new SegmentationHead(config.headHidden());
             case DETECTION -> new io.streamtune.trainer.task.DetectionHead(config.headHidden());
         };

@@ -7,22 +7,36 @@ import ai.djl.ndarray.types.Shape;
 import io.streamtune.contracts.Task;
 import io.streamtune.trainer.onnx.graft.GraphCut;
 import io.streamtune.trainer.onnx.graft.Heads;
+import io.streamtune.trainer.onnx.ir.GraphBuilder;
 import io.streamtune.trainer.onnx.ir.OnnxGraph;
 import io.streamtune.trainer.onnx.ir.OnnxTensor;
 import java.util.List;
 import java.util.Map;
 
-/** Global average pool + linear layer on the deepest feature map; softmax cross-entropy with optional label smoothing. */
+/**
+ * Global average pool (+ optional hidden ReLU layer) + linear layer on the deepest feature map;
+ * softmax cross-entropy with optional label smoothing.
+ */
 public final class ClassificationHead implements TaskHead {
 
     private final double labelSmoothing;
+    private final int hidden;
 
-    /** {@code labelSmoothing} in [0, 1): mass spread evenly over all classes. */
+    /** {@code labelSmoothing} in [0, 1): mass spread evenly over all classes; no hidden layer. */
     public ClassificationHead(double labelSmoothing) {
+        this(labelSmoothing, 0);
+    }
+
+    /** {@code hidden}: width of a hidden ReLU layer between pooling and the classifier, 0 for none. */
+    public ClassificationHead(double labelSmoothing, int hidden) {
         if (labelSmoothing < 0 || labelSmoothing >= 1) {
             throw new IllegalArgumentException("label smoothing must be in [0, 1): " + labelSmoothing);
         }
+        if (hidden < 0) {
+            throw new IllegalArgumentException("hidden width must be >= 0: " + hidden);
+        }
         this.labelSmoothing = labelSmoothing;
+        this.hidden = hidden;
     }
 
     @Override
@@ -34,7 +48,15 @@ public final class ClassificationHead implements TaskHead {
     public HeadedGraph attach(Backbone backbone, int classes, long seed) {
         String feature = backbone.deepest();
         OnnxGraph cut = GraphCut.cutAt(backbone.graph(), feature);
-        OnnxGraph graph = Heads.classifier(cut, feature, backbone.channels(feature), classes, true, seed);
+        long channels = backbone.channels(feature);
+        OnnxGraph graph;
+        if (hidden == 0) {
+            graph = Heads.classifier(cut, feature, channels, classes, true, seed);
+        } else {
+            GraphBuilder b = GraphBuilder.extend(cut, "head/", seed);
+            String x = b.relu(b.gemm(b.flatten(b.globalAveragePool(feature)), channels, hidden));
+            graph = b.build(b.gemm(x, hidden, classes));
+        }
         return new HeadedGraph(graph, cut, cut.initializers().keySet());
     }
 
