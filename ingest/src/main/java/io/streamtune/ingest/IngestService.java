@@ -72,7 +72,11 @@ public final class IngestService implements AutoCloseable {
         Producer<byte[], byte[]> producer = shell.manage(new KafkaProducer<>(producerProperties(kafka, id)));
         shell.bindClientMetrics(producer);
 
-        var indexConsumer = new KafkaConsumer<byte[], byte[]>(kafka.consumer(id + "-index", id + "-index"));
+        Map<String, Object> indexProps = new HashMap<>(kafka.consumer(id + "-index", id + "-index"));
+        // Following others' writes may lag a little: fewer, fuller fetches cost the broker far less per image.
+        indexProps.putIfAbsent("fetch.min.bytes", 1 << 20);
+        indexProps.putIfAbsent("fetch.max.wait.ms", 200);
+        var indexConsumer = new KafkaConsumer<byte[], byte[]>(indexProps);
         LabelIndex index;
         try {
             index = LabelIndex.load(indexConsumer, kafka.topic(Topics.IMAGES_LABELLED.name()), key -> true,
@@ -167,6 +171,9 @@ public final class IngestService implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.service().topicReplication());
         p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), kafka.maxRecordBytes());
+        // Up to 100 ms per hop for fuller fetches: trickling uploads otherwise cost one fetch per image.
+        p.putIfAbsent(StreamsConfig.consumerPrefix("fetch.min.bytes"), 1 << 20);
+        p.putIfAbsent(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 100);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), kafka.maxRecordBytes());
         String host = config.service().httpHost();
         p.put(StreamsConfig.APPLICATION_SERVER_CONFIG,
