@@ -37,8 +37,8 @@ import java.util.Set;
  * @param retainVersions {@code trainer.retain.versions} (default 5): stored versions per model; older ones are deleted
  * @param artifactStore {@code trainer.artifact.store}: {@code kafka} (default, chunks on the artifacts topic) or {@code file}
  * @param artifactDir {@code trainer.artifact.dir} (default {@code <data.dir>/artifacts}): root of the file store
- * @param pretrain {@code trainer.pretrain.source} ({@code fashion_mnist} or {@code synthetic}), {@code
- *     trainer.pretrain.samples} (6000), {@code trainer.pretrain.epochs} (3)
+ * @param pretrain {@code trainer.pretrain.source} ({@code synthetic}, the default, or {@code fashion_mnist}), {@code
+ *     trainer.pretrain.samples} (4000), {@code trainer.pretrain.epochs} (6)
  * @param baseModels {@code trainer.model.<name>.base}: a user ONNX file to start model {@code <name>} from;
  *     {@code trainer.base.model} for every model without one. Otherwise: the previous version, else the default backbone.
  * @param defaultBaseModel {@code trainer.base.model}, null when unset
@@ -105,10 +105,10 @@ public record TrainerConfig(
                 augmentation,
                 config.integer("trainer.seed", 7, 0, Integer.MAX_VALUE));
         Pretrainer.Options pretrain = new Pretrainer.Options(
-                config.choice("trainer.pretrain.source", Pretrainer.Source.FASHION_MNIST),
+                config.choice("trainer.pretrain.source", Pretrainer.Source.SYNTHETIC),
                 inputSize,
-                config.integer("trainer.pretrain.samples", 6000, 10, 60_000),
-                config.integer("trainer.pretrain.epochs", 3, 1, 1000),
+                config.integer("trainer.pretrain.samples", 4000, 10, 60_000),
+                config.integer("trainer.pretrain.epochs", 6, 1, 1000),
                 Set.of(),
                 1L);
         Map<String, Path> bases = new LinkedHashMap<>();

@@ -21,7 +21,7 @@ class TrainerConfigTest {
         assertThat(c.schedule().unfreezeBlocks()).isEqualTo(2);
         assertThat(c.schedule().fineTuneFactor()).isEqualTo(0.1);
         assertThat(c.artifactStore()).isEqualTo(TrainerConfig.ArtifactStoreKind.KAFKA);
-        assertThat(c.pretrain().source()).isEqualTo(Pretrainer.Source.FASHION_MNIST);
+        assertThat(c.pretrain()).isEqualTo(Pretrainer.Options.defaults());
         assertThat(c.torchThreads()).isEqualTo(1);
         assertThat(c.baseModelFor("anything")).isNull();
     }

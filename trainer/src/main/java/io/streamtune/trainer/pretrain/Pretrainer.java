@@ -66,7 +66,7 @@ public final class Pretrainer {
         }
 
         public static Options defaults() {
-            return new Options(Source.FASHION_MNIST, 32, 6000, 3, Set.of(), 1L);
+            return new Options(Source.SYNTHETIC, 32, 4000, 6, Set.of(), 1L);
         }
 
         String cacheName() {
