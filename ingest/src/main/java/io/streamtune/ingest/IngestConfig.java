@@ -52,11 +52,15 @@ public record IngestConfig(
      * @param authEnabled {@code http.auth.enabled} (default true)
      * @param token {@code http.auth.token}: required bearer token when auth is on
      * @param maxRequestBytes {@code http.max.request.bytes} (default 64 MiB): larger requests get 413
+     * @param apiPort {@code http.api.port}: -1 (default) serves {@code /v1} on the service port next to health and
+     *     metrics; otherwise a server of its own on this port (0 = any free port)
+     * @param apiThreads {@code http.api.threads} (default 16): handler threads of that server
      */
-    public record Http(boolean authEnabled, String token, long maxRequestBytes) {
+    public record Http(boolean authEnabled, String token, long maxRequestBytes, int apiPort, int apiThreads) {
         @Override
         public String toString() {
-            return "Http[authEnabled=" + authEnabled + ", token=***, maxRequestBytes=" + maxRequestBytes + "]";
+            return "Http[authEnabled=" + authEnabled + ", token=***, maxRequestBytes=" + maxRequestBytes + ", apiPort="
+                    + apiPort + ", apiThreads=" + apiThreads + "]";
         }
     }
 
@@ -126,7 +130,8 @@ public record IngestConfig(
             throw new ConfigException("http.auth.token",
                     "is required while http.auth.enabled=true (set http.auth.enabled=false only for a local demo)");
         }
-        return new Http(auth, token, config.size("http.max.request.bytes", 64L << 20, 1024, 1L << 30));
+        return new Http(auth, token, config.size("http.max.request.bytes", 64L << 20, 1024, 1L << 30),
+                config.integer("http.api.port", -1, -1, 65535), config.integer("http.api.threads", 16, 1, 512));
     }
 
     private static Intake intake(ConfigSource config) {

@@ -44,11 +44,13 @@ public final class IngestService implements AutoCloseable {
     private final ServiceShell shell;
     private final Acceptor acceptor;
     private final StatsView stats;
+    private final IngestApi api;
 
-    private IngestService(ServiceShell shell, Acceptor acceptor, StatsView stats) {
+    private IngestService(ServiceShell shell, Acceptor acceptor, StatsView stats, IngestApi api) {
         this.shell = shell;
         this.acceptor = acceptor;
         this.stats = stats;
+        this.api = api;
     }
 
     /** Starts the service: topics provisioned, label index loaded, Streams, intake and HTTP up. */
@@ -129,14 +131,19 @@ public final class IngestService implements AutoCloseable {
                     : Health.Status.down("intake loop failing, see log"));
         }
 
-        new IngestApi(config.http(), acceptor, stats, producer, kafka.topic(Topics.TRAINING_REQUESTS.name()),
-                Clock.systemUTC()).register(shell.http());
+        IngestApi api = new IngestApi(config.http(), acceptor, stats, producer,
+                kafka.topic(Topics.TRAINING_REQUESTS.name()), Clock.systemUTC());
+        if (config.http().apiPort() < 0) {
+            api.register(shell.http());
+        } else {
+            shell.manage(api.serve(config.service().httpHost(), config.http().apiPort(), config.http().apiThreads()));
+        }
         if (!config.http().authEnabled()) {
             log.warn("HTTP API authentication is disabled (http.auth.enabled=false): local demo only");
         }
         log.info("ingest wired: {} samples known, trigger {}, image check {}", index.size(), config.trigger(),
                 config.validation().check());
-        return new IngestService(shell, acceptor, stats);
+        return new IngestService(shell, acceptor, stats, api);
     }
 
     /** The validator the configuration describes. */
@@ -204,6 +211,12 @@ public final class IngestService implements AutoCloseable {
     /** Health, metrics, HTTP and lifecycle of this service. */
     public ServiceShell shell() {
         return shell;
+    }
+
+    /** Base URL of the {@code /v1} API: the service's own port, or {@code http.api.port} when set. */
+    public String apiUrl() {
+        String url = shell.http().url();
+        return api.apiPort() < 0 ? url : url.substring(0, url.lastIndexOf(':') + 1) + api.apiPort();
     }
 
     /** The acceptance path (for embedding, e.g. an in-process bulk import). */

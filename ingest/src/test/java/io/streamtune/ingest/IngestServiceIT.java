@@ -284,6 +284,30 @@ class IngestServiceIT {
         assertThat(relabel).isEqualTo("relabelled");
     }
 
+    @Test
+    void shouldServeTheApiOnItsOwnPortWhenConfigured() throws Exception {
+        var config = IngestConfig.from(ConfigSource.of(Map.of(
+                "kafka.bootstrap.servers", broker.bootstrapServers(), "topic.prefix", prefix,
+                "http.host", "127.0.0.1", "http.port", "0", "http.auth.token", TOKEN,
+                "http.api.port", "0", "http.api.threads", "8",
+                "streams.enabled", "false", "intake.enabled", "false")));
+
+        try (var second = IngestService.start(config)) {
+            var upload = client.send(HttpRequest.newBuilder(URI.create(second.apiUrl()
+                            + "/v1/models/own-port/images?class=cat"))
+                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "image/jpeg")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.jpeg(16, 16, 500))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var onAdminPort = client.send(HttpRequest.newBuilder(URI.create(second.shell().http().url()
+                            + "/v1/models")).header("Authorization", "Bearer " + TOKEN).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(second.apiUrl()).isNotEqualTo(second.shell().http().url());
+            assertThat(upload.statusCode()).isEqualTo(201);
+            assertThat(onAdminPort.statusCode()).isEqualTo(404);
+        }
+    }
+
     private HttpResponse<String> upload(String model, byte[] image, String query) throws Exception {
         return send("/v1/models/" + model + "/images?" + query, "image/jpeg", image);
     }

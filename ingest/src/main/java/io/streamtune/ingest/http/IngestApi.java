@@ -4,6 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.streamtune.runtime.ConfigException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Label;
 import io.streamtune.contracts.Names;
@@ -73,6 +78,7 @@ public final class IngestApi {
     private final String requestsTopic;
     private final Clock clock;
     private final byte[] token;
+    private volatile int apiPort = -1;
 
     public IngestApi(
             IngestConfig.Http config, Acceptor acceptor, StatsView stats, Producer<byte[], byte[]> producer,
@@ -88,17 +94,60 @@ public final class IngestApi {
 
     /** Adds the {@code /v1/} routes. */
     public void register(AdminHttpServer http) {
-        http.route("/v1/", ex -> handle(http, ex));
+        http.route("/v1/", this::handle);
     }
 
-    private void handle(AdminHttpServer http, HttpExchange ex) throws IOException {
+    /**
+     * Serves the API on a server of its own ({@code http.api.port}) with {@code threads} handler threads: each
+     * upload holds its thread until Kafka acknowledged it, so more threads mean more uploads in flight.
+     */
+    public AutoCloseable serve(String host, int port, int threads) {
+        HttpServer server;
+        try {
+            server = HttpServer.create(new InetSocketAddress(host, port), 256);
+        } catch (IOException e) {
+            throw new ConfigException("http.api.port", "cannot listen on " + host + ":" + port + ": " + e.getMessage());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "ingest-api");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(pool);
+        server.createContext("/v1/", ex -> {
+            try (ex) {
+                handle(ex);
+            } catch (IOException | RuntimeException e) {
+                log.warn("{} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), e.toString());
+                try {
+                    error(ex, 500, "internal_error", e.toString());
+                } catch (IOException | RuntimeException ignored) {
+                    // the response had already started
+                }
+            }
+        });
+        server.start();
+        apiPort = server.getAddress().getPort();
+        log.info("ingest API on http://{}:{}/v1/ ({} threads)", host, apiPort, threads);
+        return () -> {
+            server.stop(1);
+            pool.shutdownNow();
+        };
+    }
+
+    /** Port of the API's own server, -1 when it shares the admin server. */
+    public int apiPort() {
+        return apiPort;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
         try {
             authorize(ex);
             String[] parts = ex.getRequestURI().getRawPath().substring(1).split("/");
             String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
             if (parts.length == 2 && parts[1].equals("models")) {
                 requireMethod(method, "GET");
-                json(http, ex, 200, stats.all().stream().map(IngestApi::statsJson).toList());
+                json(ex, 200, stats.all().stream().map(IngestApi::statsJson).toList());
                 return;
             }
             if (parts.length < 4 || !parts[1].equals("models")) {
@@ -109,19 +158,19 @@ public final class IngestApi {
             switch (rest) {
                 case "images" -> {
                     requireMethod(method, "POST");
-                    uploadOne(http, ex, model);
+                    uploadOne(ex, model);
                 }
                 case "images/batch" -> {
                     requireMethod(method, "POST");
-                    uploadBatch(http, ex, model);
+                    uploadBatch(ex, model);
                 }
                 case "train" -> {
                     requireMethod(method, "POST");
-                    train(http, ex, model);
+                    train(ex, model);
                 }
                 case "stats" -> {
                     requireMethod(method, "GET");
-                    modelStats(http, ex, model);
+                    modelStats(ex, model);
                 }
                 default -> throw new HttpProblem(404, "not_found", "no such resource: " + ex.getRequestURI().getPath());
             }
@@ -129,9 +178,9 @@ public final class IngestApi {
             if (p.status() == 401) {
                 ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"streamtune-ingest\"");
             }
-            error(http, ex, p.status(), p.error(), p.getMessage());
+            error(ex, p.status(), p.error(), p.getMessage());
         } catch (IllegalStateException e) {
-            error(http, ex, 503, "unavailable", e.getMessage());
+            error(ex, 503, "unavailable", e.getMessage());
         }
     }
 
@@ -164,7 +213,7 @@ public final class IngestApi {
         }
     }
 
-    private void uploadOne(AdminHttpServer http, HttpExchange ex, String model) throws IOException, HttpProblem {
+    private void uploadOne(HttpExchange ex, String model) throws IOException, HttpProblem {
         String type = contentType(ex);
         byte[] body = readBody(ex);
         Origin origin = Origin.of("http");
@@ -175,7 +224,7 @@ public final class IngestApi {
             } catch (IOException | IllegalArgumentException e) {
                 Outcome o = await(acceptor.reject(new Origin("http", "http", -1, -1, null, body),
                         RejectReason.MALFORMED_RECORD, message(e)));
-                outcome(http, ex, o);
+                outcome(ex, o);
                 return;
             }
         } else if (type.equals("image/jpeg") || type.equals("image/png") || type.equals("application/octet-stream")) {
@@ -185,7 +234,7 @@ public final class IngestApi {
             } catch (IllegalArgumentException | IOException e) {
                 Outcome o = await(acceptor.reject(origin, RejectReason.MALFORMED_RECORD,
                         "label: " + message(e)));
-                outcome(http, ex, o);
+                outcome(ex, o);
                 return;
             }
             submission = new Submission(model, body, label, query(ex).get("source"), origin);
@@ -193,10 +242,10 @@ public final class IngestApi {
             throw new HttpProblem(415, "unsupported_media_type",
                     "send image/jpeg, image/png (label in X-Label or ?class=) or application/json, not '" + type + "'");
         }
-        outcome(http, ex, await(acceptor.submit(submission)));
+        outcome(ex, await(acceptor.submit(submission)));
     }
 
-    private void uploadBatch(AdminHttpServer http, HttpExchange ex, String model) throws IOException, HttpProblem {
+    private void uploadBatch(HttpExchange ex, String model) throws IOException, HttpProblem {
         String type = contentType(ex);
         byte[] body = readBody(ex);
         List<JsonNode> items = new ArrayList<>();
@@ -252,7 +301,7 @@ public final class IngestApi {
         response.put("model", model);
         response.put("counts", counts);
         response.put("results", results);
-        json(http, ex, 200, response);
+        json(ex, 200, response);
     }
 
     private static JsonNode parseItem(byte[] body, int offset, int length) {
@@ -303,7 +352,7 @@ public final class IngestApi {
         throw new IllegalArgumentException("give the label as X-Label header (JSON) or ?class=<name>");
     }
 
-    private void train(AdminHttpServer http, HttpExchange ex, String model) throws IOException, HttpProblem {
+    private void train(HttpExchange ex, String model) throws IOException, HttpProblem {
         byte[] body = readBody(ex);
         String by = "http";
         if (body.length > 0) {
@@ -335,17 +384,17 @@ public final class IngestApi {
         response.put("model", model);
         response.put("requested", true);
         response.put("requestedBy", by);
-        json(http, ex, 202, response);
+        json(ex, 202, response);
     }
 
-    private void modelStats(AdminHttpServer http, HttpExchange ex, String model) throws IOException, HttpProblem {
+    private void modelStats(HttpExchange ex, String model) throws IOException, HttpProblem {
         Optional<ModelStats> s = stats.get(model);
         if (s.isEmpty()) {
             Optional<String> owner = stats.owner(model);
             throw new HttpProblem(404, "unknown_model", "no samples for model " + model + " on this instance"
                     + owner.map(o -> " (held by " + o + ")").orElse(""));
         }
-        json(http, ex, 200, statsJson(s.get()));
+        json(ex, 200, statsJson(s.get()));
     }
 
     private static Map<String, Object> statsJson(ModelStats s) {
@@ -375,13 +424,13 @@ public final class IngestApi {
         }
     }
 
-    private void outcome(AdminHttpServer http, HttpExchange ex, Outcome o) throws IOException {
+    private void outcome(HttpExchange ex, Outcome o) throws IOException {
         int status = switch (o.status()) {
             case ACCEPTED -> 201;
             case RELABELLED, UNCHANGED -> 200;
             case REJECTED -> o.reason().httpStatus();
         };
-        json(http, ex, status, outcomeJson(o));
+        json(ex, status, outcomeJson(o));
     }
 
     private static Map<String, Object> outcomeJson(Outcome o) {
@@ -475,11 +524,21 @@ public final class IngestApi {
         return out;
     }
 
-    private static void json(AdminHttpServer http, HttpExchange ex, int status, Object body) throws IOException {
-        http.respond(ex, status, "application/json", JsonSerde.MAPPER.writeValueAsBytes(body));
+    private static void json(HttpExchange ex, int status, Object body) throws IOException {
+        respond(ex, status, JsonSerde.MAPPER.writeValueAsBytes(body));
     }
 
-    private static void error(AdminHttpServer http, HttpExchange ex, int status, String error, String detail)
+    private static void respond(HttpExchange ex, int status, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        if (body.length > 0) {
+            try (var out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    private static void error(HttpExchange ex, int status, String error, String detail)
             throws IOException {
         ObjectNode node = JsonSerde.MAPPER.createObjectNode();
         node.put("error", error);
@@ -487,7 +546,7 @@ public final class IngestApi {
         if (status >= 500) {
             log.warn("{} {} -> {}: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), status, detail);
         }
-        http.respond(ex, status, "application/json", JsonSerde.MAPPER.writeValueAsBytes(node));
+        respond(ex, status, JsonSerde.MAPPER.writeValueAsBytes(node));
     }
 
     private static String message(Exception e) {
