@@ -95,6 +95,8 @@ public final class StreamtuneCli implements Callable<Integer> {
             config.put("http.auth.enabled", "false");
             if (demo) {
                 config.put("inference.model", demoModel);
+                // Have the default backbone ready before the first trigger arrives.
+                config.put("trainer.pretrain.eager", "true");
             }
             config.putAll(settings);
             io.streamtune.contracts.Task task = io.streamtune.contracts.Task.parse(demoTask);

@@ -39,6 +39,8 @@ import java.util.Set;
  * @param artifactDir {@code trainer.artifact.dir} (default {@code <data.dir>/artifacts}): root of the file store
  * @param pretrain {@code trainer.pretrain.source} ({@code synthetic}, the default, or {@code fashion_mnist}), {@code
  *     trainer.pretrain.samples} (4000), {@code trainer.pretrain.epochs} (6)
+ * @param pretrainEagerly {@code trainer.pretrain.eager} (false; the demo turns it on): pre-train the default backbone in the
+ *     background at start-up, so the first run finds it ready
  * @param baseModels {@code trainer.model.<name>.base}: a user ONNX file to start model {@code <name>} from;
  *     {@code trainer.base.model} for every model without one. Otherwise: the previous version, else the default backbone.
  * @param defaultBaseModel {@code trainer.base.model}, null when unset
@@ -66,7 +68,8 @@ public record TrainerConfig(
         Map<String, Path> baseModels,
         Path defaultBaseModel,
         int threads,
-        int torchThreads) {
+        int torchThreads,
+        boolean pretrainEagerly) {
 
     /** Default HTTP port of the trainer service. */
     public static final int DEFAULT_HTTP_PORT = 8082;
@@ -142,7 +145,8 @@ public record TrainerConfig(
                 bases,
                 defaultBase,
                 config.integer("trainer.threads", 2, 1, 256),
-                config.integer("trainer.torch.threads", 1, 1, 256));
+                config.integer("trainer.torch.threads", 1, 1, 256),
+                config.bool("trainer.pretrain.eager", false));
     }
 
     /** Applies {@link #torchThreads} to DJL's PyTorch engine; call before the engine loads (first training). */

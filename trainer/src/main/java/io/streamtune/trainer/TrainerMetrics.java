@@ -42,9 +42,17 @@ public final class TrainerMetrics {
     /** Version of the production model, tag {@code model}. */
     public static final String PRODUCTION_VERSION = "trainer.production.version";
 
+    /** Gating metric of each published version, tags {@code model}, {@code version}, {@code metric}. */
+    public static final String PUBLISHED_METRIC = "trainer.published.metric";
+    /** Candidate's gating metric at the last gate, tag {@code model}. */
+    public static final String GATE_CANDIDATE = "trainer.gate.candidate.metric";
+    /** Production's gating metric on the same validation set at the last gate (NaN: none), tag {@code model}. */
+    public static final String GATE_PRODUCTION = "trainer.gate.production.metric";
+
     /** Every meter name declared here, for dashboards and their tests. */
     public static final List<String> NAMES = List.of(RUNS, RUN_DURATION, VALIDATION_METRIC, LOSS, EPOCH, PHASE, TRIGGERS,
-            TRIGGERS_COALESCED, DATASET_SAMPLES, DATASET_CORRUPT, PRODUCTION_VERSION);
+            TRIGGERS_COALESCED, DATASET_SAMPLES, DATASET_CORRUPT, PRODUCTION_VERSION, PUBLISHED_METRIC, GATE_CANDIDATE,
+            GATE_PRODUCTION);
 
     /** How a run ended. */
     public enum Outcome {
@@ -59,6 +67,8 @@ public final class TrainerMetrics {
     private final Counter triggers;
     private final Counter coalesced;
     private final Map<String, ModelGauges> models = new ConcurrentHashMap<>();
+    // Gauges hold weak references: keep the published values reachable.
+    private final List<AtomicReference<Double>> publishedValues = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TrainerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -78,6 +88,8 @@ public final class TrainerMetrics {
         final AtomicLong phase = new AtomicLong();
         final AtomicLong samples = new AtomicLong();
         final AtomicLong version = new AtomicLong();
+        final AtomicReference<Double> gateCandidate = new AtomicReference<>(Double.NaN);
+        final AtomicReference<Double> gateProduction = new AtomicReference<>(Double.NaN);
         final Counter corrupt;
 
         ModelGauges(String model) {
@@ -90,6 +102,10 @@ public final class TrainerMetrics {
                     .description("Samples in the local dataset").register(registry);
             Gauge.builder(PRODUCTION_VERSION, version, AtomicLong::get).tag("model", model)
                     .description("Production model version").register(registry);
+            Gauge.builder(GATE_CANDIDATE, gateCandidate, AtomicReference::get).tag("model", model)
+                    .description("Candidate metric at the last gate").register(registry);
+            Gauge.builder(GATE_PRODUCTION, gateProduction, AtomicReference::get).tag("model", model)
+                    .description("Production metric on the same validation set at the last gate").register(registry);
             corrupt = Counter.builder(DATASET_CORRUPT).tag("model", model).description("Unreadable samples skipped").register(registry);
         }
     }
@@ -122,6 +138,22 @@ public final class TrainerMetrics {
         ModelGauges g = of(model);
         g.samples.set(samples);
         g.corrupt.increment(newlyCorrupt);
+    }
+
+    /** Both numbers of a gate decision. */
+    public void gate(String model, double candidate, double production) {
+        ModelGauges g = of(model);
+        g.gateCandidate.set(candidate);
+        g.gateProduction.set(production);
+    }
+
+    /** A version was published with this gating metric; its series stays for the model-quality dashboard. */
+    public void published(String model, int version, String metricName, double value) {
+        AtomicReference<Double> holder = new AtomicReference<>(value);
+        publishedValues.add(holder);
+        Gauge.builder(PUBLISHED_METRIC, holder, AtomicReference::get)
+                .tags("model", model, "version", Integer.toString(version), "metric", metricName)
+                .description("Validation metric of a published version").register(registry);
     }
 
     public void productionVersion(String model, int version) {

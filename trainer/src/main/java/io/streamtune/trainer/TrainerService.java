@@ -54,11 +54,36 @@ public final class TrainerService implements AutoCloseable {
                     ? Health.Status.up("consuming " + kafka.topic(Topics.TRAINING_TRIGGERS.name()) + " in group " + config.groupId())
                     : Health.Status.down("trigger consumer has not joined group " + config.groupId()));
             loop.start();
+            if (config.pretrainEagerly() && config.defaultBaseModel() == null) {
+                warmUpBackbone(config);
+            }
             return new TrainerService(shell, runner, loop, store);
         } catch (RuntimeException e) {
             shell.close();
             throw e;
         }
+    }
+
+    /** Pre-trains (or finds cached) the default backbone on a background thread; the first run then reuses it. */
+    private static void warmUpBackbone(TrainerConfig config) {
+        Thread t = new Thread(() -> {
+            org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TrainerService.class);
+            try {
+                config.applyTorchThreads();
+                long t0 = System.nanoTime();
+                var file = io.streamtune.trainer.pretrain.Pretrainer.ensure(config.backboneCache(), config.pretrain(),
+                        (phase, epoch, epochs, loss, metric, eta) -> log.info(
+                                "pre-training the default backbone: epoch {}/{} loss {} val {}", epoch, epochs,
+                                String.format("%.4f", loss), String.format("%.4f", metric)),
+                        config.threads());
+                log.info("default backbone ready in {} s: {}", (System.nanoTime() - t0) / 1_000_000_000, file);
+            } catch (Exception e) {
+                log.warn("background pre-training failed (the first run will try again): {}", e.toString());
+            }
+        }, "trainer-pretrain");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
     }
 
     /** The artifact store named by {@code trainer.artifact.store}, reading both kinds. */

@@ -86,6 +86,14 @@ public final class Pretrainer {
 
     /** The cached backbone for {@code options} under {@code cacheDir}, pre-training it first if missing. */
     public static Path ensure(Path cacheDir, Options options, ProgressListener listener, int threads) throws Exception {
+        // One pre-training at a time in this JVM: a background warm-up and a first run share the result.
+        synchronized (Pretrainer.class) {
+            return ensureLocked(cacheDir, options, listener, threads);
+        }
+    }
+
+    private static Path ensureLocked(Path cacheDir, Options options, ProgressListener listener, int threads)
+            throws Exception {
         Path file = cacheDir.resolve(options.cacheName());
         if (Files.isRegularFile(file)) {
             return file;

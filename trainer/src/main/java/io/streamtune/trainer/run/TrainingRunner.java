@@ -197,6 +197,7 @@ public final class TrainingRunner {
             }
         }
         Gate.Decision decision = gate.decide(candidate.metricName(), candidate.metric(), prodMetric);
+        metrics.gate(model, candidate.metric(), prodMetric);
         String summary = String.format("task=%s samples=%d/%d %s=%.4f production=%s phase1=%.4f epochs=%d+%d%s",
                 data.task().wireName(), data.train().size(), data.val().size(), candidate.metricName(), candidate.metric(),
                 Double.isNaN(prodMetric) ? "none" : String.format("%.4f", prodMetric), trained.headMetric(),
@@ -217,6 +218,7 @@ public final class TrainingRunner {
         registry.save(new ModelRegistry.Manifest(published, trainingConfig(base)), OnnxWriter.toBytes(trainerKeys(trained.graph(), start)));
         retain(model, version);
         metrics.productionVersion(model, version);
+        metrics.published(model, version, candidate.metricName(), candidate.metric());
         progress(model, runId, Phase.PUBLISHED, "published v" + version + ": " + decision.reason());
         return new Result(Outcome.PUBLISHED, runId, summary + " published v" + version, candidate, prodMetric, published);
     }
