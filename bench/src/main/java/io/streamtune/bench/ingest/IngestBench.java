@@ -61,7 +61,8 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Every image is distinct (a JPEG comment segment carries a counter), so nothing is deduplicated away.
  * Broker, service and clients share this JVM, so "CPU ms/img" is everything one image costs on this machine;
  * "CPU-bound/s" is what the cores would sustain if this process had them to itself (the machine may be shared).
- * Options: {@code --seconds=10 --clients=8 --batch=50 --records=2000 --image.check=header}.
+ * Options: {@code --seconds=10 --clients=8 --batch=50 --records=2000 --image.check=header --http.api.port=0}
+ * ({@code -1} serves the API on the admin server's 4 threads, {@code 0} on a server of its own with 16).
  */
 public final class IngestBench {
 
@@ -84,14 +85,15 @@ public final class IngestBench {
         int batch = Integer.parseInt(opts.getOrDefault("batch", "50"));
         int records = Integer.parseInt(opts.getOrDefault("records", "2000"));
         String check = opts.getOrDefault("image.check", "header");
+        String apiPort = opts.getOrDefault("http.api.port", "0");
 
         List<byte[]> bases = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             bases.add(jpegOfAbout(100_000, 42 + i));
         }
         double meanKb = bases.stream().mapToInt(b -> b.length).average().orElse(0) / 1024;
-        System.out.printf(Locale.ROOT, "ingest bench: %d cores, JPEGs of %.0f KB, image.check=%s, %d s per HTTP phase%n",
-                Runtime.getRuntime().availableProcessors(), meanKb, check, seconds);
+        System.out.printf(Locale.ROOT, "ingest bench: %d cores, JPEGs of %.0f KB, image.check=%s, http.api.port=%s, "
+                + "%d s per HTTP phase%n", Runtime.getRuntime().availableProcessors(), meanKb, check, apiPort, seconds);
 
         Path state = Files.createTempDirectory("ingest-bench-state");
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start(Duration.ofSeconds(60))) {
@@ -100,9 +102,9 @@ public final class IngestBench {
             double batched;
             double singleCpu;
             double batchCpu;
-            try (IngestService service = IngestService.start(config(broker, "http.", check, state, true))) {
+            try (IngestService service = IngestService.start(config(broker, "http.", check, state, true, apiPort))) {
                 service.shell().awaitReady(Duration.ofSeconds(60));
-                String base = service.shell().http().url() + "/v1/models/bench/images";
+                String base = service.apiUrl() + "/v1/models/bench/images";
                 // Warm-up: the JIT compiles broker, client and service code for a good while at first.
                 httpSingle(base, bases, counter, clients, 4);
                 httpBatch(base + "/batch", bases, counter, 2, batch, 3);
@@ -136,7 +138,7 @@ public final class IngestBench {
             produce(kafka, "intake.images.intake", intake);
             double viaIntake;
             double intakeCpu;
-            try (IngestService service = IngestService.start(config(broker, "intake.", check, state, false))) {
+            try (IngestService service = IngestService.start(config(broker, "intake.", check, state, false, apiPort))) {
                 cpu0 = cpuNanos();
                 viaIntake = awaitLabelled(broker.bootstrapServers(), "intake.images.labelled", records);
                 intakeCpu = (cpuNanos() - cpu0) / 1e6 / records;
@@ -163,8 +165,9 @@ public final class IngestBench {
     }
 
     private static IngestConfig config(
-            EmbeddedKafkaBroker broker, String prefix, String check, Path state, boolean withStreams) {
+            EmbeddedKafkaBroker broker, String prefix, String check, Path state, boolean withStreams, String apiPort) {
         return IngestConfig.from(ConfigSource.of(Map.of(
+                "http.api.port", apiPort,
                 "kafka.bootstrap.servers", broker.bootstrapServers(),
                 "topic.prefix", prefix,
                 "http.host", "127.0.0.1",
