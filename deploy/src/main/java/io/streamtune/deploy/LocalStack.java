@@ -63,7 +63,10 @@ public final class LocalStack implements AutoCloseable {
             }
             ConfigSource base = ConfigSource.fromEnvironment(System.getenv(), Map.of())
                     .with(Map.of("kafka.bootstrap.servers", bootstrapServers, "http.host", options.httpHost(),
-                            "data.dir", options.dataDir().toString()))
+                            "data.dir", options.dataDir().toString(),
+                            // Every service keeps its local state under the stack's data directory.
+                            "streams.state.dir", options.dataDir().resolve("ingest/streams").toString(),
+                            "inference.artifacts.dir", options.dataDir().resolve("inference/artifacts").toString()))
                     .with(options.overrides());
             ingest = lifecycle.add(IngestService.start(IngestConfig.from(
                     base.with(Map.of("http.port", Integer.toString(options.ingestPort()))))));

@@ -3,7 +3,9 @@ package io.streamtune.deploy;
 import io.streamtune.runtime.DjlOffline;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "streamtune 0.1.0",
         description = "Continuous transfer learning for computer vision on Kafka.",
-        subcommands = {StreamtuneCli.Up.class, io.streamtune.ingest.ImportMain.class, CommandLine.HelpCommand.class})
+        subcommands = {StreamtuneCli.Up.class, io.streamtune.ingest.ImportMain.class, StreamtuneCli.Pretrain.class,
+            StreamtuneCli.Train.class, StreamtuneCli.Models.class, CommandLine.HelpCommand.class})
 public final class StreamtuneCli implements Callable<Integer> {
 
     static {
@@ -38,6 +41,47 @@ public final class StreamtuneCli implements Callable<Integer> {
             return 1;
         }).execute(args);
         System.exit(code);
+    }
+
+    /** {@code pretrain}: builds the default base backbone (see {@code io.streamtune.trainer.PretrainMain}). */
+    @Command(name = "pretrain", description = "Pre-train (or find cached) the default base backbone; --help for settings.")
+    static final class Pretrain implements Callable<Integer> {
+        @CommandLine.Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            io.streamtune.trainer.PretrainMain.main(args.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    /** {@code train}: one training run of a model now, with a progress bar. */
+    @Command(name = "train", description = "Train a model now from its labelled data: --model=NAME [settings].")
+    static final class Train implements Callable<Integer> {
+        @CommandLine.Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            List<String> all = new ArrayList<>(List.of("train"));
+            all.addAll(args);
+            io.streamtune.trainer.ModelsMain.main(all.toArray(String[]::new));
+            return 0;
+        }
+    }
+
+    /** {@code models}: list published versions, export one to a file. */
+    @Command(name = "models", description = "list --model=NAME | export --model=NAME --version=N --out=FILE")
+    static final class Models implements Callable<Integer> {
+        @CommandLine.Unmatched
+        List<String> args = new ArrayList<>();
+
+        @Override
+        public Integer call() throws Exception {
+            io.streamtune.trainer.ModelsMain.main(args.toArray(String[]::new));
+            return 0;
+        }
     }
 
     /** Starts the local stack. */
