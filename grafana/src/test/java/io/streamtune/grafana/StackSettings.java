@@ -5,14 +5,22 @@ import java.util.Map;
 /** Service settings that make the demo train quickly enough for a test. */
 final class StackSettings {
 
-    static final int IMAGE_SIZE = 48;
+    static final int IMAGE_SIZE = 32;
 
     private StackSettings() {}
 
     static Map<String, String> fastDemo() {
-        return Map.of(
-                "http.auth.enabled", "false",
-                "inference.model", "shapes",
-                "trigger.threshold", "60");
+        return Map.ofEntries(
+                Map.entry("http.auth.enabled", "false"),
+                Map.entry("inference.model", "shapes"),
+                Map.entry("trigger.threshold", "60"),
+                Map.entry("trainer.input.size", "32"),
+                Map.entry("trainer.pretrain.eager", "true"),
+                Map.entry("trainer.pretrain.samples", "600"),
+                Map.entry("trainer.pretrain.epochs", "2"),
+                Map.entry("trainer.epochs.head", "3"),
+                Map.entry("trainer.epochs.finetune", "1"),
+                // Quality is another test's business: here any first model may publish.
+                Map.entry("trainer.gate.floor", "0"));
     }
 }
