@@ -66,6 +66,10 @@ import org.apache.kafka.common.TopicPartition;
  */
 public final class IngestBench {
 
+    static {
+        io.streamtune.runtime.DjlOffline.enforce();
+    }
+
     private static final String TOKEN = "bench-token-0123456789abcdef";
 
     private IngestBench() {}
