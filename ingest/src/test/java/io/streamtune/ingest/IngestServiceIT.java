@@ -177,6 +177,7 @@ class IngestServiceIT {
         assertThat(json(badJson).get("error").asText()).isEqualTo("malformed_record");
         assertThat(tooBig.statusCode()).isEqualTo(413);
         assertThat(gif.statusCode()).isEqualTo(415);
+        assertThat(json(gif).get("error").asText()).isEqualTo("unsupported_format");
         assertThat(sixteen.statusCode()).isEqualTo(201);
         assertThat(overImageLimit.statusCode()).isEqualTo(413);
         assertThat(json(overImageLimit).get("error").asText()).isEqualTo("too_large");

@@ -239,8 +239,11 @@ public final class IngestApi {
             }
             submission = new Submission(model, body, label, query(ex).get("source"), origin);
         } else {
-            throw new HttpProblem(415, "unsupported_media_type",
-                    "send image/jpeg, image/png (label in X-Label or ?class=) or application/json, not '" + type + "'");
+            // A sample in a format we do not take is still a refused sample: parked and counted like any other.
+            outcome(ex, await(acceptor.reject(new Origin("http", "http", -1, -1, null, body),
+                    RejectReason.UNSUPPORTED_FORMAT, "send image/jpeg, image/png (label in X-Label or ?class=) or "
+                            + "application/json, not '" + type + "'")));
+            return;
         }
         outcome(ex, await(acceptor.submit(submission)));
     }
