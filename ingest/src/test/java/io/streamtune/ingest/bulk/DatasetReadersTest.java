@@ -160,13 +160,31 @@ class DatasetReadersTest {
         assertThat(outcome(items.get(0))).isEqualTo("ok");
     }
 
+    /** COCO's compact RLE string, written from its definition for the test. */
+    private static String compress(int[] counts) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < counts.length; i++) {
+            long x = i > 2 ? counts[i] - counts[i - 2] : counts[i];
+            boolean more = true;
+            while (more) {
+                int group = (int) (x & 0x1F);
+                x >>= 5;
+                more = (group & 0x10) != 0 ? x != -1 : x != 0;
+                out.append((char) ((more ? group | 0x20 : group) + 48));
+            }
+        }
+        return out.toString();
+    }
+
     @Test
-    void shouldDecodeCompressedCocoRleStrings() {
-        // pycocotools encodes counts [8, 4, 68] as "84a1" style strings; round-trip through the parser.
-        assertThat(CocoRle.parseCompressed("0")).containsExactly(0);
-        int[] runs = CocoRle.parseCompressed("84T1");
-        assertThat(runs[0]).isEqualTo(8);
-        assertThat(runs[1]).isEqualTo(4);
+    void shouldDecodeCompressedCocoRleStringsLikeTheirListForm() {
+        int[] counts = {0, 7, 3, 1000, 2, 5, 40000, 1, 1};
+
+        assertThat(CocoRle.parseCompressed(compress(counts))).containsExactly(counts);
+        assertThat(CocoRle.decode(new int[] {8, 4, 68}, 8, 10)[1]).isEqualTo((byte) 1);
+        assertThat(CocoRle.decode(CocoRle.parseCompressed(compress(new int[] {8, 4, 68})), 8, 10))
+                .isEqualTo(CocoRle.decode(new int[] {8, 4, 68}, 8, 10));
+        assertThatThrownBy(() -> CocoRle.decode(new int[] {8, 4}, 8, 10)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
