@@ -75,7 +75,12 @@ public final class Acceptor {
      */
     public CompletableFuture<Outcome> submit(Submission submission) {
         long started = System.nanoTime();
-        CompletableFuture<Outcome> known = alreadyIn(submission);
+        CompletableFuture<Outcome> known;
+        try {
+            known = alreadyIn(submission);
+        } catch (RuntimeException e) {
+            known = null;
+        }
         if (known != null) {
             return known;
         }
@@ -84,6 +89,10 @@ public final class Acceptor {
             sample = validator.validate(submission.model(), submission.image(), submission.label());
         } catch (SampleRejectedException e) {
             return reject(submission.origin(), e.reason(), e.getMessage(), deadLetterValue(submission));
+        } catch (RuntimeException e) {
+            // A record that trips an unexpected error must be parked, not retried forever by the intake loop.
+            return reject(submission.origin(), RejectReason.MALFORMED_RECORD, "cannot validate: " + e,
+                    deadLetterValue(submission));
         }
         String key = sample.key();
         while (true) {
