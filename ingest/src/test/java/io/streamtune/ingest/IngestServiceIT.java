@@ -309,6 +309,31 @@ class IngestServiceIT {
         }
     }
 
+    @Test
+    void shouldParkASampleKafkaRefusesForItsSize() throws Exception {
+        var config = IngestConfig.from(ConfigSource.of(Map.of(
+                "kafka.bootstrap.servers", broker.bootstrapServers(), "topic.prefix", prefix,
+                "kafka.max.record.bytes", "1MiB", "http.host", "127.0.0.1", "http.port", "0",
+                "http.auth.enabled", "false", "streams.enabled", "false", "intake.enabled", "false")));
+        byte[] big = TestImages.png(700, 700, 600);
+
+        try (var small = IngestService.start(config)) {
+            var response = client.send(HttpRequest.newBuilder(URI.create(small.apiUrl()
+                            + "/v1/models/big/images?class=cat")).header("Content-Type", "image/png")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(), HttpResponse.BodyHandlers.ofString());
+            var after = client.send(HttpRequest.newBuilder(URI.create(small.apiUrl()
+                            + "/v1/models/big/images?class=cat")).header("Content-Type", "image/png")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.png(8, 8, 601))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(big.length).isGreaterThan(1 << 20);
+            assertThat(response.statusCode()).isEqualTo(413);
+            assertThat(json(response).get("error").asText()).isEqualTo("too_large");
+            assertThat(json(response).get("detail").asText()).contains("refused by Kafka");
+            assertThat(after.statusCode()).isEqualTo(201);
+        }
+    }
+
     private HttpResponse<String> upload(String model, byte[] image, String query) throws Exception {
         return send("/v1/models/" + model + "/images?" + query, "image/jpeg", image);
     }

@@ -19,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -150,6 +151,20 @@ public final class Acceptor {
         try {
             producer.send(record, (metadata, error) -> {
                 inFlight.remove(sample.key(), result);
+                if (error instanceof RecordTooLargeException) {
+                    // Refused for its size by Kafka itself: a property of the record, not an outage, so park it.
+                    CompletableFuture.runAsync(() -> reject(submission.origin(), RejectReason.TOO_LARGE,
+                                    "labelled record of " + record.value().length + " bytes refused by Kafka: "
+                                            + error.getMessage(), null)
+                            .whenComplete((o, e) -> {
+                                if (e != null) {
+                                    result.completeExceptionally(e);
+                                } else {
+                                    result.complete(o);
+                                }
+                            }));
+                    return;
+                }
                 if (error != null) {
                     log.error("write of {} to {} failed: {}", sample.key(), labelledTopic, error.toString());
                     result.completeExceptionally(error);
