@@ -177,6 +177,7 @@ public final class StreamtuneCli implements Callable<Integer> {
                     + (stack.embeddedBroker() ? "  (embedded, data in " + dataDir.toAbsolutePath() + ")" : ""));
             stack.urls().forEach((service, url) -> System.out.printf("  %-10s %s/health  %s/metrics%n", service,
                     url, url));
+            System.out.println("  (inference reports ready once it serves a model: the first one the trainer publishes)");
             if (prometheusUrl != null) {
                 System.out.println("  prometheus " + prometheusUrl + "  (alert rules loaded; dashboards in grafana/)");
             }
