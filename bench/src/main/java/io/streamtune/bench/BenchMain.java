@@ -6,7 +6,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Runs one benchmark by name: {@code ./streamtune bench <name> [args]}; {@code list} shows them. */
+/**
+ * Runs one benchmark by name: {@code ./streamtune bench <name> [args]}; {@code list} shows them.
+ */
 public final class BenchMain {
 
     static {
@@ -26,10 +28,16 @@ public final class BenchMain {
     private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0 || args[0].equals("list") || args[0].equals("--help") || args[0].equals("-h")) {
+        if (args.length == 0
+                || args[0].equals("list")
+                || args[0].equals("--help")
+                || args[0].equals("-h")) {
             System.out.println("usage: streamtune bench <name> [args]");
-            BENCHES.forEach((name, cls) -> System.out.printf("  %-10s %s%s%n", name, cls,
-                    available(cls) ? "" : "  (not built)"));
+            BENCHES.forEach(
+                    (name, cls) ->
+                            System.out.printf(
+                                    "  %-10s %s%s%n",
+                                    name, cls, available(cls) ? "" : "  (not built)"));
             return;
         }
         String cls = BENCHES.get(args[0]);
@@ -39,7 +47,8 @@ public final class BenchMain {
             return;
         }
         try {
-            Class.forName(cls).getMethod("main", String[].class)
+            Class.forName(cls)
+                    .getMethod("main", String[].class)
                     .invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception ex ? ex : e;

@@ -24,15 +24,17 @@ class BenchEntryPointsTest {
     void shouldSwitchDjlOfflineInEveryBenchmarkBeforeAnythingElseRuns() throws Exception {
         List<String> mains = new ArrayList<>(List.of(BenchMain.class.getName()));
         BenchMain.BENCHES.values().stream().filter(BenchMain::available).forEach(mains::add);
-        URL[] classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .map(p -> {
-                    try {
-                        return Path.of(p).toUri().toURL();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                })
-                .toArray(URL[]::new);
+        URL[] classpath =
+                Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                        .map(
+                                p -> {
+                                    try {
+                                        return Path.of(p).toUri().toURL();
+                                    } catch (Exception e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                })
+                        .toArray(URL[]::new);
 
         assertThat(mains).hasSizeGreaterThanOrEqualTo(4);
         for (String main : mains) {

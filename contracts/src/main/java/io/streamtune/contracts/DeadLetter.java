@@ -46,7 +46,8 @@ public record DeadLetter(
     public DeadLetter {
         Objects.requireNonNull(reason, "reason");
         if (!reason.matches("[a-z0-9_]{1,64}")) {
-            throw new IllegalArgumentException("reason must be 1-64 of [a-z0-9_], was '" + reason + "'");
+            throw new IllegalArgumentException(
+                    "reason must be 1-64 of [a-z0-9_], was '" + reason + "'");
         }
         Objects.requireNonNull(detail, "detail");
         if (detail.length() > 4096) {
@@ -59,10 +60,21 @@ public record DeadLetter(
 
     /** A dead letter for a consumed record, keeping its bytes and position. */
     public static DeadLetter of(
-            ConsumerRecord<byte[], byte[]> record, String reason, String detail, String service, Instant now) {
+            ConsumerRecord<byte[], byte[]> record,
+            String reason,
+            String detail,
+            String service,
+            Instant now) {
         return new DeadLetter(
-                reason, detail, service, record.topic(), record.partition(), record.offset(), record.key(),
-                record.value(), now);
+                reason,
+                detail,
+                service,
+                record.topic(),
+                record.partition(),
+                record.offset(),
+                record.key(),
+                record.value(),
+                now);
     }
 
     /** The record to produce to a dead-letter topic. */

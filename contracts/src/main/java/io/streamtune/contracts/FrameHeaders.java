@@ -8,6 +8,7 @@ public final class FrameHeaders {
 
     /** Frame id; defaults to {@code <topic>-<partition>-<offset>}. */
     public static final String FRAME_ID = "frame-id";
+
     /** Capture time in epoch milliseconds, decimal; defaults to the record timestamp. */
     public static final String CAPTURE_TIME = "capture-ts";
 

@@ -15,7 +15,13 @@ import java.util.Objects;
  * @param modelVersion model version that made the prediction
  */
 public record FrameRef(
-        String frameId, String cameraId, Instant capturedAt, int width, int height, String model, int modelVersion) {
+        String frameId,
+        String cameraId,
+        Instant capturedAt,
+        int width,
+        int height,
+        String model,
+        int modelVersion) {
 
     public FrameRef {
         Names.requireText(frameId, "frameId", 512);

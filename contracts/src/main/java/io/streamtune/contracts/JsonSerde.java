@@ -19,12 +19,13 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class JsonSerde<T> implements Serde<T> {
 
     /** The mapper every streamtune JSON message goes through. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .build();
+    public static final ObjectMapper MAPPER =
+            JsonMapper.builder()
+                    .addModule(new JavaTimeModule())
+                    .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                    .build();
 
     private final Class<T> type;
 
@@ -45,7 +46,8 @@ public final class JsonSerde<T> implements Serde<T> {
         try {
             return MAPPER.writeValueAsBytes(value);
         } catch (IOException e) {
-            throw new SerializationException("cannot write " + type.getSimpleName() + " as JSON: " + e.getMessage(), e);
+            throw new SerializationException(
+                    "cannot write " + type.getSimpleName() + " as JSON: " + e.getMessage(), e);
         }
     }
 
@@ -57,7 +59,8 @@ public final class JsonSerde<T> implements Serde<T> {
         try {
             return MAPPER.readValue(bytes, type);
         } catch (IOException e) {
-            throw new SerializationException("invalid " + type.getSimpleName() + " JSON: " + rootMessage(e), e);
+            throw new SerializationException(
+                    "invalid " + type.getSimpleName() + " JSON: " + rootMessage(e), e);
         }
     }
 

@@ -77,7 +77,8 @@ public sealed interface Label permits Label.ClassLabel, Label.BoxesLabel, Label.
             }
             classes = List.copyOf(Objects.requireNonNull(classes, "classes"));
             if (classes.isEmpty() || classes.size() > 255) {
-                throw new IllegalArgumentException("mask classes must have 1..255 names, had " + classes.size());
+                throw new IllegalArgumentException(
+                        "mask classes must have 1..255 names, had " + classes.size());
             }
             classes.forEach(Label::requireClassName);
         }
@@ -94,7 +95,9 @@ public sealed interface Label permits Label.ClassLabel, Label.BoxesLabel, Label.
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof MaskLabel m && java.util.Arrays.equals(png, m.png) && classes.equals(m.classes);
+            return o instanceof MaskLabel m
+                    && java.util.Arrays.equals(png, m.png)
+                    && classes.equals(m.classes);
         }
 
         @Override
@@ -112,7 +115,9 @@ public sealed interface Label permits Label.ClassLabel, Label.BoxesLabel, Label.
     static String requireClassName(String name) {
         Objects.requireNonNull(name, "className");
         String trimmed = name.strip();
-        if (trimmed.isEmpty() || trimmed.length() > 128 || trimmed.chars().anyMatch(Character::isISOControl)) {
+        if (trimmed.isEmpty()
+                || trimmed.length() > 128
+                || trimmed.chars().anyMatch(Character::isISOControl)) {
             throw new IllegalArgumentException("invalid class name '" + name + "'");
         }
         return trimmed;

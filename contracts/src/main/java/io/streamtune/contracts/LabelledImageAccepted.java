@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A validated labelled image, the value of the compacted labelled-images topic. Keyed by
- * {@code model + "/" + sampleId}; the sample id is the SHA-256 of the image bytes, so the same image
- * sent again with a new label replaces the old one (a relabel), and a tombstone deletes it.
+ * A validated labelled image, the value of the compacted labelled-images topic. Keyed by {@code
+ * model + "/" + sampleId}; the sample id is the SHA-256 of the image bytes, so the same image sent
+ * again with a new label replaces the old one (a relabel), and a tombstone deletes it.
  *
  * @param sampleId lower-case hex SHA-256 of {@code image}
  * @param model dataset/model name
@@ -33,13 +33,15 @@ public record LabelledImageAccepted(
     public LabelledImageAccepted {
         Objects.requireNonNull(sampleId, "sampleId");
         if (!sampleId.matches("[0-9a-f]{64}")) {
-            throw new IllegalArgumentException("sampleId must be a hex SHA-256, was '" + sampleId + "'");
+            throw new IllegalArgumentException(
+                    "sampleId must be a hex SHA-256, was '" + sampleId + "'");
         }
         Names.requireModelName(model);
         Objects.requireNonNull(image, "image");
         Names.requireText(mediaType, "mediaType", 64);
         if (width <= 0 || height <= 0) {
-            throw new IllegalArgumentException("width and height must be positive, was " + width + "x" + height);
+            throw new IllegalArgumentException(
+                    "width and height must be positive, was " + width + "x" + height);
         }
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(acceptedAt, "acceptedAt");
@@ -81,6 +83,16 @@ public record LabelledImageAccepted(
 
     @Override
     public String toString() {
-        return "LabelledImageAccepted[" + key() + ", " + width + "x" + height + " " + mediaType + ", " + label + "]";
+        return "LabelledImageAccepted["
+                + key()
+                + ", "
+                + width
+                + "x"
+                + height
+                + " "
+                + mediaType
+                + ", "
+                + label
+                + "]";
     }
 }

@@ -42,7 +42,14 @@ public record LabelledImageSubmitted(String model, byte[] image, Label label, St
 
     @Override
     public String toString() {
-        return "LabelledImageSubmitted[model=" + model + ", image=" + image.length + " bytes, label=" + label
-                + ", source=" + source + "]";
+        return "LabelledImageSubmitted[model="
+                + model
+                + ", image="
+                + image.length
+                + " bytes, label="
+                + label
+                + ", source="
+                + source
+                + "]";
     }
 }

@@ -12,41 +12,58 @@ public final class ModelMetadataKeys {
 
     /** {@code classification}, {@code detection} or {@code segmentation}. */
     public static final String TASK = "streamtune.task";
+
     /** JSON array of class names, index = class id. */
     public static final String CLASSES = "streamtune.classes";
+
     /** Model input width in pixels. */
     public static final String INPUT_WIDTH = "streamtune.input.width";
+
     /** Model input height in pixels. */
     public static final String INPUT_HEIGHT = "streamtune.input.height";
+
     /** {@code stretch} (plain resize) or {@code letterbox} (aspect-preserving, padded). */
     public static final String RESIZE = "streamtune.preprocess.resize";
+
     /** Letterbox padding value in 0..255 (Ultralytics uses 114). */
     public static final String PAD_VALUE = "streamtune.preprocess.pad";
+
     /** Per-channel mean, comma separated, applied after scaling pixels to 0..1. */
     public static final String MEAN = "streamtune.preprocess.mean";
+
     /** Per-channel standard deviation, comma separated, applied after scaling pixels to 0..1. */
     public static final String STD = "streamtune.preprocess.std";
+
     /** {@code RGB} or {@code BGR}. */
     public static final String CHANNEL_ORDER = "streamtune.preprocess.channels";
+
     /** {@code true} when a classification model already outputs probabilities (no softmax). */
     public static final String OUTPUT_PROBABILITIES = "streamtune.output.probabilities";
+
     /** Model name, the key of its versions on the models topics. */
     public static final String MODEL_NAME = "streamtune.model.name";
+
     /** Version number, 1-based, increasing per model name. */
     public static final String MODEL_VERSION = "streamtune.model.version";
+
     /** Version it was fine-tuned from, absent for a first model. */
     public static final String PARENT_VERSION = "streamtune.model.parent";
+
     /** JSON object of validation metrics, e.g. {@code {"accuracy":0.97}}. */
     public static final String METRICS = "streamtune.metrics";
+
     /** Creation time, ISO-8601. */
     public static final String CREATED_AT = "streamtune.created";
 
     /** Ultralytics: Python dict literal of class names, e.g. {@code {0: 'person', 1: 'car'}}. */
     public static final String ULTRALYTICS_NAMES = "names";
+
     /** Ultralytics: input size, e.g. {@code [640, 640]}. */
     public static final String ULTRALYTICS_IMGSZ = "imgsz";
+
     /** Ultralytics: {@code detect}, {@code segment}, {@code classify}. */
     public static final String ULTRALYTICS_TASK = "task";
+
     /** Ultralytics: maximum stride, e.g. {@code 32}. */
     public static final String ULTRALYTICS_STRIDE = "stride";
 

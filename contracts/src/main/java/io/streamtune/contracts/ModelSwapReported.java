@@ -15,7 +15,13 @@ import java.util.Objects;
  * @param at when
  */
 public record ModelSwapReported(
-        String instance, String model, int version, Outcome outcome, String detail, int servingVersion, Instant at) {
+        String instance,
+        String model,
+        int version,
+        Outcome outcome,
+        String detail,
+        int servingVersion,
+        Instant at) {
 
     /** Result of a swap attempt. */
     public enum Outcome {

@@ -12,7 +12,9 @@ public final class Names {
         Objects.requireNonNull(name, "model");
         if (!name.matches("[a-z0-9][a-z0-9._-]{0,63}")) {
             throw new IllegalArgumentException(
-                    "invalid model name '" + name + "': use 1-64 of a-z 0-9 . _ - starting with a letter or digit");
+                    "invalid model name '"
+                            + name
+                            + "': use 1-64 of a-z 0-9 . _ - starting with a letter or digit");
         }
         return name;
     }

@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param classAreas pixels per class present in the frame
  * @param emittedAt when the prediction was produced
  */
-public record SegmentationsEmitted(FrameRef frame, RleMask mask, List<ClassArea> classAreas, Instant emittedAt) {
+public record SegmentationsEmitted(
+        FrameRef frame, RleMask mask, List<ClassArea> classAreas, Instant emittedAt) {
 
     /**
      * A run-length encoded class-id map in COCO's layout: column-major, runs of equal class id.
@@ -31,7 +32,8 @@ public record SegmentationsEmitted(FrameRef frame, RleMask mask, List<ClassArea>
             }
             long total = counts.stream().mapToLong(Integer::longValue).sum();
             if (total != (long) height * width) {
-                throw new IllegalArgumentException("run lengths sum to " + total + ", expected " + height * width);
+                throw new IllegalArgumentException(
+                        "run lengths sum to " + total + ", expected " + height * width);
             }
         }
     }

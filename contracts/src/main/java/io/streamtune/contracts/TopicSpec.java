@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param configs topic configs set at creation
  * @param requiredConfigs configs an existing topic must already have, checked at start-up
  */
-public record TopicSpec(int partitions, Map<String, String> configs, Map<String, String> requiredConfigs) {
+public record TopicSpec(
+        int partitions, Map<String, String> configs, Map<String, String> requiredConfigs) {
 
     /** Largest record a topic accepts, sized for the default 8 MiB image limit plus envelope. */
     public static final int MAX_RECORD_BYTES = 16 * 1024 * 1024;

@@ -45,7 +45,8 @@ public record TrainingProgress(
         Names.requireModelName(model);
         Objects.requireNonNull(phase, "phase");
         if (epoch < 0 || epochs < 0 || epoch > epochs) {
-            throw new IllegalArgumentException("need 0 <= epoch <= epochs, was " + epoch + "/" + epochs);
+            throw new IllegalArgumentException(
+                    "need 0 <= epoch <= epochs, was " + epoch + "/" + epochs);
         }
         Objects.requireNonNull(at, "at");
     }

@@ -15,7 +15,12 @@ import java.util.Objects;
  * @param triggeredAt when
  */
 public record TrainingTriggered(
-        String triggerId, String model, Reason reason, long newSamples, long totalSamples, Instant triggeredAt) {
+        String triggerId,
+        String model,
+        Reason reason,
+        long newSamples,
+        long totalSamples,
+        Instant triggeredAt) {
 
     /** What caused a trigger. */
     public enum Reason {

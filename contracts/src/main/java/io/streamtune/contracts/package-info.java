@@ -1,2 +1,4 @@
-/** Topic names and configs, message records and their serdes: the only coupling between services. */
+/**
+ * Topic names and configs, message records and their serdes: the only coupling between services.
+ */
 package io.streamtune.contracts;

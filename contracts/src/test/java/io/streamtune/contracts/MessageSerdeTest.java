@@ -22,29 +22,77 @@ class MessageSerdeTest {
 
     static Stream<Object> everyMessage() {
         return Stream.of(
-                new LabelledImageSubmitted("shapes", new byte[] {1, 2, 3}, new Label.ClassLabel("cat"), "http"),
-                new LabelledImageSubmitted("shapes", new byte[] {1}, new Label.BoxesLabel(List.of(
-                        new Label.BoxedObject("car", new Box(1, 2, 3, 4)))), null),
-                new LabelledImageSubmitted("shapes", new byte[] {1}, new Label.MaskLabel(new byte[] {9, 9},
-                        List.of("background", "road")), "coco.json"),
-                new LabelledImageAccepted(SHA, "shapes", new byte[] {4, 5}, "image/png", 10, 20,
-                        new Label.ClassLabel("dog"), null, T),
+                new LabelledImageSubmitted(
+                        "shapes", new byte[] {1, 2, 3}, new Label.ClassLabel("cat"), "http"),
+                new LabelledImageSubmitted(
+                        "shapes",
+                        new byte[] {1},
+                        new Label.BoxesLabel(
+                                List.of(new Label.BoxedObject("car", new Box(1, 2, 3, 4)))),
+                        null),
+                new LabelledImageSubmitted(
+                        "shapes",
+                        new byte[] {1},
+                        new Label.MaskLabel(new byte[] {9, 9}, List.of("background", "road")),
+                        "coco.json"),
+                new LabelledImageAccepted(
+                        SHA,
+                        "shapes",
+                        new byte[] {4, 5},
+                        "image/png",
+                        10,
+                        20,
+                        new Label.ClassLabel("dog"),
+                        null,
+                        T),
                 new TrainingRequested("shapes", "alice", T),
-                new TrainingTriggered("t-1", "shapes", TrainingTriggered.Reason.THRESHOLD, 5, 50, T),
-                new TrainingProgress("r-1", "shapes", TrainingProgress.Phase.FINE_TUNING, 2, 10, 0.5, Double.NaN, 30,
-                        null, T),
-                new ModelPublished("shapes", 2, 1, Task.DETECTION, List.of("a", "b"), "map50", 0.8,
-                        Map.of("map50", 0.8, "map50_95", 0.5), new ArtifactRef("kafka:models.artifacts/shapes/2",
-                                SHA, 1234, 2), Map.of(0, 10L, 1, 12L), T),
+                new TrainingTriggered(
+                        "t-1", "shapes", TrainingTriggered.Reason.THRESHOLD, 5, 50, T),
+                new TrainingProgress(
+                        "r-1",
+                        "shapes",
+                        TrainingProgress.Phase.FINE_TUNING,
+                        2,
+                        10,
+                        0.5,
+                        Double.NaN,
+                        30,
+                        null,
+                        T),
+                new ModelPublished(
+                        "shapes",
+                        2,
+                        1,
+                        Task.DETECTION,
+                        List.of("a", "b"),
+                        "map50",
+                        0.8,
+                        Map.of("map50", 0.8, "map50_95", 0.5),
+                        new ArtifactRef("kafka:models.artifacts/shapes/2", SHA, 1234, 2),
+                        Map.of(0, 10L, 1, 12L),
+                        T),
                 new ModelRejected("shapes", "r-2", "not better", "accuracy", 0.7, 0.9, 0.005, T),
-                new ModelSwapReported("inf-1", "shapes", 3, ModelSwapReported.Outcome.CHECKSUM_MISMATCH, "bad sha",
-                        2, T),
-                new DetectionsEmitted(FRAME, List.of(new DetectionsEmitted.Detection("car", 1, 0.9,
-                        new Box(10, 20, 30, 40))), T),
-                new SegmentationsEmitted(FRAME.equals(FRAME) ? new FrameRef("f-2", "", T, 2, 2, "seg", 1) : FRAME,
+                new ModelSwapReported(
+                        "inf-1",
+                        "shapes",
+                        3,
+                        ModelSwapReported.Outcome.CHECKSUM_MISMATCH,
+                        "bad sha",
+                        2,
+                        T),
+                new DetectionsEmitted(
+                        FRAME,
+                        List.of(
+                                new DetectionsEmitted.Detection(
+                                        "car", 1, 0.9, new Box(10, 20, 30, 40))),
+                        T),
+                new SegmentationsEmitted(
+                        FRAME.equals(FRAME) ? new FrameRef("f-2", "", T, 2, 2, "seg", 1) : FRAME,
                         new SegmentationsEmitted.RleMask(2, 2, List.of(0, 1), List.of(3, 1)),
-                        List.of(new SegmentationsEmitted.ClassArea(1, "road", 1)), T),
-                new ClassificationsEmitted(FRAME, List.of(new ClassificationsEmitted.ClassScore("cat", 0, 0.75)), T));
+                        List.of(new SegmentationsEmitted.ClassArea(1, "road", 1)),
+                        T),
+                new ClassificationsEmitted(
+                        FRAME, List.of(new ClassificationsEmitted.ClassScore("cat", 0, 0.75)), T));
     }
 
     @ParameterizedTest
@@ -61,34 +109,52 @@ class MessageSerdeTest {
 
     @Test
     void shouldWriteLabelsWithATypeFieldAndImagesAsBase64() {
-        var message = new LabelledImageSubmitted("shapes", "hi".getBytes(StandardCharsets.UTF_8),
-                new Label.ClassLabel("cat"), null);
+        var message =
+                new LabelledImageSubmitted(
+                        "shapes",
+                        "hi".getBytes(StandardCharsets.UTF_8),
+                        new Label.ClassLabel("cat"),
+                        null);
 
-        String json = new String(JsonSerde.of(LabelledImageSubmitted.class).toBytes(message), StandardCharsets.UTF_8);
+        String json =
+                new String(
+                        JsonSerde.of(LabelledImageSubmitted.class).toBytes(message),
+                        StandardCharsets.UTF_8);
 
-        assertThat(json).contains("\"image\":\"aGk=\"").contains("\"type\":\"class\"").contains("\"className\":\"cat\"");
+        assertThat(json)
+                .contains("\"image\":\"aGk=\"")
+                .contains("\"type\":\"class\"")
+                .contains("\"className\":\"cat\"");
     }
 
     @Test
     void shouldParseAHandWrittenIntakeRecord() {
-        String json = """
+        String json =
+                """
                 {"model":"shapes","image":"aGk=","source":"kcat",
                  "label":{"type":"boxes","objects":[{"className":"car","box":{"x":1,"y":2,"width":3,"height":4}}]},
                  "someFutureField":42}""";
 
-        var message = JsonSerde.of(LabelledImageSubmitted.class).fromBytes(json.getBytes(StandardCharsets.UTF_8));
+        var message =
+                JsonSerde.of(LabelledImageSubmitted.class)
+                        .fromBytes(json.getBytes(StandardCharsets.UTF_8));
 
-        assertThat(message.label()).isEqualTo(new Label.BoxesLabel(List.of(
-                new Label.BoxedObject("car", new Box(1, 2, 3, 4)))));
+        assertThat(message.label())
+                .isEqualTo(
+                        new Label.BoxesLabel(
+                                List.of(new Label.BoxedObject("car", new Box(1, 2, 3, 4)))));
         assertThat(message.label().task()).isEqualTo(Task.DETECTION);
     }
 
     @Test
     void shouldRejectInvalidJsonNamingTheTypeAndTheProblem() {
-        String json = "{\"model\":\"Bad Name\",\"image\":\"aGk=\",\"label\":{\"type\":\"class\",\"className\":\"x\"}}";
+        String json =
+                "{\"model\":\"Bad Name\",\"image\":\"aGk=\",\"label\":{\"type\":\"class\",\"className\":\"x\"}}";
 
-        assertThatThrownBy(() -> JsonSerde.of(LabelledImageSubmitted.class)
-                        .fromBytes(json.getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(
+                        () ->
+                                JsonSerde.of(LabelledImageSubmitted.class)
+                                        .fromBytes(json.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(SerializationException.class)
                 .hasMessageContaining("LabelledImageSubmitted")
                 .hasMessageContaining("invalid model name 'Bad Name'");
@@ -105,31 +171,93 @@ class MessageSerdeTest {
     @Test
     void shouldRejectInvalidValuesInRecords() {
         assertThatThrownBy(() -> new Box(0, 0, -1, 2)).hasMessageContaining("width and height");
-        assertThatThrownBy(() -> new Label.ClassLabel(" ")).hasMessageContaining("invalid class name");
-        assertThatThrownBy(() -> new Label.MaskLabel(new byte[0], List.of("a"))).hasMessageContaining("empty");
-        assertThatThrownBy(() -> new LabelledImageAccepted("xyz", "m", new byte[1], "image/png", 1, 1,
-                new Label.ClassLabel("a"), null, T)).hasMessageContaining("sampleId");
-        assertThatThrownBy(() -> new TrainingTriggered("t", "m", TrainingTriggered.Reason.MANUAL, 5, 4, T))
+        assertThatThrownBy(() -> new Label.ClassLabel(" "))
+                .hasMessageContaining("invalid class name");
+        assertThatThrownBy(() -> new Label.MaskLabel(new byte[0], List.of("a")))
+                .hasMessageContaining("empty");
+        assertThatThrownBy(
+                        () ->
+                                new LabelledImageAccepted(
+                                        "xyz",
+                                        "m",
+                                        new byte[1],
+                                        "image/png",
+                                        1,
+                                        1,
+                                        new Label.ClassLabel("a"),
+                                        null,
+                                        T))
+                .hasMessageContaining("sampleId");
+        assertThatThrownBy(
+                        () ->
+                                new TrainingTriggered(
+                                        "t", "m", TrainingTriggered.Reason.MANUAL, 5, 4, T))
                 .hasMessageContaining("newSamples");
-        assertThatThrownBy(() -> new TrainingProgress("r", "m", TrainingProgress.Phase.FINE_TUNING, 3, 2, 0, 0, 0,
-                null, T)).hasMessageContaining("epoch");
-        assertThatThrownBy(() -> new ModelPublished("m", 1, 1, Task.CLASSIFICATION, List.of("a"), "acc", 1,
-                Map.of(), new ArtifactRef("file:/x", SHA, 1, 1), Map.of(), T)).hasMessageContaining("parentVersion");
-        assertThatThrownBy(() -> new ModelPublished("m", 1, null, Task.CLASSIFICATION, List.of("a"), "acc",
-                Double.NaN, Map.of(), new ArtifactRef("file:/x", SHA, 1, 1), Map.of(), T))
+        assertThatThrownBy(
+                        () ->
+                                new TrainingProgress(
+                                        "r",
+                                        "m",
+                                        TrainingProgress.Phase.FINE_TUNING,
+                                        3,
+                                        2,
+                                        0,
+                                        0,
+                                        0,
+                                        null,
+                                        T))
+                .hasMessageContaining("epoch");
+        assertThatThrownBy(
+                        () ->
+                                new ModelPublished(
+                                        "m",
+                                        1,
+                                        1,
+                                        Task.CLASSIFICATION,
+                                        List.of("a"),
+                                        "acc",
+                                        1,
+                                        Map.of(),
+                                        new ArtifactRef("file:/x", SHA, 1, 1),
+                                        Map.of(),
+                                        T))
+                .hasMessageContaining("parentVersion");
+        assertThatThrownBy(
+                        () ->
+                                new ModelPublished(
+                                        "m",
+                                        1,
+                                        null,
+                                        Task.CLASSIFICATION,
+                                        List.of("a"),
+                                        "acc",
+                                        Double.NaN,
+                                        Map.of(),
+                                        new ArtifactRef("file:/x", SHA, 1, 1),
+                                        Map.of(),
+                                        T))
                 .hasMessageContaining("finite");
-        assertThatThrownBy(() -> new ArtifactRef("file:/x", "ABC", 1, 1)).hasMessageContaining("sha256");
+        assertThatThrownBy(() -> new ArtifactRef("file:/x", "ABC", 1, 1))
+                .hasMessageContaining("sha256");
         assertThatThrownBy(() -> new DetectionsEmitted.Detection("a", 0, 1.5, new Box(0, 0, 1, 1)))
                 .hasMessageContaining("score");
         assertThatThrownBy(() -> new SegmentationsEmitted.RleMask(2, 2, List.of(0), List.of(3)))
                 .hasMessageContaining("run lengths");
-        assertThatThrownBy(() -> new FrameRef("f", "c", T, 0, 1, "m", 1)).hasMessageContaining("width");
-        assertThatThrownBy(() -> Task.parse("tracking")).hasMessageContaining("unknown task 'tracking'");
+        assertThatThrownBy(() -> new FrameRef("f", "c", T, 0, 1, "m", 1))
+                .hasMessageContaining("width");
+        assertThatThrownBy(() -> Task.parse("tracking"))
+                .hasMessageContaining("unknown task 'tracking'");
     }
 
     @Test
     void shouldCarryDeadLetterReasonAndOriginInHeaders() {
-        var consumed = new ConsumerRecord<>("frames", 2, 77L, "cam".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2});
+        var consumed =
+                new ConsumerRecord<>(
+                        "frames",
+                        2,
+                        77L,
+                        "cam".getBytes(StandardCharsets.UTF_8),
+                        new byte[] {1, 2});
         var letter = DeadLetter.of(consumed, "corrupt_image", "truncated JPEG", "inference", T);
 
         var produced = letter.toProducerRecord("frames.dlq");
@@ -149,8 +277,10 @@ class MessageSerdeTest {
         var names = Topics.all().stream().map(Topic::name).toList();
 
         assertThat(names).doesNotHaveDuplicates().contains("frames.dlq", "images.intake.dlq");
-        assertThat(Topics.IMAGES_LABELLED.spec().requiredConfigs()).containsEntry("cleanup.policy", "compact");
-        assertThat(Topics.MODELS_PUBLISHED.spec().requiredConfigs()).containsEntry("cleanup.policy", "compact");
+        assertThat(Topics.IMAGES_LABELLED.spec().requiredConfigs())
+                .containsEntry("cleanup.policy", "compact");
+        assertThat(Topics.MODELS_PUBLISHED.spec().requiredConfigs())
+                .containsEntry("cleanup.policy", "compact");
         assertThat(Topics.FRAMES.withPrefix("site1.").name()).isEqualTo("site1.frames");
     }
 }

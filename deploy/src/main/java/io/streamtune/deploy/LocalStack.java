@@ -51,29 +51,64 @@ public final class LocalStack implements AutoCloseable {
     private LocalStack(Options options) {
         try {
             if (options.bootstrapServers() == null) {
-                broker = lifecycle.add(EmbeddedKafkaBroker.builder()
-                        .dataDir(options.dataDir().resolve("kafka"))
-                        .port(options.kafkaPort())
-                        .build()
-                        .start(Duration.ofSeconds(60)));
+                broker =
+                        lifecycle.add(
+                                EmbeddedKafkaBroker.builder()
+                                        .dataDir(options.dataDir().resolve("kafka"))
+                                        .port(options.kafkaPort())
+                                        .build()
+                                        .start(Duration.ofSeconds(60)));
                 bootstrapServers = broker.bootstrapServers();
             } else {
                 broker = null;
                 bootstrapServers = options.bootstrapServers();
             }
-            ConfigSource base = ConfigSource.fromEnvironment(System.getenv(), Map.of())
-                    .with(Map.of("kafka.bootstrap.servers", bootstrapServers, "http.host", options.httpHost(),
-                            "data.dir", options.dataDir().toString(),
-                            // Every service keeps its local state under the stack's data directory.
-                            "streams.state.dir", options.dataDir().resolve("ingest/streams").toString(),
-                            "inference.artifacts.dir", options.dataDir().resolve("inference/artifacts").toString()))
-                    .with(options.overrides());
-            ingest = lifecycle.add(IngestService.start(IngestConfig.from(
-                    base.with(Map.of("http.port", Integer.toString(options.ingestPort()))))));
-            trainer = lifecycle.add(TrainerService.start(TrainerConfig.from(
-                    base.with(Map.of("http.port", Integer.toString(options.trainerPort()))))));
-            inference = lifecycle.add(InferenceService.start(InferenceConfig.from(
-                    base.with(Map.of("http.port", Integer.toString(options.inferencePort()))))));
+            ConfigSource base =
+                    ConfigSource.fromEnvironment(System.getenv(), Map.of())
+                            .with(
+                                    Map.of(
+                                            "kafka.bootstrap.servers",
+                                            bootstrapServers,
+                                            "http.host",
+                                            options.httpHost(),
+                                            "data.dir",
+                                            options.dataDir().toString(),
+                                            // Every service keeps its local state under the stack's
+                                            // data directory.
+                                            "streams.state.dir",
+                                            options.dataDir().resolve("ingest/streams").toString(),
+                                            "inference.artifacts.dir",
+                                            options.dataDir()
+                                                    .resolve("inference/artifacts")
+                                                    .toString()))
+                            .with(options.overrides());
+            ingest =
+                    lifecycle.add(
+                            IngestService.start(
+                                    IngestConfig.from(
+                                            base.with(
+                                                    Map.of(
+                                                            "http.port",
+                                                            Integer.toString(
+                                                                    options.ingestPort()))))));
+            trainer =
+                    lifecycle.add(
+                            TrainerService.start(
+                                    TrainerConfig.from(
+                                            base.with(
+                                                    Map.of(
+                                                            "http.port",
+                                                            Integer.toString(
+                                                                    options.trainerPort()))))));
+            inference =
+                    lifecycle.add(
+                            InferenceService.start(
+                                    InferenceConfig.from(
+                                            base.with(
+                                                    Map.of(
+                                                            "http.port",
+                                                            Integer.toString(
+                                                                    options.inferencePort()))))));
         } catch (RuntimeException e) {
             lifecycle.close();
             throw e;
@@ -110,17 +145,26 @@ public final class LocalStack implements AutoCloseable {
      */
     public boolean awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        for (var shell : new io.streamtune.runtime.ServiceShell[] {ingest.shell(), trainer.shell(), inference.shell()}) {
+        for (var shell :
+                new io.streamtune.runtime.ServiceShell[] {
+                    ingest.shell(), trainer.shell(), inference.shell()
+                }) {
             boolean up = false;
             while (!up && System.nanoTime() < deadline) {
-                up = shell.health().evaluate().entrySet().stream()
-                        .allMatch(e -> e.getValue().up() || (shell == inference.shell() && e.getKey().equals("model")));
+                up =
+                        shell.health().evaluate().entrySet().stream()
+                                .allMatch(
+                                        e ->
+                                                e.getValue().up()
+                                                        || (shell == inference.shell()
+                                                                && e.getKey().equals("model")));
                 if (!up) {
                     Thread.sleep(100);
                 }
             }
             if (!up) {
-                log.warn("{} is not ready: {}", shell.config().service(), shell.health().evaluate());
+                log.warn(
+                        "{} is not ready: {}", shell.config().service(), shell.health().evaluate());
                 return false;
             }
         }

@@ -35,7 +35,9 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** The {@code prometheus} binary on the PATH or in /usr/bin, if installed. */
     public static Optional<Path> binary() {
-        for (String dir : (System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/local/bin").split(":")) {
+        for (String dir :
+                (System.getenv().getOrDefault("PATH", "") + ":/usr/bin:/usr/local/bin")
+                        .split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "prometheus"))) {
                 return Optional.of(Path.of(dir, "prometheus"));
             }
@@ -47,29 +49,46 @@ public final class PrometheusServer implements AutoCloseable {
      * Starts Prometheus on 127.0.0.1:{@code port}, scraping {@code targets} (job name → host:port)
      * every {@code scrapeInterval}, storing its data under {@code dir}; waits until it is ready.
      */
-    public static PrometheusServer start(Path binary, Path dir, int port, Map<String, String> targets,
-            Duration scrapeInterval) {
+    public static PrometheusServer start(
+            Path binary, Path dir, int port, Map<String, String> targets, Duration scrapeInterval) {
         try {
             Files.createDirectories(dir);
-            try (InputStream rules = PrometheusServer.class.getResourceAsStream("/prometheus/streamtune.rules.yml")) {
+            try (InputStream rules =
+                    PrometheusServer.class.getResourceAsStream(
+                            "/prometheus/streamtune.rules.yml")) {
                 Files.write(dir.resolve("streamtune.rules.yml"), rules.readAllBytes());
             }
             String interval = scrapeInterval.toMillis() + "ms";
-            String jobs = targets.entrySet().stream()
-                    .map(e -> "  - job_name: " + e.getKey() + "\n    static_configs:\n      - targets: [\""
-                            + e.getValue() + "\"]\n")
-                    .collect(Collectors.joining());
-            Files.writeString(dir.resolve("prometheus.yml"), "global:\n  scrape_interval: " + interval
-                    + "\n  evaluation_interval: " + interval + "\nrule_files:\n  - streamtune.rules.yml\n"
-                    + "scrape_configs:\n" + jobs);
-            Process process = new ProcessBuilder(List.of(binary.toString(),
-                    "--config.file=" + dir.resolve("prometheus.yml"),
-                    "--storage.tsdb.path=" + dir.resolve("data"),
-                    "--web.listen-address=127.0.0.1:" + port,
-                    "--log.level=warn"))
-                    .redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("prometheus.log").toFile())
-                    .start();
+            String jobs =
+                    targets.entrySet().stream()
+                            .map(
+                                    e ->
+                                            "  - job_name: "
+                                                    + e.getKey()
+                                                    + "\n    static_configs:\n      - targets: [\""
+                                                    + e.getValue()
+                                                    + "\"]\n")
+                            .collect(Collectors.joining());
+            Files.writeString(
+                    dir.resolve("prometheus.yml"),
+                    "global:\n  scrape_interval: "
+                            + interval
+                            + "\n  evaluation_interval: "
+                            + interval
+                            + "\nrule_files:\n  - streamtune.rules.yml\n"
+                            + "scrape_configs:\n"
+                            + jobs);
+            Process process =
+                    new ProcessBuilder(
+                                    List.of(
+                                            binary.toString(),
+                                            "--config.file=" + dir.resolve("prometheus.yml"),
+                                            "--storage.tsdb.path=" + dir.resolve("data"),
+                                            "--web.listen-address=127.0.0.1:" + port,
+                                            "--log.level=warn"))
+                            .redirectErrorStream(true)
+                            .redirectOutput(dir.resolve("prometheus.log").toFile())
+                            .start();
             PrometheusServer server = new PrometheusServer(process, port);
             server.awaitReady(Duration.ofSeconds(30), dir.resolve("prometheus.log"));
             log.info("Prometheus on {} (scraping {})", server.url(), targets.keySet());
@@ -84,8 +103,10 @@ public final class PrometheusServer implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline && process.isAlive()) {
             try {
-                var r = http.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding());
+                var r =
+                        http.send(
+                                HttpRequest.newBuilder(URI.create(url() + "/-/ready")).build(),
+                                HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
                 }
@@ -103,7 +124,8 @@ public final class PrometheusServer implements AutoCloseable {
             }
         }
         close();
-        throw new IllegalStateException("Prometheus did not become ready: " + Files.readString(logFile));
+        throw new IllegalStateException(
+                "Prometheus did not become ready: " + Files.readString(logFile));
     }
 
     /** Base URL, e.g. {@code http://127.0.0.1:9090}. */

@@ -18,16 +18,21 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "streamtune 0.1.0",
         description = "Continuous transfer learning for computer vision on Kafka.",
-        subcommands = {StreamtuneCli.Up.class, io.streamtune.ingest.ImportMain.class, StreamtuneCli.Pretrain.class,
-            StreamtuneCli.Train.class, StreamtuneCli.Models.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            StreamtuneCli.Up.class,
+            io.streamtune.ingest.ImportMain.class,
+            StreamtuneCli.Pretrain.class,
+            StreamtuneCli.Train.class,
+            StreamtuneCli.Models.class,
+            CommandLine.HelpCommand.class
+        })
 public final class StreamtuneCli implements Callable<Integer> {
 
     static {
         DjlOffline.enforce();
     }
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -36,18 +41,27 @@ public final class StreamtuneCli implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        int code = new CommandLine(new StreamtuneCli()).setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("error: " + e.getMessage());
-            return 1;
-        }).execute(args);
+        int code =
+                new CommandLine(new StreamtuneCli())
+                        .setExecutionExceptionHandler(
+                                (e, cmd, parsed) -> {
+                                    cmd.getErr().println("error: " + e.getMessage());
+                                    return 1;
+                                })
+                        .execute(args);
         System.exit(code);
     }
 
-    /** {@code pretrain}: builds the default base backbone (see {@code io.streamtune.trainer.PretrainMain}). */
-    @Command(name = "pretrain", description = "Pre-train (or find cached) the default base backbone; --help for settings.")
+    /**
+     * {@code pretrain}: builds the default base backbone (see {@code
+     * io.streamtune.trainer.PretrainMain}).
+     */
+    @Command(
+            name = "pretrain",
+            description =
+                    "Pre-train (or find cached) the default base backbone; --help for settings.")
     static final class Pretrain implements Callable<Integer> {
-        @CommandLine.Unmatched
-        List<String> args = new ArrayList<>();
+        @CommandLine.Unmatched List<String> args = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
@@ -57,10 +71,11 @@ public final class StreamtuneCli implements Callable<Integer> {
     }
 
     /** {@code train}: one training run of a model now, with a progress bar. */
-    @Command(name = "train", description = "Train a model now from its labelled data: --model=NAME [settings].")
+    @Command(
+            name = "train",
+            description = "Train a model now from its labelled data: --model=NAME [settings].")
     static final class Train implements Callable<Integer> {
-        @CommandLine.Unmatched
-        List<String> args = new ArrayList<>();
+        @CommandLine.Unmatched List<String> args = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
@@ -72,10 +87,11 @@ public final class StreamtuneCli implements Callable<Integer> {
     }
 
     /** {@code models}: list published versions, export one to a file. */
-    @Command(name = "models", description = "list --model=NAME | export --model=NAME --version=N --out=FILE")
+    @Command(
+            name = "models",
+            description = "list --model=NAME | export --model=NAME --version=N --out=FILE")
     static final class Models implements Callable<Integer> {
-        @CommandLine.Unmatched
-        List<String> args = new ArrayList<>();
+        @CommandLine.Unmatched List<String> args = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
@@ -85,57 +101,100 @@ public final class StreamtuneCli implements Callable<Integer> {
     }
 
     /** Starts the local stack. */
-    @Command(name = "up", mixinStandardHelpOptions = true,
-            description = "Start Kafka (embedded unless --bootstrap-servers) and all services; Ctrl-C stops them.")
+    @Command(
+            name = "up",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Start Kafka (embedded unless --bootstrap-servers) and all services; Ctrl-C stops them.")
     static final class Up implements Callable<Integer> {
 
-        @Option(names = "--bootstrap-servers", description = "Use this Kafka cluster instead of the embedded broker.")
+        @Option(
+                names = "--bootstrap-servers",
+                description = "Use this Kafka cluster instead of the embedded broker.")
         String bootstrapServers;
 
-        @Option(names = "--data-dir", defaultValue = ".streamtune", description = "State directory (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--data-dir",
+                defaultValue = ".streamtune",
+                description = "State directory (default: ${DEFAULT-VALUE}).")
         Path dataDir;
 
-        @Option(names = "--kafka-port", defaultValue = "9092", description = "Embedded broker port, 0 = any free (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--kafka-port",
+                defaultValue = "9092",
+                description = "Embedded broker port, 0 = any free (default: ${DEFAULT-VALUE}).")
         int kafkaPort;
 
-        @Option(names = "--ingest-port", defaultValue = "8081", description = "Ingest HTTP port (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--ingest-port",
+                defaultValue = "8081",
+                description = "Ingest HTTP port (default: ${DEFAULT-VALUE}).")
         int ingestPort;
 
-        @Option(names = "--trainer-port", defaultValue = "8082", description = "Trainer HTTP port (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--trainer-port",
+                defaultValue = "8082",
+                description = "Trainer HTTP port (default: ${DEFAULT-VALUE}).")
         int trainerPort;
 
-        @Option(names = "--inference-port", defaultValue = "8083", description = "Inference HTTP port (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--inference-port",
+                defaultValue = "8083",
+                description = "Inference HTTP port (default: ${DEFAULT-VALUE}).")
         int inferencePort;
 
-        @Option(names = "--http-host", defaultValue = "127.0.0.1", description = "Interface the HTTP ports bind (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--http-host",
+                defaultValue = "127.0.0.1",
+                description = "Interface the HTTP ports bind (default: ${DEFAULT-VALUE}).")
         String httpHost;
 
-        @Option(names = {"-D", "--set"}, description = "Any service config key, e.g. -D trigger.threshold=200.")
+        @Option(
+                names = {"-D", "--set"},
+                description = "Any service config key, e.g. -D trigger.threshold=200.")
         Map<String, String> settings = new LinkedHashMap<>();
 
-        @Option(names = "--demo", negatable = true, defaultValue = "true", fallbackValue = "true",
-                description = "Feed a synthetic camera and labeller and show what happens (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--demo",
+                negatable = true,
+                defaultValue = "true",
+                fallbackValue = "true",
+                description =
+                        "Feed a synthetic camera and labeller and show what happens (default: ${DEFAULT-VALUE}).")
         boolean demo;
 
-        @Option(names = "--demo-task", defaultValue = "classification",
-                description = "Task the demo labels: classification, detection or segmentation (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--demo-task",
+                defaultValue = "classification",
+                description =
+                        "Task the demo labels: classification, detection or segmentation (default: ${DEFAULT-VALUE}).")
         String demoTask;
 
-        @Option(names = "--demo-model", defaultValue = "shapes", description = "Model name the demo trains (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--demo-model",
+                defaultValue = "shapes",
+                description = "Model name the demo trains (default: ${DEFAULT-VALUE}).")
         String demoModel;
 
-        @Option(names = "--view-port", defaultValue = "8080", description = "Live view web page port, 0 = any free (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--view-port",
+                defaultValue = "8080",
+                description = "Live view web page port, 0 = any free (default: ${DEFAULT-VALUE}).")
         int viewPort;
 
-        @Option(names = "--prometheus-port", defaultValue = "9090",
-                description = "Port of the Prometheus started when it is installed; -1 = don't start it (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--prometheus-port",
+                defaultValue = "9090",
+                description =
+                        "Port of the Prometheus started when it is installed; -1 = don't start it (default: ${DEFAULT-VALUE}).")
         int prometheusPort;
 
         @Override
         public Integer call() throws Exception {
             long t0 = System.nanoTime();
             Map<String, String> config = new LinkedHashMap<>();
-            // The local demo runs without API tokens; any -D setting (e.g. http.auth.enabled=true) wins.
+            // The local demo runs without API tokens; any -D setting (e.g. http.auth.enabled=true)
+            // wins.
             config.put("http.auth.enabled", "false");
             if (demo) {
                 config.put("inference.model", demoModel);
@@ -144,52 +203,104 @@ public final class StreamtuneCli implements Callable<Integer> {
             }
             config.putAll(settings);
             io.streamtune.contracts.Task task = io.streamtune.contracts.Task.parse(demoTask);
-            LocalStack stack = LocalStack.start(new LocalStack.Options(dataDir.toAbsolutePath(), bootstrapServers,
-                    kafkaPort, ingestPort, trainerPort, inferencePort, httpHost, config));
+            LocalStack stack =
+                    LocalStack.start(
+                            new LocalStack.Options(
+                                    dataDir.toAbsolutePath(),
+                                    bootstrapServers,
+                                    kafkaPort,
+                                    ingestPort,
+                                    trainerPort,
+                                    inferencePort,
+                                    httpHost,
+                                    config));
             stack.closeOnShutdown();
             boolean ready = stack.awaitReady(Duration.ofSeconds(60));
-            var kafka = io.streamtune.runtime.KafkaSettings.from(io.streamtune.runtime.ConfigSource
-                    .fromEnvironment(System.getenv(), Map.of()).with(config)
-                    .with(Map.of("kafka.bootstrap.servers", stack.bootstrapServers())));
+            var kafka =
+                    io.streamtune.runtime.KafkaSettings.from(
+                            io.streamtune.runtime.ConfigSource.fromEnvironment(
+                                            System.getenv(), Map.of())
+                                    .with(config)
+                                    .with(
+                                            Map.of(
+                                                    "kafka.bootstrap.servers",
+                                                    stack.bootstrapServers())));
             String prometheusUrl = null;
             if (prometheusPort >= 0) {
                 var binary = PrometheusServer.binary();
                 if (binary.isPresent()) {
                     Map<String, String> targets = new LinkedHashMap<>();
-                    stack.urls().forEach((service, url) -> targets.put("streamtune-" + service,
-                            url.substring("http://".length())));
-                    var prometheus = stack.manage(PrometheusServer.start(binary.get(),
-                            dataDir.toAbsolutePath().resolve("prometheus"), prometheusPort, targets,
-                            Duration.ofSeconds(5)));
+                    stack.urls()
+                            .forEach(
+                                    (service, url) ->
+                                            targets.put(
+                                                    "streamtune-" + service,
+                                                    url.substring("http://".length())));
+                    var prometheus =
+                            stack.manage(
+                                    PrometheusServer.start(
+                                            binary.get(),
+                                            dataDir.toAbsolutePath().resolve("prometheus"),
+                                            prometheusPort,
+                                            targets,
+                                            Duration.ofSeconds(5)));
                     prometheusUrl = prometheus.url();
                 } else {
-                    System.out.println("(Prometheus is not installed, so none is started: apt-get install prometheus)");
+                    System.out.println(
+                            "(Prometheus is not installed, so none is started: apt-get install prometheus)");
                 }
             }
             String viewUrl = null;
             if (demo) {
-                viewUrl = stack.manage(io.streamtune.deploy.demo.LiveView.start(kafka, httpHost, viewPort)).url();
+                viewUrl =
+                        stack.manage(
+                                        io.streamtune.deploy.demo.LiveView.start(
+                                                kafka, httpHost, viewPort))
+                                .url();
             }
             System.out.println();
-            System.out.println("streamtune is " + (ready ? "up" : "started, NOT ready") + " in "
-                    + (System.nanoTime() - t0) / 1_000_000 + " ms");
-            System.out.println("  kafka      " + stack.bootstrapServers()
-                    + (stack.embeddedBroker() ? "  (embedded, data in " + dataDir.toAbsolutePath() + ")" : ""));
-            stack.urls().forEach((service, url) -> System.out.printf("  %-10s %s/health  %s/metrics%n", service,
-                    url, url));
-            System.out.println("  (inference reports ready once it serves a model: the first one the trainer publishes)");
+            System.out.println(
+                    "streamtune is "
+                            + (ready ? "up" : "started, NOT ready")
+                            + " in "
+                            + (System.nanoTime() - t0) / 1_000_000
+                            + " ms");
+            System.out.println(
+                    "  kafka      "
+                            + stack.bootstrapServers()
+                            + (stack.embeddedBroker()
+                                    ? "  (embedded, data in " + dataDir.toAbsolutePath() + ")"
+                                    : ""));
+            stack.urls()
+                    .forEach(
+                            (service, url) ->
+                                    System.out.printf(
+                                            "  %-10s %s/health  %s/metrics%n", service, url, url));
+            System.out.println(
+                    "  (inference reports ready once it serves a model: the first one the trainer publishes)");
             if (prometheusUrl != null) {
-                System.out.println("  prometheus " + prometheusUrl + "  (alert rules loaded; dashboards in grafana/)");
+                System.out.println(
+                        "  prometheus "
+                                + prometheusUrl
+                                + "  (alert rules loaded; dashboards in grafana/)");
             }
             if (viewUrl != null) {
                 System.out.println("  live view  " + viewUrl);
                 System.out.println();
-                System.out.println("Demo: a labelling tool sends " + task.wireName() + " samples of '" + demoModel
-                        + "' to images.intake and two cameras stream frames; watch it learn:");
-                stack.manage(io.streamtune.deploy.demo.LiveConsole.start(kafka, stack.urls(), System.out,
-                        Duration.ofSeconds(5)));
-                stack.manage(io.streamtune.deploy.demo.DemoTraffic.start(kafka, new io.streamtune.deploy.demo
-                        .DemoTraffic.Options(demoModel, task, 64, 300, 2.0, 2, 5.0)));
+                System.out.println(
+                        "Demo: a labelling tool sends "
+                                + task.wireName()
+                                + " samples of '"
+                                + demoModel
+                                + "' to images.intake and two cameras stream frames; watch it learn:");
+                stack.manage(
+                        io.streamtune.deploy.demo.LiveConsole.start(
+                                kafka, stack.urls(), System.out, Duration.ofSeconds(5)));
+                stack.manage(
+                        io.streamtune.deploy.demo.DemoTraffic.start(
+                                kafka,
+                                new io.streamtune.deploy.demo.DemoTraffic.Options(
+                                        demoModel, task, 64, 300, 2.0, 2, 5.0)));
             }
             System.out.println("Ctrl-C stops everything.");
             System.out.flush();

@@ -1,2 +1,4 @@
-/** The {@code streamtune} command: the one-command local stack and the operator commands around it. */
+/**
+ * The {@code streamtune} command: the one-command local stack and the operator commands around it.
+ */
 package io.streamtune.deploy;

@@ -46,8 +46,7 @@ class ClusterFailoverIT {
     private static final int CAMERAS = 8;
     private static EmbeddedKafkaCluster cluster;
 
-    @TempDir
-    static Path dir;
+    @TempDir static Path dir;
 
     @BeforeAll
     static void startCluster() {
@@ -80,7 +79,10 @@ class ClusterFailoverIT {
     private Map<String, Integer> runScenario(String delivery) throws Exception {
         String prefix = SharedKafka.unique("failover") + ".";
         Path model = dir.resolve(prefix + "onnx");
-        Files.write(model, OnnxWriter.toBytes(ReferenceNets.mobilenetV2(32, 3, ReferenceNets.BatchNormStyle.FOLDED, 5)));
+        Files.write(
+                model,
+                OnnxWriter.toBytes(
+                        ReferenceNets.mobilenetV2(32, 3, ReferenceNets.BatchNormStyle.FOLDED, 5)));
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("kafka.bootstrap.servers", cluster.bootstrapServers());
         settings.put("topic.prefix", prefix);
@@ -111,7 +113,8 @@ class ClusterFailoverIT {
             long brokerStoppedAt = 0;
             for (int i = 0; i < FRAMES; i++) {
                 if (i == FRAMES / 3) {
-                    second.destroyForcibly(); // SIGKILL: no shutdown hook, an open transaction left behind
+                    second.destroyForcibly(); // SIGKILL: no shutdown hook, an open transaction
+                    // left behind
                 }
                 if (i == 2 * FRAMES / 3) {
                     cluster.stopNode(2);
@@ -120,16 +123,26 @@ class ClusterFailoverIT {
                 String camera = "cam-" + (i % CAMERAS);
                 var headers = new RecordHeaders();
                 headers.add(FrameHeaders.FRAME_ID, ("frame-" + i).getBytes(StandardCharsets.UTF_8));
-                producer.send(new ProducerRecord<>(kafka.topic(Topics.FRAMES.name()), null,
-                        camera.getBytes(StandardCharsets.UTF_8), SyntheticScenes.single(i, 32, 32).png(), headers));
+                producer.send(
+                        new ProducerRecord<>(
+                                kafka.topic(Topics.FRAMES.name()),
+                                null,
+                                camera.getBytes(StandardCharsets.UTF_8),
+                                SyntheticScenes.single(i, 32, 32).png(),
+                                headers));
                 Thread.sleep(25);
             }
             producer.flush();
             Map<String, Integer> counts = collect(kafka, Duration.ofMinutes(3));
-            System.out.printf("[%s] frames %d, predicted %d distinct, %d in all; longest pause between "
+            System.out.printf(
+                    "[%s] frames %d, predicted %d distinct, %d in all; longest pause between "
                             + "predictions (rebalance after the kill, broker loss %s): %d ms%n",
-                    delivery, FRAMES, counts.size(), counts.values().stream().mapToInt(Integer::intValue).sum(),
-                    brokerStoppedAt > 0 ? "included" : "not reached", longestPause);
+                    delivery,
+                    FRAMES,
+                    counts.size(),
+                    counts.values().stream().mapToInt(Integer::intValue).sum(),
+                    brokerStoppedAt > 0 ? "included" : "not reached",
+                    longestPause);
             return counts;
         } finally {
             if (second != null) {
@@ -157,24 +170,37 @@ class ClusterFailoverIT {
                     emitted.add(p.emittedAt());
                 }
                 if (counts.size() >= FRAMES && settleUntil == Long.MAX_VALUE) {
-                    settleUntil = System.nanoTime() + Duration.ofSeconds(5).toNanos(); // late duplicates
+                    settleUntil =
+                            System.nanoTime() + Duration.ofSeconds(5).toNanos(); // late duplicates
                 }
             }
         }
         emitted.sort(null);
         longestPause = 0;
         for (int i = 1; i < emitted.size(); i++) {
-            longestPause = Math.max(longestPause, Duration.between(emitted.get(i - 1), emitted.get(i)).toMillis());
+            longestPause =
+                    Math.max(
+                            longestPause,
+                            Duration.between(emitted.get(i - 1), emitted.get(i)).toMillis());
         }
         return counts;
     }
 
     private static Process startChild(Map<String, String> settings, Path log) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                "io.streamtune.inference.Main"));
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Xmx1g",
+                                "-Dai.djl.offline=true",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "io.streamtune.inference.Main"));
         settings.forEach((k, v) -> cmd.add("--" + k + "=" + v));
         cmd.add("--instance.id=inference-b");
-        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 }

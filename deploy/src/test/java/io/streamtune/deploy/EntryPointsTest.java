@@ -19,24 +19,29 @@ class EntryPointsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "io.streamtune.deploy.StreamtuneCli",
-        "io.streamtune.ingest.Main",
-        "io.streamtune.trainer.Main",
-        "io.streamtune.inference.Main"
-    })
+    @ValueSource(
+            strings = {
+                "io.streamtune.deploy.StreamtuneCli",
+                "io.streamtune.ingest.Main",
+                "io.streamtune.trainer.Main",
+                "io.streamtune.inference.Main"
+            })
     void shouldSwitchDjlOfflineBeforeAnythingElseRuns(String mainClass) throws Exception {
         System.clearProperty("ai.djl.offline");
         System.clearProperty("OPT_OUT_TRACKING");
-        URL[] classpath = Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .map(p -> {
-                    try {
-                        return Path.of(p).toUri().toURL();
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
-                    }
-                })
-                .toArray(URL[]::new);
+        URL[] classpath =
+                Arrays.stream(
+                                System.getProperty("java.class.path")
+                                        .split(java.io.File.pathSeparator))
+                        .map(
+                                p -> {
+                                    try {
+                                        return Path.of(p).toUri().toURL();
+                                    } catch (Exception e) {
+                                        throw new IllegalStateException(e);
+                                    }
+                                })
+                        .toArray(URL[]::new);
 
         try (var fresh = new URLClassLoader(classpath, ClassLoader.getPlatformClassLoader())) {
             Class.forName(mainClass, true, fresh);

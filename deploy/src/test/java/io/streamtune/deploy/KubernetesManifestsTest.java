@@ -55,7 +55,8 @@ class KubernetesManifestsTest {
         for (JsonNode d : docs) {
             assertThat(d.path("apiVersion").asText()).as(d.toString()).isNotBlank();
             assertThat(d.path("kind").asText()).isNotBlank();
-            assertThat(d.path("metadata").path("name").asText()).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+            assertThat(d.path("metadata").path("name").asText())
+                    .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
             if (!d.path("kind").asText().equals("Namespace")) {
                 assertThat(d.path("metadata").path("namespace").asText()).isEqualTo("streamtune");
             }
@@ -63,7 +64,8 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void shouldRunEachServiceWithProbesResourcesScrapeAnnotationsAndARealMainClass() throws Exception {
+    void shouldRunEachServiceWithProbesResourcesScrapeAnnotationsAndARealMainClass()
+            throws Exception {
         var names = new ArrayList<String>();
         for (JsonNode w : workloads()) {
             JsonNode template = w.path("spec").path("template");
@@ -71,24 +73,40 @@ class KubernetesManifestsTest {
             names.add(w.path("metadata").path("name").asText());
 
             assertThat(w.path("spec").path("selector").path("matchLabels"))
-                    .isEqualTo(((com.fasterxml.jackson.databind.node.ObjectNode) template.path("metadata").path("labels")
-                            .deepCopy()).without("app.kubernetes.io/part-of"));
-            assertThat(template.path("metadata").path("annotations").path("prometheus.io/scrape").asText())
+                    .isEqualTo(
+                            ((com.fasterxml.jackson.databind.node.ObjectNode)
+                                            template.path("metadata").path("labels").deepCopy())
+                                    .without("app.kubernetes.io/part-of"));
+            assertThat(
+                            template.path("metadata")
+                                    .path("annotations")
+                                    .path("prometheus.io/scrape")
+                                    .asText())
                     .isEqualTo("true");
-            assertThat(template.path("metadata").path("annotations").path("prometheus.io/path").asText())
+            assertThat(
+                            template.path("metadata")
+                                    .path("annotations")
+                                    .path("prometheus.io/path")
+                                    .asText())
                     .isEqualTo("/metrics");
-            assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/live");
-            assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health");
+            assertThat(container.path("livenessProbe").path("httpGet").path("path").asText())
+                    .isEqualTo("/health/live");
+            assertThat(container.path("readinessProbe").path("httpGet").path("path").asText())
+                    .isEqualTo("/health");
             for (String kind : List.of("requests", "limits")) {
-                assertThat(container.path("resources").path(kind).path("cpu").asText()).isNotBlank();
-                assertThat(container.path("resources").path(kind).path("memory").asText()).isNotBlank();
+                assertThat(container.path("resources").path(kind).path("cpu").asText())
+                        .isNotBlank();
+                assertThat(container.path("resources").path(kind).path("memory").asText())
+                        .isNotBlank();
             }
             String mainClass = container.path("args").get(0).asText();
             assertThat(Class.forName(mainClass).getMethod("main", String[].class)).isNotNull();
             var envFrom = container.path("envFrom").findValuesAsText("name");
             assertThat(envFrom).contains("streamtune-config", "streamtune-kafka");
         }
-        assertThat(names).containsExactlyInAnyOrder("streamtune-ingest", "streamtune-trainer", "streamtune-inference");
+        assertThat(names)
+                .containsExactlyInAnyOrder(
+                        "streamtune-ingest", "streamtune-trainer", "streamtune-inference");
     }
 
     @Test
@@ -96,8 +114,10 @@ class KubernetesManifestsTest {
         Map<String, String> env = new HashMap<>();
         for (JsonNode d : documents()) {
             String kind = d.path("kind").asText();
-            JsonNode data = kind.equals("ConfigMap") ? d.path("data") : kind.equals("Secret") ? d.path("stringData")
-                    : null;
+            JsonNode data =
+                    kind.equals("ConfigMap")
+                            ? d.path("data")
+                            : kind.equals("Secret") ? d.path("stringData") : null;
             if (data != null) {
                 data.fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
             }
@@ -109,12 +129,16 @@ class KubernetesManifestsTest {
         var trainer = TrainerConfig.from(config).service();
         var inference = InferenceConfig.from(config).service();
 
-        assertThat(ingest.kafka().clientProperties()).containsEntry("security.protocol", "SASL_SSL")
+        assertThat(ingest.kafka().clientProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
                 .containsKey("sasl.jaas.config");
-        assertThat(List.of(ingest.httpPort(), trainer.httpPort(), inference.httpPort())).containsOnly(8080);
+        assertThat(List.of(ingest.httpPort(), trainer.httpPort(), inference.httpPort()))
+                .containsOnly(8080);
         for (JsonNode w : workloads()) {
-            JsonNode container = w.path("spec").path("template").path("spec").path("containers").get(0);
-            assertThat(container.path("ports").get(0).path("containerPort").asInt()).isEqualTo(8080);
+            JsonNode container =
+                    w.path("spec").path("template").path("spec").path("containers").get(0);
+            assertThat(container.path("ports").get(0).path("containerPort").asInt())
+                    .isEqualTo(8080);
         }
     }
 }

@@ -39,17 +39,28 @@ class LiveViewIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
     @Test
-    void shouldDrawTheLatestFrameWithItsBoxesAndFollowTheModelVersion(EmbeddedKafkaBroker broker, @TempDir Path dir)
-            throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM), "chromium is not installed (apt-get install chromium); CI installs it");
+    void shouldDrawTheLatestFrameWithItsBoxesAndFollowTheModelVersion(
+            EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
+        assumeTrue(
+                Files.isExecutable(CHROMIUM),
+                "chromium is not installed (apt-get install chromium); CI installs it");
         String prefix = SharedKafka.unique("view") + ".";
-        KafkaSettings kafka = KafkaSettings.from(ConfigSource.of(Map.of(
-                "kafka.bootstrap.servers", broker.bootstrapServers(), "topic.prefix", prefix)));
+        KafkaSettings kafka =
+                KafkaSettings.from(
+                        ConfigSource.of(
+                                Map.of(
+                                        "kafka.bootstrap.servers",
+                                        broker.bootstrapServers(),
+                                        "topic.prefix",
+                                        prefix)));
         try (Admin admin = Admin.create(kafka.admin("t"))) {
-            new TopicProvisioner(admin, (short) 1, 30_000).ensure(List.of(Topics.FRAMES.withPrefix(prefix),
-                    Topics.PREDICTIONS_DETECTIONS.withPrefix(prefix),
-                    Topics.PREDICTIONS_CLASSIFICATIONS.withPrefix(prefix),
-                    Topics.PREDICTIONS_SEGMENTATIONS.withPrefix(prefix)));
+            new TopicProvisioner(admin, (short) 1, 30_000)
+                    .ensure(
+                            List.of(
+                                    Topics.FRAMES.withPrefix(prefix),
+                                    Topics.PREDICTIONS_DETECTIONS.withPrefix(prefix),
+                                    Topics.PREDICTIONS_CLASSIFICATIONS.withPrefix(prefix),
+                                    Topics.PREDICTIONS_SEGMENTATIONS.withPrefix(prefix)));
         }
         try (var view = LiveView.start(kafka, "127.0.0.1", 0);
                 var producer = new KafkaProducer<byte[], byte[]>(kafka.producer("cam"))) {
@@ -61,36 +72,63 @@ class LiveViewIT {
             String second = dumpDom(view.url(), dir.resolve("p2"));
             screenshot(view.url(), dir.resolve("p3"), Path.of("target", "liveview.png"));
 
-            assertThat(first).contains("shapes v1").contains(">f-1<").containsPattern("data-overlays=\"[1-9]");
+            assertThat(first)
+                    .contains("shapes v1")
+                    .contains(">f-1<")
+                    .containsPattern("data-overlays=\"[1-9]");
             assertThat(second).contains("shapes v2").contains(">f-2<");
             assertThat(Path.of("target", "liveview.png")).isNotEmptyFile();
         }
     }
 
-    private static void sendFrameWithPrediction(KafkaProducer<byte[], byte[]> producer, String prefix, String frameId,
-            int version) throws Exception {
+    private static void sendFrameWithPrediction(
+            KafkaProducer<byte[], byte[]> producer, String prefix, String frameId, int version)
+            throws Exception {
         var scene = SyntheticScenes.generate(version * 31L, 96, 96, 3);
         var headers = new RecordHeaders();
         headers.add(FrameHeaders.FRAME_ID, frameId.getBytes(StandardCharsets.UTF_8));
-        producer.send(new ProducerRecord<>(prefix + Topics.FRAMES.name(), null, "cam-1".getBytes(StandardCharsets.UTF_8),
-                scene.png(), headers)).get();
+        producer.send(
+                        new ProducerRecord<>(
+                                prefix + Topics.FRAMES.name(),
+                                null,
+                                "cam-1".getBytes(StandardCharsets.UTF_8),
+                                scene.png(),
+                                headers))
+                .get();
         List<DetectionsEmitted.Detection> detections = new ArrayList<>();
         for (SceneObject o : scene.objects()) {
             Box b = o.box();
-            detections.add(new DetectionsEmitted.Detection(o.shape().className(), o.classId(), 0.9, b));
+            detections.add(
+                    new DetectionsEmitted.Detection(o.shape().className(), o.classId(), 0.9, b));
         }
-        var prediction = new DetectionsEmitted(new FrameRef(frameId, "cam-1", Instant.now(), 96, 96, "shapes", version),
-                detections, Instant.now());
-        producer.send(new ProducerRecord<>(prefix + Topics.PREDICTIONS_DETECTIONS.name(),
-                "cam-1".getBytes(StandardCharsets.UTF_8), JsonSerde.of(DetectionsEmitted.class).toBytes(prediction)))
+        var prediction =
+                new DetectionsEmitted(
+                        new FrameRef(frameId, "cam-1", Instant.now(), 96, 96, "shapes", version),
+                        detections,
+                        Instant.now());
+        producer.send(
+                        new ProducerRecord<>(
+                                prefix + Topics.PREDICTIONS_DETECTIONS.name(),
+                                "cam-1".getBytes(StandardCharsets.UTF_8),
+                                JsonSerde.of(DetectionsEmitted.class).toBytes(prediction)))
                 .get();
         Thread.sleep(1_000);
     }
 
     private static List<String> chromium(Path profile) {
-        return new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=4000"));
+        return new ArrayList<>(
+                List.of(
+                        CHROMIUM.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--user-data-dir=" + profile,
+                        "--virtual-time-budget=4000"));
     }
 
     private static String dumpDom(String url, Path profile) throws Exception {
@@ -109,8 +147,11 @@ class LiveViewIT {
         cmd.add("--window-size=900,560");
         cmd.add("--screenshot=" + png.toAbsolutePath());
         cmd.add(url);
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        Process p =
+                new ProcessBuilder(cmd)
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
 }

@@ -23,34 +23,57 @@ import org.junit.jupiter.api.io.TempDir;
 
 class UpCommandIT {
 
-    private static final Pattern URL_LINE = Pattern.compile("^\\s+(ingest|trainer|inference)\\s+(http://\\S+)/health");
+    private static final Pattern URL_LINE =
+            Pattern.compile("^\\s+(ingest|trainer|inference)\\s+(http://\\S+)/health");
 
     @Test
-    void shouldStartTheWholeStackAsAUserWouldAndStopCleanlyOnCtrlC(@TempDir Path dir) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                StreamtuneCli.class.getName(), "up",
-                "--data-dir", dir.toString(), "--kafka-port", "0",
-                "--ingest-port", "0", "--trainer-port", "0", "--inference-port", "0", "--no-demo",
-                "--prometheus-port", "-1"));
+    void shouldStartTheWholeStackAsAUserWouldAndStopCleanlyOnCtrlC(@TempDir Path dir)
+            throws Exception {
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Xmx1g",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                StreamtuneCli.class.getName(),
+                                "up",
+                                "--data-dir",
+                                dir.toString(),
+                                "--kafka-port",
+                                "0",
+                                "--ingest-port",
+                                "0",
+                                "--trainer-port",
+                                "0",
+                                "--inference-port",
+                                "0",
+                                "--no-demo",
+                                "--prometheus-port",
+                                "-1"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         List<String> output = new CopyOnWriteArrayList<>();
         Map<String, String> urls = new ConcurrentHashMap<>();
-        Thread reader = new Thread(() -> {
-            try (var in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    output.add(line);
-                    var m = URL_LINE.matcher(line);
-                    if (m.find()) {
-                        urls.put(m.group(1), m.group(2));
-                    }
-                }
-            } catch (Exception ignored) {
-                // process ended
-            }
-        });
+        Thread reader =
+                new Thread(
+                        () -> {
+                            try (var in =
+                                    new BufferedReader(
+                                            new InputStreamReader(
+                                                    process.getInputStream(),
+                                                    StandardCharsets.UTF_8))) {
+                                String line;
+                                while ((line = in.readLine()) != null) {
+                                    output.add(line);
+                                    var m = URL_LINE.matcher(line);
+                                    if (m.find()) {
+                                        urls.put(m.group(1), m.group(2));
+                                    }
+                                }
+                            } catch (Exception ignored) {
+                                // process ended
+                            }
+                        });
         reader.start();
         try {
             long deadline = System.currentTimeMillis() + 120_000;
@@ -58,16 +81,25 @@ class UpCommandIT {
                 Thread.sleep(200);
             }
 
-            assertThat(urls).as("service URLs printed; output:%n%s", String.join("\n", output))
+            assertThat(urls)
+                    .as("service URLs printed; output:%n%s", String.join("\n", output))
                     .containsOnlyKeys("ingest", "trainer", "inference");
             assertThat(output).anyMatch(l -> l.startsWith("streamtune is up"));
             var http = HttpClient.newHttpClient();
             for (var entry : urls.entrySet()) {
-                var health = http.send(HttpRequest.newBuilder(URI.create(entry.getValue() + "/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                var metrics = http.send(HttpRequest.newBuilder(URI.create(entry.getValue() + "/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertThat(health.statusCode()).as(entry.getKey() + " health: " + health.body()).isEqualTo(200);
+                var health =
+                        http.send(
+                                HttpRequest.newBuilder(URI.create(entry.getValue() + "/health"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                var metrics =
+                        http.send(
+                                HttpRequest.newBuilder(URI.create(entry.getValue() + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                assertThat(health.statusCode())
+                        .as(entry.getKey() + " health: " + health.body())
+                        .isEqualTo(200);
                 assertThat(PrometheusText.parse(metrics.body()).samples()).isNotEmpty();
             }
         } finally {
@@ -80,7 +112,8 @@ class UpCommandIT {
             reader.join(5_000);
             assertThat(exited).as("stopped within 60 s of Ctrl-C").isTrue();
         }
-        assertThat(output).as("output:%n%s", String.join("\n", output))
+        assertThat(output)
+                .as("output:%n%s", String.join("\n", output))
                 .anyMatch(l -> l.contains("streamtune stopped"));
     }
 }

@@ -17,7 +17,9 @@ class PrometheusRulesTest {
 
     @Test
     void shouldPassPromtoolsRuleCheck() throws Exception {
-        assumeTrue(Files.isExecutable(PROMTOOL), "promtool is not installed (apt-get install prometheus)");
+        assumeTrue(
+                Files.isExecutable(PROMTOOL),
+                "promtool is not installed (apt-get install prometheus)");
 
         var result = promtool("check", "rules", "streamtune.rules.yml");
 
@@ -27,7 +29,9 @@ class PrometheusRulesTest {
 
     @Test
     void shouldFireEveryAlertInPromtoolsUnitTests() throws Exception {
-        assumeTrue(Files.isExecutable(PROMTOOL), "promtool is not installed (apt-get install prometheus)");
+        assumeTrue(
+                Files.isExecutable(PROMTOOL),
+                "promtool is not installed (apt-get install prometheus)");
 
         var result = promtool("test", "rules", "streamtune.rules.test.yml");
 
@@ -40,7 +44,9 @@ class PrometheusRulesTest {
 
     @Test
     void shouldAcceptTheLocalScrapeConfiguration() throws Exception {
-        assumeTrue(Files.isExecutable(PROMTOOL), "promtool is not installed (apt-get install prometheus)");
+        assumeTrue(
+                Files.isExecutable(PROMTOOL),
+                "promtool is not installed (apt-get install prometheus)");
 
         var result = promtool("check", "config", "--syntax-only", "prometheus.yml");
 
@@ -49,7 +55,8 @@ class PrometheusRulesTest {
 
     @Test
     void shouldDiscoverAnnotatedPodsInTheKubernetesScrapeConfiguration() {
-        // Debian's promtool is built without Kubernetes service discovery, so this one is checked by structure.
+        // Debian's promtool is built without Kubernetes service discovery, so this one is checked
+        // by structure.
         var config = Queries.read(DIR.resolve("prometheus-kubernetes.yml"), Queries.YAML);
         var job = config.path("scrape_configs").get(0);
 
@@ -66,7 +73,8 @@ class PrometheusRulesTest {
     private static Result promtool(String... args) throws Exception {
         var cmd = new java.util.ArrayList<>(List.of(PROMTOOL.toString()));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).directory(DIR.toFile()).redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(cmd).directory(DIR.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Result(p.exitValue(), out);

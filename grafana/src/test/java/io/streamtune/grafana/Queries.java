@@ -46,8 +46,13 @@ final class Queries {
             JsonNode dashboard = read(file, JSON);
             for (JsonNode panel : dashboard.path("panels")) {
                 for (JsonNode target : panel.path("targets")) {
-                    out.put(file.getFileName() + " / " + panel.path("title").asText() + " / "
-                            + target.path("refId").asText(), target.path("expr").asText());
+                    out.put(
+                            file.getFileName()
+                                    + " / "
+                                    + panel.path("title").asText()
+                                    + " / "
+                                    + target.path("refId").asText(),
+                            target.path("expr").asText());
                 }
             }
         }
@@ -74,7 +79,8 @@ final class Queries {
         for (String operand : ruleExpression.split("\\s+and\\s+")) {
             String signal = operand.strip().replaceFirst("\\s*(==|!=|>=|<=|>|<)\\s*-?[0-9.]+$", "");
             if (signal.equals(operand.strip())) {
-                throw new IllegalArgumentException("rule operand has no trailing threshold: " + operand);
+                throw new IllegalArgumentException(
+                        "rule operand has no trailing threshold: " + operand);
             }
             out.add(signal);
         }

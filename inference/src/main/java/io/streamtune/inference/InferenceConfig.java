@@ -14,7 +14,6 @@ import io.streamtune.vision.model.Task;
 import io.streamtune.vision.preprocess.ChannelOrder;
 import io.streamtune.vision.preprocess.Normalization;
 import io.streamtune.vision.preprocess.ResizeMode;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;

@@ -2,7 +2,6 @@ package io.streamtune.inference;
 
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.DjlOffline;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

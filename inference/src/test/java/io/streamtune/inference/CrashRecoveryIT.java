@@ -7,12 +7,6 @@ import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Topics;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.awt.Color;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** An inference process killed with SIGKILL mid-stream, in exactly-once mode, and started again. */
 @ExtendWith(SharedKafka.class)

@@ -7,12 +7,10 @@ import io.streamtune.runtime.ConfigException;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.vision.model.Task;
 import io.streamtune.vision.preprocess.ResizeMode;
-
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class InferenceConfigTest {
 

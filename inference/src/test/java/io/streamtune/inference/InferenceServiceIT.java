@@ -14,12 +14,6 @@ import io.streamtune.kafka.embedded.SharedKafka;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.PrometheusText;
 import io.streamtune.vision.artifact.KafkaArtifactStore;
-
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.awt.Color;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,6 +26,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 @ExtendWith(SharedKafka.class)
 class InferenceServiceIT {

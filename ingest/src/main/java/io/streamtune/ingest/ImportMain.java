@@ -1,5 +1,6 @@
 package io.streamtune.ingest;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamtune.contracts.LabelledImageAccepted;
 import io.streamtune.contracts.Topics;
 import io.streamtune.ingest.accept.Acceptor;
@@ -15,7 +16,6 @@ import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.DjlOffline;
 import io.streamtune.runtime.KafkaSettings;
 import io.streamtune.runtime.TopicProvisioner;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,40 +32,62 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code streamtune import}: reads a dataset folder and writes it to the labelled topic through the same
- * validation and acceptance path as the service. Exit codes: 0 done (rejections are reported, not fatal), 1
- * stopped early (Kafka), 2 bad arguments or unreadable dataset.
+ * {@code streamtune import}: reads a dataset folder and writes it to the labelled topic through the
+ * same validation and acceptance path as the service. Exit codes: 0 done (rejections are reported,
+ * not fatal), 1 stopped early (Kafka), 2 bad arguments or unreadable dataset.
  */
-@Command(name = "import", mixinStandardHelpOptions = true,
-        description = "Import a labelled dataset (imagefolder, coco, yolo, voc, masks) into streamtune.")
+@Command(
+        name = "import",
+        mixinStandardHelpOptions = true,
+        description =
+                "Import a labelled dataset (imagefolder, coco, yolo, voc, masks) into streamtune.")
 public final class ImportMain implements Callable<Integer> {
 
     static {
         DjlOffline.enforce();
     }
 
-    @Option(names = "--format", required = true, description = "imagefolder, coco, yolo, voc or masks")
+    @Option(
+            names = "--format",
+            required = true,
+            description = "imagefolder, coco, yolo, voc or masks")
     String format;
 
-    @Option(names = "--model", required = true, description = "model/dataset name the samples belong to")
+    @Option(
+            names = "--model",
+            required = true,
+            description = "model/dataset name the samples belong to")
     String model;
 
     @Option(names = "--path", required = true, description = "dataset root folder")
     Path root;
 
-    @Option(names = "--annotations", description = "COCO JSON file (default: <path>/annotations.json)")
+    @Option(
+            names = "--annotations",
+            description = "COCO JSON file (default: <path>/annotations.json)")
     Path annotations;
 
-    @Option(names = "--task", defaultValue = "auto", description = "auto, detect or segment (COCO, YOLO)")
+    @Option(
+            names = "--task",
+            defaultValue = "auto",
+            description = "auto, detect or segment (COCO, YOLO)")
     String task;
 
-    @Option(names = "--in-flight", defaultValue = "64", description = "samples written concurrently")
+    @Option(
+            names = "--in-flight",
+            defaultValue = "64",
+            description = "samples written concurrently")
     int inFlight;
 
-    @Option(names = "--max-rate", defaultValue = "0", description = "samples per second at most (0 = no limit)")
+    @Option(
+            names = "--max-rate",
+            defaultValue = "0",
+            description = "samples per second at most (0 = no limit)")
     double maxRate;
 
-    @Option(names = "--bootstrap-servers", description = "Kafka bootstrap servers (else kafka.bootstrap.servers)")
+    @Option(
+            names = "--bootstrap-servers",
+            description = "Kafka bootstrap servers (else kafka.bootstrap.servers)")
     String bootstrap;
 
     @Option(names = "--set", description = "any ingest config key, e.g. --set topic.prefix=dev.")
@@ -74,7 +96,10 @@ public final class ImportMain implements Callable<Integer> {
     private PrintStream out = System.err;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ImportMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+        System.exit(
+                new CommandLine(new ImportMain())
+                        .setCaseInsensitiveEnumValuesAllowed(true)
+                        .execute(args));
     }
 
     @Override
@@ -88,8 +113,15 @@ public final class ImportMain implements Callable<Integer> {
         IngestConfig config;
         try {
             config = IngestConfig.from(ConfigSource.fromEnvironment(System.getenv(), overrides));
-            request = new ImportRequest(model, parse(DatasetFormat.class, format, "--format"), root, annotations,
-                    parse(TaskHint.class, task, "--task"), inFlight, maxRate);
+            request =
+                    new ImportRequest(
+                            model,
+                            parse(DatasetFormat.class, format, "--format"),
+                            root,
+                            annotations,
+                            parse(TaskHint.class, task, "--task"),
+                            inFlight,
+                            maxRate);
         } catch (IllegalArgumentException e) {
             out.println("error: " + e.getMessage());
             return 2;
@@ -112,25 +144,48 @@ public final class ImportMain implements Callable<Integer> {
         KafkaSettings kafka = config.service().kafka();
         String id = "import-" + request.model() + "-" + config.service().instanceId();
         try (Admin admin = Admin.create(kafka.admin(id + "-admin"))) {
-            new TopicProvisioner(admin, config.service().topicReplication(), 30_000).ensure(List.of(
-                    Topics.IMAGES_LABELLED.withPrefix(kafka.topicPrefix()),
-                    Topics.IMAGES_INTAKE.deadLetters().withPrefix(kafka.topicPrefix())));
+            new TopicProvisioner(admin, config.service().topicReplication(), 30_000)
+                    .ensure(
+                            List.of(
+                                    Topics.IMAGES_LABELLED.withPrefix(kafka.topicPrefix()),
+                                    Topics.IMAGES_INTAKE
+                                            .deadLetters()
+                                            .withPrefix(kafka.topicPrefix())));
         }
         String labelled = kafka.topic(Topics.IMAGES_LABELLED.name());
         String modelPrefix = LabelledImageAccepted.key(request.model(), "");
         LabelIndex index;
-        try (var consumer = new KafkaConsumer<byte[], byte[]>(kafka.consumer(id + "-index", id + "-index"))) {
-            index = LabelIndex.load(consumer, labelled, key -> key.startsWith(modelPrefix), Duration.ofMinutes(30));
+        try (var consumer =
+                new KafkaConsumer<byte[], byte[]>(kafka.consumer(id + "-index", id + "-index"))) {
+            index =
+                    LabelIndex.load(
+                            consumer,
+                            labelled,
+                            key -> key.startsWith(modelPrefix),
+                            Duration.ofMinutes(30));
             consumer.unsubscribe();
         }
         if (progress != null && index.size() > 0) {
-            progress.println("import " + request.model() + ": " + index.size() + " samples already in " + labelled);
+            progress.println(
+                    "import "
+                            + request.model()
+                            + ": "
+                            + index.size()
+                            + " samples already in "
+                            + labelled);
         }
         SampleValidator validator = IngestService.validator(config);
-        try (var producer = new KafkaProducer<byte[], byte[]>(IngestService.producerProperties(kafka, id))) {
-            Acceptor acceptor = new Acceptor(validator, producer, labelled,
-                    kafka.topic(Topics.IMAGES_INTAKE.deadLetters().name()), index,
-                    new IngestMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+        try (var producer =
+                new KafkaProducer<byte[], byte[]>(IngestService.producerProperties(kafka, id))) {
+            Acceptor acceptor =
+                    new Acceptor(
+                            validator,
+                            producer,
+                            labelled,
+                            kafka.topic(Topics.IMAGES_INTAKE.deadLetters().name()),
+                            index,
+                            new IngestMetrics(new SimpleMeterRegistry()),
+                            Clock.systemUTC());
             return new BulkImporter(acceptor, validator, progress).run(request);
         }
     }
@@ -141,8 +196,13 @@ public final class ImportMain implements Callable<Integer> {
                 return e;
             }
         }
-        throw new IllegalArgumentException(option + " must be one of "
-                + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(java.util.Locale.ROOT) + ", was '"
-                + value + "'");
+        throw new IllegalArgumentException(
+                option
+                        + " must be one of "
+                        + java.util.Arrays.toString(type.getEnumConstants())
+                                .toLowerCase(java.util.Locale.ROOT)
+                        + ", was '"
+                        + value
+                        + "'");
     }
 }

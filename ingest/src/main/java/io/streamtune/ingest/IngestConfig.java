@@ -19,7 +19,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Every setting of the ingest service, read once at start-up; a bad value fails start-up naming its key.
+ * Every setting of the ingest service, read once at start-up; a bad value fails start-up naming its
+ * key.
  *
  * @param service shared service settings (HTTP, Kafka, topics)
  * @param validation image limits and label policy
@@ -29,38 +30,58 @@ import java.util.TreeMap;
  * @param streams the Kafka Streams trigger/stats application
  */
 public record IngestConfig(
-        ServiceConfig service, Validation validation, Http http, Intake intake, TriggerPolicy trigger,
+        ServiceConfig service,
+        Validation validation,
+        Http http,
+        Intake intake,
+        TriggerPolicy trigger,
         Streams streams) {
 
     /** Default HTTP port of the ingest service. */
     public static final int DEFAULT_HTTP_PORT = 8081;
 
     /**
-     * @param limits {@code image.max.bytes} (default 8 MiB), {@code image.max.pixels} (default 40 M),
-     *     {@code image.formats} (default {@code jpeg,png})
+     * @param limits {@code image.max.bytes} (default 8 MiB), {@code image.max.pixels} (default 40
+     *     M), {@code image.formats} (default {@code jpeg,png})
      * @param check {@code image.check}: {@code header} (default) or {@code decode}
-     * @param classPolicy {@code label.classes.policy}: {@code auto_register} (default) or {@code known_only}
-     * @param maxClasses {@code label.classes.max}: classes per model under auto-registration (default 1000)
+     * @param classPolicy {@code label.classes.policy}: {@code auto_register} (default) or {@code
+     *     known_only}
+     * @param maxClasses {@code label.classes.max}: classes per model under auto-registration
+     *     (default 1000)
      * @param knownClasses {@code model.<model>.classes}: comma-separated class names per model
      * @param maxObjects {@code label.max.objects}: boxes per image (default 1000)
      */
     public record Validation(
-            ImageLimits limits, ImageCheck check, ClassPolicy classPolicy, int maxClasses,
-            Map<String, List<String>> knownClasses, int maxObjects) {}
+            ImageLimits limits,
+            ImageCheck check,
+            ClassPolicy classPolicy,
+            int maxClasses,
+            Map<String, List<String>> knownClasses,
+            int maxObjects) {}
 
     /**
      * @param authEnabled {@code http.auth.enabled} (default true)
      * @param token {@code http.auth.token}: required bearer token when auth is on
-     * @param maxRequestBytes {@code http.max.request.bytes} (default 64 MiB): larger requests get 413
-     * @param apiPort {@code http.api.port}: -1 (default) serves {@code /v1} on the service port next to health and
-     *     metrics; otherwise a server of its own on this port (0 = any free port)
+     * @param maxRequestBytes {@code http.max.request.bytes} (default 64 MiB): larger requests get
+     *     413
+     * @param apiPort {@code http.api.port}: -1 (default) serves {@code /v1} on the service port
+     *     next to health and metrics; otherwise a server of its own on this port (0 = any free
+     *     port)
      * @param apiThreads {@code http.api.threads} (default 16): handler threads of that server
      */
-    public record Http(boolean authEnabled, String token, long maxRequestBytes, int apiPort, int apiThreads) {
+    public record Http(
+            boolean authEnabled, String token, long maxRequestBytes, int apiPort, int apiThreads) {
         @Override
         public String toString() {
-            return "Http[authEnabled=" + authEnabled + ", token=***, maxRequestBytes=" + maxRequestBytes + ", apiPort="
-                    + apiPort + ", apiThreads=" + apiThreads + "]";
+            return "Http[authEnabled="
+                    + authEnabled
+                    + ", token=***, maxRequestBytes="
+                    + maxRequestBytes
+                    + ", apiPort="
+                    + apiPort
+                    + ", apiThreads="
+                    + apiThreads
+                    + "]";
         }
     }
 
@@ -74,20 +95,33 @@ public record IngestConfig(
 
     /**
      * @param enabled {@code streams.enabled} (default true)
-     * @param applicationId {@code streams.application.id} (default {@code streamtune-ingest-trigger})
-     * @param stateDir {@code streams.state.dir} (default {@code ~/.streamtune/ingest/streams}, never /tmp)
-     * @param processingGuarantee {@code streams.processing.guarantee} (default {@code exactly_once_v2})
+     * @param applicationId {@code streams.application.id} (default {@code
+     *     streamtune-ingest-trigger})
+     * @param stateDir {@code streams.state.dir} (default {@code ~/.streamtune/ingest/streams},
+     *     never /tmp)
+     * @param processingGuarantee {@code streams.processing.guarantee} (default {@code
+     *     exactly_once_v2})
      * @param commitInterval {@code streams.commit.interval} (default 1s)
-     * @param statsRefresh {@code streams.stats.refresh}: how often dataset gauges are refreshed (default 5s)
+     * @param statsRefresh {@code streams.stats.refresh}: how often dataset gauges are refreshed
+     *     (default 5s)
      */
     public record Streams(
-            boolean enabled, String applicationId, Path stateDir, String processingGuarantee, Duration commitInterval,
+            boolean enabled,
+            String applicationId,
+            Path stateDir,
+            String processingGuarantee,
+            Duration commitInterval,
             Duration statsRefresh) {}
 
     /** Reads and checks the configuration. */
     public static IngestConfig from(ConfigSource config) {
         ServiceConfig service = ServiceConfig.from(config, "ingest", DEFAULT_HTTP_PORT);
-        return new IngestConfig(service, validation(config), http(config), intake(config), trigger(config),
+        return new IngestConfig(
+                service,
+                validation(config),
+                http(config),
+                intake(config),
+                trigger(config),
                 streams(config));
     }
 
@@ -103,17 +137,28 @@ public record IngestConfig(
             try {
                 formats.add(ImageFormat.valueOf(name));
             } catch (IllegalArgumentException e) {
-                throw new ConfigException("image.formats", "unknown format '" + f.strip() + "', known: "
-                        + Arrays.toString(ImageFormat.values()).toLowerCase(Locale.ROOT));
+                throw new ConfigException(
+                        "image.formats",
+                        "unknown format '"
+                                + f.strip()
+                                + "', known: "
+                                + Arrays.toString(ImageFormat.values()).toLowerCase(Locale.ROOT));
             }
         }
         Map<String, List<String>> known = new TreeMap<>();
-        config.withPrefix("model.").forEach((k, v) -> {
-            if (k.endsWith(".classes")) {
-                String model = k.substring(0, k.length() - ".classes".length());
-                known.put(model, Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList());
-            }
-        });
+        config.withPrefix("model.")
+                .forEach(
+                        (k, v) -> {
+                            if (k.endsWith(".classes")) {
+                                String model = k.substring(0, k.length() - ".classes".length());
+                                known.put(
+                                        model,
+                                        Arrays.stream(v.split(","))
+                                                .map(String::strip)
+                                                .filter(s -> !s.isEmpty())
+                                                .toList());
+                            }
+                        });
         return new Validation(
                 new ImageLimits(maxBytes, maxPixels, formats),
                 config.choice("image.check", ImageCheck.HEADER),
@@ -127,11 +172,16 @@ public record IngestConfig(
         boolean auth = config.bool("http.auth.enabled", true);
         String token = config.string("http.auth.token", null);
         if (auth && token == null) {
-            throw new ConfigException("http.auth.token",
+            throw new ConfigException(
+                    "http.auth.token",
                     "is required while http.auth.enabled=true (set http.auth.enabled=false only for a local demo)");
         }
-        return new Http(auth, token, config.size("http.max.request.bytes", 64L << 20, 1024, 1L << 30),
-                config.integer("http.api.port", -1, -1, 65535), config.integer("http.api.threads", 16, 1, 512));
+        return new Http(
+                auth,
+                token,
+                config.size("http.max.request.bytes", 64L << 20, 1024, 1L << 30),
+                config.integer("http.api.port", -1, -1, 65535),
+                config.integer("http.api.threads", 16, 1, 512));
     }
 
     private static Intake intake(ConfigSource config) {
@@ -151,20 +201,27 @@ public record IngestConfig(
         if (check.isZero() || check.isNegative()) {
             throw new ConfigException("trigger.check.interval", "must be positive");
         }
-        return new TriggerPolicy(config.integer("trigger.threshold", 100, 1, Integer.MAX_VALUE), interval, check);
+        return new TriggerPolicy(
+                config.integer("trigger.threshold", 100, 1, Integer.MAX_VALUE), interval, check);
     }
 
     private static Streams streams(ConfigSource config) {
         String guarantee = config.string("streams.processing.guarantee", "exactly_once_v2");
         if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
-            throw new ConfigException("streams.processing.guarantee",
+            throw new ConfigException(
+                    "streams.processing.guarantee",
                     "must be exactly_once_v2 or at_least_once, was '" + guarantee + "'");
         }
         return new Streams(
                 config.bool("streams.enabled", true),
                 config.string("streams.application.id", "streamtune-ingest-trigger"),
-                config.path("streams.state.dir",
-                        Path.of(System.getProperty("user.home"), ".streamtune", "ingest", "streams")),
+                config.path(
+                        "streams.state.dir",
+                        Path.of(
+                                System.getProperty("user.home"),
+                                ".streamtune",
+                                "ingest",
+                                "streams")),
                 guarantee,
                 config.duration("streams.commit.interval", Duration.ofSeconds(1)),
                 config.duration("streams.stats.refresh", Duration.ofSeconds(5)));

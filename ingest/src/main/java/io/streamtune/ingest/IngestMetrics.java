@@ -14,29 +14,39 @@ import java.util.Objects;
 
 /**
  * Every meter the ingest service exports, with its name and tags. Tags are low-cardinality: {@code
- * source} (http, kafka, import), {@code reason} (a {@link io.streamtune.ingest.validate.RejectReason}
- * tag or trigger reason), {@code model} and {@code class} (bounded by {@code label.classes.max}).
+ * source} (http, kafka, import), {@code reason} (a {@link
+ * io.streamtune.ingest.validate.RejectReason} tag or trigger reason), {@code model} and {@code
+ * class} (bounded by {@code label.classes.max}).
  */
 public final class IngestMetrics {
 
     /** Samples written to the labelled topic (new or relabelled). */
     public static final String ACCEPTED = "ingest.accepted";
+
     /** Samples whose image was already in with another label, replaced. */
     public static final String RELABELLED = "ingest.relabelled";
+
     /** Samples already in with the same label: nothing written. */
     public static final String UNCHANGED = "ingest.unchanged";
+
     /** Samples refused, by reason; each also went to the dead-letter topic. */
     public static final String REJECTED = "ingest.rejected";
+
     /** Time from receiving a sample to its Kafka acknowledgement. */
     public static final String ACCEPT_LATENCY = "ingest.accept.latency";
+
     /** Training triggers emitted, by reason (threshold, schedule, manual). */
     public static final String TRIGGERS = "ingest.triggers";
+
     /** Samples per model and class, from the trigger topology's state store. */
     public static final String DATASET_SAMPLES = "ingest.dataset.samples";
+
     /** Samples per model. */
     public static final String DATASET_TOTAL = "ingest.dataset.size";
+
     /** Samples accepted since the model's last trigger. */
     public static final String DATASET_PENDING = "ingest.dataset.pending";
+
     /** Manual training requests answered without a trigger because no new data had arrived. */
     public static final String TRIGGERS_SUPPRESSED = "ingest.triggers.suppressed";
 
@@ -48,16 +58,23 @@ public final class IngestMetrics {
 
     public IngestMetrics(MeterRegistry registry) {
         this.registry = Objects.requireNonNull(registry, "registry");
-        this.acceptLatency = Timer.builder(ACCEPT_LATENCY)
-                .description("Time from receiving a sample to its acknowledgement by Kafka")
-                .publishPercentiles(0.5, 0.99)
-                .register(registry);
-        this.datasetSamples = MultiGauge.builder(DATASET_SAMPLES)
-                .description("Samples per model and class in the labelled dataset").register(registry);
-        this.datasetTotal = MultiGauge.builder(DATASET_TOTAL)
-                .description("Samples per model in the labelled dataset").register(registry);
-        this.datasetPending = MultiGauge.builder(DATASET_PENDING)
-                .description("Samples accepted since the model's last training trigger").register(registry);
+        this.acceptLatency =
+                Timer.builder(ACCEPT_LATENCY)
+                        .description("Time from receiving a sample to its acknowledgement by Kafka")
+                        .publishPercentiles(0.5, 0.99)
+                        .register(registry);
+        this.datasetSamples =
+                MultiGauge.builder(DATASET_SAMPLES)
+                        .description("Samples per model and class in the labelled dataset")
+                        .register(registry);
+        this.datasetTotal =
+                MultiGauge.builder(DATASET_TOTAL)
+                        .description("Samples per model in the labelled dataset")
+                        .register(registry);
+        this.datasetPending =
+                MultiGauge.builder(DATASET_PENDING)
+                        .description("Samples accepted since the model's last training trigger")
+                        .register(registry);
     }
 
     public MeterRegistry registry() {
@@ -69,16 +86,21 @@ public final class IngestMetrics {
     }
 
     public void relabelled(String source) {
-        counter(RELABELLED, "Samples relabelled (same image, new label)", "source", source).increment();
+        counter(RELABELLED, "Samples relabelled (same image, new label)", "source", source)
+                .increment();
     }
 
     public void unchanged(String source) {
-        counter(UNCHANGED, "Samples already present with the same label", "source", source).increment();
+        counter(UNCHANGED, "Samples already present with the same label", "source", source)
+                .increment();
     }
 
     public void rejected(String reason, String source) {
-        Counter.builder(REJECTED).description("Samples refused and sent to the dead-letter topic")
-                .tags("reason", reason, "source", source).register(registry).increment();
+        Counter.builder(REJECTED)
+                .description("Samples refused and sent to the dead-letter topic")
+                .tags("reason", reason, "source", source)
+                .register(registry)
+                .increment();
     }
 
     public void acceptLatency(Duration d) {
@@ -90,11 +112,13 @@ public final class IngestMetrics {
     }
 
     public void triggerSuppressed(String reason) {
-        counter(TRIGGERS_SUPPRESSED, "Manual training requests without new data", "reason", reason).increment();
+        counter(TRIGGERS_SUPPRESSED, "Manual training requests without new data", "reason", reason)
+                .increment();
     }
 
     /** Current counts of one model, for the dataset gauges. */
-    public record DatasetCounts(String model, long total, long pending, Map<String, Long> perClass) {}
+    public record DatasetCounts(
+            String model, long total, long pending, Map<String, Long> perClass) {}
 
     /** Replaces the dataset gauges with the given counts. */
     public void dataset(Collection<DatasetCounts> models) {
@@ -102,7 +126,12 @@ public final class IngestMetrics {
         List<MultiGauge.Row<?>> totals = new ArrayList<>();
         List<MultiGauge.Row<?>> pending = new ArrayList<>();
         for (DatasetCounts m : models) {
-            m.perClass().forEach((c, n) -> classes.add(MultiGauge.Row.of(Tags.of("model", m.model(), "class", c), n)));
+            m.perClass()
+                    .forEach(
+                            (c, n) ->
+                                    classes.add(
+                                            MultiGauge.Row.of(
+                                                    Tags.of("model", m.model(), "class", c), n)));
             totals.add(MultiGauge.Row.of(Tags.of("model", m.model()), m.total()));
             pending.add(MultiGauge.Row.of(Tags.of("model", m.model()), m.pending()));
         }

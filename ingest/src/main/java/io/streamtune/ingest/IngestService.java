@@ -55,9 +55,15 @@ public final class IngestService implements AutoCloseable {
 
     /** Starts the service: topics provisioned, label index loaded, Streams, intake and HTTP up. */
     public static IngestService start(IngestConfig config) {
-        ServiceShell shell = ServiceShell.start(config.service(), List.of(
-                Topics.IMAGES_INTAKE, Topics.IMAGES_INTAKE.deadLetters(), Topics.IMAGES_LABELLED,
-                Topics.TRAINING_REQUESTS, Topics.TRAINING_TRIGGERS));
+        ServiceShell shell =
+                ServiceShell.start(
+                        config.service(),
+                        List.of(
+                                Topics.IMAGES_INTAKE,
+                                Topics.IMAGES_INTAKE.deadLetters(),
+                                Topics.IMAGES_LABELLED,
+                                Topics.TRAINING_REQUESTS,
+                                Topics.TRAINING_TRIGGERS));
         try {
             return wire(config, shell);
         } catch (RuntimeException e) {
@@ -71,52 +77,82 @@ public final class IngestService implements AutoCloseable {
         String id = config.service().instanceId();
         IngestMetrics metrics = new IngestMetrics(shell.registry());
 
-        Producer<byte[], byte[]> producer = shell.manage(new KafkaProducer<>(producerProperties(kafka, id)));
+        Producer<byte[], byte[]> producer =
+                shell.manage(new KafkaProducer<>(producerProperties(kafka, id)));
         shell.bindClientMetrics(producer);
 
-        Map<String, Object> indexProps = new HashMap<>(kafka.consumer(id + "-index", id + "-index"));
-        // Following others' writes may lag a little: fewer, fuller fetches cost the broker far less per image.
+        Map<String, Object> indexProps =
+                new HashMap<>(kafka.consumer(id + "-index", id + "-index"));
+        // Following others' writes may lag a little: fewer, fuller fetches cost the broker far less
+        // per image.
         indexProps.putIfAbsent("fetch.min.bytes", 1 << 20);
         indexProps.putIfAbsent("fetch.max.wait.ms", 200);
         var indexConsumer = new KafkaConsumer<byte[], byte[]>(indexProps);
         LabelIndex index;
         try {
-            index = LabelIndex.load(indexConsumer, kafka.topic(Topics.IMAGES_LABELLED.name()), key -> true,
-                    Duration.ofMinutes(10));
+            index =
+                    LabelIndex.load(
+                            indexConsumer,
+                            kafka.topic(Topics.IMAGES_LABELLED.name()),
+                            key -> true,
+                            Duration.ofMinutes(10));
         } catch (RuntimeException e) {
             indexConsumer.close();
             throw e;
         }
         shell.manage(index.follow(indexConsumer, key -> true));
-        Acceptor acceptor = new Acceptor(validator(config), producer, kafka.topic(Topics.IMAGES_LABELLED.name()),
-                kafka.topic(Topics.IMAGES_INTAKE.deadLetters().name()), index, metrics, Clock.systemUTC());
+        Acceptor acceptor =
+                new Acceptor(
+                        validator(config),
+                        producer,
+                        kafka.topic(Topics.IMAGES_LABELLED.name()),
+                        kafka.topic(Topics.IMAGES_INTAKE.deadLetters().name()),
+                        index,
+                        metrics,
+                        Clock.systemUTC());
 
         AtomicReference<KafkaStreams> streams = new AtomicReference<>();
         StatsView stats = new StatsView(streams);
         if (config.streams().enabled()) {
-            KafkaStreams ks = new KafkaStreams(
-                    TriggerTopology.build(config.trigger(), kafka.topicPrefix(), metrics), streamsProperties(config, shell.http().port()));
+            KafkaStreams ks =
+                    new KafkaStreams(
+                            TriggerTopology.build(config.trigger(), kafka.topicPrefix(), metrics),
+                            streamsProperties(config, shell.http().port()));
             shell.manage(() -> ks.close(Duration.ofSeconds(10)));
             shell.manage(new KafkaStreamsMetrics(ks)).bindTo(shell.registry());
-            ks.setUncaughtExceptionHandler(e -> {
-                log.error("trigger topology failed, replacing the stream thread: {}", e.toString(), e);
-                return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse
-                        .REPLACE_THREAD;
-            });
+            ks.setUncaughtExceptionHandler(
+                    e -> {
+                        log.error(
+                                "trigger topology failed, replacing the stream thread: {}",
+                                e.toString(),
+                                e);
+                        return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+                                .StreamThreadExceptionResponse.REPLACE_THREAD;
+                    });
             ks.start();
             streams.set(ks);
-            shell.health().register("streams", () -> switch (ks.state()) {
-                case RUNNING, REBALANCING -> Health.Status.up(ks.state().toString());
-                default -> Health.Status.down("Kafka Streams is " + ks.state());
-            });
-            ScheduledExecutorService gauges = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "ingest-stats-gauges");
-                t.setDaemon(true);
-                return t;
-            });
+            shell.health()
+                    .register(
+                            "streams",
+                            () ->
+                                    switch (ks.state()) {
+                                        case RUNNING, REBALANCING ->
+                                                Health.Status.up(ks.state().toString());
+                                        default ->
+                                                Health.Status.down(
+                                                        "Kafka Streams is " + ks.state());
+                                    });
+            ScheduledExecutorService gauges =
+                    Executors.newSingleThreadScheduledExecutor(
+                            r -> {
+                                Thread t = new Thread(r, "ingest-stats-gauges");
+                                t.setDaemon(true);
+                                return t;
+                            });
             shell.manage(gauges::shutdownNow);
             long every = config.streams().statsRefresh().toMillis();
-            gauges.scheduleWithFixedDelay(() -> refreshGauges(stats, metrics), every, every, TimeUnit.MILLISECONDS);
+            gauges.scheduleWithFixedDelay(
+                    () -> refreshGauges(stats, metrics), every, every, TimeUnit.MILLISECONDS);
         }
 
         if (config.intake().enabled()) {
@@ -124,24 +160,51 @@ public final class IngestService implements AutoCloseable {
             props.put("max.poll.records", config.intake().maxPollRecords());
             var consumer = new KafkaConsumer<byte[], byte[]>(props);
             shell.bindClientMetrics(consumer);
-            IntakeConsumer intake = shell.manage(new IntakeConsumer(consumer,
-                    kafka.topic(Topics.IMAGES_INTAKE.name()), acceptor, config.intake().threads())).start();
-            shell.health().register("intake", () -> intake.healthy()
-                    ? Health.Status.up("consuming " + kafka.topic(Topics.IMAGES_INTAKE.name()))
-                    : Health.Status.down("intake loop failing, see log"));
+            IntakeConsumer intake =
+                    shell.manage(
+                                    new IntakeConsumer(
+                                            consumer,
+                                            kafka.topic(Topics.IMAGES_INTAKE.name()),
+                                            acceptor,
+                                            config.intake().threads()))
+                            .start();
+            shell.health()
+                    .register(
+                            "intake",
+                            () ->
+                                    intake.healthy()
+                                            ? Health.Status.up(
+                                                    "consuming "
+                                                            + kafka.topic(
+                                                                    Topics.IMAGES_INTAKE.name()))
+                                            : Health.Status.down("intake loop failing, see log"));
         }
 
-        IngestApi api = new IngestApi(config.http(), acceptor, stats, producer,
-                kafka.topic(Topics.TRAINING_REQUESTS.name()), Clock.systemUTC());
+        IngestApi api =
+                new IngestApi(
+                        config.http(),
+                        acceptor,
+                        stats,
+                        producer,
+                        kafka.topic(Topics.TRAINING_REQUESTS.name()),
+                        Clock.systemUTC());
         if (config.http().apiPort() < 0) {
             api.register(shell.http());
         } else {
-            shell.manage(api.serve(config.service().httpHost(), config.http().apiPort(), config.http().apiThreads()));
+            shell.manage(
+                    api.serve(
+                            config.service().httpHost(),
+                            config.http().apiPort(),
+                            config.http().apiThreads()));
         }
         if (!config.http().authEnabled()) {
-            log.warn("HTTP API authentication is disabled (http.auth.enabled=false): local demo only");
+            log.warn(
+                    "HTTP API authentication is disabled (http.auth.enabled=false): local demo only");
         }
-        log.info("ingest wired: {} samples known, trigger {}, image check {}", index.size(), config.trigger(),
+        log.info(
+                "ingest wired: {} samples known, trigger {}, image check {}",
+                index.size(),
+                config.trigger(),
                 config.validation().check());
         return new IngestService(shell, acceptor, stats, api);
     }
@@ -149,13 +212,17 @@ public final class IngestService implements AutoCloseable {
     /** The validator the configuration describes. */
     public static SampleValidator validator(IngestConfig config) {
         var v = config.validation();
-        return new SampleValidator(new ImageDecoder(v.limits()), v.check(),
-                new ClassRegistry(v.classPolicy(), v.maxClasses(), v.knownClasses()), v.maxObjects());
+        return new SampleValidator(
+                new ImageDecoder(v.limits()),
+                v.check(),
+                new ClassRegistry(v.classPolicy(), v.maxClasses(), v.knownClasses()),
+                v.maxObjects());
     }
 
     /**
-     * Producer settings: the shared durable ones without linger. A labelled record (~130 KB for a 100 KB JPEG)
-     * is larger than a producer batch anyway, so lingering batches nothing and only delays each HTTP answer.
+     * Producer settings: the shared durable ones without linger. A labelled record (~130 KB for a
+     * 100 KB JPEG) is larger than a producer batch anyway, so lingering batches nothing and only
+     * delays each HTTP answer.
      */
     public static Map<String, Object> producerProperties(KafkaSettings kafka, String id) {
         Map<String, Object> props = new HashMap<>(kafka.producer(id + "-producer"));
@@ -169,21 +236,29 @@ public final class IngestService implements AutoCloseable {
         KafkaSettings kafka = config.service().kafka();
         Properties p = new Properties();
         p.putAll(kafka.clientProperties());
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, kafka.topicPrefix() + config.streams().applicationId());
+        p.put(
+                StreamsConfig.APPLICATION_ID_CONFIG,
+                kafka.topicPrefix() + config.streams().applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(config.streams().stateDir()).toString());
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.streams().commitInterval().toMillis());
+        p.put(
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                config.streams().commitInterval().toMillis());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.streams().processingGuarantee());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.service().topicReplication());
         p.put(StreamsConfig.consumerPrefix("max.partition.fetch.bytes"), kafka.maxRecordBytes());
-        // Up to 100 ms per hop for fuller fetches: trickling uploads otherwise cost one fetch per image.
+        // Up to 100 ms per hop for fuller fetches: trickling uploads otherwise cost one fetch per
+        // image.
         p.putIfAbsent(StreamsConfig.consumerPrefix("fetch.min.bytes"), 1 << 20);
         p.putIfAbsent(StreamsConfig.consumerPrefix("fetch.max.wait.ms"), 100);
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), kafka.maxRecordBytes());
+        p.put(
+                StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                kafka.maxRecordBytes());
         String host = config.service().httpHost();
-        p.put(StreamsConfig.APPLICATION_SERVER_CONFIG,
+        p.put(
+                StreamsConfig.APPLICATION_SERVER_CONFIG,
                 ("0.0.0.0".equals(host) ? "localhost" : host) + ":" + httpPort);
         return p;
     }
@@ -192,17 +267,23 @@ public final class IngestService implements AutoCloseable {
         try {
             return Files.createDirectories(dir);
         } catch (java.io.IOException e) {
-            throw new io.streamtune.runtime.ConfigException("streams.state.dir",
-                    "cannot create " + dir + ": " + e.getMessage());
+            throw new io.streamtune.runtime.ConfigException(
+                    "streams.state.dir", "cannot create " + dir + ": " + e.getMessage());
         }
     }
 
     private static void refreshGauges(StatsView stats, IngestMetrics metrics) {
         try {
-            metrics.dataset(stats.all().stream()
-                    .map(s -> new IngestMetrics.DatasetCounts(s.model(), s.totalSamples(), s.pendingSamples(),
-                            s.classCounts()))
-                    .toList());
+            metrics.dataset(
+                    stats.all().stream()
+                            .map(
+                                    s ->
+                                            new IngestMetrics.DatasetCounts(
+                                                    s.model(),
+                                                    s.totalSamples(),
+                                                    s.pendingSamples(),
+                                                    s.classCounts()))
+                            .toList());
         } catch (RuntimeException e) {
             log.debug("dataset gauges not refreshed: {}", e.toString());
         }
@@ -213,7 +294,9 @@ public final class IngestService implements AutoCloseable {
         return shell;
     }
 
-    /** Base URL of the {@code /v1} API: the service's own port, or {@code http.api.port} when set. */
+    /**
+     * Base URL of the {@code /v1} API: the service's own port, or {@code http.api.port} when set.
+     */
     public String apiUrl() {
         String url = shell.http().url();
         return api.apiPort() < 0 ? url : url.substring(0, url.lastIndexOf(':') + 1) + api.apiPort();

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 class IngestConfigTest {
 
     private static IngestConfig config(Map<String, String> values) {
-        Map<String, String> all = new HashMap<>(Map.of("http.auth.token", "a-token-of-sixteen-chars"));
+        Map<String, String> all =
+                new HashMap<>(Map.of("http.auth.token", "a-token-of-sixteen-chars"));
         all.putAll(values);
         return IngestConfig.from(ConfigSource.of(all));
     }
@@ -39,31 +40,48 @@ class IngestConfigTest {
     @Test
     void shouldRequireATokenUnlessAuthIsExplicitlyDisabled() {
         assertThatThrownBy(() -> IngestConfig.from(ConfigSource.of(Map.of())))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("http.auth.token");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.auth.token");
         assertThatThrownBy(() -> config(Map.of("http.auth.token", "   ")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("http.auth.token");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("http.auth.token");
 
-        assertThat(IngestConfig.from(ConfigSource.of(Map.of("http.auth.enabled", "false"))).http().authEnabled())
+        assertThat(
+                        IngestConfig.from(ConfigSource.of(Map.of("http.auth.enabled", "false")))
+                                .http()
+                                .authEnabled())
                 .isFalse();
     }
 
     @Test
     void shouldNameTheKeyOfABadValue() {
         assertThatThrownBy(() -> config(Map.of("image.formats", "jpeg,webp")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("image.formats").hasMessageContaining("webp");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("image.formats")
+                .hasMessageContaining("webp");
         assertThatThrownBy(() -> config(Map.of("trigger.threshold", "0")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("trigger.threshold");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("trigger.threshold");
         assertThatThrownBy(() -> config(Map.of("image.check", "maybe")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("image.check");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("image.check");
         assertThatThrownBy(() -> config(Map.of("streams.processing.guarantee", "exactly_once")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("streams.processing.guarantee");
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("streams.processing.guarantee");
     }
 
     @Test
     void shouldReadKnownClassesPerModel() {
-        IngestConfig c = config(Map.of("label.classes.policy", "known_only", "model.pets.classes", "cat, dog ,bird"));
+        IngestConfig c =
+                config(
+                        Map.of(
+                                "label.classes.policy",
+                                "known_only",
+                                "model.pets.classes",
+                                "cat, dog ,bird"));
 
         assertThat(c.validation().classPolicy()).isEqualTo(ClassPolicy.KNOWN_ONLY);
-        assertThat(c.validation().knownClasses()).containsEntry("pets", java.util.List.of("cat", "dog", "bird"));
+        assertThat(c.validation().knownClasses())
+                .containsEntry("pets", java.util.List.of("cat", "dog", "bird"));
     }
 }

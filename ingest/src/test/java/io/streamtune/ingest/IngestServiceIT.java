@@ -55,18 +55,23 @@ class IngestServiceIT {
     void start(EmbeddedKafkaBroker broker, @TempDir Path state) throws Exception {
         this.broker = broker;
         this.prefix = SharedKafka.unique("ingest") + ".";
-        var config = IngestConfig.from(ConfigSource.of(Map.ofEntries(
-                Map.entry("kafka.bootstrap.servers", broker.bootstrapServers()),
-                Map.entry("topic.prefix", prefix),
-                Map.entry("http.host", "127.0.0.1"),
-                Map.entry("http.port", "0"),
-                Map.entry("http.auth.token", TOKEN),
-                Map.entry("http.max.request.bytes", "2MiB"),
-                Map.entry("image.max.bytes", "1MiB"),
-                Map.entry("image.check", "decode"),
-                Map.entry("trigger.threshold", "3"),
-                Map.entry("streams.state.dir", state.toString()),
-                Map.entry("streams.stats.refresh", "200ms"))));
+        var config =
+                IngestConfig.from(
+                        ConfigSource.of(
+                                Map.ofEntries(
+                                        Map.entry(
+                                                "kafka.bootstrap.servers",
+                                                broker.bootstrapServers()),
+                                        Map.entry("topic.prefix", prefix),
+                                        Map.entry("http.host", "127.0.0.1"),
+                                        Map.entry("http.port", "0"),
+                                        Map.entry("http.auth.token", TOKEN),
+                                        Map.entry("http.max.request.bytes", "2MiB"),
+                                        Map.entry("image.max.bytes", "1MiB"),
+                                        Map.entry("image.check", "decode"),
+                                        Map.entry("trigger.threshold", "3"),
+                                        Map.entry("streams.state.dir", state.toString()),
+                                        Map.entry("streams.stats.refresh", "200ms"))));
         service = IngestService.start(config);
         assertThat(service.shell().awaitReady(Duration.ofSeconds(60))).isTrue();
         base = service.shell().http().url();
@@ -79,19 +84,28 @@ class IngestServiceIT {
 
     @Test
     void shouldAnswerHealthAndServeParseableMetrics() throws Exception {
-        var health = client.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        var metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        var health =
+                client.send(
+                        HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        var metrics =
+                client.send(
+                        HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString());
 
         assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).contains("\"service\":\"ingest\"").contains("\"streams\"").contains("\"intake\"");
+        assertThat(health.body())
+                .contains("\"service\":\"ingest\"")
+                .contains("\"streams\"")
+                .contains("\"intake\"");
         var parsed = PrometheusText.parse(metrics.body());
-        assertThat(parsed.named("jvm_threads_live_threads").get(0).labels()).containsEntry("service", "ingest");
+        assertThat(parsed.named("jvm_threads_live_threads").get(0).labels())
+                .containsEntry("service", "ingest");
     }
 
     @Test
-    void shouldCarryAnHttpUploadToTheLabelledTopicAndTriggerTrainingAtTheThreshold() throws Exception {
+    void shouldCarryAnHttpUploadToTheLabelledTopicAndTriggerTrainingAtTheThreshold()
+            throws Exception {
         String model = "http-pets";
         byte[] first = TestImages.jpeg(64, 48, 101);
 
@@ -107,21 +121,27 @@ class IngestServiceIT {
         assertThat(json(relabel).get("status").asText()).isEqualTo("relabelled");
         assertThat(second.statusCode()).isEqualTo(201);
 
-        List<ConsumerRecord<byte[], byte[]>> labelled = TopicReader.readAll(broker.bootstrapServers(),
-                prefix + "images.labelled");
-        var values = labelled.stream()
-                .map(r -> JsonSerde.of(LabelledImageAccepted.class).fromBytes(r.value()))
-                .filter(v -> v.model().equals(model))
-                .toList();
+        List<ConsumerRecord<byte[], byte[]>> labelled =
+                TopicReader.readAll(broker.bootstrapServers(), prefix + "images.labelled");
+        var values =
+                labelled.stream()
+                        .map(r -> JsonSerde.of(LabelledImageAccepted.class).fromBytes(r.value()))
+                        .filter(v -> v.model().equals(model))
+                        .toList();
         String firstKey = json(accepted).get("key").asText();
         var firstVersions = values.stream().filter(v -> v.key().equals(firstKey)).toList();
         assertThat(values).hasSize(3);
-        assertThat(firstVersions).extracting(v -> ((Label.ClassLabel) v.label()).className())
+        assertThat(firstVersions)
+                .extracting(v -> ((Label.ClassLabel) v.label()).className())
                 .containsExactly("cat", "dog");
         assertThat(firstVersions.get(0).image()).isEqualTo(first);
 
-        var triggers = TopicReader.awaitRecords(broker.bootstrapServers(), prefix + "training.triggers",
-                Duration.ofSeconds(30), l -> l.size() >= 1);
+        var triggers =
+                TopicReader.awaitRecords(
+                        broker.bootstrapServers(),
+                        prefix + "training.triggers",
+                        Duration.ofSeconds(30),
+                        l -> l.size() >= 1);
         var trigger = JsonSerde.of(TrainingTriggered.class).fromBytes(triggers.get(0).value());
         assertThat(triggers).hasSize(1);
         assertThat(trigger.model()).isEqualTo(model);
@@ -132,31 +152,54 @@ class IngestServiceIT {
         assertThat(stats.get("classes").get("cat").asLong()).isEqualTo(1);
         assertThat(stats.get("classes").get("dog").asLong()).isEqualTo(1);
 
-        var metrics = awaitMetrics(m -> m.sum("ingest_dataset_size", Map.of("model", model)) == 2
-                && m.sum("ingest_dataset_samples", Map.of("model", model, "class", "dog")) == 1);
-        assertThat(metrics.sum("ingest_dataset_samples", Map.of("model", model, "class", "cat"))).isEqualTo(1);
-        assertThat(metrics.sum("ingest_accepted_total", Map.of("source", "http"))).isGreaterThanOrEqualTo(3);
-        assertThat(metrics.sum("ingest_triggers_total", Map.of("reason", "threshold"))).isGreaterThanOrEqualTo(1);
+        var metrics =
+                awaitMetrics(
+                        m ->
+                                m.sum("ingest_dataset_size", Map.of("model", model)) == 2
+                                        && m.sum(
+                                                        "ingest_dataset_samples",
+                                                        Map.of("model", model, "class", "dog"))
+                                                == 1);
+        assertThat(metrics.sum("ingest_dataset_samples", Map.of("model", model, "class", "cat")))
+                .isEqualTo(1);
+        assertThat(metrics.sum("ingest_accepted_total", Map.of("source", "http")))
+                .isGreaterThanOrEqualTo(3);
+        assertThat(metrics.sum("ingest_triggers_total", Map.of("reason", "threshold")))
+                .isGreaterThanOrEqualTo(1);
         assertThat(metrics.named("kafka_producer_record_send_total")).isNotEmpty();
         assertThat(metrics.samples()).anyMatch(sample -> sample.name().startsWith("kafka_stream_"));
     }
 
     @Test
-    void shouldRefuseBadUploadsWithTheRightStatusAndParkThemInTheDeadLetterTopic() throws Exception {
+    void shouldRefuseBadUploadsWithTheRightStatusAndParkThemInTheDeadLetterTopic()
+            throws Exception {
         String model = "http-bad";
 
-        var unauthenticated = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/models/" + model
-                        + "/images?class=cat")).header("Content-Type", "image/jpeg")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.jpeg(8, 8, 1))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        var truncated = upload(model, TestImages.truncated(TestImages.jpeg(64, 64, 2), 0.5), "class=cat");
+        var unauthenticated =
+                client.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                base + "/v1/models/" + model + "/images?class=cat"))
+                                .header("Content-Type", "image/jpeg")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofByteArray(
+                                                TestImages.jpeg(8, 8, 1)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        var truncated =
+                upload(model, TestImages.truncated(TestImages.jpeg(64, 64, 2), 0.5), "class=cat");
         var empty = upload(model, new byte[0], "class=cat");
         var bomb = upload(model, TestImages.pngClaiming(50_000, 50_000), "class=cat");
         var text = upload(model, "not an image".getBytes(StandardCharsets.UTF_8), "class=cat");
-        var outside = uploadJson(model, TestImages.jpeg(20, 20, 3),
-                "{\"type\":\"boxes\",\"objects\":[{\"className\":\"cat\",\"box\":{\"x\":10,\"y\":10,\"width\":20,\"height\":5}}]}");
-        var badJson = send("/v1/models/" + model + "/images", "application/json", "{not json".getBytes());
-        var tooBig = send("/v1/models/" + model + "/images?class=cat", "image/jpeg", new byte[3 << 20]);
+        var outside =
+                uploadJson(
+                        model,
+                        TestImages.jpeg(20, 20, 3),
+                        "{\"type\":\"boxes\",\"objects\":[{\"className\":\"cat\",\"box\":{\"x\":10,\"y\":10,\"width\":20,\"height\":5}}]}");
+        var badJson =
+                send("/v1/models/" + model + "/images", "application/json", "{not json".getBytes());
+        var tooBig =
+                send("/v1/models/" + model + "/images?class=cat", "image/jpeg", new byte[3 << 20]);
         var gif = send("/v1/models/" + model + "/images", "image/gif", new byte[10]);
         var sixteen = upload(model, TestImages.png16(16, 16), "class=cat");
         var overImageLimit = upload(model, new byte[(3 << 20) / 2], "class=cat");
@@ -182,13 +225,26 @@ class IngestServiceIT {
         assertThat(overImageLimit.statusCode()).isEqualTo(413);
         assertThat(json(overImageLimit).get("error").asText()).isEqualTo("too_large");
 
-        Set<String> expected = Set.of("corrupt_image", "empty_image", "too_many_pixels", "unsupported_format",
-                "box_out_of_bounds", "malformed_record", "too_large");
-        var letters = TopicReader.awaitRecords(broker.bootstrapServers(), prefix + "images.intake.dlq",
-                        Duration.ofSeconds(10), l -> httpReasons(l).containsAll(expected));
+        Set<String> expected =
+                Set.of(
+                        "corrupt_image",
+                        "empty_image",
+                        "too_many_pixels",
+                        "unsupported_format",
+                        "box_out_of_bounds",
+                        "malformed_record",
+                        "too_large");
+        var letters =
+                TopicReader.awaitRecords(
+                        broker.bootstrapServers(),
+                        prefix + "images.intake.dlq",
+                        Duration.ofSeconds(10),
+                        l -> httpReasons(l).containsAll(expected));
         assertThat(httpReasons(letters)).containsAll(expected);
-        var health = client.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        var health =
+                client.send(
+                        HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
     }
 
@@ -197,25 +253,41 @@ class IngestServiceIT {
         String model = "http-batch";
         StringBuilder ndjson = new StringBuilder();
         for (int i = 0; i < 2; i++) {
-            ndjson.append(item(TestImages.jpeg(32, 32, 200 + i), "{\"type\":\"class\",\"className\":\"c" + i + "\"}"))
+            ndjson.append(
+                            item(
+                                    TestImages.jpeg(32, 32, 200 + i),
+                                    "{\"type\":\"class\",\"className\":\"c" + i + "\"}"))
                     .append('\n');
         }
         ndjson.append("{broken\n");
 
-        var batch = send("/v1/models/" + model + "/images/batch", "application/x-ndjson",
-                ndjson.toString().getBytes(StandardCharsets.UTF_8));
+        var batch =
+                send(
+                        "/v1/models/" + model + "/images/batch",
+                        "application/x-ndjson",
+                        ndjson.toString().getBytes(StandardCharsets.UTF_8));
         awaitStats(model, s -> s.get("totalSamples").asLong() == 2);
-        var train = send("/v1/models/" + model + "/train", "application/json",
-                "{\"requestedBy\":\"it\"}".getBytes(StandardCharsets.UTF_8));
+        var train =
+                send(
+                        "/v1/models/" + model + "/train",
+                        "application/json",
+                        "{\"requestedBy\":\"it\"}".getBytes(StandardCharsets.UTF_8));
 
         assertThat(batch.statusCode()).isEqualTo(200);
         assertThat(json(batch).get("counts").get("accepted").asInt()).isEqualTo(2);
         assertThat(json(batch).get("counts").get("rejected").asInt()).isEqualTo(1);
         assertThat(train.statusCode()).isEqualTo(202);
-        var triggers = TopicReader.awaitRecords(broker.bootstrapServers(), prefix + "training.triggers",
-                Duration.ofSeconds(30), l -> l.stream().anyMatch(r -> new String(r.key()).equals(model)));
-        var manual = triggers.stream().filter(r -> new String(r.key()).equals(model))
-                .map(r -> JsonSerde.of(TrainingTriggered.class).fromBytes(r.value())).toList();
+        var triggers =
+                TopicReader.awaitRecords(
+                        broker.bootstrapServers(),
+                        prefix + "training.triggers",
+                        Duration.ofSeconds(30),
+                        l -> l.stream().anyMatch(r -> new String(r.key()).equals(model)));
+        var manual =
+                triggers.stream()
+                        .filter(r -> new String(r.key()).equals(model))
+                        .map(r -> JsonSerde.of(TrainingTriggered.class).fromBytes(r.value()))
+                        .toList();
         assertThat(manual).hasSize(1);
         assertThat(manual.get(0).reason()).isEqualTo(TrainingTriggered.Reason.MANUAL);
         assertThat(manual.get(0).newSamples()).isEqualTo(2);
@@ -225,26 +297,61 @@ class IngestServiceIT {
     void shouldForwardValidIntakeRecordsAndDeadLetterMalformedOnes() throws Exception {
         String model = "kafka-pets";
         byte[] image = TestImages.jpeg(24, 24, 300);
-        var submitted = new LabelledImageSubmitted(model, image, new Label.ClassLabel("cat"), "kcat");
+        var submitted =
+                new LabelledImageSubmitted(model, image, new Label.ClassLabel("cat"), "kcat");
 
-        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                "key.serializer", ByteArraySerializer.class.getName(),
-                "value.serializer", ByteArraySerializer.class.getName()))) {
-            producer.send(new ProducerRecord<>(prefix + "images.intake", null,
-                    JsonSerde.of(LabelledImageSubmitted.class).toBytes(submitted))).get();
-            producer.send(new ProducerRecord<>(prefix + "images.intake", "k".getBytes(),
-                    "{\"model\":\"kafka-pets\",\"image\":".getBytes(StandardCharsets.UTF_8))).get();
+        try (var producer =
+                new KafkaProducer<byte[], byte[]>(
+                        Map.of(
+                                "bootstrap.servers",
+                                broker.bootstrapServers(),
+                                "key.serializer",
+                                ByteArraySerializer.class.getName(),
+                                "value.serializer",
+                                ByteArraySerializer.class.getName()))) {
+            producer.send(
+                            new ProducerRecord<>(
+                                    prefix + "images.intake",
+                                    null,
+                                    JsonSerde.of(LabelledImageSubmitted.class).toBytes(submitted)))
+                    .get();
+            producer.send(
+                            new ProducerRecord<>(
+                                    prefix + "images.intake",
+                                    "k".getBytes(),
+                                    "{\"model\":\"kafka-pets\",\"image\":"
+                                            .getBytes(StandardCharsets.UTF_8)))
+                    .get();
         }
 
-        var labelled = TopicReader.awaitRecords(broker.bootstrapServers(), prefix + "images.labelled",
-                Duration.ofSeconds(30), l -> l.stream().anyMatch(r -> new String(r.key()).startsWith(model + "/")));
-        var letters = TopicReader.awaitRecords(broker.bootstrapServers(), prefix + "images.intake.dlq",
-                Duration.ofSeconds(30), l -> l.stream().map(DeadLetter::fromConsumerRecord)
-                        .anyMatch(d -> d.sourceTopic().equals(prefix + "images.intake")))
-                .stream().map(DeadLetter::fromConsumerRecord)
-                .filter(d -> d.sourceTopic().equals(prefix + "images.intake")).toList();
-        Set<String> keys = labelled.stream().map(r -> new String(r.key())).collect(Collectors.toSet());
-        assertThat(keys).contains(model + "/" + io.streamtune.ingest.validate.Digests.sha256Hex(image));
+        var labelled =
+                TopicReader.awaitRecords(
+                        broker.bootstrapServers(),
+                        prefix + "images.labelled",
+                        Duration.ofSeconds(30),
+                        l -> l.stream().anyMatch(r -> new String(r.key()).startsWith(model + "/")));
+        var letters =
+                TopicReader.awaitRecords(
+                                broker.bootstrapServers(),
+                                prefix + "images.intake.dlq",
+                                Duration.ofSeconds(30),
+                                l ->
+                                        l.stream()
+                                                .map(DeadLetter::fromConsumerRecord)
+                                                .anyMatch(
+                                                        d ->
+                                                                d.sourceTopic()
+                                                                        .equals(
+                                                                                prefix
+                                                                                        + "images.intake")))
+                        .stream()
+                        .map(DeadLetter::fromConsumerRecord)
+                        .filter(d -> d.sourceTopic().equals(prefix + "images.intake"))
+                        .toList();
+        Set<String> keys =
+                labelled.stream().map(r -> new String(r.key())).collect(Collectors.toSet());
+        assertThat(keys)
+                .contains(model + "/" + io.streamtune.ingest.validate.Digests.sha256Hex(image));
         assertThat(letters).hasSize(1);
         assertThat(letters.get(0).reason()).isEqualTo("malformed_record");
         assertThat(new String(letters.get(0).key())).isEqualTo("k");
@@ -252,8 +359,11 @@ class IngestServiceIT {
     }
 
     private static Set<String> httpReasons(List<ConsumerRecord<byte[], byte[]>> records) {
-        return records.stream().map(DeadLetter::fromConsumerRecord).filter(d -> d.sourceTopic().equals("http"))
-                .map(DeadLetter::reason).collect(Collectors.toSet());
+        return records.stream()
+                .map(DeadLetter::fromConsumerRecord)
+                .filter(d -> d.sourceTopic().equals("http"))
+                .map(DeadLetter::reason)
+                .collect(Collectors.toSet());
     }
 
     @Test
@@ -263,13 +373,29 @@ class IngestServiceIT {
         java.nio.file.Files.createDirectories(dir.resolve("cat"));
         java.nio.file.Files.write(dir.resolve("cat/a.jpg"), image);
         java.nio.file.Files.write(dir.resolve("cat/b.jpg"), TestImages.jpeg(20, 20, 401));
-        var importConfig = IngestConfig.from(ConfigSource.of(Map.of(
-                "kafka.bootstrap.servers", broker.bootstrapServers(), "topic.prefix", prefix,
-                "http.auth.enabled", "false")));
+        var importConfig =
+                IngestConfig.from(
+                        ConfigSource.of(
+                                Map.of(
+                                        "kafka.bootstrap.servers",
+                                        broker.bootstrapServers(),
+                                        "topic.prefix",
+                                        prefix,
+                                        "http.auth.enabled",
+                                        "false")));
 
-        var report = ImportMain.run(importConfig, new io.streamtune.ingest.bulk.ImportRequest(model,
-                io.streamtune.ingest.bulk.DatasetFormat.IMAGEFOLDER, dir, null,
-                io.streamtune.ingest.bulk.TaskHint.AUTO, 4, 0), null);
+        var report =
+                ImportMain.run(
+                        importConfig,
+                        new io.streamtune.ingest.bulk.ImportRequest(
+                                model,
+                                io.streamtune.ingest.bulk.DatasetFormat.IMAGEFOLDER,
+                                dir,
+                                null,
+                                io.streamtune.ingest.bulk.TaskHint.AUTO,
+                                4,
+                                0),
+                        null);
 
         assertThat(report.completed()).isTrue();
         assertThat(report.accepted()).isEqualTo(2);
@@ -281,27 +407,58 @@ class IngestServiceIT {
         String status = json(upload(model, image, "class=cat")).get("status").asText();
         String relabel = json(upload(model, image, "class=dog")).get("status").asText();
 
-        assertThat(status).as("the service's index follows writes by others").isEqualTo("unchanged");
+        assertThat(status)
+                .as("the service's index follows writes by others")
+                .isEqualTo("unchanged");
         assertThat(relabel).isEqualTo("relabelled");
     }
 
     @Test
     void shouldServeTheApiOnItsOwnPortWhenConfigured() throws Exception {
-        var config = IngestConfig.from(ConfigSource.of(Map.of(
-                "kafka.bootstrap.servers", broker.bootstrapServers(), "topic.prefix", prefix,
-                "http.host", "127.0.0.1", "http.port", "0", "http.auth.token", TOKEN,
-                "http.api.port", "0", "http.api.threads", "8",
-                "streams.enabled", "false", "intake.enabled", "false")));
+        var config =
+                IngestConfig.from(
+                        ConfigSource.of(
+                                Map.of(
+                                        "kafka.bootstrap.servers",
+                                        broker.bootstrapServers(),
+                                        "topic.prefix",
+                                        prefix,
+                                        "http.host",
+                                        "127.0.0.1",
+                                        "http.port",
+                                        "0",
+                                        "http.auth.token",
+                                        TOKEN,
+                                        "http.api.port",
+                                        "0",
+                                        "http.api.threads",
+                                        "8",
+                                        "streams.enabled",
+                                        "false",
+                                        "intake.enabled",
+                                        "false")));
 
         try (var second = IngestService.start(config)) {
-            var upload = client.send(HttpRequest.newBuilder(URI.create(second.apiUrl()
-                            + "/v1/models/own-port/images?class=cat"))
-                    .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "image/jpeg")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.jpeg(16, 16, 500))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            var onAdminPort = client.send(HttpRequest.newBuilder(URI.create(second.shell().http().url()
-                            + "/v1/models")).header("Authorization", "Bearer " + TOKEN).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var upload =
+                    client.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    second.apiUrl()
+                                                            + "/v1/models/own-port/images?class=cat"))
+                                    .header("Authorization", "Bearer " + TOKEN)
+                                    .header("Content-Type", "image/jpeg")
+                                    .POST(
+                                            HttpRequest.BodyPublishers.ofByteArray(
+                                                    TestImages.jpeg(16, 16, 500)))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            var onAdminPort =
+                    client.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(second.shell().http().url() + "/v1/models"))
+                                    .header("Authorization", "Bearer " + TOKEN)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
 
             assertThat(second.apiUrl()).isNotEqualTo(second.shell().http().url());
             assertThat(upload.statusCode()).isEqualTo(201);
@@ -311,20 +468,51 @@ class IngestServiceIT {
 
     @Test
     void shouldParkASampleKafkaRefusesForItsSize() throws Exception {
-        var config = IngestConfig.from(ConfigSource.of(Map.of(
-                "kafka.bootstrap.servers", broker.bootstrapServers(), "topic.prefix", prefix,
-                "kafka.max.record.bytes", "1MiB", "http.host", "127.0.0.1", "http.port", "0",
-                "http.auth.enabled", "false", "streams.enabled", "false", "intake.enabled", "false")));
+        var config =
+                IngestConfig.from(
+                        ConfigSource.of(
+                                Map.of(
+                                        "kafka.bootstrap.servers",
+                                        broker.bootstrapServers(),
+                                        "topic.prefix",
+                                        prefix,
+                                        "kafka.max.record.bytes",
+                                        "1MiB",
+                                        "http.host",
+                                        "127.0.0.1",
+                                        "http.port",
+                                        "0",
+                                        "http.auth.enabled",
+                                        "false",
+                                        "streams.enabled",
+                                        "false",
+                                        "intake.enabled",
+                                        "false")));
         byte[] big = TestImages.png(700, 700, 600);
 
         try (var small = IngestService.start(config)) {
-            var response = client.send(HttpRequest.newBuilder(URI.create(small.apiUrl()
-                            + "/v1/models/big/images?class=cat")).header("Content-Type", "image/png")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(), HttpResponse.BodyHandlers.ofString());
-            var after = client.send(HttpRequest.newBuilder(URI.create(small.apiUrl()
-                            + "/v1/models/big/images?class=cat")).header("Content-Type", "image/png")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(TestImages.png(8, 8, 601))).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var response =
+                    client.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    small.apiUrl()
+                                                            + "/v1/models/big/images?class=cat"))
+                                    .header("Content-Type", "image/png")
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(big))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            var after =
+                    client.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    small.apiUrl()
+                                                            + "/v1/models/big/images?class=cat"))
+                                    .header("Content-Type", "image/png")
+                                    .POST(
+                                            HttpRequest.BodyPublishers.ofByteArray(
+                                                    TestImages.png(8, 8, 601)))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
 
             assertThat(big.length).isGreaterThan(1 << 20);
             assertThat(response.statusCode()).isEqualTo(413);
@@ -338,30 +526,49 @@ class IngestServiceIT {
         return send("/v1/models/" + model + "/images?" + query, "image/jpeg", image);
     }
 
-    private HttpResponse<String> uploadJson(String model, byte[] image, String labelJson) throws Exception {
-        return send("/v1/models/" + model + "/images", "application/json",
+    private HttpResponse<String> uploadJson(String model, byte[] image, String labelJson)
+            throws Exception {
+        return send(
+                "/v1/models/" + model + "/images",
+                "application/json",
                 item(image, labelJson).getBytes(StandardCharsets.UTF_8));
     }
 
     private static String item(byte[] image, String labelJson) {
-        return "{\"image\":\"" + Base64.getEncoder().encodeToString(image) + "\",\"label\":" + labelJson + "}";
+        return "{\"image\":\""
+                + Base64.getEncoder().encodeToString(image)
+                + "\",\"label\":"
+                + labelJson
+                + "}";
     }
 
     private HttpResponse<String> send(String path, String type, byte[] body) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(base + path))
+        return client.send(
+                HttpRequest.newBuilder(URI.create(base + path))
                         .header("Authorization", "Bearer " + TOKEN)
                         .header("Content-Type", type)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private JsonNode awaitStats(String model, java.util.function.Predicate<JsonNode> done) throws Exception {
+    private JsonNode awaitStats(String model, java.util.function.Predicate<JsonNode> done)
+            throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            var r = client.send(HttpRequest.newBuilder(URI.create(base + "/v1/models/"
-                            + URLEncoder.encode(model, StandardCharsets.UTF_8) + "/stats"))
-                    .header("Authorization", "Bearer " + TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+            var r =
+                    client.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    base
+                                                            + "/v1/models/"
+                                                            + URLEncoder.encode(
+                                                                    model, StandardCharsets.UTF_8)
+                                                            + "/stats"))
+                                    .header("Authorization", "Bearer " + TOKEN)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
                 last = json(r);
                 if (done.test(last)) {
@@ -373,12 +580,15 @@ class IngestServiceIT {
         throw new AssertionError("stats of " + model + " never matched; last: " + last);
     }
 
-    private PrometheusText awaitMetrics(java.util.function.Predicate<PrometheusText> done) throws Exception {
+    private PrometheusText awaitMetrics(java.util.function.Predicate<PrometheusText> done)
+            throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         PrometheusText last = null;
         while (System.nanoTime() < deadline) {
-            var r = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var r =
+                    client.send(
+                            HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                            HttpResponse.BodyHandlers.ofString());
             last = PrometheusText.parse(r.body());
             if (done.test(last)) {
                 return last;

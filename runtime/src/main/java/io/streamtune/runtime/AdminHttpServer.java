@@ -39,44 +39,92 @@ public final class AdminHttpServer implements AutoCloseable {
      * @throws IllegalStateException naming the port and its config key when it is in use
      */
     public static AdminHttpServer start(
-            String service, String host, int port, String portKey, Health health, PrometheusMeterRegistry registry,
+            String service,
+            String host,
+            int port,
+            String portKey,
+            Health health,
+            PrometheusMeterRegistry registry,
             int threads) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 128);
         } catch (BindException e) {
-            throw new IllegalStateException(service + ": cannot listen on " + host + ":" + port + " (" + portKey
-                    + "): port already in use", e);
+            throw new IllegalStateException(
+                    service
+                            + ": cannot listen on "
+                            + host
+                            + ":"
+                            + port
+                            + " ("
+                            + portKey
+                            + "): port already in use",
+                    e);
         } catch (IOException e) {
-            throw new IllegalStateException(service + ": cannot listen on " + host + ":" + port + " (" + portKey
-                    + "): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    service
+                            + ": cannot listen on "
+                            + host
+                            + ":"
+                            + port
+                            + " ("
+                            + portKey
+                            + "): "
+                            + e.getMessage(),
+                    e);
         }
-        ExecutorService executor = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, service + "-http");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService executor =
+                Executors.newFixedThreadPool(
+                        threads,
+                        r -> {
+                            Thread t = new Thread(r, service + "-http");
+                            t.setDaemon(true);
+                            return t;
+                        });
         server.setExecutor(executor);
         AdminHttpServer admin = new AdminHttpServer(server, executor, service);
-        admin.route("/health/live", ex -> admin.respond(ex, 200, "application/json",
-                "{\"status\":\"UP\",\"service\":\"" + service + "\"}"));
-        admin.route("/health", ex -> {
-            Map<String, Health.Status> checks = health.evaluate();
-            boolean up = checks.values().stream().allMatch(Health.Status::up);
-            StringBuilder json = new StringBuilder("{\"status\":\"").append(up ? "UP" : "DOWN")
-                    .append("\",\"service\":\"").append(service).append("\",\"checks\":{");
-            String sep = "";
-            for (var e : checks.entrySet()) {
-                json.append(sep).append('"').append(Json.escape(e.getKey())).append("\":{\"up\":")
-                        .append(e.getValue().up()).append(",\"detail\":\"")
-                        .append(Json.escape(String.valueOf(e.getValue().detail()))).append("\"}");
-                sep = ",";
-            }
-            json.append("}}");
-            admin.respond(ex, up ? 200 : 503, "application/json", json.toString());
-        });
-        admin.route("/metrics", ex -> admin.respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                registry.scrape()));
+        admin.route(
+                "/health/live",
+                ex ->
+                        admin.respond(
+                                ex,
+                                200,
+                                "application/json",
+                                "{\"status\":\"UP\",\"service\":\"" + service + "\"}"));
+        admin.route(
+                "/health",
+                ex -> {
+                    Map<String, Health.Status> checks = health.evaluate();
+                    boolean up = checks.values().stream().allMatch(Health.Status::up);
+                    StringBuilder json =
+                            new StringBuilder("{\"status\":\"")
+                                    .append(up ? "UP" : "DOWN")
+                                    .append("\",\"service\":\"")
+                                    .append(service)
+                                    .append("\",\"checks\":{");
+                    String sep = "";
+                    for (var e : checks.entrySet()) {
+                        json.append(sep)
+                                .append('"')
+                                .append(Json.escape(e.getKey()))
+                                .append("\":{\"up\":")
+                                .append(e.getValue().up())
+                                .append(",\"detail\":\"")
+                                .append(Json.escape(String.valueOf(e.getValue().detail())))
+                                .append("\"}");
+                        sep = ",";
+                    }
+                    json.append("}}");
+                    admin.respond(ex, up ? 200 : 503, "application/json", json.toString());
+                });
+        admin.route(
+                "/metrics",
+                ex ->
+                        admin.respond(
+                                ex,
+                                200,
+                                "text/plain; version=0.0.4; charset=utf-8",
+                                registry.scrape()));
         server.start();
         log.info("{} HTTP on http://{}:{}/ (health, metrics)", service, host, admin.port());
         return admin;
@@ -84,28 +132,40 @@ public final class AdminHttpServer implements AutoCloseable {
 
     /** Adds a route; exceptions become a JSON 500 naming the error. */
     public void route(String path, HttpHandler handler) {
-        server.createContext(path, ex -> {
-            try (ex) {
-                handler.handle(ex);
-            } catch (RuntimeException | IOException e) {
-                log.warn("{} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI(), e.toString());
-                try {
-                    respond(ex, 500, "application/json", "{\"error\":\"" + Json.escape(e.toString()) + "\"}");
-                } catch (IOException | RuntimeException ignored) {
-                    // response already started
-                }
-            }
-        });
+        server.createContext(
+                path,
+                ex -> {
+                    try (ex) {
+                        handler.handle(ex);
+                    } catch (RuntimeException | IOException e) {
+                        log.warn(
+                                "{} {} failed: {}",
+                                ex.getRequestMethod(),
+                                ex.getRequestURI(),
+                                e.toString());
+                        try {
+                            respond(
+                                    ex,
+                                    500,
+                                    "application/json",
+                                    "{\"error\":\"" + Json.escape(e.toString()) + "\"}");
+                        } catch (IOException | RuntimeException ignored) {
+                            // response already started
+                        }
+                    }
+                });
     }
 
     /** Writes a complete response. */
-    public void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
+    public void respond(HttpExchange ex, int status, String contentType, String body)
+            throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         respond(ex, status, contentType, bytes);
     }
 
     /** Writes a complete binary response. */
-    public void respond(HttpExchange ex, int status, String contentType, byte[] bytes) throws IOException {
+    public void respond(HttpExchange ex, int status, String contentType, byte[] bytes)
+            throws IOException {
         ex.getResponseHeaders().set("Content-Type", contentType);
         ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {

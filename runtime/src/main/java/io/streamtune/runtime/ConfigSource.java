@@ -29,17 +29,19 @@ public final class ConfigSource {
     }
 
     /** Values from the process environment and the given overrides (which win). */
-    public static ConfigSource fromEnvironment(Map<String, String> env, Map<String, String> overrides) {
+    public static ConfigSource fromEnvironment(
+            Map<String, String> env, Map<String, String> overrides) {
         Map<String, String> merged = new TreeMap<>();
         String file = overrides.getOrDefault("config.file", env.get(ENV_PREFIX + "CONFIG_FILE"));
         if (file != null && !file.isBlank()) {
             merged.putAll(readProperties(Path.of(file)));
         }
-        env.forEach((k, v) -> {
-            if (k.startsWith(ENV_PREFIX) && !k.equals(ENV_PREFIX + "CONFIG_FILE")) {
-                merged.put(keyFromEnv(k.substring(ENV_PREFIX.length())), v);
-            }
-        });
+        env.forEach(
+                (k, v) -> {
+                    if (k.startsWith(ENV_PREFIX) && !k.equals(ENV_PREFIX + "CONFIG_FILE")) {
+                        merged.put(keyFromEnv(k.substring(ENV_PREFIX.length())), v);
+                    }
+                });
         merged.putAll(overrides);
         return new ConfigSource(merged);
     }
@@ -53,7 +55,10 @@ public final class ConfigSource {
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (!arg.startsWith("--") || eq < 3) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "': use --key=value, e.g. --http.port=8081");
+                throw new IllegalArgumentException(
+                        "unexpected argument '"
+                                + arg
+                                + "': use --key=value, e.g. --http.port=8081");
             }
             overrides.put(arg.substring(2, eq), arg.substring(eq + 1));
         }
@@ -77,14 +82,21 @@ public final class ConfigSource {
         return values;
     }
 
-    /** Env variable name for a key: {@code kafka.security.protocol} → {@code STREAMTUNE_KAFKA_SECURITY_PROTOCOL}. */
+    /**
+     * Env variable name for a key: {@code kafka.security.protocol} → {@code
+     * STREAMTUNE_KAFKA_SECURITY_PROTOCOL}.
+     */
     public static String envName(String key) {
         return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
     private static String keyFromEnv(String env) {
-        // Double underscore keeps a literal underscore: KAFKA_SASL__JAAS... is rare, dots are the norm.
-        return env.toLowerCase(Locale.ROOT).replace("__", "\u0000").replace('_', '.').replace('\u0000', '_');
+        // Double underscore keeps a literal underscore: KAFKA_SASL__JAAS... is rare, dots are the
+        // norm.
+        return env.toLowerCase(Locale.ROOT)
+                .replace("__", "\u0000")
+                .replace('_', '.')
+                .replace('\u0000', '_');
     }
 
     private static Map<String, String> readProperties(Path file) {
@@ -92,7 +104,8 @@ public final class ConfigSource {
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read config file " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot read config file " + file + ": " + e.getMessage(), e);
         }
         Map<String, String> out = new TreeMap<>();
         p.forEach((k, v) -> out.put(k.toString(), v.toString()));
@@ -127,7 +140,8 @@ public final class ConfigSource {
             }
             return i;
         } catch (NumberFormatException e) {
-            throw new ConfigException(key, "must be an integer in " + min + ".." + max + ", was '" + v + "'");
+            throw new ConfigException(
+                    key, "must be an integer in " + min + ".." + max + ", was '" + v + "'");
         }
     }
 
@@ -209,7 +223,8 @@ public final class ConfigSource {
         } catch (DateTimeParseException | NumberFormatException e) {
             // fall through to the error below
         }
-        throw new ConfigException(key, "must be a duration like 30s, 5m, 500ms or PT1H, was '" + v + "'");
+        throw new ConfigException(
+                key, "must be a duration like 30s, 5m, 500ms or PT1H, was '" + v + "'");
     }
 
     /** A path. */
@@ -229,19 +244,26 @@ public final class ConfigSource {
                 return e;
             }
         }
-        throw new ConfigException(key, "must be one of "
-                + java.util.Arrays.toString(defaultValue.getDeclaringClass().getEnumConstants()).toLowerCase(Locale.ROOT)
-                + ", was '" + v + "'");
+        throw new ConfigException(
+                key,
+                "must be one of "
+                        + java.util.Arrays.toString(
+                                        defaultValue.getDeclaringClass().getEnumConstants())
+                                .toLowerCase(Locale.ROOT)
+                        + ", was '"
+                        + v
+                        + "'");
     }
 
     /** Every entry whose key starts with {@code prefix}, with the prefix removed. */
     public Map<String, String> withPrefix(String prefix) {
         Map<String, String> out = new TreeMap<>();
-        values.forEach((k, v) -> {
-            if (k.startsWith(prefix)) {
-                out.put(k.substring(prefix.length()), v);
-            }
-        });
+        values.forEach(
+                (k, v) -> {
+                    if (k.startsWith(prefix)) {
+                        out.put(k.substring(prefix.length()), v);
+                    }
+                });
         return out;
     }
 }

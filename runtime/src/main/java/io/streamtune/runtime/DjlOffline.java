@@ -15,7 +15,10 @@ public final class DjlOffline {
 
     private DjlOffline() {}
 
-    /** Sets {@code ai.djl.offline=true}, {@code OPT_OUT_TRACKING=true} and a predictable {@code DJL_CACHE_DIR}. */
+    /**
+     * Sets {@code ai.djl.offline=true}, {@code OPT_OUT_TRACKING=true} and a predictable {@code
+     * DJL_CACHE_DIR}.
+     */
     public static void enforce() {
         System.setProperty("ai.djl.offline", "true");
         System.setProperty("OPT_OUT_TRACKING", "true");

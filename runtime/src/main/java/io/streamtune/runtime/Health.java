@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Named readiness checks of a service. Liveness is the process answering at all; readiness is
- * every check passing (Kafka reachable, model loaded, streams running...).
+ * Named readiness checks of a service. Liveness is the process answering at all; readiness is every
+ * check passing (Kafka reachable, model loaded, streams running...).
  */
 public final class Health {
 
@@ -33,15 +33,18 @@ public final class Health {
     /** Runs every check; a check that throws is down with its message. */
     public Map<String, Status> evaluate() {
         Map<String, Status> out = new LinkedHashMap<>();
-        checks.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
-            Status s;
-            try {
-                s = e.getValue().get();
-            } catch (RuntimeException ex) {
-                s = Status.down(ex.toString());
-            }
-            out.put(e.getKey(), s);
-        });
+        checks.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(
+                        e -> {
+                            Status s;
+                            try {
+                                s = e.getValue().get();
+                            } catch (RuntimeException ex) {
+                                s = Status.down(ex.toString());
+                            }
+                            out.put(e.getKey(), s);
+                        });
         return out;
     }
 

@@ -4,7 +4,17 @@ package io.streamtune.runtime;
 public final class IncompatibleTopicException extends IllegalStateException {
 
     public IncompatibleTopicException(String topic, String key, String required, String actual) {
-        super("topic '" + topic + "' has " + key + "=" + actual + " but streamtune requires " + key + "=" + required
-                + "; fix it with kafka-configs --alter or delete the topic");
+        super(
+                "topic '"
+                        + topic
+                        + "' has "
+                        + key
+                        + "="
+                        + actual
+                        + " but streamtune requires "
+                        + key
+                        + "="
+                        + required
+                        + "; fix it with kafka-configs --alter or delete the topic");
     }
 }

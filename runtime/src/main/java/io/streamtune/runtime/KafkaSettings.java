@@ -20,22 +20,31 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * @param maxRecordBytes largest record this service produces or fetches
  */
 public record KafkaSettings(
-        String bootstrapServers, String topicPrefix, Map<String, String> clientProperties, int maxRecordBytes) {
+        String bootstrapServers,
+        String topicPrefix,
+        Map<String, String> clientProperties,
+        int maxRecordBytes) {
 
     public KafkaSettings {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
         if (!bootstrapServers.matches("[^\\s,]+:\\d+(,[^\\s,]+:\\d+)*")) {
-            throw new ConfigException("kafka.bootstrap.servers", "must be host:port[,host:port...], was '"
-                    + bootstrapServers + "'");
+            throw new ConfigException(
+                    "kafka.bootstrap.servers",
+                    "must be host:port[,host:port...], was '" + bootstrapServers + "'");
         }
         Objects.requireNonNull(topicPrefix, "topicPrefix");
         if (!topicPrefix.matches("[a-zA-Z0-9._-]*")) {
-            throw new ConfigException("topic.prefix", "may only contain a-z A-Z 0-9 . _ -, was '" + topicPrefix + "'");
+            throw new ConfigException(
+                    "topic.prefix",
+                    "may only contain a-z A-Z 0-9 . _ -, was '" + topicPrefix + "'");
         }
         clientProperties = Map.copyOf(clientProperties);
     }
 
-    /** Reads {@code kafka.bootstrap.servers} (default localhost:9092), {@code topic.prefix} and {@code kafka.*}. */
+    /**
+     * Reads {@code kafka.bootstrap.servers} (default localhost:9092), {@code topic.prefix} and
+     * {@code kafka.*}.
+     */
     public static KafkaSettings from(ConfigSource config) {
         Map<String, String> passThrough = new HashMap<>(config.withPrefix("kafka."));
         String bootstrap = passThrough.remove("bootstrap.servers");
@@ -56,7 +65,9 @@ public record KafkaSettings(
         return p;
     }
 
-    /** Durable producer: idempotent, acks=all, lz4, sized for images. Byte-array serdes by default. */
+    /**
+     * Durable producer: idempotent, acks=all, lz4, sized for images. Byte-array serdes by default.
+     */
     public Map<String, Object> producer(String clientId) {
         Map<String, Object> p = common(clientId);
         p.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
@@ -64,23 +75,37 @@ public record KafkaSettings(
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRecordBytes));
-        p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(Math.max(64L << 20, 4L * maxRecordBytes)));
-        p.putIfAbsent(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.putIfAbsent(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.putIfAbsent(
+                ProducerConfig.BUFFER_MEMORY_CONFIG,
+                Long.toString(Math.max(64L << 20, 4L * maxRecordBytes)));
+        p.putIfAbsent(
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.putIfAbsent(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return p;
     }
 
-    /** Consumer in a group, manual commits, read_committed, sized for images. Byte-array serdes by default. */
+    /**
+     * Consumer in a group, manual commits, read_committed, sized for images. Byte-array serdes by
+     * default.
+     */
     public Map<String, Object> consumer(String clientId, String groupId) {
         Map<String, Object> p = common(clientId);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         p.putIfAbsent(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(maxRecordBytes));
-        p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(Math.max(52428800, maxRecordBytes)));
-        p.putIfAbsent(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.putIfAbsent(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.putIfAbsent(
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(maxRecordBytes));
+        p.putIfAbsent(
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
+                Integer.toString(Math.max(52428800, maxRecordBytes)));
+        p.putIfAbsent(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        p.putIfAbsent(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
         return p;
     }
 

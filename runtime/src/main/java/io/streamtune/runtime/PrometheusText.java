@@ -39,7 +39,8 @@ public final class PrometheusText {
                 if (line.startsWith("#")) {
                     String[] parts = line.split(" ", 4);
                     if (parts.length >= 2 && parts[1].equals("TYPE")) {
-                        if (parts.length != 4 || !parts[3].matches("counter|gauge|histogram|summary|untyped")) {
+                        if (parts.length != 4
+                                || !parts[3].matches("counter|gauge|histogram|summary|untyped")) {
                             throw new IllegalArgumentException("bad TYPE line");
                         }
                         requireName(parts[2]);
@@ -56,7 +57,8 @@ public final class PrometheusText {
                 }
                 samples.add(parseSample(line));
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("line " + (i + 1) + ": " + e.getMessage() + ": " + line, e);
+                throw new IllegalArgumentException(
+                        "line " + (i + 1) + ": " + e.getMessage() + ": " + line, e);
             }
         }
         return new PrometheusText(samples, types);
@@ -113,12 +115,13 @@ public final class PrometheusText {
         if (rest.length < 1 || rest.length > 2 || rest[0].isEmpty()) {
             throw new IllegalArgumentException("expected value [timestamp]");
         }
-        double value = switch (rest[0]) {
-            case "+Inf" -> Double.POSITIVE_INFINITY;
-            case "-Inf" -> Double.NEGATIVE_INFINITY;
-            case "NaN" -> Double.NaN;
-            default -> Double.parseDouble(rest[0]);
-        };
+        double value =
+                switch (rest[0]) {
+                    case "+Inf" -> Double.POSITIVE_INFINITY;
+                    case "-Inf" -> Double.NEGATIVE_INFINITY;
+                    case "NaN" -> Double.NaN;
+                    default -> Double.parseDouble(rest[0]);
+                };
         if (rest.length == 2) {
             Long.parseLong(rest[1]);
         }
@@ -150,7 +153,10 @@ public final class PrometheusText {
     /** Sum of the samples with this name whose labels include {@code labels}. */
     public double sum(String name, Map<String, String> labels) {
         return samples.stream()
-                .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
+                .filter(
+                        s ->
+                                s.name().equals(name)
+                                        && s.labels().entrySet().containsAll(labels.entrySet()))
                 .mapToDouble(Sample::value)
                 .sum();
     }

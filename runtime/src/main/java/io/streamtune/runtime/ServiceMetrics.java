@@ -9,7 +9,10 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-/** Creates the Prometheus registry of a service process, with the JVM binders and a {@code service} tag. */
+/**
+ * Creates the Prometheus registry of a service process, with the JVM binders and a {@code service}
+ * tag.
+ */
 public final class ServiceMetrics {
 
     private ServiceMetrics() {}

@@ -34,31 +34,46 @@ public final class ServiceShell implements AutoCloseable {
         try {
             this.registry = ServiceMetrics.prometheus(config.service());
             lifecycle.add(registry::close);
-            var adminClient = org.apache.kafka.clients.admin.AdminClient.create(
-                    config.kafka().admin(config.instanceId() + "-admin"));
+            var adminClient =
+                    org.apache.kafka.clients.admin.AdminClient.create(
+                            config.kafka().admin(config.instanceId() + "-admin"));
             this.admin = adminClient;
             lifecycle.add(() -> adminClient.close(Duration.ofSeconds(2)));
             lifecycle.add(new KafkaClientMetrics(adminClient)).bindTo(registry);
             new TopicProvisioner(admin, config.topicReplication(), 30_000).ensure(ownedTopics);
             health.register("kafka", kafkaCheck());
-            this.http = lifecycle.add(AdminHttpServer.start(config.service(), config.httpHost(), config.httpPort(),
-                    "http.port", health, registry, 4));
+            this.http =
+                    lifecycle.add(
+                            AdminHttpServer.start(
+                                    config.service(),
+                                    config.httpHost(),
+                                    config.httpPort(),
+                                    "http.port",
+                                    health,
+                                    registry,
+                                    4));
         } catch (RuntimeException e) {
             lifecycle.close();
             throw e;
         }
     }
 
-    /** Starts the shell: provisions {@code ownedTopics} (fails fast if Kafka is unreachable or a topic is incompatible). */
-    public static ServiceShell start(ServiceConfig config, List<? extends Topic<?, ?>> ownedTopics) {
-        List<Topic<?, ?>> prefixed = ownedTopics.stream()
-                .<Topic<?, ?>>map(t -> t.withPrefix(config.kafka().topicPrefix()))
-                .toList();
+    /**
+     * Starts the shell: provisions {@code ownedTopics} (fails fast if Kafka is unreachable or a
+     * topic is incompatible).
+     */
+    public static ServiceShell start(
+            ServiceConfig config, List<? extends Topic<?, ?>> ownedTopics) {
+        List<Topic<?, ?>> prefixed =
+                ownedTopics.stream()
+                        .<Topic<?, ?>>map(t -> t.withPrefix(config.kafka().topicPrefix()))
+                        .toList();
         return new ServiceShell(config, prefixed);
     }
 
     private java.util.function.Supplier<Health.Status> kafkaCheck() {
-        AtomicReference<Health.Status> last = new AtomicReference<>(Health.Status.up("not checked yet"));
+        AtomicReference<Health.Status> last =
+                new AtomicReference<>(Health.Status.up("not checked yet"));
         AtomicLong checkedAt = new AtomicLong();
         return () -> {
             long now = System.currentTimeMillis();
@@ -67,7 +82,12 @@ public final class ServiceShell implements AutoCloseable {
                     int nodes = admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
                     last.set(Health.Status.up(nodes + " broker(s) reachable"));
                 } catch (Exception e) {
-                    last.set(Health.Status.down("Kafka unreachable at " + config.kafka().bootstrapServers() + ": " + e));
+                    last.set(
+                            Health.Status.down(
+                                    "Kafka unreachable at "
+                                            + config.kafka().bootstrapServers()
+                                            + ": "
+                                            + e));
                 }
                 checkedAt.set(now);
             }

@@ -50,9 +50,14 @@ public final class TopicProvisioner {
                 if (existing.contains(t.name())) {
                     present.add(t);
                 } else {
-                    missing.add(new NewTopic(t.name(), Optional.of(t.spec().partitions()),
-                            replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor))
-                            .configs(t.spec().configs()));
+                    missing.add(
+                            new NewTopic(
+                                            t.name(),
+                                            Optional.of(t.spec().partitions()),
+                                            replicationFactor < 0
+                                                    ? Optional.empty()
+                                                    : Optional.of(replicationFactor))
+                                    .configs(t.spec().configs()));
                 }
             }
             List<String> created = new ArrayList<>();
@@ -64,8 +69,11 @@ public final class TopicProvisioner {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
                     }
-                    // Another instance created it in the meantime: check it like any existing topic.
-                    topics.stream().filter(t -> t.name().equals(entry.getKey())).forEach(present::add);
+                    // Another instance created it in the meantime: check it like any existing
+                    // topic.
+                    topics.stream()
+                            .filter(t -> t.name().equals(entry.getKey()))
+                            .forEach(present::add);
                 }
             }
             checkConfigs(present);
@@ -74,10 +82,14 @@ public final class TopicProvisioner {
             }
             return created;
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot provision topics: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "cannot provision topics: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("cannot provision topics: Kafka did not answer within " + timeoutMs
-                    + " ms (check kafka.bootstrap.servers)", e);
+            throw new IllegalStateException(
+                    "cannot provision topics: Kafka did not answer within "
+                            + timeoutMs
+                            + " ms (check kafka.bootstrap.servers)",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while provisioning topics", e);
@@ -89,9 +101,10 @@ public final class TopicProvisioner {
         if (topics.isEmpty()) {
             return;
         }
-        List<ConfigResource> resources = topics.stream()
-                .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name()))
-                .toList();
+        List<ConfigResource> resources =
+                topics.stream()
+                        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t.name()))
+                        .toList();
         Map<ConfigResource, Config> configs =
                 admin.describeConfigs(resources).all().get(timeoutMs, TimeUnit.MILLISECONDS);
         for (Topic<?, ?> t : topics) {
@@ -100,7 +113,8 @@ public final class TopicProvisioner {
                 ConfigEntry entry = config.get(required.getKey());
                 String actual = entry == null ? null : entry.value();
                 if (!required.getValue().equals(actual)) {
-                    throw new IncompatibleTopicException(t.name(), required.getKey(), required.getValue(), actual);
+                    throw new IncompatibleTopicException(
+                            t.name(), required.getKey(), required.getValue(), actual);
                 }
             }
         }

@@ -13,14 +13,23 @@ import org.junit.jupiter.api.io.TempDir;
 class ConfigSourceTest {
 
     @Test
-    void shouldMapEnvironmentVariablesToDottedKeysWithOverridesWinning(@TempDir Path dir) throws Exception {
+    void shouldMapEnvironmentVariablesToDottedKeysWithOverridesWinning(@TempDir Path dir)
+            throws Exception {
         Path file = dir.resolve("s.properties");
         Files.writeString(file, "http.port=1000\nbatch.size=3\n");
 
-        var config = ConfigSource.fromEnvironment(
-                Map.of("STREAMTUNE_CONFIG_FILE", file.toString(), "STREAMTUNE_HTTP_PORT", "2000",
-                        "STREAMTUNE_KAFKA_SASL_JAAS_CONFIG", "x", "HOME", "/root"),
-                Map.of("batch.size", "4"));
+        var config =
+                ConfigSource.fromEnvironment(
+                        Map.of(
+                                "STREAMTUNE_CONFIG_FILE",
+                                file.toString(),
+                                "STREAMTUNE_HTTP_PORT",
+                                "2000",
+                                "STREAMTUNE_KAFKA_SASL_JAAS_CONFIG",
+                                "x",
+                                "HOME",
+                                "/root"),
+                        Map.of("batch.size", "4"));
 
         assertThat(config.integer("http.port", 1, 0, 65535)).isEqualTo(2000);
         assertThat(config.integer("batch.size", 1, 1, 64)).isEqualTo(4);
@@ -30,16 +39,20 @@ class ConfigSourceTest {
 
     @Test
     void shouldNameTheKeyAndItsEnvVariableWhenAValueIsInvalid() {
-        var config = ConfigSource.of(Map.of("http.port", "eighty", "max.wait", "soon", "enabled", "maybe"));
+        var config =
+                ConfigSource.of(
+                        Map.of("http.port", "eighty", "max.wait", "soon", "enabled", "maybe"));
 
         assertThatThrownBy(() -> config.integer("http.port", 1, 0, 65535))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("'http.port'")
                 .hasMessageContaining("STREAMTUNE_HTTP_PORT")
                 .hasMessageContaining("eighty");
-        assertThatThrownBy(() -> config.duration("max.wait", Duration.ZERO)).hasMessageContaining("'max.wait'");
+        assertThatThrownBy(() -> config.duration("max.wait", Duration.ZERO))
+                .hasMessageContaining("'max.wait'");
         assertThatThrownBy(() -> config.bool("enabled", true)).hasMessageContaining("'enabled'");
-        assertThatThrownBy(() -> config.required("missing.key")).hasMessageContaining("'missing.key'");
+        assertThatThrownBy(() -> config.required("missing.key"))
+                .hasMessageContaining("'missing.key'");
     }
 
     @Test
@@ -54,16 +67,29 @@ class ConfigSourceTest {
 
     @Test
     void shouldPassKafkaClientPropertiesThroughAndCheckBootstrapServers() {
-        var config = ConfigSource.of(Map.of("kafka.bootstrap.servers", "b1:9092,b2:9093",
-                "kafka.security.protocol", "SASL_SSL", "topic.prefix", "site1."));
+        var config =
+                ConfigSource.of(
+                        Map.of(
+                                "kafka.bootstrap.servers",
+                                "b1:9092,b2:9093",
+                                "kafka.security.protocol",
+                                "SASL_SSL",
+                                "topic.prefix",
+                                "site1."));
 
         var kafka = KafkaSettings.from(config);
 
-        assertThat(kafka.producer("p")).containsEntry("security.protocol", "SASL_SSL")
-                .containsEntry("acks", "all").containsEntry("enable.idempotence", "true")
+        assertThat(kafka.producer("p"))
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("acks", "all")
+                .containsEntry("enable.idempotence", "true")
                 .containsEntry("bootstrap.servers", "b1:9092,b2:9093");
         assertThat(kafka.topic("frames")).isEqualTo("site1.frames");
-        assertThatThrownBy(() -> KafkaSettings.from(ConfigSource.of(Map.of("kafka.bootstrap.servers", "nohostport"))))
+        assertThatThrownBy(
+                        () ->
+                                KafkaSettings.from(
+                                        ConfigSource.of(
+                                                Map.of("kafka.bootstrap.servers", "nohostport"))))
                 .hasMessageContaining("kafka.bootstrap.servers");
     }
 }

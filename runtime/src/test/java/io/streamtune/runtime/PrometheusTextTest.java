@@ -10,7 +10,8 @@ class PrometheusTextTest {
 
     @Test
     void shouldParseFamiliesLabelsAndSpecialValues() {
-        String text = """
+        String text =
+                """
                 # HELP frames_total Frames in.
                 # TYPE frames_total counter
                 frames_total{camera="a",reason="x\\"y"} 3.0
@@ -30,8 +31,10 @@ class PrometheusTextTest {
 
     @Test
     void shouldRejectMalformedLinesWithTheLineNumber() {
-        assertThatThrownBy(() -> PrometheusText.parse("ok 1\nbad-name 2\n")).hasMessageContaining("line 2");
-        assertThatThrownBy(() -> PrometheusText.parse("a{b=\"c} 1\n")).hasMessageContaining("line 1");
+        assertThatThrownBy(() -> PrometheusText.parse("ok 1\nbad-name 2\n"))
+                .hasMessageContaining("line 2");
+        assertThatThrownBy(() -> PrometheusText.parse("a{b=\"c} 1\n"))
+                .hasMessageContaining("line 1");
         assertThatThrownBy(() -> PrometheusText.parse("a 1 2 3\n")).hasMessageContaining("line 1");
         assertThatThrownBy(() -> PrometheusText.parse("a one\n")).hasMessageContaining("line 1");
     }

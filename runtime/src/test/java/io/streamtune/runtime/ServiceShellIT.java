@@ -29,16 +29,24 @@ class ServiceShellIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private ServiceConfig config(EmbeddedKafkaBroker broker, String prefix, int port) {
-        return ServiceConfig.from(ConfigSource.of(Map.of(
-                "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "topic.prefix", prefix,
-                "http.host", "127.0.0.1",
-                "http.port", Integer.toString(port))), "test", 0);
+        return ServiceConfig.from(
+                ConfigSource.of(
+                        Map.of(
+                                "kafka.bootstrap.servers",
+                                broker.bootstrapServers(),
+                                "topic.prefix",
+                                prefix,
+                                "http.host",
+                                "127.0.0.1",
+                                "http.port",
+                                Integer.toString(port))),
+                "test",
+                0);
     }
 
     @Test
-    void shouldCreateOwnedTopicsWithDeclaredConfigsAndFindThemOnASecondStart(EmbeddedKafkaBroker broker)
-            throws Exception {
+    void shouldCreateOwnedTopicsWithDeclaredConfigsAndFindThemOnASecondStart(
+            EmbeddedKafkaBroker broker) throws Exception {
         String prefix = SharedKafka.unique("p") + ".";
         var owned = List.of(Topics.IMAGES_LABELLED, Topics.FRAMES, Topics.FRAMES.deadLetters());
 
@@ -46,12 +54,16 @@ class ServiceShellIT {
             assertThat(shell.awaitReady(java.time.Duration.ofSeconds(10))).isTrue();
         }
         try (var again = ServiceShell.start(config(broker, prefix, 0), owned);
-                Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            var labelled = new ConfigResource(ConfigResource.Type.TOPIC, prefix + "images.labelled");
+                Admin admin =
+                        Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            var labelled =
+                    new ConfigResource(ConfigResource.Type.TOPIC, prefix + "images.labelled");
             var frames = new ConfigResource(ConfigResource.Type.TOPIC, prefix + "frames");
             var configs = admin.describeConfigs(List.of(labelled, frames)).all().get();
-            var descriptions = admin.describeTopics(List.of(prefix + "frames", prefix + "frames.dlq"))
-                    .allTopicNames().get();
+            var descriptions =
+                    admin.describeTopics(List.of(prefix + "frames", prefix + "frames.dlq"))
+                            .allTopicNames()
+                            .get();
 
             assertThat(configs.get(labelled).get("cleanup.policy").value()).isEqualTo("compact");
             assertThat(configs.get(frames).get("max.message.bytes").value())
@@ -62,22 +74,31 @@ class ServiceShellIT {
     }
 
     @Test
-    void shouldRefuseAnExistingTopicThatIsNotCompactedWhereItMustBe(EmbeddedKafkaBroker broker) throws Exception {
+    void shouldRefuseAnExistingTopicThatIsNotCompactedWhereItMustBe(EmbeddedKafkaBroker broker)
+            throws Exception {
         String prefix = SharedKafka.unique("p") + ".";
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(prefix + "images.labelled", 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(prefix + "images.labelled", 1, (short) 1)))
+                    .all()
+                    .get();
         }
 
-        assertThatThrownBy(() -> ServiceShell.start(config(broker, prefix, 0), List.of(Topics.IMAGES_LABELLED)))
+        assertThatThrownBy(
+                        () ->
+                                ServiceShell.start(
+                                        config(broker, prefix, 0), List.of(Topics.IMAGES_LABELLED)))
                 .isInstanceOf(IncompatibleTopicException.class)
                 .hasMessageContaining(prefix + "images.labelled")
                 .hasMessageContaining("cleanup.policy=compact");
     }
 
     @Test
-    void shouldServeHealthAndMetricsThatParseAsPrometheusText(EmbeddedKafkaBroker broker) throws Exception {
+    void shouldServeHealthAndMetricsThatParseAsPrometheusText(EmbeddedKafkaBroker broker)
+            throws Exception {
         var topic = new Topic<>("x", Serdes.String(), Serdes.String(), TopicSpec.log(1, 60_000));
-        try (var shell = ServiceShell.start(config(broker, SharedKafka.unique("p") + ".", 0), List.of(topic))) {
+        try (var shell =
+                ServiceShell.start(
+                        config(broker, SharedKafka.unique("p") + ".", 0), List.of(topic))) {
             String base = shell.http().url();
 
             var health = get(base + "/health");
@@ -89,15 +110,20 @@ class ServiceShellIT {
             assertThat(live.statusCode()).isEqualTo(200);
             var parsed = PrometheusText.parse(metrics.body());
             assertThat(parsed.named("jvm_memory_used_bytes")).isNotEmpty();
-            assertThat(parsed.named("jvm_memory_used_bytes").get(0).labels()).containsEntry("service", "test");
-            assertThat(parsed.samples().stream().anyMatch(s -> s.name().startsWith("kafka_"))).isTrue();
+            assertThat(parsed.named("jvm_memory_used_bytes").get(0).labels())
+                    .containsEntry("service", "test");
+            assertThat(parsed.samples().stream().anyMatch(s -> s.name().startsWith("kafka_")))
+                    .isTrue();
         }
     }
 
     @Test
     void shouldNameTheHttpPortKeyWhenThePortIsInUse(EmbeddedKafkaBroker broker) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 0, InetAddress.getByName("127.0.0.1"))) {
-            assertThatThrownBy(() -> ServiceShell.start(config(broker, "q.", taken.getLocalPort()), List.of()))
+            assertThatThrownBy(
+                            () ->
+                                    ServiceShell.start(
+                                            config(broker, "q.", taken.getLocalPort()), List.of()))
                     .hasMessageContaining("http.port")
                     .hasMessageContaining("already in use");
         }
@@ -105,7 +131,8 @@ class ServiceShellIT {
 
     @Test
     void shouldReportNotReadyWhenKafkaIsGone() throws Exception {
-        EmbeddedKafkaBroker own = EmbeddedKafkaBroker.builder().build().start(java.time.Duration.ofSeconds(60));
+        EmbeddedKafkaBroker own =
+                EmbeddedKafkaBroker.builder().build().start(java.time.Duration.ofSeconds(60));
         try (var shell = ServiceShell.start(config(own, "r.", 0), List.of())) {
             own.close();
             Thread.sleep(5_500);
@@ -120,6 +147,8 @@ class ServiceShellIT {
     }
 
     private HttpResponse<String> get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

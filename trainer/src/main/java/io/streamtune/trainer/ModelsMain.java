@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The {@code models} command: {@code list} the versions this trainer published, {@code export} one to
- * a file (fetched from the artifact store and checked against its SHA-256), or {@code train} a model
- * once now with a progress bar. Settings as for the service ({@code --key=value}).
+ * The {@code models} command: {@code list} the versions this trainer published, {@code export} one
+ * to a file (fetched from the artifact store and checked against its SHA-256), or {@code train} a
+ * model once now with a progress bar. Settings as for the service ({@code --key=value}).
  */
 public final class ModelsMain {
 
@@ -21,7 +21,8 @@ public final class ModelsMain {
         DjlOffline.enforce();
     }
 
-    private static final String USAGE = """
+    private static final String USAGE =
+            """
             usage: models list   --model=NAME [--data.dir=DIR]
                    models export --model=NAME --version=N --out=FILE [--data.dir=DIR] [--kafka.bootstrap.servers=...]
                    models train  --model=NAME [service settings, e.g. --trainer.epochs.head=8]
@@ -59,14 +60,23 @@ public final class ModelsMain {
             System.err.print("models: --model is required\n" + USAGE);
             return 2;
         }
-        TrainerConfig config = TrainerConfig.from(ConfigSource.fromMainArgs(rest.toArray(String[]::new)));
+        TrainerConfig config =
+                TrainerConfig.from(ConfigSource.fromMainArgs(rest.toArray(String[]::new)));
         ModelRegistry registry = new ModelRegistry(config.dataDir().resolve("trainer"));
         switch (action) {
             case "list" -> {
                 for (int v : registry.versions(model)) {
                     var m = registry.manifest(model, v).orElseThrow().published();
-                    System.out.printf(Locale.ROOT, "%s v%d parent=%s %s=%.4f sha256=%s %s%n", model, v, m.parentVersion(),
-                            m.metricName(), m.metricValue(), m.artifact().sha256(), m.publishedAt());
+                    System.out.printf(
+                            Locale.ROOT,
+                            "%s v%d parent=%s %s=%.4f sha256=%s %s%n",
+                            model,
+                            v,
+                            m.parentVersion(),
+                            m.metricName(),
+                            m.metricValue(),
+                            m.artifact().sha256(),
+                            m.publishedAt());
                 }
                 return 0;
             }
@@ -77,7 +87,13 @@ public final class ModelsMain {
                 }
                 var manifest = registry.manifest(model, version);
                 if (manifest.isEmpty()) {
-                    System.err.println("models: no manifest for " + model + " v" + version + " under " + config.dataDir());
+                    System.err.println(
+                            "models: no manifest for "
+                                    + model
+                                    + " v"
+                                    + version
+                                    + " under "
+                                    + config.dataDir());
                     return 1;
                 }
                 try (ArtifactStore store = TrainerService.artifactStore(config)) {
@@ -89,14 +105,27 @@ public final class ModelsMain {
             }
             case "train" -> {
                 config.applyTorchThreads();
-                try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
-                                config.service().kafka().producer(config.service().instanceId() + "-cli"));
+                try (var producer =
+                                new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                                        config.service()
+                                                .kafka()
+                                                .producer(config.service().instanceId() + "-cli"));
                         ArtifactStore store = TrainerService.artifactStore(config)) {
-                    var runner = new io.streamtune.trainer.run.TrainingRunner(config, store, producer,
-                            new TrainerMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()),
-                            new ConsoleProgress(System.err), java.time.Clock.systemUTC());
+                    var runner =
+                            new io.streamtune.trainer.run.TrainingRunner(
+                                    config,
+                                    store,
+                                    producer,
+                                    new TrainerMetrics(
+                                            new io.micrometer.core.instrument.simple
+                                                    .SimpleMeterRegistry()),
+                                    new ConsoleProgress(System.err),
+                                    java.time.Clock.systemUTC());
                     var result = runner.run(model);
-                    System.out.println(result.outcome().name().toLowerCase(Locale.ROOT) + ": " + result.summary());
+                    System.out.println(
+                            result.outcome().name().toLowerCase(Locale.ROOT)
+                                    + ": "
+                                    + result.summary());
                     return result.outcome() == TrainerMetrics.Outcome.FAILED ? 1 : 0;
                 }
             }

@@ -13,40 +13,51 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Every setting of the trainer service, read once at start-up; a bad value fails start-up naming its key.
+ * Every setting of the trainer service, read once at start-up; a bad value fails start-up naming
+ * its key.
  *
  * @param service shared service settings (HTTP, Kafka, topics)
- * @param dataDir {@code data.dir} (default {@code .streamtune}): datasets under {@code trainer/<model>/},
- *     version manifests, the pre-trained backbone cache, the file artifact store
- * @param groupId {@code trainer.group.id} (default {@code streamtune-trainer}): consumer group of the
- *     trigger consumers; trainers in one group split the models between them by partition
- * @param inputSize {@code trainer.input.size} (default 32): input size of models built on the default backbone
- * @param validationPercent {@code trainer.validation.percent} (default 20): share of samples, by id hash, held out
+ * @param dataDir {@code data.dir} (default {@code .streamtune}): datasets under {@code
+ *     trainer/<model>/}, version manifests, the pre-trained backbone cache, the file artifact store
+ * @param groupId {@code trainer.group.id} (default {@code streamtune-trainer}): consumer group of
+ *     the trigger consumers; trainers in one group split the models between them by partition
+ * @param inputSize {@code trainer.input.size} (default 32): input size of models built on the
+ *     default backbone
+ * @param validationPercent {@code trainer.validation.percent} (default 20): share of samples, by id
+ *     hash, held out
  * @param minSamples {@code trainer.min.samples} (default 10): fewer labelled samples fail the run
- * @param schedule {@code trainer.epochs.head} (8), {@code trainer.epochs.finetune} (8), {@code trainer.batch.size}
- *     (32), {@code trainer.lr} (0.003), {@code trainer.finetune.lr.factor} (0.1), {@code trainer.finetune.blocks} (2),
- *     {@code trainer.early.stopping.patience} (3), {@code trainer.seed} (7), and augmentation {@code
- *     trainer.augment.flip} (true), {@code trainer.augment.crop.min.scale} (0.7), {@code
- *     trainer.augment.rotation.degrees} (10), {@code trainer.augment.colour.jitter} (0.2)
+ * @param schedule {@code trainer.epochs.head} (8), {@code trainer.epochs.finetune} (8), {@code
+ *     trainer.batch.size} (32), {@code trainer.lr} (0.003), {@code trainer.finetune.lr.factor}
+ *     (0.1), {@code trainer.finetune.blocks} (2), {@code trainer.early.stopping.patience} (3),
+ *     {@code trainer.seed} (7), and augmentation {@code trainer.augment.flip} (true), {@code
+ *     trainer.augment.crop.min.scale} (0.7), {@code trainer.augment.rotation.degrees} (10), {@code
+ *     trainer.augment.colour.jitter} (0.2)
  * @param labelSmoothing {@code trainer.label.smoothing} (default 0.05), classification only
- * @param classificationHidden {@code trainer.classification.hidden} (default 0 = none): width of a hidden
- *     ReLU layer in the classification head
- * @param headHidden {@code trainer.head.hidden} (default 32): channels of the segmentation and detection heads
- * @param minDelta {@code trainer.gate.min.delta} (default 0.0): a candidate must beat production by this
+ * @param classificationHidden {@code trainer.classification.hidden} (default 0 = none): width of a
+ *     hidden ReLU layer in the classification head
+ * @param headHidden {@code trainer.head.hidden} (default 32): channels of the segmentation and
+ *     detection heads
+ * @param minDelta {@code trainer.gate.min.delta} (default 0.0): a candidate must beat production by
+ *     this
  * @param floor {@code trainer.gate.floor} (default 0.5): a first model must reach this
- * @param retainVersions {@code trainer.retain.versions} (default 5): stored versions per model; older ones are deleted
- * @param artifactStore {@code trainer.artifact.store}: {@code kafka} (default, chunks on the artifacts topic) or {@code file}
- * @param artifactDir {@code trainer.artifact.dir} (default {@code <data.dir>/artifacts}): root of the file store
- * @param pretrain {@code trainer.pretrain.source} ({@code synthetic}, the default, or {@code fashion_mnist}), {@code
- *     trainer.pretrain.samples} (4000), {@code trainer.pretrain.epochs} (6)
- * @param pretrainEagerly {@code trainer.pretrain.eager} (false; the demo turns it on): pre-train the default backbone in the
- *     background at start-up, so the first run finds it ready
- * @param baseModels {@code trainer.model.<name>.base}: a user ONNX file to start model {@code <name>} from;
- *     {@code trainer.base.model} for every model without one. Otherwise: the previous version, else the default backbone.
+ * @param retainVersions {@code trainer.retain.versions} (default 5): stored versions per model;
+ *     older ones are deleted
+ * @param artifactStore {@code trainer.artifact.store}: {@code kafka} (default, chunks on the
+ *     artifacts topic) or {@code file}
+ * @param artifactDir {@code trainer.artifact.dir} (default {@code <data.dir>/artifacts}): root of
+ *     the file store
+ * @param pretrain {@code trainer.pretrain.source} ({@code synthetic}, the default, or {@code
+ *     fashion_mnist}), {@code trainer.pretrain.samples} (4000), {@code trainer.pretrain.epochs} (6)
+ * @param pretrainEagerly {@code trainer.pretrain.eager} (false; the demo turns it on): pre-train
+ *     the default backbone in the background at start-up, so the first run finds it ready
+ * @param baseModels {@code trainer.model.<name>.base}: a user ONNX file to start model {@code
+ *     <name>} from; {@code trainer.base.model} for every model without one. Otherwise: the previous
+ *     version, else the default backbone.
  * @param defaultBaseModel {@code trainer.base.model}, null when unset
- * @param threads {@code trainer.threads} (default 2): ONNX Runtime threads for caching and evaluation
- * @param torchThreads {@code trainer.torch.threads} (default 1): PyTorch intra-op threads for training; more
- *     threads than free cores make PyTorch spin and run many times slower
+ * @param threads {@code trainer.threads} (default 2): ONNX Runtime threads for caching and
+ *     evaluation
+ * @param torchThreads {@code trainer.torch.threads} (default 1): PyTorch intra-op threads for
+ *     training; more threads than free cores make PyTorch spin and run many times slower
  */
 public record TrainerConfig(
         ServiceConfig service,
@@ -90,37 +101,47 @@ public record TrainerConfig(
         Path dataDir = config.path("data.dir", Path.of(".streamtune"));
         int inputSize = config.integer("trainer.input.size", 32, 8, 1024);
         if (inputSize % 4 != 0) {
-            throw new ConfigException("trainer.input.size", "must be a multiple of 4, was " + inputSize);
+            throw new ConfigException(
+                    "trainer.input.size", "must be a multiple of 4, was " + inputSize);
         }
-        Augmentation augmentation = new Augmentation(
-                config.bool("trainer.augment.flip", true),
-                config.decimal("trainer.augment.crop.min.scale", 0.7, 0.05, 1.0),
-                config.decimal("trainer.augment.rotation.degrees", 10, 0, 180),
-                config.decimal("trainer.augment.colour.jitter", 0.2, 0, 1));
-        Schedule schedule = new Schedule(
-                config.integer("trainer.epochs.head", 8, 1, 10_000),
-                config.integer("trainer.epochs.finetune", 8, 0, 10_000),
-                config.integer("trainer.batch.size", 32, 2, 4096),
-                config.decimal("trainer.lr", 3e-3, 1e-7, 10),
-                config.decimal("trainer.finetune.lr.factor", 0.1, 1e-4, 1),
-                config.integer("trainer.finetune.blocks", 2, 0, 1000),
-                config.integer("trainer.early.stopping.patience", 3, 1, 1000),
-                augmentation,
-                config.integer("trainer.seed", 7, 0, Integer.MAX_VALUE));
-        Pretrainer.Options pretrain = new Pretrainer.Options(
-                config.choice("trainer.pretrain.source", Pretrainer.Source.SYNTHETIC),
-                inputSize,
-                config.integer("trainer.pretrain.samples", 4000, 10, 60_000),
-                config.integer("trainer.pretrain.epochs", 6, 1, 1000),
-                Set.of(),
-                1L);
+        Augmentation augmentation =
+                new Augmentation(
+                        config.bool("trainer.augment.flip", true),
+                        config.decimal("trainer.augment.crop.min.scale", 0.7, 0.05, 1.0),
+                        config.decimal("trainer.augment.rotation.degrees", 10, 0, 180),
+                        config.decimal("trainer.augment.colour.jitter", 0.2, 0, 1));
+        Schedule schedule =
+                new Schedule(
+                        config.integer("trainer.epochs.head", 8, 1, 10_000),
+                        config.integer("trainer.epochs.finetune", 8, 0, 10_000),
+                        config.integer("trainer.batch.size", 32, 2, 4096),
+                        config.decimal("trainer.lr", 3e-3, 1e-7, 10),
+                        config.decimal("trainer.finetune.lr.factor", 0.1, 1e-4, 1),
+                        config.integer("trainer.finetune.blocks", 2, 0, 1000),
+                        config.integer("trainer.early.stopping.patience", 3, 1, 1000),
+                        augmentation,
+                        config.integer("trainer.seed", 7, 0, Integer.MAX_VALUE));
+        Pretrainer.Options pretrain =
+                new Pretrainer.Options(
+                        config.choice("trainer.pretrain.source", Pretrainer.Source.SYNTHETIC),
+                        inputSize,
+                        config.integer("trainer.pretrain.samples", 4000, 10, 60_000),
+                        config.integer("trainer.pretrain.epochs", 6, 1, 1000),
+                        Set.of(),
+                        1L);
         Map<String, Path> bases = new LinkedHashMap<>();
-        config.withPrefix("trainer.model.").forEach((k, v) -> {
-            if (!k.endsWith(".base")) {
-                throw new ConfigException("trainer.model." + k, "unknown key (only trainer.model.<name>.base)");
-            }
-            bases.put(k.substring(0, k.length() - 5), requireFile("trainer.model." + k, Path.of(v.strip())));
-        });
+        config.withPrefix("trainer.model.")
+                .forEach(
+                        (k, v) -> {
+                            if (!k.endsWith(".base")) {
+                                throw new ConfigException(
+                                        "trainer.model." + k,
+                                        "unknown key (only trainer.model.<name>.base)");
+                            }
+                            bases.put(
+                                    k.substring(0, k.length() - 5),
+                                    requireFile("trainer.model." + k, Path.of(v.strip())));
+                        });
         Path defaultBase = config.path("trainer.base.model", null);
         if (defaultBase != null) {
             requireFile("trainer.base.model", defaultBase);
@@ -149,7 +170,10 @@ public record TrainerConfig(
                 config.bool("trainer.pretrain.eager", false));
     }
 
-    /** Applies {@link #torchThreads} to DJL's PyTorch engine; call before the engine loads (first training). */
+    /**
+     * Applies {@link #torchThreads} to DJL's PyTorch engine; call before the engine loads (first
+     * training).
+     */
     public void applyTorchThreads() {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(torchThreads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");

@@ -21,42 +21,74 @@ public final class TrainerMetrics {
 
     /** Finished runs, tag {@code outcome} = published, rejected, failed. */
     public static final String RUNS = "trainer.runs";
+
     /** Wall time of a run, tag {@code outcome}. */
     public static final String RUN_DURATION = "trainer.run.duration";
+
     /** Last validation metric of a run in progress or finished, tag {@code model}. */
     public static final String VALIDATION_METRIC = "trainer.validation.metric";
+
     /** Last training loss, tag {@code model}. */
     public static final String LOSS = "trainer.loss";
+
     /** Epoch within the current phase, tag {@code model}. */
     public static final String EPOCH = "trainer.epoch";
+
     /** Current phase as its ordinal in {@code TrainingProgress.Phase}, tag {@code model}. */
     public static final String PHASE = "trainer.phase";
+
     /** Triggers received. */
     public static final String TRIGGERS = "trainer.triggers";
+
     /** Triggers merged into a pending or running run of the same model. */
     public static final String TRIGGERS_COALESCED = "trainer.triggers.coalesced";
+
     /** Samples in the local dataset after the last sync, tag {@code model}. */
     public static final String DATASET_SAMPLES = "trainer.dataset.samples";
+
     /** Labelled-image records skipped as unreadable, tag {@code model}. */
     public static final String DATASET_CORRUPT = "trainer.dataset.corrupt";
+
     /** Version of the production model, tag {@code model}. */
     public static final String PRODUCTION_VERSION = "trainer.production.version";
 
-    /** Gating metric of each published version, tags {@code model}, {@code version}, {@code metric}. */
+    /**
+     * Gating metric of each published version, tags {@code model}, {@code version}, {@code metric}.
+     */
     public static final String PUBLISHED_METRIC = "trainer.published.metric";
+
     /** Candidate's gating metric at the last gate, tag {@code model}. */
     public static final String GATE_CANDIDATE = "trainer.gate.candidate.metric";
-    /** Production's gating metric on the same validation set at the last gate (NaN: none), tag {@code model}. */
+
+    /**
+     * Production's gating metric on the same validation set at the last gate (NaN: none), tag
+     * {@code model}.
+     */
     public static final String GATE_PRODUCTION = "trainer.gate.production.metric";
 
     /** Every meter name declared here, for dashboards and their tests. */
-    public static final List<String> NAMES = List.of(RUNS, RUN_DURATION, VALIDATION_METRIC, LOSS, EPOCH, PHASE, TRIGGERS,
-            TRIGGERS_COALESCED, DATASET_SAMPLES, DATASET_CORRUPT, PRODUCTION_VERSION, PUBLISHED_METRIC, GATE_CANDIDATE,
-            GATE_PRODUCTION);
+    public static final List<String> NAMES =
+            List.of(
+                    RUNS,
+                    RUN_DURATION,
+                    VALIDATION_METRIC,
+                    LOSS,
+                    EPOCH,
+                    PHASE,
+                    TRIGGERS,
+                    TRIGGERS_COALESCED,
+                    DATASET_SAMPLES,
+                    DATASET_CORRUPT,
+                    PRODUCTION_VERSION,
+                    PUBLISHED_METRIC,
+                    GATE_CANDIDATE,
+                    GATE_PRODUCTION);
 
     /** How a run ended. */
     public enum Outcome {
-        PUBLISHED, REJECTED, FAILED;
+        PUBLISHED,
+        REJECTED,
+        FAILED;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);
@@ -68,16 +100,28 @@ public final class TrainerMetrics {
     private final Counter coalesced;
     private final Map<String, ModelGauges> models = new ConcurrentHashMap<>();
     // Gauges hold weak references: keep the published values reachable.
-    private final List<AtomicReference<Double>> publishedValues = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<AtomicReference<Double>> publishedValues =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TrainerMetrics(MeterRegistry registry) {
         this.registry = registry;
-        this.triggers = Counter.builder(TRIGGERS).description("Training triggers received").register(registry);
-        this.coalesced = Counter.builder(TRIGGERS_COALESCED)
-                .description("Triggers merged into a pending or running run").register(registry);
+        this.triggers =
+                Counter.builder(TRIGGERS)
+                        .description("Training triggers received")
+                        .register(registry);
+        this.coalesced =
+                Counter.builder(TRIGGERS_COALESCED)
+                        .description("Triggers merged into a pending or running run")
+                        .register(registry);
         for (Outcome o : Outcome.values()) {
-            Counter.builder(RUNS).tag("outcome", o.tag()).description("Finished training runs").register(registry);
-            Timer.builder(RUN_DURATION).tag("outcome", o.tag()).description("Training run wall time").register(registry);
+            Counter.builder(RUNS)
+                    .tag("outcome", o.tag())
+                    .description("Finished training runs")
+                    .register(registry);
+            Timer.builder(RUN_DURATION)
+                    .tag("outcome", o.tag())
+                    .description("Training run wall time")
+                    .register(registry);
         }
     }
 
@@ -93,20 +137,43 @@ public final class TrainerMetrics {
         final Counter corrupt;
 
         ModelGauges(String model) {
-            Gauge.builder(VALIDATION_METRIC, metric, AtomicReference::get).tag("model", model)
-                    .description("Last validation metric").register(registry);
-            Gauge.builder(LOSS, loss, AtomicReference::get).tag("model", model).description("Last training loss").register(registry);
-            Gauge.builder(EPOCH, epoch, AtomicLong::get).tag("model", model).description("Epoch of the current phase").register(registry);
-            Gauge.builder(PHASE, phase, AtomicLong::get).tag("model", model).description("Current phase ordinal").register(registry);
-            Gauge.builder(DATASET_SAMPLES, samples, AtomicLong::get).tag("model", model)
-                    .description("Samples in the local dataset").register(registry);
-            Gauge.builder(PRODUCTION_VERSION, version, AtomicLong::get).tag("model", model)
-                    .description("Production model version").register(registry);
-            Gauge.builder(GATE_CANDIDATE, gateCandidate, AtomicReference::get).tag("model", model)
-                    .description("Candidate metric at the last gate").register(registry);
-            Gauge.builder(GATE_PRODUCTION, gateProduction, AtomicReference::get).tag("model", model)
-                    .description("Production metric on the same validation set at the last gate").register(registry);
-            corrupt = Counter.builder(DATASET_CORRUPT).tag("model", model).description("Unreadable samples skipped").register(registry);
+            Gauge.builder(VALIDATION_METRIC, metric, AtomicReference::get)
+                    .tag("model", model)
+                    .description("Last validation metric")
+                    .register(registry);
+            Gauge.builder(LOSS, loss, AtomicReference::get)
+                    .tag("model", model)
+                    .description("Last training loss")
+                    .register(registry);
+            Gauge.builder(EPOCH, epoch, AtomicLong::get)
+                    .tag("model", model)
+                    .description("Epoch of the current phase")
+                    .register(registry);
+            Gauge.builder(PHASE, phase, AtomicLong::get)
+                    .tag("model", model)
+                    .description("Current phase ordinal")
+                    .register(registry);
+            Gauge.builder(DATASET_SAMPLES, samples, AtomicLong::get)
+                    .tag("model", model)
+                    .description("Samples in the local dataset")
+                    .register(registry);
+            Gauge.builder(PRODUCTION_VERSION, version, AtomicLong::get)
+                    .tag("model", model)
+                    .description("Production model version")
+                    .register(registry);
+            Gauge.builder(GATE_CANDIDATE, gateCandidate, AtomicReference::get)
+                    .tag("model", model)
+                    .description("Candidate metric at the last gate")
+                    .register(registry);
+            Gauge.builder(GATE_PRODUCTION, gateProduction, AtomicReference::get)
+                    .tag("model", model)
+                    .description("Production metric on the same validation set at the last gate")
+                    .register(registry);
+            corrupt =
+                    Counter.builder(DATASET_CORRUPT)
+                            .tag("model", model)
+                            .description("Unreadable samples skipped")
+                            .register(registry);
         }
     }
 
@@ -147,13 +214,17 @@ public final class TrainerMetrics {
         g.gateProduction.set(production);
     }
 
-    /** A version was published with this gating metric; its series stays for the model-quality dashboard. */
+    /**
+     * A version was published with this gating metric; its series stays for the model-quality
+     * dashboard.
+     */
     public void published(String model, int version, String metricName, double value) {
         AtomicReference<Double> holder = new AtomicReference<>(value);
         publishedValues.add(holder);
         Gauge.builder(PUBLISHED_METRIC, holder, AtomicReference::get)
                 .tags("model", model, "version", Integer.toString(version), "metric", metricName)
-                .description("Validation metric of a published version").register(registry);
+                .description("Validation metric of a published version")
+                .register(registry);
     }
 
     public void productionVersion(String model, int version) {

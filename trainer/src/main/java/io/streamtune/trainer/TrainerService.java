@@ -27,7 +27,8 @@ public final class TrainerService implements AutoCloseable {
     private final TriggerLoop triggers;
     private final ArtifactStore store;
 
-    private TrainerService(ServiceShell shell, TrainingRunner runner, TriggerLoop triggers, ArtifactStore store) {
+    private TrainerService(
+            ServiceShell shell, TrainingRunner runner, TriggerLoop triggers, ArtifactStore store) {
         this.shell = shell;
         this.runner = runner;
         this.triggers = triggers;
@@ -36,23 +37,52 @@ public final class TrainerService implements AutoCloseable {
 
     /** Starts the service: topics provisioned, HTTP up, trigger consumer joining its group. */
     public static TrainerService start(TrainerConfig config) {
-        ServiceShell shell = ServiceShell.start(config.service(), List.of(Topics.TRAINING_PROGRESS, Topics.MODELS_PUBLISHED,
-                Topics.MODELS_REJECTED, Topics.MODELS_ARTIFACTS));
+        ServiceShell shell =
+                ServiceShell.start(
+                        config.service(),
+                        List.of(
+                                Topics.TRAINING_PROGRESS,
+                                Topics.MODELS_PUBLISHED,
+                                Topics.MODELS_REJECTED,
+                                Topics.MODELS_ARTIFACTS));
         try {
             KafkaSettings kafka = config.service().kafka();
             String instance = config.service().instanceId();
             TrainerMetrics metrics = new TrainerMetrics(shell.registry());
-            Producer<byte[], byte[]> producer = shell.manage(new KafkaProducer<>(kafka.producer(instance + "-producer")));
+            Producer<byte[], byte[]> producer =
+                    shell.manage(new KafkaProducer<>(kafka.producer(instance + "-producer")));
             shell.bindClientMetrics(producer);
             ArtifactStore store = shell.manage(artifactStore(config));
-            TrainingRunner runner = new TrainingRunner(config, store, producer, metrics, ProgressListener.NONE, Clock.systemUTC());
-            TriggerLoop loop = new TriggerLoop(kafka.consumer(instance + "-triggers", config.groupId()),
-                    kafka.topic(Topics.TRAINING_TRIGGERS.name()), model -> runner.run(model), metrics);
+            TrainingRunner runner =
+                    new TrainingRunner(
+                            config,
+                            store,
+                            producer,
+                            metrics,
+                            ProgressListener.NONE,
+                            Clock.systemUTC());
+            TriggerLoop loop =
+                    new TriggerLoop(
+                            kafka.consumer(instance + "-triggers", config.groupId()),
+                            kafka.topic(Topics.TRAINING_TRIGGERS.name()),
+                            model -> runner.run(model),
+                            metrics);
             shell.bindClientMetrics(loop.consumer());
             shell.manage(loop);
-            shell.health().register("triggers", () -> loop.ready()
-                    ? Health.Status.up("consuming " + kafka.topic(Topics.TRAINING_TRIGGERS.name()) + " in group " + config.groupId())
-                    : Health.Status.down("trigger consumer has not joined group " + config.groupId()));
+            shell.health()
+                    .register(
+                            "triggers",
+                            () ->
+                                    loop.ready()
+                                            ? Health.Status.up(
+                                                    "consuming "
+                                                            + kafka.topic(
+                                                                    Topics.TRAINING_TRIGGERS.name())
+                                                            + " in group "
+                                                            + config.groupId())
+                                            : Health.Status.down(
+                                                    "trigger consumer has not joined group "
+                                                            + config.groupId()));
             loop.start();
             if (config.pretrainEagerly() && config.defaultBaseModel() == null) {
                 warmUpBackbone(config);
@@ -64,23 +94,42 @@ public final class TrainerService implements AutoCloseable {
         }
     }
 
-    /** Pre-trains (or finds cached) the default backbone on a background thread; the first run then reuses it. */
+    /**
+     * Pre-trains (or finds cached) the default backbone on a background thread; the first run then
+     * reuses it.
+     */
     private static void warmUpBackbone(TrainerConfig config) {
-        Thread t = new Thread(() -> {
-            org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TrainerService.class);
-            try {
-                config.applyTorchThreads();
-                long t0 = System.nanoTime();
-                var file = io.streamtune.trainer.pretrain.Pretrainer.ensure(config.backboneCache(), config.pretrain(),
-                        (phase, epoch, epochs, loss, metric, eta) -> log.info(
-                                "pre-training the default backbone: epoch {}/{} loss {} val {}", epoch, epochs,
-                                String.format("%.4f", loss), String.format("%.4f", metric)),
-                        config.threads());
-                log.info("default backbone ready in {} s: {}", (System.nanoTime() - t0) / 1_000_000_000, file);
-            } catch (Exception e) {
-                log.warn("background pre-training failed (the first run will try again): {}", e.toString());
-            }
-        }, "trainer-pretrain");
+        Thread t =
+                new Thread(
+                        () -> {
+                            org.slf4j.Logger log =
+                                    org.slf4j.LoggerFactory.getLogger(TrainerService.class);
+                            try {
+                                config.applyTorchThreads();
+                                long t0 = System.nanoTime();
+                                var file =
+                                        io.streamtune.trainer.pretrain.Pretrainer.ensure(
+                                                config.backboneCache(),
+                                                config.pretrain(),
+                                                (phase, epoch, epochs, loss, metric, eta) ->
+                                                        log.info(
+                                                                "pre-training the default backbone: epoch {}/{} loss {} val {}",
+                                                                epoch,
+                                                                epochs,
+                                                                String.format("%.4f", loss),
+                                                                String.format("%.4f", metric)),
+                                                config.threads());
+                                log.info(
+                                        "default backbone ready in {} s: {}",
+                                        (System.nanoTime() - t0) / 1_000_000_000,
+                                        file);
+                            } catch (Exception e) {
+                                log.warn(
+                                        "background pre-training failed (the first run will try again): {}",
+                                        e.toString());
+                            }
+                        },
+                        "trainer-pretrain");
         t.setDaemon(true);
         t.setPriority(Thread.MIN_PRIORITY);
         t.start();
@@ -90,8 +139,10 @@ public final class TrainerService implements AutoCloseable {
     public static ArtifactStore artifactStore(TrainerConfig config) {
         KafkaSettings kafka = config.service().kafka();
         String instance = config.service().instanceId();
-        KafkaArtifactStore onKafka = KafkaArtifactStore.of(kafka.common(instance + "-artifacts"),
-                kafka.topic(Topics.MODELS_ARTIFACTS.name()));
+        KafkaArtifactStore onKafka =
+                KafkaArtifactStore.of(
+                        kafka.common(instance + "-artifacts"),
+                        kafka.topic(Topics.MODELS_ARTIFACTS.name()));
         FileArtifactStore onDisk = new FileArtifactStore(config.artifactDir());
         return config.artifactStore() == TrainerConfig.ArtifactStoreKind.FILE
                 ? ArtifactStore.routing(onDisk, onKafka)

@@ -28,13 +28,32 @@ class TrainerConfigTest {
 
     @Test
     void shouldNameTheKeyOfABadValue() {
-        assertThatThrownBy(() -> TrainerConfig.from(ConfigSource.of(Map.of("trainer.finetune.lr.factor", "2"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.finetune.lr.factor");
-        assertThatThrownBy(() -> TrainerConfig.from(ConfigSource.of(Map.of("trainer.input.size", "30"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.input.size");
-        assertThatThrownBy(() -> TrainerConfig.from(ConfigSource.of(Map.of("trainer.model.cats.base", "/no/such.onnx"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.model.cats.base");
-        assertThatThrownBy(() -> TrainerConfig.from(ConfigSource.of(Map.of("trainer.artifact.store", "s3"))))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("trainer.artifact.store");
+        assertThatThrownBy(
+                        () ->
+                                TrainerConfig.from(
+                                        ConfigSource.of(Map.of("trainer.finetune.lr.factor", "2"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("trainer.finetune.lr.factor");
+        assertThatThrownBy(
+                        () ->
+                                TrainerConfig.from(
+                                        ConfigSource.of(Map.of("trainer.input.size", "30"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("trainer.input.size");
+        assertThatThrownBy(
+                        () ->
+                                TrainerConfig.from(
+                                        ConfigSource.of(
+                                                Map.of(
+                                                        "trainer.model.cats.base",
+                                                        "/no/such.onnx"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("trainer.model.cats.base");
+        assertThatThrownBy(
+                        () ->
+                                TrainerConfig.from(
+                                        ConfigSource.of(Map.of("trainer.artifact.store", "s3"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("trainer.artifact.store");
     }
 }

@@ -22,13 +22,28 @@ class TrainerMetricsTest {
         metrics.productionVersion("cats", 4);
         metrics.runFinished(TrainerMetrics.Outcome.PUBLISHED, Duration.ofSeconds(12));
 
-        assertThat(registry.getMeters().stream().map(m -> m.getId().getName()).collect(Collectors.toSet()))
+        assertThat(
+                        registry.getMeters().stream()
+                                .map(m -> m.getId().getName())
+                                .collect(Collectors.toSet()))
                 .isSubsetOf(TrainerMetrics.NAMES)
                 .containsAll(TrainerMetrics.NAMES);
-        assertThat(registry.get(TrainerMetrics.VALIDATION_METRIC).tag("model", "cats").gauge().value()).isEqualTo(0.91);
-        assertThat(registry.get(TrainerMetrics.EPOCH).tag("model", "cats").gauge().value()).isEqualTo(3);
-        assertThat(registry.get(TrainerMetrics.RUNS).tag("outcome", "published").counter().count()).isEqualTo(1);
-        assertThat(registry.get(TrainerMetrics.DATASET_CORRUPT).tag("model", "cats").counter().count()).isEqualTo(2);
+        assertThat(
+                        registry.get(TrainerMetrics.VALIDATION_METRIC)
+                                .tag("model", "cats")
+                                .gauge()
+                                .value())
+                .isEqualTo(0.91);
+        assertThat(registry.get(TrainerMetrics.EPOCH).tag("model", "cats").gauge().value())
+                .isEqualTo(3);
+        assertThat(registry.get(TrainerMetrics.RUNS).tag("outcome", "published").counter().count())
+                .isEqualTo(1);
+        assertThat(
+                        registry.get(TrainerMetrics.DATASET_CORRUPT)
+                                .tag("model", "cats")
+                                .counter()
+                                .count())
+                .isEqualTo(2);
         assertThat(registry.getMeters()).extracting(Meter::getId).isNotEmpty();
     }
 }

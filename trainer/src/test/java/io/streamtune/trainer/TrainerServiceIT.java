@@ -50,96 +50,170 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedKafka.class)
 class TrainerServiceIT {
 
-    @TempDir
-    Path dataDir;
+    @TempDir Path dataDir;
 
     @Test
     void shouldAnswerHealthAndServeParseableMetrics(EmbeddedKafkaBroker broker) throws Exception {
-        var config = TrainerConfig.from(ConfigSource.of(Map.of(
-                "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "topic.prefix", SharedKafka.unique("trainer") + ".",
-                "data.dir", dataDir.toString(),
-                "http.host", "127.0.0.1",
-                "http.port", "0")));
+        var config =
+                TrainerConfig.from(
+                        ConfigSource.of(
+                                Map.of(
+                                        "kafka.bootstrap.servers",
+                                        broker.bootstrapServers(),
+                                        "topic.prefix",
+                                        SharedKafka.unique("trainer") + ".",
+                                        "data.dir",
+                                        dataDir.toString(),
+                                        "http.host",
+                                        "127.0.0.1",
+                                        "http.port",
+                                        "0")));
 
         try (var service = TrainerService.start(config)) {
             assertThat(service.shell().awaitReady(Duration.ofSeconds(30))).isTrue();
             var client = HttpClient.newHttpClient();
             String base = service.shell().http().url();
 
-            var health = client.send(HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            var metrics = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            var health =
+                    client.send(
+                            HttpRequest.newBuilder(URI.create(base + "/health")).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            var metrics =
+                    client.send(
+                            HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                            HttpResponse.BodyHandlers.ofString());
 
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"service\":\"trainer\"").contains("triggers");
             var parsed = PrometheusText.parse(metrics.body());
             assertThat(parsed.named("jvm_threads_live_threads")).isNotEmpty();
-            assertThat(parsed.named("jvm_threads_live_threads").get(0).labels()).containsEntry("service", "trainer");
+            assertThat(parsed.named("jvm_threads_live_threads").get(0).labels())
+                    .containsEntry("service", "trainer");
             assertThat(parsed.named("trainer_triggers_total")).isNotEmpty();
         }
     }
 
     @Test
-    void shouldTrainPublishThenGateLabelledImagesFromKafka(EmbeddedKafkaBroker broker) throws Exception {
+    void shouldTrainPublishThenGateLabelledImagesFromKafka(EmbeddedKafkaBroker broker)
+            throws Exception {
         String prefix = SharedKafka.unique("trainer-e2e") + ".";
         String servers = broker.bootstrapServers();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
-            admin.createTopics(List.of(new NewTopic(prefix + Topics.IMAGES_LABELLED.name(), 3, (short) 1),
-                    new NewTopic(prefix + Topics.TRAINING_TRIGGERS.name(), 3, (short) 1))).all().get();
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(
+                                            prefix + Topics.IMAGES_LABELLED.name(), 3, (short) 1),
+                                    new NewTopic(
+                                            prefix + Topics.TRAINING_TRIGGERS.name(),
+                                            3,
+                                            (short) 1)))
+                    .all()
+                    .get();
         }
         Path cache = dataDir.resolve("trainer").resolve("backbones");
         Files.createDirectories(cache);
         Path backbone = TrainerFixtures.backboneFile();
         Files.copy(backbone, cache.resolve(backbone.getFileName()));
-        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", servers,
-                "key.serializer", ByteArraySerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName(),
-                "max.request.size", "4000000"))) {
+        try (var producer =
+                new KafkaProducer<byte[], byte[]>(
+                        Map.of(
+                                "bootstrap.servers",
+                                servers,
+                                "key.serializer",
+                                ByteArraySerializer.class.getName(),
+                                "value.serializer",
+                                ByteArraySerializer.class.getName(),
+                                "max.request.size",
+                                "4000000"))) {
             var serde = JsonSerde.of(LabelledImageAccepted.class);
             for (int i = 0; i < 160; i++) {
                 Scene s = SyntheticScenes.single(50_000 + i, 40, 40);
                 byte[] png = s.png();
-                var sample = new LabelledImageAccepted(Sha256.hex(png), "shapes", png, "image/png", 40, 40,
-                        new Label.ClassLabel(s.dominantShape().className()), "test", Instant.now());
-                producer.send(new ProducerRecord<>(prefix + Topics.IMAGES_LABELLED.name(), bytes(sample.key()), serde.toBytes(sample)));
+                var sample =
+                        new LabelledImageAccepted(
+                                Sha256.hex(png),
+                                "shapes",
+                                png,
+                                "image/png",
+                                40,
+                                40,
+                                new Label.ClassLabel(s.dominantShape().className()),
+                                "test",
+                                Instant.now());
+                producer.send(
+                        new ProducerRecord<>(
+                                prefix + Topics.IMAGES_LABELLED.name(),
+                                bytes(sample.key()),
+                                serde.toBytes(sample)));
             }
-            producer.send(new ProducerRecord<>(prefix + Topics.IMAGES_LABELLED.name(), bytes("shapes/" + "0".repeat(64)),
-                    bytes("{not json")));
+            producer.send(
+                    new ProducerRecord<>(
+                            prefix + Topics.IMAGES_LABELLED.name(),
+                            bytes("shapes/" + "0".repeat(64)),
+                            bytes("{not json")));
             producer.flush();
 
             try (var first = TrainerService.start(config(servers, prefix, Map.of()))) {
                 assertThat(first.shell().awaitReady(Duration.ofSeconds(30))).isTrue();
                 trigger(producer, prefix, "t1");
-                ModelPublished v1 = await(servers, prefix + Topics.MODELS_PUBLISHED.name(), ModelPublished.class,
-                        Duration.ofMinutes(4)).get(0);
+                ModelPublished v1 =
+                        await(
+                                        servers,
+                                        prefix + Topics.MODELS_PUBLISHED.name(),
+                                        ModelPublished.class,
+                                        Duration.ofMinutes(4))
+                                .get(0);
 
                 assertThat(v1.version()).isEqualTo(1);
                 assertThat(v1.classes()).containsExactly("circle", "square", "triangle");
                 assertThat(v1.metricName()).isEqualTo("accuracy");
                 assertThat(v1.metricValue()).isGreaterThanOrEqualTo(0.9);
                 byte[] onnx = first.store().fetch(v1.artifact());
-                try (var runner = OnnxModelRunner.load(onnx, "shapes", RunnerOptions.withIntraOpThreads(1), ModelSpecOverrides.NONE)) {
-                    assertThat(runner.spec().classNames()).containsExactlyElementsOf(ShapeKind.classNames());
+                try (var runner =
+                        OnnxModelRunner.load(
+                                onnx,
+                                "shapes",
+                                RunnerOptions.withIntraOpThreads(1),
+                                ModelSpecOverrides.NONE)) {
+                    assertThat(runner.spec().classNames())
+                            .containsExactlyElementsOf(ShapeKind.classNames());
                     assertThat(runner.spec().version()).isEqualTo(1);
                     assertThat(runner.spec().inputWidth()).isEqualTo(32);
                     assertThat(runner.spec().metadata()).containsKey(ModelMetadataKeys.METRICS);
-                    assertThat(runner.spec().metadata().get(ModelMetadataKeys.TASK)).isEqualTo("classification");
+                    assertThat(runner.spec().metadata().get(ModelMetadataKeys.TASK))
+                            .isEqualTo("classification");
                 }
-                assertThat(Files.exists(dataDir.resolve("trainer/shapes/dataset/state.json"))).isTrue();
+                assertThat(Files.exists(dataDir.resolve("trainer/shapes/dataset/state.json")))
+                        .isTrue();
                 assertThat(metric(first, "trainer_dataset_corrupt_total")).isEqualTo(1.0);
-                assertThat(metric(first, "trainer_runs_total", "outcome", "published")).isEqualTo(1.0);
-                List<TrainingProgress> progress = await(servers, prefix + Topics.TRAINING_PROGRESS.name(), TrainingProgress.class,
-                        Duration.ofSeconds(30));
-                assertThat(progress).extracting(TrainingProgress::phase).contains(TrainingProgress.Phase.FEATURE_EXTRACTION,
-                        TrainingProgress.Phase.PUBLISHED);
+                assertThat(metric(first, "trainer_runs_total", "outcome", "published"))
+                        .isEqualTo(1.0);
+                List<TrainingProgress> progress =
+                        await(
+                                servers,
+                                prefix + Topics.TRAINING_PROGRESS.name(),
+                                TrainingProgress.class,
+                                Duration.ofSeconds(30));
+                assertThat(progress)
+                        .extracting(TrainingProgress::phase)
+                        .contains(
+                                TrainingProgress.Phase.FEATURE_EXTRACTION,
+                                TrainingProgress.Phase.PUBLISHED);
             }
 
-            // A candidate that cannot beat production by the required margin is rejected with both numbers.
-            try (var strict = TrainerService.start(config(servers, prefix, Map.of("trainer.gate.min.delta", "0.5")))) {
+            // A candidate that cannot beat production by the required margin is rejected with both
+            // numbers.
+            try (var strict =
+                    TrainerService.start(
+                            config(servers, prefix, Map.of("trainer.gate.min.delta", "0.5")))) {
                 trigger(producer, prefix, "t2");
-                ModelRejected rejected = await(servers, prefix + Topics.MODELS_REJECTED.name(), ModelRejected.class,
-                        Duration.ofMinutes(4)).get(0);
+                ModelRejected rejected =
+                        await(
+                                        servers,
+                                        prefix + Topics.MODELS_REJECTED.name(),
+                                        ModelRejected.class,
+                                        Duration.ofMinutes(4))
+                                .get(0);
 
                 assertThat(rejected.candidateMetric()).isGreaterThan(0.5);
                 assertThat(rejected.productionMetric()).isGreaterThan(0.5);
@@ -147,122 +221,271 @@ class TrainerServiceIT {
             }
 
             // An equal-or-better candidate continues from production and is announced as v2.
-            try (var lenient = TrainerService.start(config(servers, prefix,
-                    Map.of("trainer.gate.min.delta", "-0.05", "trainer.retain.versions", "1")))) {
+            try (var lenient =
+                    TrainerService.start(
+                            config(
+                                    servers,
+                                    prefix,
+                                    Map.of(
+                                            "trainer.gate.min.delta",
+                                            "-0.05",
+                                            "trainer.retain.versions",
+                                            "1")))) {
                 trigger(producer, prefix, "t3");
-                List<ModelPublished> all = awaitCount(servers, prefix + Topics.MODELS_PUBLISHED.name(), ModelPublished.class, 2,
-                        Duration.ofMinutes(4));
+                List<ModelPublished> all =
+                        awaitCount(
+                                servers,
+                                prefix + Topics.MODELS_PUBLISHED.name(),
+                                ModelPublished.class,
+                                2,
+                                Duration.ofMinutes(4));
                 ModelPublished v2 = all.get(1);
 
                 assertThat(v2.version()).isEqualTo(2);
                 assertThat(v2.parentVersion()).isEqualTo(1);
                 assertThat(v2.datasetOffsets()).isNotEmpty();
                 Path exported = dataDir.resolve("v2.onnx");
-                int rc = ModelsMain.run(new String[] {"export", "--model=shapes", "--version=2", "--out=" + exported,
-                    "--data.dir=" + dataDir, "--kafka.bootstrap.servers=" + servers, "--topic.prefix=" + prefix});
+                int rc =
+                        ModelsMain.run(
+                                new String[] {
+                                    "export",
+                                    "--model=shapes",
+                                    "--version=2",
+                                    "--out=" + exported,
+                                    "--data.dir=" + dataDir,
+                                    "--kafka.bootstrap.servers=" + servers,
+                                    "--topic.prefix=" + prefix
+                                });
 
                 assertThat(rc).isZero();
-                assertThat(Sha256.hex(Files.readAllBytes(exported))).isEqualTo(v2.artifact().sha256());
-                assertThat(new io.streamtune.trainer.publish.ModelRegistry(dataDir.resolve("trainer")).versions("shapes"))
-                        .as("retention keeps one version").containsExactly(2);
+                assertThat(Sha256.hex(Files.readAllBytes(exported)))
+                        .isEqualTo(v2.artifact().sha256());
+                assertThat(
+                                new io.streamtune.trainer.publish.ModelRegistry(
+                                                dataDir.resolve("trainer"))
+                                        .versions("shapes"))
+                        .as("retention keeps one version")
+                        .containsExactly(2);
             }
         }
     }
 
     @Test
-    void shouldTrainAndPublishSegmentationAndDetectionModelsFromMasksAndBoxes(EmbeddedKafkaBroker broker) throws Exception {
+    void shouldTrainAndPublishSegmentationAndDetectionModelsFromMasksAndBoxes(
+            EmbeddedKafkaBroker broker) throws Exception {
         String prefix = SharedKafka.unique("trainer-dense") + ".";
         String servers = broker.bootstrapServers();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
-            admin.createTopics(List.of(new NewTopic(prefix + Topics.IMAGES_LABELLED.name(), 3, (short) 1),
-                    new NewTopic(prefix + Topics.TRAINING_TRIGGERS.name(), 3, (short) 1))).all().get();
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(
+                                            prefix + Topics.IMAGES_LABELLED.name(), 3, (short) 1),
+                                    new NewTopic(
+                                            prefix + Topics.TRAINING_TRIGGERS.name(),
+                                            3,
+                                            (short) 1)))
+                    .all()
+                    .get();
         }
         Path cache = dataDir.resolve("trainer").resolve("backbones");
         Files.createDirectories(cache);
         Path backbone = TrainerFixtures.backboneFile();
         Files.copy(backbone, cache.resolve(backbone.getFileName()));
-        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", servers,
-                "key.serializer", ByteArraySerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName(),
-                "max.request.size", "4000000"))) {
+        try (var producer =
+                new KafkaProducer<byte[], byte[]>(
+                        Map.of(
+                                "bootstrap.servers",
+                                servers,
+                                "key.serializer",
+                                ByteArraySerializer.class.getName(),
+                                "value.serializer",
+                                ByteArraySerializer.class.getName(),
+                                "max.request.size",
+                                "4000000"))) {
             var serde = JsonSerde.of(LabelledImageAccepted.class);
             for (int i = 0; i < 200; i++) {
                 Scene s = SyntheticScenes.generate(90_000 + i, 32, 32, 2);
                 byte[] png = s.png();
-                var mask = new LabelledImageAccepted(Sha256.hex(png), "scenes-seg", png, "image/png", 32, 32,
-                        new Label.MaskLabel(s.maskPng(), ShapeKind.segmentationClassNames()), "test", Instant.now());
+                var mask =
+                        new LabelledImageAccepted(
+                                Sha256.hex(png),
+                                "scenes-seg",
+                                png,
+                                "image/png",
+                                32,
+                                32,
+                                new Label.MaskLabel(
+                                        s.maskPng(), ShapeKind.segmentationClassNames()),
+                                "test",
+                                Instant.now());
                 List<Label.BoxedObject> objects = new ArrayList<>();
                 for (var o : s.objects()) {
                     objects.add(new Label.BoxedObject(o.shape().className(), o.box()));
                 }
-                var boxes = new LabelledImageAccepted(Sha256.hex(png), "scenes-det", png, "image/png", 32, 32,
-                        new Label.BoxesLabel(objects), "test", Instant.now());
-                producer.send(new ProducerRecord<>(prefix + Topics.IMAGES_LABELLED.name(), bytes(mask.key()), serde.toBytes(mask)));
-                producer.send(new ProducerRecord<>(prefix + Topics.IMAGES_LABELLED.name(), bytes(boxes.key()), serde.toBytes(boxes)));
+                var boxes =
+                        new LabelledImageAccepted(
+                                Sha256.hex(png),
+                                "scenes-det",
+                                png,
+                                "image/png",
+                                32,
+                                32,
+                                new Label.BoxesLabel(objects),
+                                "test",
+                                Instant.now());
+                producer.send(
+                        new ProducerRecord<>(
+                                prefix + Topics.IMAGES_LABELLED.name(),
+                                bytes(mask.key()),
+                                serde.toBytes(mask)));
+                producer.send(
+                        new ProducerRecord<>(
+                                prefix + Topics.IMAGES_LABELLED.name(),
+                                bytes(boxes.key()),
+                                serde.toBytes(boxes)));
             }
             producer.flush();
 
-            try (var service = TrainerService.start(config(servers, prefix, Map.of("trainer.gate.floor", "0.05",
-                    "trainer.epochs.head", "25", "trainer.augment.crop.min.scale", "1", "trainer.augment.rotation.degrees", "0")))) {
+            try (var service =
+                    TrainerService.start(
+                            config(
+                                    servers,
+                                    prefix,
+                                    Map.of(
+                                            "trainer.gate.floor",
+                                            "0.05",
+                                            "trainer.epochs.head",
+                                            "25",
+                                            "trainer.augment.crop.min.scale",
+                                            "1",
+                                            "trainer.augment.rotation.degrees",
+                                            "0")))) {
                 for (String model : List.of("scenes-seg", "scenes-det")) {
-                    var t = new TrainingTriggered("t-" + model, model, TrainingTriggered.Reason.MANUAL, 0, 200, Instant.now());
-                    producer.send(new ProducerRecord<>(prefix + Topics.TRAINING_TRIGGERS.name(), bytes(model),
-                            JsonSerde.of(TrainingTriggered.class).toBytes(t))).get();
+                    var t =
+                            new TrainingTriggered(
+                                    "t-" + model,
+                                    model,
+                                    TrainingTriggered.Reason.MANUAL,
+                                    0,
+                                    200,
+                                    Instant.now());
+                    producer.send(
+                                    new ProducerRecord<>(
+                                            prefix + Topics.TRAINING_TRIGGERS.name(),
+                                            bytes(model),
+                                            JsonSerde.of(TrainingTriggered.class).toBytes(t)))
+                            .get();
                 }
-                List<ModelPublished> published = awaitCount(servers, prefix + Topics.MODELS_PUBLISHED.name(), ModelPublished.class,
-                        2, Duration.ofMinutes(6));
+                List<ModelPublished> published =
+                        awaitCount(
+                                servers,
+                                prefix + Topics.MODELS_PUBLISHED.name(),
+                                ModelPublished.class,
+                                2,
+                                Duration.ofMinutes(6));
 
-                ModelPublished seg = published.stream().filter(p -> p.model().equals("scenes-seg")).findFirst().orElseThrow();
-                ModelPublished det = published.stream().filter(p -> p.model().equals("scenes-det")).findFirst().orElseThrow();
+                ModelPublished seg =
+                        published.stream()
+                                .filter(p -> p.model().equals("scenes-seg"))
+                                .findFirst()
+                                .orElseThrow();
+                ModelPublished det =
+                        published.stream()
+                                .filter(p -> p.model().equals("scenes-det"))
+                                .findFirst()
+                                .orElseThrow();
                 assertThat(seg.metricName()).isEqualTo("miou");
-                assertThat(seg.classes()).containsExactlyElementsOf(ShapeKind.segmentationClassNames());
+                assertThat(seg.classes())
+                        .containsExactlyElementsOf(ShapeKind.segmentationClassNames());
                 assertThat(det.metricName()).isEqualTo("map50_95");
                 assertThat(det.classes()).containsExactlyElementsOf(ShapeKind.classNames());
                 assertThat(det.metrics().get("map50")).isGreaterThan(0.3);
-                try (var runner = OnnxModelRunner.load(service.store().fetch(det.artifact()), "scenes-det",
-                        RunnerOptions.withIntraOpThreads(1), ModelSpecOverrides.NONE)) {
-                    assertThat(runner.spec().task()).isEqualTo(io.streamtune.vision.model.Task.DETECTION);
+                try (var runner =
+                        OnnxModelRunner.load(
+                                service.store().fetch(det.artifact()),
+                                "scenes-det",
+                                RunnerOptions.withIntraOpThreads(1),
+                                ModelSpecOverrides.NONE)) {
+                    assertThat(runner.spec().task())
+                            .isEqualTo(io.streamtune.vision.model.Task.DETECTION);
                 }
-                try (var runner = OnnxModelRunner.load(service.store().fetch(seg.artifact()), "scenes-seg",
-                        RunnerOptions.withIntraOpThreads(1), ModelSpecOverrides.NONE)) {
-                    assertThat(runner.spec().task()).isEqualTo(io.streamtune.vision.model.Task.SEGMENTATION);
+                try (var runner =
+                        OnnxModelRunner.load(
+                                service.store().fetch(seg.artifact()),
+                                "scenes-seg",
+                                RunnerOptions.withIntraOpThreads(1),
+                                ModelSpecOverrides.NONE)) {
+                    assertThat(runner.spec().task())
+                            .isEqualTo(io.streamtune.vision.model.Task.SEGMENTATION);
                 }
             }
         }
     }
 
     private TrainerConfig config(String servers, String prefix, Map<String, String> extra) {
-        Map<String, String> m = new HashMap<>(Map.of(
-                "kafka.bootstrap.servers", servers,
-                "topic.prefix", prefix,
-                "data.dir", dataDir.toString(),
-                "http.host", "127.0.0.1",
-                "http.port", "0",
-                "trainer.pretrain.source", "synthetic",
-                "trainer.pretrain.samples", Integer.toString(TrainerFixtures.options().samples()),
-                "trainer.pretrain.epochs", Integer.toString(TrainerFixtures.options().epochs()),
-                "trainer.epochs.head", "8",
-                "trainer.epochs.finetune", "3"));
+        Map<String, String> m =
+                new HashMap<>(
+                        Map.of(
+                                "kafka.bootstrap.servers",
+                                servers,
+                                "topic.prefix",
+                                prefix,
+                                "data.dir",
+                                dataDir.toString(),
+                                "http.host",
+                                "127.0.0.1",
+                                "http.port",
+                                "0",
+                                "trainer.pretrain.source",
+                                "synthetic",
+                                "trainer.pretrain.samples",
+                                Integer.toString(TrainerFixtures.options().samples()),
+                                "trainer.pretrain.epochs",
+                                Integer.toString(TrainerFixtures.options().epochs()),
+                                "trainer.epochs.head",
+                                "8",
+                                "trainer.epochs.finetune",
+                                "3"));
         m.put("trainer.validation.percent", "25");
         m.put("trainer.threads", "1");
         m.putAll(extra);
         return TrainerConfig.from(ConfigSource.of(m));
     }
 
-    private static void trigger(KafkaProducer<byte[], byte[]> producer, String prefix, String id) throws Exception {
-        var t = new TrainingTriggered(id, "shapes", TrainingTriggered.Reason.MANUAL, 0, 160, Instant.now());
-        producer.send(new ProducerRecord<>(prefix + Topics.TRAINING_TRIGGERS.name(), bytes("shapes"),
-                JsonSerde.of(TrainingTriggered.class).toBytes(t))).get();
+    private static void trigger(KafkaProducer<byte[], byte[]> producer, String prefix, String id)
+            throws Exception {
+        var t =
+                new TrainingTriggered(
+                        id, "shapes", TrainingTriggered.Reason.MANUAL, 0, 160, Instant.now());
+        producer.send(
+                        new ProducerRecord<>(
+                                prefix + Topics.TRAINING_TRIGGERS.name(),
+                                bytes("shapes"),
+                                JsonSerde.of(TrainingTriggered.class).toBytes(t)))
+                .get();
     }
 
-    private static <T> List<T> await(String servers, String topic, Class<T> type, Duration timeout) {
+    private static <T> List<T> await(
+            String servers, String topic, Class<T> type, Duration timeout) {
         return awaitCount(servers, topic, type, 1, timeout);
     }
 
-    private static <T> List<T> awaitCount(String servers, String topic, Class<T> type, int count, Duration timeout) {
+    private static <T> List<T> awaitCount(
+            String servers, String topic, Class<T> type, int count, Duration timeout) {
         List<T> out = new ArrayList<>();
-        try (var c = new KafkaConsumer<byte[], byte[]>(Map.of("bootstrap.servers", servers, "group.id", "it-" + System.nanoTime(),
-                "auto.offset.reset", "earliest", "key.deserializer", ByteArrayDeserializer.class.getName(),
-                "value.deserializer", ByteArrayDeserializer.class.getName()))) {
+        try (var c =
+                new KafkaConsumer<byte[], byte[]>(
+                        Map.of(
+                                "bootstrap.servers",
+                                servers,
+                                "group.id",
+                                "it-" + System.nanoTime(),
+                                "auto.offset.reset",
+                                "earliest",
+                                "key.deserializer",
+                                ByteArrayDeserializer.class.getName(),
+                                "value.deserializer",
+                                ByteArrayDeserializer.class.getName()))) {
             c.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < count && System.nanoTime() < deadline) {
@@ -275,12 +498,21 @@ class TrainerServiceIT {
         return out;
     }
 
-    private static double metric(TrainerService service, String name, String... labels) throws Exception {
-        var body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.shell().http().url() + "/metrics"))
-                .build(), HttpResponse.BodyHandlers.ofString()).body();
+    private static double metric(TrainerService service, String name, String... labels)
+            throws Exception {
+        var body =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        service.shell().http().url() + "/metrics"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
         return PrometheusText.parse(body).named(name).stream()
                 .filter(s -> labels.length == 0 || labels[1].equals(s.labels().get(labels[0])))
-                .mapToDouble(s -> s.value()).sum();
+                .mapToDouble(s -> s.value())
+                .sum();
     }
 
     private static byte[] bytes(String s) {

@@ -38,7 +38,6 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -49,20 +48,24 @@ import org.apache.kafka.common.TopicPartition;
  * Ingest throughput from one run, printed side by side:
  *
  * <ol>
- *   <li>HTTP single uploads: labelled ~100 KB JPEGs per second through {@code POST /v1/models/{m}/images}
- *       (raw body, {@code ?class=}), each answered only after the Kafka ack, from {@code --clients} concurrent
- *       clients;
- *   <li>HTTP batch uploads: the same through {@code /images/batch} (NDJSON, {@code --batch} per request);
- *   <li>raw producer: the intake JSON records written by a plain durable producer (acks=all, idempotent, lz4);
- *   <li>Kafka intake path: the same records consumed from the intake topic, validated and written to the
- *       labelled topic (steady state: first to last labelled record), as a ratio to the raw producer.
+ *   <li>HTTP single uploads: labelled ~100 KB JPEGs per second through {@code POST
+ *       /v1/models/{m}/images} (raw body, {@code ?class=}), each answered only after the Kafka ack,
+ *       from {@code --clients} concurrent clients;
+ *   <li>HTTP batch uploads: the same through {@code /images/batch} (NDJSON, {@code --batch} per
+ *       request);
+ *   <li>raw producer: the intake JSON records written by a plain durable producer (acks=all,
+ *       idempotent, lz4);
+ *   <li>Kafka intake path: the same records consumed from the intake topic, validated and written
+ *       to the labelled topic (steady state: first to last labelled record), as a ratio to the raw
+ *       producer.
  * </ol>
  *
- * <p>Every image is distinct (a JPEG comment segment carries a counter), so nothing is deduplicated away.
- * Broker, service and clients share this JVM, so "CPU ms/img" is everything one image costs on this machine;
- * "CPU-bound/s" is what the cores would sustain if this process had them to itself (the machine may be shared).
- * Options: {@code --seconds=10 --clients=8 --batch=50 --records=2000 --image.check=header --http.api.port=0}
- * ({@code -1} serves the API on the admin server's 4 threads, {@code 0} on a server of its own with 16).
+ * <p>Every image is distinct (a JPEG comment segment carries a counter), so nothing is deduplicated
+ * away. Broker, service and clients share this JVM, so "CPU ms/img" is everything one image costs
+ * on this machine; "CPU-bound/s" is what the cores would sustain if this process had them to itself
+ * (the machine may be shared). Options: {@code --seconds=10 --clients=8 --batch=50 --records=2000
+ * --image.check=header --http.api.port=0} ({@code -1} serves the API on the admin server's 4
+ * threads, {@code 0} on a server of its own with 16).
  */
 public final class IngestBench {
 
@@ -96,20 +99,30 @@ public final class IngestBench {
             bases.add(jpegOfAbout(100_000, 42 + i));
         }
         double meanKb = bases.stream().mapToInt(b -> b.length).average().orElse(0) / 1024;
-        System.out.printf(Locale.ROOT, "ingest bench: %d cores, JPEGs of %.0f KB, image.check=%s, http.api.port=%s, "
-                + "%d s per HTTP phase%n", Runtime.getRuntime().availableProcessors(), meanKb, check, apiPort, seconds);
+        System.out.printf(
+                Locale.ROOT,
+                "ingest bench: %d cores, JPEGs of %.0f KB, image.check=%s, http.api.port=%s, "
+                        + "%d s per HTTP phase%n",
+                Runtime.getRuntime().availableProcessors(),
+                meanKb,
+                check,
+                apiPort,
+                seconds);
 
         Path state = Files.createTempDirectory("ingest-bench-state");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build().start(Duration.ofSeconds(60))) {
+        try (EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.builder().build().start(Duration.ofSeconds(60))) {
             AtomicLong counter = new AtomicLong();
             double single;
             double batched;
             double singleCpu;
             double batchCpu;
-            try (IngestService service = IngestService.start(config(broker, "http.", check, state, true, apiPort))) {
+            try (IngestService service =
+                    IngestService.start(config(broker, "http.", check, state, true, apiPort))) {
                 service.shell().awaitReady(Duration.ofSeconds(60));
                 String base = service.apiUrl() + "/v1/models/bench/images";
-                // Warm-up: the JIT compiles broker, client and service code for a good while at first.
+                // Warm-up: the JIT compiles broker, client and service code for a good while at
+                // first.
                 httpSingle(base, bases, counter, clients, 4);
                 httpBatch(base + "/batch", bases, counter, 2, batch, 3);
                 Phase s1 = httpSingle(base, bases, counter, clients, seconds);
@@ -123,17 +136,30 @@ public final class IngestBench {
             List<byte[]> intake = new ArrayList<>(records);
             for (int i = 0; i < records; i++) {
                 byte[] image = unique(bases.get(i % bases.size()), counter.incrementAndGet());
-                intake.add(JsonSerde.of(LabelledImageSubmitted.class).toBytes(
-                        new LabelledImageSubmitted("bench", image, new Label.ClassLabel("c" + (i % 10)), "bench")));
+                intake.add(
+                        JsonSerde.of(LabelledImageSubmitted.class)
+                                .toBytes(
+                                        new LabelledImageSubmitted(
+                                                "bench",
+                                                image,
+                                                new Label.ClassLabel("c" + (i % 10)),
+                                                "bench")));
             }
-            KafkaSettings kafka = KafkaSettings.from(ConfigSource.of(Map.of(
-                    "kafka.bootstrap.servers", broker.bootstrapServers())));
+            KafkaSettings kafka =
+                    KafkaSettings.from(
+                            ConfigSource.of(
+                                    Map.of("kafka.bootstrap.servers", broker.bootstrapServers())));
             try (Admin admin = Admin.create(kafka.admin("bench-admin"))) {
-                admin.createTopics(List.of(
-                        new org.apache.kafka.clients.admin.NewTopic("raw.images.intake", 3, (short) 1)
-                                .configs(Topics.IMAGES_INTAKE.spec().configs()),
-                        new org.apache.kafka.clients.admin.NewTopic("intake.images.intake", 3, (short) 1)
-                                .configs(Topics.IMAGES_INTAKE.spec().configs()))).all().get();
+                admin.createTopics(
+                                List.of(
+                                        new org.apache.kafka.clients.admin.NewTopic(
+                                                        "raw.images.intake", 3, (short) 1)
+                                                .configs(Topics.IMAGES_INTAKE.spec().configs()),
+                                        new org.apache.kafka.clients.admin.NewTopic(
+                                                        "intake.images.intake", 3, (short) 1)
+                                                .configs(Topics.IMAGES_INTAKE.spec().configs())))
+                        .all()
+                        .get();
             }
             produce(kafka, "raw.images.intake", intake.subList(0, Math.min(200, intake.size())));
             long cpu0 = cpuNanos();
@@ -142,63 +168,124 @@ public final class IngestBench {
             produce(kafka, "intake.images.intake", intake);
             double viaIntake;
             double intakeCpu;
-            try (IngestService service = IngestService.start(config(broker, "intake.", check, state, false, apiPort))) {
+            try (IngestService service =
+                    IngestService.start(config(broker, "intake.", check, state, false, apiPort))) {
                 cpu0 = cpuNanos();
-                viaIntake = awaitLabelled(broker.bootstrapServers(), "intake.images.labelled", records);
+                viaIntake =
+                        awaitLabelled(broker.bootstrapServers(), "intake.images.labelled", records);
                 intakeCpu = (cpuNanos() - cpu0) / 1e6 / records;
             }
 
             int cores = Runtime.getRuntime().availableProcessors();
             System.out.println();
-            System.out.printf(Locale.ROOT, "%-46s %9s %8s %12s %14s%n", "path", "images/s", "MB/s", "CPU ms/img",
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-46s %9s %8s %12s %14s%n",
+                    "path",
+                    "images/s",
+                    "MB/s",
+                    "CPU ms/img",
                     "CPU-bound/s");
-            row("HTTP single upload (" + clients + " clients, ack before 2xx)", single, meanKb, singleCpu, cores);
-            row("HTTP batch upload (NDJSON x" + batch + ", 2 clients)", batched, meanKb, batchCpu, cores);
+            row(
+                    "HTTP single upload (" + clients + " clients, ack before 2xx)",
+                    single,
+                    meanKb,
+                    singleCpu,
+                    cores);
+            row(
+                    "HTTP batch upload (NDJSON x" + batch + ", 2 clients)",
+                    batched,
+                    meanKb,
+                    batchCpu,
+                    cores);
             row("raw Kafka producer (intake JSON, acks=all)", raw, meanKb, rawCpu, cores);
-            row("Kafka intake path (consume, validate, write)", viaIntake, meanKb, intakeCpu, cores);
+            row(
+                    "Kafka intake path (consume, validate, write)",
+                    viaIntake,
+                    meanKb,
+                    intakeCpu,
+                    cores);
             System.out.println();
-            System.out.printf(Locale.ROOT, "load average during the run: %.1f on %d cores (other processes share them)%n",
-                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), cores);
-            System.out.printf(Locale.ROOT, "HTTP single vs 300/s target:        %.2fx measured, %.2fx CPU-bound%n",
-                    single / 300, cores * 1000 / singleCpu / 300);
-            System.out.printf(Locale.ROOT, "HTTP batch vs 300/s target:         %.2fx measured, %.2fx CPU-bound%n",
-                    batched / 300, cores * 1000 / batchCpu / 300);
-            System.out.printf(Locale.ROOT, "intake path / raw producer:         %.2fx measured, %.2fx CPU-bound (target >= 0.8x)%n",
-                    viaIntake / raw, rawCpu / intakeCpu);
+            System.out.printf(
+                    Locale.ROOT,
+                    "load average during the run: %.1f on %d cores (other processes share them)%n",
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                            .getSystemLoadAverage(),
+                    cores);
+            System.out.printf(
+                    Locale.ROOT,
+                    "HTTP single vs 300/s target:        %.2fx measured, %.2fx CPU-bound%n",
+                    single / 300,
+                    cores * 1000 / singleCpu / 300);
+            System.out.printf(
+                    Locale.ROOT,
+                    "HTTP batch vs 300/s target:         %.2fx measured, %.2fx CPU-bound%n",
+                    batched / 300,
+                    cores * 1000 / batchCpu / 300);
+            System.out.printf(
+                    Locale.ROOT,
+                    "intake path / raw producer:         %.2fx measured, %.2fx CPU-bound (target >= 0.8x)%n",
+                    viaIntake / raw,
+                    rawCpu / intakeCpu);
         }
     }
 
     private static IngestConfig config(
-            EmbeddedKafkaBroker broker, String prefix, String check, Path state, boolean withStreams, String apiPort) {
-        return IngestConfig.from(ConfigSource.of(Map.of(
-                "http.api.port", apiPort,
-                "kafka.bootstrap.servers", broker.bootstrapServers(),
-                "topic.prefix", prefix,
-                "http.host", "127.0.0.1",
-                "http.port", "0",
-                "http.auth.token", TOKEN,
-                "image.check", check,
-                "streams.enabled", Boolean.toString(withStreams),
-                "streams.state.dir", state.resolve(prefix).toString())));
+            EmbeddedKafkaBroker broker,
+            String prefix,
+            String check,
+            Path state,
+            boolean withStreams,
+            String apiPort) {
+        return IngestConfig.from(
+                ConfigSource.of(
+                        Map.of(
+                                "http.api.port",
+                                apiPort,
+                                "kafka.bootstrap.servers",
+                                broker.bootstrapServers(),
+                                "topic.prefix",
+                                prefix,
+                                "http.host",
+                                "127.0.0.1",
+                                "http.port",
+                                "0",
+                                "http.auth.token",
+                                TOKEN,
+                                "image.check",
+                                check,
+                                "streams.enabled",
+                                Boolean.toString(withStreams),
+                                "streams.state.dir",
+                                state.resolve(prefix).toString())));
     }
 
     private static void row(String name, double perSecond, double meanKb, double cpuMs, int cores) {
-        System.out.printf(Locale.ROOT, "%-46s %9.0f %8.1f %12.2f %14.0f%n", name, perSecond, perSecond * meanKb / 1024,
-                cpuMs, cores * 1000 / cpuMs);
+        System.out.printf(
+                Locale.ROOT,
+                "%-46s %9.0f %8.1f %12.2f %14.0f%n",
+                name,
+                perSecond,
+                perSecond * meanKb / 1024,
+                cpuMs,
+                cores * 1000 / cpuMs);
     }
 
     /** CPU time of this process (every thread: broker, service, clients), in nanoseconds. */
     private static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean)
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** Throughput of a phase and the process CPU time per image during it. */
     private record Phase(double perSecond, double cpuMs) {}
 
-    private static Phase httpSingle(String url, List<byte[]> bases, AtomicLong counter, int clients, int seconds)
+    private static Phase httpSingle(
+            String url, List<byte[]> bases, AtomicLong counter, int clients, int seconds)
             throws Exception {
-        // Bodies are made before the clock starts so the client's own work does not eat the server's CPU.
+        // Bodies are made before the clock starts so the client's own work does not eat the
+        // server's CPU.
         int count = seconds * 400;
         List<byte[]> images = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -215,17 +302,33 @@ public final class IngestBench {
         long cpuStart = cpuNanos();
         List<Future<?>> futures = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            futures.add(pool.submit(() -> {
-                int i;
-                while (System.nanoTime() < end && (i = next.getAndIncrement()) < images.size()) {
-                    var response = http.send(HttpRequest.newBuilder(URI.create(url + "?class=c" + (i % 10)))
-                            .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "image/jpeg")
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(images.get(i))).build(),
-                            HttpResponse.BodyHandlers.discarding());
-                    (response.statusCode() == 201 ? ok : failed).incrementAndGet();
-                }
-                return null;
-            }));
+            futures.add(
+                    pool.submit(
+                            () -> {
+                                int i;
+                                while (System.nanoTime() < end
+                                        && (i = next.getAndIncrement()) < images.size()) {
+                                    var response =
+                                            http.send(
+                                                    HttpRequest.newBuilder(
+                                                                    URI.create(
+                                                                            url
+                                                                                    + "?class=c"
+                                                                                    + (i % 10)))
+                                                            .header(
+                                                                    "Authorization",
+                                                                    "Bearer " + TOKEN)
+                                                            .header("Content-Type", "image/jpeg")
+                                                            .POST(
+                                                                    HttpRequest.BodyPublishers
+                                                                            .ofByteArray(
+                                                                                    images.get(i)))
+                                                            .build(),
+                                                    HttpResponse.BodyHandlers.discarding());
+                                    (response.statusCode() == 201 ? ok : failed).incrementAndGet();
+                                }
+                                return null;
+                            }));
         }
         for (Future<?> f : futures) {
             f.get();
@@ -240,7 +343,8 @@ public final class IngestBench {
     }
 
     private static Phase httpBatch(
-            String url, List<byte[]> bases, AtomicLong counter, int clients, int batch, int seconds) throws Exception {
+            String url, List<byte[]> bases, AtomicLong counter, int clients, int batch, int seconds)
+            throws Exception {
         int requests = Math.max(4, seconds * 600 / batch);
         List<String> bodies = new ArrayList<>(requests);
         for (int r = 0; r < requests; r++) {
@@ -248,8 +352,12 @@ public final class IngestBench {
             for (int i = 0; i < batch; i++) {
                 long n = counter.incrementAndGet();
                 body.append("{\"image\":\"")
-                        .append(Base64.getEncoder().encodeToString(unique(bases.get((int) (n % bases.size())), n)))
-                        .append("\",\"label\":{\"type\":\"class\",\"className\":\"c").append(n % 10)
+                        .append(
+                                Base64.getEncoder()
+                                        .encodeToString(
+                                                unique(bases.get((int) (n % bases.size())), n)))
+                        .append("\",\"label\":{\"type\":\"class\",\"className\":\"c")
+                        .append(n % 10)
                         .append("\"}}\n");
             }
             bodies.add(body.toString());
@@ -263,20 +371,37 @@ public final class IngestBench {
         long cpuStart = cpuNanos();
         List<Future<?>> futures = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
-            futures.add(pool.submit(() -> {
-                int i;
-                while (System.nanoTime() < end && (i = next.getAndIncrement()) < bodies.size()) {
-                    var response = http.send(HttpRequest.newBuilder(URI.create(url))
-                            .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/x-ndjson")
-                            .POST(HttpRequest.BodyPublishers.ofString(bodies.get(i))).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() == 200) {
-                        var counts = JsonSerde.MAPPER.readTree(response.body()).get("counts");
-                        ok.addAndGet(counts.path("accepted").asInt());
-                    }
-                }
-                return null;
-            }));
+            futures.add(
+                    pool.submit(
+                            () -> {
+                                int i;
+                                while (System.nanoTime() < end
+                                        && (i = next.getAndIncrement()) < bodies.size()) {
+                                    var response =
+                                            http.send(
+                                                    HttpRequest.newBuilder(URI.create(url))
+                                                            .header(
+                                                                    "Authorization",
+                                                                    "Bearer " + TOKEN)
+                                                            .header(
+                                                                    "Content-Type",
+                                                                    "application/x-ndjson")
+                                                            .POST(
+                                                                    HttpRequest.BodyPublishers
+                                                                            .ofString(
+                                                                                    bodies.get(i)))
+                                                            .build(),
+                                                    HttpResponse.BodyHandlers.ofString());
+                                    if (response.statusCode() == 200) {
+                                        var counts =
+                                                JsonSerde.MAPPER
+                                                        .readTree(response.body())
+                                                        .get("counts");
+                                        ok.addAndGet(counts.path("accepted").asInt());
+                                    }
+                                }
+                                return null;
+                            }));
         }
         for (Future<?> f : futures) {
             f.get();
@@ -287,7 +412,8 @@ public final class IngestBench {
         return new Phase(ok.get() / elapsed, cpuMs);
     }
 
-    private static double produce(KafkaSettings kafka, String topic, List<byte[]> values) throws Exception {
+    private static double produce(KafkaSettings kafka, String topic, List<byte[]> values)
+            throws Exception {
         try (var producer = new KafkaProducer<byte[], byte[]>(kafka.producer("bench-raw"))) {
             long start = System.nanoTime();
             for (byte[] v : values) {
@@ -298,17 +424,35 @@ public final class IngestBench {
         }
     }
 
-    /** Waits until the topic holds {@code count} records; rate from the first to the last record's timestamp. */
-    private static double awaitLabelled(String bootstrap, String topic, int count) throws Exception {
+    /**
+     * Waits until the topic holds {@code count} records; rate from the first to the last record's
+     * timestamp.
+     */
+    private static double awaitLabelled(String bootstrap, String topic, int count)
+            throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of("bootstrap.servers", bootstrap,
-                "key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
-                "value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
-                "max.partition.fetch.bytes", 16 << 20))) {
+        try (var consumer =
+                new KafkaConsumer<byte[], byte[]>(
+                        Map.of(
+                                "bootstrap.servers",
+                                bootstrap,
+                                "key.deserializer",
+                                org.apache.kafka.common.serialization.ByteArrayDeserializer.class
+                                        .getName(),
+                                "value.deserializer",
+                                org.apache.kafka.common.serialization.ByteArrayDeserializer.class
+                                        .getName(),
+                                "max.partition.fetch.bytes",
+                                16 << 20))) {
             while (System.nanoTime() < deadline) {
-                var parts = consumer.partitionsFor(topic).stream()
-                        .map(p -> new TopicPartition(topic, p.partition())).toList();
-                long total = consumer.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+                var parts =
+                        consumer.partitionsFor(topic).stream()
+                                .map(p -> new TopicPartition(topic, p.partition()))
+                                .toList();
+                long total =
+                        consumer.endOffsets(parts).values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum();
                 if (total >= count) {
                     consumer.assign(parts);
                     consumer.seekToBeginning(parts);
@@ -316,7 +460,8 @@ public final class IngestBench {
                     long last = Long.MIN_VALUE;
                     int seen = 0;
                     while (seen < total) {
-                        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        for (ConsumerRecord<byte[], byte[]> r :
+                                consumer.poll(Duration.ofMillis(500))) {
                             first = Math.min(first, r.timestamp());
                             last = Math.max(last, r.timestamp());
                             seen++;
@@ -327,10 +472,14 @@ public final class IngestBench {
                 Thread.sleep(100);
             }
         }
-        throw new IllegalStateException("intake path did not deliver " + count + " records within 5 minutes");
+        throw new IllegalStateException(
+                "intake path did not deliver " + count + " records within 5 minutes");
     }
 
-    /** The JPEG with a comment segment holding {@code n} right after SOI: same pixels, distinct bytes. */
+    /**
+     * The JPEG with a comment segment holding {@code n} right after SOI: same pixels, distinct
+     * bytes.
+     */
     static byte[] unique(byte[] jpeg, long n) {
         byte[] comment = ("bench " + n).getBytes(StandardCharsets.US_ASCII);
         ByteBuffer out = ByteBuffer.allocate(jpeg.length + 4 + comment.length);

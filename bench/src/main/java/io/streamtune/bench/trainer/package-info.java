@@ -1,2 +1,5 @@
-/** Transfer-learning benchmark on Fashion-MNIST: pre-trained backbone vs training from scratch with few labels. */
+/**
+ * Transfer-learning benchmark on Fashion-MNIST: pre-trained backbone vs training from scratch with
+ * few labels.
+ */
 package io.streamtune.bench.trainer;

@@ -48,12 +48,21 @@ public final class DemoTraffic implements AutoCloseable {
      * @param framesPerSecond frames per second per camera
      */
     public record Options(
-            String model, Task task, int imageSize, int burst, double labelsPerSecond, int cameras,
+            String model,
+            Task task,
+            int imageSize,
+            int burst,
+            double labelsPerSecond,
+            int cameras,
             double framesPerSecond) {
         public Options {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(task, "task");
-            if (imageSize < 16 || burst < 0 || labelsPerSecond < 0 || cameras < 0 || framesPerSecond <= 0) {
+            if (imageSize < 16
+                    || burst < 0
+                    || labelsPerSecond < 0
+                    || cameras < 0
+                    || framesPerSecond <= 0) {
                 throw new IllegalArgumentException("invalid demo options");
             }
         }
@@ -87,15 +96,18 @@ public final class DemoTraffic implements AutoCloseable {
     }
 
     private void spawn(String name, Runnable body) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (RuntimeException e) {
-                if (running) {
-                    log.error("{} stopped: {}", name, e.toString());
-                }
-            }
-        }, name);
+        Thread t =
+                new Thread(
+                        () -> {
+                            try {
+                                body.run();
+                            } catch (RuntimeException e) {
+                                if (running) {
+                                    log.error("{} stopped: {}", name, e.toString());
+                                }
+                            }
+                        },
+                        name);
         t.setDaemon(true);
         threads.add(t);
         t.start();
@@ -106,7 +118,10 @@ public final class DemoTraffic implements AutoCloseable {
         return switch (task) {
             case CLASSIFICATION -> {
                 Scene s = SyntheticScenes.single(seed, size, size);
-                yield new LabelledImageSubmitted(model, s.png(), new Label.ClassLabel(s.dominantShape().className()),
+                yield new LabelledImageSubmitted(
+                        model,
+                        s.png(),
+                        new Label.ClassLabel(s.dominantShape().className()),
                         "demo-labeller");
             }
             case DETECTION -> {
@@ -115,12 +130,16 @@ public final class DemoTraffic implements AutoCloseable {
                 for (SceneObject o : s.objects()) {
                     objects.add(new Label.BoxedObject(o.shape().className(), o.box()));
                 }
-                yield new LabelledImageSubmitted(model, s.png(), new Label.BoxesLabel(objects), "demo-labeller");
+                yield new LabelledImageSubmitted(
+                        model, s.png(), new Label.BoxesLabel(objects), "demo-labeller");
             }
             case SEGMENTATION -> {
                 Scene s = SyntheticScenes.generate(seed, size, size, 3);
-                yield new LabelledImageSubmitted(model, s.png(),
-                        new Label.MaskLabel(s.maskPng(), ShapeKind.segmentationClassNames()), "demo-labeller");
+                yield new LabelledImageSubmitted(
+                        model,
+                        s.png(),
+                        new Label.MaskLabel(s.maskPng(), ShapeKind.segmentationClassNames()),
+                        "demo-labeller");
             }
         };
     }
@@ -129,7 +148,11 @@ public final class DemoTraffic implements AutoCloseable {
         var serde = JsonSerde.of(LabelledImageSubmitted.class);
         long seed = 1_000_000;
         for (int i = 0; i < options.burst() && running; i++) {
-            send(intakeTopic, null, serde.toBytes(sample(options.model(), options.task(), options.imageSize(), seed++)),
+            send(
+                    intakeTopic,
+                    null,
+                    serde.toBytes(
+                            sample(options.model(), options.task(), options.imageSize(), seed++)),
                     null);
             labelsSent.incrementAndGet();
         }
@@ -142,7 +165,11 @@ public final class DemoTraffic implements AutoCloseable {
         while (running) {
             next += periodNanos;
             sleepUntil(next);
-            send(intakeTopic, null, serde.toBytes(sample(options.model(), options.task(), options.imageSize(), seed++)),
+            send(
+                    intakeTopic,
+                    null,
+                    serde.toBytes(
+                            sample(options.model(), options.task(), options.imageSize(), seed++)),
                     null);
             labelsSent.incrementAndGet();
         }
@@ -160,16 +187,20 @@ public final class DemoTraffic implements AutoCloseable {
         while (running) {
             if (frame % framesPerScene == 0) {
                 long seed = 7_000_000L * (camera + 1) + frame / framesPerScene;
-                scene = options.task() == Task.CLASSIFICATION
-                        ? SyntheticScenes.single(seed, size + travel, size)
-                        : SyntheticScenes.generate(seed, size + travel, size, 3);
+                scene =
+                        options.task() == Task.CLASSIFICATION
+                                ? SyntheticScenes.single(seed, size + travel, size)
+                                : SyntheticScenes.generate(seed, size + travel, size, 3);
             }
             // The window slides across a wider scene, so shapes move through the picture.
             int offset = (int) ((frame % framesPerScene) * travel / framesPerScene);
             BufferedImage view = scene.image().toBufferedImage().getSubimage(offset, 0, size, size);
             var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-            headers.add(FrameHeaders.FRAME_ID, (cameraId + "-" + frame).getBytes(StandardCharsets.UTF_8));
-            headers.add(FrameHeaders.CAPTURE_TIME,
+            headers.add(
+                    FrameHeaders.FRAME_ID,
+                    (cameraId + "-" + frame).getBytes(StandardCharsets.UTF_8));
+            headers.add(
+                    FrameHeaders.CAPTURE_TIME,
                     Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
             send(framesTopic, cameraId.getBytes(StandardCharsets.UTF_8), jpeg(view), headers);
             framesSent.incrementAndGet();
@@ -179,16 +210,23 @@ public final class DemoTraffic implements AutoCloseable {
         }
     }
 
-    private void send(String topic, byte[] key, byte[] value, org.apache.kafka.common.header.Headers headers) {
-        producer.send(new ProducerRecord<>(topic, null, key, value, headers), (md, e) -> {
-            if (e != null && running) {
-                log.warn("demo record to {} failed: {}", topic, e.toString());
-            }
-        });
+    private void send(
+            String topic,
+            byte[] key,
+            byte[] value,
+            org.apache.kafka.common.header.Headers headers) {
+        producer.send(
+                new ProducerRecord<>(topic, null, key, value, headers),
+                (md, e) -> {
+                    if (e != null && running) {
+                        log.warn("demo record to {} failed: {}", topic, e.toString());
+                    }
+                });
     }
 
     static byte[] jpeg(BufferedImage image) {
-        BufferedImage rgb = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
+        BufferedImage rgb =
+                new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);
         rgb.getGraphics().drawImage(image, 0, 0, null);
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -4,9 +4,9 @@ import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.ModelPublished;
 import io.streamtune.contracts.ModelRejected;
 import io.streamtune.contracts.ModelSwapReported;
+import io.streamtune.contracts.Topics;
 import io.streamtune.contracts.TrainingProgress;
 import io.streamtune.contracts.TrainingTriggered;
-import io.streamtune.contracts.Topics;
 import io.streamtune.runtime.KafkaSettings;
 import io.streamtune.runtime.PrometheusText;
 import java.io.PrintStream;
@@ -37,7 +37,8 @@ public final class LiveConsole implements AutoCloseable {
     private final PrintStream out;
     private final TopicTail events;
     private final ScheduledExecutorService ticker;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final Map<String, String> urls;
     private double lastFramesOut = -1;
     private double lastLatencySum;
@@ -45,25 +46,36 @@ public final class LiveConsole implements AutoCloseable {
     private long lastTick = System.nanoTime();
     private String lastProgress = "";
 
-    private LiveConsole(KafkaSettings kafka, Map<String, String> urls, PrintStream out, Duration period) {
+    private LiveConsole(
+            KafkaSettings kafka, Map<String, String> urls, PrintStream out, Duration period) {
         this.out = out;
         this.urls = Map.copyOf(urls);
-        this.events = new TopicTail(kafka, "console", List.of(
-                kafka.topic(Topics.TRAINING_TRIGGERS.name()),
-                kafka.topic(Topics.TRAINING_PROGRESS.name()),
-                kafka.topic(Topics.MODELS_PUBLISHED.name()),
-                kafka.topic(Topics.MODELS_REJECTED.name()),
-                kafka.topic(Topics.INFERENCE_EVENTS.name())), false, this::onEvent);
-        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "console-status");
-            t.setDaemon(true);
-            return t;
-        });
-        ticker.scheduleAtFixedRate(this::status, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        this.events =
+                new TopicTail(
+                        kafka,
+                        "console",
+                        List.of(
+                                kafka.topic(Topics.TRAINING_TRIGGERS.name()),
+                                kafka.topic(Topics.TRAINING_PROGRESS.name()),
+                                kafka.topic(Topics.MODELS_PUBLISHED.name()),
+                                kafka.topic(Topics.MODELS_REJECTED.name()),
+                                kafka.topic(Topics.INFERENCE_EVENTS.name())),
+                        false,
+                        this::onEvent);
+        this.ticker =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "console-status");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        ticker.scheduleAtFixedRate(
+                this::status, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Starts printing; {@code urls} maps service name to its base URL. */
-    public static LiveConsole start(KafkaSettings kafka, Map<String, String> urls, PrintStream out, Duration period) {
+    public static LiveConsole start(
+            KafkaSettings kafka, Map<String, String> urls, PrintStream out, Duration period) {
         return new LiveConsole(kafka, urls, out, period);
     }
 
@@ -77,13 +89,24 @@ public final class LiveConsole implements AutoCloseable {
         try {
             if (topic.endsWith(Topics.TRAINING_TRIGGERS.name())) {
                 var t = JsonSerde.of(TrainingTriggered.class).fromBytes(r.value());
-                line("▶", String.format(Locale.ROOT, "training triggered for %s (%s: %d new, %d samples in all)",
-                        t.model(), t.reason().name().toLowerCase(Locale.ROOT), t.newSamples(), t.totalSamples()));
+                line(
+                        "▶",
+                        String.format(
+                                Locale.ROOT,
+                                "training triggered for %s (%s: %d new, %d samples in all)",
+                                t.model(),
+                                t.reason().name().toLowerCase(Locale.ROOT),
+                                t.newSamples(),
+                                t.totalSamples()));
             } else if (topic.endsWith(Topics.TRAINING_PROGRESS.name())) {
                 var p = JsonSerde.of(TrainingProgress.class).fromBytes(r.value());
-                String text = String.format(Locale.ROOT, "%s %s %s", p.model(),
-                        p.phase().name().toLowerCase(Locale.ROOT).replace('_', ' '),
-                        p.epochs() > 0 ? "epoch " + p.epoch() + "/" + p.epochs() : "");
+                String text =
+                        String.format(
+                                Locale.ROOT,
+                                "%s %s %s",
+                                p.model(),
+                                p.phase().name().toLowerCase(Locale.ROOT).replace('_', ' '),
+                                p.epochs() > 0 ? "epoch " + p.epoch() + "/" + p.epochs() : "");
                 if (!Double.isNaN(p.loss())) {
                     text += String.format(Locale.ROOT, " loss %.4f", p.loss());
                 }
@@ -103,21 +126,50 @@ public final class LiveConsole implements AutoCloseable {
             } else if (topic.endsWith(Topics.MODELS_PUBLISHED.name())) {
                 var m = JsonSerde.of(ModelPublished.class).fromBytes(r.value());
                 if (m != null) {
-                    line("✔", String.format(Locale.ROOT, "%s v%d published: %s %.4f%s", m.model(), m.version(),
-                            m.metricName(), m.metricValue(),
-                            m.parentVersion() == null ? "" : " (fine-tuned from v" + m.parentVersion() + ")"));
+                    line(
+                            "✔",
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s v%d published: %s %.4f%s",
+                                    m.model(),
+                                    m.version(),
+                                    m.metricName(),
+                                    m.metricValue(),
+                                    m.parentVersion() == null
+                                            ? ""
+                                            : " (fine-tuned from v" + m.parentVersion() + ")"));
                 }
             } else if (topic.endsWith(Topics.MODELS_REJECTED.name())) {
                 var m = JsonSerde.of(ModelRejected.class).fromBytes(r.value());
-                line("✘", String.format(Locale.ROOT, "%s candidate rejected: %s %.4f vs production %.4f — %s",
-                        m.model(), m.metricName(), m.candidateMetric(), m.productionMetric(), m.reason()));
+                line(
+                        "✘",
+                        String.format(
+                                Locale.ROOT,
+                                "%s candidate rejected: %s %.4f vs production %.4f — %s",
+                                m.model(),
+                                m.metricName(),
+                                m.candidateMetric(),
+                                m.productionMetric(),
+                                m.reason()));
             } else if (topic.endsWith(Topics.INFERENCE_EVENTS.name())) {
                 var s = JsonSerde.of(ModelSwapReported.class).fromBytes(r.value());
                 if (s.outcome() == ModelSwapReported.Outcome.SWAPPED) {
                     line("⇄", s.instance() + " now serves " + s.model() + " v" + s.version());
                 } else {
-                    line("!", s.instance() + " refused " + s.model() + " v" + s.version() + ": " + s.outcome()
-                            + " " + s.detail() + " (still serving v" + s.servingVersion() + ")");
+                    line(
+                            "!",
+                            s.instance()
+                                    + " refused "
+                                    + s.model()
+                                    + " v"
+                                    + s.version()
+                                    + ": "
+                                    + s.outcome()
+                                    + " "
+                                    + s.detail()
+                                    + " (still serving v"
+                                    + s.servingVersion()
+                                    + ")");
                 }
             }
         } catch (RuntimeException e) {
@@ -134,15 +186,22 @@ public final class LiveConsole implements AutoCloseable {
             lastTick = now;
             StringBuilder s = new StringBuilder();
             if (ingest != null) {
-                s.append(String.format(Locale.ROOT, "samples accepted %.0f, rejected %.0f",
-                        ingest.sum("ingest_accepted_total", Map.of()), ingest.sum("ingest_rejected_total", Map.of())));
+                s.append(
+                        String.format(
+                                Locale.ROOT,
+                                "samples accepted %.0f, rejected %.0f",
+                                ingest.sum("ingest_accepted_total", Map.of()),
+                                ingest.sum("ingest_rejected_total", Map.of())));
             }
             if (inference != null) {
                 double framesOut = inference.sum("inference_frames_out_total", Map.of());
                 double latSum = inference.sum("inference_frame_latency_seconds_sum", Map.of());
                 double latCount = inference.sum("inference_frame_latency_seconds_count", Map.of());
-                double version = inference.named("inference_model_version").stream()
-                        .mapToDouble(PrometheusText.Sample::value).max().orElse(0);
+                double version =
+                        inference.named("inference_model_version").stream()
+                                .mapToDouble(PrometheusText.Sample::value)
+                                .max()
+                                .orElse(0);
                 s.append(s.length() > 0 ? " · " : "");
                 s.append(version > 0 ? "serving v" + (long) version : "no model yet");
                 if (lastFramesOut >= 0) {
@@ -150,13 +209,18 @@ public final class LiveConsole implements AutoCloseable {
                     double dCount = latCount - lastLatencyCount;
                     s.append(String.format(Locale.ROOT, " · %.1f predictions/s", rate));
                     if (dCount > 0) {
-                        s.append(String.format(Locale.ROOT, " · latency avg %.0f ms",
-                                (latSum - lastLatencySum) / dCount * 1000));
+                        s.append(
+                                String.format(
+                                        Locale.ROOT,
+                                        " · latency avg %.0f ms",
+                                        (latSum - lastLatencySum) / dCount * 1000));
                     }
                 }
                 double waiting = inference.sum("inference_frames_waiting", Map.of());
                 if (waiting > 0) {
-                    s.append(String.format(Locale.ROOT, " · %.0f frames waiting for a model", waiting));
+                    s.append(
+                            String.format(
+                                    Locale.ROOT, " · %.0f frames waiting for a model", waiting));
                 }
                 lastFramesOut = framesOut;
                 lastLatencySum = latSum;
@@ -176,8 +240,12 @@ public final class LiveConsole implements AutoCloseable {
             return null;
         }
         try {
-            var response = http.send(HttpRequest.newBuilder(URI.create(url + "/metrics"))
-                    .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+            var response =
+                    http.send(
+                            HttpRequest.newBuilder(URI.create(url + "/metrics"))
+                                    .timeout(Duration.ofSeconds(3))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? PrometheusText.parse(response.body()) : null;
         } catch (Exception e) {
             return null;

@@ -40,12 +40,13 @@ public final class LiveView implements AutoCloseable {
     private final HttpServer server;
     private final TopicTail frames;
     private final TopicTail predictions;
-    private final Map<String, byte[]> frameBytes = new LinkedHashMap<>(KEEP_FRAMES, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
-            return size() > KEEP_FRAMES;
-        }
-    };
+    private final Map<String, byte[]> frameBytes =
+            new LinkedHashMap<>(KEEP_FRAMES, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+                    return size() > KEEP_FRAMES;
+                }
+            };
     private final Deque<ObjectNode> recent = new ArrayDeque<>();
     private final Deque<long[]> timings = new ArrayDeque<>();
 
@@ -53,24 +54,40 @@ public final class LiveView implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 64);
         } catch (BindException e) {
-            throw new IllegalStateException("live view: port " + port + " (--view-port) is already in use", e);
+            throw new IllegalStateException(
+                    "live view: port " + port + " (--view-port) is already in use", e);
         } catch (IOException e) {
-            throw new IllegalStateException("live view: cannot listen on " + host + ":" + port + ": " + e, e);
+            throw new IllegalStateException(
+                    "live view: cannot listen on " + host + ":" + port + ": " + e, e);
         }
-        server.setExecutor(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "liveview-http");
-            t.setDaemon(true);
-            return t;
-        }));
+        server.setExecutor(
+                Executors.newFixedThreadPool(
+                        2,
+                        r -> {
+                            Thread t = new Thread(r, "liveview-http");
+                            t.setDaemon(true);
+                            return t;
+                        }));
         server.createContext("/", this::page);
         server.createContext("/api/latest", this::latest);
         server.createContext("/api/frame", this::frame);
-        frames = new TopicTail(kafka, "liveview-frames", List.of(kafka.topic(Topics.FRAMES.name())), false,
-                this::onFrame);
-        predictions = new TopicTail(kafka, "liveview-predictions", List.of(
-                kafka.topic(Topics.PREDICTIONS_CLASSIFICATIONS.name()),
-                kafka.topic(Topics.PREDICTIONS_DETECTIONS.name()),
-                kafka.topic(Topics.PREDICTIONS_SEGMENTATIONS.name())), false, this::onPrediction);
+        frames =
+                new TopicTail(
+                        kafka,
+                        "liveview-frames",
+                        List.of(kafka.topic(Topics.FRAMES.name())),
+                        false,
+                        this::onFrame);
+        predictions =
+                new TopicTail(
+                        kafka,
+                        "liveview-predictions",
+                        List.of(
+                                kafka.topic(Topics.PREDICTIONS_CLASSIFICATIONS.name()),
+                                kafka.topic(Topics.PREDICTIONS_DETECTIONS.name()),
+                                kafka.topic(Topics.PREDICTIONS_SEGMENTATIONS.name())),
+                        false,
+                        this::onPrediction);
         server.start();
     }
 
@@ -84,13 +101,19 @@ public final class LiveView implements AutoCloseable {
     /** Where the page is. */
     public String url() {
         String host = server.getAddress().getHostString();
-        return "http://" + ("0.0.0.0".equals(host) ? "127.0.0.1" : host) + ":" + server.getAddress().getPort() + "/";
+        return "http://"
+                + ("0.0.0.0".equals(host) ? "127.0.0.1" : host)
+                + ":"
+                + server.getAddress().getPort()
+                + "/";
     }
 
     private void onFrame(ConsumerRecord<byte[], byte[]> record) {
         var header = record.headers().lastHeader(FrameHeaders.FRAME_ID);
-        String id = header != null ? new String(header.value(), StandardCharsets.UTF_8)
-                : record.topic() + "-" + record.partition() + "-" + record.offset();
+        String id =
+                header != null
+                        ? new String(header.value(), StandardCharsets.UTF_8)
+                        : record.topic() + "-" + record.partition() + "-" + record.offset();
         synchronized (frameBytes) {
             frameBytes.put(id, record.value());
         }
@@ -103,7 +126,8 @@ public final class LiveView implements AutoCloseable {
             ObjectNode entry = JsonSerde.MAPPER.createObjectNode();
             entry.put("kind", kind);
             entry.set("prediction", json);
-            long captured = Instant.parse(json.path("frame").path("capturedAt").asText()).toEpochMilli();
+            long captured =
+                    Instant.parse(json.path("frame").path("capturedAt").asText()).toEpochMilli();
             long emitted = Instant.parse(json.path("emittedAt").asText()).toEpochMilli();
             synchronized (recent) {
                 recent.addFirst(entry);
@@ -117,7 +141,11 @@ public final class LiveView implements AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            log.debug("unreadable prediction at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+            log.debug(
+                    "unreadable prediction at {}-{}@{}: {}",
+                    record.topic(),
+                    record.partition(),
+                    record.offset(),
                     e.toString());
         }
     }
@@ -140,22 +168,35 @@ public final class LiveView implements AutoCloseable {
             long[] latencies = timings.stream().mapToLong(t -> t[1]).sorted().toArray();
             out.put("predictionsPerSecond", perSecond);
             out.put("latencyP50Ms", latencies.length == 0 ? -1 : latencies[latencies.length / 2]);
-            out.put("latencyP99Ms", latencies.length == 0 ? -1 : latencies[(int) Math.min(latencies.length - 1,
-                    Math.floor(latencies.length * 0.99))]);
+            out.put(
+                    "latencyP99Ms",
+                    latencies.length == 0
+                            ? -1
+                            : latencies[
+                                    (int)
+                                            Math.min(
+                                                    latencies.length - 1,
+                                                    Math.floor(latencies.length * 0.99))]);
         }
         send(ex, 200, "application/json", JsonSerde.MAPPER.writeValueAsBytes(out));
     }
 
     private void frame(HttpExchange ex) throws IOException {
         String query = ex.getRequestURI().getRawQuery();
-        String id = query != null && query.startsWith("id=")
-                ? URLDecoder.decode(query.substring(3), StandardCharsets.UTF_8) : "";
+        String id =
+                query != null && query.startsWith("id=")
+                        ? URLDecoder.decode(query.substring(3), StandardCharsets.UTF_8)
+                        : "";
         byte[] bytes;
         synchronized (frameBytes) {
             bytes = frameBytes.get(id);
         }
         if (bytes == null) {
-            send(ex, 404, "application/json", "{\"error\":\"no such frame\"}".getBytes(StandardCharsets.UTF_8));
+            send(
+                    ex,
+                    404,
+                    "application/json",
+                    "{\"error\":\"no such frame\"}".getBytes(StandardCharsets.UTF_8));
         } else {
             boolean png = bytes.length > 4 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P';
             send(ex, 200, png ? "image/png" : "image/jpeg", bytes);
@@ -172,7 +213,8 @@ public final class LiveView implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+    private static void send(HttpExchange ex, int status, String type, byte[] body)
+            throws IOException {
         try (ex) {
             ex.getResponseHeaders().set("Content-Type", type);
             ex.getResponseHeaders().set("Cache-Control", "no-store");
@@ -189,5 +231,4 @@ public final class LiveView implements AutoCloseable {
         frames.close();
         predictions.close();
     }
-
 }

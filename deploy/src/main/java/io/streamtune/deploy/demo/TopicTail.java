@@ -21,40 +21,52 @@ final class TopicTail implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    TopicTail(KafkaSettings kafka, String name, List<String> topics, boolean fromBeginning,
+    TopicTail(
+            KafkaSettings kafka,
+            String name,
+            List<String> topics,
+            boolean fromBeginning,
             Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
         Map<String, Object> props = kafka.consumer("streamtune-" + name, "unused");
         props.remove("group.id");
         props.put("enable.auto.commit", "false");
         this.consumer = new KafkaConsumer<>(props);
-        this.thread = new Thread(() -> {
-            try {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : topics) {
-                    consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-                }
-                consumer.assign(partitions);
-                if (fromBeginning) {
-                    consumer.seekToBeginning(partitions);
-                } else {
-                    consumer.seekToEnd(partitions);
-                }
-                while (running) {
-                    for (var record : consumer.poll(Duration.ofMillis(250))) {
-                        onRecord.accept(record);
-                    }
-                }
-            } catch (WakeupException e) {
-                // closing
-            } catch (RuntimeException e) {
-                if (running) {
-                    org.slf4j.LoggerFactory.getLogger(TopicTail.class).warn("{} stopped: {}", name, e.toString());
-                }
-            } finally {
-                consumer.close(Duration.ofSeconds(2));
-            }
-        }, "tail-" + name);
+        this.thread =
+                new Thread(
+                        () -> {
+                            try {
+                                List<TopicPartition> partitions = new ArrayList<>();
+                                for (String topic : topics) {
+                                    consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                                            .forEach(
+                                                    p ->
+                                                            partitions.add(
+                                                                    new TopicPartition(
+                                                                            topic, p.partition())));
+                                }
+                                consumer.assign(partitions);
+                                if (fromBeginning) {
+                                    consumer.seekToBeginning(partitions);
+                                } else {
+                                    consumer.seekToEnd(partitions);
+                                }
+                                while (running) {
+                                    for (var record : consumer.poll(Duration.ofMillis(250))) {
+                                        onRecord.accept(record);
+                                    }
+                                }
+                            } catch (WakeupException e) {
+                                // closing
+                            } catch (RuntimeException e) {
+                                if (running) {
+                                    org.slf4j.LoggerFactory.getLogger(TopicTail.class)
+                                            .warn("{} stopped: {}", name, e.toString());
+                                }
+                            } finally {
+                                consumer.close(Duration.ofSeconds(2));
+                            }
+                        },
+                        "tail-" + name);
         thread.setDaemon(true);
         thread.start();
     }

@@ -2,7 +2,11 @@ package io.streamtune.inference.model;
 
 import io.streamtune.contracts.ModelPublished;
 import io.streamtune.contracts.Topic;
-
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -11,12 +15,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Follows the compacted models topic from its beginning on a background thread and hands the latest
@@ -108,7 +106,7 @@ public final class ModelFollower implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error(
                     "model follower for {} stopped: {}; the serving version stays but new versions"
-                        + " are not picked up",
+                            + " are not picked up",
                     model,
                     e.toString(),
                     e);

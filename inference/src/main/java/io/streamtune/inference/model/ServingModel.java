@@ -4,7 +4,6 @@ import io.streamtune.contracts.Names;
 import io.streamtune.vision.model.ModelRunner;
 import io.streamtune.vision.model.ModelSpec;
 import io.streamtune.vision.preprocess.Preprocessor;
-
 import java.util.Objects;
 
 /**

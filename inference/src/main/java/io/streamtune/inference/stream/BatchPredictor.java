@@ -17,7 +17,6 @@ import io.streamtune.vision.image.RgbImage;
 import io.streamtune.vision.model.FloatTensor;
 import io.streamtune.vision.model.ModelSpec;
 import io.streamtune.vision.preprocess.ResizeTransform;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,7 +1,6 @@
 package io.streamtune.inference.stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-
 import io.streamtune.contracts.DeadLetter;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Task;
@@ -11,7 +10,22 @@ import io.streamtune.inference.InferenceMetrics;
 import io.streamtune.inference.InferenceMetrics.Stage;
 import io.streamtune.inference.model.ModelSlot;
 import io.streamtune.inference.model.ServingModel;
-
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -31,23 +45,6 @@ import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The frame loop of one instance, on its own thread: consume frames in the consumer group, gather
@@ -237,7 +234,7 @@ public final class FramePipeline implements AutoCloseable {
                 } catch (RuntimeException e) {
                     log.warn(
                             "in-flight batches not delivered on shutdown, the next owner repeats"
-                                + " them: {}",
+                                    + " them: {}",
                             e.toString());
                 }
             }

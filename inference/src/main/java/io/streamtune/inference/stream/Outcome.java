@@ -1,7 +1,6 @@
 package io.streamtune.inference.stream;
 
 import io.streamtune.contracts.Task;
-
 import java.util.Objects;
 
 /**

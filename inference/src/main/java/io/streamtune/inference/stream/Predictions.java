@@ -10,7 +10,6 @@ import io.streamtune.vision.decode.ClassScore;
 import io.streamtune.vision.decode.Detection;
 import io.streamtune.vision.decode.SemanticSegmentation;
 import io.streamtune.vision.mask.LabelMap;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,17 +10,15 @@ import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
 import io.streamtune.vision.artifact.ArtifactException;
 import io.streamtune.vision.artifact.KafkaArtifactStore;
-
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Random;
 
 /** The artifact store of {@code vision} on a real broker, as inference fetches through it. */
 @ExtendWith(SharedKafka.class)

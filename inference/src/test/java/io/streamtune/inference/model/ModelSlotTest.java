@@ -7,7 +7,6 @@ import io.streamtune.inference.TestModels;
 import io.streamtune.vision.model.ModelSpecOverrides;
 import io.streamtune.vision.model.OnnxModelRunner;
 import io.streamtune.vision.model.RunnerOptions;
-
 import org.junit.jupiter.api.Test;
 
 class ModelSlotTest {

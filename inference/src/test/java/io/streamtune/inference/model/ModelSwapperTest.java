@@ -11,10 +11,6 @@ import io.streamtune.inference.InferenceMetrics;
 import io.streamtune.inference.TestModels;
 import io.streamtune.vision.artifact.FileArtifactStore;
 import io.streamtune.vision.model.RunnerOptions;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,6 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModelSwapperTest {
 

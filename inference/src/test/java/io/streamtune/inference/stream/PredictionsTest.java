@@ -3,7 +3,6 @@ package io.streamtune.inference.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.vision.mask.LabelMap;
-
 import org.junit.jupiter.api.Test;
 
 class PredictionsTest {

@@ -25,23 +25,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single acceptance path: validate, dedupe by content hash, then write a {@link LabelledImageAccepted}
- * to the labelled topic or a {@link DeadLetter} to the intake dead-letter topic. The returned future
- * completes only after Kafka acknowledged that write (the producer is idempotent with {@code acks=all}),
- * so a caller that reports success after it never reports a sample that could still be lost.
+ * The single acceptance path: validate, dedupe by content hash, then write a {@link
+ * LabelledImageAccepted} to the labelled topic or a {@link DeadLetter} to the intake dead-letter
+ * topic. The returned future completes only after Kafka acknowledged that write (the producer is
+ * idempotent with {@code acks=all}), so a caller that reports success after it never reports a
+ * sample that could still be lost.
  *
- * <p>Dedupe: the same image with the same label is a no-op ({@link Outcome.Status#UNCHANGED}); the same
- * image with a new label is written again under the same key ({@link Outcome.Status#RELABELLED}),
- * replacing the old one in the compacted topic. Concurrent submissions of one key are serialized so two
- * identical records are never written by one process. Thread-safe.
+ * <p>Dedupe: the same image with the same label is a no-op ({@link Outcome.Status#UNCHANGED}); the
+ * same image with a new label is written again under the same key ({@link
+ * Outcome.Status#RELABELLED}), replacing the old one in the compacted topic. Concurrent submissions
+ * of one key are serialized so two identical records are never written by one process. Thread-safe.
  */
 public final class Acceptor {
 
-    /** Largest original value a dead letter keeps; the dead-letter topic takes records up to 16 MiB. */
+    /**
+     * Largest original value a dead letter keeps; the dead-letter topic takes records up to 16 MiB.
+     */
     static final int DEAD_LETTER_VALUE_LIMIT = 8 << 20;
 
     private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
-    private static final JsonSerde<LabelledImageSubmitted> SUBMITTED = JsonSerde.of(LabelledImageSubmitted.class);
+    private static final JsonSerde<LabelledImageSubmitted> SUBMITTED =
+            JsonSerde.of(LabelledImageSubmitted.class);
 
     private final SampleValidator validator;
     private final Producer<byte[], byte[]> producer;
@@ -53,8 +57,13 @@ public final class Acceptor {
     private final Map<String, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
 
     public Acceptor(
-            SampleValidator validator, Producer<byte[], byte[]> producer, String labelledTopic, String deadLetterTopic,
-            LabelIndex index, IngestMetrics metrics, Clock clock) {
+            SampleValidator validator,
+            Producer<byte[], byte[]> producer,
+            String labelledTopic,
+            String deadLetterTopic,
+            LabelIndex index,
+            IngestMetrics metrics,
+            Clock clock) {
         this.validator = Objects.requireNonNull(validator, "validator");
         this.producer = Objects.requireNonNull(producer, "producer");
         this.labelledTopic = Objects.requireNonNull(labelledTopic, "labelledTopic");
@@ -70,9 +79,9 @@ public final class Acceptor {
     }
 
     /**
-     * Validates in the calling thread, then writes asynchronously. The future fails only when Kafka cannot
-     * take the write (the caller must then not report success); validation failures complete it normally
-     * with {@link Outcome.Status#REJECTED} once the dead letter is acknowledged.
+     * Validates in the calling thread, then writes asynchronously. The future fails only when Kafka
+     * cannot take the write (the caller must then not report success); validation failures complete
+     * it normally with {@link Outcome.Status#REJECTED} once the dead letter is acknowledged.
      */
     public CompletableFuture<Outcome> submit(Submission submission) {
         long started = System.nanoTime();
@@ -89,10 +98,15 @@ public final class Acceptor {
         try {
             sample = validator.validate(submission.model(), submission.image(), submission.label());
         } catch (SampleRejectedException e) {
-            return reject(submission.origin(), e.reason(), e.getMessage(), deadLetterValue(submission));
+            return reject(
+                    submission.origin(), e.reason(), e.getMessage(), deadLetterValue(submission));
         } catch (RuntimeException e) {
-            // A record that trips an unexpected error must be parked, not retried forever by the intake loop.
-            return reject(submission.origin(), RejectReason.MALFORMED_RECORD, "cannot validate: " + e,
+            // A record that trips an unexpected error must be parked, not retried forever by the
+            // intake loop.
+            return reject(
+                    submission.origin(),
+                    RejectReason.MALFORMED_RECORD,
+                    "cannot validate: " + e,
                     deadLetterValue(submission));
         }
         String key = sample.key();
@@ -101,12 +115,19 @@ public final class Acceptor {
             if (present != null && present == sample.labelHash()) {
                 metrics.unchanged(submission.origin().channel());
                 return CompletableFuture.completedFuture(
-                        new Outcome(Outcome.Status.UNCHANGED, key, null, null, sample.width(), sample.height()));
+                        new Outcome(
+                                Outcome.Status.UNCHANGED,
+                                key,
+                                null,
+                                null,
+                                sample.width(),
+                                sample.height()));
             }
             CompletableFuture<Outcome> mine = new CompletableFuture<>();
             CompletableFuture<Outcome> other = inFlight.putIfAbsent(key, mine);
             if (other != null) {
-                // The same image is being written right now: wait for it, then decide against the index again.
+                // The same image is being written right now: wait for it, then decide against the
+                // index again.
                 other.handle((o, e) -> null).join();
                 continue;
             }
@@ -122,8 +143,8 @@ public final class Acceptor {
     }
 
     /**
-     * Fast path for re-sent samples (an import run again): same content hash and label hash as what is in,
-     * so it was validated when it went in and nothing needs decoding now.
+     * Fast path for re-sent samples (an import run again): same content hash and label hash as what
+     * is in, so it was validated when it went in and nothing needs decoding now.
      */
     private CompletableFuture<Outcome> alreadyIn(Submission s) {
         if (s.model() == null || s.image() == null || s.image().length == 0 || s.label() == null) {
@@ -135,50 +156,91 @@ public final class Acceptor {
             return null;
         }
         metrics.unchanged(s.origin().channel());
-        return CompletableFuture.completedFuture(new Outcome(Outcome.Status.UNCHANGED, key, null, null, 0, 0));
+        return CompletableFuture.completedFuture(
+                new Outcome(Outcome.Status.UNCHANGED, key, null, null, 0, 0));
     }
 
     private void write(
-            ValidatedSample sample, Submission submission, boolean relabel, long started,
+            ValidatedSample sample,
+            Submission submission,
+            boolean relabel,
+            long started,
             CompletableFuture<Outcome> result) {
-        var value = new LabelledImageAccepted(sample.sampleId(), sample.model(), sample.image(), sample.mediaType(),
-                sample.width(), sample.height(), sample.label(), submission.source(), clock.instant());
+        var value =
+                new LabelledImageAccepted(
+                        sample.sampleId(),
+                        sample.model(),
+                        sample.image(),
+                        sample.mediaType(),
+                        sample.width(),
+                        sample.height(),
+                        sample.label(),
+                        submission.source(),
+                        clock.instant());
         var headers = new RecordHeaders();
         headers.add(LabelIndex.LABEL_HASH_HEADER, LabelIndex.encode(sample.labelHash()));
-        var record = new ProducerRecord<>(labelledTopic, null, sample.key().getBytes(StandardCharsets.UTF_8),
-                LabelledRecordWriter.write(value, submission.imageBase64()), headers);
+        var record =
+                new ProducerRecord<>(
+                        labelledTopic,
+                        null,
+                        sample.key().getBytes(StandardCharsets.UTF_8),
+                        LabelledRecordWriter.write(value, submission.imageBase64()),
+                        headers);
         String channel = submission.origin().channel();
         try {
-            producer.send(record, (metadata, error) -> {
-                inFlight.remove(sample.key(), result);
-                if (error instanceof RecordTooLargeException) {
-                    // Refused for its size by Kafka itself: a property of the record, not an outage, so park it.
-                    CompletableFuture.runAsync(() -> reject(submission.origin(), RejectReason.TOO_LARGE,
-                                    "labelled record of " + record.value().length + " bytes refused by Kafka: "
-                                            + error.getMessage(), null)
-                            .whenComplete((o, e) -> {
-                                if (e != null) {
-                                    result.completeExceptionally(e);
-                                } else {
-                                    result.complete(o);
-                                }
-                            }));
-                    return;
-                }
-                if (error != null) {
-                    log.error("write of {} to {} failed: {}", sample.key(), labelledTopic, error.toString());
-                    result.completeExceptionally(error);
-                    return;
-                }
-                index.put(sample.key(), sample.labelHash());
-                metrics.accepted(channel);
-                if (relabel) {
-                    metrics.relabelled(channel);
-                }
-                metrics.acceptLatency(Duration.ofNanos(System.nanoTime() - started));
-                result.complete(new Outcome(relabel ? Outcome.Status.RELABELLED : Outcome.Status.ACCEPTED,
-                        sample.key(), null, null, sample.width(), sample.height()));
-            });
+            producer.send(
+                    record,
+                    (metadata, error) -> {
+                        inFlight.remove(sample.key(), result);
+                        if (error instanceof RecordTooLargeException) {
+                            // Refused for its size by Kafka itself: a property of the record, not
+                            // an outage, so park it.
+                            CompletableFuture.runAsync(
+                                    () ->
+                                            reject(
+                                                            submission.origin(),
+                                                            RejectReason.TOO_LARGE,
+                                                            "labelled record of "
+                                                                    + record.value().length
+                                                                    + " bytes refused by Kafka: "
+                                                                    + error.getMessage(),
+                                                            null)
+                                                    .whenComplete(
+                                                            (o, e) -> {
+                                                                if (e != null) {
+                                                                    result.completeExceptionally(e);
+                                                                } else {
+                                                                    result.complete(o);
+                                                                }
+                                                            }));
+                            return;
+                        }
+                        if (error != null) {
+                            log.error(
+                                    "write of {} to {} failed: {}",
+                                    sample.key(),
+                                    labelledTopic,
+                                    error.toString());
+                            result.completeExceptionally(error);
+                            return;
+                        }
+                        index.put(sample.key(), sample.labelHash());
+                        metrics.accepted(channel);
+                        if (relabel) {
+                            metrics.relabelled(channel);
+                        }
+                        metrics.acceptLatency(Duration.ofNanos(System.nanoTime() - started));
+                        result.complete(
+                                new Outcome(
+                                        relabel
+                                                ? Outcome.Status.RELABELLED
+                                                : Outcome.Status.ACCEPTED,
+                                        sample.key(),
+                                        null,
+                                        null,
+                                        sample.width(),
+                                        sample.height()));
+                    });
         } catch (RuntimeException e) {
             inFlight.remove(sample.key(), result);
             result.completeExceptionally(e);
@@ -186,41 +248,67 @@ public final class Acceptor {
     }
 
     /**
-     * Refuses input that never became a submission (e.g. unparseable intake JSON): dead letter with the
-     * original bytes, counter, WARN. Completes once the dead letter is acknowledged.
+     * Refuses input that never became a submission (e.g. unparseable intake JSON): dead letter with
+     * the original bytes, counter, WARN. Completes once the dead letter is acknowledged.
      */
     public CompletableFuture<Outcome> reject(Origin origin, RejectReason reason, String detail) {
         return reject(origin, reason, detail, origin.value());
     }
 
-    private CompletableFuture<Outcome> reject(Origin origin, RejectReason reason, String detail, byte[] original) {
+    private CompletableFuture<Outcome> reject(
+            Origin origin, RejectReason reason, String detail, byte[] original) {
         byte[] value = original;
         String note = detail == null ? "" : detail;
         if (value != null && value.length > DEAD_LETTER_VALUE_LIMIT) {
-            // A refused 50 MB body must not fail its own dead letter on the topic's record size limit.
-            note = note + " (original value of " + value.length + " bytes not kept: over "
-                    + DEAD_LETTER_VALUE_LIMIT + " bytes)";
+            // A refused 50 MB body must not fail its own dead letter on the topic's record size
+            // limit.
+            note =
+                    note
+                            + " (original value of "
+                            + value.length
+                            + " bytes not kept: over "
+                            + DEAD_LETTER_VALUE_LIMIT
+                            + " bytes)";
             value = null;
         }
         if (origin.partition() >= 0) {
-            log.warn("rejected {}-{}@{}: {}: {}", origin.topic(), origin.partition(), origin.offset(), reason.tag(),
+            log.warn(
+                    "rejected {}-{}@{}: {}: {}",
+                    origin.topic(),
+                    origin.partition(),
+                    origin.offset(),
+                    reason.tag(),
                     detail);
         } else {
             log.warn("rejected {} input: {}: {}", origin.channel(), reason.tag(), detail);
         }
-        var letter = new DeadLetter(reason.tag(), note, "ingest", origin.topic(),
-                origin.partition(), origin.offset(), origin.key(), value, clock.instant());
+        var letter =
+                new DeadLetter(
+                        reason.tag(),
+                        note,
+                        "ingest",
+                        origin.topic(),
+                        origin.partition(),
+                        origin.offset(),
+                        origin.key(),
+                        value,
+                        clock.instant());
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         try {
-            producer.send(letter.toProducerRecord(deadLetterTopic), (metadata, error) -> {
-                if (error != null) {
-                    log.error("dead letter to {} failed: {}", deadLetterTopic, error.toString());
-                    result.completeExceptionally(error);
-                    return;
-                }
-                metrics.rejected(reason.tag(), origin.channel());
-                result.complete(Outcome.rejected(reason, detail, null));
-            });
+            producer.send(
+                    letter.toProducerRecord(deadLetterTopic),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            log.error(
+                                    "dead letter to {} failed: {}",
+                                    deadLetterTopic,
+                                    error.toString());
+                            result.completeExceptionally(error);
+                            return;
+                        }
+                        metrics.rejected(reason.tag(), origin.channel());
+                        result.complete(Outcome.rejected(reason, detail, null));
+                    });
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
         }
@@ -233,7 +321,8 @@ public final class Acceptor {
             return s.origin().value();
         }
         try {
-            return SUBMITTED.toBytes(new LabelledImageSubmitted(s.model(), s.image(), s.label(), s.source()));
+            return SUBMITTED.toBytes(
+                    new LabelledImageSubmitted(s.model(), s.image(), s.label(), s.source()));
         } catch (RuntimeException e) {
             return s.image();
         }

@@ -22,9 +22,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Which samples are in the labelled topic, and with which label: sample key → label hash. Loaded by
  * reading the compacted labelled topic from the beginning to its end offsets at start-up, then kept
- * current by the {@link Acceptor} after each acknowledged write and, when {@link #follow followed}, by
- * reading what others write. The topic is the source of truth, so
- * after a crash (even kill -9) a reload sees exactly what was written and nothing is sent twice.
+ * current by the {@link Acceptor} after each acknowledged write and, when {@link #follow followed},
+ * by reading what others write. The topic is the source of truth, so after a crash (even kill -9) a
+ * reload sees exactly what was written and nothing is sent twice.
  *
  * <p>Records written by ingest carry the label hash in the {@link #LABEL_HASH_HEADER} header; other
  * records are parsed. Thread-safe. Memory: one entry (~150 bytes) per sample.
@@ -42,15 +42,19 @@ public final class LabelIndex {
     public LabelIndex() {}
 
     /**
-     * Reads the labelled topic up to its current end. {@code keyFilter} limits what is kept (e.g. one model's
-     * keys for an import).
+     * Reads the labelled topic up to its current end. {@code keyFilter} limits what is kept (e.g.
+     * one model's keys for an import).
      */
     public static LabelIndex load(
-            Consumer<byte[], byte[]> consumer, String topic, Predicate<String> keyFilter, Duration timeout) {
+            Consumer<byte[], byte[]> consumer,
+            String topic,
+            Predicate<String> keyFilter,
+            Duration timeout) {
         LabelIndex index = new LabelIndex();
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, timeout).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition()))
-                .toList();
+        List<TopicPartition> partitions =
+                consumer.partitionsFor(topic, timeout).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
@@ -58,39 +62,51 @@ public final class LabelIndex {
         long records = 0;
         while (!caughtUp(consumer, end)) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
+                throw new IllegalStateException(
+                        "could not read " + topic + " to its end within " + timeout);
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 records++;
                 index.apply(r, keyFilter);
             }
         }
-        log.info("label index loaded from {}: {} records read, {} samples", topic, records, index.size());
+        log.info(
+                "label index loaded from {}: {} records read, {} samples",
+                topic,
+                records,
+                index.size());
         return index;
     }
 
     /**
-     * Keeps the index current with writes by others (another ingest instance, an import CLI) by reading on from
-     * where {@link #load} stopped, on a daemon thread, until the returned handle is closed. The consumer must be
-     * the one {@code load} used; the follower owns and closes it.
+     * Keeps the index current with writes by others (another ingest instance, an import CLI) by
+     * reading on from where {@link #load} stopped, on a daemon thread, until the returned handle is
+     * closed. The consumer must be the one {@code load} used; the follower owns and closes it.
      */
     public AutoCloseable follow(Consumer<byte[], byte[]> consumer, Predicate<String> keyFilter) {
-        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
-        Thread thread = new Thread(() -> {
-            try {
-                while (running.get()) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                        apply(r, keyFilter);
-                    }
-                }
-            } catch (org.apache.kafka.common.errors.WakeupException e) {
-                // closing
-            } catch (RuntimeException e) {
-                log.error("label index stopped following the labelled topic: {}", e.toString());
-            } finally {
-                consumer.close(Duration.ofSeconds(2));
-            }
-        }, "ingest-label-index");
+        java.util.concurrent.atomic.AtomicBoolean running =
+                new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread thread =
+                new Thread(
+                        () -> {
+                            try {
+                                while (running.get()) {
+                                    for (ConsumerRecord<byte[], byte[]> r :
+                                            consumer.poll(Duration.ofMillis(500))) {
+                                        apply(r, keyFilter);
+                                    }
+                                }
+                            } catch (org.apache.kafka.common.errors.WakeupException e) {
+                                // closing
+                            } catch (RuntimeException e) {
+                                log.error(
+                                        "label index stopped following the labelled topic: {}",
+                                        e.toString());
+                            } finally {
+                                consumer.close(Duration.ofSeconds(2));
+                            }
+                        },
+                        "ingest-label-index");
         thread.setDaemon(true);
         thread.start();
         return () -> {
@@ -115,7 +131,8 @@ public final class LabelIndex {
         }
     }
 
-    private static boolean caughtUp(Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
+    private static boolean caughtUp(
+            Consumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {
         for (var e : end.entrySet()) {
             if (consumer.position(e.getKey()) < e.getValue()) {
                 return false;
@@ -130,14 +147,24 @@ public final class LabelIndex {
             return Optional.of(ByteBuffer.wrap(h.value()).getLong());
         }
         try {
-            return Optional.of(Digests.labelHash(JsonSerde.MAPPER.readValue(r.value(), LabelOnly.class).label()));
+            return Optional.of(
+                    Digests.labelHash(
+                            JsonSerde.MAPPER.readValue(r.value(), LabelOnly.class).label()));
         } catch (java.io.IOException | RuntimeException e) {
-            log.warn("unreadable labelled record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+            log.warn(
+                    "unreadable labelled record at {}-{}@{}: {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    e.toString());
             return Optional.empty();
         }
     }
 
-    /** Just the label of a labelled record; the image field is skipped by the parser, not materialized. */
+    /**
+     * Just the label of a labelled record; the image field is skipped by the parser, not
+     * materialized.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record LabelOnly(Label label) {}
 

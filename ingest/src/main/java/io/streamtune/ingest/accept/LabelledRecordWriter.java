@@ -9,9 +9,10 @@ import java.io.UncheckedIOException;
 import java.util.Base64;
 
 /**
- * Writes the JSON of a {@link LabelledImageAccepted} byte for byte as {@link JsonSerde} would, but copies the
- * image's base64 text when the submission already carried it (Kafka intake, HTTP JSON) instead of decoding and
- * re-encoding 100 KB per record, and otherwise encodes with the JDK's (intrinsified) base64 encoder.
+ * Writes the JSON of a {@link LabelledImageAccepted} byte for byte as {@link JsonSerde} would, but
+ * copies the image's base64 text when the submission already carried it (Kafka intake, HTTP JSON)
+ * instead of decoding and re-encoding 100 KB per record, and otherwise encodes with the JDK's
+ * (intrinsified) base64 encoder.
  */
 final class LabelledRecordWriter {
 

@@ -10,9 +10,11 @@ import java.util.Objects;
  * @param partition partition, -1 when not from Kafka
  * @param offset offset, -1 when not from Kafka
  * @param key original key bytes for the dead letter, may be null
- * @param value original value bytes for the dead letter; null = the submission re-encoded as intake JSON
+ * @param value original value bytes for the dead letter; null = the submission re-encoded as intake
+ *     JSON
  */
-public record Origin(String channel, String topic, int partition, long offset, byte[] key, byte[] value) {
+public record Origin(
+        String channel, String topic, int partition, long offset, byte[] key, byte[] value) {
 
     public Origin {
         Objects.requireNonNull(channel, "channel");

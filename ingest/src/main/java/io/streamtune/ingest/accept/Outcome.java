@@ -3,7 +3,8 @@ package io.streamtune.ingest.accept;
 import io.streamtune.ingest.validate.RejectReason;
 
 /**
- * What became of a submission; returned only once Kafka acknowledged the write (labelled or dead letter).
+ * What became of a submission; returned only once Kafka acknowledged the write (labelled or dead
+ * letter).
  *
  * @param status what happened
  * @param key labelled-topic key ({@code model/sha256}), null when rejected before hashing
@@ -12,7 +13,8 @@ import io.streamtune.ingest.validate.RejectReason;
  * @param width image width, 0 when rejected
  * @param height image height, 0 when rejected
  */
-public record Outcome(Status status, String key, RejectReason reason, String detail, int width, int height) {
+public record Outcome(
+        Status status, String key, RejectReason reason, String detail, int width, int height) {
 
     /** Result kinds. */
     public enum Status {

@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Imports a dataset through the {@link Acceptor}: every entry is validated, written durably or
- * dead-lettered. Resumable by construction: the acceptor's index is loaded from the labelled topic, so a
- * re-run (after completion, a failure, or kill -9) skips every sample already in with the same label and
- * writes only the rest; nothing accepted is lost and nothing is written twice.
+ * dead-lettered. Resumable by construction: the acceptor's index is loaded from the labelled topic,
+ * so a re-run (after completion, a failure, or kill -9) skips every sample already in with the same
+ * label and writes only the rest; nothing accepted is lost and nothing is written twice.
  */
 public final class BulkImporter {
 
@@ -62,7 +62,9 @@ public final class BulkImporter {
         Map<String, Long> rejected = new ConcurrentHashMap<>();
         AtomicReference<String> failure = new AtomicReference<>();
         long nextProgress = start + progressEveryNanos;
-        print("import %s: %d entries from %s (%s)", request.model(), items.size(), request.root(), request.format());
+        print(
+                "import %s: %d entries from %s (%s)",
+                request.model(), items.size(), request.root(), request.format());
         for (int i = 0; i < items.size() && failure.get() == null; i++) {
             pace(request.maxRate(), start, i);
             try {
@@ -78,28 +80,36 @@ public final class BulkImporter {
             } catch (RuntimeException e) {
                 outcome = CompletableFuture.failedFuture(e);
             }
-            outcome.whenComplete((o, e) -> {
-                try {
-                    if (e != null) {
-                        failure.compareAndSet(null, "Kafka write failed: " + e);
-                        return;
-                    }
-                    switch (o.status()) {
-                        case ACCEPTED -> accepted.incrementAndGet();
-                        case RELABELLED -> relabelled.incrementAndGet();
-                        case UNCHANGED -> unchanged.incrementAndGet();
-                        case REJECTED -> rejected.merge(o.reason().tag(), 1L, Long::sum);
-                    }
-                } finally {
-                    done.incrementAndGet();
-                    // Released last, so the final acquire of every permit sees every count.
-                    window.release();
-                }
-            });
+            outcome.whenComplete(
+                    (o, e) -> {
+                        try {
+                            if (e != null) {
+                                failure.compareAndSet(null, "Kafka write failed: " + e);
+                                return;
+                            }
+                            switch (o.status()) {
+                                case ACCEPTED -> accepted.incrementAndGet();
+                                case RELABELLED -> relabelled.incrementAndGet();
+                                case UNCHANGED -> unchanged.incrementAndGet();
+                                case REJECTED -> rejected.merge(o.reason().tag(), 1L, Long::sum);
+                            }
+                        } finally {
+                            done.incrementAndGet();
+                            // Released last, so the final acquire of every permit sees every count.
+                            window.release();
+                        }
+                    });
             if (System.nanoTime() >= nextProgress) {
                 nextProgress = System.nanoTime() + progressEveryNanos;
-                progressLine(request, items.size(), done.get(), accepted.get(), relabelled.get(), unchanged.get(),
-                        rejected, start);
+                progressLine(
+                        request,
+                        items.size(),
+                        done.get(),
+                        accepted.get(),
+                        relabelled.get(),
+                        unchanged.get(),
+                        rejected,
+                        start);
             }
         }
         try {
@@ -109,23 +119,51 @@ public final class BulkImporter {
             failure.compareAndSet(null, "interrupted");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        var report = new ImportReport(items.size(), accepted.get(), relabelled.get(), unchanged.get(), rejected,
-                seconds, failure.get());
-        progressLine(request, items.size(), done.get(), accepted.get(), relabelled.get(), unchanged.get(), rejected,
+        var report =
+                new ImportReport(
+                        items.size(),
+                        accepted.get(),
+                        relabelled.get(),
+                        unchanged.get(),
+                        rejected,
+                        seconds,
+                        failure.get());
+        progressLine(
+                request,
+                items.size(),
+                done.get(),
+                accepted.get(),
+                relabelled.get(),
+                unchanged.get(),
+                rejected,
                 start);
         if (report.completed()) {
-            print("import %s done: %d accepted, %d relabelled, %d already in, %d rejected %s in %.1f s",
-                    request.model(), report.accepted(), report.relabelled(), report.unchanged(), report.rejectedTotal(),
-                    rejected, seconds);
+            print(
+                    "import %s done: %d accepted, %d relabelled, %d already in, %d rejected %s in %.1f s",
+                    request.model(),
+                    report.accepted(),
+                    report.relabelled(),
+                    report.unchanged(),
+                    report.rejectedTotal(),
+                    rejected,
+                    seconds);
         } else {
-            print("import %s stopped: %s; run it again to resume (what is in is skipped)", request.model(),
-                    report.failure());
+            print(
+                    "import %s stopped: %s; run it again to resume (what is in is skipped)",
+                    request.model(), report.failure());
         }
         return report;
     }
 
     private CompletableFuture<Outcome> submit(String model, DatasetItem item) {
-        Origin origin = new Origin("import", "import", -1, -1, item.source().getBytes(StandardCharsets.UTF_8), null);
+        Origin origin =
+                new Origin(
+                        "import",
+                        "import",
+                        -1,
+                        -1,
+                        item.source().getBytes(StandardCharsets.UTF_8),
+                        null);
         if (item.problem() != null) {
             return acceptor.reject(origin, item.problem(), item.source() + ": " + item.detail());
         }
@@ -133,7 +171,8 @@ public final class BulkImporter {
         try {
             bytes = Files.readAllBytes(item.image());
         } catch (IOException e) {
-            return acceptor.reject(origin, RejectReason.MISSING_FILE, item.source() + ": cannot read: " + e);
+            return acceptor.reject(
+                    origin, RejectReason.MISSING_FILE, item.source() + ": cannot read: " + e);
         }
         Origin withImage = new Origin("import", "import", -1, -1, origin.key(), bytes);
         Label label;
@@ -143,10 +182,12 @@ public final class BulkImporter {
         } catch (SampleRejectedException e) {
             return acceptor.reject(withImage, e.reason(), item.source() + ": " + e.getMessage());
         } catch (RuntimeException e) {
-            return acceptor.reject(withImage, RejectReason.BAD_LABEL, item.source() + ": " + e.getMessage());
+            return acceptor.reject(
+                    withImage, RejectReason.BAD_LABEL, item.source() + ": " + e.getMessage());
         }
         // No original value: a dead letter then carries the entry as intake JSON, label included.
-        return acceptor.submit(new Submission(model, bytes, label, "import:" + item.source(), origin));
+        return acceptor.submit(
+                new Submission(model, bytes, label, "import:" + item.source(), origin));
     }
 
     private static void pace(double maxRate, long start, int index) {
@@ -165,12 +206,26 @@ public final class BulkImporter {
     }
 
     private void progressLine(
-            ImportRequest r, int total, long done, long accepted, long relabelled, long unchanged,
-            Map<String, Long> rejected, long start) {
+            ImportRequest r,
+            int total,
+            long done,
+            long accepted,
+            long relabelled,
+            long unchanged,
+            Map<String, Long> rejected,
+            long start) {
         double seconds = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
-        print("import %s: %d/%d (%d%%) accepted %d, relabelled %d, already in %d, rejected %d, %.0f/s", r.model(),
-                done, total, total == 0 ? 100 : done * 100 / total, accepted, relabelled, unchanged,
-                rejected.values().stream().mapToLong(Long::longValue).sum(), done / seconds);
+        print(
+                "import %s: %d/%d (%d%%) accepted %d, relabelled %d, already in %d, rejected %d, %.0f/s",
+                r.model(),
+                done,
+                total,
+                total == 0 ? 100 : done * 100 / total,
+                accepted,
+                relabelled,
+                unchanged,
+                rejected.values().stream().mapToLong(Long::longValue).sum(),
+                done / seconds);
     }
 
     private void print(String format, Object... args) {

@@ -17,10 +17,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * COCO JSON ({@code images}, {@code annotations}, {@code categories}). Detection: each non-crowd annotation's
- * {@code bbox [x, y, w, h]}. Segmentation: one semantic mask per image, value 0 = background and category
- * {@code k}-th (by id) = {@code k + 1}; polygons are filled, RLE (list or compressed string) decoded, crowd
- * regions set to 255 (ignore); later annotations paint over earlier ones.
+ * COCO JSON ({@code images}, {@code annotations}, {@code categories}). Detection: each non-crowd
+ * annotation's {@code bbox [x, y, w, h]}. Segmentation: one semantic mask per image, value 0 =
+ * background and category {@code k}-th (by id) = {@code k + 1}; polygons are filled, RLE (list or
+ * compressed string) decoded, crowd regions set to 255 (ignore); later annotations paint over
+ * earlier ones.
  */
 public final class CocoReader {
 
@@ -30,15 +31,18 @@ public final class CocoReader {
      * @param annotations the COCO JSON file
      * @param imagesDir folder the {@code file_name}s are relative to
      */
-    public static List<DatasetItem> read(Path annotations, Path imagesDir, TaskHint task) throws DatasetFormatException {
+    public static List<DatasetItem> read(Path annotations, Path imagesDir, TaskHint task)
+            throws DatasetFormatException {
         JsonNode root;
         try {
             root = JsonSerde.MAPPER.readTree(annotations.toFile());
         } catch (IOException e) {
-            throw new DatasetFormatException("cannot read COCO file " + annotations + ": " + e.getMessage(), e);
+            throw new DatasetFormatException(
+                    "cannot read COCO file " + annotations + ": " + e.getMessage(), e);
         }
         if (root == null || !root.path("images").isArray() || !root.path("categories").isArray()) {
-            throw new DatasetFormatException(annotations + " is not COCO JSON: needs 'images' and 'categories' arrays");
+            throw new DatasetFormatException(
+                    annotations + " is not COCO JSON: needs 'images' and 'categories' arrays");
         }
         Map<Long, String> categories = new TreeMap<>();
         for (JsonNode c : root.get("categories")) {
@@ -74,20 +78,27 @@ public final class CocoReader {
                 continue;
             }
             if (fileName.isEmpty() || !java.nio.file.Files.isRegularFile(file)) {
-                items.put(source, DatasetItem.broken(source, file, RejectReason.MISSING_FILE,
-                        "image file '" + fileName + "' not found in " + imagesDir));
+                items.put(
+                        source,
+                        DatasetItem.broken(
+                                source,
+                                file,
+                                RejectReason.MISSING_FILE,
+                                "image file '" + fileName + "' not found in " + imagesDir));
                 continue;
             }
             List<JsonNode> anns = byImage.getOrDefault(img.path("id").asLong(), List.of());
-            DatasetItem.LabelMaker maker = segment
-                    ? (w, h) -> mask(anns, maskValue, maskClasses, w, h)
-                    : (w, h) -> boxes(anns, categories);
+            DatasetItem.LabelMaker maker =
+                    segment
+                            ? (w, h) -> mask(anns, maskValue, maskClasses, w, h)
+                            : (w, h) -> boxes(anns, categories);
             items.put(source, DatasetItem.of(source, file, maker));
         }
         return new ArrayList<>(items.values());
     }
 
-    private static Label boxes(List<JsonNode> anns, Map<Long, String> categories) throws SampleRejectedException {
+    private static Label boxes(List<JsonNode> anns, Map<Long, String> categories)
+            throws SampleRejectedException {
         List<Label.BoxedObject> objects = new ArrayList<>();
         for (JsonNode a : anns) {
             if (a.path("iscrowd").asInt(0) == 1) {
@@ -96,25 +107,39 @@ public final class CocoReader {
             String name = category(a, categories);
             JsonNode b = a.get("bbox");
             if (b == null || !b.isArray() || b.size() != 4) {
-                throw new SampleRejectedException(RejectReason.BAD_LABEL,
+                throw new SampleRejectedException(
+                        RejectReason.BAD_LABEL,
                         "annotation " + a.path("id").asText() + " has no bbox [x, y, w, h]");
             }
             try {
-                objects.add(new Label.BoxedObject(name,
-                        new Box(b.get(0).asDouble(), b.get(1).asDouble(), b.get(2).asDouble(), b.get(3).asDouble())));
+                objects.add(
+                        new Label.BoxedObject(
+                                name,
+                                new Box(
+                                        b.get(0).asDouble(),
+                                        b.get(1).asDouble(),
+                                        b.get(2).asDouble(),
+                                        b.get(3).asDouble())));
             } catch (IllegalArgumentException e) {
-                throw new SampleRejectedException(RejectReason.BAD_LABEL,
+                throw new SampleRejectedException(
+                        RejectReason.BAD_LABEL,
                         "annotation " + a.path("id").asText() + ": " + e.getMessage());
             }
         }
         return new Label.BoxesLabel(objects);
     }
 
-    private static String category(JsonNode a, Map<Long, String> categories) throws SampleRejectedException {
+    private static String category(JsonNode a, Map<Long, String> categories)
+            throws SampleRejectedException {
         String name = categories.get(a.path("category_id").asLong(-1));
         if (name == null) {
-            throw new SampleRejectedException(RejectReason.BAD_LABEL, "annotation " + a.path("id").asText()
-                    + " names category " + a.path("category_id").asText() + ", which 'categories' does not define");
+            throw new SampleRejectedException(
+                    RejectReason.BAD_LABEL,
+                    "annotation "
+                            + a.path("id").asText()
+                            + " names category "
+                            + a.path("category_id").asText()
+                            + ", which 'categories' does not define");
         }
         return name;
     }
@@ -123,14 +148,25 @@ public final class CocoReader {
             throws SampleRejectedException {
         JsonNode size = seg.path("size");
         if (!size.isArray() || size.size() != 2) {
-            throw new SampleRejectedException(RejectReason.BAD_LABEL,
+            throw new SampleRejectedException(
+                    RejectReason.BAD_LABEL,
                     "annotation " + a.path("id").asText() + ": RLE without size [height, width]");
         }
         int rh = size.get(0).asInt();
         int rw = size.get(1).asInt();
         if (rh != h || rw != w) {
-            throw new SampleRejectedException(RejectReason.MASK_SIZE_MISMATCH, "annotation " + a.path("id").asText()
-                    + ": RLE is " + rw + "x" + rh + ", image is " + w + "x" + h);
+            throw new SampleRejectedException(
+                    RejectReason.MASK_SIZE_MISMATCH,
+                    "annotation "
+                            + a.path("id").asText()
+                            + ": RLE is "
+                            + rw
+                            + "x"
+                            + rh
+                            + ", image is "
+                            + w
+                            + "x"
+                            + h);
         }
         byte[] bits;
         try {
@@ -147,7 +183,8 @@ public final class CocoReader {
                 throw new IllegalArgumentException("RLE counts must be a list or a string");
             }
         } catch (IllegalArgumentException e) {
-            throw new SampleRejectedException(RejectReason.BAD_LABEL,
+            throw new SampleRejectedException(
+                    RejectReason.BAD_LABEL,
                     "annotation " + a.path("id").asText() + ": " + e.getMessage());
         }
         for (int i = 0; i < bits.length; i++) {
@@ -161,14 +198,20 @@ public final class CocoReader {
             List<JsonNode> anns, Map<Long, Integer> maskValue, List<String> classes, int w, int h)
             throws SampleRejectedException {
         if (classes.size() > 255) {
-            throw new SampleRejectedException(RejectReason.BAD_LABEL, "more than 254 categories do not fit a mask");
+            throw new SampleRejectedException(
+                    RejectReason.BAD_LABEL, "more than 254 categories do not fit a mask");
         }
         byte[] labels = new byte[w * h];
         for (JsonNode a : anns) {
             Integer index = maskValue.get(a.path("category_id").asLong(-1));
             if (index == null) {
-                throw new SampleRejectedException(RejectReason.BAD_LABEL, "annotation " + a.path("id").asText()
-                        + " names category " + a.path("category_id").asText() + ", which 'categories' does not define");
+                throw new SampleRejectedException(
+                        RejectReason.BAD_LABEL,
+                        "annotation "
+                                + a.path("id").asText()
+                                + " names category "
+                                + a.path("category_id").asText()
+                                + ", which 'categories' does not define");
             }
             byte value = a.path("iscrowd").asInt(0) == 1 ? (byte) 255 : (byte) (int) index;
             JsonNode seg = a.get("segmentation");
@@ -185,8 +228,11 @@ public final class CocoReader {
             } else if (seg != null && seg.isObject()) {
                 paintRle(a, seg, labels, w, h, value);
             } else {
-                throw new SampleRejectedException(RejectReason.BAD_LABEL,
-                        "annotation " + a.path("id").asText() + " has no segmentation for a segmentation import");
+                throw new SampleRejectedException(
+                        RejectReason.BAD_LABEL,
+                        "annotation "
+                                + a.path("id").asText()
+                                + " has no segmentation for a segmentation import");
             }
         }
         return new Label.MaskLabel(DatasetFiles.maskPng(labels, w, h), classes);

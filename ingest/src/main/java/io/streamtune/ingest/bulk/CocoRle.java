@@ -2,9 +2,10 @@ package io.streamtune.ingest.bulk;
 
 /**
  * Decodes COCO run-length masks: runs over pixels in column-major order, alternating background and
- * foreground, starting with background. {@code counts} comes as a list of run lengths or as COCO's compact
- * string (each count, from the third on as the difference to the one two before, in little-endian 5-bit
- * groups with a continuation bit, sign-extended from the last group, each group + 48 as ASCII).
+ * foreground, starting with background. {@code counts} comes as a list of run lengths or as COCO's
+ * compact string (each count, from the third on as the difference to the one two before, in
+ * little-endian 5-bit groups with a continuation bit, sign-extended from the last group, each group
+ * + 48 as ASCII).
  */
 final class CocoRle {
 
@@ -20,7 +21,8 @@ final class CocoRle {
             total += r;
         }
         if (total != (long) height * width) {
-            throw new IllegalArgumentException("RLE covers " + total + " pixels, mask has " + (long) height * width);
+            throw new IllegalArgumentException(
+                    "RLE covers " + total + " pixels, mask has " + (long) height * width);
         }
         byte[] mask = new byte[height * width];
         int position = 0;

@@ -60,7 +60,8 @@ final class DatasetFiles {
         Path base = dir.toAbsolutePath().normalize();
         Path p = base.resolve(child).normalize();
         if (!p.startsWith(base)) {
-            throw new SampleRejectedException(RejectReason.MALFORMED_RECORD,
+            throw new SampleRejectedException(
+                    RejectReason.MALFORMED_RECORD,
                     "file name '" + child + "' points outside " + dir);
         }
         return p;
@@ -68,7 +69,10 @@ final class DatasetFiles {
 
     /** Relative path with forward slashes, for messages and keys. */
     static String relative(Path root, Path file) {
-        return root.toAbsolutePath().normalize().relativize(file.toAbsolutePath().normalize()).toString()
+        return root.toAbsolutePath()
+                .normalize()
+                .relativize(file.toAbsolutePath().normalize())
+                .toString()
                 .replace('\\', '/');
     }
 
@@ -87,7 +91,8 @@ final class DatasetFiles {
             }
             return out;
         } catch (IOException e) {
-            throw new DatasetFormatException("cannot read class list " + file + ": " + e.getMessage(), e);
+            throw new DatasetFormatException(
+                    "cannot read class list " + file + ": " + e.getMessage(), e);
         }
     }
 

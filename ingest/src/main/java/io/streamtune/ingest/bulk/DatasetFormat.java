@@ -6,10 +6,16 @@ public enum DatasetFormat {
     IMAGEFOLDER,
     /** COCO JSON: boxes, polygons and RLE masks. */
     COCO,
-    /** YOLO txt: {@code images/} + {@code labels/}, detect or segment-polygon lines, names in classes.txt or data.yaml. */
+    /**
+     * YOLO txt: {@code images/} + {@code labels/}, detect or segment-polygon lines, names in
+     * classes.txt or data.yaml.
+     */
     YOLO,
     /** Pascal VOC: {@code Annotations/*.xml} + {@code JPEGImages/}. */
     VOC,
-    /** {@code images/} + {@code masks/} (8-bit grey or palette PNG, value = class index, 255 = ignore) + classes.txt. */
+    /**
+     * {@code images/} + {@code masks/} (8-bit grey or palette PNG, value = class index, 255 =
+     * ignore) + classes.txt.
+     */
     MASKS
 }

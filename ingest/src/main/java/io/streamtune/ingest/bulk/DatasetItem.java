@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * One entry of a dataset: an image file and how to build its label once the image's size is known (YOLO
- * coordinates are relative, masks are drawn at the image's size). An entry the reader already found broken
- * carries a {@link #problem()} instead.
+ * One entry of a dataset: an image file and how to build its label once the image's size is known
+ * (YOLO coordinates are relative, masks are drawn at the image's size). An entry the reader already
+ * found broken carries a {@link #problem()} instead.
  *
  * @param source path relative to the dataset root, for progress, logs and the dead letter's key
  * @param image the image file
@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param problem why the entry cannot be imported, or null
  * @param detail what exactly is wrong, or null
  */
-public record DatasetItem(String source, Path image, LabelMaker labels, RejectReason problem, String detail) {
+public record DatasetItem(
+        String source, Path image, LabelMaker labels, RejectReason problem, String detail) {
 
     /** Builds a label for an image of a given size. */
     @FunctionalInterface

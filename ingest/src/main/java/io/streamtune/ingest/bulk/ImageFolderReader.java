@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** ImageFolder: {@code root/<class>/<image>} (nested folders inside a class folder are included). */
+/**
+ * ImageFolder: {@code root/<class>/<image>} (nested folders inside a class folder are included).
+ */
 public final class ImageFolderReader {
 
     private ImageFolderReader() {}
@@ -19,13 +21,17 @@ public final class ImageFolderReader {
         DatasetFiles.requireDirectory(root, "dataset root");
         List<Path> classDirs;
         try (Stream<Path> s = Files.list(root)) {
-            classDirs = s.filter(Files::isDirectory).filter(d -> !d.getFileName().toString().startsWith("."))
-                    .sorted().toList();
+            classDirs =
+                    s.filter(Files::isDirectory)
+                            .filter(d -> !d.getFileName().toString().startsWith("."))
+                            .sorted()
+                            .toList();
         } catch (IOException e) {
             throw new DatasetFormatException("cannot list " + root + ": " + e.getMessage(), e);
         }
         if (classDirs.isEmpty()) {
-            throw new DatasetFormatException("no class folders in " + root + " (expected root/<class>/<image>)");
+            throw new DatasetFormatException(
+                    "no class folders in " + root + " (expected root/<class>/<image>)");
         }
         List<DatasetItem> items = new ArrayList<>();
         for (Path dir : classDirs) {
@@ -35,8 +41,12 @@ public final class ImageFolderReader {
                 label = new Label.ClassLabel(className);
             } catch (IllegalArgumentException e) {
                 for (Path image : DatasetFiles.images(dir)) {
-                    items.add(DatasetItem.broken(DatasetFiles.relative(root, image), image, RejectReason.BAD_LABEL,
-                            e.getMessage()));
+                    items.add(
+                            DatasetItem.broken(
+                                    DatasetFiles.relative(root, image),
+                                    image,
+                                    RejectReason.BAD_LABEL,
+                                    e.getMessage()));
                 }
                 continue;
             }

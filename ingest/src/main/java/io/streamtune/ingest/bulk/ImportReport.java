@@ -14,7 +14,12 @@ import java.util.Map;
  * @param failure why the import stopped early (Kafka unavailable), or null when it completed
  */
 public record ImportReport(
-        int total, long accepted, long relabelled, long unchanged, Map<String, Long> rejected, double seconds,
+        int total,
+        long accepted,
+        long relabelled,
+        long unchanged,
+        Map<String, Long> rejected,
+        double seconds,
         String failure) {
 
     public ImportReport {

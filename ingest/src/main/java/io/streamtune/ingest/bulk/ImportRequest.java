@@ -16,7 +16,13 @@ import java.util.Objects;
  * @param maxRate samples per second at most, 0 = unlimited
  */
 public record ImportRequest(
-        String model, DatasetFormat format, Path root, Path annotations, TaskHint task, int inFlight, double maxRate) {
+        String model,
+        DatasetFormat format,
+        Path root,
+        Path annotations,
+        TaskHint task,
+        int inFlight,
+        double maxRate) {
 
     public ImportRequest {
         Names.requireModelName(model);
@@ -35,8 +41,11 @@ public record ImportRequest(
     public java.util.List<DatasetItem> read() throws DatasetFormatException {
         return switch (format) {
             case IMAGEFOLDER -> ImageFolderReader.read(root);
-            case COCO -> CocoReader.read(annotations == null ? root.resolve("annotations.json") : annotations,
-                    root, task);
+            case COCO ->
+                    CocoReader.read(
+                            annotations == null ? root.resolve("annotations.json") : annotations,
+                            root,
+                            task);
             case YOLO -> YoloReader.read(root, task);
             case VOC -> VocReader.read(root);
             case MASKS -> MaskFolderReader.read(root);

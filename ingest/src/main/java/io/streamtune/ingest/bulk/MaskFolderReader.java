@@ -9,9 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Mask PNG folders: {@code images/<name>.jpg|png}, {@code masks/<name>.png} and {@code classes.txt} (line
- * {@code i} = class of mask value {@code i}). Masks are 8-bit grey or palette PNGs read by index, 255 =
- * ignore; size and values are checked by the validator.
+ * Mask PNG folders: {@code images/<name>.jpg|png}, {@code masks/<name>.png} and {@code classes.txt}
+ * (line {@code i} = class of mask value {@code i}). Masks are 8-bit grey or palette PNGs read by
+ * index, 255 = ignore; size and values are checked by the validator.
  */
 public final class MaskFolderReader {
 
@@ -22,7 +22,8 @@ public final class MaskFolderReader {
         Path masks = DatasetFiles.requireDirectory(root.resolve("masks"), "masks folder");
         Path classesFile = root.resolve("classes.txt");
         if (!Files.isRegularFile(classesFile)) {
-            throw new DatasetFormatException("no classes.txt in " + root + " (line i = class of mask value i)");
+            throw new DatasetFormatException(
+                    "no classes.txt in " + root + " (line i = class of mask value i)");
         }
         List<String> classes = DatasetFiles.classList(classesFile);
         List<DatasetItem> items = new ArrayList<>();
@@ -31,21 +32,33 @@ public final class MaskFolderReader {
             Path rel = images.relativize(image);
             Path mask = masks.resolve(rel).resolveSibling(DatasetFiles.stem(image) + ".png");
             if (!Files.isRegularFile(mask)) {
-                items.add(DatasetItem.broken(source, image, RejectReason.MISSING_FILE,
-                        "no mask " + DatasetFiles.relative(root, mask) + " for " + source));
+                items.add(
+                        DatasetItem.broken(
+                                source,
+                                image,
+                                RejectReason.MISSING_FILE,
+                                "no mask " + DatasetFiles.relative(root, mask) + " for " + source));
                 continue;
             }
-            items.add(DatasetItem.of(source, image, (w, h) -> {
-                try {
-                    return new Label.MaskLabel(Files.readAllBytes(mask), classes);
-                } catch (IOException e) {
-                    throw new io.streamtune.ingest.validate.SampleRejectedException(RejectReason.MISSING_FILE,
-                            "cannot read mask " + mask.getFileName() + ": " + e.getMessage());
-                } catch (IllegalArgumentException e) {
-                    throw new io.streamtune.ingest.validate.SampleRejectedException(RejectReason.BAD_MASK,
-                            e.getMessage());
-                }
-            }));
+            items.add(
+                    DatasetItem.of(
+                            source,
+                            image,
+                            (w, h) -> {
+                                try {
+                                    return new Label.MaskLabel(Files.readAllBytes(mask), classes);
+                                } catch (IOException e) {
+                                    throw new io.streamtune.ingest.validate.SampleRejectedException(
+                                            RejectReason.MISSING_FILE,
+                                            "cannot read mask "
+                                                    + mask.getFileName()
+                                                    + ": "
+                                                    + e.getMessage());
+                                } catch (IllegalArgumentException e) {
+                                    throw new io.streamtune.ingest.validate.SampleRejectedException(
+                                            RejectReason.BAD_MASK, e.getMessage());
+                                }
+                            }));
         }
         return items;
     }

@@ -6,6 +6,8 @@ public enum TaskHint {
     AUTO,
     /** Boxes (polygons become their bounding boxes). */
     DETECT,
-    /** Semantic masks: class {@code i} of the dataset is mask value {@code i + 1}, 0 is background. */
+    /**
+     * Semantic masks: class {@code i} of the dataset is mask value {@code i + 1}, 0 is background.
+     */
     SEGMENT
 }

@@ -21,22 +21,32 @@ import org.xml.sax.SAXException;
 
 /**
  * Pascal VOC: {@code Annotations/*.xml} naming images in {@code JPEGImages/}. Each {@code object}'s
- * {@code bndbox} becomes a box {@code x = xmin, y = ymin, width = xmax - xmin, height = ymax - ymin}. XML is
- * parsed with DTDs and external entities disabled.
+ * {@code bndbox} becomes a box {@code x = xmin, y = ymin, width = xmax - xmin, height = ymax -
+ * ymin}. XML is parsed with DTDs and external entities disabled.
  */
 public final class VocReader {
 
     private VocReader() {}
 
     public static List<DatasetItem> read(Path root) throws DatasetFormatException {
-        Path annotations = DatasetFiles.requireDirectory(root.resolve("Annotations"), "VOC Annotations folder");
+        Path annotations =
+                DatasetFiles.requireDirectory(
+                        root.resolve("Annotations"), "VOC Annotations folder");
         Path images = root.resolve("JPEGImages");
         List<Path> xmls;
         try (Stream<Path> s = Files.list(annotations)) {
-            xmls = s.filter(p -> p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".xml"))
-                    .sorted().toList();
+            xmls =
+                    s.filter(
+                                    p ->
+                                            p.getFileName()
+                                                    .toString()
+                                                    .toLowerCase(java.util.Locale.ROOT)
+                                                    .endsWith(".xml"))
+                            .sorted()
+                            .toList();
         } catch (IOException e) {
-            throw new DatasetFormatException("cannot list " + annotations + ": " + e.getMessage(), e);
+            throw new DatasetFormatException(
+                    "cannot list " + annotations + ": " + e.getMessage(), e);
         }
         DocumentBuilder parser = parser();
         List<DatasetItem> items = new ArrayList<>();
@@ -46,20 +56,34 @@ public final class VocReader {
                 Document doc = parser.parse(xml.toFile());
                 String fileName = text(doc.getDocumentElement(), "filename");
                 if (fileName == null) {
-                    throw new SampleRejectedException(RejectReason.MALFORMED_RECORD, "no <filename>");
+                    throw new SampleRejectedException(
+                            RejectReason.MALFORMED_RECORD, "no <filename>");
                 }
                 Path image = DatasetFiles.inside(images, fileName);
                 if (!Files.isRegularFile(image)) {
-                    items.add(DatasetItem.broken(source, image, RejectReason.MISSING_FILE,
-                            "image '" + fileName + "' not found in " + images));
+                    items.add(
+                            DatasetItem.broken(
+                                    source,
+                                    image,
+                                    RejectReason.MISSING_FILE,
+                                    "image '" + fileName + "' not found in " + images));
                     continue;
                 }
                 items.add(DatasetItem.of(source, image, objects(doc)));
             } catch (SAXException | IOException e) {
-                items.add(DatasetItem.broken(source, null, RejectReason.MALFORMED_RECORD,
-                        "invalid VOC XML " + xml.getFileName() + ": " + e.getMessage()));
+                items.add(
+                        DatasetItem.broken(
+                                source,
+                                null,
+                                RejectReason.MALFORMED_RECORD,
+                                "invalid VOC XML " + xml.getFileName() + ": " + e.getMessage()));
             } catch (SampleRejectedException e) {
-                items.add(DatasetItem.broken(source, null, e.reason(), xml.getFileName() + ": " + e.getMessage()));
+                items.add(
+                        DatasetItem.broken(
+                                source,
+                                null,
+                                e.reason(),
+                                xml.getFileName() + ": " + e.getMessage()));
             } finally {
                 parser.reset();
             }
@@ -75,7 +99,8 @@ public final class VocReader {
             String name = text(o, "name");
             NodeList boxes = o.getElementsByTagName("bndbox");
             if (name == null || boxes.getLength() == 0) {
-                throw new SampleRejectedException(RejectReason.BAD_LABEL, "object " + i + " lacks <name> or <bndbox>");
+                throw new SampleRejectedException(
+                        RejectReason.BAD_LABEL, "object " + i + " lacks <name> or <bndbox>");
             }
             Element b = (Element) boxes.item(0);
             try {
@@ -83,9 +108,11 @@ public final class VocReader {
                 double ymin = Double.parseDouble(text(b, "ymin"));
                 double xmax = Double.parseDouble(text(b, "xmax"));
                 double ymax = Double.parseDouble(text(b, "ymax"));
-                objects.add(new Label.BoxedObject(name, new Box(xmin, ymin, xmax - xmin, ymax - ymin)));
+                objects.add(
+                        new Label.BoxedObject(name, new Box(xmin, ymin, xmax - xmin, ymax - ymin)));
             } catch (NullPointerException | IllegalArgumentException e) {
-                throw new SampleRejectedException(RejectReason.BAD_LABEL,
+                throw new SampleRejectedException(
+                        RejectReason.BAD_LABEL,
                         "object " + i + " (" + name + ") has an invalid bndbox: " + e.getMessage());
             }
         }
@@ -111,7 +138,8 @@ public final class VocReader {
             b.setErrorHandler(null);
             return b;
         } catch (ParserConfigurationException e) {
-            throw new DatasetFormatException("no secure XML parser available: " + e.getMessage(), e);
+            throw new DatasetFormatException(
+                    "no secure XML parser available: " + e.getMessage(), e);
         }
     }
 }

@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
 
 /**
  * YOLO txt: {@code images/**} with {@code labels/**} mirroring it ({@code images/train/a.jpg} →
- * {@code labels/train/a.txt}); class names from {@code classes.txt} or the {@code names} of {@code data.yaml}.
- * Lines are {@code class cx cy w h} (detection) or {@code class x1 y1 x2 y2 x3 y3 ...} (segmentation
- * polygon), coordinates relative to the image size. An image without a label file has no objects.
+ * {@code labels/train/a.txt}); class names from {@code classes.txt} or the {@code names} of {@code
+ * data.yaml}. Lines are {@code class cx cy w h} (detection) or {@code class x1 y1 x2 y2 x3 y3 ...}
+ * (segmentation polygon), coordinates relative to the image size. An image without a label file has
+ * no objects.
  */
 public final class YoloReader {
 
@@ -30,7 +31,10 @@ public final class YoloReader {
 
     private YoloReader() {}
 
-    /** One line of a label file, parsed; {@code xy} holds a box (4 values) or a polygon (>= 6 values). */
+    /**
+     * One line of a label file, parsed; {@code xy} holds a box (4 values) or a polygon (>= 6
+     * values).
+     */
     record Line(int classId, double[] xy) {
         boolean isPolygon() {
             return xy.length != 4;
@@ -64,14 +68,19 @@ public final class YoloReader {
             Path image = e.getKey();
             String source = DatasetFiles.relative(root, image);
             if (e.getValue() instanceof SampleRejectedException problem) {
-                items.add(DatasetItem.broken(source, image, problem.reason(), problem.getMessage()));
+                items.add(
+                        DatasetItem.broken(source, image, problem.reason(), problem.getMessage()));
                 continue;
             }
             @SuppressWarnings("unchecked")
             List<Line> lines = (List<Line>) e.getValue();
-            items.add(DatasetItem.of(source, image, segment
-                    ? (w, h) -> mask(lines, maskClasses, w, h)
-                    : (w, h) -> boxes(lines, names, w, h)));
+            items.add(
+                    DatasetItem.of(
+                            source,
+                            image,
+                            segment
+                                    ? (w, h) -> mask(lines, maskClasses, w, h)
+                                    : (w, h) -> boxes(lines, names, w, h)));
         }
         return items;
     }
@@ -81,8 +90,9 @@ public final class YoloReader {
         try {
             raw = Files.readAllLines(txt, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new SampleRejectedException(RejectReason.MALFORMED_RECORD, "cannot read " + txt.getFileName() + ": "
-                    + e.getMessage());
+            throw new SampleRejectedException(
+                    RejectReason.MALFORMED_RECORD,
+                    "cannot read " + txt.getFileName() + ": " + e.getMessage());
         }
         List<Line> lines = new ArrayList<>();
         for (int n = 0; n < raw.size(); n++) {
@@ -93,8 +103,12 @@ public final class YoloReader {
             String[] t = s.split("\\s+");
             String where = txt.getFileName() + " line " + (n + 1);
             if (t.length != 5 && (t.length < 7 || t.length % 2 == 0)) {
-                throw new SampleRejectedException(RejectReason.BAD_LABEL, where
-                        + ": expected 'class cx cy w h' or 'class x1 y1 x2 y2 x3 y3 ...', got " + t.length + " fields");
+                throw new SampleRejectedException(
+                        RejectReason.BAD_LABEL,
+                        where
+                                + ": expected 'class cx cy w h' or 'class x1 y1 x2 y2 x3 y3 ...', got "
+                                + t.length
+                                + " fields");
             }
             int classId;
             double[] xy = new double[t.length - 1];
@@ -104,18 +118,26 @@ public final class YoloReader {
                     xy[i - 1] = Double.parseDouble(t[i]);
                 }
             } catch (NumberFormatException e) {
-                throw new SampleRejectedException(RejectReason.BAD_LABEL, where + ": not a number: " + e.getMessage());
+                throw new SampleRejectedException(
+                        RejectReason.BAD_LABEL, where + ": not a number: " + e.getMessage());
             }
             if (classId < 0 || classId >= classCount) {
-                throw new SampleRejectedException(RejectReason.BAD_LABEL, where + ": class " + classId
-                        + " is not in the class list (0.." + (classCount - 1) + ")");
+                throw new SampleRejectedException(
+                        RejectReason.BAD_LABEL,
+                        where
+                                + ": class "
+                                + classId
+                                + " is not in the class list (0.."
+                                + (classCount - 1)
+                                + ")");
             }
             lines.add(new Line(classId, xy));
         }
         return lines;
     }
 
-    private static Label boxes(List<Line> lines, List<String> names, int w, int h) throws SampleRejectedException {
+    private static Label boxes(List<Line> lines, List<String> names, int w, int h)
+            throws SampleRejectedException {
         List<Label.BoxedObject> objects = new ArrayList<>();
         for (Line l : lines) {
             Box box;
@@ -123,8 +145,12 @@ public final class YoloReader {
                 Polygon p = polygon(l, w, h);
                 p.check(w, h);
                 double[] b = p.bounds();
-                box = new Box(Math.max(0, b[0]), Math.max(0, b[1]), Math.min(w, b[2]) - Math.max(0, b[0]),
-                        Math.min(h, b[3]) - Math.max(0, b[1]));
+                box =
+                        new Box(
+                                Math.max(0, b[0]),
+                                Math.max(0, b[1]),
+                                Math.min(w, b[2]) - Math.max(0, b[0]),
+                                Math.min(h, b[3]) - Math.max(0, b[1]));
             } else {
                 double[] v = l.xy();
                 try {
@@ -138,7 +164,8 @@ public final class YoloReader {
         return new Label.BoxesLabel(objects);
     }
 
-    private static Label mask(List<Line> lines, List<String> classes, int w, int h) throws SampleRejectedException {
+    private static Label mask(List<Line> lines, List<String> classes, int w, int h)
+            throws SampleRejectedException {
         byte[] labels = new byte[w * h];
         for (Line l : lines) {
             Polygon p;
@@ -166,13 +193,18 @@ public final class YoloReader {
         return new Polygon(xy);
     }
 
-    /** Class names from classes.txt, else data.yaml ({@code names: [a, b]}, a mapping or a list). */
+    /**
+     * Class names from classes.txt, else data.yaml ({@code names: [a, b]}, a mapping or a list).
+     */
     static List<String> names(Path root) throws DatasetFormatException {
         Path classes = root.resolve("classes.txt");
         if (Files.isRegularFile(classes)) {
             return DatasetFiles.classList(classes);
         }
-        Path yaml = Files.isRegularFile(root.resolve("data.yaml")) ? root.resolve("data.yaml") : root.resolve("dataset.yaml");
+        Path yaml =
+                Files.isRegularFile(root.resolve("data.yaml"))
+                        ? root.resolve("data.yaml")
+                        : root.resolve("dataset.yaml");
         if (!Files.isRegularFile(yaml)) {
             throw new DatasetFormatException("no classes.txt or data.yaml in " + root);
         }
@@ -218,7 +250,9 @@ public final class YoloReader {
     }
 
     private static String unquote(String s) {
-        if (s.length() >= 2 && (s.startsWith("'") && s.endsWith("'") || s.startsWith("\"") && s.endsWith("\""))) {
+        if (s.length() >= 2
+                && (s.startsWith("'") && s.endsWith("'")
+                        || s.startsWith("\"") && s.endsWith("\""))) {
             return s.substring(1, s.length() - 1);
         }
         return s;

@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.streamtune.runtime.ConfigException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Label;
 import io.streamtune.contracts.Names;
@@ -22,9 +18,11 @@ import io.streamtune.ingest.trigger.ModelStats;
 import io.streamtune.ingest.trigger.StatsView;
 import io.streamtune.ingest.validate.RejectReason;
 import io.streamtune.runtime.AdminHttpServer;
+import io.streamtune.runtime.ConfigException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -39,6 +37,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
@@ -50,26 +50,30 @@ import org.slf4j.LoggerFactory;
  * The ingest HTTP API, on the service's {@link AdminHttpServer}:
  *
  * <ul>
- *   <li>{@code POST /v1/models/{model}/images}: one image. Either the raw image as body ({@code image/jpeg},
- *       {@code image/png}) with the label in the {@code X-Label} header (JSON) or a {@code class} query
- *       parameter; or {@code application/json} {@code {"image": base64, "label": {...}, "source": "..."}}.
- *       201 accepted, 200 relabelled or unchanged, 4xx naming the reason.
- *   <li>{@code POST /v1/models/{model}/images/batch}: NDJSON ({@code application/x-ndjson}) or a JSON array
- *       of such objects; 200 with one result per item.
+ *   <li>{@code POST /v1/models/{model}/images}: one image. Either the raw image as body ({@code
+ *       image/jpeg}, {@code image/png}) with the label in the {@code X-Label} header (JSON) or a
+ *       {@code class} query parameter; or {@code application/json} {@code {"image": base64,
+ *       "label": {...}, "source": "..."}}. 201 accepted, 200 relabelled or unchanged, 4xx naming
+ *       the reason.
+ *   <li>{@code POST /v1/models/{model}/images/batch}: NDJSON ({@code application/x-ndjson}) or a
+ *       JSON array of such objects; 200 with one result per item.
  *   <li>{@code POST /v1/models/{model}/train}: manual training request; 202.
- *   <li>{@code GET /v1/models/{model}/stats} and {@code GET /v1/models}: dataset counts (interactive queries).
+ *   <li>{@code GET /v1/models/{model}/stats} and {@code GET /v1/models}: dataset counts
+ *       (interactive queries).
  * </ul>
  *
  * <p>Every 2xx for an upload is sent only after Kafka acknowledged the write. Requests need {@code
- * Authorization: Bearer <http.auth.token>} unless auth is disabled; bodies over {@code http.max.request.bytes}
- * get 413 before they are read. Nothing in a request is ever used as a file path.
+ * Authorization: Bearer <http.auth.token>} unless auth is disabled; bodies over {@code
+ * http.max.request.bytes} get 413 before they are read. Nothing in a request is ever used as a file
+ * path.
  */
 public final class IngestApi {
 
     private static final Logger log = LoggerFactory.getLogger(IngestApi.class);
     private static final long KAFKA_TIMEOUT_S = 60;
     private static final long DRAIN_LIMIT = 256L << 20;
-    private static final JsonSerde<TrainingRequested> REQUESTED = JsonSerde.of(TrainingRequested.class);
+    private static final JsonSerde<TrainingRequested> REQUESTED =
+            JsonSerde.of(TrainingRequested.class);
 
     private final IngestConfig.Http config;
     private final Acceptor acceptor;
@@ -81,15 +85,20 @@ public final class IngestApi {
     private volatile int apiPort = -1;
 
     public IngestApi(
-            IngestConfig.Http config, Acceptor acceptor, StatsView stats, Producer<byte[], byte[]> producer,
-            String requestsTopic, Clock clock) {
+            IngestConfig.Http config,
+            Acceptor acceptor,
+            StatsView stats,
+            Producer<byte[], byte[]> producer,
+            String requestsTopic,
+            Clock clock) {
         this.config = config;
         this.acceptor = acceptor;
         this.stats = stats;
         this.producer = producer;
         this.requestsTopic = requestsTopic;
         this.clock = clock;
-        this.token = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
+        this.token =
+                config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Adds the {@code /v1/} routes. */
@@ -98,34 +107,46 @@ public final class IngestApi {
     }
 
     /**
-     * Serves the API on a server of its own ({@code http.api.port}) with {@code threads} handler threads: each
-     * upload holds its thread until Kafka acknowledged it, so more threads mean more uploads in flight.
+     * Serves the API on a server of its own ({@code http.api.port}) with {@code threads} handler
+     * threads: each upload holds its thread until Kafka acknowledged it, so more threads mean more
+     * uploads in flight.
      */
     public AutoCloseable serve(String host, int port, int threads) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 256);
         } catch (IOException e) {
-            throw new ConfigException("http.api.port", "cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            throw new ConfigException(
+                    "http.api.port",
+                    "cannot listen on " + host + ":" + port + ": " + e.getMessage());
         }
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "ingest-api");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool =
+                Executors.newFixedThreadPool(
+                        threads,
+                        r -> {
+                            Thread t = new Thread(r, "ingest-api");
+                            t.setDaemon(true);
+                            return t;
+                        });
         server.setExecutor(pool);
-        server.createContext("/v1/", ex -> {
-            try (ex) {
-                handle(ex);
-            } catch (IOException | RuntimeException e) {
-                log.warn("{} {} failed: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), e.toString());
-                try {
-                    error(ex, 500, "internal_error", e.toString());
-                } catch (IOException | RuntimeException ignored) {
-                    // the response had already started
-                }
-            }
-        });
+        server.createContext(
+                "/v1/",
+                ex -> {
+                    try (ex) {
+                        handle(ex);
+                    } catch (IOException | RuntimeException e) {
+                        log.warn(
+                                "{} {} failed: {}",
+                                ex.getRequestMethod(),
+                                ex.getRequestURI().getPath(),
+                                e.toString());
+                        try {
+                            error(ex, 500, "internal_error", e.toString());
+                        } catch (IOException | RuntimeException ignored) {
+                            // the response had already started
+                        }
+                    }
+                });
         server.start();
         apiPort = server.getAddress().getPort();
         log.info("ingest API on http://{}:{}/v1/ ({} threads)", host, apiPort, threads);
@@ -151,7 +172,8 @@ public final class IngestApi {
                 return;
             }
             if (parts.length < 4 || !parts[1].equals("models")) {
-                throw new HttpProblem(404, "not_found", "no such resource: " + ex.getRequestURI().getPath());
+                throw new HttpProblem(
+                        404, "not_found", "no such resource: " + ex.getRequestURI().getPath());
             }
             String model = model(parts[2]);
             String rest = String.join("/", java.util.Arrays.copyOfRange(parts, 3, parts.length));
@@ -172,11 +194,16 @@ public final class IngestApi {
                     requireMethod(method, "GET");
                     modelStats(ex, model);
                 }
-                default -> throw new HttpProblem(404, "not_found", "no such resource: " + ex.getRequestURI().getPath());
+                default ->
+                        throw new HttpProblem(
+                                404,
+                                "not_found",
+                                "no such resource: " + ex.getRequestURI().getPath());
             }
         } catch (HttpProblem p) {
             if (p.status() == 401) {
-                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"streamtune-ingest\"");
+                ex.getResponseHeaders()
+                        .set("WWW-Authenticate", "Bearer realm=\"streamtune-ingest\"");
             }
             error(ex, p.status(), p.error(), p.getMessage());
         } catch (IllegalStateException e) {
@@ -190,7 +217,8 @@ public final class IngestApi {
         }
         String header = ex.getRequestHeaders().getFirst("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new HttpProblem(401, "unauthorized", "missing bearer token (Authorization: Bearer <token>)");
+            throw new HttpProblem(
+                    401, "unauthorized", "missing bearer token (Authorization: Bearer <token>)");
         }
         byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(given, token)) {
@@ -222,27 +250,45 @@ public final class IngestApi {
             try {
                 submission = fromJson(JsonSerde.MAPPER.readTree(body), model, origin);
             } catch (IOException | IllegalArgumentException e) {
-                Outcome o = await(acceptor.reject(new Origin("http", "http", -1, -1, null, body),
-                        RejectReason.MALFORMED_RECORD, message(e)));
+                Outcome o =
+                        await(
+                                acceptor.reject(
+                                        new Origin("http", "http", -1, -1, null, body),
+                                        RejectReason.MALFORMED_RECORD,
+                                        message(e)));
                 outcome(ex, o);
                 return;
             }
-        } else if (type.equals("image/jpeg") || type.equals("image/png") || type.equals("application/octet-stream")) {
+        } else if (type.equals("image/jpeg")
+                || type.equals("image/png")
+                || type.equals("application/octet-stream")) {
             Label label;
             try {
                 label = labelFromRequest(ex);
             } catch (IllegalArgumentException | IOException e) {
-                Outcome o = await(acceptor.reject(origin, RejectReason.MALFORMED_RECORD,
-                        "label: " + message(e)));
+                Outcome o =
+                        await(
+                                acceptor.reject(
+                                        origin,
+                                        RejectReason.MALFORMED_RECORD,
+                                        "label: " + message(e)));
                 outcome(ex, o);
                 return;
             }
             submission = new Submission(model, body, label, query(ex).get("source"), origin);
         } else {
-            // A sample in a format we do not take is still a refused sample: parked and counted like any other.
-            outcome(ex, await(acceptor.reject(new Origin("http", "http", -1, -1, null, body),
-                    RejectReason.UNSUPPORTED_FORMAT, "send image/jpeg, image/png (label in X-Label or ?class=) or "
-                            + "application/json, not '" + type + "'")));
+            // A sample in a format we do not take is still a refused sample: parked and counted
+            // like any other.
+            outcome(
+                    ex,
+                    await(
+                            acceptor.reject(
+                                    new Origin("http", "http", -1, -1, null, body),
+                                    RejectReason.UNSUPPORTED_FORMAT,
+                                    "send image/jpeg, image/png (label in X-Label or ?class=) or "
+                                            + "application/json, not '"
+                                            + type
+                                            + "'")));
             return;
         }
         outcome(ex, await(acceptor.submit(submission)));
@@ -256,7 +302,9 @@ public final class IngestApi {
             int start = 0;
             for (int i = 0; i <= body.length; i++) {
                 if (i == body.length || body[i] == '\n') {
-                    if (i > start && !new String(body, start, i - start, StandardCharsets.UTF_8).isBlank()) {
+                    if (i > start
+                            && !new String(body, start, i - start, StandardCharsets.UTF_8)
+                                    .isBlank()) {
                         items.add(parseItem(body, start, i - start));
                     }
                     start = i + 1;
@@ -267,28 +315,48 @@ public final class IngestApi {
             try {
                 root = JsonSerde.MAPPER.readTree(body);
             } catch (IOException e) {
-                throw new HttpProblem(400, RejectReason.MALFORMED_RECORD.tag(), "body is not JSON: " + message(e));
+                throw new HttpProblem(
+                        400,
+                        RejectReason.MALFORMED_RECORD.tag(),
+                        "body is not JSON: " + message(e));
             }
             if (root == null || !root.isArray()) {
-                throw new HttpProblem(400, RejectReason.MALFORMED_RECORD.tag(), "batch body must be a JSON array");
+                throw new HttpProblem(
+                        400,
+                        RejectReason.MALFORMED_RECORD.tag(),
+                        "batch body must be a JSON array");
             }
             root.forEach(items::add);
         } else {
-            throw new HttpProblem(415, "unsupported_media_type",
-                    "send application/x-ndjson or a JSON array (application/json), not '" + type + "'");
+            throw new HttpProblem(
+                    415,
+                    "unsupported_media_type",
+                    "send application/x-ndjson or a JSON array (application/json), not '"
+                            + type
+                            + "'");
         }
         List<CompletableFuture<Outcome>> futures = new ArrayList<>(items.size());
         for (JsonNode item : items) {
             Origin origin = Origin.of("http");
             if (item == null) {
-                futures.add(acceptor.reject(origin, RejectReason.MALFORMED_RECORD, "line is not JSON"));
+                futures.add(
+                        acceptor.reject(origin, RejectReason.MALFORMED_RECORD, "line is not JSON"));
                 continue;
             }
             try {
                 futures.add(acceptor.submit(fromJson(item, model, origin)));
             } catch (IllegalArgumentException e) {
-                futures.add(acceptor.reject(new Origin("http", "http", -1, -1, null,
-                        item.toString().getBytes(StandardCharsets.UTF_8)), RejectReason.MALFORMED_RECORD, message(e)));
+                futures.add(
+                        acceptor.reject(
+                                new Origin(
+                                        "http",
+                                        "http",
+                                        -1,
+                                        -1,
+                                        null,
+                                        item.toString().getBytes(StandardCharsets.UTF_8)),
+                                RejectReason.MALFORMED_RECORD,
+                                message(e)));
             }
         }
         List<Map<String, Object>> results = new ArrayList<>(futures.size());
@@ -321,8 +389,12 @@ public final class IngestApi {
         }
         JsonNode m = node.get("model");
         if (m != null && !m.isNull() && !model.equals(m.asText())) {
-            throw new IllegalArgumentException("model '" + m.asText() + "' in the body differs from '" + model
-                    + "' in the path");
+            throw new IllegalArgumentException(
+                    "model '"
+                            + m.asText()
+                            + "' in the body differs from '"
+                            + model
+                            + "' in the path");
         }
         JsonNode image = node.get("image");
         if (image == null || !image.isTextual()) {
@@ -340,7 +412,12 @@ public final class IngestApi {
             throw new IllegalArgumentException("invalid label: " + message(e));
         }
         JsonNode source = node.get("source");
-        return new Submission(model, bytes, label, source == null || source.isNull() ? null : source.asText(), origin);
+        return new Submission(
+                model,
+                bytes,
+                label,
+                source == null || source.isNull() ? null : source.asText(),
+                origin);
     }
 
     private static Label labelFromRequest(HttpExchange ex) throws IOException {
@@ -352,7 +429,8 @@ public final class IngestApi {
         if (className != null) {
             return new Label.ClassLabel(className);
         }
-        throw new IllegalArgumentException("give the label as X-Label header (JSON) or ?class=<name>");
+        throw new IllegalArgumentException(
+                "give the label as X-Label header (JSON) or ?class=<name>");
     }
 
     private void train(HttpExchange ex, String model) throws IOException, HttpProblem {
@@ -365,7 +443,10 @@ public final class IngestApi {
                     by = node.get("requestedBy").asText();
                 }
             } catch (IOException e) {
-                throw new HttpProblem(400, RejectReason.MALFORMED_RECORD.tag(), "body is not JSON: " + message(e));
+                throw new HttpProblem(
+                        400,
+                        RejectReason.MALFORMED_RECORD.tag(),
+                        "body is not JSON: " + message(e));
             }
         }
         TrainingRequested request;
@@ -375,8 +456,12 @@ public final class IngestApi {
             throw new HttpProblem(400, "bad_request", e.getMessage());
         }
         try {
-            producer.send(new ProducerRecord<>(requestsTopic, model.getBytes(StandardCharsets.UTF_8),
-                    REQUESTED.toBytes(request))).get(KAFKA_TIMEOUT_S, TimeUnit.SECONDS);
+            producer.send(
+                            new ProducerRecord<>(
+                                    requestsTopic,
+                                    model.getBytes(StandardCharsets.UTF_8),
+                                    REQUESTED.toBytes(request)))
+                    .get(KAFKA_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("Kafka did not take the request: " + e.getMessage());
         } catch (InterruptedException e) {
@@ -394,8 +479,13 @@ public final class IngestApi {
         Optional<ModelStats> s = stats.get(model);
         if (s.isEmpty()) {
             Optional<String> owner = stats.owner(model);
-            throw new HttpProblem(404, "unknown_model", "no samples for model " + model + " on this instance"
-                    + owner.map(o -> " (held by " + o + ")").orElse(""));
+            throw new HttpProblem(
+                    404,
+                    "unknown_model",
+                    "no samples for model "
+                            + model
+                            + " on this instance"
+                            + owner.map(o -> " (held by " + o + ")").orElse(""));
         }
         json(ex, 200, statsJson(s.get()));
     }
@@ -420,7 +510,8 @@ public final class IngestApi {
         } catch (ExecutionException | CompletionException e) {
             throw new IllegalStateException("Kafka did not acknowledge the write: " + e.getCause());
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka did not acknowledge the write within " + KAFKA_TIMEOUT_S + " s");
+            throw new IllegalStateException(
+                    "Kafka did not acknowledge the write within " + KAFKA_TIMEOUT_S + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted");
@@ -428,11 +519,12 @@ public final class IngestApi {
     }
 
     private void outcome(HttpExchange ex, Outcome o) throws IOException {
-        int status = switch (o.status()) {
-            case ACCEPTED -> 201;
-            case RELABELLED, UNCHANGED -> 200;
-            case REJECTED -> o.reason().httpStatus();
-        };
+        int status =
+                switch (o.status()) {
+                    case ACCEPTED -> 201;
+                    case RELABELLED, UNCHANGED -> 200;
+                    case REJECTED -> o.reason().httpStatus();
+                };
         json(ex, status, outcomeJson(o));
     }
 
@@ -460,21 +552,31 @@ public final class IngestApi {
             try {
                 if (Long.parseLong(length.strip()) > max) {
                     drain(ex);
-                    throw new HttpProblem(413, "request_too_large",
-                            "request body is " + length.strip() + " bytes, limit is " + max + " (http.max.request.bytes)");
+                    throw new HttpProblem(
+                            413,
+                            "request_too_large",
+                            "request body is "
+                                    + length.strip()
+                                    + " bytes, limit is "
+                                    + max
+                                    + " (http.max.request.bytes)");
                 }
             } catch (NumberFormatException e) {
                 throw new HttpProblem(400, "bad_request", "invalid Content-Length");
             }
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(length == null ? 8192 : (int) Long.parseLong(length.strip()));
+        ByteArrayOutputStream out =
+                new ByteArrayOutputStream(
+                        length == null ? 8192 : (int) Long.parseLong(length.strip()));
         byte[] buffer = new byte[64 * 1024];
         try (InputStream in = ex.getRequestBody()) {
             int n;
             while ((n = in.read(buffer)) > 0) {
                 if (out.size() + (long) n > max) {
                     drain(ex);
-                    throw new HttpProblem(413, "request_too_large",
+                    throw new HttpProblem(
+                            413,
+                            "request_too_large",
                             "request body exceeds " + max + " bytes (http.max.request.bytes)");
                 }
                 out.write(buffer, 0, n);
@@ -484,8 +586,8 @@ public final class IngestApi {
     }
 
     /**
-     * Reads and discards what is left of a refused body, up to {@link #DRAIN_LIMIT}, so the client gets the 413
-     * instead of a connection reset; beyond that the connection is closed.
+     * Reads and discards what is left of a refused body, up to {@link #DRAIN_LIMIT}, so the client
+     * gets the 413 instead of a connection reset; beyond that the connection is closed.
      */
     private static void drain(HttpExchange ex) {
         ex.getResponseHeaders().set("Connection", "close");
@@ -520,7 +622,8 @@ public final class IngestApi {
         for (String pair : raw.split("&")) {
             int eq = pair.indexOf('=');
             if (eq > 0) {
-                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                out.put(
+                        URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                         URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
@@ -547,7 +650,12 @@ public final class IngestApi {
         node.put("error", error);
         node.put("detail", detail);
         if (status >= 500) {
-            log.warn("{} {} -> {}: {}", ex.getRequestMethod(), ex.getRequestURI().getPath(), status, detail);
+            log.warn(
+                    "{} {} -> {}: {}",
+                    ex.getRequestMethod(),
+                    ex.getRequestURI().getPath(),
+                    status,
+                    detail);
         }
         respond(ex, status, JsonSerde.MAPPER.writeValueAsBytes(node));
     }

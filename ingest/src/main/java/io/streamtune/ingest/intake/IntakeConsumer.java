@@ -26,11 +26,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes {@link LabelledImageSubmitted} JSON from the intake topic and hands each record to the {@link
- * Acceptor}; unparseable records go to the dead-letter topic as {@code malformed_record}. Offsets are
- * committed only after every output of a poll (labelled record or dead letter) is acknowledged; if a write
- * fails, the consumer rewinds to the last commit and retries, and the acceptor's dedupe makes the retry
- * write nothing twice. Validation of one poll runs on a small pool.
+ * Consumes {@link LabelledImageSubmitted} JSON from the intake topic and hands each record to the
+ * {@link Acceptor}; unparseable records go to the dead-letter topic as {@code malformed_record}.
+ * Offsets are committed only after every output of a poll (labelled record or dead letter) is
+ * acknowledged; if a write fails, the consumer rewinds to the last commit and retries, and the
+ * acceptor's dedupe makes the retry write nothing twice. Validation of one poll runs on a small
+ * pool.
  */
 public final class IntakeConsumer implements AutoCloseable {
 
@@ -44,15 +45,19 @@ public final class IntakeConsumer implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile boolean healthy = true;
 
-    public IntakeConsumer(Consumer<byte[], byte[]> consumer, String topic, Acceptor acceptor, int threads) {
+    public IntakeConsumer(
+            Consumer<byte[], byte[]> consumer, String topic, Acceptor acceptor, int threads) {
         this.consumer = consumer;
         this.topic = topic;
         this.acceptor = acceptor;
-        this.validators = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "ingest-intake-validate");
-            t.setDaemon(true);
-            return t;
-        });
+        this.validators =
+                Executors.newFixedThreadPool(
+                        threads,
+                        r -> {
+                            Thread t = new Thread(r, "ingest-intake-validate");
+                            t.setDaemon(true);
+                            return t;
+                        });
         this.thread = new Thread(this::run, "ingest-intake");
     }
 
@@ -84,7 +89,9 @@ public final class IntakeConsumer implements AutoCloseable {
                         throw e;
                     }
                     healthy = false;
-                    log.error("intake batch of {} records failed, rewinding to the last commit: {}", records.count(),
+                    log.error(
+                            "intake batch of {} records failed, rewinding to the last commit: {}",
+                            records.count(),
                             e.toString());
                     rewind(records);
                     sleepQuietly(1000);
@@ -105,13 +112,15 @@ public final class IntakeConsumer implements AutoCloseable {
     private void process(ConsumerRecords<byte[], byte[]> records) {
         List<CompletableFuture<Outcome>> outputs = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            outputs.add(CompletableFuture.supplyAsync(() -> handle(r), validators).thenCompose(f -> f));
+            outputs.add(
+                    CompletableFuture.supplyAsync(() -> handle(r), validators).thenCompose(f -> f));
         }
         CompletableFuture.allOf(outputs.toArray(CompletableFuture[]::new)).join();
     }
 
     private CompletableFuture<Outcome> handle(ConsumerRecord<byte[], byte[]> r) {
-        Origin origin = new Origin("kafka", r.topic(), r.partition(), r.offset(), r.key(), r.value());
+        Origin origin =
+                new Origin("kafka", r.topic(), r.partition(), r.offset(), r.key(), r.value());
         Submission submission;
         try {
             submission = IntakeParser.parse(r.value(), origin);
@@ -121,7 +130,8 @@ public final class IntakeConsumer implements AutoCloseable {
         return acceptor.submit(submission);
     }
 
-    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(ConsumerRecords<byte[], byte[]> records) {
+    private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(
+            ConsumerRecords<byte[], byte[]> records) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition p : records.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> list = records.records(p);

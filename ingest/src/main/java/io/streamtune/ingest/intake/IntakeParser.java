@@ -13,9 +13,10 @@ import java.nio.ByteBuffer;
 import java.util.Base64;
 
 /**
- * Parses intake JSON ({@link LabelledImageSubmitted}) into a {@link Submission}, keeping the position of the
- * image's base64 text so the labelled record can reuse it. Same rules as {@link JsonSerde}: unknown fields are
- * ignored, the record's own validation applies, and errors say what is wrong.
+ * Parses intake JSON ({@link LabelledImageSubmitted}) into a {@link Submission}, keeping the
+ * position of the image's base64 text so the labelled record can reuse it. Same rules as {@link
+ * JsonSerde}: unknown fields are ignored, the record's own validation applies, and errors say what
+ * is wrong.
  */
 public final class IntakeParser {
 
@@ -35,15 +36,18 @@ public final class IntakeParser {
         String source = null;
         try (JsonParser p = JsonSerde.MAPPER.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException("invalid LabelledImageSubmitted JSON: expected an object");
+                throw new IllegalArgumentException(
+                        "invalid LabelledImageSubmitted JSON: expected an object");
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
                 switch (field) {
                     case "model" -> model = t == JsonToken.VALUE_NULL ? null : p.getValueAsString();
-                    case "source" -> source = t == JsonToken.VALUE_NULL ? null : p.getValueAsString();
-                    case "label" -> label = t == JsonToken.VALUE_NULL ? null : p.readValueAs(Label.class);
+                    case "source" ->
+                            source = t == JsonToken.VALUE_NULL ? null : p.getValueAsString();
+                    case "label" ->
+                            label = t == JsonToken.VALUE_NULL ? null : p.readValueAs(Label.class);
                     case "image" -> {
                         if (t != JsonToken.VALUE_STRING) {
                             throw new IllegalArgumentException(
@@ -52,8 +56,13 @@ public final class IntakeParser {
                         encoded = locate(json, p);
                         if (encoded != null) {
                             try {
-                                ByteBuffer decoded = Base64.getDecoder().decode(
-                                        ByteBuffer.wrap(encoded.bytes(), encoded.offset(), encoded.length()));
+                                ByteBuffer decoded =
+                                        Base64.getDecoder()
+                                                .decode(
+                                                        ByteBuffer.wrap(
+                                                                encoded.bytes(),
+                                                                encoded.offset(),
+                                                                encoded.length()));
                                 image = new byte[decoded.remaining()];
                                 decoded.get(image);
                             } catch (IllegalArgumentException e) {
@@ -68,17 +77,22 @@ public final class IntakeParser {
                 }
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("invalid LabelledImageSubmitted JSON: " + firstLine(e.getMessage()), e);
+            throw new IllegalArgumentException(
+                    "invalid LabelledImageSubmitted JSON: " + firstLine(e.getMessage()), e);
         }
         try {
             LabelledImageSubmitted s = new LabelledImageSubmitted(model, image, label, source);
             return new Submission(s.model(), s.image(), s.label(), s.source(), origin, encoded);
         } catch (IllegalArgumentException | NullPointerException e) {
-            throw new IllegalArgumentException("invalid LabelledImageSubmitted JSON: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "invalid LabelledImageSubmitted JSON: " + e.getMessage(), e);
         }
     }
 
-    /** The base64 text's bytes in the input, or null when it holds escapes (then Jackson decodes it). */
+    /**
+     * The base64 text's bytes in the input, or null when it holds escapes (then Jackson decodes
+     * it).
+     */
     private static EncodedImage locate(byte[] json, JsonParser p) {
         long quote = p.currentTokenLocation().getByteOffset();
         if (quote < 0 || quote >= json.length || json[(int) quote] != '"') {

@@ -14,7 +14,12 @@ import java.util.Objects;
  * @param requestedBy who asked, for manual requests
  */
 public record ModelEvent(
-        Kind kind, List<String> added, List<String> removed, int totalDelta, boolean newData, String requestedBy) {
+        Kind kind,
+        List<String> added,
+        List<String> removed,
+        int totalDelta,
+        boolean newData,
+        String requestedBy) {
 
     /** Event kinds. */
     public enum Kind {
@@ -28,7 +33,8 @@ public record ModelEvent(
         removed = List.copyOf(removed);
     }
 
-    static ModelEvent sample(List<String> added, List<String> removed, int totalDelta, boolean newData) {
+    static ModelEvent sample(
+            List<String> added, List<String> removed, int totalDelta, boolean newData) {
         return new ModelEvent(Kind.SAMPLE, added, removed, totalDelta, newData, null);
     }
 

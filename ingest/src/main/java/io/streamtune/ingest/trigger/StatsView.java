@@ -10,8 +10,9 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Interactive queries on the {@link TriggerTopology#MODELS_STORE} of this instance. With several ingest
- * instances each holds the models of its partitions; {@link #owner(String)} tells where another lives.
+ * Interactive queries on the {@link TriggerTopology#MODELS_STORE} of this instance. With several
+ * ingest instances each holds the models of its partitions; {@link #owner(String)} tells where
+ * another lives.
  */
 public final class StatsView {
 
@@ -24,11 +25,13 @@ public final class StatsView {
     private ReadOnlyKeyValueStore<String, ModelStats> store() {
         KafkaStreams s = streams.get();
         if (s == null || s.state() != KafkaStreams.State.RUNNING) {
-            throw new IllegalStateException("stats are not available: Kafka Streams is "
-                    + (s == null ? "not started" : s.state()));
+            throw new IllegalStateException(
+                    "stats are not available: Kafka Streams is "
+                            + (s == null ? "not started" : s.state()));
         }
-        return s.store(StoreQueryParameters.fromNameAndType(TriggerTopology.MODELS_STORE,
-                QueryableStoreTypes.keyValueStore()));
+        return s.store(
+                StoreQueryParameters.fromNameAndType(
+                        TriggerTopology.MODELS_STORE, QueryableStoreTypes.keyValueStore()));
     }
 
     /** Stats of a model held by this instance. */
@@ -45,14 +48,20 @@ public final class StatsView {
         return out;
     }
 
-    /** {@code host:port} of the instance that holds the model, as set in {@code application.server}; empty if unknown. */
+    /**
+     * {@code host:port} of the instance that holds the model, as set in {@code application.server};
+     * empty if unknown.
+     */
     public Optional<String> owner(String model) {
         KafkaStreams s = streams.get();
         if (s == null) {
             return Optional.empty();
         }
-        var meta = s.queryMetadataForKey(TriggerTopology.MODELS_STORE, model,
-                org.apache.kafka.common.serialization.Serdes.String().serializer());
+        var meta =
+                s.queryMetadataForKey(
+                        TriggerTopology.MODELS_STORE,
+                        model,
+                        org.apache.kafka.common.serialization.Serdes.String().serializer());
         if (meta == null || meta.activeHost() == null || meta.activeHost().port() < 0) {
             return Optional.empty();
         }

@@ -6,8 +6,10 @@ import java.util.Objects;
 /**
  * When to emit a training trigger for a model.
  *
- * @param threshold {@code trigger.threshold}: emit as soon as this many new samples arrived since the last trigger
- * @param interval {@code trigger.interval}: emit when the oldest untrained sample is this old (and >= 1 is new)
+ * @param threshold {@code trigger.threshold}: emit as soon as this many new samples arrived since
+ *     the last trigger
+ * @param interval {@code trigger.interval}: emit when the oldest untrained sample is this old (and
+ *     >= 1 is new)
  * @param checkEvery {@code trigger.check.interval}: how often the wall-clock schedule is checked
  */
 public record TriggerPolicy(long threshold, Duration interval, Duration checkEvery) {
@@ -18,7 +20,10 @@ public record TriggerPolicy(long threshold, Duration interval, Duration checkEve
         }
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(checkEvery, "checkEvery");
-        if (interval.isNegative() || interval.isZero() || checkEvery.isNegative() || checkEvery.isZero()) {
+        if (interval.isNegative()
+                || interval.isZero()
+                || checkEvery.isNegative()
+                || checkEvery.isZero()) {
             throw new IllegalArgumentException("interval and checkEvery must be positive");
         }
     }

@@ -50,19 +50,21 @@ import org.slf4j.LoggerFactory;
  * training.requests (key model) ─┴► [models store: counts, pending, last trigger] ─► training.triggers
  * </pre>
  *
- * <p>A repeat of a sample with the same label changes nothing; a relabel moves its class counts and counts
- * as new data; a tombstone uncounts it. A trigger is emitted when pending (new) samples reach {@link
- * TriggerPolicy#threshold()}, when the oldest pending sample is {@link TriggerPolicy#interval()} old
- * (wall-clock punctuation every {@link TriggerPolicy#checkEvery()}), or on a manual request if anything
- * is pending (or nothing was ever triggered for a non-empty dataset). Emitting resets pending to zero in the
- * same step, so no data is triggered twice; both stores are changelogged, and with {@code exactly_once_v2}
- * the trigger and the state change commit together. Trigger ids are {@code <model>-<n>}, so even a
- * replay under at-least-once repeats the same id.
+ * <p>A repeat of a sample with the same label changes nothing; a relabel moves its class counts and
+ * counts as new data; a tombstone uncounts it. A trigger is emitted when pending (new) samples
+ * reach {@link TriggerPolicy#threshold()}, when the oldest pending sample is {@link
+ * TriggerPolicy#interval()} old (wall-clock punctuation every {@link TriggerPolicy#checkEvery()}),
+ * or on a manual request if anything is pending (or nothing was ever triggered for a non-empty
+ * dataset). Emitting resets pending to zero in the same step, so no data is triggered twice; both
+ * stores are changelogged, and with {@code exactly_once_v2} the trigger and the state change commit
+ * together. Trigger ids are {@code <model>-<n>}, so even a replay under at-least-once repeats the
+ * same id.
  */
 public final class TriggerTopology {
 
     /** Sample key → {@link SampleState}. */
     public static final String SAMPLES_STORE = "samples";
+
     /** Model → {@link ModelStats}; queried over HTTP. */
     public static final String MODELS_STORE = "models";
 
@@ -70,7 +72,8 @@ public final class TriggerTopology {
     private static final JsonSerde<SampleState> SAMPLE_SERDE = JsonSerde.of(SampleState.class);
     private static final JsonSerde<ModelStats> STATS_SERDE = JsonSerde.of(ModelStats.class);
     private static final JsonSerde<ModelEvent> EVENT_SERDE = JsonSerde.of(ModelEvent.class);
-    private static final JsonSerde<TrainingRequested> REQUEST_SERDE = JsonSerde.of(TrainingRequested.class);
+    private static final JsonSerde<TrainingRequested> REQUEST_SERDE =
+            JsonSerde.of(TrainingRequested.class);
 
     private TriggerTopology() {}
 
@@ -82,41 +85,61 @@ public final class TriggerTopology {
      */
     public static Topology build(TriggerPolicy policy, String topicPrefix, IngestMetrics metrics) {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(SAMPLES_STORE), Serdes.String(), SAMPLE_SERDE)
-                .withCachingDisabled());
-        builder.addStateStore(Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(MODELS_STORE), Serdes.String(), STATS_SERDE)
-                .withCachingDisabled());
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(SAMPLES_STORE),
+                                Serdes.String(),
+                                SAMPLE_SERDE)
+                        .withCachingDisabled());
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(MODELS_STORE),
+                                Serdes.String(),
+                                STATS_SERDE)
+                        .withCachingDisabled());
 
-        KStream<String, ModelEvent> sampleEvents = builder
-                .stream(topicPrefix + Topics.IMAGES_LABELLED.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .process(SampleProcessor::new, SAMPLES_STORE)
-                .repartition(Repartitioned.<String, ModelEvent>as("model-events")
-                        .withKeySerde(Serdes.String())
-                        .withValueSerde(EVENT_SERDE)
-                        .withNumberOfPartitions(Topics.TRAINING_REQUESTS.spec().partitions()));
+        KStream<String, ModelEvent> sampleEvents =
+                builder.stream(
+                                topicPrefix + Topics.IMAGES_LABELLED.name(),
+                                Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                        .process(SampleProcessor::new, SAMPLES_STORE)
+                        .repartition(
+                                Repartitioned.<String, ModelEvent>as("model-events")
+                                        .withKeySerde(Serdes.String())
+                                        .withValueSerde(EVENT_SERDE)
+                                        .withNumberOfPartitions(
+                                                Topics.TRAINING_REQUESTS.spec().partitions()));
 
-        KStream<String, ModelEvent> requests = builder
-                .stream(topicPrefix + Topics.TRAINING_REQUESTS.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()))
-                .flatMapValues((key, bytes) -> {
-                    try {
-                        TrainingRequested r = REQUEST_SERDE.fromBytes(bytes);
-                        if (r == null || !r.model().equals(key)) {
-                            log.warn("ignoring training request keyed '{}' for model {}: key must be the model", key,
-                                    r == null ? null : r.model());
-                            return List.of();
-                        }
-                        return List.of(ModelEvent.manual(r.requestedBy()));
-                    } catch (RuntimeException e) {
-                        log.warn("ignoring malformed training request keyed '{}': {}", key, e.getMessage());
-                        return List.of();
-                    }
-                });
+        KStream<String, ModelEvent> requests =
+                builder.stream(
+                                topicPrefix + Topics.TRAINING_REQUESTS.name(),
+                                Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                        .flatMapValues(
+                                (key, bytes) -> {
+                                    try {
+                                        TrainingRequested r = REQUEST_SERDE.fromBytes(bytes);
+                                        if (r == null || !r.model().equals(key)) {
+                                            log.warn(
+                                                    "ignoring training request keyed '{}' for model {}: key must be the model",
+                                                    key,
+                                                    r == null ? null : r.model());
+                                            return List.of();
+                                        }
+                                        return List.of(ModelEvent.manual(r.requestedBy()));
+                                    } catch (RuntimeException e) {
+                                        log.warn(
+                                                "ignoring malformed training request keyed '{}': {}",
+                                                key,
+                                                e.getMessage());
+                                        return List.of();
+                                    }
+                                });
 
-        sampleEvents.merge(requests)
+        sampleEvents
+                .merge(requests)
                 .process(() -> new ModelProcessor(policy, metrics), MODELS_STORE)
-                .to(topicPrefix + Topics.TRAINING_TRIGGERS.name(),
+                .to(
+                        topicPrefix + Topics.TRAINING_TRIGGERS.name(),
                         Produced.with(Serdes.String(), JsonSerde.of(TrainingTriggered.class)));
         return builder.build();
     }
@@ -150,8 +173,11 @@ public final class TriggerTopology {
             if (record.value() == null) {
                 if (previous != null) {
                     samples.delete(key);
-                    context.forward(record.withKey(model).withValue(
-                            ModelEvent.sample(List.of(), previous.classes(), -1, false)));
+                    context.forward(
+                            record.withKey(model)
+                                    .withValue(
+                                            ModelEvent.sample(
+                                                    List.of(), previous.classes(), -1, false)));
                 }
                 return;
             }
@@ -172,8 +198,14 @@ public final class TriggerTopology {
             }
             List<String> classes = presentClasses(view.label());
             samples.put(key, new SampleState(hash, classes));
-            context.forward(record.withKey(model).withValue(ModelEvent.sample(
-                    classes, previous == null ? List.of() : previous.classes(), previous == null ? 1 : 0, true)));
+            context.forward(
+                    record.withKey(model)
+                            .withValue(
+                                    ModelEvent.sample(
+                                            classes,
+                                            previous == null ? List.of() : previous.classes(),
+                                            previous == null ? 1 : 0,
+                                            true)));
         }
     }
 
@@ -186,7 +218,8 @@ public final class TriggerTopology {
             return List.copyOf(new TreeSet<>(b.classNames()));
         }
         Label.MaskLabel m = (Label.MaskLabel) label;
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(m.png()))) {
+        try (ImageInputStream in =
+                new MemoryCacheImageInputStream(new ByteArrayInputStream(m.png()))) {
             ImageReader reader = ImageIO.getImageReaders(in).next();
             try {
                 reader.setInput(in, true, true);
@@ -215,7 +248,8 @@ public final class TriggerTopology {
     }
 
     /** Keeps per-model counts and emits triggers. */
-    static final class ModelProcessor implements Processor<String, ModelEvent, String, TrainingTriggered> {
+    static final class ModelProcessor
+            implements Processor<String, ModelEvent, String, TrainingTriggered> {
 
         private final TriggerPolicy policy;
         private final IngestMetrics metrics;
@@ -231,7 +265,8 @@ public final class TriggerTopology {
         public void init(ProcessorContext<String, TrainingTriggered> context) {
             this.context = context;
             this.models = context.getStateStore(MODELS_STORE);
-            context.schedule(policy.checkEvery(), PunctuationType.WALL_CLOCK_TIME, this::checkSchedule);
+            context.schedule(
+                    policy.checkEvery(), PunctuationType.WALL_CLOCK_TIME, this::checkSchedule);
         }
 
         @Override
@@ -251,11 +286,15 @@ public final class TriggerTopology {
                 if (stats.pendingSamples() >= policy.threshold()) {
                     stats = emit(stats, TrainingTriggered.Reason.THRESHOLD, now);
                 }
-            } else if (stats.pendingSamples() > 0 || (stats.triggers() == 0 && stats.totalSamples() > 0)) {
+            } else if (stats.pendingSamples() > 0
+                    || (stats.triggers() == 0 && stats.totalSamples() > 0)) {
                 stats = emit(stats, TrainingTriggered.Reason.MANUAL, now);
             } else {
-                log.warn("manual training request for {} by {} ignored: no new samples since trigger {}", model,
-                        event.requestedBy(), stats.lastTriggerId());
+                log.warn(
+                        "manual training request for {} by {} ignored: no new samples since trigger {}",
+                        model,
+                        event.requestedBy(),
+                        stats.lastTriggerId());
                 metrics.triggerSuppressed("no_new_data");
             }
             models.put(model, stats);
@@ -267,8 +306,10 @@ public final class TriggerTopology {
             try (KeyValueIterator<String, ModelStats> it = models.all()) {
                 while (it.hasNext()) {
                     ModelStats s = it.next().value;
-                    if (s.pendingSamples() > 0 && s.pendingSince() != null
-                            && Duration.between(s.pendingSince(), now).compareTo(policy.interval()) >= 0) {
+                    if (s.pendingSamples() > 0
+                            && s.pendingSince() != null
+                            && Duration.between(s.pendingSince(), now).compareTo(policy.interval())
+                                    >= 0) {
                         due.add(s);
                     }
                 }
@@ -284,20 +325,47 @@ public final class TriggerTopology {
             e.added().forEach(c -> counts.merge(c, 1L, Long::sum));
             long pending = s.pendingSamples() + (e.newData() ? 1 : 0);
             Instant since = pending == 0 ? null : s.pendingSince() == null ? now : s.pendingSince();
-            return new ModelStats(s.model(), Math.max(0, s.totalSamples() + e.totalDelta()), pending, counts,
-                    s.triggers(), since, s.lastTriggerAt(), s.lastTriggerId(), s.lastTriggerReason());
+            return new ModelStats(
+                    s.model(),
+                    Math.max(0, s.totalSamples() + e.totalDelta()),
+                    pending,
+                    counts,
+                    s.triggers(),
+                    since,
+                    s.lastTriggerAt(),
+                    s.lastTriggerId(),
+                    s.lastTriggerReason());
         }
 
         private ModelStats emit(ModelStats s, TrainingTriggered.Reason reason, Instant now) {
             long sequence = s.triggers() + 1;
             String id = s.model() + "-" + sequence;
-            var trigger = new TrainingTriggered(id, s.model(), reason, Math.min(s.pendingSamples(), s.totalSamples()),
-                    s.totalSamples(), now);
+            var trigger =
+                    new TrainingTriggered(
+                            id,
+                            s.model(),
+                            reason,
+                            Math.min(s.pendingSamples(), s.totalSamples()),
+                            s.totalSamples(),
+                            now);
             context.forward(new Record<>(s.model(), trigger, now.toEpochMilli()));
             metrics.trigger(reason.name().toLowerCase(java.util.Locale.ROOT));
-            log.info("training triggered for {}: {} ({} new of {})", s.model(), reason, trigger.newSamples(),
+            log.info(
+                    "training triggered for {}: {} ({} new of {})",
+                    s.model(),
+                    reason,
+                    trigger.newSamples(),
                     trigger.totalSamples());
-            return new ModelStats(s.model(), s.totalSamples(), 0, s.classCounts(), sequence, null, now, id, reason);
+            return new ModelStats(
+                    s.model(),
+                    s.totalSamples(),
+                    0,
+                    s.classCounts(),
+                    sequence,
+                    null,
+                    now,
+                    id,
+                    reason);
         }
     }
 }

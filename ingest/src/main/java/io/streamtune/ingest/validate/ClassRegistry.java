@@ -18,16 +18,18 @@ public final class ClassRegistry {
     private final Map<String, Set<String>> classes = new ConcurrentHashMap<>();
 
     /**
-     * @param known classes configured per model; with {@link ClassPolicy#KNOWN_ONLY} the only ones accepted
+     * @param known classes configured per model; with {@link ClassPolicy#KNOWN_ONLY} the only ones
+     *     accepted
      */
     public ClassRegistry(ClassPolicy policy, int maxClasses, Map<String, List<String>> known) {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.maxClasses = maxClasses;
-        known.forEach((model, names) -> {
-            Set<String> set = ConcurrentHashMap.newKeySet();
-            set.addAll(names);
-            classes.put(model, set);
-        });
+        known.forEach(
+                (model, names) -> {
+                    Set<String> set = ConcurrentHashMap.newKeySet();
+                    set.addAll(names);
+                    classes.put(model, set);
+                });
     }
 
     /** Accepts the class for the model or says why not. */
@@ -37,15 +39,28 @@ public final class ClassRegistry {
             return;
         }
         if (policy == ClassPolicy.KNOWN_ONLY) {
-            throw new SampleRejectedException(RejectReason.UNKNOWN_CLASS,
-                    "class '" + className + "' is not configured for model " + model + " (model." + model
-                            + ".classes); known: " + known.stream().sorted().limit(20).toList());
+            throw new SampleRejectedException(
+                    RejectReason.UNKNOWN_CLASS,
+                    "class '"
+                            + className
+                            + "' is not configured for model "
+                            + model
+                            + " (model."
+                            + model
+                            + ".classes); known: "
+                            + known.stream().sorted().limit(20).toList());
         }
         synchronized (known) {
             if (!known.contains(className) && known.size() >= maxClasses) {
-                throw new SampleRejectedException(RejectReason.TOO_MANY_CLASSES,
-                        "model " + model + " already has " + known.size() + " classes (label.classes.max); refusing '"
-                                + className + "'");
+                throw new SampleRejectedException(
+                        RejectReason.TOO_MANY_CLASSES,
+                        "model "
+                                + model
+                                + " already has "
+                                + known.size()
+                                + " classes (label.classes.max); refusing '"
+                                + className
+                                + "'");
             }
             known.add(className);
         }

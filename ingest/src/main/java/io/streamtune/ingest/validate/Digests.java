@@ -17,7 +17,10 @@ public final class Digests {
         return HexFormat.of().formatHex(sha256(bytes));
     }
 
-    /** First 8 bytes of the SHA-256 of the label's JSON (records serialize their fields in declaration order). */
+    /**
+     * First 8 bytes of the SHA-256 of the label's JSON (records serialize their fields in
+     * declaration order).
+     */
     public static long labelHash(Label label) {
         try {
             return ByteBuffer.wrap(sha256(JsonSerde.MAPPER.writeValueAsBytes(label))).getLong();

@@ -21,23 +21,42 @@ public record Polygon(double[] xy) {
         return xy.length / 2;
     }
 
-    /** Checks sanity: an even number of finite coordinates, at least three vertices, inside the image, positive area. */
+    /**
+     * Checks sanity: an even number of finite coordinates, at least three vertices, inside the
+     * image, positive area.
+     */
     public void check(int width, int height) throws SampleRejectedException {
         if (xy.length % 2 != 0) {
-            throw new SampleRejectedException(RejectReason.BAD_POLYGON, "polygon has an odd number of coordinates: " + xy.length);
+            throw new SampleRejectedException(
+                    RejectReason.BAD_POLYGON,
+                    "polygon has an odd number of coordinates: " + xy.length);
         }
         if (points() < 3) {
-            throw new SampleRejectedException(RejectReason.BAD_POLYGON, "polygon has " + points() + " points, needs >= 3");
+            throw new SampleRejectedException(
+                    RejectReason.BAD_POLYGON, "polygon has " + points() + " points, needs >= 3");
         }
         for (int i = 0; i < xy.length; i += 2) {
             double x = xy[i];
             double y = xy[i + 1];
             if (!Double.isFinite(x) || !Double.isFinite(y)) {
-                throw new SampleRejectedException(RejectReason.BAD_POLYGON, "polygon point " + i / 2 + " is not finite");
+                throw new SampleRejectedException(
+                        RejectReason.BAD_POLYGON, "polygon point " + i / 2 + " is not finite");
             }
-            if (x < -TOLERANCE_PX || y < -TOLERANCE_PX || x > width + TOLERANCE_PX || y > height + TOLERANCE_PX) {
-                throw new SampleRejectedException(RejectReason.BAD_POLYGON, "polygon point (" + x + "," + y
-                        + ") lies outside the " + width + "x" + height + " image");
+            if (x < -TOLERANCE_PX
+                    || y < -TOLERANCE_PX
+                    || x > width + TOLERANCE_PX
+                    || y > height + TOLERANCE_PX) {
+                throw new SampleRejectedException(
+                        RejectReason.BAD_POLYGON,
+                        "polygon point ("
+                                + x
+                                + ","
+                                + y
+                                + ") lies outside the "
+                                + width
+                                + "x"
+                                + height
+                                + " image");
             }
         }
         if (Math.abs(area()) < 1e-9) {
@@ -69,7 +88,8 @@ public record Polygon(double[] xy) {
     }
 
     /**
-     * Fills the polygon into a row-major label map with {@code value} (even-odd rule, pixel centres).
+     * Fills the polygon into a row-major label map with {@code value} (even-odd rule, pixel
+     * centres).
      */
     public void fill(byte[] labels, int width, int height, byte value) {
         int n = points();

@@ -3,8 +3,9 @@ package io.streamtune.ingest.validate;
 import java.util.Locale;
 
 /**
- * Why a sample was refused. {@link #tag()} is the low-cardinality value of the {@code reason} metric tag
- * and of the {@code dlq.reason} header; {@link #httpStatus()} is the status the HTTP API answers with.
+ * Why a sample was refused. {@link #tag()} is the low-cardinality value of the {@code reason}
+ * metric tag and of the {@code dlq.reason} header; {@link #httpStatus()} is the status the HTTP API
+ * answers with.
  */
 public enum RejectReason {
     /** Zero image bytes. */
@@ -29,9 +30,15 @@ public enum RejectReason {
     BOX_ZERO_AREA(422),
     /** The mask PNG's dimensions differ from the image's. */
     MASK_SIZE_MISMATCH(422),
-    /** The mask is not an 8-bit single-channel PNG, or holds a value that is no class index and not 255. */
+    /**
+     * The mask is not an 8-bit single-channel PNG, or holds a value that is no class index and not
+     * 255.
+     */
     BAD_MASK(422),
-    /** A polygon has fewer than three points, non-finite points, points far outside the image, or no area. */
+    /**
+     * A polygon has fewer than three points, non-finite points, points far outside the image, or no
+     * area.
+     */
     BAD_POLYGON(422),
     /** The record or request itself cannot be parsed (bad JSON, missing field, bad model name). */
     MALFORMED_RECORD(400),

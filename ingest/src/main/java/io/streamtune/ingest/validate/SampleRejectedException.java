@@ -2,7 +2,10 @@ package io.streamtune.ingest.validate;
 
 import java.util.Objects;
 
-/** A sample failed validation; {@link #reason()} is machine-readable, the message names what is wrong. */
+/**
+ * A sample failed validation; {@link #reason()} is machine-readable, the message names what is
+ * wrong.
+ */
 public final class SampleRejectedException extends Exception {
 
     private static final long serialVersionUID = 1L;

@@ -14,10 +14,17 @@ import java.util.Objects;
  * @param width pixels
  * @param height pixels
  * @param label the checked label
- * @param labelHash first 8 bytes of the SHA-256 of the label's canonical JSON: equal labels, equal hashes
+ * @param labelHash first 8 bytes of the SHA-256 of the label's canonical JSON: equal labels, equal
+ *     hashes
  */
 public record ValidatedSample(
-        String model, String sampleId, byte[] image, String mediaType, int width, int height, Label label,
+        String model,
+        String sampleId,
+        byte[] image,
+        String mediaType,
+        int width,
+        int height,
+        Label label,
         long labelHash) {
 
     public ValidatedSample {

@@ -37,8 +37,12 @@ class KillDuringImportIT {
         String topic = prefix + "images.labelled";
 
         Process first = importer(broker, prefix, dir, "first.log", "40");
-        var partial = TopicReader.awaitRecords(broker.bootstrapServers(), topic, Duration.ofSeconds(60),
-                l -> l.size() >= 60);
+        var partial =
+                TopicReader.awaitRecords(
+                        broker.bootstrapServers(),
+                        topic,
+                        Duration.ofSeconds(60),
+                        l -> l.size() >= 60);
         first.destroyForcibly();
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
         int atKill = TopicReader.readAll(broker.bootstrapServers(), topic).size();
@@ -46,8 +50,10 @@ class KillDuringImportIT {
         Process second = importer(broker, prefix, dir, "second.log", "0");
         assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
         var records = TopicReader.readAll(broker.bootstrapServers(), topic);
-        Set<String> keys = records.stream().map(r -> new String(r.key(), StandardCharsets.UTF_8))
-                .collect(Collectors.toSet());
+        Set<String> keys =
+                records.stream()
+                        .map(r -> new String(r.key(), StandardCharsets.UTF_8))
+                        .collect(Collectors.toSet());
         String secondLog = Files.readString(dir.resolve("second.log"));
 
         assertThat(first.exitValue()).as("killed by SIGKILL").isEqualTo(137);
@@ -59,17 +65,32 @@ class KillDuringImportIT {
         assertThat(records).as("no duplicates").hasSize(IMAGES);
     }
 
-    private static Process importer(EmbeddedKafkaBroker broker, String prefix, Path dir, String log, String rate)
+    private static Process importer(
+            EmbeddedKafkaBroker broker, String prefix, Path dir, String log, String rate)
             throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
-                ImportMain.class.getName(),
-                "--format", "imagefolder", "--model", "kill-test", "--path", dir.resolve("data").toString(),
-                "--bootstrap-servers", broker.bootstrapServers(),
-                "--set", "topic.prefix=" + prefix,
-                "--in-flight", "8", "--max-rate", rate));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Xmx256m",
+                                "-XX:TieredStopAtLevel=1",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                ImportMain.class.getName(),
+                                "--format",
+                                "imagefolder",
+                                "--model",
+                                "kill-test",
+                                "--path",
+                                dir.resolve("data").toString(),
+                                "--bootstrap-servers",
+                                broker.bootstrapServers(),
+                                "--set",
+                                "topic.prefix=" + prefix,
+                                "--in-flight",
+                                "8",
+                                "--max-rate",
+                                rate));
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(log).toFile())

@@ -24,7 +24,8 @@ class IntakeParserTest {
 
     @Test
     void shouldParseWhatTheContractSerdeWritesAndKeepTheBase64Text() {
-        var submitted = new LabelledImageSubmitted("pets", image(), new Label.ClassLabel("cat"), "kcat");
+        var submitted =
+                new LabelledImageSubmitted("pets", image(), new Label.ClassLabel("cat"), "kcat");
         byte[] json = JsonSerde.of(LabelledImageSubmitted.class).toBytes(submitted);
 
         var s = IntakeParser.parse(json, ORIGIN);
@@ -33,15 +34,23 @@ class IntakeParserTest {
         assertThat(s.image()).isEqualTo(submitted.image());
         assertThat(s.label()).isEqualTo(new Label.ClassLabel("cat"));
         assertThat(s.source()).isEqualTo("kcat");
-        assertThat(new String(json, s.imageBase64().offset(), s.imageBase64().length(), StandardCharsets.US_ASCII))
+        assertThat(
+                        new String(
+                                json,
+                                s.imageBase64().offset(),
+                                s.imageBase64().length(),
+                                StandardCharsets.US_ASCII))
                 .isEqualTo(Base64.getEncoder().encodeToString(submitted.image()));
     }
 
     @Test
     void shouldIgnoreUnknownFieldsAndFallBackOnEscapedBase64() {
         String b64 = Base64.getEncoder().encodeToString(image()).replace("/", "\\/");
-        String json = "{\"extra\":{\"a\":[1,2]},\"label\":{\"type\":\"class\",\"className\":\"dog\"},"
-                + "\"image\":\"" + b64 + "\",\"model\":\"pets\"}";
+        String json =
+                "{\"extra\":{\"a\":[1,2]},\"label\":{\"type\":\"class\",\"className\":\"dog\"},"
+                        + "\"image\":\""
+                        + b64
+                        + "\",\"model\":\"pets\"}";
 
         var s = IntakeParser.parse(json.getBytes(StandardCharsets.UTF_8), ORIGIN);
 
@@ -52,18 +61,34 @@ class IntakeParserTest {
 
     @Test
     void shouldNameWhatIsWrong() {
-        assertThatThrownBy(() -> IntakeParser.parse("{\"model\":\"pets\",\"image\":".getBytes(), ORIGIN))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid LabelledImageSubmitted JSON");
+        assertThatThrownBy(
+                        () ->
+                                IntakeParser.parse(
+                                        "{\"model\":\"pets\",\"image\":".getBytes(), ORIGIN))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid LabelledImageSubmitted JSON");
         assertThatThrownBy(() -> IntakeParser.parse("[1]".getBytes(), ORIGIN))
                 .hasMessageContaining("expected an object");
-        assertThatThrownBy(() -> IntakeParser.parse(
-                "{\"model\":\"Bad Name\",\"image\":\"AAAA\",\"label\":{\"type\":\"class\",\"className\":\"c\"}}".getBytes(),
-                ORIGIN)).hasMessageContaining("invalid model name");
-        assertThatThrownBy(() -> IntakeParser.parse(
-                "{\"model\":\"pets\",\"image\":\"AAAA\"}".getBytes(), ORIGIN)).hasMessageContaining("label");
-        assertThatThrownBy(() -> IntakeParser.parse(
-                "{\"model\":\"pets\",\"image\":\"!!!!\",\"label\":{\"type\":\"class\",\"className\":\"c\"}}".getBytes(),
-                ORIGIN)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(
+                        () ->
+                                IntakeParser.parse(
+                                        "{\"model\":\"Bad Name\",\"image\":\"AAAA\",\"label\":{\"type\":\"class\",\"className\":\"c\"}}"
+                                                .getBytes(),
+                                        ORIGIN))
+                .hasMessageContaining("invalid model name");
+        assertThatThrownBy(
+                        () ->
+                                IntakeParser.parse(
+                                        "{\"model\":\"pets\",\"image\":\"AAAA\"}".getBytes(),
+                                        ORIGIN))
+                .hasMessageContaining("label");
+        assertThatThrownBy(
+                        () ->
+                                IntakeParser.parse(
+                                        "{\"model\":\"pets\",\"image\":\"!!!!\",\"label\":{\"type\":\"class\",\"className\":\"c\"}}"
+                                                .getBytes(),
+                                        ORIGIN))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> IntakeParser.parse(null, ORIGIN)).hasMessageContaining("null");
     }
 }

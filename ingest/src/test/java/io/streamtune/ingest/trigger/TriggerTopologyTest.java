@@ -31,10 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 class TriggerTopologyTest {
 
     private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
-    private static final TriggerPolicy POLICY = new TriggerPolicy(3, Duration.ofMinutes(10), Duration.ofSeconds(30));
+    private static final TriggerPolicy POLICY =
+            new TriggerPolicy(3, Duration.ofMinutes(10), Duration.ofSeconds(30));
 
-    @TempDir
-    Path stateDir;
+    @TempDir Path stateDir;
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
@@ -50,58 +50,95 @@ class TriggerTopologyTest {
             props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
             props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
-            driver = new TopologyTestDriver(
-                    TriggerTopology.build(POLICY, "t.", new IngestMetrics(registry)), props, wallClock);
-            labelled = driver.createInputTopic("t.images.labelled", Serdes.String().serializer(),
-                    Serdes.ByteArray().serializer());
-            requests = driver.createInputTopic("t.training.requests", Serdes.String().serializer(),
-                    JsonSerde.of(TrainingRequested.class).serializer());
-            triggers = driver.createOutputTopic("t.training.triggers", Serdes.String().deserializer(),
-                    JsonSerde.of(TrainingTriggered.class).deserializer());
+            driver =
+                    new TopologyTestDriver(
+                            TriggerTopology.build(POLICY, "t.", new IngestMetrics(registry)),
+                            props,
+                            wallClock);
+            labelled =
+                    driver.createInputTopic(
+                            "t.images.labelled",
+                            Serdes.String().serializer(),
+                            Serdes.ByteArray().serializer());
+            requests =
+                    driver.createInputTopic(
+                            "t.training.requests",
+                            Serdes.String().serializer(),
+                            JsonSerde.of(TrainingRequested.class).serializer());
+            triggers =
+                    driver.createOutputTopic(
+                            "t.training.triggers",
+                            Serdes.String().deserializer(),
+                            JsonSerde.of(TrainingTriggered.class).deserializer());
         }
 
         void sample(String model, int n, String className) {
             byte[] image = ("image-" + n).getBytes(StandardCharsets.UTF_8);
             String id = Digests.sha256Hex(image);
-            var value = new LabelledImageAccepted(id, model, image, "image/png", 4, 4,
-                    new Label.ClassLabel(className), "test", START);
-            labelled.pipeInput(LabelledImageAccepted.key(model, id),
+            var value =
+                    new LabelledImageAccepted(
+                            id,
+                            model,
+                            image,
+                            "image/png",
+                            4,
+                            4,
+                            new Label.ClassLabel(className),
+                            "test",
+                            START);
+            labelled.pipeInput(
+                    LabelledImageAccepted.key(model, id),
                     JsonSerde.of(LabelledImageAccepted.class).toBytes(value));
         }
 
         void delete(String model, int n) {
-            labelled.pipeInput(LabelledImageAccepted.key(model,
-                    Digests.sha256Hex(("image-" + n).getBytes(StandardCharsets.UTF_8))), (byte[]) null);
+            labelled.pipeInput(
+                    LabelledImageAccepted.key(
+                            model,
+                            Digests.sha256Hex(("image-" + n).getBytes(StandardCharsets.UTF_8))),
+                    (byte[]) null);
         }
 
         /** What the changelog topics hold: the only state a real restart gets back. */
         Map<String, List<TestRecord<String, byte[]>>> changelogs() {
             Map<String, List<TestRecord<String, byte[]>>> out = new HashMap<>();
-            for (String store : List.of(TriggerTopology.SAMPLES_STORE, TriggerTopology.MODELS_STORE)) {
-                out.put(store, driver.createOutputTopic("trigger-test-" + store + "-changelog",
-                        Serdes.String().deserializer(), Serdes.ByteArray().deserializer()).readRecordsToList());
+            for (String store :
+                    List.of(TriggerTopology.SAMPLES_STORE, TriggerTopology.MODELS_STORE)) {
+                out.put(
+                        store,
+                        driver.createOutputTopic(
+                                        "trigger-test-" + store + "-changelog",
+                                        Serdes.String().deserializer(),
+                                        Serdes.ByteArray().deserializer())
+                                .readRecordsToList());
             }
             return out;
         }
 
         /** Restores stores from changelog records, as Kafka Streams does on start-up. */
         void restore(Map<String, List<TestRecord<String, byte[]>>> changelogs) {
-            changelogs.forEach((store, records) -> {
-                KeyValueStore<String, Object> typed = driver.getKeyValueStore(store);
-                for (var r : records) {
-                    if (r.value() == null) {
-                        typed.delete(r.key());
-                    } else if (store.equals(TriggerTopology.MODELS_STORE)) {
-                        typed.put(r.key(), JsonSerde.of(ModelStats.class).fromBytes(r.value()));
-                    } else {
-                        typed.put(r.key(), JsonSerde.of(SampleState.class).fromBytes(r.value()));
-                    }
-                }
-            });
+            changelogs.forEach(
+                    (store, records) -> {
+                        KeyValueStore<String, Object> typed = driver.getKeyValueStore(store);
+                        for (var r : records) {
+                            if (r.value() == null) {
+                                typed.delete(r.key());
+                            } else if (store.equals(TriggerTopology.MODELS_STORE)) {
+                                typed.put(
+                                        r.key(),
+                                        JsonSerde.of(ModelStats.class).fromBytes(r.value()));
+                            } else {
+                                typed.put(
+                                        r.key(),
+                                        JsonSerde.of(SampleState.class).fromBytes(r.value()));
+                            }
+                        }
+                    });
         }
 
         ModelStats stats(String model) {
-            KeyValueStore<String, ModelStats> store = driver.getKeyValueStore(TriggerTopology.MODELS_STORE);
+            KeyValueStore<String, ModelStats> store =
+                    driver.getKeyValueStore(TriggerTopology.MODELS_STORE);
             return store.get(model);
         }
 
@@ -127,7 +164,9 @@ class TriggerTopologyTest {
             assertThat(trigger.totalSamples()).isEqualTo(3);
             assertThat(trigger.triggerId()).isEqualTo("pets-1");
             assertThat(h.triggers.isEmpty()).isTrue();
-            assertThat(h.stats("pets").classCounts()).containsEntry("cat", 2L).containsEntry("dog", 1L);
+            assertThat(h.stats("pets").classCounts())
+                    .containsEntry("cat", 2L)
+                    .containsEntry("dog", 1L);
             assertThat(h.stats("pets").pendingSamples()).isZero();
         }
     }
@@ -195,8 +234,14 @@ class TriggerTopologyTest {
             assertThat(manual.reason()).isEqualTo(TrainingTriggered.Reason.MANUAL);
             assertThat(manual.newSamples()).isEqualTo(1);
             assertThat(h.triggers.isEmpty()).isTrue();
-            assertThat(registry.get(IngestMetrics.TRIGGERS_SUPPRESSED).counter().count()).isEqualTo(1.0);
-            assertThat(registry.get(IngestMetrics.TRIGGERS).tag("reason", "manual").counter().count()).isEqualTo(1.0);
+            assertThat(registry.get(IngestMetrics.TRIGGERS_SUPPRESSED).counter().count())
+                    .isEqualTo(1.0);
+            assertThat(
+                            registry.get(IngestMetrics.TRIGGERS)
+                                    .tag("reason", "manual")
+                                    .counter()
+                                    .count())
+                    .isEqualTo(1.0);
         }
     }
 
@@ -256,7 +301,9 @@ class TriggerTopologyTest {
 
             List<TrainingTriggered> triggers = h.triggers.readValuesToList();
 
-            assertThat(triggers).extracting(TrainingTriggered::model).containsExactlyInAnyOrder("a", "b");
+            assertThat(triggers)
+                    .extracting(TrainingTriggered::model)
+                    .containsExactlyInAnyOrder("a", "b");
         }
     }
 }

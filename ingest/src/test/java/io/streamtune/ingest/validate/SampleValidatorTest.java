@@ -18,11 +18,15 @@ class SampleValidatorTest {
 
     private static final Label CAT = new Label.ClassLabel("cat");
 
-    private final SampleValidator validator = validator(ImageCheck.DECODE, ClassPolicy.AUTO_REGISTER);
+    private final SampleValidator validator =
+            validator(ImageCheck.DECODE, ClassPolicy.AUTO_REGISTER);
 
     private static SampleValidator validator(ImageCheck check, ClassPolicy policy) {
-        return new SampleValidator(new ImageDecoder(ImageLimits.defaults()), check,
-                new ClassRegistry(policy, 3, Map.of("pets", List.of("cat", "dog"))), 10);
+        return new SampleValidator(
+                new ImageDecoder(ImageLimits.defaults()),
+                check,
+                new ClassRegistry(policy, 3, Map.of("pets", List.of("cat", "dog"))),
+                10);
     }
 
     @Test
@@ -42,20 +46,25 @@ class SampleValidatorTest {
     void shouldRejectATruncatedJpegAsCorrupt() {
         byte[] truncated = TestImages.truncated(TestImages.jpeg(64, 64, 2), 0.6);
 
-        assertRejected(() -> validator.validate("pets", truncated, CAT), RejectReason.CORRUPT_IMAGE);
+        assertRejected(
+                () -> validator.validate("pets", truncated, CAT), RejectReason.CORRUPT_IMAGE);
     }
 
     @Test
     void shouldRejectATruncatedJpegEvenWithHeaderOnlyChecks() {
         byte[] truncated = TestImages.truncated(TestImages.jpeg(64, 64, 2), 0.6);
 
-        assertRejected(() -> validator(ImageCheck.HEADER, ClassPolicy.AUTO_REGISTER).validate("pets", truncated, CAT),
+        assertRejected(
+                () ->
+                        validator(ImageCheck.HEADER, ClassPolicy.AUTO_REGISTER)
+                                .validate("pets", truncated, CAT),
                 RejectReason.CORRUPT_IMAGE);
     }
 
     @Test
     void shouldRejectAZeroByteImageAsEmpty() {
-        assertRejected(() -> validator.validate("pets", new byte[0], CAT), RejectReason.EMPTY_IMAGE);
+        assertRejected(
+                () -> validator.validate("pets", new byte[0], CAT), RejectReason.EMPTY_IMAGE);
     }
 
     @Test
@@ -67,18 +76,27 @@ class SampleValidatorTest {
 
     @Test
     void shouldRejectTextWithAnImageExtensionAsUnsupported() {
-        byte[] text = "this is not a jpeg, whatever the file name says".getBytes(StandardCharsets.UTF_8);
+        byte[] text =
+                "this is not a jpeg, whatever the file name says".getBytes(StandardCharsets.UTF_8);
 
-        assertRejected(() -> validator.validate("pets", text, CAT), RejectReason.UNSUPPORTED_FORMAT);
+        assertRejected(
+                () -> validator.validate("pets", text, CAT), RejectReason.UNSUPPORTED_FORMAT);
     }
 
     @Test
     void shouldRejectImagesOverTheByteLimit() {
-        var small = new SampleValidator(new ImageDecoder(new ImageLimits(1000, 1_000_000,
-                ImageLimits.defaults().allowedFormats())), ImageCheck.HEADER,
-                new ClassRegistry(ClassPolicy.AUTO_REGISTER, 10, Map.of()), 10);
+        var small =
+                new SampleValidator(
+                        new ImageDecoder(
+                                new ImageLimits(
+                                        1000, 1_000_000, ImageLimits.defaults().allowedFormats())),
+                        ImageCheck.HEADER,
+                        new ClassRegistry(ClassPolicy.AUTO_REGISTER, 10, Map.of()),
+                        10);
 
-        assertRejected(() -> small.validate("pets", TestImages.jpeg(200, 200, 3), CAT), RejectReason.TOO_LARGE);
+        assertRejected(
+                () -> small.validate("pets", TestImages.jpeg(200, 200, 3), CAT),
+                RejectReason.TOO_LARGE);
     }
 
     @Test
@@ -93,33 +111,43 @@ class SampleValidatorTest {
     @Test
     void shouldRejectBoxesOutsideTheImageOrWithoutArea() {
         byte[] jpeg = TestImages.jpeg(100, 50, 4);
-        var outside = new Label.BoxesLabel(List.of(new Label.BoxedObject("cat", new Box(60, 10, 50, 20))));
-        var flat = new Label.BoxesLabel(List.of(new Label.BoxedObject("cat", new Box(10, 10, 0, 20))));
+        var outside =
+                new Label.BoxesLabel(
+                        List.of(new Label.BoxedObject("cat", new Box(60, 10, 50, 20))));
+        var flat =
+                new Label.BoxesLabel(List.of(new Label.BoxedObject("cat", new Box(10, 10, 0, 20))));
 
-        assertRejected(() -> validator.validate("pets", jpeg, outside), RejectReason.BOX_OUT_OF_BOUNDS);
+        assertRejected(
+                () -> validator.validate("pets", jpeg, outside), RejectReason.BOX_OUT_OF_BOUNDS);
         assertRejected(() -> validator.validate("pets", jpeg, flat), RejectReason.BOX_ZERO_AREA);
     }
 
     @Test
     void shouldAcceptBoxesTouchingTheImageEdge() throws Exception {
-        var edge = new Label.BoxesLabel(List.of(new Label.BoxedObject("cat", new Box(0, 0, 100, 50))));
+        var edge =
+                new Label.BoxesLabel(List.of(new Label.BoxedObject("cat", new Box(0, 0, 100, 50))));
 
-        assertThat(validator.validate("pets", TestImages.jpeg(100, 50, 5), edge).label()).isEqualTo(edge);
+        assertThat(validator.validate("pets", TestImages.jpeg(100, 50, 5), edge).label())
+                .isEqualTo(edge);
     }
 
     @Test
     void shouldRejectAMaskOfAnotherSize() {
         byte[] image = TestImages.png(8, 6, 6);
-        var mask = new Label.MaskLabel(TestImages.greyPng(8, 5, new byte[40]), List.of("bg", "cat"));
+        var mask =
+                new Label.MaskLabel(TestImages.greyPng(8, 5, new byte[40]), List.of("bg", "cat"));
 
-        assertRejected(() -> validator.validate("pets", image, mask), RejectReason.MASK_SIZE_MISMATCH);
+        assertRejected(
+                () -> validator.validate("pets", image, mask), RejectReason.MASK_SIZE_MISMATCH);
     }
 
     @Test
     void shouldReadPaletteMasksByIndexAndAllow255AsIgnore() throws Exception {
         byte[] image = TestImages.png(4, 2, 7);
-        var mask = new Label.MaskLabel(TestImages.palettePng(4, 2, new byte[] {0, 1, 1, 0, (byte) 255, 0, 1, 1}),
-                List.of("bg", "cat"));
+        var mask =
+                new Label.MaskLabel(
+                        TestImages.palettePng(4, 2, new byte[] {0, 1, 1, 0, (byte) 255, 0, 1, 1}),
+                        List.of("bg", "cat"));
 
         assertThat(validator.validate("pets", image, mask).label()).isEqualTo(mask);
     }
@@ -127,8 +155,10 @@ class SampleValidatorTest {
     @Test
     void shouldRejectMaskValuesThatAreNoClassIndex() {
         byte[] image = TestImages.png(4, 2, 8);
-        var mask = new Label.MaskLabel(TestImages.greyPng(4, 2, new byte[] {0, 1, 2, 0, 0, 0, 0, 0}),
-                List.of("bg", "cat"));
+        var mask =
+                new Label.MaskLabel(
+                        TestImages.greyPng(4, 2, new byte[] {0, 1, 2, 0, 0, 0, 0, 0}),
+                        List.of("bg", "cat"));
 
         assertRejected(() -> validator.validate("pets", image, mask), RejectReason.BAD_MASK);
     }
@@ -147,7 +177,9 @@ class SampleValidatorTest {
         byte[] jpeg = TestImages.jpeg(16, 16, 10);
 
         assertThat(strict.validate("pets", jpeg, new Label.ClassLabel("dog")).label()).isNotNull();
-        assertRejected(() -> strict.validate("pets", jpeg, new Label.ClassLabel("horse")), RejectReason.UNKNOWN_CLASS);
+        assertRejected(
+                () -> strict.validate("pets", jpeg, new Label.ClassLabel("horse")),
+                RejectReason.UNKNOWN_CLASS);
     }
 
     @Test
@@ -157,28 +189,41 @@ class SampleValidatorTest {
         validator.validate("zoo", jpeg, new Label.ClassLabel("b"));
         validator.validate("zoo", jpeg, new Label.ClassLabel("c"));
 
-        assertRejected(() -> validator.validate("zoo", jpeg, new Label.ClassLabel("d")), RejectReason.TOO_MANY_CLASSES);
+        assertRejected(
+                () -> validator.validate("zoo", jpeg, new Label.ClassLabel("d")),
+                RejectReason.TOO_MANY_CLASSES);
     }
 
     @Test
     void shouldRejectABadModelNameAsMalformed() {
-        assertRejected(() -> validator.validate("../etc", TestImages.jpeg(8, 8, 12), CAT), RejectReason.MALFORMED_RECORD);
+        assertRejected(
+                () -> validator.validate("../etc", TestImages.jpeg(8, 8, 12), CAT),
+                RejectReason.MALFORMED_RECORD);
     }
 
     @Test
     void shouldHashEqualLabelsEquallyAndDifferentLabelsDifferently() {
-        assertThat(Digests.labelHash(new Label.ClassLabel("cat"))).isEqualTo(Digests.labelHash(CAT));
-        assertThat(Digests.labelHash(new Label.ClassLabel("dog"))).isNotEqualTo(Digests.labelHash(CAT));
+        assertThat(Digests.labelHash(new Label.ClassLabel("cat")))
+                .isEqualTo(Digests.labelHash(CAT));
+        assertThat(Digests.labelHash(new Label.ClassLabel("dog")))
+                .isNotEqualTo(Digests.labelHash(CAT));
     }
 
     @Test
     void shouldCheckPolygonSanity() throws Exception {
         new Polygon(new double[] {0, 0, 10, 0, 10, 10}).check(10, 10);
 
-        assertRejected(() -> new Polygon(new double[] {0, 0, 10, 0}).check(10, 10), RejectReason.BAD_POLYGON);
-        assertRejected(() -> new Polygon(new double[] {0, 0, 5, 5, 10, 10}).check(10, 10), RejectReason.BAD_POLYGON);
-        assertRejected(() -> new Polygon(new double[] {0, 0, 50, 0, 50, 50}).check(10, 10), RejectReason.BAD_POLYGON);
-        assertRejected(() -> new Polygon(new double[] {0, 0, Double.NaN, 0, 5, 5}).check(10, 10),
+        assertRejected(
+                () -> new Polygon(new double[] {0, 0, 10, 0}).check(10, 10),
+                RejectReason.BAD_POLYGON);
+        assertRejected(
+                () -> new Polygon(new double[] {0, 0, 5, 5, 10, 10}).check(10, 10),
+                RejectReason.BAD_POLYGON);
+        assertRejected(
+                () -> new Polygon(new double[] {0, 0, 50, 0, 50, 50}).check(10, 10),
+                RejectReason.BAD_POLYGON);
+        assertRejected(
+                () -> new Polygon(new double[] {0, 0, Double.NaN, 0, 5, 5}).check(10, 10),
                 RejectReason.BAD_POLYGON);
     }
 
@@ -200,7 +245,8 @@ class SampleValidatorTest {
     private static void assertRejected(ThrowingCallable call, RejectReason reason) {
         assertThatThrownBy(call)
                 .isInstanceOf(SampleRejectedException.class)
-                .satisfies(e -> assertThat(((SampleRejectedException) e).reason()).isEqualTo(reason))
+                .satisfies(
+                        e -> assertThat(((SampleRejectedException) e).reason()).isEqualTo(reason))
                 .satisfies(e -> assertThat(e.getMessage()).isNotBlank());
     }
 }

@@ -47,7 +47,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private EmbeddedKafkaBroker(Builder b) {
         this.deleteOnClose = b.dataDir == null;
         try {
-            this.dataDir = b.dataDir != null ? b.dataDir : Files.createTempDirectory("streamtune-kafka-");
+            this.dataDir =
+                    b.dataDir != null ? b.dataDir : Files.createTempDirectory("streamtune-kafka-");
             Files.createDirectories(dataDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create Kafka data directory", e);
@@ -62,7 +63,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put(
+                "listeners",
+                "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
         props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         props.put("controller.listener.names", "CONTROLLER");
@@ -80,7 +83,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         props.put("auto.create.topics.enable", "false");
         props.put("message.max.bytes", Integer.toString(b.maxMessageBytes));
         props.put("replica.fetch.max.bytes", Integer.toString(b.maxMessageBytes));
-        props.put("socket.request.max.bytes", Integer.toString(Math.max(b.maxMessageBytes * 2, 104857600)));
+        props.put(
+                "socket.request.max.bytes",
+                Integer.toString(Math.max(b.maxMessageBytes * 2, 104857600)));
         props.put("log.cleaner.dedupe.buffer.size", Long.toString(8L * 1024 * 1024));
         props.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
         props.putAll(b.overrides);
@@ -94,14 +99,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             var formatLog = new ByteArrayOutputStream();
             try (var ps = new PrintStream(formatLog, true, StandardCharsets.UTF_8)) {
                 StorageTool.execute(
-                        new String[] {"format", "-t", clusterId, "-c", config.toString(), "--ignore-formatted"},
+                        new String[] {
+                            "format", "-t", clusterId, "-c", config.toString(), "--ignore-formatted"
+                        },
                         ps);
             }
             log.debug("storage format: {}", formatLog.toString(StandardCharsets.UTF_8).strip());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot format Kafka storage in " + dataDir, e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot format Kafka storage in " + dataDir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot format Kafka storage in " + dataDir + ": " + e.getMessage(), e);
         }
         this.server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
     }
@@ -118,13 +126,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         long deadline = t0 + timeout.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {
-            try (Admin admin = Admin.create(Map.of(
-                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
+            try (Admin admin =
+                    Admin.create(
+                            Map.of(
+                                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
+                                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
                 admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
-                log.info("Kafka broker ready at {} in {} ms (data in {})", bootstrapServers(),
-                        (System.nanoTime() - t0) / 1_000_000, dataDir);
+                log.info(
+                        "Kafka broker ready at {} in {} ms (data in {})",
+                        bootstrapServers(),
+                        (System.nanoTime() - t0) / 1_000_000,
+                        dataDir);
                 return this;
             } catch (Exception e) {
                 last = e;
@@ -132,7 +145,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
         close();
-        throw new IllegalStateException("Kafka broker did not become ready within " + timeout, last);
+        throw new IllegalStateException(
+                "Kafka broker did not become ready within " + timeout, last);
     }
 
     /** {@code host:port} for clients. */

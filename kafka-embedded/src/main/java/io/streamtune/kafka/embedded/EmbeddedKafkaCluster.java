@@ -50,9 +50,10 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         int[] free = EmbeddedKafkaBroker.freePorts(2 * nodes);
         ports = java.util.Arrays.copyOfRange(free, 0, nodes);
         int[] controllerPorts = java.util.Arrays.copyOfRange(free, nodes, 2 * nodes);
-        String voters = IntStream.range(0, nodes)
-                .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts[i])
-                .collect(Collectors.joining(","));
+        String voters =
+                IntStream.range(0, nodes)
+                        .mapToObj(i -> (i + 1) + "@127.0.0.1:" + controllerPorts[i])
+                        .collect(Collectors.joining(","));
         String clusterId = Uuid.randomUuid().toString();
         short rf = (short) Math.min(3, nodes);
         configs = new Properties[nodes];
@@ -63,7 +64,12 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             p.put("process.roles", "broker,controller");
             p.put("node.id", Integer.toString(i + 1));
             p.put("controller.quorum.voters", voters);
-            p.put("listeners", "PLAINTEXT://127.0.0.1:" + ports[i] + ",CONTROLLER://127.0.0.1:" + controllerPorts[i]);
+            p.put(
+                    "listeners",
+                    "PLAINTEXT://127.0.0.1:"
+                            + ports[i]
+                            + ",CONTROLLER://127.0.0.1:"
+                            + controllerPorts[i]);
             p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + ports[i]);
             p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
             p.put("controller.listener.names", "CONTROLLER");
@@ -72,7 +78,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             p.put("offsets.topic.replication.factor", Short.toString(rf));
             p.put("offsets.topic.num.partitions", "5");
             p.put("transaction.state.log.replication.factor", Short.toString(rf));
-            p.put("transaction.state.log.min.isr", Integer.toString(Math.min(minInsyncReplicas, rf)));
+            p.put(
+                    "transaction.state.log.min.isr",
+                    Integer.toString(Math.min(minInsyncReplicas, rf)));
             p.put("transaction.state.log.num.partitions", "3");
             p.put("share.coordinator.state.topic.replication.factor", Short.toString(rf));
             p.put("share.coordinator.state.topic.min.isr", "1");
@@ -93,18 +101,22 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         }
     }
 
-    /** A cluster of {@code nodes} combined nodes with the given {@code min.insync.replicas}, started. */
+    /**
+     * A cluster of {@code nodes} combined nodes with the given {@code min.insync.replicas},
+     * started.
+     */
     public static EmbeddedKafkaCluster start(int nodes, int minInsyncReplicas, Duration timeout) {
         EmbeddedKafkaCluster cluster = new EmbeddedKafkaCluster(nodes, minInsyncReplicas);
         // One thread per node: each start blocks until the quorum forms, which needs the others.
         var pool = java.util.concurrent.Executors.newFixedThreadPool(nodes);
-        var starts = IntStream.range(0, nodes)
-                .mapToObj(i -> CompletableFuture.runAsync(() -> cluster.startNode(i), pool))
-                .toList();
+        var starts =
+                IntStream.range(0, nodes)
+                        .mapToObj(i -> CompletableFuture.runAsync(() -> cluster.startNode(i), pool))
+                        .toList();
         pool.shutdown();
         try {
-            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).get(timeout.toMillis(),
-                    TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             cluster.awaitBrokers(nodes, timeout);
         } catch (Exception e) {
             cluster.close();
@@ -119,8 +131,11 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             p.store(out, null);
             var sink = new ByteArrayOutputStream();
             try (var ps = new PrintStream(sink, true, StandardCharsets.UTF_8)) {
-                StorageTool.execute(new String[] {"format", "-t", clusterId, "-c", file.toString(),
-                    "--ignore-formatted"}, ps);
+                StorageTool.execute(
+                        new String[] {
+                            "format", "-t", clusterId, "-c", file.toString(), "--ignore-formatted"
+                        },
+                        ps);
             }
         } catch (Exception e) {
             throw new IllegalStateException("cannot format " + file + ": " + e.getMessage(), e);
@@ -159,7 +174,8 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
 
     /** Every node's address. */
     public String bootstrapServers() {
-        return IntStream.range(0, ports.length).mapToObj(i -> "127.0.0.1:" + ports[i])
+        return IntStream.range(0, ports.length)
+                .mapToObj(i -> "127.0.0.1:" + ports[i])
                 .collect(Collectors.joining(","));
     }
 
@@ -184,17 +200,21 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         var pool = java.util.concurrent.Executors.newFixedThreadPool(servers.length);
         for (int i = 0; i < servers.length; i++) {
             int node = i;
-            stops.add(CompletableFuture.runAsync(() -> {
-                try {
-                    stopNode(node);
-                } catch (RuntimeException e) {
-                    log.warn("stopping node {}: {}", node + 1, e.toString());
-                }
-            }, pool));
+            stops.add(
+                    CompletableFuture.runAsync(
+                            () -> {
+                                try {
+                                    stopNode(node);
+                                } catch (RuntimeException e) {
+                                    log.warn("stopping node {}: {}", node + 1, e.toString());
+                                }
+                            },
+                            pool));
         }
         pool.shutdown();
         try {
-            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new))
+                    .get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             log.warn("cluster did not stop cleanly: {}", e.toString());
         }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 public final class SharedKafka implements ParameterResolver {
 
-    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SharedKafka.class);
+    private static final ExtensionContext.Namespace NS =
+            ExtensionContext.Namespace.create(SharedKafka.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -23,8 +24,14 @@ public final class SharedKafka implements ParameterResolver {
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         return context.getRoot()
                 .getStore(NS)
-                .getOrComputeIfAbsent("broker", k -> new CloseableBroker(
-                        EmbeddedKafkaBroker.builder().build().start(Duration.ofSeconds(60))), CloseableBroker.class)
+                .getOrComputeIfAbsent(
+                        "broker",
+                        k ->
+                                new CloseableBroker(
+                                        EmbeddedKafkaBroker.builder()
+                                                .build()
+                                                .start(Duration.ofSeconds(60))),
+                        CloseableBroker.class)
                 .broker();
     }
 
@@ -33,7 +40,8 @@ public final class SharedKafka implements ParameterResolver {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    private record CloseableBroker(EmbeddedKafkaBroker broker) implements ExtensionContext.Store.CloseableResource {
+    private record CloseableBroker(EmbeddedKafkaBroker broker)
+            implements ExtensionContext.Store.CloseableResource {
         @Override
         public void close() {
             broker.close();

@@ -28,18 +28,24 @@ class EmbeddedKafkaBrokerIT {
     @Test
     void shouldKeepItsDataAndClusterIdAcrossRestarts(@TempDir Path dir) throws Exception {
         String topic = "kept";
-        try (var broker = EmbeddedKafkaBroker.builder().dataDir(dir).build().start(Duration.ofSeconds(60))) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+        try (var broker =
+                EmbeddedKafkaBroker.builder().dataDir(dir).build().start(Duration.ofSeconds(60))) {
+            try (Admin admin =
+                    Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
             }
-            try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers",
-                    broker.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (var producer =
+                    new KafkaProducer<>(
+                            Map.<String, Object>of("bootstrap.servers", broker.bootstrapServers()),
+                            new ByteArraySerializer(),
+                            new ByteArraySerializer())) {
                 producer.send(new ProducerRecord<>(topic, new byte[] {42})).get();
             }
         }
         String clusterId = Files.readString(dir.resolve("cluster.id"));
 
-        try (var broker = EmbeddedKafkaBroker.builder().dataDir(dir).build().start(Duration.ofSeconds(60))) {
+        try (var broker =
+                EmbeddedKafkaBroker.builder().dataDir(dir).build().start(Duration.ofSeconds(60))) {
             var values = consumeAll(broker, topic, 1);
 
             assertThat(values).hasSize(1);
@@ -51,16 +57,30 @@ class EmbeddedKafkaBrokerIT {
     @Test
     void shouldAcceptAFiveMebibyteRecordOnATopicSizedForImages() throws Exception {
         try (var broker = EmbeddedKafkaBroker.builder().build().start(Duration.ofSeconds(60))) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("big", 1, (short) 1)
-                        .configs(Map.of("max.message.bytes", Integer.toString(16 << 20))))).all().get();
+            try (Admin admin =
+                    Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                admin.createTopics(
+                                List.of(
+                                        new NewTopic("big", 1, (short) 1)
+                                                .configs(
+                                                        Map.of(
+                                                                "max.message.bytes",
+                                                                Integer.toString(16 << 20)))))
+                        .all()
+                        .get();
             }
             byte[] image = new byte[5 << 20];
             new Random(7).nextBytes(image);
 
-            try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers",
-                    broker.bootstrapServers(), ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 << 20),
-                    new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (var producer =
+                    new KafkaProducer<>(
+                            Map.<String, Object>of(
+                                    "bootstrap.servers",
+                                    broker.bootstrapServers(),
+                                    ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                                    16 << 20),
+                            new ByteArraySerializer(),
+                            new ByteArraySerializer())) {
                 producer.send(new ProducerRecord<>("big", image)).get();
             }
 
@@ -71,7 +91,8 @@ class EmbeddedKafkaBrokerIT {
     @Test
     void shouldNameThePortWhenItIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().port(taken.getLocalPort()).build())
+            assertThatThrownBy(
+                            () -> EmbeddedKafkaBroker.builder().port(taken.getLocalPort()).build())
                     .hasMessageContaining("kafka.port")
                     .hasMessageContaining("already in use");
         }
@@ -82,12 +103,21 @@ class EmbeddedKafkaBrokerIT {
     }
 
     static List<byte[]> consumeAllFrom(String bootstrapServers, String topic, int expected) {
-        try (var consumer = new KafkaConsumer<>(Map.<String, Object>of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, SharedKafka.unique("g"),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 << 20,
-                ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 32 << 20), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        try (var consumer =
+                new KafkaConsumer<>(
+                        Map.<String, Object>of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrapServers,
+                                ConsumerConfig.GROUP_ID_CONFIG,
+                                SharedKafka.unique("g"),
+                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                                "earliest",
+                                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                                16 << 20,
+                                ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
+                                32 << 20),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             var out = new java.util.ArrayList<byte[]>();
             long deadline = System.currentTimeMillis() + 30_000;

@@ -17,12 +17,23 @@ class EmbeddedKafkaClusterIT {
     @Test
     void shouldKeepAcceptingAcksAllWritesWhenOneOfThreeBrokersIsDown() throws Exception {
         try (var cluster = EmbeddedKafkaCluster.start(3, 2, Duration.ofSeconds(90))) {
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            try (Admin admin =
+                    Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic("replicated", 3, (short) 3))).all().get();
             }
-            try (var producer = new KafkaProducer<>(Map.<String, Object>of("bootstrap.servers",
-                    cluster.bootstrapServers(), "acks", "all", "delivery.timeout.ms", 60_000, "request.timeout.ms",
-                    10_000), new ByteArraySerializer(), new ByteArraySerializer())) {
+            try (var producer =
+                    new KafkaProducer<>(
+                            Map.<String, Object>of(
+                                    "bootstrap.servers",
+                                    cluster.bootstrapServers(),
+                                    "acks",
+                                    "all",
+                                    "delivery.timeout.ms",
+                                    60_000,
+                                    "request.timeout.ms",
+                                    10_000),
+                            new ByteArraySerializer(),
+                            new ByteArraySerializer())) {
                 for (int i = 0; i < 10; i++) {
                     producer.send(new ProducerRecord<>("replicated", new byte[] {(byte) i})).get();
                 }
@@ -33,7 +44,10 @@ class EmbeddedKafkaClusterIT {
                 }
             }
 
-            assertThat(EmbeddedKafkaBrokerIT.consumeAllFrom(cluster.bootstrapServers(), "replicated", 20)).hasSize(20);
+            assertThat(
+                            EmbeddedKafkaBrokerIT.consumeAllFrom(
+                                    cluster.bootstrapServers(), "replicated", 20))
+                    .hasSize(20);
         }
     }
 }

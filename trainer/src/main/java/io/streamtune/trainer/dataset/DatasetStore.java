@@ -17,13 +17,14 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * One model's samples on local disk ({@code <dir>/samples/<sampleId>.json}) plus the labelled-images
- * offsets they reflect ({@code <dir>/state.json}), so a later sync resumes where the last one stopped.
- * Not thread-safe: one trainer owns a model's store.
+ * One model's samples on local disk ({@code <dir>/samples/<sampleId>.json}) plus the
+ * labelled-images offsets they reflect ({@code <dir>/state.json}), so a later sync resumes where
+ * the last one stopped. Not thread-safe: one trainer owns a model's store.
  */
 public final class DatasetStore {
 
-    private static final JsonSerde<LabelledImageAccepted> SERDE = JsonSerde.of(LabelledImageAccepted.class);
+    private static final JsonSerde<LabelledImageAccepted> SERDE =
+            JsonSerde.of(LabelledImageAccepted.class);
 
     private final Path dir;
     private final Path samples;
@@ -44,7 +45,8 @@ public final class DatasetStore {
             Files.createDirectories(s.samples);
             Path state = dir.resolve("state.json");
             if (Files.exists(state)) {
-                State st = JsonSerde.MAPPER.readValue(state.toFile(), new TypeReference<State>() {});
+                State st =
+                        JsonSerde.MAPPER.readValue(state.toFile(), new TypeReference<State>() {});
                 s.offsets.putAll(st.offsets());
                 s.corrupt = st.corrupt();
             }
@@ -80,7 +82,10 @@ public final class DatasetStore {
         try {
             Path tmp = samples.resolve(sample.sampleId() + ".json.tmp");
             Files.write(tmp, SERDE.toBytes(sample));
-            Files.move(tmp, samples.resolve(sample.sampleId() + ".json"), StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    tmp,
+                    samples.resolve(sample.sampleId() + ".json"),
+                    StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -109,7 +114,11 @@ public final class DatasetStore {
         try {
             Path tmp = dir.resolve("state.json.tmp");
             JsonSerde.MAPPER.writeValue(tmp.toFile(), new State(offsets, corrupt));
-            Files.move(tmp, dir.resolve("state.json"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp,
+                    dir.resolve("state.json"),
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -138,7 +147,9 @@ public final class DatasetStore {
     public Optional<LabelledImageAccepted> load(String sampleId) {
         Path p = samples.resolve(sampleId + ".json");
         try {
-            return Files.exists(p) ? Optional.of(SERDE.fromBytes(Files.readAllBytes(p))) : Optional.empty();
+            return Files.exists(p)
+                    ? Optional.of(SERDE.fromBytes(Files.readAllBytes(p)))
+                    : Optional.empty();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

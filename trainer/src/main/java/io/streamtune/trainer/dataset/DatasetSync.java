@@ -24,12 +24,16 @@ import org.slf4j.LoggerFactory;
 public final class DatasetSync {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatasetSync.class);
-    private static final JsonSerde<LabelledImageAccepted> SERDE = JsonSerde.of(LabelledImageAccepted.class);
+    private static final JsonSerde<LabelledImageAccepted> SERDE =
+            JsonSerde.of(LabelledImageAccepted.class);
 
     private final Map<String, Object> consumerProperties;
     private final String topic;
 
-    /** {@code consumerProperties} without a group (partitions are assigned, offsets kept in the store). */
+    /**
+     * {@code consumerProperties} without a group (partitions are assigned, offsets kept in the
+     * store).
+     */
     public DatasetSync(Map<String, Object> consumerProperties, String topic) {
         this.consumerProperties = new HashMap<>(consumerProperties);
         this.consumerProperties.remove("group.id");
@@ -40,7 +44,13 @@ public final class DatasetSync {
     }
 
     /** What one sync did. */
-    public record Result(long recordsRead, long upserts, long deletes, long corrupt, int samples, Map<Integer, Long> offsets) {}
+    public record Result(
+            long recordsRead,
+            long upserts,
+            long deletes,
+            long corrupt,
+            int samples,
+            Map<Integer, Long> offsets) {}
 
     /** Reads everything new for the store's model; the store's offsets are committed at the end. */
     public Result sync(DatasetStore store, Duration timeout) {
@@ -56,7 +66,8 @@ public final class DatasetSync {
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
             List<TopicPartition> pending = new ArrayList<>();
             for (TopicPartition tp : partitions) {
-                long from = Math.max(store.offsets().getOrDefault(tp.partition(), 0L), begin.get(tp));
+                long from =
+                        Math.max(store.offsets().getOrDefault(tp.partition(), 0L), begin.get(tp));
                 if (from < end.get(tp)) {
                     consumer.seek(tp, from);
                     pending.add(tp);
@@ -67,8 +78,16 @@ public final class DatasetSync {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (!pending.isEmpty()) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("dataset sync of " + store.model() + " did not reach the end of "
-                            + topic + " within " + timeout + " (still " + pending + ")");
+                    throw new IllegalStateException(
+                            "dataset sync of "
+                                    + store.model()
+                                    + " did not reach the end of "
+                                    + topic
+                                    + " within "
+                                    + timeout
+                                    + " (still "
+                                    + pending
+                                    + ")");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     read++;
@@ -87,14 +106,19 @@ public final class DatasetSync {
                     try {
                         LabelledImageAccepted s = SERDE.fromBytes(r.value());
                         if (!s.model().equals(store.model()) || !s.sampleId().equals(sampleId)) {
-                            throw new IllegalArgumentException("key " + key + " does not match value " + s.key());
+                            throw new IllegalArgumentException(
+                                    "key " + key + " does not match value " + s.key());
                         }
                         store.put(s);
                         upserts++;
                     } catch (RuntimeException e) {
                         corrupt++;
                         store.countCorrupt();
-                        LOG.warn("skipping corrupt labelled image at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+                        LOG.warn(
+                                "skipping corrupt labelled image at {}-{}@{}: {}",
+                                r.topic(),
+                                r.partition(),
+                                r.offset(),
                                 e.getMessage());
                     }
                 }
@@ -108,6 +132,7 @@ public final class DatasetSync {
             }
         }
         store.commit();
-        return new Result(read, upserts, deletes, corrupt, store.size(), Map.copyOf(store.offsets()));
+        return new Result(
+                read, upserts, deletes, corrupt, store.size(), Map.copyOf(store.offsets()));
     }
 }

@@ -13,7 +13,8 @@ public final class Split {
         if (percent < 0 || percent > 100) {
             throw new IllegalArgumentException("validation percent must be in 0..100: " + percent);
         }
-        // Sample ids are SHA-256 hex of the image bytes: uniformly spread already. A second mix keeps
+        // Sample ids are SHA-256 hex of the image bytes: uniformly spread already. A second mix
+        // keeps
         // non-hash ids (tests, imports) well spread too.
         long h = 1125899906842597L;
         for (int i = 0; i < sampleId.length(); i++) {

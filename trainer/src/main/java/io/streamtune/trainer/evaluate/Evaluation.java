@@ -10,7 +10,8 @@ import java.util.Map;
  * @param metrics every metric computed
  * @param samples validation images
  */
-public record Evaluation(String metricName, double metric, Map<String, Double> metrics, int samples) {
+public record Evaluation(
+        String metricName, double metric, Map<String, Double> metrics, int samples) {
 
     public Evaluation {
         metrics = Map.copyOf(metrics);

@@ -21,7 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Scores an ONNX file on validation samples by loading and running it exactly as inference does. */
+/**
+ * Scores an ONNX file on validation samples by loading and running it exactly as inference does.
+ */
 public final class Evaluator {
 
     private static final int BATCH = 32;
@@ -42,10 +44,15 @@ public final class Evaluator {
     }
 
     /** Loads {@code onnx} with vision's runner (configured from its own metadata) and scores it. */
-    public Evaluation evaluate(byte[] onnx, String name, Task task, int classes, List<EvalSample> samples)
+    public Evaluation evaluate(
+            byte[] onnx, String name, Task task, int classes, List<EvalSample> samples)
             throws ModelLoadException {
-        try (OnnxModelRunner runner = OnnxModelRunner.load(onnx, name, RunnerOptions.withIntraOpThreads(threads),
-                ModelSpecOverrides.NONE)) {
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(
+                        onnx,
+                        name,
+                        RunnerOptions.withIntraOpThreads(threads),
+                        ModelSpecOverrides.NONE)) {
             Predictor predictor = new Predictor(runner, PredictorOptions.EVALUATION);
             List<Prediction> predictions = new ArrayList<>();
             for (int from = 0; from < samples.size(); from += BATCH) {
@@ -59,13 +66,16 @@ public final class Evaluator {
         }
     }
 
-    static Evaluation score(Task task, int classes, List<EvalSample> samples, List<Prediction> predictions) {
+    static Evaluation score(
+            Task task, int classes, List<EvalSample> samples, List<Prediction> predictions) {
         Map<String, Double> m = new LinkedHashMap<>();
         switch (task) {
             case CLASSIFICATION -> {
                 ClassificationEvaluator e = new ClassificationEvaluator(classes);
                 for (int i = 0; i < samples.size(); i++) {
-                    e.add(samples.get(i).classId(), ((Prediction.Classified) predictions.get(i)).probabilities());
+                    e.add(
+                            samples.get(i).classId(),
+                            ((Prediction.Classified) predictions.get(i)).probabilities());
                 }
                 ClassificationReport r = e.report();
                 m.put("accuracy", r.accuracy());
@@ -75,7 +85,11 @@ public final class Evaluator {
             case SEGMENTATION -> {
                 SegmentationEvaluator e = new SegmentationEvaluator(classes);
                 for (int i = 0; i < samples.size(); i++) {
-                    int[] predicted = ((Prediction.Segmented) predictions.get(i)).segmentation().labelMap().labels();
+                    int[] predicted =
+                            ((Prediction.Segmented) predictions.get(i))
+                                    .segmentation()
+                                    .labelMap()
+                                    .labels();
                     e.add(samples.get(i).mask(), predicted);
                 }
                 SegmentationReport r = e.report();
@@ -85,8 +99,9 @@ public final class Evaluator {
             case DETECTION -> {
                 DetectionEvaluator e = new DetectionEvaluator();
                 for (int i = 0; i < samples.size(); i++) {
-                    List<PredictedBox> p = ((Prediction.Detected) predictions.get(i)).detections().stream()
-                            .map(PredictedBox::of).toList();
+                    List<PredictedBox> p =
+                            ((Prediction.Detected) predictions.get(i))
+                                    .detections().stream().map(PredictedBox::of).toList();
                     e.addImage(samples.get(i).boxes(), p);
                 }
                 DetectionReport r = e.evaluate();

@@ -15,7 +15,16 @@ public final class FashionMnist {
 
     /** Class names by label. */
     public static final String[] CLASSES = {
-        "t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "ankle-boot"
+        "t-shirt",
+        "trouser",
+        "pullover",
+        "dress",
+        "coat",
+        "sandal",
+        "shirt",
+        "sneaker",
+        "bag",
+        "ankle-boot"
     };
 
     /**
@@ -37,7 +46,10 @@ public final class FashionMnist {
         return Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz"));
     }
 
-    /** The 60k training ({@code train}) or 10k test ({@code t10k}) split, at most {@code limit} images. */
+    /**
+     * The 60k training ({@code train}) or 10k test ({@code t10k}) split, at most {@code limit}
+     * images.
+     */
     public static Split read(Path dir, String split, int limit) throws IOException {
         int[][] images;
         try (DataInputStream in = open(dir.resolve(split + "-images-idx3-ubyte.gz"))) {
@@ -72,6 +84,7 @@ public final class FashionMnist {
 
     private static DataInputStream open(Path file) throws IOException {
         InputStream raw = Files.newInputStream(file);
-        return new DataInputStream(new java.io.BufferedInputStream(new GZIPInputStream(raw, 1 << 16)));
+        return new DataInputStream(
+                new java.io.BufferedInputStream(new GZIPInputStream(raw, 1 << 16)));
     }
 }

@@ -41,7 +41,10 @@ public final class Pretrainer {
 
     /** The source task. */
     public enum Source {
-        /** Debian's Fashion-MNIST (real photos of clothing, grey, upscaled); falls back to synthetic when absent. */
+        /**
+         * Debian's Fashion-MNIST (real photos of clothing, grey, upscaled); falls back to synthetic
+         * when absent.
+         */
         FASHION_MNIST,
         /** Generated one-shape scenes on textured backgrounds, labelled by shape. */
         SYNTHETIC
@@ -57,11 +60,18 @@ public final class Pretrainer {
      * @param classes Fashion-MNIST labels to use (empty: all ten)
      * @param seed seed of initialisation, data order and augmentation
      */
-    public record Options(Source source, int inputSize, int samples, int epochs, Set<Integer> classes, long seed) {
+    public record Options(
+            Source source,
+            int inputSize,
+            int samples,
+            int epochs,
+            Set<Integer> classes,
+            long seed) {
         public Options {
             classes = Set.copyOf(classes);
             if (inputSize < 8 || samples < 10 || epochs < 1) {
-                throw new IllegalArgumentException("invalid pretrain options " + inputSize + "/" + samples + "/" + epochs);
+                throw new IllegalArgumentException(
+                        "invalid pretrain options " + inputSize + "/" + samples + "/" + epochs);
             }
         }
 
@@ -70,9 +80,22 @@ public final class Pretrainer {
         }
 
         String cacheName() {
-            return "backbone-" + source.name().toLowerCase(java.util.Locale.ROOT) + "-" + inputSize + "-" + samples + "-"
-                    + epochs + "-" + (classes.isEmpty() ? "all" : String.join("_", classes.stream().sorted().map(String::valueOf).toList()))
-                    + "-" + seed + ".onnx";
+            return "backbone-"
+                    + source.name().toLowerCase(java.util.Locale.ROOT)
+                    + "-"
+                    + inputSize
+                    + "-"
+                    + samples
+                    + "-"
+                    + epochs
+                    + "-"
+                    + (classes.isEmpty()
+                            ? "all"
+                            : String.join(
+                                    "_", classes.stream().sorted().map(String::valueOf).toList()))
+                    + "-"
+                    + seed
+                    + ".onnx";
         }
     }
 
@@ -80,19 +103,31 @@ public final class Pretrainer {
 
     /** The pre-processing every model derived from the default backbone uses. */
     public static PreprocessConfig preprocess(int size) {
-        return new PreprocessConfig(size, size, ResizeMode.STRETCH, 0, ChannelOrder.RGB,
+        return new PreprocessConfig(
+                size,
+                size,
+                ResizeMode.STRETCH,
+                0,
+                ChannelOrder.RGB,
                 Normalization.parse(Backbones.MEAN, Backbones.STD));
     }
 
-    /** The cached backbone for {@code options} under {@code cacheDir}, pre-training it first if missing. */
-    public static Path ensure(Path cacheDir, Options options, ProgressListener listener, int threads) throws Exception {
-        // One pre-training at a time in this JVM: a background warm-up and a first run share the result.
+    /**
+     * The cached backbone for {@code options} under {@code cacheDir}, pre-training it first if
+     * missing.
+     */
+    public static Path ensure(
+            Path cacheDir, Options options, ProgressListener listener, int threads)
+            throws Exception {
+        // One pre-training at a time in this JVM: a background warm-up and a first run share the
+        // result.
         synchronized (Pretrainer.class) {
             return ensureLocked(cacheDir, options, listener, threads);
         }
     }
 
-    private static Path ensureLocked(Path cacheDir, Options options, ProgressListener listener, int threads)
+    private static Path ensureLocked(
+            Path cacheDir, Options options, ProgressListener listener, int threads)
             throws Exception {
         Path file = cacheDir.resolve(options.cacheName());
         if (Files.isRegularFile(file)) {
@@ -103,22 +138,28 @@ public final class Pretrainer {
         Path tmp = Files.createTempFile(cacheDir, "backbone", ".tmp");
         try {
             OnnxWriter.write(g, tmp);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Files.move(
+                    tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
         return file;
     }
 
-    /** Pre-trains and returns the whole classifier graph (backbone + source head), metadata included. */
-    public static OnnxGraph pretrain(Options o, ProgressListener listener, int threads) throws Exception {
+    /**
+     * Pre-trains and returns the whole classifier graph (backbone + source head), metadata
+     * included.
+     */
+    public static OnnxGraph pretrain(Options o, ProgressListener listener, int threads)
+            throws Exception {
         long t0 = System.nanoTime();
         Preprocessor pre = new Preprocessor(preprocess(o.inputSize()));
         List<Example> all = new ArrayList<>();
         List<String> classNames = new ArrayList<>();
         Source source = o.source();
         if (source == Source.FASHION_MNIST && !FashionMnist.available(FashionMnist.DEBIAN_DIR)) {
-            LOG.warn("Fashion-MNIST is not installed at {} (apt-get install dataset-fashion-mnist); pre-training on synthetic scenes",
+            LOG.warn(
+                    "Fashion-MNIST is not installed at {} (apt-get install dataset-fashion-mnist); pre-training on synthetic scenes",
                     FashionMnist.DEBIAN_DIR);
             source = Source.SYNTHETIC;
         }
@@ -140,26 +181,48 @@ public final class Pretrainer {
         } else {
             classNames.addAll(ShapeKind.classNames());
             for (int i = 0; i < o.samples(); i++) {
-                Scene s = SyntheticScenes.single(o.seed() * 1_000_003L + i, o.inputSize(), o.inputSize());
+                Scene s =
+                        SyntheticScenes.single(
+                                o.seed() * 1_000_003L + i, o.inputSize(), o.inputSize());
                 all.add(Examples.classification(pre, s.image(), s.dominantShape().classId()));
             }
         }
         int valCount = Math.max(1, all.size() / 10);
         ExampleSet val = new ExampleSet(o.inputSize(), o.inputSize(), all.subList(0, valCount));
-        ExampleSet train = new ExampleSet(o.inputSize(), o.inputSize(), all.subList(valCount, all.size()));
+        ExampleSet train =
+                new ExampleSet(o.inputSize(), o.inputSize(), all.subList(valCount, all.size()));
         OnnxGraph net = Backbones.small(o.inputSize(), classNames.size(), o.seed());
-        Schedule schedule = new Schedule(1, 0, 32, 3e-3, 1, 0, o.epochs(), new Augmentation(true, 0.8, 0, 0.1), o.seed());
-        FineTuner tuner = new FineTuner(new ClassificationHead(0), classNames.size(), schedule, listener, threads);
+        Schedule schedule =
+                new Schedule(
+                        1,
+                        0,
+                        32,
+                        3e-3,
+                        1,
+                        0,
+                        o.epochs(),
+                        new Augmentation(true, 0.8, 0, 0.1),
+                        o.seed());
+        FineTuner tuner =
+                new FineTuner(
+                        new ClassificationHead(0), classNames.size(), schedule, listener, threads);
         FineTuner.Result r = tuner.trainAll(net, train, val, o.epochs());
         Map<String, String> meta = new LinkedHashMap<>(r.graph().metadata());
         meta.put(ModelMetadataKeys.TASK, "classification");
-        meta.put(ModelMetadataKeys.CLASSES, io.streamtune.contracts.JsonSerde.MAPPER.writeValueAsString(classNames));
+        meta.put(
+                ModelMetadataKeys.CLASSES,
+                io.streamtune.contracts.JsonSerde.MAPPER.writeValueAsString(classNames));
         meta.put(ModelMetadataKeys.INPUT_WIDTH, Integer.toString(o.inputSize()));
         meta.put(ModelMetadataKeys.INPUT_HEIGHT, Integer.toString(o.inputSize()));
         meta.put(ModelMetadataKeys.METRICS, "{\"accuracy\":" + r.metric() + "}");
         meta.put("streamtune.pretrain.source", source.name().toLowerCase(java.util.Locale.ROOT));
-        LOG.info("pretrained backbone: source={} classes={} samples={} epochs={} val_accuracy={} in {}s", source,
-                classNames.size(), train.size(), r.fineTuneEpochs(), String.format("%.4f", r.metric()),
+        LOG.info(
+                "pretrained backbone: source={} classes={} samples={} epochs={} val_accuracy={} in {}s",
+                source,
+                classNames.size(),
+                train.size(),
+                r.fineTuneEpochs(),
+                String.format("%.4f", r.metric()),
                 String.format("%.1f", (System.nanoTime() - t0) / 1e9));
         return r.graph().withMetadata(meta);
     }
@@ -172,5 +235,4 @@ public final class Pretrainer {
         }
         return new RgbImage(width, height, px);
     }
-
 }

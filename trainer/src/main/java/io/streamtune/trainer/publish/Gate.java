@@ -1,6 +1,9 @@
 package io.streamtune.trainer.publish;
 
-/** Decides whether a candidate replaces production: it must match production plus a margin, or pass a floor when first. */
+/**
+ * Decides whether a candidate replaces production: it must match production plus a margin, or pass
+ * a floor when first.
+ */
 public final class Gate {
 
     private final double minDelta;
@@ -26,11 +29,22 @@ public final class Gate {
         }
         if (Double.isNaN(production)) {
             return candidate >= floor
-                    ? new Decision(true, String.format("first model: %s %.4f >= floor %.4f", metricName, candidate, floor))
-                    : new Decision(false, String.format("first model: %s %.4f below floor %.4f", metricName, candidate, floor));
+                    ? new Decision(
+                            true,
+                            String.format(
+                                    "first model: %s %.4f >= floor %.4f",
+                                    metricName, candidate, floor))
+                    : new Decision(
+                            false,
+                            String.format(
+                                    "first model: %s %.4f below floor %.4f",
+                                    metricName, candidate, floor));
         }
         boolean ok = candidate >= production + minDelta;
-        return new Decision(ok, String.format("%s %.4f %s production %.4f + min delta %.4f", metricName, candidate,
-                ok ? ">=" : "<", production, minDelta));
+        return new Decision(
+                ok,
+                String.format(
+                        "%s %.4f %s production %.4f + min delta %.4f",
+                        metricName, candidate, ok ? ">=" : "<", production, minDelta));
     }
 }

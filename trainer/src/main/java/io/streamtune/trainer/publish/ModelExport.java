@@ -15,7 +15,9 @@ import java.util.Map;
 /** Writes the metadata inference configures itself from into an exported graph. */
 public final class ModelExport {
 
-    /** Trainer-private key: the backbone tensor the head was grafted on (for continual fine-tuning). */
+    /**
+     * Trainer-private key: the backbone tensor the head was grafted on (for continual fine-tuning).
+     */
     public static final String FEATURE_KEY = "streamtune.trainer.feature";
 
     private ModelExport() {}
@@ -24,15 +26,34 @@ public final class ModelExport {
      * The graph with streamtune metadata: task, classes, input size, pre-processing, name, version,
      * parent, metrics (may be empty) and creation time; other metadata of the base model is kept.
      */
-    public static OnnxGraph withMetadata(OnnxGraph graph, Task task, List<String> classes, PreprocessConfig preprocess,
-            String model, int version, Integer parent, Map<String, Double> metrics, Instant createdAt) {
-        ModelSpec spec = new ModelSpec(io.streamtune.vision.model.Task.parse(task.wireName()), classes, preprocess, false,
-                model, version, parent == null ? 0 : parent, 0, Map.of());
+    public static OnnxGraph withMetadata(
+            OnnxGraph graph,
+            Task task,
+            List<String> classes,
+            PreprocessConfig preprocess,
+            String model,
+            int version,
+            Integer parent,
+            Map<String, Double> metrics,
+            Instant createdAt) {
+        ModelSpec spec =
+                new ModelSpec(
+                        io.streamtune.vision.model.Task.parse(task.wireName()),
+                        classes,
+                        preprocess,
+                        false,
+                        model,
+                        version,
+                        parent == null ? 0 : parent,
+                        0,
+                        Map.of());
         Map<String, String> meta = new LinkedHashMap<>(graph.metadata());
         meta.remove(ModelMetadataKeys.PARENT_VERSION);
         meta.putAll(spec.toMetadata());
         try {
-            meta.put(ModelMetadataKeys.METRICS, JsonSerde.MAPPER.writeValueAsString(new java.util.TreeMap<>(metrics)));
+            meta.put(
+                    ModelMetadataKeys.METRICS,
+                    JsonSerde.MAPPER.writeValueAsString(new java.util.TreeMap<>(metrics)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -14,9 +14,10 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The trainer's own record of every version it published: {@code <model dir>/versions/<v>/manifest.json}
- * (the {@link ModelPublished} announcement plus the training configuration) and {@code train.onnx}
- * (the graph before export transformations, to continue fine-tuning from).
+ * The trainer's own record of every version it published: {@code <model
+ * dir>/versions/<v>/manifest.json} (the {@link ModelPublished} announcement plus the training
+ * configuration) and {@code train.onnx} (the graph before export transformations, to continue
+ * fine-tuning from).
  */
 public final class ModelRegistry {
 
@@ -55,7 +56,9 @@ public final class ModelRegistry {
     public Optional<Manifest> manifest(String model, int version) {
         Path f = versionDir(model, version).resolve("manifest.json");
         try {
-            return Files.exists(f) ? Optional.of(SERDE.fromBytes(Files.readAllBytes(f))) : Optional.empty();
+            return Files.exists(f)
+                    ? Optional.of(SERDE.fromBytes(Files.readAllBytes(f)))
+                    : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -75,13 +78,14 @@ public final class ModelRegistry {
         }
         try (Stream<Path> s = Files.list(dir)) {
             List<Integer> out = new ArrayList<>();
-            s.forEach(p -> {
-                try {
-                    out.add(Integer.parseInt(p.getFileName().toString()));
-                } catch (NumberFormatException ignored) {
-                    // not a version folder
-                }
-            });
+            s.forEach(
+                    p -> {
+                        try {
+                            out.add(Integer.parseInt(p.getFileName().toString()));
+                        } catch (NumberFormatException ignored) {
+                            // not a version folder
+                        }
+                    });
             out.sort(Comparator.naturalOrder());
             return out;
         } catch (IOException e) {
@@ -95,13 +99,15 @@ public final class ModelRegistry {
             return;
         }
         try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            s.sorted(Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.delete(p);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -46,10 +46,12 @@ public final class ProductionModels {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within " + timeout);
+                    throw new IllegalStateException(
+                            "could not read " + topic + " to its end within " + timeout);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (r.key() == null || !model.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+                    if (r.key() == null
+                            || !model.equals(new String(r.key(), StandardCharsets.UTF_8))) {
                         continue;
                     }
                     if (r.value() == null) {

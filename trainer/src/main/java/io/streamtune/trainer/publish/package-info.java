@@ -1,2 +1,5 @@
-/** Export with metadata, gating against production, publishing through the artifact store, version retention. */
+/**
+ * Export with metadata, gating against production, publishing through the artifact store, version
+ * retention.
+ */
 package io.streamtune.trainer.publish;

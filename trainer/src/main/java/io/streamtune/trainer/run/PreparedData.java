@@ -30,9 +30,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A model's dataset decoded for one run: the task (the one most samples are labelled for), the class
- * list (production's first, new names appended in sorted order), preprocessed training and validation
- * examples, and validation samples in source pixels for evaluation on the exported model.
+ * A model's dataset decoded for one run: the task (the one most samples are labelled for), the
+ * class list (production's first, new names appended in sorted order), preprocessed training and
+ * validation examples, and validation samples in source pixels for evaluation on the exported
+ * model.
  *
  * @param task task
  * @param classes class names by id
@@ -41,12 +42,22 @@ import org.slf4j.LoggerFactory;
  * @param eval the validation samples for ONNX evaluation
  * @param skipped samples that could not be decoded or belong to another task
  */
-public record PreparedData(Task task, List<String> classes, ExampleSet train, ExampleSet val, List<EvalSample> eval, int skipped) {
+public record PreparedData(
+        Task task,
+        List<String> classes,
+        ExampleSet train,
+        ExampleSet val,
+        List<EvalSample> eval,
+        int skipped) {
 
     private static final Logger LOG = LoggerFactory.getLogger(PreparedData.class);
 
     /** Loads and decodes everything in the store. {@code productionClasses} may be empty. */
-    public static PreparedData load(DatasetStore store, Preprocessor pre, int validationPercent, List<String> productionClasses,
+    public static PreparedData load(
+            DatasetStore store,
+            Preprocessor pre,
+            int validationPercent,
+            List<String> productionClasses,
             Task productionTask) {
         List<LabelledImageAccepted> samples = new ArrayList<>();
         int skipped = 0;
@@ -63,8 +74,10 @@ public record PreparedData(Task task, List<String> classes, ExampleSet train, Ex
         if (samples.isEmpty()) {
             throw new IllegalStateException("dataset of " + store.model() + " is empty");
         }
-        Task task = tasks.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-        List<String> classes = new ArrayList<>(productionTask == task ? productionClasses : List.of());
+        Task task =
+                tasks.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        List<String> classes =
+                new ArrayList<>(productionTask == task ? productionClasses : List.of());
         LinkedHashSet<String> known = new LinkedHashSet<>(classes);
         TreeSet<String> fresh = new TreeSet<>();
         for (LabelledImageAccepted s : samples) {
@@ -72,7 +85,8 @@ public record PreparedData(Task task, List<String> classes, ExampleSet train, Ex
                 continue;
             }
             if (task == Task.SEGMENTATION && classes.isEmpty()) {
-                // The first mask's class order (usually background first) fixes the ids of a new model.
+                // The first mask's class order (usually background first) fixes the ids of a new
+                // model.
                 classes.addAll(s.label().classNames());
                 known.addAll(classes);
             }
@@ -104,13 +118,23 @@ public record PreparedData(Task task, List<String> classes, ExampleSet train, Ex
                 } else if (s.label() instanceof Label.MaskLabel m) {
                     LabelMap map = decoder.decodeLabels(m.png());
                     if (map.width() != image.width() || map.height() != image.height()) {
-                        throw new IllegalArgumentException("mask " + map.width() + "x" + map.height() + " for image "
-                                + image.width() + "x" + image.height());
+                        throw new IllegalArgumentException(
+                                "mask "
+                                        + map.width()
+                                        + "x"
+                                        + map.height()
+                                        + " for image "
+                                        + image.width()
+                                        + "x"
+                                        + image.height());
                     }
                     int[] labels = map.labels().clone();
                     for (int p = 0; p < labels.length; p++) {
                         int v = labels[p];
-                        labels[p] = v < m.classes().size() ? ids.get(m.classes().get(v)) : SegmentationHead.IGNORE;
+                        labels[p] =
+                                v < m.classes().size()
+                                        ? ids.get(m.classes().get(v))
+                                        : SegmentationHead.IGNORE;
                     }
                     e = Examples.segmentation(pre, image, labels);
                     ev = new EvalSample(image, -1, labels, List.of());
@@ -122,7 +146,9 @@ public record PreparedData(Task task, List<String> classes, ExampleSet train, Ex
                         int id = ids.get(o.className());
                         var x = o.box();
                         boxes.add(new double[] {x.x(), x.y(), x.width(), x.height(), id});
-                        truth.add(new GroundTruthBox(id, new Box(x.x(), x.y(), x.width(), x.height())));
+                        truth.add(
+                                new GroundTruthBox(
+                                        id, new Box(x.x(), x.y(), x.width(), x.height())));
                     }
                     e = Examples.detection(pre, image, boxes);
                     ev = new EvalSample(image, -1, null, truth);
@@ -135,10 +161,20 @@ public record PreparedData(Task task, List<String> classes, ExampleSet train, Ex
                 }
             } catch (ImageRejectedException | RuntimeException ex) {
                 skipped++;
-                LOG.warn("skipping sample {} of {}: {}", s.sampleId(), store.model(), ex.getMessage());
+                LOG.warn(
+                        "skipping sample {} of {}: {}",
+                        s.sampleId(),
+                        store.model(),
+                        ex.getMessage());
             }
         }
         int h = pre.config().height(), w = pre.config().width();
-        return new PreparedData(task, List.copyOf(classes), new ExampleSet(h, w, train), new ExampleSet(h, w, val), eval, skipped);
+        return new PreparedData(
+                task,
+                List.copyOf(classes),
+                new ExampleSet(h, w, train),
+                new ExampleSet(h, w, val),
+                eval,
+                skipped);
     }
 }

@@ -61,12 +61,14 @@ import org.slf4j.LoggerFactory;
  * One training run of one model, end to end: sync the dataset, pick the base model, train, export,
  * evaluate candidate and production on the same validation set through vision, gate, then publish
  * (artifact + announcement + manifest + retention) or reject. Progress goes to the progress topic,
- * the metrics and an optional extra listener (a console bar); the run ends with one summary log line.
+ * the metrics and an optional extra listener (a console bar); the run ends with one summary log
+ * line.
  */
 public final class TrainingRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrainingRunner.class);
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(60);
+
     /** Trainer-private metadata key: the graph outputs used in training (comma separated). */
     static final String OUTPUTS_KEY = "streamtune.trainer.outputs";
 
@@ -83,8 +85,13 @@ public final class TrainingRunner {
     private final Evaluator evaluator;
     private final Gate gate;
 
-    public TrainingRunner(TrainerConfig config, ArtifactStore store, Producer<byte[], byte[]> producer, TrainerMetrics metrics,
-            ProgressListener extra, Clock clock) {
+    public TrainingRunner(
+            TrainerConfig config,
+            ArtifactStore store,
+            Producer<byte[], byte[]> producer,
+            TrainerMetrics metrics,
+            ProgressListener extra,
+            Clock clock) {
         this.config = config;
         this.kafka = config.service().kafka();
         this.store = store;
@@ -93,9 +100,14 @@ public final class TrainingRunner {
         this.extra = extra;
         this.clock = clock;
         String instance = config.service().instanceId();
-        this.sync = new DatasetSync(kafka.consumer(instance + "-dataset", "unused"), kafka.topic(Topics.IMAGES_LABELLED.name()));
-        this.production = new ProductionModels(kafka.consumer(instance + "-production", "unused"),
-                kafka.topic(Topics.MODELS_PUBLISHED.name()));
+        this.sync =
+                new DatasetSync(
+                        kafka.consumer(instance + "-dataset", "unused"),
+                        kafka.topic(Topics.IMAGES_LABELLED.name()));
+        this.production =
+                new ProductionModels(
+                        kafka.consumer(instance + "-production", "unused"),
+                        kafka.topic(Topics.MODELS_PUBLISHED.name()));
         this.registry = new ModelRegistry(config.dataDir().resolve("trainer"));
         this.evaluator = new Evaluator(config.threads());
         this.gate = new Gate(config.minDelta(), config.floor());
@@ -116,12 +128,25 @@ public final class TrainingRunner {
      * @param productionMetric production's metric on the same validation set, NaN when none
      * @param published the announcement, null unless published
      */
-    public record Result(Outcome outcome, String runId, String summary, Evaluation candidate, double productionMetric,
+    public record Result(
+            Outcome outcome,
+            String runId,
+            String summary,
+            Evaluation candidate,
+            double productionMetric,
             ModelPublished published) {}
 
-    /** Runs once for {@code model}; never throws for training problems (they become a failed outcome). */
+    /**
+     * Runs once for {@code model}; never throws for training problems (they become a failed
+     * outcome).
+     */
     public Result run(String model) {
-        String runId = model + "-" + clock.instant().toEpochMilli() + "-" + UUID.randomUUID().toString().substring(0, 6);
+        String runId =
+                model
+                        + "-"
+                        + clock.instant().toEpochMilli()
+                        + "-"
+                        + UUID.randomUUID().toString().substring(0, 6);
         long t0 = System.nanoTime();
         ProgressListener listener = reporter(model, runId).and(extra);
         Result result;
@@ -140,8 +165,13 @@ public final class TrainingRunner {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         metrics.runFinished(result.outcome(), took);
-        LOG.info("run {} model={} outcome={} {} in {}s", runId, model, result.outcome().name().toLowerCase(java.util.Locale.ROOT),
-                result.summary(), String.format("%.1f", took.toMillis() / 1000.0));
+        LOG.info(
+                "run {} model={} outcome={} {} in {}s",
+                runId,
+                model,
+                result.outcome().name().toLowerCase(java.util.Locale.ROOT),
+                result.summary(),
+                String.format("%.1f", took.toMillis() / 1000.0));
         return result;
     }
 
@@ -155,12 +185,24 @@ public final class TrainingRunner {
 
         Base base = base(model, prod);
         PreprocessConfig preprocess = preprocess(base.graph());
-        PreparedData data = PreparedData.load(ds, new Preprocessor(preprocess), config.validationPercent(),
-                prod.map(ModelPublished::classes).orElse(List.of()), prod.map(ModelPublished::task).orElse(null));
+        PreparedData data =
+                PreparedData.load(
+                        ds,
+                        new Preprocessor(preprocess),
+                        config.validationPercent(),
+                        prod.map(ModelPublished::classes).orElse(List.of()),
+                        prod.map(ModelPublished::task).orElse(null));
         int total = data.train().size() + data.val().size();
         if (total < config.minSamples() || data.train().size() < 2 || data.val().size() < 1) {
-            throw new IllegalStateException("not enough usable samples: " + data.train().size() + " train / " + data.val().size()
-                    + " validation (" + data.skipped() + " skipped), need " + config.minSamples());
+            throw new IllegalStateException(
+                    "not enough usable samples: "
+                            + data.train().size()
+                            + " train / "
+                            + data.val().size()
+                            + " validation ("
+                            + data.skipped()
+                            + " skipped), need "
+                            + config.minSamples());
         }
         if (data.classes().size() < 2 && data.task() != Task.DETECTION) {
             throw new IllegalStateException("need at least 2 classes, have " + data.classes());
@@ -169,20 +211,39 @@ public final class TrainingRunner {
         int classes = data.classes().size();
         HeadedGraph start = headed(base, head, data, prod);
 
-        FineTuner.Result trained = new FineTuner(head, classes, config.schedule(), listener, config.threads())
-                .run(start, data.train(), data.val());
+        FineTuner.Result trained =
+                new FineTuner(head, classes, config.schedule(), listener, config.threads())
+                        .run(start, data.train(), data.val());
 
         progress(model, runId, Phase.EVALUATING, "evaluating candidate and production");
-        int version = Math.max(prod.map(ModelPublished::version).orElse(0),
-                registry.versions(model).stream().mapToInt(Integer::intValue).max().orElse(0)) + 1;
+        int version =
+                Math.max(
+                                prod.map(ModelPublished::version).orElse(0),
+                                registry.versions(model).stream()
+                                        .mapToInt(Integer::intValue)
+                                        .max()
+                                        .orElse(0))
+                        + 1;
         Integer parent = base.parentVersion();
         Instant now = clock.instant();
         OnnxGraph exported = trainerKeys(head.export(trained.graph(), classes), start);
-        OnnxGraph unscored = ModelExport.withMetadata(exported, data.task(), data.classes(), preprocess, model, version, parent,
-                Map.of(), now);
-        Evaluation candidate = evaluator.evaluate(OnnxWriter.toBytes(unscored), model, data.task(), classes, data.eval());
+        OnnxGraph unscored =
+                ModelExport.withMetadata(
+                        exported,
+                        data.task(),
+                        data.classes(),
+                        preprocess,
+                        model,
+                        version,
+                        parent,
+                        Map.of(),
+                        now);
+        Evaluation candidate =
+                evaluator.evaluate(
+                        OnnxWriter.toBytes(unscored), model, data.task(), classes, data.eval());
         if (!Double.isFinite(candidate.metric())) {
-            throw new DivergedException("candidate " + candidate.metricName() + " is " + candidate.metric());
+            throw new DivergedException(
+                    "candidate " + candidate.metricName() + " is " + candidate.metric());
         }
         metrics.progress(model, Phase.EVALUATING, 0, Double.NaN, candidate.metric());
         double prodMetric = Double.NaN;
@@ -191,36 +252,96 @@ public final class TrainingRunner {
             ModelPublished p = prod.get();
             if (p.task() == data.task() && p.classes().equals(data.classes())) {
                 byte[] bytes = store.fetch(p.artifact());
-                prodMetric = evaluator.evaluate(bytes, model, data.task(), classes, data.eval()).metric();
+                prodMetric =
+                        evaluator
+                                .evaluate(bytes, model, data.task(), classes, data.eval())
+                                .metric();
             } else {
-                comparable = " (production v" + p.version() + " has other classes or task; gated on the floor)";
+                comparable =
+                        " (production v"
+                                + p.version()
+                                + " has other classes or task; gated on the floor)";
             }
         }
-        Gate.Decision decision = gate.decide(candidate.metricName(), candidate.metric(), prodMetric);
+        Gate.Decision decision =
+                gate.decide(candidate.metricName(), candidate.metric(), prodMetric);
         metrics.gate(model, candidate.metric(), prodMetric);
-        String summary = String.format("task=%s samples=%d/%d %s=%.4f production=%s phase1=%.4f epochs=%d+%d%s",
-                data.task().wireName(), data.train().size(), data.val().size(), candidate.metricName(), candidate.metric(),
-                Double.isNaN(prodMetric) ? "none" : String.format("%.4f", prodMetric), trained.headMetric(),
-                config.schedule().headEpochs(), trained.fineTuneEpochs(), comparable);
+        String summary =
+                String.format(
+                        "task=%s samples=%d/%d %s=%.4f production=%s phase1=%.4f epochs=%d+%d%s",
+                        data.task().wireName(),
+                        data.train().size(),
+                        data.val().size(),
+                        candidate.metricName(),
+                        candidate.metric(),
+                        Double.isNaN(prodMetric) ? "none" : String.format("%.4f", prodMetric),
+                        trained.headMetric(),
+                        config.schedule().headEpochs(),
+                        trained.fineTuneEpochs(),
+                        comparable);
         if (!decision.publish()) {
-            reject(model, runId, decision.reason() + comparable, candidate.metricName(), candidate.metric(), prodMetric);
+            reject(
+                    model,
+                    runId,
+                    decision.reason() + comparable,
+                    candidate.metricName(),
+                    candidate.metric(),
+                    prodMetric);
             progress(model, runId, Phase.REJECTED, decision.reason());
-            return new Result(Outcome.REJECTED, runId, summary + " rejected: " + decision.reason(), candidate, prodMetric, null);
+            return new Result(
+                    Outcome.REJECTED,
+                    runId,
+                    summary + " rejected: " + decision.reason(),
+                    candidate,
+                    prodMetric,
+                    null);
         }
-        OnnxGraph scored = ModelExport.withMetadata(exported, data.task(), data.classes(), preprocess, model, version, parent,
-                candidate.metrics(), now);
+        OnnxGraph scored =
+                ModelExport.withMetadata(
+                        exported,
+                        data.task(),
+                        data.classes(),
+                        preprocess,
+                        model,
+                        version,
+                        parent,
+                        candidate.metrics(),
+                        now);
         byte[] onnx = OnnxWriter.toBytes(scored);
         ArtifactRef ref = store.put(model, version, onnx);
-        ModelPublished published = new ModelPublished(model, version, parent, data.task(), data.classes(),
-                candidate.metricName(), candidate.metric(), candidate.metrics(), ref, synced.offsets(), now);
-        producer.send(new ProducerRecord<>(kafka.topic(Topics.MODELS_PUBLISHED.name()), bytes(model),
-                JsonSerde.of(ModelPublished.class).toBytes(published))).get();
-        registry.save(new ModelRegistry.Manifest(published, trainingConfig(base)), OnnxWriter.toBytes(trainerKeys(trained.graph(), start)));
+        ModelPublished published =
+                new ModelPublished(
+                        model,
+                        version,
+                        parent,
+                        data.task(),
+                        data.classes(),
+                        candidate.metricName(),
+                        candidate.metric(),
+                        candidate.metrics(),
+                        ref,
+                        synced.offsets(),
+                        now);
+        producer.send(
+                        new ProducerRecord<>(
+                                kafka.topic(Topics.MODELS_PUBLISHED.name()),
+                                bytes(model),
+                                JsonSerde.of(ModelPublished.class).toBytes(published)))
+                .get();
+        registry.save(
+                new ModelRegistry.Manifest(published, trainingConfig(base)),
+                OnnxWriter.toBytes(trainerKeys(trained.graph(), start)));
         retain(model, version);
         metrics.productionVersion(model, version);
         metrics.published(model, version, candidate.metricName(), candidate.metric());
         progress(model, runId, Phase.PUBLISHED, "published v" + version + ": " + decision.reason());
-        return new Result(Outcome.PUBLISHED, runId, summary + " published v" + version, candidate, prodMetric, published);
+        return new Result(
+                Outcome.PUBLISHED,
+                runId,
+                summary + " published v" + version,
+                candidate,
+                prodMetric,
+                published);
     }
 
     /** Where a run starts from. */
@@ -241,35 +362,55 @@ public final class TrainingRunner {
                 g = OnnxReader.read(store.fetch(p.artifact()));
                 String outputs = g.metadata().get(OUTPUTS_KEY);
                 if (outputs != null) {
-                    g = g.pruneTo(Arrays.stream(outputs.split(",")).map(o -> new TensorInfo(o, ElementType.FLOAT, null)).toList());
+                    g =
+                            g.pruneTo(
+                                    Arrays.stream(outputs.split(","))
+                                            .map(o -> new TensorInfo(o, ElementType.FLOAT, null))
+                                            .toList());
                 }
             }
             return new Base(g, p.version(), true, "v" + p.version());
         }
-        java.nio.file.Path file = Pretrainer.ensure(config.backboneCache(), config.pretrain(), extra, config.threads());
+        java.nio.file.Path file =
+                Pretrainer.ensure(
+                        config.backboneCache(), config.pretrain(), extra, config.threads());
         return new Base(OnnxReader.read(file), null, false, "pretrained " + file.getFileName());
     }
 
-    private HeadedGraph headed(Base base, TaskHead head, PreparedData data, Optional<ModelPublished> prod) {
+    private HeadedGraph headed(
+            Base base, TaskHead head, PreparedData data, Optional<ModelPublished> prod) {
         int size = inputSize(base.graph());
         String features = base.graph().metadata().get(ModelExport.FEATURE_KEY);
         if (base.fromParent() && features != null) {
-            List<TensorInfo> cut = Arrays.stream(features.split(",")).map(f -> new TensorInfo(f, ElementType.FLOAT, null)).toList();
+            List<TensorInfo> cut =
+                    Arrays.stream(features.split(","))
+                            .map(f -> new TensorInfo(f, ElementType.FLOAT, null))
+                            .toList();
             OnnxGraph backbone = base.graph().pruneTo(cut);
-            boolean sameHead = prod.isPresent() && prod.get().task() == data.task() && prod.get().classes().equals(data.classes());
+            boolean sameHead =
+                    prod.isPresent()
+                            && prod.get().task() == data.task()
+                            && prod.get().classes().equals(data.classes());
             if (sameHead) {
                 // Continual fine-tuning: keep the trained head, only the schedule starts again.
                 return new HeadedGraph(base.graph(), backbone, backbone.initializers().keySet());
             }
-            return head.attach(Backbone.of(backbone, size), data.classes().size(), config.schedule().seed());
+            return head.attach(
+                    Backbone.of(backbone, size), data.classes().size(), config.schedule().seed());
         }
-        return head.attach(Backbone.of(base.graph(), size), data.classes().size(), config.schedule().seed());
+        return head.attach(
+                Backbone.of(base.graph(), size), data.classes().size(), config.schedule().seed());
     }
 
     private static OnnxGraph trainerKeys(OnnxGraph g, HeadedGraph start) {
         Map<String, String> meta = new LinkedHashMap<>(g.metadata());
-        meta.put(ModelExport.FEATURE_KEY, String.join(",", start.backbone().outputs().stream().map(TensorInfo::name).toList()));
-        meta.put(OUTPUTS_KEY, String.join(",", start.graph().outputs().stream().map(TensorInfo::name).toList()));
+        meta.put(
+                ModelExport.FEATURE_KEY,
+                String.join(
+                        ",", start.backbone().outputs().stream().map(TensorInfo::name).toList()));
+        meta.put(
+                OUTPUTS_KEY,
+                String.join(",", start.graph().outputs().stream().map(TensorInfo::name).toList()));
         return g.withMetadata(meta);
     }
 
@@ -289,13 +430,17 @@ public final class TrainingRunner {
         int size = inputSize(g);
         String mean = g.metadata().get(ModelMetadataKeys.MEAN);
         String std = g.metadata().get(ModelMetadataKeys.STD);
-        Normalization n = mean != null && std != null ? Normalization.parse(mean, std) : Normalization.IMAGENET;
+        Normalization n =
+                mean != null && std != null
+                        ? Normalization.parse(mean, std)
+                        : Normalization.IMAGENET;
         return new PreprocessConfig(size, size, ResizeMode.STRETCH, 0, ChannelOrder.RGB, n);
     }
 
     private TaskHead head(Task task) {
         return switch (task) {
-            case CLASSIFICATION -> new ClassificationHead(config.labelSmoothing(), config.classificationHidden());
+            case CLASSIFICATION ->
+                    new ClassificationHead(config.labelSmoothing(), config.classificationHidden());
             case SEGMENTATION -> new SegmentationHead(config.headHidden());
             case DETECTION -> new io.streamtune.trainer.task.DetectionHead(config.headHidden());
         };
@@ -325,7 +470,11 @@ public final class TrainingRunner {
                     store.delete(model, old);
                     registry.delete(model, old);
                 } catch (Exception e) {
-                    LOG.warn("could not delete {} v{} under the retention policy: {}", model, old, e.getMessage());
+                    LOG.warn(
+                            "could not delete {} v{} under the retention policy: {}",
+                            model,
+                            old,
+                            e.getMessage());
                 }
             }
         }
@@ -334,29 +483,85 @@ public final class TrainingRunner {
     private ProgressListener reporter(String model, String runId) {
         return (phase, epoch, epochs, loss, metric, eta) -> {
             metrics.progress(model, phase, epoch, loss, metric);
-            send(Topics.TRAINING_PROGRESS.name(), model, JsonSerde.of(TrainingProgress.class).toBytes(
-                    new TrainingProgress(runId, model, phase, epoch, epochs, loss, metric, eta, null, clock.instant())));
-            LOG.debug("{} {} {}/{} loss={} metric={} eta={}s", runId, phase, epoch, epochs, loss, metric, eta);
+            send(
+                    Topics.TRAINING_PROGRESS.name(),
+                    model,
+                    JsonSerde.of(TrainingProgress.class)
+                            .toBytes(
+                                    new TrainingProgress(
+                                            runId,
+                                            model,
+                                            phase,
+                                            epoch,
+                                            epochs,
+                                            loss,
+                                            metric,
+                                            eta,
+                                            null,
+                                            clock.instant())));
+            LOG.debug(
+                    "{} {} {}/{} loss={} metric={} eta={}s",
+                    runId,
+                    phase,
+                    epoch,
+                    epochs,
+                    loss,
+                    metric,
+                    eta);
         };
     }
 
     private void progress(String model, String runId, Phase phase, String message) {
         metrics.progress(model, phase, 0, Double.NaN, Double.NaN);
-        send(Topics.TRAINING_PROGRESS.name(), model, JsonSerde.of(TrainingProgress.class).toBytes(
-                new TrainingProgress(runId, model, phase, 0, 0, Double.NaN, Double.NaN, -1, truncate(message), clock.instant())));
+        send(
+                Topics.TRAINING_PROGRESS.name(),
+                model,
+                JsonSerde.of(TrainingProgress.class)
+                        .toBytes(
+                                new TrainingProgress(
+                                        runId,
+                                        model,
+                                        phase,
+                                        0,
+                                        0,
+                                        Double.NaN,
+                                        Double.NaN,
+                                        -1,
+                                        truncate(message),
+                                        clock.instant())));
     }
 
-    private void reject(String model, String runId, String reason, String metricName, double candidate, double prod) {
-        send(Topics.MODELS_REJECTED.name(), model, JsonSerde.of(ModelRejected.class).toBytes(new ModelRejected(model, runId,
-                truncate(reason), metricName, candidate, prod, config.minDelta(), clock.instant())));
+    private void reject(
+            String model,
+            String runId,
+            String reason,
+            String metricName,
+            double candidate,
+            double prod) {
+        send(
+                Topics.MODELS_REJECTED.name(),
+                model,
+                JsonSerde.of(ModelRejected.class)
+                        .toBytes(
+                                new ModelRejected(
+                                        model,
+                                        runId,
+                                        truncate(reason),
+                                        metricName,
+                                        candidate,
+                                        prod,
+                                        config.minDelta(),
+                                        clock.instant())));
     }
 
     private void send(String topic, String key, byte[] value) {
-        producer.send(new ProducerRecord<>(kafka.topic(topic), bytes(key), value), (md, e) -> {
-            if (e != null) {
-                LOG.warn("could not send to {}: {}", topic, e.getMessage());
-            }
-        });
+        producer.send(
+                new ProducerRecord<>(kafka.topic(topic), bytes(key), value),
+                (md, e) -> {
+                    if (e != null) {
+                        LOG.warn("could not send to {}: {}", topic, e.getMessage());
+                    }
+                });
     }
 
     private static byte[] bytes(String s) {
@@ -366,5 +571,4 @@ public final class TrainingRunner {
     private static String truncate(String s) {
         return s == null || s.length() <= 2000 ? s : s.substring(0, 2000);
     }
-
 }

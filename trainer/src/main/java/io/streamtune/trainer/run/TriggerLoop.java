@@ -26,11 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes training triggers in a consumer group, so each model (the record key) is owned by the one
- * trainer holding its partition. Runs go one at a time on a worker thread; triggers for a model that
- * is already pending or running are coalesced into one later run, never lost. A trigger's offset is
- * committed only after a run that started after it has finished, so a crashed trainer's triggers are
- * picked up again by the next owner.
+ * Consumes training triggers in a consumer group, so each model (the record key) is owned by the
+ * one trainer holding its partition. Runs go one at a time on a worker thread; triggers for a model
+ * that is already pending or running are coalesced into one later run, never lost. A trigger's
+ * offset is committed only after a run that started after it has finished, so a crashed trainer's
+ * triggers are picked up again by the next owner.
  */
 public final class TriggerLoop implements AutoCloseable {
 
@@ -41,16 +41,23 @@ public final class TriggerLoop implements AutoCloseable {
     private final String topic;
     private final Consumer<String> runModel;
     private final TrainerMetrics metrics;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "trainer-run"));
+    private final ExecutorService worker =
+            Executors.newSingleThreadExecutor(r -> new Thread(r, "trainer-run"));
     private final Thread loop;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
+
     /** Models waiting for a run, with the trigger offsets that run will cover. */
     private final Map<String, Set<TopicPartition>> pendingPartitions = new HashMap<>();
+
     private final Map<String, Map<TopicPartition, Long>> pendingOffsets = new HashMap<>();
+
     /** Offsets received but not yet covered by a finished run, per partition. */
-    private final Map<TopicPartition, java.util.TreeMap<Long, String>> outstanding = new HashMap<>();
+    private final Map<TopicPartition, java.util.TreeMap<Long, String>> outstanding =
+            new HashMap<>();
+
     private final Map<TopicPartition, Long> seen = new HashMap<>();
-    private final ConcurrentLinkedQueue<Map<TopicPartition, Long>> finished = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Map<TopicPartition, Long>> finished =
+            new ConcurrentLinkedQueue<>();
     private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
     private volatile boolean running = true;
     private volatile boolean assigned;
@@ -59,7 +66,11 @@ public final class TriggerLoop implements AutoCloseable {
     private Future<?> currentRun;
 
     /** {@code runModel} trains one model and returns when done; it must not throw. */
-    public TriggerLoop(Map<String, Object> consumerProperties, String topic, Consumer<String> runModel, TrainerMetrics metrics) {
+    public TriggerLoop(
+            Map<String, Object> consumerProperties,
+            String topic,
+            Consumer<String> runModel,
+            TrainerMetrics metrics) {
         this.consumer = new KafkaConsumer<>(consumerProperties);
         this.topic = topic;
         this.runModel = runModel;
@@ -84,30 +95,38 @@ public final class TriggerLoop implements AutoCloseable {
 
     private void pollLoop() {
         try {
-            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    commitDone();
-                    for (TopicPartition tp : partitions) {
-                        outstanding.remove(tp);
-                        seen.remove(tp);
-                    }
-                    // Pending models of revoked partitions now belong to another trainer, which re-reads their triggers.
-                    pendingPartitions.entrySet().removeIf(e -> {
-                        boolean lost = e.getValue().stream().anyMatch(partitions::contains);
-                        if (lost) {
-                            queue.remove(e.getKey());
-                            pendingOffsets.remove(e.getKey());
+            consumer.subscribe(
+                    List.of(topic),
+                    new ConsumerRebalanceListener() {
+                        @Override
+                        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                            commitDone();
+                            for (TopicPartition tp : partitions) {
+                                outstanding.remove(tp);
+                                seen.remove(tp);
+                            }
+                            // Pending models of revoked partitions now belong to another trainer,
+                            // which re-reads their triggers.
+                            pendingPartitions
+                                    .entrySet()
+                                    .removeIf(
+                                            e -> {
+                                                boolean lost =
+                                                        e.getValue().stream()
+                                                                .anyMatch(partitions::contains);
+                                                if (lost) {
+                                                    queue.remove(e.getKey());
+                                                    pendingOffsets.remove(e.getKey());
+                                                }
+                                                return lost;
+                                            });
                         }
-                        return lost;
-                    });
-                }
 
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    assigned = true;
-                }
-            });
+                        @Override
+                        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                            assigned = true;
+                        }
+                    });
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
                     accept(r);
@@ -134,7 +153,12 @@ public final class TriggerLoop implements AutoCloseable {
             TrainingTriggered t = SERDE.fromBytes(r.value());
             model = t.model();
         } catch (RuntimeException e) {
-            LOG.warn("skipping unreadable trigger at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+            LOG.warn(
+                    "skipping unreadable trigger at {}-{}@{}: {}",
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    e.getMessage());
             return;
         }
         metrics.triggerReceived();
@@ -146,7 +170,9 @@ public final class TriggerLoop implements AutoCloseable {
             queue.add(model);
         }
         pendingPartitions.computeIfAbsent(model, k -> new HashSet<>()).add(tp);
-        pendingOffsets.computeIfAbsent(model, k -> new HashMap<>()).merge(tp, r.offset(), Math::max);
+        pendingOffsets
+                .computeIfAbsent(model, k -> new HashMap<>())
+                .merge(tp, r.offset(), Math::max);
     }
 
     private void maybeStartRun() {
@@ -161,13 +187,15 @@ public final class TriggerLoop implements AutoCloseable {
         currentOffsets = covered == null ? Map.of() : covered;
         Map<TopicPartition, Long> mine = currentOffsets;
         String covering = model;
-        currentRun = worker.submit(() -> {
-            try {
-                runModel.accept(covering);
-            } finally {
-                finished.add(mine);
-            }
-        });
+        currentRun =
+                worker.submit(
+                        () -> {
+                            try {
+                                runModel.accept(covering);
+                            } finally {
+                                finished.add(mine);
+                            }
+                        });
     }
 
     private void drainFinished() {
@@ -176,8 +204,13 @@ public final class TriggerLoop implements AutoCloseable {
             for (Map.Entry<TopicPartition, Long> e : done.entrySet()) {
                 java.util.TreeMap<Long, String> open = outstanding.get(e.getKey());
                 if (open != null) {
-                    // This model's triggers up to the covered offset are served; other models' stay outstanding.
-                    open.entrySet().removeIf(o -> o.getKey() <= e.getValue() && o.getValue().equals(current));
+                    // This model's triggers up to the covered offset are served; other models' stay
+                    // outstanding.
+                    open.entrySet()
+                            .removeIf(
+                                    o ->
+                                            o.getKey() <= e.getValue()
+                                                    && o.getValue().equals(current));
                 }
             }
             current = null;
@@ -188,7 +221,8 @@ public final class TriggerLoop implements AutoCloseable {
     private void commitDone() {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         for (Map.Entry<TopicPartition, Long> e : seen.entrySet()) {
-            java.util.TreeMap<Long, String> open = outstanding.getOrDefault(e.getKey(), new java.util.TreeMap<>());
+            java.util.TreeMap<Long, String> open =
+                    outstanding.getOrDefault(e.getKey(), new java.util.TreeMap<>());
             long upTo = open.isEmpty() ? e.getValue() : open.firstKey();
             commit.put(e.getKey(), new OffsetAndMetadata(upTo));
         }

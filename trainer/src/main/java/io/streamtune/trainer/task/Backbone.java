@@ -1,9 +1,9 @@
 package io.streamtune.trainer.task;
 
+import ai.djl.ndarray.types.Shape;
 import io.streamtune.trainer.onnx.graft.GraphCut;
 import io.streamtune.trainer.onnx.ir.OnnxGraph;
 import io.streamtune.trainer.onnx.ir.OnnxNode;
-import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,7 +22,8 @@ public record Backbone(OnnxGraph graph, int inputSize, Map<String, Shape> shapes
         String input = graph.inputs().get(0).name();
         Map<String, Shape> shapes = GraphCut.shapes(graph, new Shape(1, 3, inputSize, inputSize));
         if (!input.equals("input")) {
-            throw new IllegalArgumentException("base model input must be named 'input', is '" + input + "'");
+            throw new IllegalArgumentException(
+                    "base model input must be named 'input', is '" + input + "'");
         }
         return new Backbone(graph, inputSize, shapes);
     }
@@ -33,8 +34,8 @@ public record Backbone(OnnxGraph graph, int inputSize, Map<String, Shape> shapes
     }
 
     /**
-     * The last post-activation 4-D tensor at each stride that exists (2, 4, 8, 16, 32), in increasing
-     * stride order.
+     * The last post-activation 4-D tensor at each stride that exists (2, 4, 8, 16, 32), in
+     * increasing stride order.
      */
     public Map<Integer, String> featuresByStride() {
         Map<Integer, String> out = new LinkedHashMap<>();

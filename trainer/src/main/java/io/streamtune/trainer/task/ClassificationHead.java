@@ -27,10 +27,13 @@ public final class ClassificationHead implements TaskHead {
         this(labelSmoothing, 0);
     }
 
-    /** {@code hidden}: width of a hidden ReLU layer between pooling and the classifier, 0 for none. */
+    /**
+     * {@code hidden}: width of a hidden ReLU layer between pooling and the classifier, 0 for none.
+     */
     public ClassificationHead(double labelSmoothing, int hidden) {
         if (labelSmoothing < 0 || labelSmoothing >= 1) {
-            throw new IllegalArgumentException("label smoothing must be in [0, 1): " + labelSmoothing);
+            throw new IllegalArgumentException(
+                    "label smoothing must be in [0, 1): " + labelSmoothing);
         }
         if (hidden < 0) {
             throw new IllegalArgumentException("hidden width must be >= 0: " + hidden);

@@ -21,11 +21,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An anchor-free, CenterNet-style dense head on one fused feature map (the deepest map upsampled onto
- * the next shallower one): a per-class centre heatmap trained with the penalty-reduced focal loss, and
- * per-cell centre offset and log size trained with L1 at object centres. The export decodes inside
- * the graph to the YOLOv8 layout {@code [N, 4 + nc, A]}: cx, cy, w, h in input pixels, then class
- * scores, with 3x3 peak extraction so each object yields one strong anchor.
+ * An anchor-free, CenterNet-style dense head on one fused feature map (the deepest map upsampled
+ * onto the next shallower one): a per-class centre heatmap trained with the penalty-reduced focal
+ * loss, and per-cell centre offset and log size trained with L1 at object centres. The export
+ * decodes inside the graph to the YOLOv8 layout {@code [N, 4 + nc, A]}: cx, cy, w, h in input
+ * pixels, then class scores, with 3x3 peak extraction so each object yields one strong anchor.
  */
 public final class DetectionHead implements TaskHead {
 
@@ -60,21 +60,51 @@ public final class DetectionHead implements TaskHead {
         }
         OnnxGraph cut = backbone.graph().pruneTo(outs);
         GraphBuilder b = GraphBuilder.extend(cut, "head/", seed);
-        String x = b.relu(b.batchNorm(b.conv(deep, backbone.channels(deep), hidden, 3, 1, 1, 1, false), hidden));
+        String x =
+                b.relu(
+                        b.batchNorm(
+                                b.conv(deep, backbone.channels(deep), hidden, 3, 1, 1, 1, false),
+                                hidden));
         if (skip != null) {
-            String scales = b.constant(OnnxTensor.ofFloats("scales", new long[] {4},
-                    new float[] {1f, 1f, (float) deepStride / backbone.stride(skip), (float) deepStride / backbone.stride(skip)}));
-            String up = b.op("Resize", List.of(x, "", scales), Attribute.of("mode", "linear"),
-                    Attribute.of("coordinate_transformation_mode", "half_pixel"));
+            String scales =
+                    b.constant(
+                            OnnxTensor.ofFloats(
+                                    "scales",
+                                    new long[] {4},
+                                    new float[] {
+                                        1f,
+                                        1f,
+                                        (float) deepStride / backbone.stride(skip),
+                                        (float) deepStride / backbone.stride(skip)
+                                    }));
+            String up =
+                    b.op(
+                            "Resize",
+                            List.of(x, "", scales),
+                            Attribute.of("mode", "linear"),
+                            Attribute.of("coordinate_transformation_mode", "half_pixel"));
             long skipCh = Math.max(4, hidden / 2);
-            String s = b.relu(b.batchNorm(b.conv(skip, backbone.channels(skip), skipCh, 1, 1, 0, 1, false), skipCh));
+            String s =
+                    b.relu(
+                            b.batchNorm(
+                                    b.conv(
+                                            skip,
+                                            backbone.channels(skip),
+                                            skipCh,
+                                            1,
+                                            1,
+                                            0,
+                                            1,
+                                            false),
+                                    skipCh));
             x = b.op("Concat", List.of(up, s), Attribute.of("axis", 1L));
             x = b.relu(b.batchNorm(b.conv(x, hidden + skipCh, hidden, 3, 1, 1, 1, false), hidden));
         }
         String heat = b.conv(x, hidden, classes, 1, 1, 0, 1, true);
         String reg = b.conv(x, hidden, 4, 1, 1, 0, 1, true);
         OnnxGraph g = b.build(heat, reg);
-        // Start the heatmap at a low prior so the many background cells do not swamp the first steps.
+        // Start the heatmap at a low prior so the many background cells do not swamp the first
+        // steps.
         String bias = g.producer(heat).input(2);
         Map<String, OnnxTensor> inits = new LinkedHashMap<>(g.initializers());
         float[] prior = new float[classes];
@@ -87,11 +117,23 @@ public final class DetectionHead implements TaskHead {
     public NDArray loss(NDManager manager, NDList outputs, List<Example> batch, int classes) {
         Shape heat = outputs.get(0).getShape();
         int side = (int) Math.round(Math.sqrt(batch.get(0).input().length / 3.0));
-        return loss(outputs, targets(manager, batch, classes, side, side, (int) heat.get(2), (int) heat.get(3)));
+        return loss(
+                outputs,
+                targets(manager, batch, classes, side, side, (int) heat.get(2), (int) heat.get(3)));
     }
 
-    /** Targets for a batch at a given grid: heat [B,C,H,W], pos mask [B,C,H,W], reg [B,4,H,W], reg mask [B,1,H,W], count. */
-    public NDList targets(NDManager manager, List<Example> batch, int classes, int inputH, int inputW, int gh, int gw) {
+    /**
+     * Targets for a batch at a given grid: heat [B,C,H,W], pos mask [B,C,H,W], reg [B,4,H,W], reg
+     * mask [B,1,H,W], count.
+     */
+    public NDList targets(
+            NDManager manager,
+            List<Example> batch,
+            int classes,
+            int inputH,
+            int inputW,
+            int gh,
+            int gw) {
         int b = batch.size();
         float[] heat = new float[b * classes * gh * gw];
         float[] pos = new float[heat.length];
@@ -111,7 +153,10 @@ public final class DetectionHead implements TaskHead {
                 double sigma = Math.max(0.5, Math.min(w / sx, h / sy) / 4);
                 for (int y = Math.max(0, gy - 3); y < Math.min(gh, gy + 4); y++) {
                     for (int x = Math.max(0, gx - 3); x < Math.min(gw, gx + 4); x++) {
-                        double v = Math.exp(-((x - gx) * (x - gx) + (y - gy) * (y - gy)) / (2 * sigma * sigma));
+                        double v =
+                                Math.exp(
+                                        -((x - gx) * (x - gx) + (y - gy) * (y - gy))
+                                                / (2 * sigma * sigma));
                         int idx = ((i * classes + c) * gh + y) * gw + x;
                         heat[idx] = (float) Math.max(heat[idx], v);
                     }
@@ -129,8 +174,11 @@ public final class DetectionHead implements TaskHead {
                 objects++;
             }
         }
-        return new NDList(manager.create(heat, new Shape(b, classes, gh, gw)), manager.create(pos, new Shape(b, classes, gh, gw)),
-                manager.create(reg, new Shape(b, 4, gh, gw)), manager.create(regMask, new Shape(b, 1, gh, gw)),
+        return new NDList(
+                manager.create(heat, new Shape(b, classes, gh, gw)),
+                manager.create(pos, new Shape(b, classes, gh, gw)),
+                manager.create(reg, new Shape(b, 4, gh, gw)),
+                manager.create(regMask, new Shape(b, 1, gh, gw)),
                 manager.create((float) Math.max(1, objects)));
     }
 
@@ -153,8 +201,18 @@ public final class DetectionHead implements TaskHead {
         return rawScorer(classes);
     }
 
-    /** Decodes raw head outputs of one image into boxes (input pixels), for training-time scoring. */
-    static List<PredictedBox> decode(float[] heat, float[] reg, int image, int classes, int gh, int gw, int strideX, int strideY) {
+    /**
+     * Decodes raw head outputs of one image into boxes (input pixels), for training-time scoring.
+     */
+    static List<PredictedBox> decode(
+            float[] heat,
+            float[] reg,
+            int image,
+            int classes,
+            int gh,
+            int gw,
+            int strideX,
+            int strideY) {
         List<PredictedBox> out = new ArrayList<>();
         int hw = gh * gw;
         for (int c = 0; c < classes; c++) {
@@ -166,7 +224,11 @@ public final class DetectionHead implements TaskHead {
                     for (int dy = -1; dy <= 1 && peak; dy++) {
                         for (int dx = -1; dx <= 1; dx++) {
                             int yy = y + dy, xx = x + dx;
-                            if ((dx != 0 || dy != 0) && yy >= 0 && xx >= 0 && yy < gh && xx < gw
+                            if ((dx != 0 || dy != 0)
+                                    && yy >= 0
+                                    && xx >= 0
+                                    && yy < gh
+                                    && xx < gw
                                     && heat[(image * classes + c) * hw + yy * gw + xx] > v) {
                                 peak = false;
                                 break;
@@ -179,7 +241,8 @@ public final class DetectionHead implements TaskHead {
                     }
                     int base = image * 4 * hw + y * gw + x;
                     double cx = (x + reg[base]) * strideX, cy = (y + reg[base + hw]) * strideY;
-                    double w = Math.exp(reg[base + 2 * hw]) * strideX, h = Math.exp(reg[base + 3 * hw]) * strideY;
+                    double w = Math.exp(reg[base + 2 * hw]) * strideX,
+                            h = Math.exp(reg[base + 3 * hw]) * strideY;
                     out.add(new PredictedBox(c, score, Box.fromCenter(cx, cy, w, h)));
                 }
             }
@@ -187,7 +250,9 @@ public final class DetectionHead implements TaskHead {
         return out;
     }
 
-    /** A scorer over raw outputs: mAP@[.5:.95] of peak-decoded boxes against the examples' boxes. */
+    /**
+     * A scorer over raw outputs: mAP@[.5:.95] of peak-decoded boxes against the examples' boxes.
+     */
     public Scorer rawScorer(int classes) {
         DetectionEvaluator eval = new DetectionEvaluator();
         return new Scorer() {
@@ -202,9 +267,20 @@ public final class DetectionHead implements TaskHead {
                 for (int i = 0; i < batch.size(); i++) {
                     List<GroundTruthBox> truth = new ArrayList<>();
                     for (float[] b : batch.get(i).boxes()) {
-                        truth.add(new GroundTruthBox((int) b[4], Box.fromCorners(b[0], b[1], b[2], b[3])));
+                        truth.add(
+                                new GroundTruthBox(
+                                        (int) b[4], Box.fromCorners(b[0], b[1], b[2], b[3])));
                     }
-                    List<PredictedBox> preds = decode(heat.floats(), reg.floats(), i, classes, gh, gw, inputW / gw, inputH / gh);
+                    List<PredictedBox> preds =
+                            decode(
+                                    heat.floats(),
+                                    reg.floats(),
+                                    i,
+                                    classes,
+                                    gh,
+                                    gw,
+                                    inputW / gw,
+                                    inputH / gh);
                     preds.sort((a, c) -> Double.compare(c.score(), a.score()));
                     eval.addImage(truth, preds.subList(0, Math.min(100, preds.size())));
                 }
@@ -224,14 +300,22 @@ public final class DetectionHead implements TaskHead {
         String reg = trained.outputs().get(1).name();
         long[] inShape = trained.inputs().get(0).shape();
         int inputH = (int) inShape[2], inputW = (int) inShape[3];
-        var shapes = io.streamtune.trainer.onnx.OnnxBlock.traceShapes(trained, new Shape(1, 3, inputH, inputW));
+        var shapes =
+                io.streamtune.trainer.onnx.OnnxBlock.traceShapes(
+                        trained, new Shape(1, 3, inputH, inputW));
         int gh = (int) shapes.get(heat).get(2), gw = (int) shapes.get(heat).get(3);
         float strideX = (float) inputW / gw, strideY = (float) inputH / gh;
         GraphBuilder b = GraphBuilder.extend(trained, "export/", 0);
         String p = b.op("Sigmoid", List.of(heat));
-        String pooled = b.op("MaxPool", List.of(p), Attribute.ints("kernel_shape", 3, 3), Attribute.ints("strides", 1, 1),
-                Attribute.ints("pads", 1, 1, 1, 1));
-        String peak = b.op("Cast", List.of(b.op("Equal", List.of(p, pooled))), Attribute.of("to", 1L));
+        String pooled =
+                b.op(
+                        "MaxPool",
+                        List.of(p),
+                        Attribute.ints("kernel_shape", 3, 3),
+                        Attribute.ints("strides", 1, 1),
+                        Attribute.ints("pads", 1, 1, 1, 1));
+        String peak =
+                b.op("Cast", List.of(b.op("Equal", List.of(p, pooled))), Attribute.of("to", 1L));
         String scores = b.op("Mul", List.of(p, peak));
         float[] gx = new float[gh * gw];
         float[] gy = new float[gh * gw];
@@ -241,10 +325,22 @@ public final class DetectionHead implements TaskHead {
                 gy[y * gw + x] = y;
             }
         }
-        String cx = b.op("Mul", List.of(b.op("Add", List.of(slice(b, reg, 0), b.constant(grid(gx, gh, gw)))),
-                scalar(b, strideX)));
-        String cy = b.op("Mul", List.of(b.op("Add", List.of(slice(b, reg, 1), b.constant(grid(gy, gh, gw)))),
-                scalar(b, strideY)));
+        String cx =
+                b.op(
+                        "Mul",
+                        List.of(
+                                b.op(
+                                        "Add",
+                                        List.of(slice(b, reg, 0), b.constant(grid(gx, gh, gw)))),
+                                scalar(b, strideX)));
+        String cy =
+                b.op(
+                        "Mul",
+                        List.of(
+                                b.op(
+                                        "Add",
+                                        List.of(slice(b, reg, 1), b.constant(grid(gy, gh, gw)))),
+                                scalar(b, strideY)));
         String w = b.op("Mul", List.of(b.op("Exp", List.of(slice(b, reg, 2))), scalar(b, strideX)));
         String h = b.op("Mul", List.of(b.op("Exp", List.of(slice(b, reg, 3))), scalar(b, strideY)));
         String all = b.op("Concat", List.of(cx, cy, w, h, scores), Attribute.of("axis", 1L));
@@ -262,7 +358,12 @@ public final class DetectionHead implements TaskHead {
     }
 
     private static String slice(GraphBuilder b, String x, int channel) {
-        return b.op("Slice", List.of(x, b.constant(OnnxTensor.vector("starts", channel)),
-                b.constant(OnnxTensor.vector("ends", channel + 1)), b.constant(OnnxTensor.vector("axes", 1))));
+        return b.op(
+                "Slice",
+                List.of(
+                        x,
+                        b.constant(OnnxTensor.vector("starts", channel)),
+                        b.constant(OnnxTensor.vector("ends", channel + 1)),
+                        b.constant(OnnxTensor.vector("axes", 1))));
     }
 }

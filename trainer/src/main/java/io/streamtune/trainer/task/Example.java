@@ -8,8 +8,10 @@ import java.util.Objects;
  *
  * @param input normalised pixels, planar {@code [3, H, W]}
  * @param classId image class (classification), -1 otherwise
- * @param mask per-pixel class, row-major {@code [H, W]}, 255 = ignore (segmentation), null otherwise
- * @param boxes objects as {@code {x1, y1, x2, y2, classId}} in input pixels (detection), empty otherwise
+ * @param mask per-pixel class, row-major {@code [H, W]}, 255 = ignore (segmentation), null
+ *     otherwise
+ * @param boxes objects as {@code {x1, y1, x2, y2, classId}} in input pixels (detection), empty
+ *     otherwise
  */
 public record Example(float[] input, int classId, int[] mask, List<float[]> boxes) {
 

@@ -16,7 +16,13 @@ public record ExampleSet(int height, int width, List<Example> examples) {
         examples = List.copyOf(examples);
         for (Example e : examples) {
             if (e.input().length != 3 * height * width) {
-                throw new IllegalArgumentException("example of " + e.input().length + " values, expected 3x" + height + "x" + width);
+                throw new IllegalArgumentException(
+                        "example of "
+                                + e.input().length
+                                + " values, expected 3x"
+                                + height
+                                + "x"
+                                + width);
             }
         }
     }

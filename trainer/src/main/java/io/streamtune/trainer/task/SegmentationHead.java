@@ -58,16 +58,36 @@ public final class SegmentationHead implements TaskHead {
         }
         OnnxGraph cut = backbone.graph().pruneTo(outs);
         GraphBuilder b = GraphBuilder.extend(cut, "head/", seed);
-        String x = b.relu(b.batchNorm(b.conv(deep, backbone.channels(deep), hidden, 3, 1, 1, 1, false), hidden));
+        String x =
+                b.relu(
+                        b.batchNorm(
+                                b.conv(deep, backbone.channels(deep), hidden, 3, 1, 1, 1, false),
+                                hidden));
         long ch = hidden;
         int stride = deepStride;
         if (skip != null) {
             int skipStride = backbone.stride(skip);
             String up = resize(b, x, (float) deepStride / skipStride);
             long skipCh = Math.max(4, hidden / 2);
-            String s = b.relu(b.batchNorm(b.conv(skip, backbone.channels(skip), skipCh, 1, 1, 0, 1, false), skipCh));
+            String s =
+                    b.relu(
+                            b.batchNorm(
+                                    b.conv(
+                                            skip,
+                                            backbone.channels(skip),
+                                            skipCh,
+                                            1,
+                                            1,
+                                            0,
+                                            1,
+                                            false),
+                                    skipCh));
             String cat = b.op("Concat", List.of(up, s), Attribute.of("axis", 1L));
-            x = b.relu(b.batchNorm(b.conv(cat, hidden + skipCh, hidden, 3, 1, 1, 1, false), hidden));
+            x =
+                    b.relu(
+                            b.batchNorm(
+                                    b.conv(cat, hidden + skipCh, hidden, 3, 1, 1, 1, false),
+                                    hidden));
             stride = skipStride;
         }
         String logits = b.conv(x, ch, classes, 1, 1, 0, 1, true);
@@ -77,9 +97,15 @@ public final class SegmentationHead implements TaskHead {
     }
 
     private static String resize(GraphBuilder b, String x, float scale) {
-        String scales = b.constant(OnnxTensor.ofFloats("scales", new long[] {4}, new float[] {1f, 1f, scale, scale}));
-        return b.op("Resize", List.of(x, "", scales),
-                Attribute.of("mode", "linear"), Attribute.of("coordinate_transformation_mode", "half_pixel"));
+        String scales =
+                b.constant(
+                        OnnxTensor.ofFloats(
+                                "scales", new long[] {4}, new float[] {1f, 1f, scale, scale}));
+        return b.op(
+                "Resize",
+                List.of(x, "", scales),
+                Attribute.of("mode", "linear"),
+                Attribute.of("coordinate_transformation_mode", "half_pixel"));
     }
 
     @Override
@@ -101,7 +127,10 @@ public final class SegmentationHead implements TaskHead {
             }
         }
         long h = (long) Math.sqrt(hw);
-        Shape shape = h * h == hw ? new Shape(batch.size(), classes, h, h) : new Shape(batch.size(), classes, 1, hw);
+        Shape shape =
+                h * h == hw
+                        ? new Shape(batch.size(), classes, h, h)
+                        : new Shape(batch.size(), classes, 1, hw);
         return new NDList(manager.create(t, shape), manager.create((float) Math.max(1, valid)));
     }
 
@@ -124,7 +153,8 @@ public final class SegmentationHead implements TaskHead {
                     for (int p = 0; p < hw; p++) {
                         int best = 0;
                         for (int c = 1; c < classes; c++) {
-                            if (logits[(i * classes + c) * hw + p] > logits[(i * classes + best) * hw + p]) {
+                            if (logits[(i * classes + c) * hw + p]
+                                    > logits[(i * classes + best) * hw + p]) {
                                 best = c;
                             }
                         }

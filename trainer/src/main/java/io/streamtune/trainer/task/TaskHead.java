@@ -17,7 +17,10 @@ public interface TaskHead {
     /** Grafts a fresh head for {@code classes} classes onto {@code backbone} (uncut, as loaded). */
     HeadedGraph attach(Backbone backbone, int classes, long seed);
 
-    /** Scalar training loss of the graph outputs (in graph output order) for a batch of (already augmented) examples. */
+    /**
+     * Scalar training loss of the graph outputs (in graph output order) for a batch of (already
+     * augmented) examples.
+     */
     NDArray loss(NDManager manager, NDList outputs, List<Example> batch, int classes);
 
     /**
@@ -26,7 +29,10 @@ public interface TaskHead {
      */
     Scorer scorer(int classes);
 
-    /** The graph to publish: the trained graph plus whatever the serving layout needs (e.g. box decoding). */
+    /**
+     * The graph to publish: the trained graph plus whatever the serving layout needs (e.g. box
+     * decoding).
+     */
     OnnxGraph export(OnnxGraph trained, int classes);
 
     /** Accumulates raw outputs batch by batch. */

@@ -1,2 +1,5 @@
-/** Task heads (classification, segmentation, detection): graph surgery, losses, validation metrics and export layouts. */
+/**
+ * Task heads (classification, segmentation, detection): graph surgery, losses, validation metrics
+ * and export layouts.
+ */
 package io.streamtune.trainer.task;

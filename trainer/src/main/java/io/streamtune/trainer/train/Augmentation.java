@@ -8,12 +8,26 @@ package io.streamtune.trainer.train;
  * @param maxRotationDegrees rotation uniformly in [-max, max] (0 disables)
  * @param colourJitter brightness/contrast change up to this fraction (0 disables)
  */
-public record Augmentation(boolean horizontalFlip, double minCropScale, double maxRotationDegrees, double colourJitter) {
+public record Augmentation(
+        boolean horizontalFlip,
+        double minCropScale,
+        double maxRotationDegrees,
+        double colourJitter) {
 
     public Augmentation {
-        if (minCropScale <= 0 || minCropScale > 1 || maxRotationDegrees < 0 || maxRotationDegrees > 180
-                || colourJitter < 0 || colourJitter > 1) {
-            throw new IllegalArgumentException("invalid augmentation " + minCropScale + "/" + maxRotationDegrees + "/" + colourJitter);
+        if (minCropScale <= 0
+                || minCropScale > 1
+                || maxRotationDegrees < 0
+                || maxRotationDegrees > 180
+                || colourJitter < 0
+                || colourJitter > 1) {
+            throw new IllegalArgumentException(
+                    "invalid augmentation "
+                            + minCropScale
+                            + "/"
+                            + maxRotationDegrees
+                            + "/"
+                            + colourJitter);
         }
     }
 

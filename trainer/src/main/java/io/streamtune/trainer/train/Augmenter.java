@@ -35,7 +35,10 @@ public final class Augmenter {
             cx0 = r.nextDouble() * (width - cw);
             cy0 = r.nextDouble() * (height - ch);
         }
-        double angle = a.maxRotationDegrees() > 0 ? Math.toRadians((r.nextDouble() * 2 - 1) * a.maxRotationDegrees()) : 0;
+        double angle =
+                a.maxRotationDegrees() > 0
+                        ? Math.toRadians((r.nextDouble() * 2 - 1) * a.maxRotationDegrees())
+                        : 0;
         boolean flip = a.horizontalFlip() && r.nextBoolean();
         // Affine as [m00 m01 m02; m10 m11 m12].
         double[] crop = {width / cw, 0, -cx0 * width / cw, 0, height / ch, -cy0 * height / ch};
@@ -58,19 +61,27 @@ public final class Augmenter {
                 boolean inside = sx > -0.5 && sy > -0.5 && sx < width - 0.5 && sy < height - 0.5;
                 if (mask != null) {
                     int nx = (int) Math.round(sx), ny = (int) Math.round(sy);
-                    mask[p] = inside ? e.mask()[Math.max(0, Math.min(height - 1, ny)) * width + Math.max(0, Math.min(width - 1, nx))] : IGNORE;
+                    mask[p] =
+                            inside
+                                    ? e.mask()[
+                                            Math.max(0, Math.min(height - 1, ny)) * width
+                                                    + Math.max(0, Math.min(width - 1, nx))]
+                                    : IGNORE;
                 }
                 if (!inside) {
                     continue; // 0 = the normalised mean, a neutral fill
                 }
-                double fx = Math.max(0, Math.min(width - 1, sx)), fy = Math.max(0, Math.min(height - 1, sy));
+                double fx = Math.max(0, Math.min(width - 1, sx)),
+                        fy = Math.max(0, Math.min(height - 1, sy));
                 int x0 = (int) fx, y0 = (int) fy;
                 int x1 = Math.min(x0 + 1, width - 1), y1 = Math.min(y0 + 1, height - 1);
                 double wx = fx - x0, wy = fy - y0;
                 for (int c = 0; c < 3; c++) {
                     int base = c * hw;
-                    double top = in[base + y0 * width + x0] * (1 - wx) + in[base + y0 * width + x1] * wx;
-                    double bot = in[base + y1 * width + x0] * (1 - wx) + in[base + y1 * width + x1] * wx;
+                    double top =
+                            in[base + y0 * width + x0] * (1 - wx) + in[base + y0 * width + x1] * wx;
+                    double bot =
+                            in[base + y1 * width + x0] * (1 - wx) + in[base + y1 * width + x1] * wx;
                     out[base + p] = (float) (top * (1 - wy) + bot * wy);
                 }
             }
@@ -84,8 +95,12 @@ public final class Augmenter {
         }
         List<float[]> boxes = new ArrayList<>();
         for (float[] b : e.boxes()) {
-            double minX = Double.MAX_VALUE, minY = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
-            for (double[] c : new double[][] {{b[0], b[1]}, {b[2], b[1]}, {b[0], b[3]}, {b[2], b[3]}}) {
+            double minX = Double.MAX_VALUE,
+                    minY = Double.MAX_VALUE,
+                    maxX = -Double.MAX_VALUE,
+                    maxY = -Double.MAX_VALUE;
+            for (double[] c :
+                    new double[][] {{b[0], b[1]}, {b[2], b[1]}, {b[0], b[3]}, {b[2], b[3]}}) {
                 double px = fwd[0] * c[0] + fwd[1] * c[1] + fwd[2];
                 double py = fwd[3] * c[0] + fwd[4] * c[1] + fwd[5];
                 minX = Math.min(minX, px);
@@ -94,7 +109,10 @@ public final class Augmenter {
                 maxY = Math.max(maxY, py);
             }
             double area = (maxX - minX) * (maxY - minY);
-            double x1 = Math.max(0, minX), y1 = Math.max(0, minY), x2 = Math.min(width, maxX), y2 = Math.min(height, maxY);
+            double x1 = Math.max(0, minX),
+                    y1 = Math.max(0, minY),
+                    x2 = Math.min(width, maxX),
+                    y2 = Math.min(height, maxY);
             if (x2 - x1 >= 2 && y2 - y1 >= 2 && (x2 - x1) * (y2 - y1) >= 0.5 * area) {
                 boxes.add(new float[] {(float) x1, (float) y1, (float) x2, (float) y2, b[4]});
             }
@@ -113,6 +131,8 @@ public final class Augmenter {
     private static double[] invert(double[] m) {
         double det = m[0] * m[4] - m[1] * m[3];
         double i00 = m[4] / det, i01 = -m[1] / det, i10 = -m[3] / det, i11 = m[0] / det;
-        return new double[] {i00, i01, -(i00 * m[2] + i01 * m[5]), i10, i11, -(i10 * m[2] + i11 * m[5])};
+        return new double[] {
+            i00, i01, -(i00 * m[2] + i01 * m[5]), i10, i11, -(i10 * m[2] + i11 * m[5])
+        };
     }
 }

@@ -48,7 +48,8 @@ public final class FineTuner {
     private final ProgressListener listener;
     private final int threads;
 
-    public FineTuner(TaskHead head, int classes, Schedule schedule, ProgressListener listener, int threads) {
+    public FineTuner(
+            TaskHead head, int classes, Schedule schedule, ProgressListener listener, int threads) {
         this.head = head;
         this.classes = classes;
         this.schedule = schedule;
@@ -65,13 +66,17 @@ public final class FineTuner {
      * @param loss last mean training loss
      * @param fineTuneEpochs phase 2 epochs actually run
      */
-    public record Result(OnnxGraph graph, double metric, double headMetric, double loss, int fineTuneEpochs) {}
+    public record Result(
+            OnnxGraph graph, double metric, double headMetric, double loss, int fineTuneEpochs) {}
 
     /** Trains; throws {@link DivergedException} as soon as a loss or score is not finite. */
     public Result run(HeadedGraph start, ExampleSet train, ExampleSet val) throws Exception {
         if (train.size() < 2 || val.size() < 1) {
-            throw new IllegalArgumentException("need at least 2 training and 1 validation examples, have "
-                    + train.size() + "/" + val.size());
+            throw new IllegalArgumentException(
+                    "need at least 2 training and 1 validation examples, have "
+                            + train.size()
+                            + "/"
+                            + val.size());
         }
         long t0 = System.nanoTime();
         Random random = new Random(schedule.seed());
@@ -79,16 +84,27 @@ public final class FineTuner {
         OnnxGraph afterHead = trainHead(start, train, random, loss, t0);
         double headMetric = validate(afterHead, val);
         requireFinite(headMetric, "validation score after phase 1");
-        listener.onProgress(Phase.FEATURE_EXTRACTION, schedule.headEpochs(), schedule.headEpochs(), loss[0], headMetric,
-                estimateLeft(t0, schedule.headEpochs(), schedule.headEpochs() + schedule.fineTuneEpochs()));
+        listener.onProgress(
+                Phase.FEATURE_EXTRACTION,
+                schedule.headEpochs(),
+                schedule.headEpochs(),
+                loss[0],
+                headMetric,
+                estimateLeft(
+                        t0,
+                        schedule.headEpochs(),
+                        schedule.headEpochs() + schedule.fineTuneEpochs()));
         if (schedule.unfreezeBlocks() == 0 || schedule.fineTuneEpochs() == 0) {
             return new Result(afterHead, headMetric, headMetric, loss[0], 0);
         }
         return fineTune(start, afterHead, headMetric, train, val, random, loss[0], t0);
     }
 
-    private OnnxGraph trainHead(HeadedGraph start, ExampleSet train, Random random, double[] lastLoss, long t0) throws Exception {
-        PrefixSplit split = PrefixSplit.beforeFirstTrainable(start.graph(), start.backboneInitializers());
+    private OnnxGraph trainHead(
+            HeadedGraph start, ExampleSet train, Random random, double[] lastLoss, long t0)
+            throws Exception {
+        PrefixSplit split =
+                PrefixSplit.beforeFirstTrainable(start.graph(), start.backboneInitializers());
         List<OnnxTensor> cached;
         try (PrefixRunner runner = PrefixRunner.onnxRuntime(split, threads)) {
             cached = PrefixRunner.cacheAll(runner, train.inputs(0, train.size()), INFERENCE_BATCH);
@@ -97,11 +113,15 @@ public final class FineTuner {
         try (Model model = Model.newInstance("head")) {
             model.setBlock(suffix);
             try (Trainer trainer = model.newTrainer(config(adam(schedule.learningRate())))) {
-                Shape[] shapes = cached.stream().map(t -> {
-                    long[] s = t.shape().clone();
-                    s[0] = schedule.batchSize();
-                    return new Shape(s);
-                }).toArray(Shape[]::new);
+                Shape[] shapes =
+                        cached.stream()
+                                .map(
+                                        t -> {
+                                            long[] s = t.shape().clone();
+                                            s[0] = schedule.batchSize();
+                                            return new Shape(s);
+                                        })
+                                .toArray(Shape[]::new);
                 trainer.initialize(shapes);
                 int n = train.size();
                 int total = schedule.headEpochs() + schedule.fineTuneEpochs();
@@ -126,7 +146,12 @@ public final class FineTuner {
                     }
                     lastLoss[0] = sum / steps;
                     requireFinite(lastLoss[0], "phase 1 loss in epoch " + epoch);
-                    listener.onProgress(Phase.FEATURE_EXTRACTION, epoch, schedule.headEpochs(), lastLoss[0], Double.NaN,
+                    listener.onProgress(
+                            Phase.FEATURE_EXTRACTION,
+                            epoch,
+                            schedule.headEpochs(),
+                            lastLoss[0],
+                            Double.NaN,
                             estimateLeft(t0, epoch, total));
                 }
                 return split.merge(suffix.toGraph());
@@ -134,27 +159,70 @@ public final class FineTuner {
         }
     }
 
-    private Result fineTune(HeadedGraph start, OnnxGraph graph, double headMetric, ExampleSet train, ExampleSet val,
-            Random random, double lastLoss, long t0) throws Exception {
+    private Result fineTune(
+            HeadedGraph start,
+            OnnxGraph graph,
+            double headMetric,
+            ExampleSet train,
+            ExampleSet val,
+            Random random,
+            double lastLoss,
+            long t0)
+            throws Exception {
         FreezePlan plan = FreezePlan.allButLastBlocks(start.backbone(), schedule.unfreezeBlocks());
         Set<String> slow = new HashSet<>(start.backboneInitializers());
         slow.removeAll(plan.frozenInitializers());
-        return loop(graph, plan, slow, headMetric, schedule.fineTuneEpochs(), Phase.FINE_TUNING, train, val, random,
-                lastLoss, t0, schedule.headEpochs());
+        return loop(
+                graph,
+                plan,
+                slow,
+                headMetric,
+                schedule.fineTuneEpochs(),
+                Phase.FINE_TUNING,
+                train,
+                val,
+                random,
+                lastLoss,
+                t0,
+                schedule.headEpochs());
     }
 
     /**
-     * Trains every parameter of {@code graph} (no phase 1, no freezing) for up to {@code epochs} with
-     * augmentation and early stopping: training from scratch, or pre-training a backbone.
+     * Trains every parameter of {@code graph} (no phase 1, no freezing) for up to {@code epochs}
+     * with augmentation and early stopping: training from scratch, or pre-training a backbone.
      */
-    public Result trainAll(OnnxGraph graph, ExampleSet train, ExampleSet val, int epochs) throws Exception {
+    public Result trainAll(OnnxGraph graph, ExampleSet train, ExampleSet val, int epochs)
+            throws Exception {
         long t0 = System.nanoTime();
-        return loop(graph, new FreezePlan(Set.of()), Set.of(), Double.NEGATIVE_INFINITY, epochs, Phase.FINE_TUNING,
-                train, val, new Random(schedule.seed()), Double.NaN, t0, 0);
+        return loop(
+                graph,
+                new FreezePlan(Set.of()),
+                Set.of(),
+                Double.NEGATIVE_INFINITY,
+                epochs,
+                Phase.FINE_TUNING,
+                train,
+                val,
+                new Random(schedule.seed()),
+                Double.NaN,
+                t0,
+                0);
     }
 
-    private Result loop(OnnxGraph graph, FreezePlan plan, Set<String> slowTensors, double startMetric, int epochs, Phase phase,
-            ExampleSet train, ExampleSet val, Random random, double lastLoss, long t0, int epochsBefore) throws Exception {
+    private Result loop(
+            OnnxGraph graph,
+            FreezePlan plan,
+            Set<String> slowTensors,
+            double startMetric,
+            int epochs,
+            Phase phase,
+            ExampleSet train,
+            ExampleSet val,
+            Random random,
+            double lastLoss,
+            long t0,
+            int epochsBefore)
+            throws Exception {
         OnnxBlock block = new OnnxBlock(graph);
         Set<String> slow = new HashSet<>();
         for (Map.Entry<String, Parameter> e : block.parametersByTensor().entrySet()) {
@@ -162,10 +230,13 @@ public final class FineTuner {
                 slow.add(e.getValue().getId());
             }
         }
-        Optimizer optimizer = slow.isEmpty()
-                ? adam(schedule.learningRate())
-                : new ParameterGroupOptimizer(
-                        adam(schedule.learningRate()), adam(schedule.learningRate() * schedule.fineTuneFactor()), slow);
+        Optimizer optimizer =
+                slow.isEmpty()
+                        ? adam(schedule.learningRate())
+                        : new ParameterGroupOptimizer(
+                                adam(schedule.learningRate()),
+                                adam(schedule.learningRate() * schedule.fineTuneFactor()),
+                                slow);
         Augmenter augmenter = new Augmenter(schedule.augmentation());
         OnnxGraph best = graph;
         double bestMetric = startMetric;
@@ -173,7 +244,8 @@ public final class FineTuner {
         try (Model model = Model.newInstance("fine-tune")) {
             model.setBlock(block);
             try (Trainer trainer = model.newTrainer(config(optimizer))) {
-                trainer.initialize(new Shape(schedule.batchSize(), 3, train.height(), train.width()));
+                trainer.initialize(
+                        new Shape(schedule.batchSize(), 3, train.height(), train.width()));
                 plan.apply(block);
                 int n = train.size();
                 int stale = 0;
@@ -186,10 +258,17 @@ public final class FineTuner {
                         int to = Math.min(n, from + schedule.batchSize());
                         List<Example> batch = new ArrayList<>();
                         for (int i = from; i < to; i++) {
-                            batch.add(augmenter.apply(train.examples().get(order[i]), train.height(), train.width(), random));
+                            batch.add(
+                                    augmenter.apply(
+                                            train.examples().get(order[i]),
+                                            train.height(),
+                                            train.width(),
+                                            random));
                         }
                         try (NDManager m = trainer.getManager().newSubManager()) {
-                            OnnxTensor x = new ExampleSet(train.height(), train.width(), batch).inputs(0, batch.size());
+                            OnnxTensor x =
+                                    new ExampleSet(train.height(), train.width(), batch)
+                                            .inputs(0, batch.size());
                             NDList in = new NDList(m.create(x.floats(), new Shape(x.shape())));
                             sum += step(trainer, m, in, batch);
                             steps++;
@@ -201,7 +280,13 @@ public final class FineTuner {
                     OnnxGraph current = block.toGraph();
                     double metric = validate(current, val);
                     requireFinite(metric, "validation score in " + phase + " epoch " + epoch);
-                    listener.onProgress(phase, epoch, epochs, lastLoss, metric, estimateLeft(t0, epochsBefore + epoch, total));
+                    listener.onProgress(
+                            phase,
+                            epoch,
+                            epochs,
+                            lastLoss,
+                            metric,
+                            estimateLeft(t0, epochsBefore + epoch, total));
                     if (metric > bestMetric) {
                         bestMetric = metric;
                         best = current;

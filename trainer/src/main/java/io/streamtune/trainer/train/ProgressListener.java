@@ -16,7 +16,8 @@ public interface ProgressListener {
      * @param metric validation metric after the last epoch, NaN when none
      * @param etaSeconds estimated seconds left, -1 when unknown
      */
-    void onProgress(Phase phase, int epoch, int epochs, double loss, double metric, long etaSeconds);
+    void onProgress(
+            Phase phase, int epoch, int epochs, double loss, double metric, long etaSeconds);
 
     /** Ignores everything. */
     ProgressListener NONE = (p, e, n, l, m, eta) -> {};

@@ -25,9 +25,22 @@ public record Schedule(
         long seed) {
 
     public Schedule {
-        if (headEpochs < 1 || fineTuneEpochs < 0 || batchSize < 1 || unfreezeBlocks < 0 || patience < 1) {
-            throw new IllegalArgumentException("invalid schedule " + headEpochs + "/" + fineTuneEpochs + "/" + batchSize
-                    + "/" + unfreezeBlocks + "/" + patience);
+        if (headEpochs < 1
+                || fineTuneEpochs < 0
+                || batchSize < 1
+                || unfreezeBlocks < 0
+                || patience < 1) {
+            throw new IllegalArgumentException(
+                    "invalid schedule "
+                            + headEpochs
+                            + "/"
+                            + fineTuneEpochs
+                            + "/"
+                            + batchSize
+                            + "/"
+                            + unfreezeBlocks
+                            + "/"
+                            + patience);
         }
         if (!(learningRate > 0) || !(fineTuneFactor > 0) || fineTuneFactor > 1) {
             throw new IllegalArgumentException("learning rate must be > 0 and factor in (0, 1]");
@@ -40,19 +53,54 @@ public record Schedule(
     }
 
     public Schedule withEpochs(int head, int fineTune) {
-        return new Schedule(head, fineTune, batchSize, learningRate, fineTuneFactor, unfreezeBlocks, patience, augmentation, seed);
+        return new Schedule(
+                head,
+                fineTune,
+                batchSize,
+                learningRate,
+                fineTuneFactor,
+                unfreezeBlocks,
+                patience,
+                augmentation,
+                seed);
     }
 
     public Schedule withSeed(long newSeed) {
-        return new Schedule(headEpochs, fineTuneEpochs, batchSize, learningRate, fineTuneFactor, unfreezeBlocks, patience,
-                augmentation, newSeed);
+        return new Schedule(
+                headEpochs,
+                fineTuneEpochs,
+                batchSize,
+                learningRate,
+                fineTuneFactor,
+                unfreezeBlocks,
+                patience,
+                augmentation,
+                newSeed);
     }
 
     public Schedule withAugmentation(Augmentation a) {
-        return new Schedule(headEpochs, fineTuneEpochs, batchSize, learningRate, fineTuneFactor, unfreezeBlocks, patience, a, seed);
+        return new Schedule(
+                headEpochs,
+                fineTuneEpochs,
+                batchSize,
+                learningRate,
+                fineTuneFactor,
+                unfreezeBlocks,
+                patience,
+                a,
+                seed);
     }
 
     public Schedule withUnfreezeBlocks(int k) {
-        return new Schedule(headEpochs, fineTuneEpochs, batchSize, learningRate, fineTuneFactor, k, patience, augmentation, seed);
+        return new Schedule(
+                headEpochs,
+                fineTuneEpochs,
+                batchSize,
+                learningRate,
+                fineTuneFactor,
+                k,
+                patience,
+                augmentation,
+                seed);
     }
 }

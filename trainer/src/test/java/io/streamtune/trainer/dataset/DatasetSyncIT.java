@@ -25,28 +25,40 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedKafka.class)
 class DatasetSyncIT {
 
-    private static final JsonSerde<LabelledImageAccepted> SERDE = JsonSerde.of(LabelledImageAccepted.class);
+    private static final JsonSerde<LabelledImageAccepted> SERDE =
+            JsonSerde.of(LabelledImageAccepted.class);
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     @Test
-    void shouldApplyAddsRelabelsAndTombstonesIncrementallyAndSkipCorruptRecords(EmbeddedKafkaBroker broker) throws Exception {
+    void shouldApplyAddsRelabelsAndTombstonesIncrementallyAndSkipCorruptRecords(
+            EmbeddedKafkaBroker broker) throws Exception {
         String topic = SharedKafka.unique("labelled");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
         }
         Map<String, Object> props = Map.of("bootstrap.servers", broker.bootstrapServers());
         DatasetSync sync = new DatasetSync(props, topic);
-        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                "key.serializer", ByteArraySerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName()))) {
+        try (var producer =
+                new KafkaProducer<byte[], byte[]>(
+                        Map.of(
+                                "bootstrap.servers",
+                                broker.bootstrapServers(),
+                                "key.serializer",
+                                ByteArraySerializer.class.getName(),
+                                "value.serializer",
+                                ByteArraySerializer.class.getName()))) {
             send(producer, topic, sample("m", 'a', "cat"));
             send(producer, topic, sample("m", 'b', "dog"));
             send(producer, topic, sample("m", 'c', "cat"));
             send(producer, topic, sample("other", 'd', "cat"));
-            producer.send(new ProducerRecord<>(topic, bytes("m/" + "e".repeat(64)), bytes("{broken"))).get();
+            producer.send(
+                            new ProducerRecord<>(
+                                    topic, bytes("m/" + "e".repeat(64)), bytes("{broken")))
+                    .get();
 
-            DatasetSync.Result first = sync.sync(DatasetStore.open(dir, "m"), Duration.ofSeconds(30));
+            DatasetSync.Result first =
+                    sync.sync(DatasetStore.open(dir, "m"), Duration.ofSeconds(30));
 
             assertThat(first.samples()).isEqualTo(3);
             assertThat(first.corrupt()).isEqualTo(1);
@@ -62,19 +74,30 @@ class DatasetSyncIT {
             assertThat(second.recordsRead()).isEqualTo(3);
             assertThat(second.upserts()).isEqualTo(2);
             assertThat(second.deletes()).isEqualTo(1);
-            assertThat(reopened.sampleIds()).containsExactly("a".repeat(64), "c".repeat(64), "f".repeat(64));
-            assertThat(reopened.load("a".repeat(64)).orElseThrow().label()).isEqualTo(new Label.ClassLabel("dog"));
+            assertThat(reopened.sampleIds())
+                    .containsExactly("a".repeat(64), "c".repeat(64), "f".repeat(64));
+            assertThat(reopened.load("a".repeat(64)).orElseThrow().label())
+                    .isEqualTo(new Label.ClassLabel("dog"));
             assertThat(reopened.corruptRecords()).isEqualTo(1);
             assertThat(sync.sync(reopened, Duration.ofSeconds(30)).recordsRead()).isZero();
         }
     }
 
     private static LabelledImageAccepted sample(String model, char id, String label) {
-        return new LabelledImageAccepted(String.valueOf(id).repeat(64), model, new byte[] {1, 2, 3}, "image/png", 1, 1,
-                new Label.ClassLabel(label), "test", Instant.EPOCH);
+        return new LabelledImageAccepted(
+                String.valueOf(id).repeat(64),
+                model,
+                new byte[] {1, 2, 3},
+                "image/png",
+                1,
+                1,
+                new Label.ClassLabel(label),
+                "test",
+                Instant.EPOCH);
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> p, String topic, LabelledImageAccepted s) throws Exception {
+    private static void send(KafkaProducer<byte[], byte[]> p, String topic, LabelledImageAccepted s)
+            throws Exception {
         p.send(new ProducerRecord<>(topic, bytes(s.key()), SERDE.toBytes(s))).get();
     }
 

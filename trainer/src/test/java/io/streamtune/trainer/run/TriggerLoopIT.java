@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TriggerLoopIT {
 
     @Test
-    void shouldCoalesceTriggersArrivingMidRunIntoOneLaterRunAndCommitThemAfterwards(EmbeddedKafkaBroker broker) throws Exception {
+    void shouldCoalesceTriggersArrivingMidRunIntoOneLaterRunAndCommitThemAfterwards(
+            EmbeddedKafkaBroker broker) throws Exception {
         String topic = SharedKafka.unique("triggers");
         String group = SharedKafka.unique("group");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
@@ -39,20 +40,44 @@ class TriggerLoopIT {
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Map<String, Object> props = Map.of("bootstrap.servers", broker.bootstrapServers(), "group.id", group,
-                "enable.auto.commit", "false", "auto.offset.reset", "earliest",
-                "key.deserializer", ByteArrayDeserializer.class.getName(), "value.deserializer", ByteArrayDeserializer.class.getName());
-        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                "key.serializer", ByteArraySerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName()));
-                var loop = new TriggerLoop(props, topic, model -> {
-                    runs.add(model);
-                    firstStarted.countDown();
-                    try {
-                        release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, new TrainerMetrics(registry)).start()) {
+        Map<String, Object> props =
+                Map.of(
+                        "bootstrap.servers",
+                        broker.bootstrapServers(),
+                        "group.id",
+                        group,
+                        "enable.auto.commit",
+                        "false",
+                        "auto.offset.reset",
+                        "earliest",
+                        "key.deserializer",
+                        ByteArrayDeserializer.class.getName(),
+                        "value.deserializer",
+                        ByteArrayDeserializer.class.getName());
+        try (var producer =
+                        new KafkaProducer<byte[], byte[]>(
+                                Map.of(
+                                        "bootstrap.servers",
+                                        broker.bootstrapServers(),
+                                        "key.serializer",
+                                        ByteArraySerializer.class.getName(),
+                                        "value.serializer",
+                                        ByteArraySerializer.class.getName()));
+                var loop =
+                        new TriggerLoop(
+                                        props,
+                                        topic,
+                                        model -> {
+                                            runs.add(model);
+                                            firstStarted.countDown();
+                                            try {
+                                                release.await(30, TimeUnit.SECONDS);
+                                            } catch (InterruptedException e) {
+                                                Thread.currentThread().interrupt();
+                                            }
+                                        },
+                                        new TrainerMetrics(registry))
+                                .start()) {
             send(producer, topic, "a", "1");
             assertThat(firstStarted.await(30, TimeUnit.SECONDS)).isTrue();
 
@@ -71,30 +96,69 @@ class TriggerLoopIT {
             assertThat(runs).containsExactly("a", "a", "b");
             assertThat(registry.counter(TrainerMetrics.TRIGGERS).count()).isEqualTo(5);
             assertThat(registry.counter(TrainerMetrics.TRIGGERS_COALESCED).count()).isEqualTo(3);
-            try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-                long committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().values().stream()
-                        .mapToLong(o -> o.offset()).sum();
+            try (Admin admin =
+                    Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+                long committed =
+                        admin
+                                .listConsumerGroupOffsets(group)
+                                .partitionsToOffsetAndMetadata()
+                                .get()
+                                .values()
+                                .stream()
+                                .mapToLong(o -> o.offset())
+                                .sum();
                 assertThat(committed).as("every trigger served and committed").isEqualTo(5);
             }
         }
     }
 
     @Test
-    void shouldRunEachModelOnTheOneTrainerOwningItsPartition(EmbeddedKafkaBroker broker) throws Exception {
+    void shouldRunEachModelOnTheOneTrainerOwningItsPartition(EmbeddedKafkaBroker broker)
+            throws Exception {
         String topic = SharedKafka.unique("triggers");
         String group = SharedKafka.unique("group");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
         }
-        Map<String, Object> props = Map.of("bootstrap.servers", broker.bootstrapServers(), "group.id", group,
-                "enable.auto.commit", "false", "auto.offset.reset", "earliest",
-                "key.deserializer", ByteArrayDeserializer.class.getName(), "value.deserializer", ByteArrayDeserializer.class.getName());
+        Map<String, Object> props =
+                Map.of(
+                        "bootstrap.servers",
+                        broker.bootstrapServers(),
+                        "group.id",
+                        group,
+                        "enable.auto.commit",
+                        "false",
+                        "auto.offset.reset",
+                        "earliest",
+                        "key.deserializer",
+                        ByteArrayDeserializer.class.getName(),
+                        "value.deserializer",
+                        ByteArrayDeserializer.class.getName());
         List<String> first = new CopyOnWriteArrayList<>();
         List<String> second = new CopyOnWriteArrayList<>();
-        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", broker.bootstrapServers(),
-                "key.serializer", ByteArraySerializer.class.getName(), "value.serializer", ByteArraySerializer.class.getName()));
-                var a = new TriggerLoop(props, topic, first::add, new TrainerMetrics(new SimpleMeterRegistry())).start();
-                var b = new TriggerLoop(props, topic, second::add, new TrainerMetrics(new SimpleMeterRegistry())).start()) {
+        try (var producer =
+                        new KafkaProducer<byte[], byte[]>(
+                                Map.of(
+                                        "bootstrap.servers",
+                                        broker.bootstrapServers(),
+                                        "key.serializer",
+                                        ByteArraySerializer.class.getName(),
+                                        "value.serializer",
+                                        ByteArraySerializer.class.getName()));
+                var a =
+                        new TriggerLoop(
+                                        props,
+                                        topic,
+                                        first::add,
+                                        new TrainerMetrics(new SimpleMeterRegistry()))
+                                .start();
+                var b =
+                        new TriggerLoop(
+                                        props,
+                                        topic,
+                                        second::add,
+                                        new TrainerMetrics(new SimpleMeterRegistry()))
+                                .start()) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!(a.ready() && b.ready()) && System.nanoTime() < deadline) {
                 Thread.sleep(100);
@@ -107,19 +171,33 @@ class TriggerLoopIT {
                 }
             }
             deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (java.util.stream.Stream.concat(first.stream(), second.stream()).distinct().count() < 6
+            while (java.util.stream.Stream.concat(first.stream(), second.stream())
+                                    .distinct()
+                                    .count()
+                            < 6
                     && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
 
-            assertThat(java.util.stream.Stream.concat(first.stream(), second.stream()).distinct().count()).isEqualTo(6);
+            assertThat(
+                            java.util.stream.Stream.concat(first.stream(), second.stream())
+                                    .distinct()
+                                    .count())
+                    .isEqualTo(6);
             assertThat(first).doesNotContainAnyElementsOf(second);
         }
     }
 
-    private static void send(KafkaProducer<byte[], byte[]> p, String topic, String model, String id) throws Exception {
-        var t = new TrainingTriggered(id, model, TrainingTriggered.Reason.THRESHOLD, 1, 1, Instant.now());
-        p.send(new ProducerRecord<>(topic, model.getBytes(StandardCharsets.UTF_8), JsonSerde.of(TrainingTriggered.class).toBytes(t)))
+    private static void send(KafkaProducer<byte[], byte[]> p, String topic, String model, String id)
+            throws Exception {
+        var t =
+                new TrainingTriggered(
+                        id, model, TrainingTriggered.Reason.THRESHOLD, 1, 1, Instant.now());
+        p.send(
+                        new ProducerRecord<>(
+                                topic,
+                                model.getBytes(StandardCharsets.UTF_8),
+                                JsonSerde.of(TrainingTriggered.class).toBytes(t)))
                 .get();
     }
 }

@@ -41,7 +41,9 @@ class TaskHeadsTest {
         assertThat(outputShape(det.graph(), 0)).isEqualTo(new Shape(2, 3, 16, 16));
         assertThat(outputShape(det.graph(), 1)).isEqualTo(new Shape(2, 4, 16, 16));
         assertThat(exported.outputs()).hasSize(1);
-        assertThat(exported.nodes()).extracting(OnnxNode::opType).contains("Exp", "MaxPool", "Equal", "Reshape");
+        assertThat(exported.nodes())
+                .extracting(OnnxNode::opType)
+                .contains("Exp", "MaxPool", "Equal", "Reshape");
     }
 
     private static long gemms(OnnxGraph g) {

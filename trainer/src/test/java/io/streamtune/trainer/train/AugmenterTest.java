@@ -26,7 +26,9 @@ class AugmenterTest {
         Augmenter flipOnly = new Augmenter(new Augmentation(true, 1, 0, 0));
 
         Example out = null;
-        for (long seed = 0; seed < 10 && (out == null || out == e || out.mask()[2 * w + 1] == 1); seed++) {
+        for (long seed = 0;
+                seed < 10 && (out == null || out == e || out.mask()[2 * w + 1] == 1);
+                seed++) {
             out = flipOnly.apply(e, h, w, new Random(seed));
         }
 
@@ -34,7 +36,9 @@ class AugmenterTest {
         assertThat(out.mask()[3 * w + 2]).isZero();
         assertThat(out.input()[3 * w + 12]).isEqualTo(1f);
         assertThat(out.boxes()).hasSize(1);
-        assertThat(out.boxes().get(0)).containsExactly(new float[] {11, 2, 15, 6, 0}, org.assertj.core.data.Offset.offset(1e-4f));
+        assertThat(out.boxes().get(0))
+                .containsExactly(
+                        new float[] {11, 2, 15, 6, 0}, org.assertj.core.data.Offset.offset(1e-4f));
     }
 
     @Test

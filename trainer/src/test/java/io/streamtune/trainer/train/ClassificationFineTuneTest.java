@@ -51,16 +51,41 @@ class ClassificationFineTuneTest {
         Schedule schedule = Schedule.defaults().withEpochs(12, 8);
         long t0 = System.nanoTime();
 
-        FineTuner.Result result = new FineTuner(head, 3, schedule, ProgressListener.NONE, 1)
-                .run(start, new ExampleSet(size, size, train), new ExampleSet(size, size, val));
-        OnnxGraph exported = ModelExport.withMetadata(head.export(result.graph(), 3), Task.CLASSIFICATION,
-                ShapeKind.classNames(), Pretrainer.preprocess(size), "shapes", 1, null, Map.of(), Instant.EPOCH);
-        Evaluation evaluation = new Evaluator(2).evaluate(ModelExport.bytes(exported), "shapes", Task.CLASSIFICATION, 3, eval);
+        FineTuner.Result result =
+                new FineTuner(head, 3, schedule, ProgressListener.NONE, 1)
+                        .run(
+                                start,
+                                new ExampleSet(size, size, train),
+                                new ExampleSet(size, size, val));
+        OnnxGraph exported =
+                ModelExport.withMetadata(
+                        head.export(result.graph(), 3),
+                        Task.CLASSIFICATION,
+                        ShapeKind.classNames(),
+                        Pretrainer.preprocess(size),
+                        "shapes",
+                        1,
+                        null,
+                        Map.of(),
+                        Instant.EPOCH);
+        Evaluation evaluation =
+                new Evaluator(2)
+                        .evaluate(
+                                ModelExport.bytes(exported),
+                                "shapes",
+                                Task.CLASSIFICATION,
+                                3,
+                                eval);
 
-        System.out.printf("classification: phase1=%.4f best=%.4f onnx=%s in %.1fs%n", result.headMetric(), result.metric(),
-                evaluation.metrics(), (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                "classification: phase1=%.4f best=%.4f onnx=%s in %.1fs%n",
+                result.headMetric(),
+                result.metric(),
+                evaluation.metrics(),
+                (System.nanoTime() - t0) / 1e9);
         assertThat(evaluation.metricName()).isEqualTo("accuracy");
         assertThat(evaluation.metric()).isGreaterThanOrEqualTo(0.95);
-        assertThat(evaluation.metric()).isCloseTo(result.metric(), org.assertj.core.api.Assertions.within(0.02));
+        assertThat(evaluation.metric())
+                .isCloseTo(result.metric(), org.assertj.core.api.Assertions.within(0.02));
     }
 }

@@ -11,14 +11,14 @@ import io.streamtune.trainer.onnx.ir.OnnxGraph;
 import io.streamtune.trainer.pretrain.Pretrainer;
 import io.streamtune.trainer.publish.ModelExport;
 import io.streamtune.trainer.task.Backbone;
+import io.streamtune.trainer.task.DetectionHead;
 import io.streamtune.trainer.task.Example;
 import io.streamtune.trainer.task.ExampleSet;
 import io.streamtune.trainer.task.Examples;
 import io.streamtune.trainer.task.HeadedGraph;
-import io.streamtune.trainer.task.DetectionHead;
-import io.streamtune.vision.preprocess.Preprocessor;
 import io.streamtune.vision.decode.Box;
 import io.streamtune.vision.metrics.GroundTruthBox;
+import io.streamtune.vision.preprocess.Preprocessor;
 import io.streamtune.vision.synth.Scene;
 import io.streamtune.vision.synth.SceneObject;
 import io.streamtune.vision.synth.ShapeKind;
@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class DetectionFineTuneTest {
 
     @Test
-    void shouldReachMapAtHalfIouOfPointEightOnGeneratedScenesMeasuredOnTheExportedOnnx() throws Exception {
+    void shouldReachMapAtHalfIouOfPointEightOnGeneratedScenesMeasuredOnTheExportedOnnx()
+            throws Exception {
         int size = TrainerFixtures.SIZE;
         Preprocessor pre = new Preprocessor(Pretrainer.preprocess(size));
         List<Example> train = new ArrayList<>();
@@ -45,7 +46,9 @@ class DetectionFineTuneTest {
             for (SceneObject o : s.objects()) {
                 var b = o.box();
                 boxes.add(new double[] {b.x(), b.y(), b.width(), b.height(), o.classId()});
-                truth.add(new GroundTruthBox(o.classId(), new Box(b.x(), b.y(), b.width(), b.height())));
+                truth.add(
+                        new GroundTruthBox(
+                                o.classId(), new Box(b.x(), b.y(), b.width(), b.height())));
             }
             Example e = Examples.detection(pre, s.image(), boxes);
             if (i < 400) {
@@ -58,19 +61,43 @@ class DetectionFineTuneTest {
         DetectionHead head = new DetectionHead(32);
         int classes = ShapeKind.classNames().size();
         HeadedGraph start = head.attach(Backbone.of(TrainerFixtures.backbone(), size), classes, 11);
-        Schedule schedule = new Schedule(25, 12, 32, 3e-3, 0.1, 3, 4, Augmentation.none(), 7L)
-                .withAugmentation(new Augmentation(true, 1, 0, 0.1));
+        Schedule schedule =
+                new Schedule(25, 12, 32, 3e-3, 0.1, 3, 4, Augmentation.none(), 7L)
+                        .withAugmentation(new Augmentation(true, 1, 0, 0.1));
         long t0 = System.nanoTime();
 
-        FineTuner.Result result = new FineTuner(head, classes, schedule,
-                ProgressListener.NONE, 1)
-                .run(start, new ExampleSet(size, size, train), new ExampleSet(size, size, val));
-        OnnxGraph exported = ModelExport.withMetadata(head.export(result.graph(), classes), Task.DETECTION,
-                ShapeKind.classNames(), Pretrainer.preprocess(size), "scenes", 1, null, Map.of(), Instant.EPOCH);
-        Evaluation evaluation = new Evaluator(1).evaluate(ModelExport.bytes(exported), "scenes", Task.DETECTION, classes, eval);
+        FineTuner.Result result =
+                new FineTuner(head, classes, schedule, ProgressListener.NONE, 1)
+                        .run(
+                                start,
+                                new ExampleSet(size, size, train),
+                                new ExampleSet(size, size, val));
+        OnnxGraph exported =
+                ModelExport.withMetadata(
+                        head.export(result.graph(), classes),
+                        Task.DETECTION,
+                        ShapeKind.classNames(),
+                        Pretrainer.preprocess(size),
+                        "scenes",
+                        1,
+                        null,
+                        Map.of(),
+                        Instant.EPOCH);
+        Evaluation evaluation =
+                new Evaluator(1)
+                        .evaluate(
+                                ModelExport.bytes(exported),
+                                "scenes",
+                                Task.DETECTION,
+                                classes,
+                                eval);
 
-        System.out.printf("detection: phase1=%.4f best=%.4f onnx=%s in %.1fs%n", result.headMetric(), result.metric(),
-                evaluation.metrics(), (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                "detection: phase1=%.4f best=%.4f onnx=%s in %.1fs%n",
+                result.headMetric(),
+                result.metric(),
+                evaluation.metrics(),
+                (System.nanoTime() - t0) / 1e9);
         assertThat(evaluation.metricName()).isEqualTo("map50_95");
         assertThat(evaluation.metrics().get("map50")).isGreaterThanOrEqualTo(0.8);
     }

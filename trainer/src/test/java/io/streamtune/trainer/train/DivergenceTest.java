@@ -31,9 +31,16 @@ class DivergenceTest {
         train.set(3, Example.classified(poisoned, 1));
         ClassificationHead head = new ClassificationHead(0);
         var start = head.attach(Backbone.of(Backbones.small(16, 2, 1), 16), 2, 1);
-        FineTuner tuner = new FineTuner(head, 2, Schedule.defaults().withEpochs(2, 0), ProgressListener.NONE, 1);
+        FineTuner tuner =
+                new FineTuner(
+                        head, 2, Schedule.defaults().withEpochs(2, 0), ProgressListener.NONE, 1);
 
-        assertThatThrownBy(() -> tuner.run(start, new ExampleSet(16, 16, train), new ExampleSet(16, 16, train.subList(0, 2))))
+        assertThatThrownBy(
+                        () ->
+                                tuner.run(
+                                        start,
+                                        new ExampleSet(16, 16, train),
+                                        new ExampleSet(16, 16, train.subList(0, 2))))
                 .isInstanceOf(DivergedException.class)
                 .hasMessageContaining("phase 1 loss");
     }

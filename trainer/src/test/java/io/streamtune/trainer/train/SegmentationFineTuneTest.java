@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 class SegmentationFineTuneTest {
 
     @Test
-    void shouldReachMeanIouOfPointEightOnGeneratedScenesMeasuredOnTheExportedOnnx() throws Exception {
+    void shouldReachMeanIouOfPointEightOnGeneratedScenesMeasuredOnTheExportedOnnx()
+            throws Exception {
         int size = TrainerFixtures.SIZE;
         Preprocessor pre = new Preprocessor(Pretrainer.preprocess(size));
         List<Example> train = new ArrayList<>();
@@ -48,19 +49,45 @@ class SegmentationFineTuneTest {
         SegmentationHead head = new SegmentationHead(32);
         int classes = ShapeKind.segmentationClassNames().size();
         HeadedGraph start = head.attach(Backbone.of(TrainerFixtures.backbone(), size), classes, 11);
-        Schedule schedule = Schedule.defaults().withEpochs(15, 12).withUnfreezeBlocks(3)
-                .withAugmentation(new Augmentation(true, 1, 0, 0.1));
+        Schedule schedule =
+                Schedule.defaults()
+                        .withEpochs(15, 12)
+                        .withUnfreezeBlocks(3)
+                        .withAugmentation(new Augmentation(true, 1, 0, 0.1));
         long t0 = System.nanoTime();
 
-        FineTuner.Result result = new FineTuner(head, classes, schedule,
-                ProgressListener.NONE, 1)
-                .run(start, new ExampleSet(size, size, train), new ExampleSet(size, size, val));
-        OnnxGraph exported = ModelExport.withMetadata(head.export(result.graph(), classes), Task.SEGMENTATION,
-                ShapeKind.segmentationClassNames(), Pretrainer.preprocess(size), "scenes", 1, null, Map.of(), Instant.EPOCH);
-        Evaluation evaluation = new Evaluator(1).evaluate(ModelExport.bytes(exported), "scenes", Task.SEGMENTATION, classes, eval);
+        FineTuner.Result result =
+                new FineTuner(head, classes, schedule, ProgressListener.NONE, 1)
+                        .run(
+                                start,
+                                new ExampleSet(size, size, train),
+                                new ExampleSet(size, size, val));
+        OnnxGraph exported =
+                ModelExport.withMetadata(
+                        head.export(result.graph(), classes),
+                        Task.SEGMENTATION,
+                        ShapeKind.segmentationClassNames(),
+                        Pretrainer.preprocess(size),
+                        "scenes",
+                        1,
+                        null,
+                        Map.of(),
+                        Instant.EPOCH);
+        Evaluation evaluation =
+                new Evaluator(1)
+                        .evaluate(
+                                ModelExport.bytes(exported),
+                                "scenes",
+                                Task.SEGMENTATION,
+                                classes,
+                                eval);
 
-        System.out.printf("segmentation: phase1=%.4f best=%.4f onnx=%s in %.1fs%n", result.headMetric(), result.metric(),
-                evaluation.metrics(), (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                "segmentation: phase1=%.4f best=%.4f onnx=%s in %.1fs%n",
+                result.headMetric(),
+                result.metric(),
+                evaluation.metrics(),
+                (System.nanoTime() - t0) / 1e9);
         assertThat(evaluation.metricName()).isEqualTo("miou");
         assertThat(evaluation.metric()).isGreaterThanOrEqualTo(0.8);
     }

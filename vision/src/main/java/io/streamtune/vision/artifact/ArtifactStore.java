@@ -1,7 +1,6 @@
 package io.streamtune.vision.artifact;
 
 import io.streamtune.contracts.ArtifactRef;
-
 import java.util.List;
 import java.util.Objects;
 

@@ -2,7 +2,6 @@ package io.streamtune.vision.artifact;
 
 import io.streamtune.contracts.ArtifactRef;
 import io.streamtune.contracts.Names;
-
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.AtomicMoveNotSupportedException;

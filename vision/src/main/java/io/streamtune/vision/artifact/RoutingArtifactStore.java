@@ -1,7 +1,6 @@
 package io.streamtune.vision.artifact;
 
 import io.streamtune.contracts.ArtifactRef;
-
 import java.util.List;
 
 /** Writes to one store, reads from whichever store accepts the URI; closes them all. */

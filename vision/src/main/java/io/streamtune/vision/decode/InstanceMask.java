@@ -1,7 +1,6 @@
 package io.streamtune.vision.decode;
 
 import io.streamtune.vision.mask.Rle;
-
 import java.util.Objects;
 
 /**

@@ -1,7 +1,6 @@
 package io.streamtune.vision.decode;
 
 import io.streamtune.vision.mask.LabelMap;
-
 import java.util.List;
 import java.util.Objects;
 

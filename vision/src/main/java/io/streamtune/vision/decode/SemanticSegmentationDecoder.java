@@ -3,7 +3,6 @@ package io.streamtune.vision.decode;
 import io.streamtune.vision.mask.LabelMap;
 import io.streamtune.vision.mask.Rle;
 import io.streamtune.vision.preprocess.ResizeTransform;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -4,7 +4,6 @@ import io.streamtune.vision.decode.YoloDetectionDecoder.Candidate;
 import io.streamtune.vision.decode.YoloDetectionDecoder.Layout;
 import io.streamtune.vision.mask.Rle;
 import io.streamtune.vision.preprocess.ResizeTransform;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

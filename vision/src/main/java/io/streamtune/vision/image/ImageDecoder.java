@@ -2,7 +2,6 @@ package io.streamtune.vision.image;
 
 import io.streamtune.vision.image.ImageRejectedException.Reason;
 import io.streamtune.vision.mask.LabelMap;
-
 import java.awt.image.BufferedImage;
 import java.awt.image.IndexColorModel;
 import java.io.ByteArrayInputStream;
@@ -10,7 +9,6 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.Optional;
-
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -122,7 +120,7 @@ public final class ImageDecoder {
                     throw new ImageRejectedException(
                             Reason.NOT_A_MASK,
                             "label masks must be palette or grey PNGs, this one has colour"
-                                + " channels");
+                                    + " channels");
                 }
                 int w = image.getWidth();
                 int h = image.getHeight();

@@ -1,7 +1,6 @@
 package io.streamtune.vision.metrics;
 
 import io.streamtune.vision.mask.LabelMap;
-
 import java.util.ArrayList;
 import java.util.List;
 

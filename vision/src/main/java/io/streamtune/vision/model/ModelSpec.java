@@ -2,7 +2,6 @@ package io.streamtune.vision.model;
 
 import io.streamtune.contracts.ModelMetadataKeys;
 import io.streamtune.vision.preprocess.PreprocessConfig;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

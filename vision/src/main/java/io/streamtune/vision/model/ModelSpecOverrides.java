@@ -3,7 +3,6 @@ package io.streamtune.vision.model;
 import io.streamtune.vision.preprocess.ChannelOrder;
 import io.streamtune.vision.preprocess.Normalization;
 import io.streamtune.vision.preprocess.ResizeMode;
-
 import java.util.List;
 import java.util.Optional;
 

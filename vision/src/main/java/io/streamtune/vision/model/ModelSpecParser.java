@@ -5,7 +5,6 @@ import io.streamtune.vision.preprocess.ChannelOrder;
 import io.streamtune.vision.preprocess.Normalization;
 import io.streamtune.vision.preprocess.PreprocessConfig;
 import io.streamtune.vision.preprocess.ResizeMode;
-
 import java.util.List;
 import java.util.Map;
 

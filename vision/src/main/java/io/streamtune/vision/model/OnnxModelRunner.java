@@ -8,10 +8,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -26,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ModelRunner} over an ONNX Runtime session.
@@ -129,7 +127,7 @@ public final class OnnxModelRunner implements ModelRunner {
             OnnxModelRunner runner = new OnnxModelRunner(source, env, session, input, spec);
             LOG.info(
                     "Loaded model {} v{} from {}: task {}, input {} {}x{} ({}), {} classes, outputs"
-                        + " {}",
+                            + " {}",
                     spec.name(),
                     spec.version(),
                     source,

@@ -4,7 +4,6 @@ import io.streamtune.vision.decode.ClassScore;
 import io.streamtune.vision.decode.Detection;
 import io.streamtune.vision.decode.InstanceMask;
 import io.streamtune.vision.decode.SemanticSegmentation;
-
 import java.util.List;
 import java.util.Objects;
 

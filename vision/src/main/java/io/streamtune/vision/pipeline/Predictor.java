@@ -11,7 +11,6 @@ import io.streamtune.vision.model.ModelSpec;
 import io.streamtune.vision.preprocess.Preprocessor;
 import io.streamtune.vision.preprocess.Preprocessor.PreprocessedBatch;
 import io.streamtune.vision.preprocess.ResizeTransform;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -103,7 +102,7 @@ public final class Predictor {
                             if (names.size() < 2) {
                                 throw new IllegalStateException(
                                         "instance segmentation needs boxes and prototypes, model"
-                                            + " has "
+                                                + " has "
                                                 + names);
                             }
                             FloatTensor boxes =

@@ -1,7 +1,6 @@
 package io.streamtune.vision.pipeline;
 
 import io.streamtune.vision.decode.DetectionOptions;
-
 import java.util.Objects;
 
 /**

@@ -1,7 +1,6 @@
 package io.streamtune.vision.preprocess;
 
 import io.streamtune.vision.image.RgbImage;
-
 import java.nio.FloatBuffer;
 import java.util.Objects;
 

@@ -1,7 +1,6 @@
 package io.streamtune.vision.preprocess;
 
 import io.streamtune.vision.image.RgbImage;
-
 import java.util.Objects;
 
 /** A letterboxed image together with the transform that maps its coordinates back to the source. */

@@ -1,7 +1,6 @@
 package io.streamtune.vision.preprocess;
 
 import io.streamtune.vision.image.RgbImage;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

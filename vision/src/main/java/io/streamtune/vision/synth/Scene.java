@@ -14,8 +14,8 @@ import javax.imageio.ImageIO;
  *
  * @param image the RGB image
  * @param objects the shapes drawn, in drawing order (objects never overlap)
- * @param mask per-pixel segmentation class, row-major: 0 background, {@code classId + 1} for a shape
- *     (see {@link ShapeKind#segmentationClassNames()})
+ * @param mask per-pixel segmentation class, row-major: 0 background, {@code classId + 1} for a
+ *     shape (see {@link ShapeKind#segmentationClassNames()})
  */
 public record Scene(RgbImage image, List<SceneObject> objects, int[] mask) {
 
@@ -24,7 +24,13 @@ public record Scene(RgbImage image, List<SceneObject> objects, int[] mask) {
         objects = List.copyOf(objects);
         Objects.requireNonNull(mask, "mask");
         if (mask.length != image.width() * image.height()) {
-            throw new IllegalArgumentException("mask has " + mask.length + " pixels, image " + image.width() + "x" + image.height());
+            throw new IllegalArgumentException(
+                    "mask has "
+                            + mask.length
+                            + " pixels, image "
+                            + image.width()
+                            + "x"
+                            + image.height());
         }
     }
 
@@ -36,7 +42,10 @@ public record Scene(RgbImage image, List<SceneObject> objects, int[] mask) {
         return image.height();
     }
 
-    /** The image-level class for classification: the shape covering the most pixels (the first one on ties). */
+    /**
+     * The image-level class for classification: the shape covering the most pixels (the first one
+     * on ties).
+     */
     public ShapeKind dominantShape() {
         if (objects.isEmpty()) {
             throw new IllegalStateException("scene has no objects");

@@ -15,8 +15,8 @@ public enum ShapeKind {
     }
 
     /**
-     * Segmentation class names by mask value: {@code background} is 0, then each shape at its class id
-     * plus one.
+     * Segmentation class names by mask value: {@code background} is 0, then each shape at its class
+     * id plus one.
      */
     public static List<String> segmentationClassNames() {
         return List.of("background", CIRCLE.className(), SQUARE.className(), TRIANGLE.className());

@@ -18,7 +18,9 @@ public final class SyntheticScenes {
 
     private SyntheticScenes() {}
 
-    /** A scene with 1..{@code maxObjects} non-overlapping shapes of random kinds, sizes and places. */
+    /**
+     * A scene with 1..{@code maxObjects} non-overlapping shapes of random kinds, sizes and places.
+     */
     public static Scene generate(long seed, int width, int height, int maxObjects) {
         if (maxObjects < 1) {
             throw new IllegalArgumentException("maxObjects must be >= 1: " + maxObjects);
@@ -32,20 +34,34 @@ public final class SyntheticScenes {
         return draw(r, width, height, kinds, 0.2, 0.5);
     }
 
-    /** A scene with exactly one shape of the given kind covering a good part of the image (for classification). */
+    /**
+     * A scene with exactly one shape of the given kind covering a good part of the image (for
+     * classification).
+     */
     public static Scene single(long seed, int width, int height, ShapeKind shape) {
         return draw(new Random(seed), width, height, List.of(shape), 0.35, 0.8);
     }
 
-    /** A classification scene whose shape kind is drawn from the seed: {@code single(seed, w, h, kind)}. */
+    /**
+     * A classification scene whose shape kind is drawn from the seed: {@code single(seed, w, h,
+     * kind)}.
+     */
     public static Scene single(long seed, int width, int height) {
-        ShapeKind kind = ShapeKind.values()[(int) Math.floorMod(seed * 0x9E3779B97F4A7C15L >>> 33, 3L)];
+        ShapeKind kind =
+                ShapeKind.values()[(int) Math.floorMod(seed * 0x9E3779B97F4A7C15L >>> 33, 3L)];
         return single(seed, width, height, kind);
     }
 
-    private static Scene draw(Random r, int width, int height, List<ShapeKind> kinds, double minFrac, double maxFrac) {
+    private static Scene draw(
+            Random r,
+            int width,
+            int height,
+            List<ShapeKind> kinds,
+            double minFrac,
+            double maxFrac) {
         if (width < 8 || height < 8) {
-            throw new IllegalArgumentException("image must be at least 8x8, was " + width + "x" + height);
+            throw new IllegalArgumentException(
+                    "image must be at least 8x8, was " + width + "x" + height);
         }
         byte[] px = new byte[width * height * 3];
         int[] bg = background(r, width, height, px);
@@ -54,11 +70,19 @@ public final class SyntheticScenes {
         int shortSide = Math.min(width, height);
         for (ShapeKind kind : kinds) {
             for (int attempt = 0; attempt < 30; attempt++) {
-                int lo = Math.max(Math.min(MIN_SIDE, shortSide), (int) Math.round(shortSide * minFrac));
+                int lo =
+                        Math.max(
+                                Math.min(MIN_SIDE, shortSide),
+                                (int) Math.round(shortSide * minFrac));
                 int hi = Math.max(lo, (int) Math.round(shortSide * maxFrac));
                 int side = lo + r.nextInt(hi - lo + 1);
                 // Triangles and circles may be a little wider or taller than square.
-                int w = kind == ShapeKind.SQUARE ? side : Math.min(width, (int) Math.round(side * (0.85 + 0.3 * r.nextDouble())));
+                int w =
+                        kind == ShapeKind.SQUARE
+                                ? side
+                                : Math.min(
+                                        width,
+                                        (int) Math.round(side * (0.85 + 0.3 * r.nextDouble())));
                 int h = side;
                 int x = r.nextInt(width - w + 1);
                 int y = r.nextInt(height - h + 1);
@@ -83,7 +107,9 @@ public final class SyntheticScenes {
                     }
                 }
                 if (maxX >= 0) {
-                    objects.add(new SceneObject(kind, new Box(minX, minY, maxX - minX + 1, maxY - minY + 1)));
+                    objects.add(
+                            new SceneObject(
+                                    kind, new Box(minX, minY, maxX - minX + 1, maxY - minY + 1)));
                 }
                 break;
             }
@@ -98,7 +124,10 @@ public final class SyntheticScenes {
         for (SceneObject o : objects) {
             Box b = o.box();
             // One pixel of margin keeps boxes and masks from touching.
-            if (x < b.x() + b.width() + 1 && b.x() < x + w + 1 && y < b.y() + b.height() + 1 && b.y() < y + h + 1) {
+            if (x < b.x() + b.width() + 1
+                    && b.x() < x + w + 1
+                    && y < b.y() + b.height() + 1
+                    && b.y() < y + h + 1) {
                 return true;
             }
         }
@@ -118,15 +147,22 @@ public final class SyntheticScenes {
         long sum0 = 0, sum1 = 0, sum2 = 0;
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                double t = switch (pattern) {
-                    case 0 -> ((int) Math.floor((x * cos + y * sin) / period) & 1); // stripes
-                    case 1 -> ((x / period + y / period) & 1); // checkers
-                    case 2 -> (x * cos + y * sin) / Math.max(width, height) * 0.5 + 0.5; // gradient
-                    default -> r.nextDouble(); // speckle
-                };
+                double t =
+                        switch (pattern) {
+                            case 0 ->
+                                    ((int) Math.floor((x * cos + y * sin) / period) & 1); // stripes
+                            case 1 -> ((x / period + y / period) & 1); // checkers
+                            case 2 ->
+                                    (x * cos + y * sin) / Math.max(width, height) * 0.5
+                                            + 0.5; // gradient
+                            default -> r.nextDouble(); // speckle
+                        };
                 int i = (y * width + x) * 3;
                 for (int c = 0; c < 3; c++) {
-                    int v = (int) Math.round(a[c] * (1 - t) + b[c] * t) + r.nextInt(2 * noise + 1) - noise;
+                    int v =
+                            (int) Math.round(a[c] * (1 - t) + b[c] * t)
+                                    + r.nextInt(2 * noise + 1)
+                                    - noise;
                     px[i + c] = (byte) Math.max(0, Math.min(255, v));
                 }
                 sum0 += px[i] & 0xff;

@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.vision.mask.LabelMap;
 import io.streamtune.vision.preprocess.ResizeTransform;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class SemanticSegmentationDecoderTest {
 

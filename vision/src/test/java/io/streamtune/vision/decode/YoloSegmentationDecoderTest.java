@@ -3,10 +3,8 @@ package io.streamtune.vision.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.vision.preprocess.ResizeTransform;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class YoloSegmentationDecoderTest {
 

@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtune.vision.image.ImageRejectedException.Reason;
 import io.streamtune.vision.mask.LabelMap;
-
-import org.junit.jupiter.api.Test;
-
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
@@ -18,6 +15,7 @@ import java.awt.image.WritableRaster;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
 
 class ImageDecoderTest {
 

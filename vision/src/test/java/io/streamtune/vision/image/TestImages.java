@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import java.util.zip.CRC32;
-
 import javax.imageio.ImageIO;
 
 /** Encoded test images built in memory. */

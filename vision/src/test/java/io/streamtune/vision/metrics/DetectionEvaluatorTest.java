@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.streamtune.vision.decode.Box;
 import io.streamtune.vision.decode.Detection;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class DetectionEvaluatorTest {
 

@@ -6,10 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamtune.contracts.ModelMetadataKeys;
 import io.streamtune.vision.preprocess.ChannelOrder;
 import io.streamtune.vision.preprocess.ResizeMode;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class ModelSpecParserTest {
 

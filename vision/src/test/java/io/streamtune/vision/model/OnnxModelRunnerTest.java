@@ -12,15 +12,13 @@ import io.streamtune.vision.preprocess.ChannelOrder;
 import io.streamtune.vision.preprocess.Normalization;
 import io.streamtune.vision.preprocess.Preprocessor;
 import io.streamtune.vision.preprocess.ResizeMode;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OnnxModelRunnerTest {
 

@@ -10,7 +10,6 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-
 import java.util.Map;
 
 /** Small real ONNX models whose outputs are known functions of their input pixels. */

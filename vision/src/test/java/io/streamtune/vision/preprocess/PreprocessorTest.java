@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamtune.vision.image.RgbImage;
-
-import org.junit.jupiter.api.Test;
-
 import java.nio.FloatBuffer;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class PreprocessorTest {
 

@@ -38,9 +38,11 @@ class SyntheticScenesTest {
                         }
                     }
                 }
-                long total = java.util.Arrays.stream(s.mask()).filter(m -> m == o.classId() + 1).count();
+                long total =
+                        java.util.Arrays.stream(s.mask()).filter(m -> m == o.classId() + 1).count();
                 assertThat(inside).isPositive();
-                // Objects never overlap, so same-class pixels outside the box belong to other objects only.
+                // Objects never overlap, so same-class pixels outside the box belong to other
+                // objects only.
                 assertThat(total).isGreaterThanOrEqualTo(inside);
             }
         }
@@ -68,7 +70,8 @@ class SyntheticScenesTest {
 
         assertThat(decoder.decode(s.png()).pixels()).isEqualTo(s.image().pixels());
         assertThat(labels.labels()).isEqualTo(s.mask());
-        assertThat(ShapeKind.segmentationClassNames()).containsExactly("background", "circle", "square", "triangle");
+        assertThat(ShapeKind.segmentationClassNames())
+                .containsExactly("background", "circle", "square", "triangle");
     }
 
     private static double fill(Scene s) {

@@ -19,53 +19,56 @@ import java.util.Set;
  */
 public record FreezePlan(Set<String> frozenInitializers) {
 
-  public FreezePlan {
-    frozenInitializers = Set.copyOf(frozenInitializers);
-  }
-
-  /** Freezes every block of {@code backbone} except the last {@code trainableBlocks}. */
-  public static FreezePlan allButLastBlocks(OnnxGraph backbone, int trainableBlocks) {
-    if (trainableBlocks < 0) {
-      throw new IllegalArgumentException("trainableBlocks must be >= 0: " + trainableBlocks);
+    public FreezePlan {
+        frozenInitializers = Set.copyOf(frozenInitializers);
     }
-    List<BlockPartition.Block> blocks = BlockPartition.of(backbone);
-    Set<String> frozen = new LinkedHashSet<>();
-    for (int i = 0; i < blocks.size() - trainableBlocks; i++) {
-      frozen.addAll(blocks.get(i).initializers());
-    }
-    return new FreezePlan(frozen);
-  }
 
-  /**
-   * Freezes the planned parameters and makes every other parameter trainable (running statistics
-   * excepted).
-   */
-  public void apply(OnnxBlock block) {
-    for (Map.Entry<String, Parameter> e : block.parametersByTensor().entrySet()) {
-      Parameter p = e.getValue();
-      if (!OnnxBlock.isRunningStatistic(p)) {
-        p.freeze(frozenInitializers.contains(e.getKey()));
-      }
+    /** Freezes every block of {@code backbone} except the last {@code trainableBlocks}. */
+    public static FreezePlan allButLastBlocks(OnnxGraph backbone, int trainableBlocks) {
+        if (trainableBlocks < 0) {
+            throw new IllegalArgumentException("trainableBlocks must be >= 0: " + trainableBlocks);
+        }
+        List<BlockPartition.Block> blocks = BlockPartition.of(backbone);
+        Set<String> frozen = new LinkedHashSet<>();
+        for (int i = 0; i < blocks.size() - trainableBlocks; i++) {
+            frozen.addAll(blocks.get(i).initializers());
+        }
+        return new FreezePlan(frozen);
     }
-  }
 
-  /** Makes the planned parameters trainable again (running statistics excepted). */
-  public void unfreeze(OnnxBlock block) {
-    for (Map.Entry<String, Parameter> e : block.parametersByTensor().entrySet()) {
-      if (frozenInitializers.contains(e.getKey()) && !OnnxBlock.isRunningStatistic(e.getValue())) {
-        e.getValue().freeze(false);
-      }
+    /**
+     * Freezes the planned parameters and makes every other parameter trainable (running statistics
+     * excepted).
+     */
+    public void apply(OnnxBlock block) {
+        for (Map.Entry<String, Parameter> e : block.parametersByTensor().entrySet()) {
+            Parameter p = e.getValue();
+            if (!OnnxBlock.isRunningStatistic(p)) {
+                p.freeze(frozenInitializers.contains(e.getKey()));
+            }
+        }
     }
-  }
 
-  /** DJL parameter ids of the planned parameters (for a lower learning rate after unfreezing). */
-  public Set<String> parameterIds(OnnxBlock block) {
-    Set<String> ids = new LinkedHashSet<>();
-    block.parametersByTensor().forEach((name, p) -> {
-      if (frozenInitializers.contains(name)) {
-        ids.add(p.getId());
-      }
-    });
-    return ids;
-  }
+    /** Makes the planned parameters trainable again (running statistics excepted). */
+    public void unfreeze(OnnxBlock block) {
+        for (Map.Entry<String, Parameter> e : block.parametersByTensor().entrySet()) {
+            if (frozenInitializers.contains(e.getKey())
+                    && !OnnxBlock.isRunningStatistic(e.getValue())) {
+                e.getValue().freeze(false);
+            }
+        }
+    }
+
+    /** DJL parameter ids of the planned parameters (for a lower learning rate after unfreezing). */
+    public Set<String> parameterIds(OnnxBlock block) {
+        Set<String> ids = new LinkedHashSet<>();
+        block.parametersByTensor()
+                .forEach(
+                        (name, p) -> {
+                            if (frozenInitializers.contains(name)) {
+                                ids.add(p.getId());
+                            }
+                        });
+        return ids;
+    }
 }

@@ -1,2 +1,4 @@
-/** Graph surgery for fine-tuning: cutting, head grafting, block freezing and frozen-prefix caching. */
+/**
+ * Graph surgery for fine-tuning: cutting, head grafting, block freezing and frozen-prefix caching.
+ */
 package io.streamtune.trainer.onnx.graft;

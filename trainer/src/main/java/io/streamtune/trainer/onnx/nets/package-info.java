@@ -1,2 +1,5 @@
-/** Reference architectures (torchvision-shaped ResNet-18 and MobileNetV2) built directly as IR graphs. */
+/**
+ * Reference architectures (torchvision-shaped ResNet-18 and MobileNetV2) built directly as IR
+ * graphs.
+ */
 package io.streamtune.trainer.onnx.nets;

@@ -8,6 +8,6 @@ import io.streamtune.trainer.onnx.ir.OnnxNode;
 @FunctionalInterface
 public interface Kernel {
 
-  /** Computes the node's outputs in order. */
-  NDList run(OpContext ctx, OnnxNode node, NDArray[] inputs);
+    /** Computes the node's outputs in order. */
+    NDList run(OpContext ctx, OnnxNode node, NDArray[] inputs);
 }

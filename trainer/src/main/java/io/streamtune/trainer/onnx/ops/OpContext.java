@@ -5,13 +5,15 @@ import io.streamtune.trainer.onnx.ir.OnnxNode;
 import java.util.function.Predicate;
 
 /**
- * What a kernel may know about the run: the manager for new arrays, training or inference, the graph opset, and which
- * BatchNormalization nodes use batch statistics (and update running ones) in training.
+ * What a kernel may know about the run: the manager for new arrays, training or inference, the
+ * graph opset, and which BatchNormalization nodes use batch statistics (and update running ones) in
+ * training.
  */
-public record OpContext(NDManager manager, boolean training, int opset, Predicate<OnnxNode> batchStatistics) {
+public record OpContext(
+        NDManager manager, boolean training, int opset, Predicate<OnnxNode> batchStatistics) {
 
-  /** An inference-mode context. */
-  public static OpContext inference(NDManager manager, int opset) {
-    return new OpContext(manager, false, opset, n -> false);
-  }
+    /** An inference-mode context. */
+    public static OpContext inference(NDManager manager, int opset) {
+        return new OpContext(manager, false, opset, n -> false);
+    }
 }
