@@ -75,10 +75,13 @@ public final class IngestBench {
 
     private static final String TOKEN = "bench-token-0123456789abcdef";
 
+    static {
+        io.streamtune.runtime.DjlOffline.enforce();
+    }
+
     private IngestBench() {}
 
     public static void main(String[] args) throws Exception {
-        io.streamtune.runtime.DjlOffline.enforce();
         Map<String, String> opts = new HashMap<>();
         for (String a : args) {
             int eq = a.indexOf('=');
