@@ -1,9 +1,7 @@
 package io.streamtune.inference;
 
-import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.DjlOffline;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.streamtune.runtime.ServiceMain;
 
 /** Starts the inference service from environment variables and {@code --key=value} arguments. */
 public final class Main {
@@ -15,17 +13,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        Logger log = LoggerFactory.getLogger(Main.class);
-        InferenceService service;
-        try {
-            service = InferenceService.start(InferenceConfig.from(ConfigSource.fromMainArgs(args)));
-        } catch (RuntimeException e) {
-            log.error("inference failed to start: {}", e.getMessage());
-            System.exit(2);
-            return;
-        }
-        service.shell().closeOnShutdown();
-        log.info("inference ready: {}", service.shell().http().url());
-        service.shell().awaitStop();
+        ServiceMain.run(
+                "inference",
+                args,
+                config -> InferenceService.start(InferenceConfig.from(config)),
+                InferenceService::shell);
     }
 }

@@ -1,9 +1,7 @@
 package io.streamtune.trainer;
 
-import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.DjlOffline;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.streamtune.runtime.ServiceMain;
 
 /** Starts the trainer service from environment variables and {@code --key=value} arguments. */
 public final class Main {
@@ -15,19 +13,14 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        Logger log = LoggerFactory.getLogger(Main.class);
-        TrainerService service;
-        try {
-            TrainerConfig config = TrainerConfig.from(ConfigSource.fromMainArgs(args));
-            config.applyTorchThreads();
-            service = TrainerService.start(config);
-        } catch (RuntimeException e) {
-            log.error("trainer failed to start: {}", e.getMessage());
-            System.exit(2);
-            return;
-        }
-        service.shell().closeOnShutdown();
-        log.info("trainer ready: {}", service.shell().http().url());
-        service.shell().awaitStop();
+        ServiceMain.run(
+                "trainer",
+                args,
+                config -> {
+                    TrainerConfig c = TrainerConfig.from(config);
+                    c.applyTorchThreads();
+                    return TrainerService.start(c);
+                },
+                TrainerService::shell);
     }
 }
