@@ -20,6 +20,8 @@ class TrainerMetricsTest {
         metrics.dataset("cats", 120, 2);
         metrics.progress("cats", Phase.FINE_TUNING, 3, 0.25, 0.91);
         metrics.productionVersion("cats", 4);
+        metrics.gate("cats", 0.91, 0.88);
+        metrics.published("cats", 4, "accuracy", 0.91);
         metrics.runFinished(TrainerMetrics.Outcome.PUBLISHED, Duration.ofSeconds(12));
 
         assertThat(
@@ -44,6 +46,18 @@ class TrainerMetricsTest {
                                 .counter()
                                 .count())
                 .isEqualTo(2);
+        assertThat(
+                        registry.get(TrainerMetrics.PUBLISHED_METRIC)
+                                .tags("model", "cats", "version", "4", "metric", "accuracy")
+                                .gauge()
+                                .value())
+                .isEqualTo(0.91);
+        assertThat(
+                        registry.get(TrainerMetrics.GATE_PRODUCTION)
+                                .tag("model", "cats")
+                                .gauge()
+                                .value())
+                .isEqualTo(0.88);
         assertThat(registry.getMeters()).extracting(Meter::getId).isNotEmpty();
     }
 }
