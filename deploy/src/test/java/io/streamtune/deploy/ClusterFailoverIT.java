@@ -109,7 +109,7 @@ class ClusterFailoverIT {
         try (var a = InferenceService.start(InferenceConfig.from(ConfigSource.of(first)));
                 var producer = new KafkaProducer<byte[], byte[]>(kafka.producer("cameras"))) {
             second = startChild(settings, dir.resolve(prefix + "b.log"));
-            Thread.sleep(8_000); // the second instance joins the group and gets partitions
+            awaitTwoMembersWithPartitions(kafka, "inference-failover");
             long brokerStoppedAt = 0;
             for (int i = 0; i < FRAMES; i++) {
                 if (i == FRAMES / 3) {
@@ -184,6 +184,28 @@ class ClusterFailoverIT {
                             Duration.between(emitted.get(i - 1), emitted.get(i)).toMillis());
         }
         return counts;
+    }
+
+    private static void awaitTwoMembersWithPartitions(KafkaSettings kafka, String group)
+            throws Exception {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(kafka.admin("group-check"))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (System.nanoTime() < deadline) {
+                var members =
+                        admin.describeConsumerGroups(List.of(group))
+                                .all()
+                                .get()
+                                .get(group)
+                                .members();
+                if (members.size() == 2
+                        && members.stream()
+                                .allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                    return;
+                }
+                Thread.sleep(250);
+            }
+        }
+        throw new AssertionError("the second inference instance did not join group " + group);
     }
 
     private static Process startChild(Map<String, String> settings, Path log) throws Exception {

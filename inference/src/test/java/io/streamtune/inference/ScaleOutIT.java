@@ -23,6 +23,31 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(SharedKafka.class)
 class ScaleOutIT {
 
+    /**
+     * Waits until the group has {@code members} members that each own partitions (the rebalance is
+     * done).
+     */
+    static void awaitMembersWithPartitions(EmbeddedKafkaBroker broker, String group, int members)
+            throws Exception {
+        try (var admin =
+                org.apache.kafka.clients.admin.Admin.create(
+                        Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                var description =
+                        admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                if (description.members().size() == members
+                        && description.members().stream()
+                                .allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+            throw new AssertionError(
+                    group + " did not reach " + members + " members with partitions");
+        }
+    }
+
     private static final JsonSerde<DetectionsEmitted> DETECTIONS =
             JsonSerde.of(DetectionsEmitted.class);
 
@@ -64,6 +89,7 @@ class ScaleOutIT {
                         second =
                                 InferenceService.start(
                                         InferenceServiceIT.config(broker, prefix, b));
+                        awaitMembersWithPartitions(broker, "inference-cars", 2);
                     }
                     Thread.sleep(5);
                 }

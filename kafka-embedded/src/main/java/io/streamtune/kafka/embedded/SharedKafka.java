@@ -41,7 +41,7 @@ public final class SharedKafka implements ParameterResolver {
     }
 
     private record CloseableBroker(EmbeddedKafkaBroker broker)
-            implements ExtensionContext.Store.CloseableResource {
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         @Override
         public void close() {
             broker.close();
