@@ -97,9 +97,25 @@ class UpCommandIT {
                                 HttpRequest.newBuilder(URI.create(entry.getValue() + "/metrics"))
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString());
-                assertThat(health.statusCode())
-                        .as(entry.getKey() + " health: " + health.body())
-                        .isEqualTo(200);
+                var live =
+                        http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create(entry.getValue() + "/health/live"))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                assertThat(live.statusCode()).isEqualTo(200);
+                if (entry.getKey().equals("inference")) {
+                    // Ready once it serves a model; before the trainer's first, only that check is
+                    // down.
+                    assertThat(health.body())
+                            .contains("\"kafka\":{\"up\":true")
+                            .contains("\"pipeline\":{\"up\":true")
+                            .contains("\"model\":{\"up\":false");
+                } else {
+                    assertThat(health.statusCode())
+                            .as(entry.getKey() + " health: " + health.body())
+                            .isEqualTo(200);
+                }
                 assertThat(PrometheusText.parse(metrics.body()).samples()).isNotEmpty();
             }
         } finally {
