@@ -191,12 +191,17 @@ class ClusterFailoverIT {
         try (var admin = org.apache.kafka.clients.admin.Admin.create(kafka.admin("group-check"))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
             while (System.nanoTime() < deadline) {
-                var members =
-                        admin.describeConsumerGroups(List.of(group))
-                                .all()
-                                .get()
-                                .get(group)
-                                .members();
+                java.util.Collection<org.apache.kafka.clients.admin.MemberDescription> members;
+                try {
+                    members =
+                            admin.describeConsumerGroups(List.of(group))
+                                    .all()
+                                    .get()
+                                    .get(group)
+                                    .members();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    members = List.of(); // the group does not exist until its first member joins
+                }
                 if (members.size() == 2
                         && members.stream()
                                 .allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {

@@ -34,8 +34,14 @@ class ScaleOutIT {
                         Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {
-                var description =
-                        admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                org.apache.kafka.clients.admin.ConsumerGroupDescription description;
+                try {
+                    description =
+                            admin.describeConsumerGroups(List.of(group)).all().get().get(group);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Thread.sleep(200); // the group does not exist until its first member joins
+                    continue;
+                }
                 if (description.members().size() == members
                         && description.members().stream()
                                 .allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
