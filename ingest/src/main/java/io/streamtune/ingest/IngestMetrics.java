@@ -75,6 +75,13 @@ public final class IngestMetrics {
                 MultiGauge.builder(DATASET_PENDING)
                         .description("Samples accepted since the model's last training trigger")
                         .register(registry);
+        // Every channel's outcome counters exist from the start, so rates read 0 rather than
+        // nothing.
+        for (String channel : List.of("http", "kafka", "import")) {
+            counter(ACCEPTED, "Samples written to the labelled topic", "source", channel);
+            counter(RELABELLED, "Samples relabelled (same image, new label)", "source", channel);
+            counter(UNCHANGED, "Samples already present with the same label", "source", channel);
+        }
     }
 
     public MeterRegistry registry() {
