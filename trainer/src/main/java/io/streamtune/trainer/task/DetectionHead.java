@@ -6,11 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.streamtune.contracts.Task;
 import io.streamtune.trainer.onnx.ir.Attribute;
-import io.streamtune.trainer.onnx.ir.ElementType;
 import io.streamtune.trainer.onnx.ir.GraphBuilder;
 import io.streamtune.trainer.onnx.ir.OnnxGraph;
 import io.streamtune.trainer.onnx.ir.OnnxTensor;
-import io.streamtune.trainer.onnx.ir.TensorInfo;
 import io.streamtune.vision.decode.Box;
 import io.streamtune.vision.metrics.DetectionEvaluator;
 import io.streamtune.vision.metrics.GroundTruthBox;
@@ -45,61 +43,10 @@ public final class DetectionHead implements TaskHead {
 
     @Override
     public HeadedGraph attach(Backbone backbone, int classes, long seed) {
-        String deep = backbone.deepest();
-        int deepStride = backbone.stride(deep);
-        String skip = null;
-        for (Map.Entry<Integer, String> e : backbone.featuresByStride().entrySet()) {
-            if (e.getKey() < deepStride) {
-                skip = e.getValue();
-            }
-        }
-        List<TensorInfo> outs = new ArrayList<>();
-        outs.add(new TensorInfo(deep, ElementType.FLOAT, null));
-        if (skip != null) {
-            outs.add(new TensorInfo(skip, ElementType.FLOAT, null));
-        }
-        OnnxGraph cut = backbone.graph().pruneTo(outs);
-        GraphBuilder b = GraphBuilder.extend(cut, "head/", seed);
-        String x =
-                b.relu(
-                        b.batchNorm(
-                                b.conv(deep, backbone.channels(deep), hidden, 3, 1, 1, 1, false),
-                                hidden));
-        if (skip != null) {
-            String scales =
-                    b.constant(
-                            OnnxTensor.ofFloats(
-                                    "scales",
-                                    new long[] {4},
-                                    new float[] {
-                                        1f,
-                                        1f,
-                                        (float) deepStride / backbone.stride(skip),
-                                        (float) deepStride / backbone.stride(skip)
-                                    }));
-            String up =
-                    b.op(
-                            "Resize",
-                            List.of(x, "", scales),
-                            Attribute.of("mode", "linear"),
-                            Attribute.of("coordinate_transformation_mode", "half_pixel"));
-            long skipCh = Math.max(4, hidden / 2);
-            String s =
-                    b.relu(
-                            b.batchNorm(
-                                    b.conv(
-                                            skip,
-                                            backbone.channels(skip),
-                                            skipCh,
-                                            1,
-                                            1,
-                                            0,
-                                            1,
-                                            false),
-                                    skipCh));
-            x = b.op("Concat", List.of(up, s), Attribute.of("axis", 1L));
-            x = b.relu(b.batchNorm(b.conv(x, hidden + skipCh, hidden, 3, 1, 1, 1, false), hidden));
-        }
+        FusedFeatures fused = FusedFeatures.build(backbone, hidden, seed);
+        GraphBuilder b = fused.builder();
+        OnnxGraph cut = fused.cut();
+        String x = fused.features();
         String heat = b.conv(x, hidden, classes, 1, 1, 0, 1, true);
         String reg = b.conv(x, hidden, 4, 1, 1, 0, 1, true);
         OnnxGraph g = b.build(heat, reg);

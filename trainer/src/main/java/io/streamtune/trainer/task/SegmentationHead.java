@@ -5,14 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.streamtune.contracts.Task;
-import io.streamtune.trainer.onnx.ir.Attribute;
-import io.streamtune.trainer.onnx.ir.ElementType;
 import io.streamtune.trainer.onnx.ir.GraphBuilder;
 import io.streamtune.trainer.onnx.ir.OnnxGraph;
 import io.streamtune.trainer.onnx.ir.OnnxTensor;
-import io.streamtune.trainer.onnx.ir.TensorInfo;
 import io.streamtune.vision.metrics.SegmentationEvaluator;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -43,69 +39,16 @@ public final class SegmentationHead implements TaskHead {
 
     @Override
     public HeadedGraph attach(Backbone backbone, int classes, long seed) {
-        String deep = backbone.deepest();
-        int deepStride = backbone.stride(deep);
-        String skip = null;
-        for (Map.Entry<Integer, String> e : backbone.featuresByStride().entrySet()) {
-            if (e.getKey() < deepStride) {
-                skip = e.getValue();
-            }
-        }
-        List<TensorInfo> outs = new ArrayList<>();
-        outs.add(new TensorInfo(deep, ElementType.FLOAT, null));
-        if (skip != null) {
-            outs.add(new TensorInfo(skip, ElementType.FLOAT, null));
-        }
-        OnnxGraph cut = backbone.graph().pruneTo(outs);
-        GraphBuilder b = GraphBuilder.extend(cut, "head/", seed);
-        String x =
-                b.relu(
-                        b.batchNorm(
-                                b.conv(deep, backbone.channels(deep), hidden, 3, 1, 1, 1, false),
-                                hidden));
+        FusedFeatures fused = FusedFeatures.build(backbone, hidden, seed);
+        GraphBuilder b = fused.builder();
+        OnnxGraph cut = fused.cut();
+        String x = fused.features();
         long ch = hidden;
-        int stride = deepStride;
-        if (skip != null) {
-            int skipStride = backbone.stride(skip);
-            String up = resize(b, x, (float) deepStride / skipStride);
-            long skipCh = Math.max(4, hidden / 2);
-            String s =
-                    b.relu(
-                            b.batchNorm(
-                                    b.conv(
-                                            skip,
-                                            backbone.channels(skip),
-                                            skipCh,
-                                            1,
-                                            1,
-                                            0,
-                                            1,
-                                            false),
-                                    skipCh));
-            String cat = b.op("Concat", List.of(up, s), Attribute.of("axis", 1L));
-            x =
-                    b.relu(
-                            b.batchNorm(
-                                    b.conv(cat, hidden + skipCh, hidden, 3, 1, 1, 1, false),
-                                    hidden));
-            stride = skipStride;
-        }
+        int stride = fused.stride();
         String logits = b.conv(x, ch, classes, 1, 1, 0, 1, true);
-        String out = stride == 1 ? logits : resize(b, logits, stride);
+        String out = stride == 1 ? logits : FusedFeatures.resize(b, logits, stride);
         OnnxGraph graph = b.build(out);
         return new HeadedGraph(graph, cut, cut.initializers().keySet());
-    }
-
-    private static String resize(GraphBuilder b, String x, float scale) {
-        String scales =
-                b.constant(
-                        OnnxTensor.ofFloats(
-                                "scales", new long[] {4}, new float[] {1f, 1f, scale, scale}));
-        return b.op(
-                "Resize",
-                List.of(x, "", scales),
-                Attribute.of("mode", "linear"),
-                Attribute.of("coordinate_transformation_mode", "half_pixel"));
     }
 
     @Override
