@@ -51,7 +51,12 @@ public final class ConfigSource {
      * win). Anything else on the command line is an error naming the argument.
      */
     public static ConfigSource fromMainArgs(String[] args) {
-        Map<String, String> overrides = new TreeMap<>();
+        return fromEnvironment(System.getenv(), parseArgs(args));
+    }
+
+    /** {@code --key=value} arguments as a map; anything else is an error naming the argument. */
+    public static Map<String, String> parseArgs(String[] args) {
+        Map<String, String> values = new TreeMap<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (!arg.startsWith("--") || eq < 3) {
@@ -60,9 +65,9 @@ public final class ConfigSource {
                                 + arg
                                 + "': use --key=value, e.g. --http.port=8081");
             }
-            overrides.put(arg.substring(2, eq), arg.substring(eq + 1));
+            values.put(arg.substring(2, eq), arg.substring(eq + 1));
         }
-        return fromEnvironment(System.getenv(), overrides);
+        return values;
     }
 
     /** Values from a map only (tests, embedded use). */

@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,26 +61,17 @@ public final class InferenceBench {
     private InferenceBench() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (String a : args) {
-            int eq = a.indexOf('=');
-            if (!a.startsWith("--") || eq < 0) {
-                throw new IllegalArgumentException("use --key=value, got " + a);
-            }
-            opts.put(a.substring(2, eq), a.substring(eq + 1));
-        }
-        int seconds = Integer.parseInt(opts.getOrDefault("seconds", "8"));
-        int batch = Integer.parseInt(opts.getOrDefault("batch", "8"));
+        ConfigSource opts = ConfigSource.of(ConfigSource.parseArgs(args));
+        int seconds = opts.integer("seconds", 8, 1, 3600);
+        int batch = opts.integer("batch", 8, 1, 1024);
         int threads =
-                Integer.parseInt(
-                        opts.getOrDefault(
-                                "threads",
-                                Integer.toString(
-                                        Math.max(
-                                                1,
-                                                Runtime.getRuntime().availableProcessors() - 1))));
-        int detectorSize = Integer.parseInt(opts.getOrDefault("detector.size", "320"));
-        List<String> models = List.of(opts.getOrDefault("models", "resnet18,detector").split(","));
+                opts.integer(
+                        "threads",
+                        Math.max(1, Runtime.getRuntime().availableProcessors() - 1),
+                        1,
+                        256);
+        int detectorSize = opts.integer("detector.size", 320, 32, 4096);
+        List<String> models = List.of(opts.string("models", "resnet18,detector").split(","));
 
         Path dir = Files.createTempDirectory("inference-bench");
         System.out.printf(

@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,27 +74,16 @@ public final class IngestBench {
 
     private static final String TOKEN = "bench-token-0123456789abcdef";
 
-    static {
-        io.streamtune.runtime.DjlOffline.enforce();
-    }
-
     private IngestBench() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new HashMap<>();
-        for (String a : args) {
-            int eq = a.indexOf('=');
-            if (!a.startsWith("--") || eq < 0) {
-                throw new IllegalArgumentException("use --key=value, got " + a);
-            }
-            opts.put(a.substring(2, eq), a.substring(eq + 1));
-        }
-        int seconds = Integer.parseInt(opts.getOrDefault("seconds", "10"));
-        int clients = Integer.parseInt(opts.getOrDefault("clients", "8"));
-        int batch = Integer.parseInt(opts.getOrDefault("batch", "50"));
-        int records = Integer.parseInt(opts.getOrDefault("records", "2000"));
-        String check = opts.getOrDefault("image.check", "header");
-        String apiPort = opts.getOrDefault("http.api.port", "0");
+        ConfigSource opts = ConfigSource.of(ConfigSource.parseArgs(args));
+        int seconds = opts.integer("seconds", 10, 1, 3600);
+        int clients = opts.integer("clients", 8, 1, 256);
+        int batch = opts.integer("batch", 50, 1, 10_000);
+        int records = opts.integer("records", 2000, 1, 1_000_000);
+        String check = opts.string("image.check", "header");
+        String apiPort = opts.string("http.api.port", "0");
 
         List<byte[]> bases = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
