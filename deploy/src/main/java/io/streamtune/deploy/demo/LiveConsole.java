@@ -34,6 +34,13 @@ public final class LiveConsole implements AutoCloseable {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
+    private static final JsonSerde<TrainingTriggered> TRIGGERS =
+            JsonSerde.of(TrainingTriggered.class);
+    private static final JsonSerde<TrainingProgress> PROGRESS =
+            JsonSerde.of(TrainingProgress.class);
+    private static final JsonSerde<ModelPublished> PUBLISHED = JsonSerde.of(ModelPublished.class);
+    private static final JsonSerde<ModelRejected> REJECTED = JsonSerde.of(ModelRejected.class);
+    private static final JsonSerde<ModelSwapReported> SWAPS = JsonSerde.of(ModelSwapReported.class);
     private final PrintStream out;
     private final TopicTail events;
     private final ScheduledExecutorService ticker;
@@ -88,7 +95,7 @@ public final class LiveConsole implements AutoCloseable {
         String topic = r.topic();
         try {
             if (topic.endsWith(Topics.TRAINING_TRIGGERS.name())) {
-                var t = JsonSerde.of(TrainingTriggered.class).fromBytes(r.value());
+                var t = TRIGGERS.fromBytes(r.value());
                 line(
                         "▶",
                         String.format(
@@ -99,7 +106,7 @@ public final class LiveConsole implements AutoCloseable {
                                 t.newSamples(),
                                 t.totalSamples()));
             } else if (topic.endsWith(Topics.TRAINING_PROGRESS.name())) {
-                var p = JsonSerde.of(TrainingProgress.class).fromBytes(r.value());
+                var p = PROGRESS.fromBytes(r.value());
                 String text =
                         String.format(
                                 Locale.ROOT,
@@ -124,7 +131,7 @@ public final class LiveConsole implements AutoCloseable {
                     line("·", text.replaceAll(" +", " "));
                 }
             } else if (topic.endsWith(Topics.MODELS_PUBLISHED.name())) {
-                var m = JsonSerde.of(ModelPublished.class).fromBytes(r.value());
+                var m = PUBLISHED.fromBytes(r.value());
                 if (m != null) {
                     line(
                             "✔",
@@ -140,7 +147,7 @@ public final class LiveConsole implements AutoCloseable {
                                             : " (fine-tuned from v" + m.parentVersion() + ")"));
                 }
             } else if (topic.endsWith(Topics.MODELS_REJECTED.name())) {
-                var m = JsonSerde.of(ModelRejected.class).fromBytes(r.value());
+                var m = REJECTED.fromBytes(r.value());
                 line(
                         "✘",
                         String.format(
@@ -152,7 +159,7 @@ public final class LiveConsole implements AutoCloseable {
                                 m.productionMetric(),
                                 m.reason()));
             } else if (topic.endsWith(Topics.INFERENCE_EVENTS.name())) {
-                var s = JsonSerde.of(ModelSwapReported.class).fromBytes(r.value());
+                var s = SWAPS.fromBytes(r.value());
                 if (s.outcome() == ModelSwapReported.Outcome.SWAPPED) {
                     line("⇄", s.instance() + " now serves " + s.model() + " v" + s.version());
                 } else {
