@@ -220,12 +220,13 @@ public final class IngestService implements AutoCloseable {
     }
 
     /**
-     * Producer settings: the shared durable ones without linger. A labelled record (~130 KB for a
-     * 100 KB JPEG) is larger than a producer batch anyway, so lingering batches nothing and only
-     * delays each HTTP answer.
+     * Producer settings: the shared durable ones for image records ({@link
+     * KafkaSettings#imageProducer}: uncompressed, 1 MiB batches) without linger. Under load records
+     * queue behind the in-flight requests and share batches anyway; lingering would only delay each
+     * HTTP answer.
      */
     public static Map<String, Object> producerProperties(KafkaSettings kafka, String id) {
-        Map<String, Object> props = new HashMap<>(kafka.producer(id + "-producer"));
+        Map<String, Object> props = new HashMap<>(kafka.imageProducer(id + "-producer"));
         if (!kafka.clientProperties().containsKey(ProducerConfig.LINGER_MS_CONFIG)) {
             props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         }

@@ -22,6 +22,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Creates the topics a service owns when they are missing, with their declared configs, and checks
  * that topics which already exist have the configs the service depends on. Idempotent.
+ *
+ * <p>A topic it creates is returned only once every partition's leader serves requests: a producer
+ * that writes to a partition whose leader is known to the metadata but not yet serving gets {@code
+ * NOT_LEADER_OR_FOLLOWER} for its first batch while later batches of the same idempotent producer
+ * can already land, and the retried first batch is then refused as out of order until the delivery
+ * timeout expires (seen with Kafka 4.4 on a freshly created topic: a partition stalled for two
+ * minutes). Waiting until a leader answers a list-offsets request for each partition closes that
+ * window.
  */
 public final class TopicProvisioner {
 
@@ -77,6 +85,13 @@ public final class TopicProvisioner {
                 }
             }
             checkConfigs(present);
+            Map<String, Integer> partitions = new java.util.HashMap<>();
+            for (Topic<?, ?> t : topics) {
+                if (created.contains(t.name())) {
+                    partitions.put(t.name(), t.spec().partitions());
+                }
+            }
+            awaitServing(admin, partitions, timeoutMs);
             if (!created.isEmpty()) {
                 log.info("created topics {}", created);
             }
@@ -118,5 +133,46 @@ public final class TopicProvisioner {
                 }
             }
         }
+    }
+
+    /**
+     * Waits until the leader of every partition of the given topics (name to partition count)
+     * answers a list-offsets request, i.e. serves produce and fetch requests.
+     *
+     * @throws TimeoutException when some partition has no serving leader within {@code timeoutMs}
+     */
+    public static void awaitServing(Admin admin, Map<String, Integer> topics, long timeoutMs)
+            throws InterruptedException, TimeoutException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
+                request = new java.util.HashMap<>();
+        topics.forEach(
+                (name, count) -> {
+                    for (int p = 0; p < count; p++) {
+                        request.put(
+                                new org.apache.kafka.common.TopicPartition(name, p),
+                                org.apache.kafka.clients.admin.OffsetSpec.latest());
+                    }
+                });
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        Throwable last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                admin.listOffsets(request).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+                return;
+            } catch (ExecutionException e) {
+                last = e.getCause();
+                Thread.sleep(20);
+            }
+        }
+        throw new TimeoutException(
+                "partitions of "
+                        + topics.keySet()
+                        + " have no serving leader after "
+                        + timeoutMs
+                        + " ms"
+                        + (last == null ? "" : ": " + last));
     }
 }

@@ -9,6 +9,7 @@ import io.streamtune.ingest.IngestService;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.KafkaSettings;
+import io.streamtune.runtime.TopicProvisioner;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -29,6 +30,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.imageio.IIOImage;
@@ -52,19 +54,23 @@ import org.apache.kafka.common.TopicPartition;
  *       from {@code --clients} concurrent clients;
  *   <li>HTTP batch uploads: the same through {@code /images/batch} (NDJSON, {@code --batch} per
  *       request);
- *   <li>raw producer: the intake JSON records written by a plain durable producer (acks=all,
- *       idempotent, lz4);
+ *   <li>raw producer: the intake JSON records written by a plain durable producer with the settings
+ *       ingest's own producer uses (acks=all, idempotent, uncompressed, 1 MiB batches);
  *   <li>Kafka intake path: the same records consumed from the intake topic, validated and written
  *       to the labelled topic (steady state: first to last labelled record), as a ratio to the raw
- *       producer.
+ *       producer;
+ *   <li>plain copy: the same records consumed and written back unread by a bare consumer and
+ *       producer, the floor for any Kafka-to-Kafka path on this machine; the intake path's ratio to
+ *       it is what validation costs.
  * </ol>
  *
  * <p>Every image is distinct (a JPEG comment segment carries a counter), so nothing is deduplicated
  * away. Broker, service and clients share this JVM, so "CPU ms/img" is everything one image costs
  * on this machine; "CPU-bound/s" is what the cores would sustain if this process had them to itself
- * (the machine may be shared). Options: {@code --seconds=10 --clients=8 --batch=50 --records=2000
- * --image.check=header --http.api.port=0} ({@code -1} serves the API on the admin server's 4
- * threads, {@code 0} on a server of its own with 16).
+ * (the machine may be shared). Options: {@code --seconds=10 --clients=8 --batch=50 --records=5000
+ * --image.check=header --http.api.port=0 --http=true} ({@code -1} serves the API on the admin
+ * server's 4 threads, {@code 0} on a server of its own with 16; {@code --http=false} skips the HTTP
+ * phases).
  */
 public final class IngestBench {
 
@@ -81,9 +87,10 @@ public final class IngestBench {
         int seconds = opts.integer("seconds", 10, 1, 3600);
         int clients = opts.integer("clients", 8, 1, 256);
         int batch = opts.integer("batch", 50, 1, 10_000);
-        int records = opts.integer("records", 2000, 1, 1_000_000);
+        int records = opts.integer("records", 5000, 1, 1_000_000);
         String check = opts.string("image.check", "header");
         String apiPort = opts.string("http.api.port", "0");
+        boolean withHttp = opts.bool("http", true);
 
         List<byte[]> bases = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -104,25 +111,32 @@ public final class IngestBench {
         try (EmbeddedKafkaBroker broker =
                 EmbeddedKafkaBroker.builder().build().start(Duration.ofSeconds(60))) {
             AtomicLong counter = new AtomicLong();
-            double single;
-            double batched;
-            double singleCpu;
-            double batchCpu;
-            try (IngestService service =
-                    IngestService.start(config(broker, "http.", check, state, true, apiPort))) {
-                service.shell().awaitReady(Duration.ofSeconds(60));
-                String base = service.apiUrl() + "/v1/models/bench/images";
-                // Warm-up: the JIT compiles broker, client and service code for a good while at
-                // first.
-                httpSingle(base, bases, counter, clients, 4);
-                httpBatch(base + "/batch", bases, counter, 2, batch, 3);
-                Phase s1 = httpSingle(base, bases, counter, clients, seconds);
-                single = s1.perSecond();
-                singleCpu = s1.cpuMs();
-                Phase b1 = httpBatch(base + "/batch", bases, counter, 2, batch, seconds);
-                batched = b1.perSecond();
-                batchCpu = b1.cpuMs();
-            }
+            double single = Double.NaN;
+            double batched = Double.NaN;
+            double singleCpu = Double.NaN;
+            double batchCpu = Double.NaN;
+            if (withHttp)
+                try (IngestService service =
+                        IngestService.start(config(broker, "http.", check, state, true, apiPort))) {
+                    service.shell().awaitReady(Duration.ofSeconds(60));
+                    String base = service.apiUrl() + "/v1/models/bench/images";
+                    // Warm-up: the JIT compiles broker, client and service code for a good while at
+                    // first.
+                    warmUp(
+                            "HTTP uploads",
+                            () -> {
+                                httpSingle(base, bases, counter, clients, 4);
+                                httpBatch(base + "/batch", bases, counter, 2, batch, 3);
+                            });
+                    progress("measuring: HTTP single uploads");
+                    Phase s1 = httpSingle(base, bases, counter, clients, seconds);
+                    single = s1.perSecond();
+                    singleCpu = s1.cpuMs();
+                    progress("measuring: HTTP batch uploads");
+                    Phase b1 = httpBatch(base + "/batch", bases, counter, 2, batch, seconds);
+                    batched = b1.perSecond();
+                    batchCpu = b1.cpuMs();
+                }
 
             List<byte[]> intake = new ArrayList<>(records);
             for (int i = 0; i < records; i++) {
@@ -140,32 +154,27 @@ public final class IngestBench {
                     KafkaSettings.from(
                             ConfigSource.of(
                                     Map.of("kafka.bootstrap.servers", broker.bootstrapServers())));
-            try (Admin admin = Admin.create(kafka.admin("bench-admin"))) {
-                admin.createTopics(
-                                List.of(
-                                        new org.apache.kafka.clients.admin.NewTopic(
-                                                        "raw.images.intake", 3, (short) 1)
-                                                .configs(Topics.IMAGES_INTAKE.spec().configs()),
-                                        new org.apache.kafka.clients.admin.NewTopic(
-                                                        "intake.images.intake", 3, (short) 1)
-                                                .configs(Topics.IMAGES_INTAKE.spec().configs())))
-                        .all()
-                        .get();
-            }
-            produce(kafka, "raw.images.intake", intake.subList(0, Math.min(200, intake.size())));
-            long cpu0 = cpuNanos();
-            double raw = produce(kafka, "raw.images.intake", intake);
-            double rawCpu = (cpuNanos() - cpu0) / 1e6 / records;
-            produce(kafka, "intake.images.intake", intake);
-            double viaIntake;
-            double intakeCpu;
-            try (IngestService service =
-                    IngestService.start(config(broker, "intake.", check, state, false, apiPort))) {
-                cpu0 = cpuNanos();
-                viaIntake =
-                        awaitLabelled(broker.bootstrapServers(), "intake.images.labelled", records);
-                intakeCpu = (cpuNanos() - cpu0) / 1e6 / records;
-            }
+            // Warm-up round on topics of its own: the JIT compiles the producer, consumer, broker
+            // and intake code for the first thousands of records, which is not the steady state.
+            int[] round = {0};
+            warmUp(
+                    "raw producer and intake path",
+                    () ->
+                            intakeRound(
+                                    broker,
+                                    kafka,
+                                    "warm" + round[0]++,
+                                    intake.subList(0, Math.min(2000, records)),
+                                    check,
+                                    state,
+                                    apiPort));
+            progress("measuring: raw producer, then intake path");
+            IntakeRound measured = intakeRound(broker, kafka, "run", intake, check, state, apiPort);
+            double raw = measured.raw().perSecond();
+            double rawCpu = measured.raw().cpuMs();
+            double viaIntake = measured.intake().perSecond();
+            double intakeCpu = measured.intake().cpuMs();
+            Phase pipe = measured.pipe();
 
             int cores = Runtime.getRuntime().availableProcessors();
             System.out.println();
@@ -196,6 +205,12 @@ public final class IngestBench {
                     meanKb,
                     intakeCpu,
                     cores);
+            row(
+                    "plain consume-and-write copy (no validation)",
+                    pipe.perSecond(),
+                    meanKb,
+                    pipe.cpuMs(),
+                    cores);
             System.out.println();
             System.out.printf(
                     Locale.ROOT,
@@ -218,7 +233,151 @@ public final class IngestBench {
                     "intake path / raw producer:         %.2fx measured, %.2fx CPU-bound (target >= 0.8x)%n",
                     viaIntake / raw,
                     rawCpu / intakeCpu);
+            System.out.printf(
+                    Locale.ROOT,
+                    "intake path / plain copy:           %.2fx measured, %.2fx CPU-bound (the cost of"
+                            + " validating)%n",
+                    viaIntake / pipe.perSecond(),
+                    pipe.cpuMs() / intakeCpu);
         }
+    }
+
+    /** Raw producer and intake path over the same records, each on topics of its own. */
+    private record IntakeRound(Phase raw, Phase intake, Phase pipe) {}
+
+    private static IntakeRound intakeRound(
+            EmbeddedKafkaBroker broker,
+            KafkaSettings kafka,
+            String round,
+            List<byte[]> intake,
+            String check,
+            Path state,
+            String apiPort)
+            throws Exception {
+        String rawTopic = round + ".raw.images.intake";
+        String prefix = round + ".intake.";
+        String intakeTopic = prefix + "images.intake";
+        String pipeTopic = round + ".pipe.images.copy";
+        try (Admin admin = Admin.create(kafka.admin("bench-admin"))) {
+            admin.createTopics(
+                            List.of(
+                                    new org.apache.kafka.clients.admin.NewTopic(
+                                                    rawTopic, 3, (short) 1)
+                                            .configs(Topics.IMAGES_INTAKE.spec().configs()),
+                                    new org.apache.kafka.clients.admin.NewTopic(
+                                                    intakeTopic, 3, (short) 1)
+                                            .configs(Topics.IMAGES_INTAKE.spec().configs()),
+                                    new org.apache.kafka.clients.admin.NewTopic(
+                                                    pipeTopic, 3, (short) 1)
+                                            .configs(Topics.IMAGES_INTAKE.spec().configs())))
+                    .all()
+                    .get();
+            // A first batch to a partition whose leader is not serving yet can stall it (see
+            // TopicProvisioner).
+            TopicProvisioner.awaitServing(
+                    admin, Map.of(rawTopic, 3, intakeTopic, 3, pipeTopic, 3), 30_000);
+        }
+        long cpu0 = cpuNanos();
+        double raw = produce(kafka, rawTopic, intake);
+        double rawCpu = (cpuNanos() - cpu0) / 1e6 / intake.size();
+        produce(kafka, intakeTopic, intake);
+        try (IngestService service =
+                IngestService.start(config(broker, prefix, check, state, false, apiPort))) {
+            cpu0 = cpuNanos();
+            long[] cpuAtEnd = new long[1];
+            double viaIntake =
+                    awaitLabelled(
+                            broker.bootstrapServers(),
+                            prefix + "images.labelled",
+                            intake.size(),
+                            () -> cpuAtEnd[0] = cpuNanos());
+            Phase viaService = new Phase(viaIntake, (cpuAtEnd[0] - cpu0) / 1e6 / intake.size());
+            service.close();
+            return new IntakeRound(
+                    new Phase(raw, rawCpu),
+                    viaService,
+                    pipe(kafka, intakeTopic, pipeTopic, intake.size()));
+        }
+    }
+
+    /**
+     * The least a Kafka-to-Kafka path can do: a consumer and a producer (ingest's settings) copying
+     * each record unread, committing after each poll's writes are acknowledged.
+     */
+    private static Phase pipe(KafkaSettings kafka, String from, String to, int count)
+            throws Exception {
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread copier =
+                new Thread(
+                        () -> {
+                            try (var consumer =
+                                            new KafkaConsumer<byte[], byte[]>(
+                                                    kafka.consumer(
+                                                            "bench-pipe", "bench-pipe-" + to));
+                                    var producer =
+                                            new KafkaProducer<byte[], byte[]>(
+                                                    IngestService.producerProperties(
+                                                            kafka, "bench-pipe"))) {
+                                consumer.subscribe(List.of(from));
+                                while (!stop.get()) {
+                                    var records = consumer.poll(Duration.ofMillis(200));
+                                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                                        producer.send(new ProducerRecord<>(to, r.key(), r.value()));
+                                    }
+                                    producer.flush();
+                                    consumer.commitSync();
+                                }
+                            }
+                        },
+                        "bench-pipe");
+        long cpu0 = cpuNanos();
+        long[] cpuAtEnd = new long[1];
+        copier.start();
+        try {
+            double rate =
+                    awaitLabelled(
+                            kafka.bootstrapServers(), to, count, () -> cpuAtEnd[0] = cpuNanos());
+            return new Phase(rate, (cpuAtEnd[0] - cpu0) / 1e6 / count);
+        } finally {
+            stop.set(true);
+            copier.join();
+        }
+    }
+
+    /** A unit of warm-up work. */
+    private interface Work {
+        void run() throws Exception;
+    }
+
+    /**
+     * Repeats {@code work} until the JIT has settled: on 2 cores one C2 thread works through a
+     * backlog of broker, client and service methods for a minute or more, and a phase measured
+     * while it does is measured against a machine with a third of its CPU taken. Settled means the
+     * compilers used under 10% of a round's wall time; at most 8 rounds.
+     */
+    private static void warmUp(String what, Work work) throws Exception {
+        var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        for (int round = 1; round <= 8; round++) {
+            long compile0 = jit.getTotalCompilationTime();
+            long start = System.nanoTime();
+            work.run();
+            double wallMs = (System.nanoTime() - start) / 1e6;
+            double busy = (jit.getTotalCompilationTime() - compile0) / wallMs;
+            progress(
+                    String.format(
+                            Locale.ROOT,
+                            "warm-up %d (%s): JIT compilers busy %.0f%% of the round",
+                            round,
+                            what,
+                            busy * 100));
+            if (busy < 0.10) {
+                return;
+            }
+        }
+    }
+
+    private static void progress(String what) {
+        System.out.printf(Locale.ROOT, "[%tT] %s%n", System.currentTimeMillis(), what);
     }
 
     private static IngestConfig config(
@@ -405,7 +564,9 @@ public final class IngestBench {
 
     private static double produce(KafkaSettings kafka, String topic, List<byte[]> values)
             throws Exception {
-        try (var producer = new KafkaProducer<byte[], byte[]>(kafka.producer("bench-raw"))) {
+        try (var producer =
+                new KafkaProducer<byte[], byte[]>(
+                        IngestService.producerProperties(kafka, "bench-raw"))) {
             long start = System.nanoTime();
             for (byte[] v : values) {
                 producer.send(new ProducerRecord<>(topic, v));
@@ -419,8 +580,8 @@ public final class IngestBench {
      * Waits until the topic holds {@code count} records; rate from the first to the last record's
      * timestamp.
      */
-    private static double awaitLabelled(String bootstrap, String topic, int count)
-            throws Exception {
+    private static double awaitLabelled(
+            String bootstrap, String topic, int count, Runnable onComplete) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         try (var consumer =
                 new KafkaConsumer<byte[], byte[]>(
@@ -445,6 +606,7 @@ public final class IngestBench {
                                 .mapToLong(Long::longValue)
                                 .sum();
                 if (total >= count) {
+                    onComplete.run();
                     consumer.assign(parts);
                     consumer.seekToBeginning(parts);
                     long first = Long.MAX_VALUE;

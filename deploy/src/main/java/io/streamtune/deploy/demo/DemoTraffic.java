@@ -79,7 +79,7 @@ public final class DemoTraffic implements AutoCloseable {
 
     private DemoTraffic(KafkaSettings kafka, Options options) {
         this.options = options;
-        this.producer = new KafkaProducer<>(kafka.producer("streamtune-demo"));
+        this.producer = new KafkaProducer<>(kafka.imageProducer("streamtune-demo"));
         this.intakeTopic = kafka.topic(Topics.IMAGES_INTAKE.name());
         this.framesTopic = kafka.topic(Topics.FRAMES.name());
     }

@@ -85,9 +85,13 @@ public final class Acceptor {
      */
     public CompletableFuture<Outcome> submit(Submission submission) {
         long started = System.nanoTime();
+        String digest =
+                submission.image() == null || submission.image().length == 0
+                        ? null
+                        : Digests.sha256Hex(submission.image());
         CompletableFuture<Outcome> known;
         try {
-            known = alreadyIn(submission);
+            known = alreadyIn(submission, digest);
         } catch (RuntimeException e) {
             known = null;
         }
@@ -96,7 +100,9 @@ public final class Acceptor {
         }
         ValidatedSample sample;
         try {
-            sample = validator.validate(submission.model(), submission.image(), submission.label());
+            sample =
+                    validator.validate(
+                            submission.model(), submission.image(), submission.label(), digest);
         } catch (SampleRejectedException e) {
             return reject(
                     submission.origin(), e.reason(), e.getMessage(), deadLetterValue(submission));
@@ -146,11 +152,11 @@ public final class Acceptor {
      * Fast path for re-sent samples (an import run again): same content hash and label hash as what
      * is in, so it was validated when it went in and nothing needs decoding now.
      */
-    private CompletableFuture<Outcome> alreadyIn(Submission s) {
-        if (s.model() == null || s.image() == null || s.image().length == 0 || s.label() == null) {
+    private CompletableFuture<Outcome> alreadyIn(Submission s, String digest) {
+        if (s.model() == null || digest == null || s.label() == null) {
             return null;
         }
-        String key = LabelledImageAccepted.key(s.model(), Digests.sha256Hex(s.image()));
+        String key = LabelledImageAccepted.key(s.model(), digest);
         Long present = index.get(key).orElse(null);
         if (present == null || present != Digests.labelHash(s.label())) {
             return null;

@@ -9,7 +9,10 @@ import io.streamtune.ingest.accept.EncodedImage;
 import io.streamtune.ingest.accept.Origin;
 import io.streamtune.ingest.accept.Submission;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Base64;
 
 /**
@@ -34,7 +37,9 @@ public final class IntakeParser {
         EncodedImage encoded = null;
         Label label = null;
         String source = null;
-        try (JsonParser p = JsonSerde.MAPPER.createParser(json)) {
+        JsonParser p = null;
+        try {
+            p = JsonSerde.MAPPER.createParser(json);
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException(
                         "invalid LabelledImageSubmitted JSON: expected an object");
@@ -53,6 +58,7 @@ public final class IntakeParser {
                             throw new IllegalArgumentException(
                                     "invalid LabelledImageSubmitted JSON: 'image' must be a base64 string");
                         }
+                        image = null;
                         encoded = locate(json, p);
                         if (encoded != null) {
                             try {
@@ -63,14 +69,26 @@ public final class IntakeParser {
                                                                 encoded.bytes(),
                                                                 encoded.offset(),
                                                                 encoded.length()));
-                                image = new byte[decoded.remaining()];
-                                decoded.get(image);
+                                if (decoded.hasArray()
+                                        && decoded.arrayOffset() == 0
+                                        && decoded.position() == 0
+                                        && decoded.remaining() == decoded.array().length) {
+                                    image = decoded.array();
+                                } else {
+                                    image = new byte[decoded.remaining()];
+                                    decoded.get(image);
+                                }
                             } catch (IllegalArgumentException e) {
                                 encoded = null;
                             }
                         }
                         if (image == null) {
                             image = p.getBinaryValue();
+                        } else {
+                            // Continue after the string on a parser of its own rather than
+                            // letting this one scan 100 KB of base64 a second time.
+                            p.close();
+                            p = remainderParser(json, encoded.offset() + encoded.length() + 1);
                         }
                     }
                     default -> p.skipChildren();
@@ -79,6 +97,14 @@ public final class IntakeParser {
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     "invalid LabelledImageSubmitted JSON: " + firstLine(e.getMessage()), e);
+        } finally {
+            if (p != null) {
+                try {
+                    p.close();
+                } catch (IOException ignored) {
+                    // nothing was written
+                }
+            }
         }
         try {
             LabelledImageSubmitted s = new LabelledImageSubmitted(model, image, label, source);
@@ -99,16 +125,57 @@ public final class IntakeParser {
             return null;
         }
         int start = (int) quote + 1;
-        for (int i = start; i < json.length; i++) {
-            byte b = json[i];
-            if (b == '"') {
-                return new EncodedImage(json, start, i - start);
-            }
-            if (b == '\\') {
-                return null;
+        int end = quoteOrBackslash(json, start);
+        if (end < 0 || json[end] != '"') {
+            return null;
+        }
+        return new EncodedImage(json, start, end - start);
+    }
+
+    private static final VarHandle LONGS =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long QUOTES = ONES * '"';
+    private static final long BACKSLASHES = ONES * '\\';
+
+    /**
+     * Index of the first {@code "} or {@code \\} at or after {@code from}, or -1. Eight bytes at a
+     * time: a word holds one of them exactly when XOR with that byte repeated leaves a zero byte.
+     */
+    static int quoteOrBackslash(byte[] b, int from) {
+        int i = from;
+        for (; i + 8 <= b.length; i += 8) {
+            long w = (long) LONGS.get(b, i);
+            long q = w ^ QUOTES;
+            long s = w ^ BACKSLASHES;
+            long zeroBytes = ((q - ONES) & ~q) | ((s - ONES) & ~s);
+            if ((zeroBytes & HIGHS) != 0) {
+                break;
             }
         }
-        return null;
+        for (; i < b.length; i++) {
+            if (b[i] == '"' || b[i] == '\\') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A parser over what follows a top-level string value that ended at {@code from - 1}, behind a
+     * dummy member so it reads as the rest of the same object: {@code {"_":0} + the remainder.
+     */
+    private static JsonParser remainderParser(byte[] json, int from) throws IOException {
+        byte[] prefix = {'{', '"', '_', '"', ':', '0'};
+        byte[] rest = new byte[prefix.length + json.length - from];
+        System.arraycopy(prefix, 0, rest, 0, prefix.length);
+        System.arraycopy(json, from, rest, prefix.length, json.length - from);
+        JsonParser p = JsonSerde.MAPPER.createParser(rest);
+        p.nextToken(); // {
+        p.nextToken(); // "_"
+        p.nextToken(); // 0
+        return p;
     }
 
     private static String firstLine(String s) {

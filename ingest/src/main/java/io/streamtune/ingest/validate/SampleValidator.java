@@ -50,6 +50,15 @@ public final class SampleValidator {
     /** Validates one sample; the returned value carries its ids and dimensions. */
     public ValidatedSample validate(String model, byte[] image, Label label)
             throws SampleRejectedException {
+        return validate(model, image, label, null);
+    }
+
+    /**
+     * Like {@link #validate(String, byte[], Label)}, reusing the image's SHA-256 (lower-case hex)
+     * when the caller already computed it ({@code null}: computed here).
+     */
+    public ValidatedSample validate(String model, byte[] image, Label label, String sha256Hex)
+            throws SampleRejectedException {
         try {
             Names.requireModelName(model);
         } catch (IllegalArgumentException | NullPointerException e) {
@@ -63,7 +72,7 @@ public final class SampleValidator {
         checkLabel(model, label, info.width(), info.height());
         return new ValidatedSample(
                 model,
-                Digests.sha256Hex(image),
+                sha256Hex != null ? sha256Hex : Digests.sha256Hex(image),
                 image,
                 mediaType(info.format()),
                 info.width(),

@@ -60,6 +60,50 @@ class IntakeParserTest {
     }
 
     @Test
+    void shouldReadFieldsAfterTheImageAndTakeTheLastImageOfTwo() {
+        String first = Base64.getEncoder().encodeToString(new byte[] {1, 2, 3});
+        String b64 = Base64.getEncoder().encodeToString(image());
+        String json =
+                "{ \"image\" : \""
+                        + first
+                        + "\" , \"model\":\"pets\",\"image\":\""
+                        + b64
+                        + "\"\n, \"label\":{\"type\":\"class\",\"className\":\"dog\"},"
+                        + "\"extra\":[{\"image\":\"x\"}],\"source\":\"cam\"}";
+
+        var s = IntakeParser.parse(json.getBytes(StandardCharsets.UTF_8), ORIGIN);
+
+        assertThat(s.image()).isEqualTo(image());
+        assertThat(s.model()).isEqualTo("pets");
+        assertThat(s.label()).isEqualTo(new Label.ClassLabel("dog"));
+        assertThat(s.source()).isEqualTo("cam");
+        assertThatThrownBy(
+                        () ->
+                                IntakeParser.parse(
+                                        ("{\"image\":\"" + b64 + "\",\"model\":")
+                                                .getBytes(StandardCharsets.UTF_8),
+                                        ORIGIN))
+                .hasMessageContaining("invalid LabelledImageSubmitted JSON");
+    }
+
+    @Test
+    void shouldFindTheFirstQuoteOrBackslashAtEveryPositionOfAWord() {
+        for (int len = 0; len < 40; len++) {
+            for (int at = 0; at <= len; at++) {
+                byte[] b = new byte[len + 1];
+                java.util.Arrays.fill(b, (byte) 'A');
+                b[at] = (byte) (at % 2 == 0 ? '"' : '\\');
+                for (int from = 0; from <= at; from++) {
+                    assertThat(IntakeParser.quoteOrBackslash(b, from)).isEqualTo(at);
+                }
+            }
+            byte[] none = new byte[len];
+            java.util.Arrays.fill(none, (byte) 0xA2);
+            assertThat(IntakeParser.quoteOrBackslash(none, 0)).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void shouldNameWhatIsWrong() {
         assertThatThrownBy(
                         () ->

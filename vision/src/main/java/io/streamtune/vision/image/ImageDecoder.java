@@ -215,22 +215,31 @@ public final class ImageDecoder {
      * True when an EOI marker (FF D9) follows the last start-of-scan marker (FF DA). Inside
      * entropy-coded data FF is always followed by 00 or a restart marker, so neither pair can occur
      * there by chance; embedded EXIF thumbnails come before the main image's scans and do not
-     * confuse the check.
+     * confuse the check. Reads the header up to the first scan and the file backwards from its end
+     * to the last of either marker, not the entropy-coded data in between.
      */
     static boolean jpegComplete(byte[] b) {
-        int lastSos = -1;
-        int lastEoi = -1;
+        int firstSos = -1;
         for (int i = 0; i + 1 < b.length; i++) {
+            if (b[i] == (byte) 0xFF && b[i + 1] == (byte) 0xDA) {
+                firstSos = i;
+                break;
+            }
+        }
+        if (firstSos < 0) {
+            return false;
+        }
+        for (int i = b.length - 2; i > firstSos; i--) {
             if (b[i] == (byte) 0xFF) {
-                byte m = b[i + 1];
-                if (m == (byte) 0xDA) {
-                    lastSos = i;
-                } else if (m == (byte) 0xD9) {
-                    lastEoi = i;
+                if (b[i + 1] == (byte) 0xD9) {
+                    return true;
+                }
+                if (b[i + 1] == (byte) 0xDA) {
+                    return false;
                 }
             }
         }
-        return lastSos >= 0 && lastEoi > lastSos;
+        return false;
     }
 
     /** True when the chunk type {@code IEND} occurs in the data (searched from the end). */

@@ -85,6 +85,29 @@ class ImageDecoderTest {
     }
 
     @Test
+    void shouldJudgeJpegCompletenessByTheLastScanAndEndMarkers() {
+        byte[] header = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 4, 1, 2};
+        byte[] scan = {(byte) 0xFF, (byte) 0xDA, 5, (byte) 0xFF, 0, 7, (byte) 0xFF, (byte) 0xD3};
+        byte[] eoi = {(byte) 0xFF, (byte) 0xD9};
+        byte[] garbage = {9, 9, 9};
+
+        assertThat(ImageDecoder.jpegComplete(concat(header, scan, eoi))).isTrue();
+        assertThat(ImageDecoder.jpegComplete(concat(header, scan, eoi, garbage))).isTrue();
+        assertThat(ImageDecoder.jpegComplete(concat(header, scan, scan, eoi))).isTrue();
+        assertThat(ImageDecoder.jpegComplete(concat(header, scan))).isFalse();
+        assertThat(ImageDecoder.jpegComplete(concat(header, scan, eoi, scan))).isFalse();
+        assertThat(ImageDecoder.jpegComplete(concat(header, eoi))).isFalse();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        var out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void shouldRejectTruncatedPng() {
         byte[] png = TestImages.encode(TestImages.noise(64, 48, 4), "png");
         byte[] truncated = Arrays.copyOf(png, png.length / 2);
