@@ -1,5 +1,6 @@
 package io.streamtune.contracts;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -13,8 +14,18 @@ import java.util.Objects;
  */
 public record DetectionsEmitted(FrameRef frame, List<Detection> detections, Instant emittedAt) {
 
-    /** One detected object, box in source-image pixels. */
-    public record Detection(String label, int classId, double score, Box box) {
+    /**
+     * One detected object, box in source-image pixels.
+     *
+     * @param mask the object's pixels over the whole source image, from instance-segmentation
+     *     models (YOLOv8-seg); absent (not serialized) for plain detectors
+     */
+    public record Detection(
+            String label,
+            int classId,
+            double score,
+            Box box,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Mask mask) {
         public Detection {
             Objects.requireNonNull(label, "label");
             if (classId < 0) {
@@ -24,6 +35,28 @@ public record DetectionsEmitted(FrameRef frame, List<Detection> detections, Inst
                 throw new IllegalArgumentException("score must be in [0,1], was " + score);
             }
             Objects.requireNonNull(box, "box");
+        }
+
+        /** A detection without a mask. */
+        public Detection(String label, int classId, double score, Box box) {
+            this(label, classId, score, box, null);
+        }
+    }
+
+    /**
+     * A binary mask in COCO's compressed RLE, as pycocotools reads it: {@code
+     * mask_util.decode({"size": size, "counts": counts})}.
+     *
+     * @param size {@code [height, width]} of the source image
+     * @param counts the run lengths (column-major, background first) in COCO's string encoding
+     */
+    public record Mask(List<Integer> size, String counts) {
+        public Mask {
+            size = List.copyOf(Objects.requireNonNull(size, "size"));
+            if (size.size() != 2 || size.get(0) <= 0 || size.get(1) <= 0) {
+                throw new IllegalArgumentException("size must be [height, width] > 0: " + size);
+            }
+            Objects.requireNonNull(counts, "counts");
         }
     }
 

@@ -84,7 +84,13 @@ class MessageSerdeTest {
                         FRAME,
                         List.of(
                                 new DetectionsEmitted.Detection(
-                                        "car", 1, 0.9, new Box(10, 20, 30, 40))),
+                                        "car", 1, 0.9, new Box(10, 20, 30, 40)),
+                                new DetectionsEmitted.Detection(
+                                        "bus",
+                                        2,
+                                        0.8,
+                                        new Box(0, 0, 2, 2),
+                                        new DetectionsEmitted.Mask(List.of(480, 640), "a02k0"))),
                         T),
                 new SegmentationsEmitted(
                         FRAME.equals(FRAME) ? new FrameRef("f-2", "", T, 2, 2, "seg", 1) : FRAME,
@@ -282,5 +288,21 @@ class MessageSerdeTest {
         assertThat(Topics.MODELS_PUBLISHED.spec().requiredConfigs())
                 .containsEntry("cleanup.policy", "compact");
         assertThat(Topics.FRAMES.withPrefix("site1.").name()).isEqualTo("site1.frames");
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldLeaveOutTheMaskOfAPlainDetection() {
+        String json =
+                new String(
+                        JsonSerde.of(DetectionsEmitted.Detection.class)
+                                .serializer()
+                                .serialize(
+                                        "t",
+                                        new DetectionsEmitted.Detection(
+                                                "car", 1, 0.9, new Box(10, 20, 30, 40))),
+                        java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(json).doesNotContain("mask");
+        assertThatThrownBy(() -> new DetectionsEmitted.Mask(List.of(0, 3), "x"))
+                .hasMessageContaining("size");
     }
 }

@@ -13,7 +13,6 @@ import io.streamtune.vision.decode.YoloDetectionDecoder;
 import io.streamtune.vision.decode.YoloSegmentationDecoder;
 import io.streamtune.vision.image.ImageDecoder;
 import io.streamtune.vision.image.ImageRejectedException;
-import io.streamtune.vision.image.RgbImage;
 import io.streamtune.vision.model.FloatTensor;
 import io.streamtune.vision.model.ModelSpec;
 import io.streamtune.vision.preprocess.ResizeTransform;
@@ -146,7 +145,10 @@ public final class BatchPredictor {
      */
     public Prepared prepare(ServingModel model, List<Frame> frames) {
         Outcome[] outcomes = new Outcome[frames.size()];
-        RgbImage[] decoded = new RgbImage[frames.size()];
+        ImageDecoder.Decoded[] decoded = new ImageDecoder.Decoded[frames.size()];
+        // JPEGs may decode at a reduced scale (never below what the model's resize maps them to):
+        // the costliest stage of a detector's frame at a quarter of the work.
+        ImageDecoder.MinimumSize needed = model.preprocessor()::minimumSourceSize;
 
         long t0 = System.nanoTime();
         forEach(
@@ -159,7 +161,7 @@ public final class BatchPredictor {
                             throw new ImageRejectedException(
                                     ImageRejectedException.Reason.EMPTY, "frame has no value");
                         }
-                        decoded[i] = images.decode(value);
+                        decoded[i] = images.decode(value, needed);
                     } catch (ImageRejectedException e) {
                         outcomes[i] =
                                 new Outcome.Rejected(
@@ -187,7 +189,7 @@ public final class BatchPredictor {
                 });
         List<int[]> sizes = new ArrayList<>(valid.size());
         for (int i : valid) {
-            sizes.add(new int[] {decoded[i].width(), decoded[i].height()});
+            sizes.add(new int[] {decoded[i].source().width(), decoded[i].source().height()});
         }
         if (!valid.isEmpty()) {
             metrics.stage(Stage.PREPROCESS, System.nanoTime() - t1);
@@ -332,10 +334,7 @@ public final class BatchPredictor {
                                 spec.classNames(),
                                 transform);
                 yield new Outcome.Predicted(
-                        frame,
-                        Task.DETECTION,
-                        Predictions.detections(
-                                ref, masks.stream().map(InstanceMask::detection).toList(), now));
+                        frame, Task.DETECTION, Predictions.instances(ref, masks, now));
             }
             case SEGMENTATION ->
                     new Outcome.Predicted(

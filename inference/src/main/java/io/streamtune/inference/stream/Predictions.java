@@ -8,6 +8,7 @@ import io.streamtune.contracts.SegmentationsEmitted;
 import io.streamtune.vision.decode.ClassMask;
 import io.streamtune.vision.decode.ClassScore;
 import io.streamtune.vision.decode.Detection;
+import io.streamtune.vision.decode.InstanceMask;
 import io.streamtune.vision.decode.SemanticSegmentation;
 import io.streamtune.vision.mask.LabelMap;
 import java.time.Instant;
@@ -31,6 +32,26 @@ public final class Predictions {
                             d.classId(),
                             clamp01(d.score()),
                             new Box(b.x(), b.y(), b.width(), b.height())));
+        }
+        return new DetectionsEmitted(frame, out, now);
+    }
+
+    /** Instance-segmentation results: each detection with its mask in COCO compressed RLE. */
+    public static DetectionsEmitted instances(
+            FrameRef frame, List<InstanceMask> instances, Instant now) {
+        List<DetectionsEmitted.Detection> out = new ArrayList<>(instances.size());
+        for (InstanceMask m : instances) {
+            Detection d = m.detection();
+            var b = d.box();
+            out.add(
+                    new DetectionsEmitted.Detection(
+                            d.label(),
+                            d.classId(),
+                            clamp01(d.score()),
+                            new Box(b.x(), b.y(), b.width(), b.height()),
+                            new DetectionsEmitted.Mask(
+                                    List.of(m.mask().height(), m.mask().width()),
+                                    m.mask().toCompressedString())));
         }
         return new DetectionsEmitted(frame, out, now);
     }

@@ -1,6 +1,7 @@
 package io.streamtune.inference.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamtune.contracts.DetectionsEmitted;
@@ -14,6 +15,7 @@ import io.streamtune.inference.model.ServingModel;
 import io.streamtune.vision.decode.DetectionOptions;
 import io.streamtune.vision.image.ImageDecoder;
 import io.streamtune.vision.image.ImageLimits;
+import io.streamtune.vision.mask.Rle;
 import io.streamtune.vision.model.ModelSpecOverrides;
 import io.streamtune.vision.model.OnnxModelRunner;
 import io.streamtune.vision.model.RunnerOptions;
@@ -191,6 +193,14 @@ class BatchPredictorTest {
                 .hasSize(16)
                 .extracting(DetectionsEmitted.Detection::label)
                 .containsOnly("red");
+        // Every mask fills its box (the test model's prototypes and coefficients are all 1),
+        // in source-image pixels.
+        for (DetectionsEmitted.Detection d : red.detections()) {
+            assertThat(d.mask().size()).containsExactly(32, 32);
+            Rle mask = Rle.fromCompressedString(d.mask().counts(), 32, 32);
+            double boxArea = d.box().width() * d.box().height();
+            assertThat((double) mask.area()).isCloseTo(boxArea, within(boxArea * 0.35 + 4));
+        }
         model.release();
     }
 

@@ -65,7 +65,63 @@ public final class ImageDecoder {
 
     /** Checks every limit, then decodes to 8-bit RGB following the class's pixel rule. */
     public RgbImage decode(byte[] bytes) throws ImageRejectedException {
+        return decode(bytes, null).image();
+    }
+
+    /**
+     * The smallest size (width, height) a consumer of the decoded pixels needs from a source of the
+     * given size, e.g. the area a model's resize maps the source onto.
+     */
+    @FunctionalInterface
+    public interface MinimumSize {
+        int[] of(int sourceWidth, int sourceHeight);
+    }
+
+    /** Decoded pixels and the size of the image they were decoded from. */
+    public record Decoded(RgbImage image, ImageInfo source) {
+
+        /** The factor from source to decoded pixels per axis: {@code decoded / source}. */
+        public double scaleX() {
+            return (double) image.width() / source.width();
+        }
+
+        public double scaleY() {
+            return (double) image.height() / source.height();
+        }
+    }
+
+    /**
+     * Like {@link #decode(byte[])}, but a JPEG may come out smaller than its source, decoded at a
+     * reduced scale in the DCT domain (libjpeg-turbo, when installed), never smaller than {@code
+     * minimum} asks for. {@code null}, other formats, and ImageIO decode at full size. With
+     * libjpeg-turbo JPEGs decode through it at any size; the pixel rule is the same (both are
+     * libjpeg decoders with the same default IDCT and upsampling).
+     */
+    public Decoded decode(byte[] bytes, MinimumSize minimum) throws ImageRejectedException {
         checkBytes(bytes);
+        if (TurboJpeg.INSTANCE.isPresent()
+                && bytes.length > 3
+                && (bytes[0] & 0xFF) == 0xFF
+                && (bytes[1] & 0xFF) == 0xD8
+                && (bytes[2] & 0xFF) == 0xFF
+                && limits.allowedFormats().contains(ImageFormat.JPEG)) {
+            // libjpeg-turbo reads the header itself: the same checks, without an ImageIO reader.
+            ImageInfo[] info = new ImageInfo[1];
+            Optional<RgbImage> fast =
+                    TurboJpeg.INSTANCE
+                            .get()
+                            .decode(
+                                    bytes,
+                                    (w, h) -> {
+                                        info[0] = checkSize(ImageFormat.JPEG, w, h, bytes);
+                                        return minimum == null
+                                                ? new int[] {w, h}
+                                                : minimum.of(w, h);
+                                    });
+            if (fast.isPresent()) {
+                return new Decoded(fast.get(), info[0]);
+            }
+        }
         try (ImageInputStream in =
                 new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             ImageReader reader = readerFor(in);
@@ -76,12 +132,11 @@ public final class ImageDecoder {
                     image = reader.read(0);
                 } catch (IOException | RuntimeException e) {
                     // ImageIO signals broken entropy data and bad chunks with a mix of
-                    // IIOException,
-                    // IndexOutOfBounds and IllegalArgument: all mean the same here.
+                    // IIOException, IndexOutOfBounds and IllegalArgument: all mean the same here.
                     throw new ImageRejectedException(
                             Reason.CORRUPT, "cannot decode " + info.format() + " pixels: " + e, e);
                 }
-                return RgbImage.of(image);
+                return new Decoded(RgbImage.of(image), info);
             } finally {
                 reader.dispose();
             }
@@ -89,6 +144,11 @@ public final class ImageDecoder {
             throw new ImageRejectedException(
                     Reason.CORRUPT, "cannot read image: " + e.getMessage(), e);
         }
+    }
+
+    /** Whether JPEGs decode through libjpeg-turbo in this JVM (else through ImageIO). */
+    public static boolean turboJpeg() {
+        return TurboJpeg.INSTANCE.isPresent();
     }
 
     /**
@@ -184,11 +244,17 @@ public final class ImageDecoder {
                     "cannot read " + format.get() + " header: " + e.getMessage(),
                     e);
         }
+        return checkSize(format.get(), width, height, bytes);
+    }
+
+    /** The checks that follow from the header's format and dimensions. */
+    private ImageInfo checkSize(ImageFormat format, int width, int height, byte[] bytes)
+            throws ImageRejectedException {
         if (width <= 0 || height <= 0) {
             throw new ImageRejectedException(
                     Reason.INVALID_DIMENSIONS, "header claims " + width + "x" + height + " pixels");
         }
-        ImageInfo info = new ImageInfo(format.get(), width, height);
+        ImageInfo info = new ImageInfo(format, width, height);
         if (info.pixels() > limits.maxPixels()) {
             throw new ImageRejectedException(
                     Reason.TOO_MANY_PIXELS,

@@ -64,6 +64,15 @@ public final class ImageOps {
         if (padValue != 0) {
             java.util.Arrays.fill(out, (byte) padValue);
         }
+        if (t.scaleX() == 1 && t.scaleY() == 1 && t.padX() == x0 && t.padY() == y0) {
+            // Pure translation (the source already has the content's size, e.g. decoded at a
+            // reduced scale): bilinear taps fall on pixel centres, so rows copy unchanged.
+            int rowBytes = (x1 - x0) * 3;
+            for (int y = y0; y < y1; y++) {
+                System.arraycopy(src, (y - y0) * srcW * 3, out, (y * outW + x0) * 3, rowBytes);
+            }
+            return new RgbImage(outW, outH, out);
+        }
         // Horizontal taps are the same for every row: compute them once. Weights are fixed-point
         // with
         // 11 fractional bits, so a 2D tap is exact in an int and rounding is one shift.

@@ -1,5 +1,7 @@
 package io.streamtune.vision.preprocess;
 
+import io.streamtune.vision.image.ImageDecoder;
+import io.streamtune.vision.image.ImageInfo;
 import io.streamtune.vision.image.RgbImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +40,41 @@ public final class Preprocessor {
         RgbImage resized = isIdentity(t) ? image : ImageOps.warp(image, t, config.padValue());
         ImageOps.toChw(resized, config.channels(), config.normalization(), dst, offset);
         return t;
+    }
+
+    /**
+     * The smallest decoded size that loses nothing for a source of the given size: the area the
+     * resize maps it onto (the content of a letterbox, the whole input of a stretch). A decoder may
+     * hand {@link #apply(ImageDecoder.Decoded, float[], int)} pixels scaled down to it.
+     */
+    public int[] minimumSourceSize(int sourceWidth, int sourceHeight) {
+        ResizeTransform t = transformFor(sourceWidth, sourceHeight);
+        return new int[] {
+            Math.min(sourceWidth, t.contentWidth()), Math.min(sourceHeight, t.contentHeight())
+        };
+    }
+
+    /**
+     * Like {@link #apply(RgbImage, float[], int)} for pixels that may have been decoded at a
+     * reduced scale: the returned transform maps the original source (not the decoded pixels) to
+     * the input, so boxes and masks come back in source-image pixels.
+     */
+    public ResizeTransform apply(ImageDecoder.Decoded decoded, float[] dst, int offset) {
+        ResizeTransform onPixels = apply(decoded.image(), dst, offset);
+        ImageInfo source = decoded.source();
+        if (decoded.image().width() == source.width()
+                && decoded.image().height() == source.height()) {
+            return onPixels;
+        }
+        return new ResizeTransform(
+                source.width(),
+                source.height(),
+                onPixels.inputWidth(),
+                onPixels.inputHeight(),
+                onPixels.scaleX() * decoded.scaleX(),
+                onPixels.scaleY() * decoded.scaleY(),
+                onPixels.padX(),
+                onPixels.padY());
     }
 
     /** One image in, one {@code [3, H, W]} array out. */

@@ -26,6 +26,28 @@ class PreprocessorTest {
     }
 
     @Test
+    void shouldCopyRowsWhenTheContentAlreadyHasItsSize() {
+        byte[] px = new byte[6 * 4 * 3];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = (byte) (i * 7);
+        }
+        RgbImage image = new RgbImage(6, 4, px);
+
+        Letterboxed boxed = ImageOps.letterbox(image, 6, 6, 114);
+
+        assertThat(boxed.transform().scaleX()).isEqualTo(1.0);
+        assertThat(boxed.transform().padY()).isEqualTo(1);
+        for (int y = 0; y < 6; y++) {
+            for (int x = 0; x < 6; x++) {
+                for (int c = 0; c < 3; c++) {
+                    int expected = y == 0 || y == 5 ? 114 : image.get(x, y - 1, c);
+                    assertThat(boxed.image().get(x, y, c)).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldInterpolateBilinearlyBetweenPixels() {
         byte[] px = {0, 0, 0, (byte) 200, (byte) 200, (byte) 200};
         RgbImage twoPixels = new RgbImage(2, 1, px);
