@@ -68,9 +68,9 @@ import org.apache.kafka.common.TopicPartition;
  * away. Broker, service and clients share this JVM, so "CPU ms/img" is everything one image costs
  * on this machine; "CPU-bound/s" is what the cores would sustain if this process had them to itself
  * (the machine may be shared). Options: {@code --seconds=10 --clients=8 --batch=50 --records=5000
- * --image.check=header --http.api.port=0 --http=true} ({@code -1} serves the API on the admin
- * server's 4 threads, {@code 0} on a server of its own with 16; {@code --http=false} skips the HTTP
- * phases).
+ * --image.check=header --http.api.port=0 --http=true --repeat=3} ({@code -1} serves the API on the
+ * admin server's 4 threads, {@code 0} on a server of its own with 16; {@code --http=false} skips
+ * the HTTP phases).
  */
 public final class IngestBench {
 
@@ -91,6 +91,7 @@ public final class IngestBench {
         String check = opts.string("image.check", "header");
         String apiPort = opts.string("http.api.port", "0");
         boolean withHttp = opts.bool("http", true);
+        int repeat = opts.integer("repeat", 3, 1, 100);
 
         List<byte[]> bases = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
@@ -169,12 +170,34 @@ public final class IngestBench {
                                     state,
                                     apiPort));
             progress("measuring: raw producer, then intake path");
-            IntakeRound measured = intakeRound(broker, kafka, "run", intake, check, state, apiPort);
-            double raw = measured.raw().perSecond();
-            double rawCpu = measured.raw().cpuMs();
-            double viaIntake = measured.intake().perSecond();
-            double intakeCpu = measured.intake().cpuMs();
-            Phase pipe = measured.pipe();
+            // Each path is measured `repeat` times, interleaved, and the median round is reported:
+            // a single few-second phase on 2 shared cores swings by a third from one run to the
+            // next.
+            List<Phase> raws = new ArrayList<>();
+            List<Phase> intakes = new ArrayList<>();
+            List<Phase> pipes = new ArrayList<>();
+            for (int r = 0; r < repeat; r++) {
+                IntakeRound m =
+                        intakeRound(broker, kafka, "run" + r, intake, check, state, apiPort);
+                raws.add(m.raw());
+                intakes.add(m.intake());
+                pipes.add(m.pipe());
+                progress(
+                        String.format(
+                                Locale.ROOT,
+                                "round %d: raw producer %.0f/s, intake path %.0f/s, plain copy %.0f/s",
+                                r + 1,
+                                m.raw().perSecond(),
+                                m.intake().perSecond(),
+                                m.pipe().perSecond()));
+            }
+            Phase rawPhase = median(raws);
+            Phase intakePhase = median(intakes);
+            Phase pipe = median(pipes);
+            double raw = rawPhase.perSecond();
+            double rawCpu = rawPhase.cpuMs();
+            double viaIntake = intakePhase.perSecond();
+            double intakeCpu = intakePhase.cpuMs();
 
             int cores = Runtime.getRuntime().availableProcessors();
             System.out.println();
@@ -342,6 +365,13 @@ public final class IngestBench {
             stop.set(true);
             copier.join();
         }
+    }
+
+    /** The phase with the median rate. */
+    private static Phase median(List<Phase> phases) {
+        List<Phase> sorted = new ArrayList<>(phases);
+        sorted.sort(java.util.Comparator.comparingDouble(Phase::perSecond));
+        return sorted.get(sorted.size() / 2);
     }
 
     /** A unit of warm-up work. */

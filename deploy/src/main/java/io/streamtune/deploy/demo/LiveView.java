@@ -52,6 +52,7 @@ public final class LiveView implements AutoCloseable {
 
     private LiveView(KafkaSettings kafka, String host, int port) {
         try {
+            io.streamtune.runtime.AdminHttpServer.disableNagle();
             server = HttpServer.create(new InetSocketAddress(host, port), 64);
         } catch (BindException e) {
             throw new IllegalStateException(

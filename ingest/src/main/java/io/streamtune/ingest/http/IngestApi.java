@@ -112,6 +112,7 @@ public final class IngestApi {
      * uploads in flight.
      */
     public AutoCloseable serve(String host, int port, int threads) {
+        AdminHttpServer.disableNagle();
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 256);
