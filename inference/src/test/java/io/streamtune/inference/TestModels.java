@@ -65,20 +65,10 @@ public final class TestModels {
         graph.init("grid", grid, 1, 4, anchors);
         graph.initLong("shape_cls", 0, nc, -1);
         graph.initLong("shape_box", 0, 4, -1);
-        graph.node(
-                "Conv",
-                List.of("images", "w_cls", "b_cls"),
-                "cls_map",
-                ints("kernel_shape", STRIDE, STRIDE),
-                ints("strides", STRIDE, STRIDE));
+        patchConv(graph, "w_cls", "b_cls", "cls_map");
         graph.node("Reshape", List.of("cls_map", "shape_cls"), "cls_flat");
         graph.node("Sigmoid", List.of("cls_flat"), "scores");
-        graph.node(
-                "Conv",
-                List.of("images", "w_box", "b_box"),
-                "box_map",
-                ints("kernel_shape", STRIDE, STRIDE),
-                ints("strides", STRIDE, STRIDE));
+        patchConv(graph, "w_box", "b_box", "box_map");
         graph.node("Reshape", List.of("box_map", "shape_box"), "box_flat");
         graph.node("Add", List.of("box_flat", "grid"), "boxes");
         graph.node(
@@ -160,20 +150,10 @@ public final class TestModels {
                         .setType(AttributeProto.AttributeType.INT)
                         .setI(1)
                         .build();
-        graph.node(
-                "Conv",
-                List.of("images", "w_cls", "b_cls"),
-                "cls_map",
-                ints("kernel_shape", STRIDE, STRIDE),
-                ints("strides", STRIDE, STRIDE));
+        patchConv(graph, "w_cls", "b_cls", "cls_map");
         graph.node("Reshape", List.of("cls_map", "shape_cls"), "cls_flat");
         graph.node("Sigmoid", List.of("cls_flat"), "scores");
-        graph.node(
-                "Conv",
-                List.of("images", "w_rest", "b_rest"),
-                "rest_map",
-                ints("kernel_shape", STRIDE, STRIDE),
-                ints("strides", STRIDE, STRIDE));
+        patchConv(graph, "w_rest", "b_rest", "rest_map");
         graph.node("Reshape", List.of("rest_map", "shape_rest"), "rest_flat");
         graph.node("Add", List.of("rest_flat", "grid"), "rest");
         graph.addNode(
@@ -230,6 +210,16 @@ public final class TestModels {
         meta.put(ModelMetadataKeys.MODEL_NAME, model);
         meta.put(ModelMetadataKeys.MODEL_VERSION, Integer.toString(version));
         return meta;
+    }
+
+    /** A convolution over the input with one STRIDE x STRIDE patch per output cell. */
+    private static void patchConv(Graph graph, String weights, String bias, String output) {
+        graph.node(
+                "Conv",
+                List.of("images", weights, bias),
+                output,
+                ints("kernel_shape", STRIDE, STRIDE),
+                ints("strides", STRIDE, STRIDE));
     }
 
     private static AttributeProto ints(String name, long... values) {

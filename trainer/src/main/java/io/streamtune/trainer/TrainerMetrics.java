@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Every meter of the trainer service: names, tags and units in one place. Prometheus names follow
@@ -137,44 +138,38 @@ public final class TrainerMetrics {
         final Counter corrupt;
 
         ModelGauges(String model) {
-            Gauge.builder(VALIDATION_METRIC, metric, AtomicReference::get)
-                    .tag("model", model)
-                    .description("Last validation metric")
-                    .register(registry);
-            Gauge.builder(LOSS, loss, AtomicReference::get)
-                    .tag("model", model)
-                    .description("Last training loss")
-                    .register(registry);
-            Gauge.builder(EPOCH, epoch, AtomicLong::get)
-                    .tag("model", model)
-                    .description("Epoch of the current phase")
-                    .register(registry);
-            Gauge.builder(PHASE, phase, AtomicLong::get)
-                    .tag("model", model)
-                    .description("Current phase ordinal")
-                    .register(registry);
-            Gauge.builder(DATASET_SAMPLES, samples, AtomicLong::get)
-                    .tag("model", model)
-                    .description("Samples in the local dataset")
-                    .register(registry);
-            Gauge.builder(PRODUCTION_VERSION, version, AtomicLong::get)
-                    .tag("model", model)
-                    .description("Production model version")
-                    .register(registry);
-            Gauge.builder(GATE_CANDIDATE, gateCandidate, AtomicReference::get)
-                    .tag("model", model)
-                    .description("Candidate metric at the last gate")
-                    .register(registry);
-            Gauge.builder(GATE_PRODUCTION, gateProduction, AtomicReference::get)
-                    .tag("model", model)
-                    .description("Production metric on the same validation set at the last gate")
-                    .register(registry);
+            gauge(VALIDATION_METRIC, metric, AtomicReference::get, model, "Last validation metric");
+            gauge(LOSS, loss, AtomicReference::get, model, "Last training loss");
+            gauge(EPOCH, epoch, AtomicLong::get, model, "Epoch of the current phase");
+            gauge(PHASE, phase, AtomicLong::get, model, "Current phase ordinal");
+            gauge(DATASET_SAMPLES, samples, AtomicLong::get, model, "Samples in the local dataset");
+            gauge(PRODUCTION_VERSION, version, AtomicLong::get, model, "Production model version");
+            gauge(
+                    GATE_CANDIDATE,
+                    gateCandidate,
+                    AtomicReference::get,
+                    model,
+                    "Candidate metric at the last gate");
+            gauge(
+                    GATE_PRODUCTION,
+                    gateProduction,
+                    AtomicReference::get,
+                    model,
+                    "Production metric on the same validation set at the last gate");
             corrupt =
                     Counter.builder(DATASET_CORRUPT)
                             .tag("model", model)
                             .description("Unreadable samples skipped")
                             .register(registry);
         }
+    }
+
+    private <T> void gauge(
+            String name, T state, ToDoubleFunction<T> value, String model, String description) {
+        Gauge.builder(name, state, value)
+                .tag("model", model)
+                .description(description)
+                .register(registry);
     }
 
     private ModelGauges of(String model) {
