@@ -15,6 +15,7 @@ import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.PrometheusText;
+import io.streamtune.runtime.TopicProvisioner;
 import io.streamtune.vision.artifact.Sha256;
 import io.streamtune.vision.model.ModelSpecOverrides;
 import io.streamtune.vision.model.OnnxModelRunner;
@@ -98,33 +99,9 @@ class TrainerServiceIT {
             throws Exception {
         String prefix = SharedKafka.unique("trainer-e2e") + ".";
         String servers = broker.bootstrapServers();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
-            admin.createTopics(
-                            List.of(
-                                    new NewTopic(
-                                            prefix + Topics.IMAGES_LABELLED.name(), 3, (short) 1),
-                                    new NewTopic(
-                                            prefix + Topics.TRAINING_TRIGGERS.name(),
-                                            3,
-                                            (short) 1)))
-                    .all()
-                    .get();
-        }
-        Path cache = dataDir.resolve("trainer").resolve("backbones");
-        Files.createDirectories(cache);
-        Path backbone = TrainerFixtures.backboneFile();
-        Files.copy(backbone, cache.resolve(backbone.getFileName()));
-        try (var producer =
-                new KafkaProducer<byte[], byte[]>(
-                        Map.of(
-                                "bootstrap.servers",
-                                servers,
-                                "key.serializer",
-                                ByteArraySerializer.class.getName(),
-                                "value.serializer",
-                                ByteArraySerializer.class.getName(),
-                                "max.request.size",
-                                "4000000"))) {
+        createTopics(servers, prefix);
+        installBackbone();
+        try (var producer = producer(servers)) {
             var serde = JsonSerde.of(LabelledImageAccepted.class);
             for (int i = 0; i < 160; i++) {
                 Scene s = SyntheticScenes.single(50_000 + i, 40, 40);
@@ -275,33 +252,9 @@ class TrainerServiceIT {
             EmbeddedKafkaBroker broker) throws Exception {
         String prefix = SharedKafka.unique("trainer-dense") + ".";
         String servers = broker.bootstrapServers();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
-            admin.createTopics(
-                            List.of(
-                                    new NewTopic(
-                                            prefix + Topics.IMAGES_LABELLED.name(), 3, (short) 1),
-                                    new NewTopic(
-                                            prefix + Topics.TRAINING_TRIGGERS.name(),
-                                            3,
-                                            (short) 1)))
-                    .all()
-                    .get();
-        }
-        Path cache = dataDir.resolve("trainer").resolve("backbones");
-        Files.createDirectories(cache);
-        Path backbone = TrainerFixtures.backboneFile();
-        Files.copy(backbone, cache.resolve(backbone.getFileName()));
-        try (var producer =
-                new KafkaProducer<byte[], byte[]>(
-                        Map.of(
-                                "bootstrap.servers",
-                                servers,
-                                "key.serializer",
-                                ByteArraySerializer.class.getName(),
-                                "value.serializer",
-                                ByteArraySerializer.class.getName(),
-                                "max.request.size",
-                                "4000000"))) {
+        createTopics(servers, prefix);
+        installBackbone();
+        try (var producer = producer(servers)) {
             var serde = JsonSerde.of(LabelledImageAccepted.class);
             for (int i = 0; i < 200; i++) {
                 Scene s = SyntheticScenes.generate(90_000 + i, 32, 32, 2);
@@ -517,5 +470,45 @@ class TrainerServiceIT {
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The topics the trainer reads, serving before anything is produced: a first batch to a leader
+     * that is not serving yet stalls its partition until the delivery timeout (see
+     * TopicProvisioner).
+     */
+    private static void createTopics(String servers, String prefix) throws Exception {
+        String labelled = prefix + Topics.IMAGES_LABELLED.name();
+        String triggers = prefix + Topics.TRAINING_TRIGGERS.name();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(labelled, 3, (short) 1),
+                                    new NewTopic(triggers, 3, (short) 1)))
+                    .all()
+                    .get();
+            TopicProvisioner.awaitServing(admin, Map.of(labelled, 3, triggers, 3), 30_000);
+        }
+    }
+
+    /** The pre-trained backbone where the trainer looks for it, so nothing is pre-trained here. */
+    private void installBackbone() throws Exception {
+        Path cache = dataDir.resolve("trainer").resolve("backbones");
+        Files.createDirectories(cache);
+        Path backbone = TrainerFixtures.backboneFile();
+        Files.copy(backbone, cache.resolve(backbone.getFileName()));
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String servers) {
+        return new KafkaProducer<>(
+                Map.of(
+                        "bootstrap.servers",
+                        servers,
+                        "key.serializer",
+                        ByteArraySerializer.class.getName(),
+                        "value.serializer",
+                        ByteArraySerializer.class.getName(),
+                        "max.request.size",
+                        "4000000"));
     }
 }

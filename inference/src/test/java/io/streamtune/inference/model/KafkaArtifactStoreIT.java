@@ -8,6 +8,7 @@ import io.streamtune.contracts.Topics;
 import io.streamtune.inference.KafkaTestClients;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
+import io.streamtune.runtime.TopicProvisioner;
 import io.streamtune.vision.artifact.ArtifactException;
 import io.streamtune.vision.artifact.KafkaArtifactStore;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +36,7 @@ class KafkaArtifactStoreIT {
                                             .configs(Topics.MODELS_ARTIFACTS.spec().configs())))
                     .all()
                     .get();
+            TopicProvisioner.awaitServing(admin, java.util.Map.of(topic, 3), 30_000);
         }
         byte[] file = new byte[10_000];
         new Random(1).nextBytes(file);

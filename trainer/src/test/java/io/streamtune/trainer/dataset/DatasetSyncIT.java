@@ -7,6 +7,7 @@ import io.streamtune.contracts.Label;
 import io.streamtune.contracts.LabelledImageAccepted;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
+import io.streamtune.runtime.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +37,7 @@ class DatasetSyncIT {
         String topic = SharedKafka.unique("labelled");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+            TopicProvisioner.awaitServing(admin, Map.of(topic, 2), 30_000);
         }
         Map<String, Object> props = Map.of("bootstrap.servers", broker.bootstrapServers());
         DatasetSync sync = new DatasetSync(props, topic);

@@ -7,6 +7,7 @@ import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.TrainingTriggered;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
+import io.streamtune.runtime.TopicProvisioner;
 import io.streamtune.trainer.TrainerMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,6 +36,7 @@ class TriggerLoopIT {
         String group = SharedKafka.unique("group");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+            TopicProvisioner.awaitServing(admin, Map.of(topic, 3), 30_000);
         }
         List<String> runs = new CopyOnWriteArrayList<>();
         CountDownLatch firstStarted = new CountDownLatch(1);
@@ -119,6 +121,7 @@ class TriggerLoopIT {
         String group = SharedKafka.unique("group");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
+            TopicProvisioner.awaitServing(admin, Map.of(topic, 3), 30_000);
         }
         Map<String, Object> props =
                 Map.of(
