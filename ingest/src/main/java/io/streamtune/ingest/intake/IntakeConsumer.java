@@ -7,16 +7,23 @@ import io.streamtune.ingest.accept.Outcome;
 import io.streamtune.ingest.accept.Submission;
 import io.streamtune.ingest.validate.RejectReason;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -28,10 +35,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes {@link LabelledImageSubmitted} JSON from the intake topic and hands each record to the
  * {@link Acceptor}; unparseable records go to the dead-letter topic as {@code malformed_record}.
- * Offsets are committed only after every output of a poll (labelled record or dead letter) is
- * acknowledged; if a write fails, the consumer rewinds to the last commit and retries, and the
- * acceptor's dedupe makes the retry write nothing twice. Validation of one poll runs on a small
- * pool.
+ *
+ * <p>Polls are pipelined: while the outputs of one poll (labelled records or dead letters) are
+ * being validated and acknowledged, the next poll is already taken, up to {@link #MAX_IN_FLIGHT}
+ * polls. Offsets are committed in poll order, only for polls whose every output Kafka acknowledged,
+ * so a crash never skips a record; if a write fails, the consumer rewinds every partition to its
+ * oldest unacknowledged record and retries from there, and the acceptor's dedupe makes the retry
+ * write nothing twice. Before partitions are given up, what is in flight is finished and committed.
+ * Validation of a poll runs on a small pool.
  */
 public final class IntakeConsumer implements AutoCloseable {
 
@@ -43,7 +54,18 @@ public final class IntakeConsumer implements AutoCloseable {
     private final ExecutorService validators;
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Deque<InFlight> inFlight = new ArrayDeque<>();
     private volatile boolean healthy = true;
+
+    /** Polls whose outputs may be outstanding at once (each up to max.poll.records records). */
+    static final int MAX_IN_FLIGHT = 3;
+
+    /** One poll's outputs, where its partitions start and the offsets to commit once it is done. */
+    private record InFlight(
+            CompletableFuture<Void> done,
+            Map<TopicPartition, Long> first,
+            Map<TopicPartition, OffsetAndMetadata> next,
+            int count) {}
 
     public IntakeConsumer(
             Consumer<byte[], byte[]> consumer, String topic, Acceptor acceptor, int threads) {
@@ -73,29 +95,25 @@ public final class IntakeConsumer implements AutoCloseable {
     }
 
     private void run() {
-        consumer.subscribe(List.of(topic));
+        consumer.subscribe(List.of(topic), new FinishBeforeRevocation());
         try {
             while (running.get()) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
-                if (records.isEmpty()) {
-                    continue;
+                ConsumerRecords<byte[], byte[]> records =
+                        consumer.poll(inFlight.isEmpty() ? Duration.ofMillis(500) : Duration.ZERO);
+                if (!records.isEmpty()) {
+                    inFlight.addLast(
+                            new InFlight(
+                                    process(records),
+                                    firstOffsets(records),
+                                    nextOffsets(records),
+                                    records.count()));
                 }
-                try {
-                    process(records);
-                    consumer.commitSync(nextOffsets(records));
-                    healthy = true;
-                } catch (RuntimeException e) {
-                    if (e instanceof WakeupException) {
-                        throw e;
-                    }
-                    healthy = false;
-                    log.error(
-                            "intake batch of {} records failed, rewinding to the last commit: {}",
-                            records.count(),
-                            e.toString());
-                    rewind(records);
-                    sleepQuietly(1000);
+                if (inFlight.size() >= MAX_IN_FLIGHT
+                        || (records.isEmpty() && !inFlight.isEmpty())) {
+                    // Back-pressure, or nothing new: wait a little for the oldest poll.
+                    awaitQuietly(inFlight.peekFirst().done(), Duration.ofMillis(50));
                 }
+                commitCompleted();
             }
         } catch (WakeupException e) {
             if (running.get()) {
@@ -109,13 +127,118 @@ public final class IntakeConsumer implements AutoCloseable {
         }
     }
 
-    private void process(ConsumerRecords<byte[], byte[]> records) {
+    /**
+     * Commits the offsets of the polls at the head of the pipeline that are fully acknowledged; on
+     * a failed one, rewinds every partition in flight to its oldest unacknowledged record.
+     */
+    private void commitCompleted() {
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        while (!inFlight.isEmpty() && inFlight.peekFirst().done().isDone()) {
+            InFlight head = inFlight.peekFirst();
+            if (head.done().isCompletedExceptionally()) {
+                if (!commit.isEmpty()) {
+                    commit(commit);
+                }
+                fail(head);
+                return;
+            }
+            commit.putAll(head.next());
+            inFlight.pollFirst();
+        }
+        if (!commit.isEmpty()) {
+            commit(commit);
+            healthy = true;
+        }
+    }
+
+    private void fail(InFlight head) {
+        healthy = false;
+        Throwable cause = head.done().handle((v, e) -> e).join();
+        log.error(
+                "intake batch of {} records failed, rewinding to the last commit: {}",
+                head.count(),
+                cause == null ? "unknown" : cause.toString());
+        Map<TopicPartition, Long> rewind = new HashMap<>();
+        for (InFlight f : inFlight) {
+            f.first().forEach(rewind::putIfAbsent);
+        }
+        inFlight.clear();
+        Set<TopicPartition> assigned = consumer.assignment();
+        rewind.forEach(
+                (partition, offset) -> {
+                    if (assigned.contains(partition)) {
+                        consumer.seek(partition, offset);
+                    }
+                });
+        sleepQuietly(1000);
+    }
+
+    private void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            consumer.commitSync(offsets);
+        } catch (CommitFailedException e) {
+            // The group moved on; whoever owns the partitions now re-reads from the last commit
+            // and the acceptor's dedupe turns the repeats into no-ops.
+            log.warn("intake offsets not committed (partitions moved): {}", e.getMessage());
+        }
+    }
+
+    /** Everything in flight, finished and committed (before partitions are given up). */
+    private void drain() {
+        while (!inFlight.isEmpty()) {
+            awaitQuietly(inFlight.peekFirst().done(), Duration.ofSeconds(30));
+            if (!inFlight.peekFirst().done().isDone()) {
+                log.warn(
+                        "intake batch still unacknowledged after 30 s, giving its records up to"
+                                + " the next owner");
+                inFlight.clear();
+                return;
+            }
+            commitCompleted();
+        }
+    }
+
+    private final class FinishBeforeRevocation implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            drain();
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            // Nothing can be committed any more; the new owner re-reads and dedupe absorbs it.
+            inFlight.clear();
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
+    }
+
+    private static void awaitQuietly(CompletableFuture<?> f, Duration timeout) {
+        try {
+            f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | ExecutionException e) {
+            // checked by the caller through isDone / isCompletedExceptionally
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private CompletableFuture<Void> process(ConsumerRecords<byte[], byte[]> records) {
         List<CompletableFuture<Outcome>> outputs = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> r : records) {
             outputs.add(
                     CompletableFuture.supplyAsync(() -> handle(r), validators).thenCompose(f -> f));
         }
-        CompletableFuture.allOf(outputs.toArray(CompletableFuture[]::new)).join();
+        return CompletableFuture.allOf(outputs.toArray(CompletableFuture[]::new));
+    }
+
+    private static Map<TopicPartition, Long> firstOffsets(ConsumerRecords<byte[], byte[]> records) {
+        Map<TopicPartition, Long> offsets = new HashMap<>();
+        for (TopicPartition p : records.partitions()) {
+            offsets.put(p, records.records(p).get(0).offset());
+        }
+        return offsets;
     }
 
     private CompletableFuture<Outcome> handle(ConsumerRecord<byte[], byte[]> r) {
@@ -138,12 +261,6 @@ public final class IntakeConsumer implements AutoCloseable {
             offsets.put(p, new OffsetAndMetadata(list.get(list.size() - 1).offset() + 1));
         }
         return offsets;
-    }
-
-    private void rewind(ConsumerRecords<byte[], byte[]> records) {
-        for (TopicPartition p : records.partitions()) {
-            consumer.seek(p, records.records(p).get(0).offset());
-        }
     }
 
     private static void sleepQuietly(long ms) {
