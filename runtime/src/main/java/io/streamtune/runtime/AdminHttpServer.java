@@ -23,21 +23,18 @@ public final class AdminHttpServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AdminHttpServer.class);
 
-    static {
-        disableNagle();
-    }
-
     /**
-     * Makes the JDK's HTTP server set TCP_NODELAY on its connections (read once, when its first
-     * server starts). Without it a response written as headers then body meets the client's delayed
-     * ACK: every request on a kept-alive connection waited ~40 ms, which capped single image
-     * uploads at ~160/s with 8 clients while the CPU was half idle. Call before any {@code
-     * HttpServer} is created; an explicit {@code -Dsun.net.httpserver.nodelay} wins.
+     * A JDK HTTP server that sets TCP_NODELAY on its connections; every streamtune HTTP server is
+     * made here. Without it a response written as headers then body meets the client's delayed ACK:
+     * every request on a kept-alive connection waited ~40 ms, which capped single image uploads at
+     * ~160/s with 8 clients while the CPU was half idle. The JDK reads the switch once, when its
+     * first server starts; an explicit {@code -Dsun.net.httpserver.nodelay} wins.
      */
-    public static void disableNagle() {
+    public static HttpServer newServer(String host, int port, int backlog) throws IOException {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        return HttpServer.create(new InetSocketAddress(host, port), backlog);
     }
 
     private final HttpServer server;
@@ -65,7 +62,7 @@ public final class AdminHttpServer implements AutoCloseable {
             int threads) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 128);
+            server = newServer(host, port, 128);
         } catch (BindException e) {
             throw new IllegalStateException(
                     service

@@ -3,6 +3,7 @@ package io.streamtune.runtime;
 import io.streamtune.contracts.Topic;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
@@ -85,7 +88,7 @@ public final class TopicProvisioner {
                 }
             }
             checkConfigs(present);
-            Map<String, Integer> partitions = new java.util.HashMap<>();
+            Map<String, Integer> partitions = new HashMap<>();
             for (Topic<?, ?> t : topics) {
                 if (created.contains(t.name())) {
                     partitions.put(t.name(), t.spec().partitions());
@@ -146,14 +149,11 @@ public final class TopicProvisioner {
         if (topics.isEmpty()) {
             return;
         }
-        Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>
-                request = new java.util.HashMap<>();
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
         topics.forEach(
                 (name, count) -> {
                     for (int p = 0; p < count; p++) {
-                        request.put(
-                                new org.apache.kafka.common.TopicPartition(name, p),
-                                org.apache.kafka.clients.admin.OffsetSpec.latest());
+                        request.put(new TopicPartition(name, p), OffsetSpec.latest());
                     }
                 });
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -52,8 +51,7 @@ public final class LiveView implements AutoCloseable {
 
     private LiveView(KafkaSettings kafka, String host, int port) {
         try {
-            io.streamtune.runtime.AdminHttpServer.disableNagle();
-            server = HttpServer.create(new InetSocketAddress(host, port), 64);
+            server = io.streamtune.runtime.AdminHttpServer.newServer(host, port, 64);
         } catch (BindException e) {
             throw new IllegalStateException(
                     "live view: port " + port + " (--view-port) is already in use", e);

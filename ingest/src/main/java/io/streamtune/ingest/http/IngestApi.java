@@ -22,7 +22,6 @@ import io.streamtune.runtime.ConfigException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -112,10 +111,9 @@ public final class IngestApi {
      * uploads in flight.
      */
     public AutoCloseable serve(String host, int port, int threads) {
-        AdminHttpServer.disableNagle();
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 256);
+            server = AdminHttpServer.newServer(host, port, 256);
         } catch (IOException e) {
             throw new ConfigException(
                     "http.api.port",
