@@ -90,9 +90,10 @@ public record KafkaSettings(
     /**
      * {@link #producer} for records whose bulk is an image (JPEG/PNG bytes, raw or as base64 JSON):
      * uncompressed unless {@code kafka.compression.type} says otherwise. Images are entropy-coded
-     * already and lz4 finds nothing in their base64 text either (ratio 1.00 measured), yet every
-     * compressed batch costs a compression in the producer, a decompression in the broker (it
-     * validates each record of a compacted topic) and another in every consumer.
+     * already and lz4 finds nothing in their base64 text either (ratio 1.00 on a 260 KB JPEG,
+     * measured by hand), yet every compressed batch costs a compression in the producer, a
+     * decompression in the broker (it validates each record of a compacted topic) and another in
+     * every consumer.
      */
     public Map<String, Object> imageProducer(String clientId) {
         Map<String, Object> p = producer(clientId);
