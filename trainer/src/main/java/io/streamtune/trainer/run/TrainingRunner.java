@@ -483,22 +483,7 @@ public final class TrainingRunner {
     private ProgressListener reporter(String model, String runId) {
         return (phase, epoch, epochs, loss, metric, eta) -> {
             metrics.progress(model, phase, epoch, loss, metric);
-            send(
-                    Topics.TRAINING_PROGRESS.name(),
-                    model,
-                    JsonSerde.of(TrainingProgress.class)
-                            .toBytes(
-                                    new TrainingProgress(
-                                            runId,
-                                            model,
-                                            phase,
-                                            epoch,
-                                            epochs,
-                                            loss,
-                                            metric,
-                                            eta,
-                                            null,
-                                            clock.instant())));
+            sendProgress(runId, model, phase, epoch, epochs, loss, metric, eta, null);
             LOG.debug(
                     "{} {} {}/{} loss={} metric={} eta={}s",
                     runId,
@@ -513,6 +498,19 @@ public final class TrainingRunner {
 
     private void progress(String model, String runId, Phase phase, String message) {
         metrics.progress(model, phase, 0, Double.NaN, Double.NaN);
+        sendProgress(runId, model, phase, 0, 0, Double.NaN, Double.NaN, -1, truncate(message));
+    }
+
+    private void sendProgress(
+            String runId,
+            String model,
+            Phase phase,
+            int epoch,
+            int epochs,
+            double loss,
+            double metric,
+            long eta,
+            String message) {
         send(
                 Topics.TRAINING_PROGRESS.name(),
                 model,
@@ -522,12 +520,12 @@ public final class TrainingRunner {
                                         runId,
                                         model,
                                         phase,
-                                        0,
-                                        0,
-                                        Double.NaN,
-                                        Double.NaN,
-                                        -1,
-                                        truncate(message),
+                                        epoch,
+                                        epochs,
+                                        loss,
+                                        metric,
+                                        eta,
+                                        message,
                                         clock.instant())));
     }
 

@@ -42,20 +42,7 @@ class TriggerLoopIT {
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        Map<String, Object> props =
-                Map.of(
-                        "bootstrap.servers",
-                        broker.bootstrapServers(),
-                        "group.id",
-                        group,
-                        "enable.auto.commit",
-                        "false",
-                        "auto.offset.reset",
-                        "earliest",
-                        "key.deserializer",
-                        ByteArrayDeserializer.class.getName(),
-                        "value.deserializer",
-                        ByteArrayDeserializer.class.getName());
+        Map<String, Object> props = consumerProps(broker, group);
         try (var producer =
                         new KafkaProducer<byte[], byte[]>(
                                 Map.of(
@@ -123,20 +110,7 @@ class TriggerLoopIT {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
             TopicProvisioner.awaitServing(admin, Map.of(topic, 3), 30_000);
         }
-        Map<String, Object> props =
-                Map.of(
-                        "bootstrap.servers",
-                        broker.bootstrapServers(),
-                        "group.id",
-                        group,
-                        "enable.auto.commit",
-                        "false",
-                        "auto.offset.reset",
-                        "earliest",
-                        "key.deserializer",
-                        ByteArrayDeserializer.class.getName(),
-                        "value.deserializer",
-                        ByteArrayDeserializer.class.getName());
+        Map<String, Object> props = consumerProps(broker, group);
         List<String> first = new CopyOnWriteArrayList<>();
         List<String> second = new CopyOnWriteArrayList<>();
         try (var producer =
@@ -202,5 +176,21 @@ class TriggerLoopIT {
                                 model.getBytes(StandardCharsets.UTF_8),
                                 JsonSerde.of(TrainingTriggered.class).toBytes(t)))
                 .get();
+    }
+
+    private static Map<String, Object> consumerProps(EmbeddedKafkaBroker broker, String group) {
+        return Map.of(
+                "bootstrap.servers",
+                broker.bootstrapServers(),
+                "group.id",
+                group,
+                "enable.auto.commit",
+                "false",
+                "auto.offset.reset",
+                "earliest",
+                "key.deserializer",
+                ByteArrayDeserializer.class.getName(),
+                "value.deserializer",
+                ByteArrayDeserializer.class.getName());
     }
 }
