@@ -1,10 +1,19 @@
 package io.streamtune.trainer;
 
+import io.streamtune.contracts.Task;
+import io.streamtune.trainer.evaluate.EvalSample;
+import io.streamtune.trainer.evaluate.Evaluation;
+import io.streamtune.trainer.evaluate.Evaluator;
 import io.streamtune.trainer.onnx.ir.OnnxGraph;
 import io.streamtune.trainer.onnx.ir.OnnxReader;
 import io.streamtune.trainer.pretrain.Pretrainer;
+import io.streamtune.trainer.publish.ModelExport;
+import io.streamtune.trainer.task.TaskHead;
 import io.streamtune.trainer.train.ProgressListener;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Shared test fixtures: a small pre-trained backbone, cached under target/ across test classes. */
@@ -28,5 +37,32 @@ public final class TrainerFixtures {
 
     public static OnnxGraph backbone() throws Exception {
         return OnnxReader.read(backboneFile());
+    }
+
+    /**
+     * Exports a fine-tuned graph with its metadata and evaluates the ONNX bytes through the same
+     * runner inference uses.
+     */
+    public static Evaluation exportAndEvaluate(
+            TaskHead head,
+            OnnxGraph trained,
+            Task task,
+            List<String> classNames,
+            int size,
+            List<EvalSample> eval)
+            throws Exception {
+        OnnxGraph exported =
+                ModelExport.withMetadata(
+                        head.export(trained, classNames.size()),
+                        task,
+                        classNames,
+                        Pretrainer.preprocess(size),
+                        "scenes",
+                        1,
+                        null,
+                        Map.of(),
+                        Instant.EPOCH);
+        return new Evaluator(1)
+                .evaluate(ModelExport.bytes(exported), "scenes", task, classNames.size(), eval);
     }
 }

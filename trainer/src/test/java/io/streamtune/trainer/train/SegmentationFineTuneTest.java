@@ -6,10 +6,7 @@ import io.streamtune.contracts.Task;
 import io.streamtune.trainer.TrainerFixtures;
 import io.streamtune.trainer.evaluate.EvalSample;
 import io.streamtune.trainer.evaluate.Evaluation;
-import io.streamtune.trainer.evaluate.Evaluator;
-import io.streamtune.trainer.onnx.ir.OnnxGraph;
 import io.streamtune.trainer.pretrain.Pretrainer;
-import io.streamtune.trainer.publish.ModelExport;
 import io.streamtune.trainer.task.Backbone;
 import io.streamtune.trainer.task.Example;
 import io.streamtune.trainer.task.ExampleSet;
@@ -20,10 +17,8 @@ import io.streamtune.vision.preprocess.Preprocessor;
 import io.streamtune.vision.synth.Scene;
 import io.streamtune.vision.synth.ShapeKind;
 import io.streamtune.vision.synth.SyntheticScenes;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SegmentationFineTuneTest {
@@ -62,25 +57,14 @@ class SegmentationFineTuneTest {
                                 start,
                                 new ExampleSet(size, size, train),
                                 new ExampleSet(size, size, val));
-        OnnxGraph exported =
-                ModelExport.withMetadata(
-                        head.export(result.graph(), classes),
+        Evaluation evaluation =
+                TrainerFixtures.exportAndEvaluate(
+                        head,
+                        result.graph(),
                         Task.SEGMENTATION,
                         ShapeKind.segmentationClassNames(),
-                        Pretrainer.preprocess(size),
-                        "scenes",
-                        1,
-                        null,
-                        Map.of(),
-                        Instant.EPOCH);
-        Evaluation evaluation =
-                new Evaluator(1)
-                        .evaluate(
-                                ModelExport.bytes(exported),
-                                "scenes",
-                                Task.SEGMENTATION,
-                                classes,
-                                eval);
+                        size,
+                        eval);
 
         System.out.printf(
                 "segmentation: phase1=%.4f best=%.4f onnx=%s in %.1fs%n",
