@@ -25,6 +25,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class OperatorParityTest {
 
+    /** A case of one operator reading only {@code x}, with one output. */
+    private static Case onX(
+            String name, String op, List<TensorInfo> in, OnnxTensor x, Attribute... attrs) {
+        return new Case(name, singleOp(op, in, List.of(), List.of("x"), 1, attrs), feeds(x));
+    }
+
     record Case(String name, OnnxGraph graph, Map<String, OnnxTensor> inputs) {
         @Override
         public String toString() {
@@ -131,29 +137,15 @@ class OperatorParityTest {
         for (String op : List.of("Relu", "Sigmoid", "HardSwish", "Identity", "GlobalAveragePool")) {
             c.add(new Case(op, singleOp(op, in4, List.of(), List.of("x"), 1), feeds(x4)));
         }
+        c.add(onX("LeakyRelu alpha 0.1", "LeakyRelu", in4, x4, Attribute.of("alpha", 0.1f)));
         c.add(
-                new Case(
-                        "LeakyRelu alpha 0.1",
-                        singleOp(
-                                "LeakyRelu",
-                                in4,
-                                List.of(),
-                                List.of("x"),
-                                1,
-                                Attribute.of("alpha", 0.1f)),
-                        feeds(x4)));
-        c.add(
-                new Case(
+                onX(
                         "HardSigmoid alpha beta",
-                        singleOp(
-                                "HardSigmoid",
-                                in4,
-                                List.of(),
-                                List.of("x"),
-                                1,
-                                Attribute.of("alpha", 0.3f),
-                                Attribute.of("beta", 0.4f)),
-                        feeds(x4)));
+                        "HardSigmoid",
+                        in4,
+                        x4,
+                        Attribute.of("alpha", 0.3f),
+                        Attribute.of("beta", 0.4f)));
         c.add(
                 new Case(
                         "Clip as ReLU6",
@@ -187,108 +179,70 @@ class OperatorParityTest {
                             feeds(x4)));
         }
         c.add(
-                new Case(
+                onX(
                         "MaxPool 3x3 stride 2 pad 1",
-                        singleOp(
-                                "MaxPool",
-                                in4,
-                                List.of(),
-                                List.of("x"),
-                                1,
-                                Attribute.ints("kernel_shape", 3, 3),
-                                Attribute.ints("strides", 2, 2),
-                                Attribute.ints("pads", 1, 1, 1, 1)),
-                        feeds(x4)));
+                        "MaxPool",
+                        in4,
+                        x4,
+                        Attribute.ints("kernel_shape", 3, 3),
+                        Attribute.ints("strides", 2, 2),
+                        Attribute.ints("pads", 1, 1, 1, 1)));
         c.add(
-                new Case(
+                onX(
                         "MaxPool ceil_mode",
-                        singleOp(
-                                "MaxPool",
-                                in4,
-                                List.of(),
-                                List.of("x"),
-                                1,
-                                Attribute.ints("kernel_shape", 2, 2),
-                                Attribute.ints("strides", 2, 2),
-                                Attribute.of("ceil_mode", 1L)),
-                        feeds(x4)));
+                        "MaxPool",
+                        in4,
+                        x4,
+                        Attribute.ints("kernel_shape", 2, 2),
+                        Attribute.ints("strides", 2, 2),
+                        Attribute.of("ceil_mode", 1L)));
         c.add(
-                new Case(
+                onX(
                         "MaxPool dilated with ceil_mode and pads",
-                        singleOp(
-                                "MaxPool",
-                                in4,
-                                List.of(),
-                                List.of("x"),
-                                1,
-                                Attribute.ints("kernel_shape", 3, 3),
-                                Attribute.ints("strides", 2, 2),
-                                Attribute.ints("dilations", 2, 2),
-                                Attribute.ints("pads", 1, 1, 1, 1),
-                                Attribute.of("ceil_mode", 1L)),
-                        feeds(x4)));
+                        "MaxPool",
+                        in4,
+                        x4,
+                        Attribute.ints("kernel_shape", 3, 3),
+                        Attribute.ints("strides", 2, 2),
+                        Attribute.ints("dilations", 2, 2),
+                        Attribute.ints("pads", 1, 1, 1, 1),
+                        Attribute.of("ceil_mode", 1L)));
         c.add(
-                new Case(
+                onX(
                         "MaxPool asymmetric pads",
-                        singleOp(
-                                "MaxPool",
-                                in4,
-                                List.of(),
-                                List.of("x"),
-                                1,
-                                Attribute.ints("kernel_shape", 3, 3),
-                                Attribute.ints("strides", 2, 2),
-                                Attribute.ints("pads", 0, 1, 2, 0)),
-                        feeds(x4)));
+                        "MaxPool",
+                        in4,
+                        x4,
+                        Attribute.ints("kernel_shape", 3, 3),
+                        Attribute.ints("strides", 2, 2),
+                        Attribute.ints("pads", 0, 1, 2, 0)));
         c.add(
-                new Case(
+                onX(
                         "AveragePool exclude pad",
-                        singleOp(
-                                "AveragePool",
-                                in4,
-                                List.of(),
-                                List.of("x"),
-                                1,
-                                Attribute.ints("kernel_shape", 3, 3),
-                                Attribute.ints("strides", 2, 2),
-                                Attribute.ints("pads", 1, 1, 1, 1)),
-                        feeds(x4)));
+                        "AveragePool",
+                        in4,
+                        x4,
+                        Attribute.ints("kernel_shape", 3, 3),
+                        Attribute.ints("strides", 2, 2),
+                        Attribute.ints("pads", 1, 1, 1, 1)));
         c.add(
-                new Case(
+                onX(
                         "AveragePool include pad asymmetric",
-                        singleOp(
-                                "AveragePool",
-                                in4,
-                                List.of(),
-                                List.of("x"),
-                                1,
-                                Attribute.ints("kernel_shape", 3, 3),
-                                Attribute.ints("pads", 0, 1, 2, 1),
-                                Attribute.of("count_include_pad", 1L)),
-                        feeds(x4)));
+                        "AveragePool",
+                        in4,
+                        x4,
+                        Attribute.ints("kernel_shape", 3, 3),
+                        Attribute.ints("pads", 0, 1, 2, 1),
+                        Attribute.of("count_include_pad", 1L)));
         c.add(
-                new Case(
+                onX(
                         "AveragePool exclude pad asymmetric",
-                        singleOp(
-                                "AveragePool",
-                                in4,
-                                List.of(),
-                                List.of("x"),
-                                1,
-                                Attribute.ints("kernel_shape", 3, 3),
-                                Attribute.ints("pads", 0, 1, 2, 1)),
-                        feeds(x4)));
-        c.add(
-                new Case(
-                        "Flatten axis 2",
-                        singleOp(
-                                "Flatten",
-                                in4,
-                                List.of(),
-                                List.of("x"),
-                                1,
-                                Attribute.of("axis", 2L)),
-                        feeds(x4)));
+                        "AveragePool",
+                        in4,
+                        x4,
+                        Attribute.ints("kernel_shape", 3, 3),
+                        Attribute.ints("pads", 0, 1, 2, 1)));
+        c.add(onX("Flatten axis 2", "Flatten", in4, x4, Attribute.of("axis", 2L)));
         c.add(
                 new Case(
                         "Reshape with 0 and -1",
@@ -299,17 +253,7 @@ class OperatorParityTest {
                                 List.of("x", "s"),
                                 1),
                         feeds(x4)));
-        c.add(
-                new Case(
-                        "Transpose perm",
-                        singleOp(
-                                "Transpose",
-                                in4,
-                                List.of(),
-                                List.of("x"),
-                                1,
-                                Attribute.ints("perm", 0, 2, 3, 1)),
-                        feeds(x4)));
+        c.add(onX("Transpose perm", "Transpose", in4, x4, Attribute.ints("perm", 0, 2, 3, 1)));
         c.add(
                 new Case(
                         "Concat axis 1",
@@ -388,17 +332,7 @@ class OperatorParityTest {
                         singleOp(
                                 "MatMul", in4, List.of(random(r, "w", 9, 5)), List.of("x", "w"), 1),
                         feeds(x4)));
-        c.add(
-                new Case(
-                        "Softmax axis 1",
-                        singleOp(
-                                "Softmax",
-                                in4,
-                                List.of(),
-                                List.of("x"),
-                                1,
-                                Attribute.of("axis", 1L)),
-                        feeds(x4)));
+        c.add(onX("Softmax axis 1", "Softmax", in4, x4, Attribute.of("axis", 1L)));
         c.add(
                 new Case(
                         "Resize nearest asymmetric floor x2",
@@ -536,28 +470,20 @@ class OperatorParityTest {
         c.add(new Case("Shape plumbing flatten", flattenPlumbing(), feeds(x4)));
         c.add(new Case("Tanh", singleOp("Tanh", in4, List.of(), List.of("x"), 1), feeds(x4)));
         c.add(
-                new Case(
+                onX(
                         "ReduceMean spatial keepdims",
-                        singleOp(
-                                "ReduceMean",
-                                in4,
-                                List.of(),
-                                List.of("x"),
-                                1,
-                                Attribute.ints("axes", 2, 3)),
-                        feeds(x4)));
+                        "ReduceMean",
+                        in4,
+                        x4,
+                        Attribute.ints("axes", 2, 3)));
         c.add(
-                new Case(
+                onX(
                         "ReduceMean without keepdims",
-                        singleOp(
-                                "ReduceMean",
-                                in4,
-                                List.of(),
-                                List.of("x"),
-                                1,
-                                Attribute.ints("axes", -1, 1),
-                                Attribute.of("keepdims", 0L)),
-                        feeds(x4)));
+                        "ReduceMean",
+                        in4,
+                        x4,
+                        Attribute.ints("axes", -1, 1),
+                        Attribute.of("keepdims", 0L)));
         OnnxGraph cast = singleOp("Cast", in4, List.of(), List.of("x"), 1, Attribute.of("to", 7L));
         cast =
                 new OnnxGraph(
