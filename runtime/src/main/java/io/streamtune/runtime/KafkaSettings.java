@@ -77,6 +77,7 @@ public record KafkaSettings(
         // Records of ~100 KB images: with the default 16 KB batches every record travels alone.
         p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(1 << 20));
         p.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRecordBytes));
+        p.putIfAbsent(ProducerConfig.SEND_BUFFER_CONFIG, "-1");
         p.putIfAbsent(
                 ProducerConfig.BUFFER_MEMORY_CONFIG,
                 Long.toString(Math.max(64L << 20, 4L * maxRecordBytes)));

@@ -230,7 +230,11 @@ public final class Acceptor {
                             result.completeExceptionally(error);
                             return;
                         }
-                        index.put(sample.key(), sample.labelHash());
+                        index.put(
+                                sample.key(),
+                                sample.labelHash(),
+                                metadata.partition(),
+                                metadata.hasOffset() ? metadata.offset() : -1);
                         metrics.accepted(channel);
                         if (relabel) {
                             metrics.relabelled(channel);

@@ -9,11 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
@@ -23,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * Which samples are in the labelled topic, and with which label: sample key → label hash. Loaded by
  * reading the compacted labelled topic from the beginning to its end offsets at start-up, then kept
  * current by the {@link Acceptor} after each acknowledged write and, when {@link #follow followed},
- * by reading what others write. The topic is the source of truth, so after a crash (even kill -9) a
- * reload sees exactly what was written and nothing is sent twice.
+ * by reading what others write (without reading back this process's own writes). The topic is the
+ * source of truth, so after a crash (even kill -9) a reload sees exactly what was written and
+ * nothing is sent twice.
  *
  * <p>Records written by ingest carry the label hash in the {@link #LABEL_HASH_HEADER} header; other
  * records are parsed. Thread-safe. Memory: one entry (~150 bytes) per sample.
@@ -37,6 +43,17 @@ public final class LabelIndex {
     private static final Logger log = LoggerFactory.getLogger(LabelIndex.class);
 
     private final Map<String, Long> labels = new ConcurrentHashMap<>();
+
+    /**
+     * Offsets of the labelled topic written by this process and not yet passed by the follower, per
+     * partition; kept only while following.
+     */
+    private final Map<Integer, NavigableSet<Long>> ownWrites = new ConcurrentHashMap<>();
+
+    private volatile boolean following;
+    private final AtomicLong ownSkipped = new AtomicLong();
+    private final AtomicLong ownRead = new AtomicLong();
+    private final AtomicLong othersRead = new AtomicLong();
 
     /** An empty index. */
     public LabelIndex() {}
@@ -78,22 +95,48 @@ public final class LabelIndex {
         return index;
     }
 
+    /** How often {@link #follow} reads on by default. */
+    public static final Duration FOLLOW_INTERVAL = Duration.ofMillis(500);
+
     /**
      * Keeps the index current with writes by others (another ingest instance, an import CLI) by
-     * reading on from where {@link #load} stopped, on a daemon thread, until the returned handle is
-     * closed. The consumer must be the one {@code load} used; the follower owns and closes it.
+     * reading on from where {@link #load} stopped, every {@code interval}, on a daemon thread,
+     * until the returned handle is closed. The consumer must be the one {@code load} used; the
+     * follower owns and closes it.
+     *
+     * <p>It does not read back what this process wrote: before each read it moves past the offsets
+     * that {@link #put(String, long, int, long)} reported as written here, so a lone ingest does
+     * not fetch every 100 KB image it just wrote a second time (a full extra fetch per record for
+     * the broker and for this process). Only records it cannot skip that way are fetched: others'
+     * writes and whatever of this process's own was still unacknowledged when the read began.
      */
-    public AutoCloseable follow(Consumer<byte[], byte[]> consumer, Predicate<String> keyFilter) {
+    public AutoCloseable follow(
+            Consumer<byte[], byte[]> consumer, Predicate<String> keyFilter, Duration interval) {
         java.util.concurrent.atomic.AtomicBoolean running =
                 new java.util.concurrent.atomic.AtomicBoolean(true);
+        following = true;
         Thread thread =
                 new Thread(
                         () -> {
                             try {
+                                Set<TopicPartition> partitions = consumer.assignment();
+                                consumer.pause(partitions);
                                 while (running.get()) {
-                                    for (ConsumerRecord<byte[], byte[]> r :
-                                            consumer.poll(Duration.ofMillis(500))) {
-                                        apply(r, keyFilter);
+                                    // All partitions paused: this only waits (wakeup ends it).
+                                    consumer.poll(interval);
+                                    skipOwnWrites(consumer, partitions);
+                                    consumer.resume(partitions);
+                                    ConsumerRecords<byte[], byte[]> records =
+                                            consumer.poll(Duration.ofMillis(300));
+                                    consumer.pause(partitions);
+                                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                                        NavigableSet<Long> own = ownWrites.get(r.partition());
+                                        if (own != null && own.remove(r.offset())) {
+                                            ownRead.incrementAndGet();
+                                        } else {
+                                            othersRead.incrementAndGet();
+                                            apply(r, keyFilter);
+                                        }
                                     }
                                 }
                             } catch (org.apache.kafka.common.errors.WakeupException e) {
@@ -103,6 +146,8 @@ public final class LabelIndex {
                                         "label index stopped following the labelled topic: {}",
                                         e.toString());
                             } finally {
+                                following = false;
+                                ownWrites.clear();
                                 consumer.close(Duration.ofSeconds(2));
                             }
                         },
@@ -114,6 +159,44 @@ public final class LabelIndex {
             consumer.wakeup();
             thread.join(5_000);
         };
+    }
+
+    /** {@link #follow(Consumer, Predicate, Duration)} every {@link #FOLLOW_INTERVAL}. */
+    public AutoCloseable follow(Consumer<byte[], byte[]> consumer, Predicate<String> keyFilter) {
+        return follow(consumer, keyFilter, FOLLOW_INTERVAL);
+    }
+
+    /**
+     * Seeks each partition past the run of this process's own writes that starts at its position.
+     */
+    private void skipOwnWrites(Consumer<byte[], byte[]> consumer, Set<TopicPartition> partitions) {
+        for (TopicPartition tp : partitions) {
+            NavigableSet<Long> own = ownWrites.get(tp.partition());
+            if (own == null || own.isEmpty()) {
+                continue;
+            }
+            long position = consumer.position(tp);
+            own.headSet(position).clear();
+            long next = position;
+            while (own.remove(next)) {
+                next++;
+            }
+            if (next != position) {
+                ownSkipped.addAndGet(next - position);
+                consumer.seek(tp, next);
+            }
+        }
+    }
+
+    /**
+     * What the follower did so far: own records skipped without fetching them, own records fetched
+     * anyway (written while a read was under way), and others' records read.
+     */
+    public record FollowStats(long ownSkipped, long ownRead, long othersRead) {}
+
+    /** Counters of {@link #follow}. */
+    public FollowStats followStats() {
+        return new FollowStats(ownSkipped.get(), ownRead.get(), othersRead.get());
     }
 
     private void apply(ConsumerRecord<byte[], byte[]> r, Predicate<String> keyFilter) {
@@ -176,6 +259,17 @@ public final class LabelIndex {
     /** Records that a key now holds a label. */
     public void put(String key, long labelHash) {
         labels.put(key, labelHash);
+    }
+
+    /**
+     * Records that this process wrote a key's label at {@code partition}/{@code offset} of the
+     * labelled topic (Kafka acknowledged it), so a {@link #follow follower} need not read it back.
+     */
+    public void put(String key, long labelHash, int partition, long offset) {
+        labels.put(key, labelHash);
+        if (following && partition >= 0 && offset >= 0) {
+            ownWrites.computeIfAbsent(partition, p -> new ConcurrentSkipListSet<>()).add(offset);
+        }
     }
 
     /** Number of samples. */
