@@ -67,6 +67,13 @@ public record KafkaSettings(
 
     /**
      * Durable producer: idempotent, acks=all, lz4, sized for images. Byte-array serdes by default.
+     *
+     * <p>The socket send buffer is left to the OS ({@code send.buffer.bytes=-1}, autotuned by
+     * Linux) instead of Kafka's fixed 128 KB: the JDK copies every remaining byte of a heap-buffer
+     * write into a temporary direct buffer on each write call, so a multi-MB produce request going
+     * out through a 128 KB socket buffer is copied again and again until it has left; in the ingest
+     * bench that re-copying took 22% of the intake path's CPU (perf), and both the raw producer and
+     * the intake path ran faster without it.
      */
     public Map<String, Object> producer(String clientId) {
         Map<String, Object> p = common(clientId);

@@ -83,7 +83,19 @@ class ConfigSourceTest {
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("acks", "all")
                 .containsEntry("enable.idempotence", "true")
-                .containsEntry("bootstrap.servers", "b1:9092,b2:9093");
+                .containsEntry("bootstrap.servers", "b1:9092,b2:9093")
+                .containsEntry("send.buffer.bytes", "-1");
+        assertThat(
+                        KafkaSettings.from(
+                                        ConfigSource.of(
+                                                Map.of(
+                                                        "kafka.bootstrap.servers",
+                                                        "b1:9092",
+                                                        "kafka.send.buffer.bytes",
+                                                        "131072")))
+                                .producer("p"))
+                .as("an explicit kafka.send.buffer.bytes wins")
+                .containsEntry("send.buffer.bytes", "131072");
         assertThat(kafka.topic("frames")).isEqualTo("site1.frames");
         assertThatThrownBy(
                         () ->
