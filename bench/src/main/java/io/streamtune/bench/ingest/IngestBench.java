@@ -82,8 +82,18 @@ public final class IngestBench {
 
     private IngestBench() {}
 
+    /** Service settings passed through from the command line ({@code --intake.*}). */
+    private static final Map<String, String> SERVICE_OPTIONS = new java.util.HashMap<>();
+
     public static void main(String[] args) throws Exception {
-        ConfigSource opts = ConfigSource.of(ConfigSource.parseArgs(args));
+        Map<String, String> parsed = ConfigSource.parseArgs(args);
+        parsed.forEach(
+                (k, v) -> {
+                    if (k.startsWith("intake.")) {
+                        SERVICE_OPTIONS.put(k, v);
+                    }
+                });
+        ConfigSource opts = ConfigSource.of(parsed);
         int seconds = opts.integer("seconds", 10, 1, 3600);
         int clients = opts.integer("clients", 8, 1, 256);
         int batch = opts.integer("batch", 50, 1, 10_000);
@@ -476,27 +486,28 @@ public final class IngestBench {
             Path state,
             boolean withStreams,
             String apiPort) {
-        return IngestConfig.from(
-                ConfigSource.of(
-                        Map.of(
-                                "http.api.port",
-                                apiPort,
-                                "kafka.bootstrap.servers",
-                                broker.bootstrapServers(),
-                                "topic.prefix",
-                                prefix,
-                                "http.host",
-                                "127.0.0.1",
-                                "http.port",
-                                "0",
-                                "http.auth.token",
-                                TOKEN,
-                                "image.check",
-                                check,
-                                "streams.enabled",
-                                Boolean.toString(withStreams),
-                                "streams.state.dir",
-                                state.resolve(prefix).toString())));
+        Map<String, String> values = new java.util.HashMap<>(SERVICE_OPTIONS);
+        values.putAll(
+                Map.of(
+                        "http.api.port",
+                        apiPort,
+                        "kafka.bootstrap.servers",
+                        broker.bootstrapServers(),
+                        "topic.prefix",
+                        prefix,
+                        "http.host",
+                        "127.0.0.1",
+                        "http.port",
+                        "0",
+                        "http.auth.token",
+                        TOKEN,
+                        "image.check",
+                        check,
+                        "streams.enabled",
+                        Boolean.toString(withStreams),
+                        "streams.state.dir",
+                        state.resolve(prefix).toString()));
+        return IngestConfig.from(ConfigSource.of(values));
     }
 
     private static void row(String name, double perSecond, double meanKb, double cpuMs, int cores) {

@@ -124,20 +124,9 @@ public final class LabelIndex {
                                 while (running.get()) {
                                     // All partitions paused: this only waits (wakeup ends it).
                                     consumer.poll(interval);
-                                    skipOwnWrites(consumer, partitions);
-                                    consumer.resume(partitions);
-                                    ConsumerRecords<byte[], byte[]> records =
-                                            consumer.poll(Duration.ofMillis(300));
-                                    consumer.pause(partitions);
-                                    for (ConsumerRecord<byte[], byte[]> r : records) {
-                                        NavigableSet<Long> own = ownWrites.get(r.partition());
-                                        if (own != null && own.remove(r.offset())) {
-                                            ownRead.incrementAndGet();
-                                        } else {
-                                            othersRead.incrementAndGet();
-                                            apply(r, keyFilter);
-                                        }
-                                    }
+                                    // Read on without waiting while others' writes keep coming.
+                                    while (running.get()
+                                            && readOnce(consumer, partitions, keyFilter)) {}
                                 }
                             } catch (org.apache.kafka.common.errors.WakeupException e) {
                                 // closing
@@ -159,6 +148,29 @@ public final class LabelIndex {
             consumer.wakeup();
             thread.join(5_000);
         };
+    }
+
+    /** Skips own writes, then one fetch; returns whether it brought any record not written here. */
+    private boolean readOnce(
+            Consumer<byte[], byte[]> consumer,
+            Set<TopicPartition> partitions,
+            Predicate<String> keyFilter) {
+        skipOwnWrites(consumer, partitions);
+        consumer.resume(partitions);
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(300));
+        consumer.pause(partitions);
+        boolean others = false;
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            NavigableSet<Long> own = ownWrites.get(r.partition());
+            if (own != null && own.remove(r.offset())) {
+                ownRead.incrementAndGet();
+            } else {
+                othersRead.incrementAndGet();
+                others = true;
+                apply(r, keyFilter);
+            }
+        }
+        return others;
     }
 
     /** {@link #follow(Consumer, Predicate, Duration)} every {@link #FOLLOW_INTERVAL}. */

@@ -77,6 +77,18 @@ class LabelIndexIT {
                 assertThat(stats.ownSkipped()).as("own writes skipped unread").isEqualTo(30);
                 assertThat(stats.ownRead()).isZero();
                 assertThat(stats.othersRead()).isEqualTo(3);
+
+                // A burst from another writer, more than one fetch returns: read through.
+                for (int i = 0; i < 1200; i++) {
+                    theirs.send(record(topic, "m/burst-" + i, 5L));
+                }
+                theirs.flush();
+                deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (index.followStats().othersRead() < 1203 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(index.get("m/burst-1199")).contains(5L);
+                assertThat(index.followStats().othersRead()).isEqualTo(1203);
             }
         }
     }
@@ -84,15 +96,13 @@ class LabelIndexIT {
     private static RecordMetadata write(
             KafkaProducer<byte[], byte[]> producer, String topic, String key, long labelHash)
             throws Exception {
+        return producer.send(record(topic, key, labelHash)).get();
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(String topic, String key, long labelHash) {
         var headers = new RecordHeaders();
         headers.add(LabelIndex.LABEL_HASH_HEADER, LabelIndex.encode(labelHash));
-        return producer.send(
-                        new ProducerRecord<>(
-                                topic,
-                                null,
-                                key.getBytes(StandardCharsets.UTF_8),
-                                new byte[4096],
-                                headers))
-                .get();
+        return new ProducerRecord<>(
+                topic, null, key.getBytes(StandardCharsets.UTF_8), new byte[4096], headers);
     }
 }
