@@ -87,6 +87,7 @@ public final class IngestService implements AutoCloseable {
         // per image.
         indexProps.putIfAbsent("fetch.min.bytes", 1 << 20);
         indexProps.putIfAbsent("fetch.max.wait.ms", 200);
+        indexProps.putIfAbsent("max.poll.records", LabelIndex.FOLLOW_BATCH);
         var indexConsumer = new KafkaConsumer<byte[], byte[]>(indexProps);
         LabelIndex index;
         try {

@@ -95,6 +95,13 @@ public final class LabelIndex {
         return index;
     }
 
+    /**
+     * {@code max.poll.records} for a followed consumer: a poll that brings this many means a
+     * backlog, and the follower reads on at once; fewer, and it waits for its next interval. Larger
+     * than the handful of own writes that can be unacknowledged when a read starts.
+     */
+    public static final int FOLLOW_BATCH = 100;
+
     /** How often {@link #follow} reads on by default. */
     public static final Duration FOLLOW_INTERVAL = Duration.ofMillis(500);
 
@@ -108,7 +115,8 @@ public final class LabelIndex {
      * that {@link #put(String, long, int, long)} reported as written here, so a lone ingest does
      * not fetch every 100 KB image it just wrote a second time (a full extra fetch per record for
      * the broker and for this process). Only records it cannot skip that way are fetched: others'
-     * writes and whatever of this process's own was still unacknowledged when the read began.
+     * writes and whatever of this process's own was still unacknowledged when the read began. Give
+     * the consumer {@code max.poll.records} = {@link #FOLLOW_BATCH}.
      */
     public AutoCloseable follow(
             Consumer<byte[], byte[]> consumer, Predicate<String> keyFilter, Duration interval) {
@@ -124,9 +132,11 @@ public final class LabelIndex {
                                 while (running.get()) {
                                     // All partitions paused: this only waits (wakeup ends it).
                                     consumer.poll(interval);
-                                    // Read on without waiting while others' writes keep coming.
+                                    // Read on without waiting while reads come back full
+                                    // (a backlog of others' writes).
                                     while (running.get()
-                                            && readOnce(consumer, partitions, keyFilter)) {}
+                                            && readOnce(consumer, partitions, keyFilter)
+                                                    >= FOLLOW_BATCH) {}
                                 }
                             } catch (org.apache.kafka.common.errors.WakeupException e) {
                                 // closing
@@ -137,6 +147,14 @@ public final class LabelIndex {
                             } finally {
                                 following = false;
                                 ownWrites.clear();
+                                FollowStats stats = followStats();
+                                log.info(
+                                        "label index follower stopped: {} own writes skipped"
+                                                + " unread, {} own writes read back, {} others'"
+                                                + " records read",
+                                        stats.ownSkipped(),
+                                        stats.ownRead(),
+                                        stats.othersRead());
                                 consumer.close(Duration.ofSeconds(2));
                             }
                         },
@@ -150,8 +168,12 @@ public final class LabelIndex {
         };
     }
 
-    /** Skips own writes, then one fetch; returns whether it brought any record not written here. */
-    private boolean readOnce(
+    /**
+     * Skips own writes, then one poll; returns how many records it brought. (Whether a record was
+     * written here cannot decide whether to read on: the follower can fetch an own write before its
+     * acknowledgement has been reported.)
+     */
+    private int readOnce(
             Consumer<byte[], byte[]> consumer,
             Set<TopicPartition> partitions,
             Predicate<String> keyFilter) {
@@ -159,18 +181,16 @@ public final class LabelIndex {
         consumer.resume(partitions);
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(300));
         consumer.pause(partitions);
-        boolean others = false;
         for (ConsumerRecord<byte[], byte[]> r : records) {
             NavigableSet<Long> own = ownWrites.get(r.partition());
             if (own != null && own.remove(r.offset())) {
                 ownRead.incrementAndGet();
             } else {
                 othersRead.incrementAndGet();
-                others = true;
                 apply(r, keyFilter);
             }
         }
-        return others;
+        return records.count();
     }
 
     /** {@link #follow(Consumer, Predicate, Duration)} every {@link #FOLLOW_INTERVAL}. */

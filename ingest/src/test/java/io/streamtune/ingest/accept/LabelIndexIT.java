@@ -9,6 +9,7 @@ import io.streamtune.runtime.KafkaSettings;
 import io.streamtune.runtime.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -44,8 +45,9 @@ class LabelIndexIT {
                 var theirs = new KafkaProducer<byte[], byte[]>(kafka.producer("it-theirs"))) {
             // Already in before start-up: loaded.
             write(theirs, topic, "m/old", 1L);
-            var consumer =
-                    new KafkaConsumer<byte[], byte[]>(kafka.consumer("it-index", "it-index"));
+            Map<String, Object> props = new HashMap<>(kafka.consumer("it-index", "it-index"));
+            props.put("max.poll.records", LabelIndex.FOLLOW_BATCH);
+            var consumer = new KafkaConsumer<byte[], byte[]>(props);
             LabelIndex index =
                     LabelIndex.load(consumer, topic, key -> true, Duration.ofSeconds(30));
             assertThat(index.get("m/old")).contains(1L);
