@@ -150,8 +150,9 @@ public final class LabelIndex {
                                 FollowStats stats = followStats();
                                 log.info(
                                         "label index follower stopped: {} own writes skipped"
-                                                + " unread, {} own writes read back, {} others'"
-                                                + " records read",
+                                                + " unread, {} own writes read back, {} records"
+                                                + " applied (others' writes, or own ones fetched"
+                                                + " before their acknowledgement was reported)",
                                         stats.ownSkipped(),
                                         stats.ownRead(),
                                         stats.othersRead());
@@ -222,7 +223,9 @@ public final class LabelIndex {
 
     /**
      * What the follower did so far: own records skipped without fetching them, own records fetched
-     * anyway (written while a read was under way), and others' records read.
+     * anyway (written while a read was under way), and records applied to the index: others'
+     * writes, and own writes fetched before their acknowledgement was reported (harmless: the same
+     * label again).
      */
     public record FollowStats(long ownSkipped, long ownRead, long othersRead) {}
 
