@@ -61,7 +61,10 @@ import org.apache.kafka.common.TopicPartition;
  *       producer;
  *   <li>plain copy: the same records consumed and written back unread by a bare consumer and
  *       producer, the floor for any Kafka-to-Kafka path on this machine; the intake path's ratio to
- *       it is what validation costs.
+ *       it is what validation costs;
+ *   <li>the CPU per image, on one thread, of what any validating intake must do (parse and base64
+ *       decode, SHA-256 of the image), and the ceiling it implies: the images/s a plain copy plus
+ *       exactly that work would reach with every core busy, as a ratio to the raw producer.
  * </ol>
  *
  * <p>Every image is distinct (a JPEG comment segment carries a counter), so nothing is deduplicated
@@ -70,7 +73,7 @@ import org.apache.kafka.common.TopicPartition;
  * (the machine may be shared). Options: {@code --seconds=10 --clients=8 --batch=50 --records=5000
  * --image.check=header --http.api.port=0 --http=true --repeat=3} ({@code -1} serves the API on the
  * admin server's 4 threads, {@code 0} on a server of its own with 16; {@code --http=false} skips
- * the HTTP phases).
+ * the HTTP phases), and any {@code --intake.*} setting of the service.
  */
 public final class IngestBench {
 
