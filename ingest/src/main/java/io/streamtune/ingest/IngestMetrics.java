@@ -1,10 +1,12 @@
 package io.streamtune.ingest;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.streamtune.ingest.accept.LabelIndex;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,6 +52,14 @@ public final class IngestMetrics {
     /** Manual training requests answered without a trigger because no new data had arrived. */
     public static final String TRIGGERS_SUPPRESSED = "ingest.triggers.suppressed";
 
+    /**
+     * Records of the labelled topic the label-index follower passed, by {@code kind}: {@code
+     * own_skipped} (this instance's writes, passed without fetching them), {@code own_read} (its
+     * writes fetched anyway, written while a read was under way) and {@code applied} (others'
+     * writes, and own ones fetched before their acknowledgement was reported).
+     */
+    public static final String INDEX_FOLLOW = "ingest.index.follow.records";
+
     private final MeterRegistry registry;
     private final Timer acceptLatency;
     private final MultiGauge datasetSamples;
@@ -86,6 +96,19 @@ public final class IngestMetrics {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** Exports what the follower of {@code index} did ({@link #INDEX_FOLLOW}). */
+    public void labelIndex(LabelIndex index) {
+        FunctionCounter.builder(INDEX_FOLLOW, index, i -> i.followStats().ownSkipped())
+                .tag("kind", "own_skipped")
+                .register(registry);
+        FunctionCounter.builder(INDEX_FOLLOW, index, i -> i.followStats().ownRead())
+                .tag("kind", "own_read")
+                .register(registry);
+        FunctionCounter.builder(INDEX_FOLLOW, index, i -> i.followStats().othersRead())
+                .tag("kind", "applied")
+                .register(registry);
     }
 
     public void accepted(String source) {

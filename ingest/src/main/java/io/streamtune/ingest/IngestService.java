@@ -102,6 +102,7 @@ public final class IngestService implements AutoCloseable {
             throw e;
         }
         shell.manage(index.follow(indexConsumer, key -> true));
+        metrics.labelIndex(index);
         Acceptor acceptor =
                 new Acceptor(
                         validator(config),

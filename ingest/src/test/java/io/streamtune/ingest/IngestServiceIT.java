@@ -168,6 +168,13 @@ class IngestServiceIT {
                 .isGreaterThanOrEqualTo(1);
         assertThat(metrics.named("kafka_producer_record_send_total")).isNotEmpty();
         assertThat(metrics.samples()).anyMatch(sample -> sample.name().startsWith("kafka_stream_"));
+        // The label-index follower passes every record this instance wrote, mostly unread.
+        var followed =
+                awaitMetrics(
+                        m ->
+                                m.sum("ingest_index_follow_records_total", Map.of())
+                                        >= m.sum("ingest_accepted_total", Map.of()));
+        assertThat(followed.named("ingest_index_follow_records_total")).hasSize(3);
     }
 
     @Test
