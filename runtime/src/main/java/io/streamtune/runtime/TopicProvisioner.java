@@ -139,6 +139,21 @@ public final class TopicProvisioner {
     }
 
     /**
+     * Creates the topics and returns once every partition of them is served ({@link
+     * #awaitServing}): for callers that create topics of their own (tests, benchmarks) and produce
+     * to them at once.
+     */
+    public static void create(Admin admin, Collection<NewTopic> topics, long timeoutMs)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        admin.createTopics(topics).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+        Map<String, Integer> partitions = new HashMap<>();
+        for (NewTopic t : topics) {
+            partitions.put(t.name(), t.numPartitions());
+        }
+        awaitServing(admin, partitions, timeoutMs);
+    }
+
+    /**
      * Waits until the leader of every partition of the given topics (name to partition count)
      * answers a list-offsets request, i.e. serves produce and fetch requests.
      *

@@ -481,13 +481,12 @@ class TrainerServiceIT {
         String labelled = prefix + Topics.IMAGES_LABELLED.name();
         String triggers = prefix + Topics.TRAINING_TRIGGERS.name();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", servers))) {
-            admin.createTopics(
-                            List.of(
-                                    new NewTopic(labelled, 3, (short) 1),
-                                    new NewTopic(triggers, 3, (short) 1)))
-                    .all()
-                    .get();
-            TopicProvisioner.awaitServing(admin, Map.of(labelled, 3, triggers, 3), 30_000);
+            TopicProvisioner.create(
+                    admin,
+                    List.of(
+                            new NewTopic(labelled, 3, (short) 1),
+                            new NewTopic(triggers, 3, (short) 1)),
+                    30_000);
         }
     }
 

@@ -341,23 +341,18 @@ public final class IngestBench {
         String intakeTopic = prefix + "images.intake";
         String pipeTopic = round + ".pipe.images.copy";
         try (Admin admin = Admin.create(kafka.admin("bench-admin"))) {
-            admin.createTopics(
-                            List.of(
-                                    new org.apache.kafka.clients.admin.NewTopic(
-                                                    rawTopic, 3, (short) 1)
-                                            .configs(Topics.IMAGES_INTAKE.spec().configs()),
-                                    new org.apache.kafka.clients.admin.NewTopic(
-                                                    intakeTopic, 3, (short) 1)
-                                            .configs(Topics.IMAGES_INTAKE.spec().configs()),
-                                    new org.apache.kafka.clients.admin.NewTopic(
-                                                    pipeTopic, 3, (short) 1)
-                                            .configs(Topics.IMAGES_INTAKE.spec().configs())))
-                    .all()
-                    .get();
             // A first batch to a partition whose leader is not serving yet can stall it (see
-            // TopicProvisioner).
-            TopicProvisioner.awaitServing(
-                    admin, Map.of(rawTopic, 3, intakeTopic, 3, pipeTopic, 3), 30_000);
+            // TopicProvisioner), so create returns only once all are served.
+            TopicProvisioner.create(
+                    admin,
+                    java.util.stream.Stream.of(rawTopic, intakeTopic, pipeTopic)
+                            .map(
+                                    name ->
+                                            new org.apache.kafka.clients.admin.NewTopic(
+                                                            name, 3, (short) 1)
+                                                    .configs(Topics.IMAGES_INTAKE.spec().configs()))
+                            .toList(),
+                    30_000);
         }
         long cpu0 = cpuNanos();
         double raw = produce(kafka, rawTopic, intake);

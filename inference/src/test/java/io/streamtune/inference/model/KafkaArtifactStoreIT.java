@@ -30,13 +30,12 @@ class KafkaArtifactStoreIT {
             EmbeddedKafkaBroker broker) throws Exception {
         String topic = SharedKafka.unique("artifacts") + "." + Topics.MODELS_ARTIFACTS.name();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            admin.createTopics(
-                            java.util.List.of(
-                                    new NewTopic(topic, 3, (short) 1)
-                                            .configs(Topics.MODELS_ARTIFACTS.spec().configs())))
-                    .all()
-                    .get();
-            TopicProvisioner.awaitServing(admin, java.util.Map.of(topic, 3), 30_000);
+            TopicProvisioner.create(
+                    admin,
+                    java.util.List.of(
+                            new NewTopic(topic, 3, (short) 1)
+                                    .configs(Topics.MODELS_ARTIFACTS.spec().configs())),
+                    30_000);
         }
         byte[] file = new byte[10_000];
         new Random(1).nextBytes(file);

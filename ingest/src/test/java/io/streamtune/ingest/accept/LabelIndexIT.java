@@ -38,8 +38,7 @@ class LabelIndexIT {
                         ConfigSource.of(
                                 Map.of("kafka.bootstrap.servers", broker.bootstrapServers())));
         try (Admin admin = Admin.create(kafka.admin("it"))) {
-            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
-            TopicProvisioner.awaitServing(admin, Map.of(topic, 1), 30_000);
+            TopicProvisioner.create(admin, List.of(new NewTopic(topic, 1, (short) 1)), 30_000);
         }
         try (var mine = new KafkaProducer<byte[], byte[]>(kafka.producer("it-mine"));
                 var theirs = new KafkaProducer<byte[], byte[]>(kafka.producer("it-theirs"))) {

@@ -61,8 +61,7 @@ class IntakeConsumerIT {
                                         "kafka.max.block.ms",
                                         "1000")));
         try (Admin admin = Admin.create(kafka.admin("it"))) {
-            admin.createTopics(List.of(new NewTopic(intake, 3, (short) 1))).all().get();
-            TopicProvisioner.awaitServing(admin, Map.of(intake, 3), 30_000);
+            TopicProvisioner.create(admin, List.of(new NewTopic(intake, 3, (short) 1)), 30_000);
         }
         int count = 24;
         var serde = JsonSerde.of(LabelledImageSubmitted.class);
@@ -113,12 +112,12 @@ class IntakeConsumerIT {
             }
             assertThat(loop.healthy()).as("unhealthy while writes fail").isFalse();
             try (Admin admin = Admin.create(kafka.admin("it"))) {
-                admin.createTopics(
-                                List.of(
-                                        new NewTopic(labelled, 3, (short) 1),
-                                        new NewTopic(dlq, 1, (short) 1)))
-                        .all()
-                        .get();
+                TopicProvisioner.create(
+                        admin,
+                        List.of(
+                                new NewTopic(labelled, 3, (short) 1),
+                                new NewTopic(dlq, 1, (short) 1)),
+                        30_000);
             }
 
             List<ConsumerRecord<byte[], byte[]>> written =

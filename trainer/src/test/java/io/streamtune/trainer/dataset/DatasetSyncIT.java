@@ -36,8 +36,7 @@ class DatasetSyncIT {
             EmbeddedKafkaBroker broker) throws Exception {
         String topic = SharedKafka.unique("labelled");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
-            TopicProvisioner.awaitServing(admin, Map.of(topic, 2), 30_000);
+            TopicProvisioner.create(admin, List.of(new NewTopic(topic, 2, (short) 1)), 30_000);
         }
         Map<String, Object> props = Map.of("bootstrap.servers", broker.bootstrapServers());
         DatasetSync sync = new DatasetSync(props, topic);

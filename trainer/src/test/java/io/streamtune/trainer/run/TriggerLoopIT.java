@@ -35,8 +35,7 @@ class TriggerLoopIT {
         String topic = SharedKafka.unique("triggers");
         String group = SharedKafka.unique("group");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-            TopicProvisioner.awaitServing(admin, Map.of(topic, 3), 30_000);
+            TopicProvisioner.create(admin, List.of(new NewTopic(topic, 3, (short) 1)), 30_000);
         }
         List<String> runs = new CopyOnWriteArrayList<>();
         CountDownLatch firstStarted = new CountDownLatch(1);
@@ -107,8 +106,7 @@ class TriggerLoopIT {
         String topic = SharedKafka.unique("triggers");
         String group = SharedKafka.unique("group");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
-            TopicProvisioner.awaitServing(admin, Map.of(topic, 3), 30_000);
+            TopicProvisioner.create(admin, List.of(new NewTopic(topic, 3, (short) 1)), 30_000);
         }
         Map<String, Object> props = consumerProps(broker, group);
         List<String> first = new CopyOnWriteArrayList<>();
