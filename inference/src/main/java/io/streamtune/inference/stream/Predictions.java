@@ -25,13 +25,7 @@ public final class Predictions {
             FrameRef frame, List<Detection> detections, Instant now) {
         List<DetectionsEmitted.Detection> out = new ArrayList<>(detections.size());
         for (Detection d : detections) {
-            var b = d.box();
-            out.add(
-                    new DetectionsEmitted.Detection(
-                            d.label(),
-                            d.classId(),
-                            clamp01(d.score()),
-                            new Box(b.x(), b.y(), b.width(), b.height())));
+            out.add(detection(d, null));
         }
         return new DetectionsEmitted(frame, out, now);
     }
@@ -41,19 +35,25 @@ public final class Predictions {
             FrameRef frame, List<InstanceMask> instances, Instant now) {
         List<DetectionsEmitted.Detection> out = new ArrayList<>(instances.size());
         for (InstanceMask m : instances) {
-            Detection d = m.detection();
-            var b = d.box();
             out.add(
-                    new DetectionsEmitted.Detection(
-                            d.label(),
-                            d.classId(),
-                            clamp01(d.score()),
-                            new Box(b.x(), b.y(), b.width(), b.height()),
+                    detection(
+                            m.detection(),
                             new DetectionsEmitted.Mask(
                                     List.of(m.mask().height(), m.mask().width()),
                                     m.mask().toCompressedString())));
         }
         return new DetectionsEmitted(frame, out, now);
+    }
+
+    /** One detection of the contract; {@code mask} null for plain detectors. */
+    private static DetectionsEmitted.Detection detection(Detection d, DetectionsEmitted.Mask mask) {
+        var b = d.box();
+        return new DetectionsEmitted.Detection(
+                d.label(),
+                d.classId(),
+                clamp01(d.score()),
+                new Box(b.x(), b.y(), b.width(), b.height()),
+                mask);
     }
 
     /** A class map as one multi-class COCO-layout RLE plus the area of each class present. */
