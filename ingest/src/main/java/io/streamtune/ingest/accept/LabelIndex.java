@@ -14,12 +14,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,8 +122,7 @@ public final class LabelIndex {
      */
     public AutoCloseable follow(
             Consumer<byte[], byte[]> consumer, Predicate<String> keyFilter, Duration interval) {
-        java.util.concurrent.atomic.AtomicBoolean running =
-                new java.util.concurrent.atomic.AtomicBoolean(true);
+        AtomicBoolean running = new AtomicBoolean(true);
         following = true;
         Thread thread =
                 new Thread(
@@ -138,7 +139,7 @@ public final class LabelIndex {
                                             && readOnce(consumer, partitions, keyFilter)
                                                     >= FOLLOW_BATCH) {}
                                 }
-                            } catch (org.apache.kafka.common.errors.WakeupException e) {
+                            } catch (WakeupException e) {
                                 // closing
                             } catch (RuntimeException e) {
                                 log.error(
