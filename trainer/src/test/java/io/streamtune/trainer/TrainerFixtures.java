@@ -1,11 +1,11 @@
 package io.streamtune.trainer;
 
 import io.streamtune.contracts.Task;
+import io.streamtune.onnx.djl.BridgeReader;
+import io.streamtune.onnx.ir.OnnxGraph;
 import io.streamtune.trainer.evaluate.EvalSample;
 import io.streamtune.trainer.evaluate.Evaluation;
 import io.streamtune.trainer.evaluate.Evaluator;
-import io.streamtune.trainer.onnx.ir.OnnxGraph;
-import io.streamtune.trainer.onnx.ir.OnnxReader;
 import io.streamtune.trainer.pretrain.Pretrainer;
 import io.streamtune.trainer.publish.ModelExport;
 import io.streamtune.trainer.task.TaskHead;
@@ -36,7 +36,7 @@ public final class TrainerFixtures {
     }
 
     public static OnnxGraph backbone() throws Exception {
-        return OnnxReader.read(backboneFile());
+        return BridgeReader.read(backboneFile());
     }
 
     /**

@@ -21,20 +21,20 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
-import io.streamtune.trainer.onnx.OnnxBlock;
-import io.streamtune.trainer.onnx.graft.FreezePlan;
-import io.streamtune.trainer.onnx.graft.GraphCut;
-import io.streamtune.trainer.onnx.graft.Heads;
-import io.streamtune.trainer.onnx.graft.PrefixRunner;
-import io.streamtune.trainer.onnx.graft.PrefixSplit;
-import io.streamtune.trainer.onnx.ir.ElementType;
-import io.streamtune.trainer.onnx.ir.GraphBuilder;
-import io.streamtune.trainer.onnx.ir.OnnxGraph;
-import io.streamtune.trainer.onnx.ir.OnnxReader;
-import io.streamtune.trainer.onnx.ir.OnnxTensor;
-import io.streamtune.trainer.onnx.ir.OnnxWriter;
-import io.streamtune.trainer.onnx.ir.TensorInfo;
-import io.streamtune.trainer.onnx.nets.ReferenceNets;
+import io.streamtune.onnx.djl.BridgeReader;
+import io.streamtune.onnx.djl.OnnxBlock;
+import io.streamtune.onnx.djl.graft.FreezePlan;
+import io.streamtune.onnx.djl.graft.GraphCut;
+import io.streamtune.onnx.djl.graft.Heads;
+import io.streamtune.onnx.djl.graft.PrefixRunner;
+import io.streamtune.onnx.djl.graft.PrefixSplit;
+import io.streamtune.onnx.djl.nets.ReferenceNets;
+import io.streamtune.onnx.ir.ElementType;
+import io.streamtune.onnx.ir.GraphBuilder;
+import io.streamtune.onnx.ir.OnnxGraph;
+import io.streamtune.onnx.ir.OnnxTensor;
+import io.streamtune.onnx.ir.OnnxWriter;
+import io.streamtune.onnx.ir.TensorInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -66,7 +66,7 @@ public final class OnnxBridgeBench {
 
         OnnxGraph resnet =
                 ReferenceNets.resnet18(size, 1000, ReferenceNets.BatchNormStyle.UNFOLDED, 1);
-        OnnxBlock imported = new OnnxBlock(OnnxReader.read(OnnxWriter.toBytes(resnet)));
+        OnnxBlock imported = new OnnxBlock(BridgeReader.read(OnnxWriter.toBytes(resnet)));
         double[][] times =
                 time(
                         List.of(imported, nativeResnet18(1000)),
@@ -264,7 +264,7 @@ public final class OnnxBridgeBench {
             System.gc();
             long before = heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
             heap.forEach(MemoryPoolMXBean::resetPeakUsage);
-            OnnxGraph g = OnnxReader.read(file);
+            OnnxGraph g = BridgeReader.read(file);
             long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
             System.out.printf(
                     "import of a %.1f MB model: peak heap +%.1f MB -> %.2fx its size (target <= 3x); %d initializers%n",

@@ -1,7 +1,7 @@
 package io.streamtune.bench.trainer;
 
+import io.streamtune.onnx.ir.OnnxGraph;
 import io.streamtune.runtime.DjlOffline;
-import io.streamtune.trainer.onnx.ir.OnnxGraph;
 import io.streamtune.trainer.pretrain.Backbones;
 import io.streamtune.trainer.pretrain.FashionMnist;
 import io.streamtune.trainer.pretrain.Pretrainer;

@@ -1,10 +1,10 @@
 package io.streamtune.trainer.pretrain;
 
 import io.streamtune.contracts.ModelMetadataKeys;
-import io.streamtune.trainer.onnx.ir.ElementType;
-import io.streamtune.trainer.onnx.ir.GraphBuilder;
-import io.streamtune.trainer.onnx.ir.OnnxGraph;
-import io.streamtune.trainer.onnx.ir.TensorInfo;
+import io.streamtune.onnx.ir.ElementType;
+import io.streamtune.onnx.ir.GraphBuilder;
+import io.streamtune.onnx.ir.OnnxGraph;
+import io.streamtune.onnx.ir.TensorInfo;
 
 /**
  * The project's own small backbone: five Conv-BN-ReLU blocks at strides 1, 2, 2, 4, 4 (widths

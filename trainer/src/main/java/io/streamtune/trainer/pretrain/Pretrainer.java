@@ -1,8 +1,8 @@
 package io.streamtune.trainer.pretrain;
 
 import io.streamtune.contracts.ModelMetadataKeys;
-import io.streamtune.trainer.onnx.ir.OnnxGraph;
-import io.streamtune.trainer.onnx.ir.OnnxWriter;
+import io.streamtune.onnx.ir.OnnxGraph;
+import io.streamtune.onnx.ir.OnnxWriter;
 import io.streamtune.trainer.task.ClassificationHead;
 import io.streamtune.trainer.task.Example;
 import io.streamtune.trainer.task.ExampleSet;

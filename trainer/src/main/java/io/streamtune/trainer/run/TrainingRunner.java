@@ -9,6 +9,11 @@ import io.streamtune.contracts.Task;
 import io.streamtune.contracts.Topics;
 import io.streamtune.contracts.TrainingProgress;
 import io.streamtune.contracts.TrainingProgress.Phase;
+import io.streamtune.onnx.djl.BridgeReader;
+import io.streamtune.onnx.ir.ElementType;
+import io.streamtune.onnx.ir.OnnxGraph;
+import io.streamtune.onnx.ir.OnnxWriter;
+import io.streamtune.onnx.ir.TensorInfo;
 import io.streamtune.runtime.KafkaSettings;
 import io.streamtune.trainer.TrainerConfig;
 import io.streamtune.trainer.TrainerMetrics;
@@ -17,11 +22,6 @@ import io.streamtune.trainer.dataset.DatasetStore;
 import io.streamtune.trainer.dataset.DatasetSync;
 import io.streamtune.trainer.evaluate.Evaluation;
 import io.streamtune.trainer.evaluate.Evaluator;
-import io.streamtune.trainer.onnx.ir.ElementType;
-import io.streamtune.trainer.onnx.ir.OnnxGraph;
-import io.streamtune.trainer.onnx.ir.OnnxReader;
-import io.streamtune.trainer.onnx.ir.OnnxWriter;
-import io.streamtune.trainer.onnx.ir.TensorInfo;
 import io.streamtune.trainer.pretrain.Pretrainer;
 import io.streamtune.trainer.publish.Gate;
 import io.streamtune.trainer.publish.ModelExport;
@@ -350,16 +350,16 @@ public final class TrainingRunner {
     private Base base(String model, Optional<ModelPublished> prod) throws Exception {
         var configured = config.baseModelFor(model);
         if (configured != null) {
-            return new Base(OnnxReader.read(configured), null, false, configured.toString());
+            return new Base(BridgeReader.read(configured), null, false, configured.toString());
         }
         if (prod.isPresent()) {
             ModelPublished p = prod.get();
             Optional<java.nio.file.Path> local = registry.trainGraph(model, p.version());
             OnnxGraph g;
             if (local.isPresent()) {
-                g = OnnxReader.read(local.get());
+                g = BridgeReader.read(local.get());
             } else {
-                g = OnnxReader.read(store.fetch(p.artifact()));
+                g = BridgeReader.read(store.fetch(p.artifact()));
                 String outputs = g.metadata().get(OUTPUTS_KEY);
                 if (outputs != null) {
                     g =
@@ -374,7 +374,7 @@ public final class TrainingRunner {
         java.nio.file.Path file =
                 Pretrainer.ensure(
                         config.backboneCache(), config.pretrain(), extra, config.threads());
-        return new Base(OnnxReader.read(file), null, false, "pretrained " + file.getFileName());
+        return new Base(BridgeReader.read(file), null, false, "pretrained " + file.getFileName());
     }
 
     private HeadedGraph headed(

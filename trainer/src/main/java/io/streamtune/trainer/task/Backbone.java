@@ -1,9 +1,9 @@
 package io.streamtune.trainer.task;
 
 import ai.djl.ndarray.types.Shape;
-import io.streamtune.trainer.onnx.graft.GraphCut;
-import io.streamtune.trainer.onnx.ir.OnnxGraph;
-import io.streamtune.trainer.onnx.ir.OnnxNode;
+import io.streamtune.onnx.djl.graft.GraphCut;
+import io.streamtune.onnx.ir.OnnxGraph;
+import io.streamtune.onnx.ir.OnnxNode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -5,11 +5,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.streamtune.contracts.Task;
-import io.streamtune.trainer.onnx.graft.GraphCut;
-import io.streamtune.trainer.onnx.graft.Heads;
-import io.streamtune.trainer.onnx.ir.GraphBuilder;
-import io.streamtune.trainer.onnx.ir.OnnxGraph;
-import io.streamtune.trainer.onnx.ir.OnnxTensor;
+import io.streamtune.onnx.djl.graft.GraphCut;
+import io.streamtune.onnx.djl.graft.Heads;
+import io.streamtune.onnx.ir.GraphBuilder;
+import io.streamtune.onnx.ir.OnnxGraph;
+import io.streamtune.onnx.ir.OnnxTensor;
 import java.util.List;
 import java.util.Map;
 

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.streamtune.contracts.Task;
-import io.streamtune.trainer.onnx.ir.Attribute;
-import io.streamtune.trainer.onnx.ir.GraphBuilder;
-import io.streamtune.trainer.onnx.ir.OnnxGraph;
-import io.streamtune.trainer.onnx.ir.OnnxTensor;
+import io.streamtune.onnx.ir.Attribute;
+import io.streamtune.onnx.ir.GraphBuilder;
+import io.streamtune.onnx.ir.OnnxGraph;
+import io.streamtune.onnx.ir.OnnxTensor;
 import io.streamtune.vision.decode.Box;
 import io.streamtune.vision.metrics.DetectionEvaluator;
 import io.streamtune.vision.metrics.GroundTruthBox;
@@ -248,7 +248,7 @@ public final class DetectionHead implements TaskHead {
         long[] inShape = trained.inputs().get(0).shape();
         int inputH = (int) inShape[2], inputW = (int) inShape[3];
         var shapes =
-                io.streamtune.trainer.onnx.OnnxBlock.traceShapes(
+                io.streamtune.onnx.djl.OnnxBlock.traceShapes(
                         trained, new Shape(1, 3, inputH, inputW));
         int gh = (int) shapes.get(heat).get(2), gw = (int) shapes.get(heat).get(3);
         float strideX = (float) inputW / gw, strideY = (float) inputH / gh;

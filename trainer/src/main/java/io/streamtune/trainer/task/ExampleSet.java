@@ -1,6 +1,6 @@
 package io.streamtune.trainer.task;
 
-import io.streamtune.trainer.onnx.ir.OnnxTensor;
+import io.streamtune.onnx.ir.OnnxTensor;
 import java.util.List;
 
 /**

@@ -1,11 +1,11 @@
 package io.streamtune.trainer.task;
 
-import io.streamtune.trainer.onnx.ir.Attribute;
-import io.streamtune.trainer.onnx.ir.ElementType;
-import io.streamtune.trainer.onnx.ir.GraphBuilder;
-import io.streamtune.trainer.onnx.ir.OnnxGraph;
-import io.streamtune.trainer.onnx.ir.OnnxTensor;
-import io.streamtune.trainer.onnx.ir.TensorInfo;
+import io.streamtune.onnx.ir.Attribute;
+import io.streamtune.onnx.ir.ElementType;
+import io.streamtune.onnx.ir.GraphBuilder;
+import io.streamtune.onnx.ir.OnnxGraph;
+import io.streamtune.onnx.ir.OnnxTensor;
+import io.streamtune.onnx.ir.TensorInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.streamtune.trainer.task;
 
-import io.streamtune.trainer.onnx.ir.OnnxGraph;
+import io.streamtune.onnx.ir.OnnxGraph;
 import java.util.Set;
 
 /**

@@ -3,9 +3,9 @@ package io.streamtune.trainer.task;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.types.Shape;
-import io.streamtune.trainer.onnx.OnnxBlock;
-import io.streamtune.trainer.onnx.ir.OnnxGraph;
-import io.streamtune.trainer.onnx.ir.OnnxNode;
+import io.streamtune.onnx.djl.OnnxBlock;
+import io.streamtune.onnx.ir.OnnxGraph;
+import io.streamtune.onnx.ir.OnnxNode;
 import io.streamtune.trainer.pretrain.Backbones;
 import org.junit.jupiter.api.Test;
 

@@ -3,11 +3,11 @@ package io.streamtune.trainer.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.contracts.Task;
+import io.streamtune.onnx.ir.OnnxGraph;
 import io.streamtune.trainer.TrainerFixtures;
 import io.streamtune.trainer.evaluate.EvalSample;
 import io.streamtune.trainer.evaluate.Evaluation;
 import io.streamtune.trainer.evaluate.Evaluator;
-import io.streamtune.trainer.onnx.ir.OnnxGraph;
 import io.streamtune.trainer.pretrain.Pretrainer;
 import io.streamtune.trainer.publish.ModelExport;
 import io.streamtune.trainer.task.Backbone;

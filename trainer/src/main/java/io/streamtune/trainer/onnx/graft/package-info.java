@@ -1,4 +1,0 @@
-/**
- * Graph surgery for fine-tuning: cutting, head grafting, block freezing and frozen-prefix caching.
- */
-package io.streamtune.trainer.onnx.graft;

@@ -1,2 +1,0 @@
-/** A small, immutable graph IR with ONNX operator semantics, plus its ONNX reader and writer. */
-package io.streamtune.trainer.onnx.ir;

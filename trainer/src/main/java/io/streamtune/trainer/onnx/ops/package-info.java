@@ -1,2 +1,0 @@
-/** ONNX operator kernels implemented on DJL NDArrays (PyTorch engine). */
-package io.streamtune.trainer.onnx.ops;
