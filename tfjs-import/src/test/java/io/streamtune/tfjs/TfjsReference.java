@@ -17,15 +17,29 @@ import java.util.concurrent.TimeUnit;
  * The TensorFlow.js runtime under Node as the reference: runs a graph model on given inputs and
  * returns the named tensors. Needs {@code node} and {@code npm ci --prefix tfjs-import/node}.
  */
-final class TfjsReference {
+public final class TfjsReference {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final Path HOME = Path.of("node").toAbsolutePath();
+
+    /** tfjs-import/node, found from the working directory of any module. */
+    static final Path HOME = home();
+
+    private static Path home() {
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("node/run.js")) && p.endsWith("tfjs-import")) {
+                return p.resolve("node");
+            }
+            if (Files.isRegularFile(p.resolve("tfjs-import/node/run.js"))) {
+                return p.resolve("tfjs-import/node");
+            }
+        }
+        return Path.of("tfjs-import/node").toAbsolutePath();
+    }
 
     private TfjsReference() {}
 
     /** Why the reference cannot run here, or {@code null} when it can. */
-    static String unavailable() {
+    public static String unavailable() {
         if (!Files.isDirectory(HOME.resolve("node_modules/@tensorflow/tfjs-converter"))) {
             return "TF.js reference runtime not installed (npm ci --prefix tfjs-import/node)";
         }
@@ -39,12 +53,12 @@ final class TfjsReference {
     }
 
     /** One input tensor in TensorFlow's layout. */
-    record Input(String name, long[] shape, float[] data) {}
+    public record Input(String name, long[] shape, float[] data) {}
 
     /** A returned tensor with its TensorFlow shape. */
-    record Output(long[] shape, float[] data) {}
+    public record Output(long[] shape, float[] data) {}
 
-    static Map<String, Output> run(
+    public static Map<String, Output> run(
             Path modelJson, List<Input> inputs, List<String> outputs, Path work)
             throws IOException, InterruptedException {
         Files.createDirectories(work);
@@ -90,7 +104,7 @@ final class TfjsReference {
     }
 
     /** NHWC data to NCHW. */
-    static float[] toNchw(float[] nhwc, int n, int h, int w, int c) {
+    public static float[] toNchw(float[] nhwc, int n, int h, int w, int c) {
         float[] out = new float[nhwc.length];
         for (int b = 0; b < n; b++) {
             for (int y = 0; y < h; y++) {
