@@ -173,14 +173,17 @@ class ZooModelsParityTest {
 
         for (int i = 0; i < raw.outputs().size(); i++) {
             float[] o = ort.get(raw.outputs().get(i).name()).floats();
-            // relative to the tensor's magnitude (at least 1): the box head is in pixels, up to ~500
+            // relative to the tensor's magnitude (at least 1): the box head is in pixels, up to
+            // ~500
             double maxDiff = 0;
             double maxMag = 1;
             for (int k = 0; k < o.length; k++) {
                 maxDiff = Math.max(maxDiff, Math.abs(o[k] - djl.get(i)[k]));
                 maxMag = Math.max(maxMag, Math.abs(o[k]));
             }
-            assertThat(maxDiff / maxMag).as("%s, max |value| %s", raw.outputs().get(i).name(), maxMag).isLessThanOrEqualTo(1e-4);
+            assertThat(maxDiff / maxMag)
+                    .as("%s, max |value| %s", raw.outputs().get(i).name(), maxMag)
+                    .isLessThanOrEqualTo(1e-4);
         }
     }
 
