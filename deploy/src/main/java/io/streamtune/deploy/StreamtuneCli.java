@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
             StreamtuneCli.Pretrain.class,
             StreamtuneCli.Train.class,
             StreamtuneCli.Models.class,
+            io.streamtune.deploy.cli.ZooCommand.class,
+            io.streamtune.deploy.cli.PredictCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class StreamtuneCli implements Callable<Integer> {
@@ -89,14 +91,14 @@ public final class StreamtuneCli implements Callable<Integer> {
     /** {@code models}: list published versions, export one to a file. */
     @Command(
             name = "models",
-            description = "list --model=NAME | export --model=NAME --version=N --out=FILE")
+            description =
+                    "list --model=NAME | export --model=NAME --version=N --out=FILE | inspect FILE|zoo:NAME")
     static final class Models implements Callable<Integer> {
         @CommandLine.Unmatched List<String> args = new ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
-            io.streamtune.trainer.ModelsMain.main(args.toArray(String[]::new));
-            return 0;
+            return io.streamtune.trainer.ModelsMain.run(args.toArray(String[]::new));
         }
     }
 

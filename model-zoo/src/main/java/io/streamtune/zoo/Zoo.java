@@ -321,8 +321,12 @@ public final class Zoo {
     public static OnnxGraph importRaw(ZooEntry e, Path modelJson) throws ZooException {
         try {
             TfjsGraphModel m = TfjsGraphModelReader.read(modelJson);
+            // "input", as every streamtune base model's input is named
             return TfjsImporter.convert(
-                    m, TfjsImporter.Options.defaults().withOutputs(e.outputs()));
+                    m,
+                    TfjsImporter.Options.defaults()
+                            .withOutputs(e.outputs())
+                            .withInputName("input"));
         } catch (TfjsImportException ex) {
             throw new ZooException("zoo: " + e.name() + ": " + ex.getMessage(), ex);
         }

@@ -44,8 +44,17 @@ public final class TfjsImporter {
     }
 
     /** What to import: which tensors to cut at, the input layout, metadata to attach. */
+    /**
+     * @param outputs TF tensors to cut at; empty = the signature's outputs
+     * @param inputLayout how 4-D inputs are laid out
+     * @param inputName the ONNX name of the (single) input, or {@code null} to keep TF's name
+     * @param metadata {@code metadata_props} to attach
+     */
     public record Options(
-            List<String> outputs, InputLayout inputLayout, Map<String, String> metadata) {
+            List<String> outputs,
+            InputLayout inputLayout,
+            String inputName,
+            Map<String, String> metadata) {
 
         public Options {
             outputs = List.copyOf(outputs);
@@ -53,17 +62,21 @@ public final class TfjsImporter {
             metadata = Map.copyOf(metadata);
         }
 
-        /** The signature's outputs, layout from the shape, no metadata. */
+        /** The signature's outputs, layout from the shape, TF's input name, no metadata. */
         public static Options defaults() {
-            return new Options(List.of(), InputLayout.AUTO, Map.of());
+            return new Options(List.of(), InputLayout.AUTO, null, Map.of());
         }
 
         public Options withOutputs(List<String> names) {
-            return new Options(names, inputLayout, metadata);
+            return new Options(names, inputLayout, inputName, metadata);
+        }
+
+        public Options withInputName(String name) {
+            return new Options(outputs, inputLayout, name, metadata);
         }
 
         public Options withMetadata(Map<String, String> meta) {
-            return new Options(outputs, inputLayout, meta);
+            return new Options(outputs, inputLayout, inputName, meta);
         }
     }
 
@@ -98,7 +111,13 @@ public final class TfjsImporter {
         for (TfNode n : order) {
             switch (n.op()) {
                 case "Const" -> c.put(n.name(), Value.constant(constant(model, n)));
-                case "Placeholder" -> inputs.add(placeholder(c, n, options.inputLayout()));
+                case "Placeholder" -> {
+                    if (!inputs.isEmpty() && options.inputName() != null) {
+                        throw new TfjsImportException(
+                                model.source() + ": more than one input; inputName applies to one");
+                    }
+                    inputs.add(placeholder(c, n, options));
+                }
                 default -> {
                     TfOp op = OPS.get(n.op());
                     if (op == null) {
@@ -253,8 +272,9 @@ public final class TfjsImporter {
         return TfTensor.ofInts(n.name(), shape, l);
     }
 
-    private static TensorInfo placeholder(Conversion c, TfNode n, InputLayout layout)
+    private static TensorInfo placeholder(Conversion c, TfNode n, Options options)
             throws TfjsImportException {
+        InputLayout layout = options.inputLayout();
         JsonNode dims = n.attrs().path("shape").path("shape").path("dim");
         long[] shape = new long[dims.size()];
         for (int i = 0; i < shape.length; i++) {
@@ -276,7 +296,11 @@ public final class TfjsImporter {
                 perm = Value.NCHW;
             }
         }
-        String name = c.fresh(n.name().replace(':', '_'));
+        String name =
+                c.fresh(
+                        options.inputName() != null
+                                ? options.inputName()
+                                : n.name().replace(':', '_'));
         Value v = Conversion.activation(name, shape, perm);
         c.put(n.name(), v);
         return new TensorInfo(name, ElementType.FLOAT, v.physicalShape());

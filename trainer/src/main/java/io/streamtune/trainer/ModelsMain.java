@@ -26,6 +26,7 @@ public final class ModelsMain {
             usage: models list   --model=NAME [--data.dir=DIR]
                    models export --model=NAME --version=N --out=FILE [--data.dir=DIR] [--kafka.bootstrap.servers=...]
                    models train  --model=NAME [service settings, e.g. --trainer.epochs.head=8]
+                   models inspect FILE|zoo:NAME [--trainer.finetune.blocks=K]
             """;
 
     private ModelsMain() {}
@@ -34,12 +35,38 @@ public final class ModelsMain {
         System.exit(run(args));
     }
 
-    static int run(String[] args) throws Exception {
+    private static int inspect(String[] args) {
+        String ref = null;
+        int blocks = 2;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].startsWith("--trainer.finetune.blocks=")) {
+                blocks = Integer.parseInt(args[i].substring("--trainer.finetune.blocks=".length()));
+            } else if (args[i].equals("--help") || args[i].equals("-h")) {
+                System.out.print(USAGE);
+                return 0;
+            } else if (ref == null && !args[i].startsWith("--")) {
+                ref = args[i];
+            } else {
+                System.err.print("models inspect: unexpected argument " + args[i] + "\n" + USAGE);
+                return 2;
+            }
+        }
+        if (ref == null) {
+            System.err.print("models inspect: a model file or zoo:NAME is required\n" + USAGE);
+            return 2;
+        }
+        return ModelInspector.inspect(ref, blocks, System.out, System.err);
+    }
+
+    public static int run(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
             System.out.print(USAGE);
             return args.length == 0 ? 2 : 0;
         }
         String action = args[0].toLowerCase(Locale.ROOT);
+        if (action.equals("inspect")) {
+            return inspect(args);
+        }
         String model = null;
         String out = null;
         int version = -1;

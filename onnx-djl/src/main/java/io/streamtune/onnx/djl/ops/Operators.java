@@ -29,6 +29,7 @@ public final class Operators {
         KERNELS.put("Add", TensorKernels::add);
         KERNELS.put("Sub", TensorKernels::sub);
         KERNELS.put("Mul", TensorKernels::mul);
+        KERNELS.put("Equal", TensorKernels::equal);
         KERNELS.put("Div", TensorKernels::div);
         KERNELS.put("Flatten", TensorKernels::flatten);
         KERNELS.put("Reshape", TensorKernels::reshape);

@@ -24,6 +24,14 @@ final class TensorKernels {
         return new NDList(in[0].sub(in[1]));
     }
 
+    /**
+     * Element-wise equality (no gradient); CenterNet-style peak masks compare a map with its
+     * max-pool.
+     */
+    static NDList equal(OpContext c, OnnxNode n, NDArray[] in) {
+        return new NDList(in[0].eq(in[1]));
+    }
+
     static NDList mul(OpContext c, OnnxNode n, NDArray[] in) {
         return new NDList(in[0].mul(in[1]));
     }

@@ -1,0 +1,119 @@
+package io.streamtune.trainer;
+
+import io.streamtune.contracts.ModelMetadataKeys;
+import io.streamtune.onnx.djl.BridgeReader;
+import io.streamtune.onnx.djl.graft.BlockPartition;
+import io.streamtune.onnx.djl.graft.GraphCut;
+import io.streamtune.onnx.ir.OnnxGraph;
+import io.streamtune.onnx.ir.OnnxNode;
+import io.streamtune.onnx.ir.OnnxReader;
+import io.streamtune.onnx.ir.OnnxTensor;
+import io.streamtune.onnx.ir.TensorInfo;
+import io.streamtune.onnx.ir.UnsupportedOperatorException;
+import io.streamtune.zoo.Zoo;
+import io.streamtune.zoo.ZooException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * {@code models inspect FILE|zoo:NAME}: what an ONNX model is and whether the trainer can fine-tune
+ * it — opset, operators, inputs and outputs, metadata, the feature map a new head would attach to
+ * and the blocks fine-tuning would unfreeze. Exit 0 when the bridge can fine-tune it, 3 when it
+ * cannot (with the reason), 1 when the file cannot be read.
+ */
+public final class ModelInspector {
+
+    private ModelInspector() {}
+
+    /** Prints the report; returns the exit code. */
+    public static int inspect(String ref, int finetuneBlocks, PrintStream out, PrintStream err) {
+        Path file;
+        try {
+            file = Zoo.standard().resolve(ref, s -> err.println("zoo: " + s));
+        } catch (ZooException e) {
+            err.println(e.getMessage());
+            return 1;
+        }
+        if (!Files.isRegularFile(file)) {
+            err.println("inspect: " + file + ": no such file");
+            return 1;
+        }
+        OnnxGraph g;
+        try {
+            g = OnnxReader.read(file);
+        } catch (IOException | UnsupportedOperatorException | RuntimeException e) {
+            err.println("inspect: " + file + " is not a readable ONNX model: " + e.getMessage());
+            return 1;
+        }
+        long params = g.initializers().values().stream().mapToLong(OnnxTensor::elementCount).sum();
+        out.printf("model      %s%n", file);
+        out.printf(
+                "opset      %d (default domain), %d nodes, %d initializers, %.2f M parameters%n",
+                g.opset(), g.nodes().size(), g.initializers().size(), params / 1e6);
+        for (TensorInfo i : g.inputs()) {
+            out.printf("input      %s%n", i);
+        }
+        for (TensorInfo o : g.outputs()) {
+            out.printf("output     %s%n", o);
+        }
+        Map<String, Integer> ops = new TreeMap<>();
+        for (OnnxNode n : g.nodes()) {
+            ops.merge(n.opType(), 1, Integer::sum);
+        }
+        out.printf("operators  %s%n", ops);
+        if (!g.metadata().isEmpty()) {
+            out.println("metadata");
+            g.metadata()
+                    .forEach(
+                            (k, v) ->
+                                    out.printf(
+                                            "  %-30s %s%n",
+                                            k, v.length() > 100 ? v.substring(0, 100) + "…" : v));
+        }
+        try {
+            BridgeReader.check(g);
+        } catch (UnsupportedOperatorException e) {
+            out.println("fine-tune  no: " + e.getMessage());
+            return 3;
+        }
+        String feature = g.metadata().get(ModelMetadataKeys.FEATURE_TENSOR);
+        try {
+            if (feature == null || !g.hasTensor(feature)) {
+                feature = GraphCut.classifierInput(g);
+            }
+        } catch (RuntimeException e) {
+            feature = null;
+        }
+        out.println("fine-tune  yes: every operator runs on the DJL bridge");
+        if (feature != null) {
+            OnnxGraph backbone = GraphCut.cutAt(g, feature);
+            List<BlockPartition.Block> blocks = BlockPartition.of(backbone);
+            out.printf("backbone   cut at %s: %d blocks%n", feature, blocks.size());
+            int k = Math.min(finetuneBlocks, blocks.size());
+            for (BlockPartition.Block b : blocks.subList(blocks.size() - k, blocks.size())) {
+                long n =
+                        b.initializers().stream()
+                                .mapToLong(i -> backbone.initializers().get(i).elementCount())
+                                .sum();
+                out.printf(
+                        "  unfreezes block %d: %s … %s (%d nodes, %d parameters)%n",
+                        b.index(),
+                        b.nodes().get(0),
+                        b.nodes().get(b.nodes().size() - 1),
+                        b.nodes().size(),
+                        n);
+            }
+        } else {
+            out.println(
+                    "backbone   no classifier head and no "
+                            + ModelMetadataKeys.FEATURE_TENSOR
+                            + " metadata: no feature map to attach a head to");
+        }
+        return 0;
+    }
+}
