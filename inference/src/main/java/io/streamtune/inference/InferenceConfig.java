@@ -14,6 +14,8 @@ import io.streamtune.vision.model.Task;
 import io.streamtune.vision.preprocess.ChannelOrder;
 import io.streamtune.vision.preprocess.Normalization;
 import io.streamtune.vision.preprocess.ResizeMode;
+import io.streamtune.zoo.Zoo;
+import io.streamtune.zoo.ZooException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -77,6 +79,9 @@ public record InferenceConfig(
         Path artifactsDir,
         Duration artifactTimeout) {
 
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(InferenceConfig.class);
+
     /** Default HTTP port of the inference service. */
     public static final int DEFAULT_HTTP_PORT = 8083;
 
@@ -117,13 +122,16 @@ public record InferenceConfig(
         // One core is left to the pipeline thread, which decodes the next batch while the model
         // runs.
         int intraOp = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-        Optional<Path> file = Optional.ofNullable(config.path("inference.model.file", null));
-        file.ifPresent(
-                f -> {
-                    if (!f.toFile().isFile()) {
-                        throw new ConfigException("inference.model.file", "no such file: " + f);
-                    }
-                });
+        String fileValue = config.string("inference.model.file", null);
+        Optional<Path> file = Optional.empty();
+        if (fileValue != null) {
+            try {
+                // a path, or zoo:NAME fetched and converted once per machine
+                file = Optional.of(Zoo.modelFile(fileValue, LOG::info));
+            } catch (ZooException e) {
+                throw new ConfigException("inference.model.file", e.getMessage());
+            }
+        }
         String fileVersion = config.string("inference.model.file.version", null);
         return new InferenceConfig(
                 ServiceConfig.from(config, "inference", DEFAULT_HTTP_PORT),

@@ -117,6 +117,22 @@ public final class Zoo {
         return fetch(ref.substring(PREFIX.length()), progress).onnx();
     }
 
+    /**
+     * A configured model file: a path that must exist, or {@code zoo:NAME} fetched and converted
+     * into the default cache when needed (once per machine; later starts only read the cache).
+     */
+    public static Path modelFile(String value, Consumer<String> progress) throws ZooException {
+        if (isReference(value)) {
+            return standard().resolve(value.strip(), progress);
+        }
+        Path p = Path.of(value.strip());
+        if (!Files.isRegularFile(p)) {
+            throw new ZooException(
+                    "no such ONNX file: " + p + " (or use zoo:NAME, see ./streamtune zoo list)");
+        }
+        return p;
+    }
+
     /** The model, fetched, verified and converted unless already cached. */
     public ZooModel fetch(String name, Consumer<String> progress) throws ZooException {
         ZooEntry e = ZooCatalog.require(entries, name);

@@ -6,7 +6,8 @@ import io.streamtune.runtime.ServiceConfig;
 import io.streamtune.trainer.pretrain.Pretrainer;
 import io.streamtune.trainer.train.Augmentation;
 import io.streamtune.trainer.train.Schedule;
-import java.nio.file.Files;
+import io.streamtune.zoo.Zoo;
+import io.streamtune.zoo.ZooException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -82,6 +83,9 @@ public record TrainerConfig(
         int torchThreads,
         boolean pretrainEagerly) {
 
+    private static final org.slf4j.Logger LOG =
+            org.slf4j.LoggerFactory.getLogger(TrainerConfig.class);
+
     /** Default HTTP port of the trainer service. */
     public static final int DEFAULT_HTTP_PORT = 8082;
 
@@ -140,12 +144,10 @@ public record TrainerConfig(
                             }
                             bases.put(
                                     k.substring(0, k.length() - 5),
-                                    requireFile("trainer.model." + k, Path.of(v.strip())));
+                                    modelFile("trainer.model." + k, v));
                         });
-        Path defaultBase = config.path("trainer.base.model", null);
-        if (defaultBase != null) {
-            requireFile("trainer.base.model", defaultBase);
-        }
+        String base = config.string("trainer.base.model", null);
+        Path defaultBase = base == null ? null : modelFile("trainer.base.model", base);
         return new TrainerConfig(
                 service,
                 dataDir,
@@ -194,10 +196,12 @@ public record TrainerConfig(
         return dataDir.resolve("trainer").resolve("backbones");
     }
 
-    private static Path requireFile(String key, Path p) {
-        if (!Files.isRegularFile(p)) {
-            throw new ConfigException(key, "no such ONNX file: " + p);
+    /** An ONNX file, or {@code zoo:NAME} fetched and converted once (see {@link Zoo}). */
+    private static Path modelFile(String key, String value) {
+        try {
+            return Zoo.modelFile(value, LOG::info);
+        } catch (ZooException e) {
+            throw new ConfigException(key, e.getMessage());
         }
-        return p;
     }
 }

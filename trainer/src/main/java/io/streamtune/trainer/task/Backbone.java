@@ -1,6 +1,7 @@
 package io.streamtune.trainer.task;
 
 import ai.djl.ndarray.types.Shape;
+import io.streamtune.contracts.ModelMetadataKeys;
 import io.streamtune.onnx.djl.graft.GraphCut;
 import io.streamtune.onnx.ir.OnnxGraph;
 import io.streamtune.onnx.ir.OnnxNode;
@@ -28,8 +29,17 @@ public record Backbone(OnnxGraph graph, int inputSize, Map<String, Shape> shapes
         return new Backbone(graph, inputSize, shapes);
     }
 
-    /** The deepest 4-D feature map (spatial size above 1x1). */
+    /**
+     * The feature map a new head attaches to: the one the model's metadata names ({@code
+     * streamtune.backbone.feature}, set by the zoo for networks whose raw heads come after it),
+     * else the deepest 4-D feature map (spatial size above 1x1).
+     */
     public String deepest() {
+        String named = graph.metadata().get(ModelMetadataKeys.FEATURE_TENSOR);
+        Shape s = named == null ? null : shapes.get(named);
+        if (s != null && s.dimension() == 4 && s.get(2) > 1) {
+            return named;
+        }
         return GraphCut.deepestFeatureMap(graph, new Shape(1, 3, inputSize, inputSize));
     }
 
