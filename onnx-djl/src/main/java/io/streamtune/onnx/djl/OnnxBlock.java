@@ -13,6 +13,7 @@ import ai.djl.util.PairList;
 import io.streamtune.onnx.djl.ops.Nd;
 import io.streamtune.onnx.djl.ops.OpContext;
 import io.streamtune.onnx.djl.ops.Operators;
+import io.streamtune.onnx.djl.ops.ParameterRole;
 import io.streamtune.onnx.ir.ElementType;
 import io.streamtune.onnx.ir.OnnxGraph;
 import io.streamtune.onnx.ir.OnnxNode;
@@ -46,26 +47,11 @@ public final class OnnxBlock extends AbstractBlock {
         this.inputNames = graph.inputs().stream().map(TensorInfo::name).toList();
         Map<String, Parameter.Type> roles = new LinkedHashMap<>();
         for (OnnxNode n : graph.nodes()) {
-            switch (n.opType()) {
-                case "Conv", "ConvTranspose", "Gemm" -> {
-                    role(roles, n.input(1), Parameter.Type.WEIGHT);
-                    role(roles, n.input(2), Parameter.Type.BIAS);
-                    if (n.opType().equals("Gemm")) {
-                        role(roles, n.input(0), Parameter.Type.WEIGHT);
-                    }
+            for (ParameterRole r : Operators.parameterRoles(n.opType())) {
+                role(roles, n.input(r.input()), r.type());
+                if (r.type() == Parameter.Type.GAMMA) {
+                    batchNormScale.put(n.name(), n.input(r.input()));
                 }
-                case "MatMul" -> {
-                    role(roles, n.input(0), Parameter.Type.WEIGHT);
-                    role(roles, n.input(1), Parameter.Type.WEIGHT);
-                }
-                case "BatchNormalization" -> {
-                    role(roles, n.input(1), Parameter.Type.GAMMA);
-                    role(roles, n.input(2), Parameter.Type.BETA);
-                    role(roles, n.input(3), Parameter.Type.RUNNING_MEAN);
-                    role(roles, n.input(4), Parameter.Type.RUNNING_VAR);
-                    batchNormScale.put(n.name(), n.input(1));
-                }
-                default -> {}
             }
         }
         for (OnnxTensor t : graph.initializers().values()) {

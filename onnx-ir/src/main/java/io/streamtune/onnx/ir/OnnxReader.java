@@ -16,19 +16,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads an ONNX {@code ModelProto} into an {@link OnnxGraph}, normalising opset-11/12 operator
- * signatures to their opset-13 form. Which operators a runtime supports is its own business (the
- * DJL bridge checks them in {@code BridgeReader}).
+ * Reads an ONNX {@code ModelProto} (default-domain opsets 7-21) into an {@link OnnxGraph},
+ * normalising older operator signatures to their opset-13 form. Which operators a runtime supports
+ * is its own business (the DJL bridge checks them in {@code BridgeReader}).
  */
 public final class OnnxReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(OnnxReader.class);
 
-    /** Lowest default-domain opset accepted. */
-    public static final int MIN_OPSET = 11;
+    /**
+     * Lowest default-domain opset read. Signatures are normalised from opset 7 on; a runtime
+     * decides per operator whether it accepts an older one (the bridge takes a few ops unchanged
+     * since opset 1-6, e.g. GlobalAveragePool, HardSigmoid).
+     */
+    public static final int MIN_OPSET = 1;
 
     /** Highest default-domain opset accepted. */
-    public static final int MAX_OPSET = 18;
+    public static final int MAX_OPSET = 21;
 
     private OnnxReader() {}
 
@@ -123,8 +127,7 @@ public final class OnnxReader {
             }
             OnnxNode node =
                     new OnnxNode(name, n.getOpType(), n.getInputList(), n.getOutputList(), attrs);
-            if (opset > MAX_OPSET
-                    || (opset < MIN_OPSET && !stableSinceOpset7(node.opType(), opset))) {
+            if (opset > MAX_OPSET || opset < MIN_OPSET) {
                 throw new UnsupportedOperatorException(
                         node.opType(),
                         node.name(),
@@ -140,36 +143,6 @@ public final class OnnxReader {
         String graphName = g.getName().isEmpty() ? "graph" : g.getName();
         return Canonical.foldConstants(
                 new OnnxGraph(graphName, opset, inputs, outputs, nodes, inits, meta));
-    }
-
-    /**
-     * Older models are read best-effort for operators whose signature has not changed since: from
-     * opset 7 everything but the ops reworked up to opset 11, before 7 only a few stable ones.
-     */
-    private static boolean stableSinceOpset7(String op, int opset) {
-        if (opset >= 7) {
-            return !java.util.Set.of(
-                            "Pad",
-                            "Clip",
-                            "Slice",
-                            "Resize",
-                            "Dropout",
-                            "BatchNormalization",
-                            "Upsample")
-                    .contains(op);
-        }
-        return java.util.Set.of(
-                        "GlobalAveragePool",
-                        "HardSigmoid",
-                        "Relu",
-                        "Sigmoid",
-                        "LeakyRelu",
-                        "Identity",
-                        "Transpose",
-                        "Flatten",
-                        "Shape",
-                        "MatMul")
-                .contains(op);
     }
 
     /** Decodes a {@code TensorProto} (raw or typed storage; external data is rejected). */

@@ -125,4 +125,9 @@ public final class Nd {
         s[axis] = v.size();
         return v.reshape(new Shape(s));
     }
+
+    /** v limited to [lo, hi]. */
+    public static long clamp(long v, long lo, long hi) {
+        return Math.max(lo, Math.min(hi, v));
+    }
 }

@@ -1,145 +1,140 @@
 package io.streamtune.onnx.djl.ops;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import io.streamtune.onnx.ir.ConstantValue;
 import io.streamtune.onnx.ir.OnnxNode;
 import io.streamtune.onnx.ir.UnsupportedOperatorException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** The supported operator set: one kernel per ONNX op type, plus load-time attribute checks. */
+/** The bridge's operator table: every {@link Operator}, by ONNX op type. */
 public final class Operators {
 
-    private static final Map<String, Kernel> KERNELS = new TreeMap<>();
+    /** {@code Constant} nodes are folded into initializers by the reader; this runs stragglers. */
+    private static final Operator CONSTANT =
+            new Operator() {
+                @Override
+                public String opType() {
+                    return "Constant";
+                }
+
+                @Override
+                public void check(OnnxNode n, int opset) throws UnsupportedOperatorException {
+                    if (!(n.has("value")
+                            || n.has("value_float")
+                            || n.has("value_floats")
+                            || n.has("value_int")
+                            || n.has("value_ints"))) {
+                        reject(n, opset, "sparse or string values");
+                    }
+                }
+
+                @Override
+                public NDList run(OpContext c, OnnxNode n, NDArray[] in) {
+                    NDManager m = c.manager();
+                    return new NDList(Nd.toNd(m, ConstantValue.of(n)));
+                }
+            };
+
+    private static final Map<String, Operator> OPERATORS = new TreeMap<>();
 
     static {
-        KERNELS.put("Conv", ConvKernels::conv);
-        KERNELS.put("ConvTranspose", ConvKernels::convTranspose);
-        KERNELS.put("MaxPool", ConvKernels::maxPool);
-        KERNELS.put("AveragePool", ConvKernels::averagePool);
-        KERNELS.put("GlobalAveragePool", ConvKernels::globalAveragePool);
-        KERNELS.put("BatchNormalization", TensorKernels::batchNorm);
-        KERNELS.put("Relu", TensorKernels::relu);
-        KERNELS.put("LeakyRelu", TensorKernels::leakyRelu);
-        KERNELS.put("Clip", TensorKernels::clip);
-        KERNELS.put("Sigmoid", TensorKernels::sigmoid);
-        KERNELS.put("HardSigmoid", TensorKernels::hardSigmoid);
-        KERNELS.put("HardSwish", TensorKernels::hardSwish);
-        KERNELS.put("Add", TensorKernels::add);
-        KERNELS.put("Sub", TensorKernels::sub);
-        KERNELS.put("Mul", TensorKernels::mul);
-        KERNELS.put("Equal", TensorKernels::equal);
-        KERNELS.put("Div", TensorKernels::div);
-        KERNELS.put("Flatten", TensorKernels::flatten);
-        KERNELS.put("Reshape", TensorKernels::reshape);
-        KERNELS.put("Transpose", TensorKernels::transpose);
-        KERNELS.put("Concat", TensorKernels::concat);
-        KERNELS.put("Split", TensorKernels::split);
-        KERNELS.put("Slice", TensorKernels::slice);
-        KERNELS.put("Gemm", TensorKernels::gemm);
-        KERNELS.put("MatMul", TensorKernels::matMul);
-        KERNELS.put("Softmax", TensorKernels::softmax);
-        KERNELS.put("Resize", ResizeKernels::resize);
-        KERNELS.put("Pad", ResizeKernels::pad);
-        KERNELS.put("Identity", TensorKernels::identity);
-        KERNELS.put("Tanh", TensorKernels::tanh);
-        KERNELS.put("Cast", TensorKernels::cast);
-        KERNELS.put("ReduceMean", TensorKernels::reduceMean);
-        KERNELS.put("Dropout", TensorKernels::dropout);
-        KERNELS.put("Shape", TensorKernels::shape);
-        KERNELS.put("Gather", TensorKernels::gather);
-        KERNELS.put("Unsqueeze", TensorKernels::unsqueeze);
-        KERNELS.put("Squeeze", TensorKernels::squeeze);
-        KERNELS.put(
-                "Constant", (c, n, in) -> new NDList(Nd.toNd(c.manager(), ConstantValue.of(n))));
+        for (Operator o :
+                List.of(
+                        new Conv(),
+                        new ConvTranspose(),
+                        new MaxPool(),
+                        new AveragePool(),
+                        new GlobalAveragePool(),
+                        new BatchNormalization(),
+                        new Relu(),
+                        new LeakyRelu(),
+                        new Clip(),
+                        new Sigmoid(),
+                        new HardSigmoid(),
+                        new HardSwish(),
+                        new Add(),
+                        new Sub(),
+                        new Mul(),
+                        new Div(),
+                        new Equal(),
+                        new Flatten(),
+                        new Reshape(),
+                        new Transpose(),
+                        new Concat(),
+                        new Split(),
+                        new Slice(),
+                        new Gemm(),
+                        new MatMul(),
+                        new Softmax(),
+                        new Resize(),
+                        new Pad(),
+                        new Identity(),
+                        new Tanh(),
+                        new Cast(),
+                        new ReduceMean(),
+                        new Dropout(),
+                        new ShapeOf(),
+                        new Gather(),
+                        new Unsqueeze(),
+                        new Squeeze(),
+                        CONSTANT)) {
+            if (OPERATORS.put(o.opType(), o) != null) {
+                throw new IllegalStateException("two operators for " + o.opType());
+            }
+        }
     }
 
     private Operators() {}
 
     /** Every supported op type. */
     public static Set<String> supported() {
-        return KERNELS.keySet();
+        return OPERATORS.keySet();
     }
 
-    /** The kernel for an op type (which {@link #check} has accepted). */
-    public static Kernel kernel(String opType) {
-        Kernel k = KERNELS.get(opType);
-        if (k == null) {
-            throw new IllegalArgumentException("no kernel for " + opType);
+    /** The operator for an op type (which {@link #check} has accepted). */
+    public static Operator operator(String opType) {
+        Operator o = OPERATORS.get(opType);
+        if (o == null) {
+            throw new IllegalArgumentException("no operator " + opType);
         }
-        return k;
+        return o;
     }
 
-    /** Fails unless the node's op type and attributes are supported at this opset. */
+    /** The parameter roles of an op type's inputs; none for an op type the bridge lacks. */
+    public static List<ParameterRole> parameterRoles(String opType) {
+        Operator o = OPERATORS.get(opType);
+        return o == null ? List.of() : o.parameterRoles();
+    }
+
+    /** Fails unless the node's op type, opset and attributes are supported. */
     public static void check(OnnxNode n, int opset) throws UnsupportedOperatorException {
-        String op = n.opType();
-        if (!KERNELS.containsKey(op)) {
-            throw new UnsupportedOperatorException(op, n.name(), opset, null);
+        Operator o = OPERATORS.get(n.opType());
+        if (o == null) {
+            throw new UnsupportedOperatorException(n.opType(), n.name(), opset, null);
         }
-        switch (op) {
-            case "MaxPool" -> {}
-            case "AveragePool" -> {
-                long[] d = n.attrInts("dilations");
-                if (d != null && java.util.Arrays.stream(d).anyMatch(v -> v != 1)) {
-                    reject(n, opset, "dilations other than 1");
-                }
-            }
-            case "Resize" -> {
-                String mode = n.attrString("mode", "nearest");
-                if (!Set.of("nearest", "linear", "cubic").contains(mode)) {
-                    reject(n, opset, "mode " + mode);
-                }
-                String ctm = n.attrString("coordinate_transformation_mode", "half_pixel");
-                if (!Set.of(
-                                "half_pixel",
-                                "pytorch_half_pixel",
-                                "align_corners",
-                                "asymmetric",
-                                "tf_half_pixel_for_nn",
-                                "tf_crop_and_resize")
-                        .contains(ctm)) {
-                    reject(n, opset, "coordinate_transformation_mode " + ctm);
-                }
-                if (n.attrInt("antialias", 0) != 0
-                        || n.has("axes")
-                        || !n.attrString("keep_aspect_ratio_policy", "stretch").equals("stretch")) {
-                    reject(n, opset, "antialias/axes/keep_aspect_ratio_policy");
-                }
-            }
-            case "Pad" -> {
-                String mode = n.attrString("mode", "constant");
-                if (!Set.of("constant", "reflect", "edge").contains(mode)) {
-                    reject(n, opset, "mode " + mode);
-                }
-            }
-            case "Cast" -> {
-                int to = (int) n.attrInt("to", 1);
-                if (!java.util.Set.of(1, 2, 3, 6, 7, 9, 11).contains(to)) {
-                    reject(n, opset, "casting to ONNX type " + to);
-                }
-            }
-            case "Constant" -> {
-                if (!(n.has("value")
-                        || n.has("value_float")
-                        || n.has("value_floats")
-                        || n.has("value_int")
-                        || n.has("value_ints"))) {
-                    reject(n, opset, "sparse or string values");
-                }
-            }
-            default -> {}
+        if (opset < o.sinceOpset() || opset > o.untilOpset()) {
+            throw new UnsupportedOperatorException(
+                    n.opType(),
+                    n.name(),
+                    opset,
+                    "supported at opsets " + o.sinceOpset() + "-" + o.untilOpset());
         }
+        o.check(n, opset);
     }
 
-    private static void reject(OnnxNode n, int opset, String what)
-            throws UnsupportedOperatorException {
+    /** Rejects a node for an attribute value the kernel does not implement. */
+    static void reject(OnnxNode n, int opset, String what) throws UnsupportedOperatorException {
         throw new UnsupportedOperatorException(
                 n.opType(), n.name(), opset, what + " is not supported");
     }
 
     /** Runs a node. */
-    public static NDList run(OpContext ctx, OnnxNode n, ai.djl.ndarray.NDArray[] inputs) {
-        return kernel(n.opType()).run(ctx, n, inputs);
+    public static NDList run(OpContext ctx, OnnxNode n, NDArray[] inputs) {
+        return operator(n.opType()).run(ctx, n, inputs);
     }
 }

@@ -6,10 +6,10 @@ import ai.djl.ndarray.types.Shape;
 import io.streamtune.onnx.ir.OnnxNode;
 import java.util.Arrays;
 
-/** Convolution, transposed convolution and pooling kernels. */
-final class ConvKernels {
+/** Padding, attribute and pooling helpers the convolution and pooling operators share. */
+final class ConvSupport {
 
-    private ConvKernels() {}
+    private ConvSupport() {}
 
     /** Begin/end padding per spatial axis: {@code [b0, b1, ..., e0, e1, ...]} (ONNX order). */
     static long[] pads(OnnxNode n, long[] in, long[] kernel, long[] strides, long[] dilations) {
@@ -72,143 +72,7 @@ final class ConvKernels {
         return x.pad(new Shape(torch), value);
     }
 
-    static NDList conv(OpContext ctx, OnnxNode n, NDArray[] in) {
-        NDArray x = in[0];
-        NDArray w = in[1];
-        long[] shape = x.getShape().getShape();
-        int nd = shape.length - 2;
-        long[] spatial = Arrays.copyOfRange(shape, 2, shape.length);
-        long[] kernel = Arrays.copyOfRange(w.getShape().getShape(), 2, w.getShape().dimension());
-        long[] strides = ints(n, "strides", nd, 1);
-        long[] dil = ints(n, "dilations", nd, 1);
-        long[] pads = pads(n, spatial, kernel, strides, dil);
-        long[] sym = new long[nd];
-        if (symmetric(pads)) {
-            System.arraycopy(pads, 0, sym, 0, nd);
-        } else {
-            x = padSpatial(x, pads, 0);
-        }
-        int group = (int) n.attrInt("group", 1);
-        return x.getNDArrayInternal()
-                .convolution(
-                        x,
-                        w,
-                        in.length > 2 ? in[2] : null,
-                        new Shape(strides),
-                        new Shape(sym),
-                        new Shape(dil),
-                        group);
-    }
-
-    /**
-     * Transposed convolution as zero-insertion + padding + ordinary convolution with a flipped
-     * kernel.
-     */
-    static NDList convTranspose(OpContext ctx, OnnxNode n, NDArray[] in) {
-        NDArray x = in[0];
-        NDArray w = in[1];
-        long[] shape = x.getShape().getShape();
-        int nd = shape.length - 2;
-        long[] wShape = w.getShape().getShape();
-        long[] kernel = Arrays.copyOfRange(wShape, 2, wShape.length);
-        long[] strides = ints(n, "strides", nd, 1);
-        long[] dil = ints(n, "dilations", nd, 1);
-        long[] outPad = ints(n, "output_padding", nd, 0);
-        int group = (int) n.attrInt("group", 1);
-        long[] pads = new long[2 * nd];
-        long[] outputShape = n.attrInts("output_shape");
-        String autoPad = n.attrString("auto_pad", "NOTSET");
-        if (outputShape != null && outputShape.length > nd) {
-            outputShape =
-                    Arrays.copyOfRange(outputShape, outputShape.length - nd, outputShape.length);
-        }
-        if (outputShape != null || autoPad.startsWith("SAME")) {
-            for (int i = 0; i < nd; i++) {
-                long inI = shape[i + 2];
-                long target = outputShape != null ? outputShape[i] : inI * strides[i];
-                long total =
-                        strides[i] * (inI - 1)
-                                + outPad[i]
-                                + ((kernel[i] - 1) * dil[i] + 1)
-                                - target;
-                long half = Math.floorDiv(total, 2);
-                if (autoPad.equals("SAME_UPPER")) {
-                    pads[i] = half;
-                    pads[i + nd] = total - half;
-                } else {
-                    pads[i] = total - half;
-                    pads[i + nd] = half;
-                }
-            }
-        } else if (autoPad.equals("NOTSET") && n.attrInts("pads") != null) {
-            pads = n.attrInts("pads");
-        }
-        // 1) insert (stride-1) zeros between input samples along each spatial axis
-        for (int i = 0; i < nd; i++) {
-            long s = strides[i];
-            if (s == 1) {
-                continue;
-            }
-            int axis = i + 2;
-            long[] cur = x.getShape().getShape();
-            NDArray e = x.expandDims(axis + 1);
-            long[] zs = e.getShape().getShape().clone();
-            zs[axis + 1] = s - 1;
-            NDArray zeros = x.getManager().zeros(new Shape(zs), x.getDataType());
-            NDArray inter = e.concat(zeros, axis + 1);
-            long[] merged = cur.clone();
-            merged[axis] = cur[axis] * s;
-            x = inter.reshape(new Shape(merged));
-        }
-        // 2) full padding minus the ONNX pads; the trailing (stride-1) zeros are cropped here too
-        long[] convPads = new long[2 * nd];
-        for (int i = 0; i < nd; i++) {
-            long effK = (kernel[i] - 1) * dil[i] + 1;
-            convPads[i] = effK - 1 - pads[i];
-            convPads[i + nd] = effK - 1 - pads[i + nd] + outPad[i] - (strides[i] - 1);
-        }
-        x = padSpatial(x, convPads, 0);
-        // 3) weight (Cin, Cout/g, k...) -> (Cout, Cin/g, k...), flipped spatially
-        long cin = wShape[0];
-        long coutPerGroup = wShape[1];
-        long[] grouped = new long[wShape.length + 1];
-        grouped[0] = group;
-        grouped[1] = cin / group;
-        grouped[2] = coutPerGroup;
-        System.arraycopy(kernel, 0, grouped, 3, nd);
-        NDArray wt = w.reshape(new Shape(grouped)).swapAxes(1, 2);
-        long[] convW = new long[wShape.length];
-        convW[0] = coutPerGroup * group;
-        convW[1] = cin / group;
-        System.arraycopy(kernel, 0, convW, 2, nd);
-        wt = wt.reshape(new Shape(convW));
-        int[] flipAxes = new int[nd];
-        for (int i = 0; i < nd; i++) {
-            flipAxes[i] = i + 2;
-        }
-        wt = wt.flip(flipAxes);
-        long[] ones = new long[nd];
-        Arrays.fill(ones, 1);
-        return x.getNDArrayInternal()
-                .convolution(
-                        x,
-                        wt,
-                        in.length > 2 ? in[2] : null,
-                        new Shape(ones),
-                        new Shape(new long[nd]),
-                        new Shape(dil),
-                        group);
-    }
-
-    static NDList maxPool(OpContext ctx, OnnxNode n, NDArray[] in) {
-        return pool(n, in[0], true);
-    }
-
-    static NDList averagePool(OpContext ctx, OnnxNode n, NDArray[] in) {
-        return pool(n, in[0], false);
-    }
-
-    private static NDList pool(OnnxNode n, NDArray x, boolean max) {
+    static NDList pool(OnnxNode n, NDArray x, boolean max) {
         long[] shape = x.getShape().getShape();
         int nd = shape.length - 2;
         long[] spatial = Arrays.copyOfRange(shape, 2, shape.length);
@@ -285,7 +149,7 @@ final class ConvKernels {
      * Max pooling with dilation and/or the Indices output (DJL's pooling has neither): the maximum
      * over one strided slice per kernel offset of the (-inf) padded input, first maximum winning.
      */
-    private static NDList slicedMaxPool(
+    static NDList slicedMaxPool(
             NDArray x,
             long[] kernel,
             long[] strides,
@@ -353,7 +217,7 @@ final class ConvKernels {
     }
 
     /** Each element's flat index: row-major, or with the spatial axes in column-major order. */
-    private static NDArray flatPositions(NDArray x, boolean columnMajor) {
+    static NDArray flatPositions(NDArray x, boolean columnMajor) {
         long[] shape = x.getShape().getShape();
         NDArray flat =
                 x.getManager()
@@ -371,20 +235,5 @@ final class ConvKernels {
             perm[i] = rank + 1 - i;
         }
         return flat.reshape(new Shape(reversed)).transpose(perm);
-    }
-
-    static NDList globalAveragePool(OpContext ctx, OnnxNode n, NDArray[] in) {
-        int rank = in[0].getShape().dimension();
-        int[] axes = new int[rank - 2];
-        for (int i = 0; i < axes.length; i++) {
-            axes[i] = i + 2;
-        }
-        long[] s = in[0].getShape().getShape();
-        long[] kept = s.clone();
-        for (int axis : axes) {
-            kept[axis] = 1;
-        }
-        return new NDList(
-                in[0].reshape(s[0], s[1], -1).mean(new int[] {2}, true).reshape(new Shape(kept)));
     }
 }
