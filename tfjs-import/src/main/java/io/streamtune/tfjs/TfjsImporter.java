@@ -119,6 +119,11 @@ public final class TfjsImporter {
                     inputs.add(placeholder(c, n, options));
                 }
                 default -> {
+                    TfTensor folded = foldConstants(c, n);
+                    if (folded != null) {
+                        c.put(n.name(), Value.constant(folded));
+                        continue;
+                    }
                     TfOp op = OPS.get(n.op());
                     if (op == null) {
                         throw new TfjsImportException(
@@ -163,6 +168,19 @@ public final class TfjsImporter {
                         c.initializers(),
                         meta)
                 .pruneTo(outs);
+    }
+
+    /** The node's constant value when every input is constant and the op folds, else null. */
+    private static TfTensor foldConstants(Conversion c, TfNode n) throws TfjsImportException {
+        List<TfTensor> ins = new ArrayList<>();
+        for (String i : n.dataInputs()) {
+            Value v = c.get(i);
+            if (!v.isConstant()) {
+                return null;
+            }
+            ins.add(v.constant());
+        }
+        return ins.isEmpty() ? null : ConstantFolding.fold(n, ins);
     }
 
     private static String graphName(String source) {
