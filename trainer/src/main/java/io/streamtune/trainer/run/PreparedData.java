@@ -52,10 +52,13 @@ public record PreparedData(
 
     private static final Logger LOG = LoggerFactory.getLogger(PreparedData.class);
 
-    /** Loads and decodes everything in the store. {@code productionClasses} may be empty. */
+    /**
+     * Loads and decodes everything in the store, preprocessed for the task the samples have (the
+     * input size may depend on it). {@code productionClasses} may be empty.
+     */
     public static PreparedData load(
             DatasetStore store,
-            Preprocessor pre,
+            java.util.function.Function<Task, Preprocessor> preprocessors,
             int validationPercent,
             List<String> productionClasses,
             Task productionTask) {
@@ -76,6 +79,7 @@ public record PreparedData(
         }
         Task task =
                 tasks.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+        Preprocessor pre = preprocessors.apply(task);
         List<String> classes =
                 new ArrayList<>(productionTask == task ? productionClasses : List.of());
         LinkedHashSet<String> known = new LinkedHashSet<>(classes);

@@ -41,6 +41,8 @@ import io.streamtune.vision.preprocess.Normalization;
 import io.streamtune.vision.preprocess.PreprocessConfig;
 import io.streamtune.vision.preprocess.Preprocessor;
 import io.streamtune.vision.preprocess.ResizeMode;
+import io.streamtune.zoo.Zoo;
+import io.streamtune.zoo.ZooException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -184,14 +186,14 @@ public final class TrainingRunner {
         prod.ifPresent(p -> metrics.productionVersion(model, p.version()));
 
         Base base = base(model, prod);
-        PreprocessConfig preprocess = preprocess(base.graph());
         PreparedData data =
                 PreparedData.load(
                         ds,
-                        new Preprocessor(preprocess),
+                        task -> new Preprocessor(preprocess(base.graph(), task)),
                         config.validationPercent(),
                         prod.map(ModelPublished::classes).orElse(List.of()),
                         prod.map(ModelPublished::task).orElse(null));
+        PreprocessConfig preprocess = preprocess(base.graph(), data.task());
         int total = data.train().size() + data.val().size();
         if (total < config.minSamples() || data.train().size() < 2 || data.val().size() < 1) {
             throw new IllegalStateException(
@@ -371,15 +373,31 @@ public final class TrainingRunner {
             }
             return new Base(g, p.version(), true, "v" + p.version());
         }
+        if (Zoo.isReference(config.fallbackBase())) {
+            try {
+                java.nio.file.Path zoo = Zoo.modelFile(config.fallbackBase(), LOG::info);
+                return new Base(BridgeReader.read(zoo), null, false, config.fallbackBase());
+            } catch (ZooException e) {
+                LOG.warn(
+                        "{} is not available ({}); training {} on the synthetic-shapes backbone instead",
+                        config.fallbackBase(),
+                        e.getMessage(),
+                        model);
+            }
+        }
         java.nio.file.Path file =
                 Pretrainer.ensure(
                         config.backboneCache(), config.pretrain(), extra, config.threads());
-        return new Base(BridgeReader.read(file), null, false, "pretrained " + file.getFileName());
+        return new Base(
+                BridgeReader.read(file),
+                null,
+                false,
+                "synthetic-shapes backbone " + file.getFileName());
     }
 
     private HeadedGraph headed(
             Base base, TaskHead head, PreparedData data, Optional<ModelPublished> prod) {
-        int size = inputSize(base.graph());
+        int size = inputSize(base.graph(), data.task());
         String features = base.graph().metadata().get(ModelExport.FEATURE_KEY);
         if (base.fromParent() && features != null) {
             List<TensorInfo> cut =
@@ -414,7 +432,12 @@ public final class TrainingRunner {
         return g.withMetadata(meta);
     }
 
-    private int inputSize(OnnxGraph g) {
+    private int inputSize(OnnxGraph g, Task task) {
+        String source = g.metadata().get(ModelMetadataKeys.SOURCE);
+        if (source != null && source.startsWith("npm:")) {
+            // a zoo network runs at any multiple of 32: train at the size that suits the task
+            return config.zooInputSize(task);
+        }
         String w = g.metadata().get(ModelMetadataKeys.INPUT_WIDTH);
         if (w != null) {
             return Integer.parseInt(w.trim());
@@ -426,8 +449,8 @@ public final class TrainingRunner {
         return config.inputSize();
     }
 
-    private PreprocessConfig preprocess(OnnxGraph g) {
-        int size = inputSize(g);
+    private PreprocessConfig preprocess(OnnxGraph g, Task task) {
+        int size = inputSize(g, task);
         String mean = g.metadata().get(ModelMetadataKeys.MEAN);
         String std = g.metadata().get(ModelMetadataKeys.STD);
         Normalization n =

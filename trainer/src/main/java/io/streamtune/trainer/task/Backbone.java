@@ -3,9 +3,12 @@ package io.streamtune.trainer.task;
 import ai.djl.ndarray.types.Shape;
 import io.streamtune.contracts.ModelMetadataKeys;
 import io.streamtune.onnx.djl.graft.GraphCut;
+import io.streamtune.onnx.ir.ElementType;
 import io.streamtune.onnx.ir.OnnxGraph;
 import io.streamtune.onnx.ir.OnnxNode;
+import io.streamtune.onnx.ir.TensorInfo;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,6 +24,33 @@ public record Backbone(OnnxGraph graph, int inputSize, Map<String, Shape> shapes
     /** Traces shapes once for the given input size. */
     public static Backbone of(OnnxGraph graph, int inputSize) {
         String input = graph.inputs().get(0).name();
+        String feature = graph.metadata().get(ModelMetadataKeys.FEATURE_TENSOR);
+        if (feature != null && graph.hasTensor(feature)) {
+            // The network's own heads come after its named feature map (e.g. a zoo detector whose
+            // decoding is tied to its native input size): a new head needs only the backbone.
+            graph = graph.pruneTo(List.of(new TensorInfo(feature, ElementType.FLOAT, null)));
+        }
+        TensorInfo in = graph.inputs().get(0);
+        if (in.shape() != null && in.shape().length == 4) {
+            // A convolutional backbone runs at the size the trainer chose, whatever its export
+            // declared (the zoo's CenterNet says 512; classification trains at 224).
+            TensorInfo sized =
+                    new TensorInfo(
+                            in.name(),
+                            in.type(),
+                            new long[] {-1, in.shape()[1], inputSize, inputSize});
+            List<TensorInfo> inputs = new java.util.ArrayList<>(graph.inputs());
+            inputs.set(0, sized);
+            graph =
+                    new OnnxGraph(
+                            graph.name(),
+                            graph.opset(),
+                            inputs,
+                            graph.outputs(),
+                            graph.nodes(),
+                            graph.initializers(),
+                            graph.metadata());
+        }
         Map<String, Shape> shapes = GraphCut.shapes(graph, new Shape(1, 3, inputSize, inputSize));
         if (!input.equals("input")) {
             throw new IllegalArgumentException(
