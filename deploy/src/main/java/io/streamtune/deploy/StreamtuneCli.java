@@ -169,8 +169,16 @@ public final class StreamtuneCli implements Callable<Integer> {
                 names = "--demo-task",
                 defaultValue = "classification",
                 description =
-                        "Task the demo labels: classification, detection or segmentation (default: ${DEFAULT-VALUE}).")
+                        "Task the demo labels: classification, detection or segmentation; or coco: real photographs"
+                                + " through the zoo's COCO detector, no training (default: ${DEFAULT-VALUE}).")
         String demoTask;
+
+        @Option(
+                names = "--camera-dir",
+                description =
+                        "Demo cameras play the JPEG/PNG photographs of this folder (coco: default set of"
+                                + " sample photos from Debian's python3-skimage, fetched once).")
+        Path cameraDir;
 
         @Option(
                 names = "--demo-model",
@@ -194,6 +202,9 @@ public final class StreamtuneCli implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             long t0 = System.nanoTime();
+            Path logFile =
+                    TerminalLogging.libraryLogsTo(
+                            dataDir.toAbsolutePath().resolve("logs").resolve("streamtune.log"));
             Map<String, String> config = new LinkedHashMap<>();
             // The local demo runs without API tokens; any -D setting (e.g. http.auth.enabled=true)
             // wins.
@@ -203,8 +214,24 @@ public final class StreamtuneCli implements Callable<Integer> {
                 // Have the default backbone ready before the first trigger arrives.
                 config.put("trainer.pretrain.eager", "true");
             }
-            io.streamtune.contracts.Task task = io.streamtune.contracts.Task.parse(demoTask);
-            if (demo && task != io.streamtune.contracts.Task.CLASSIFICATION) {
+            boolean coco = demoTask.equalsIgnoreCase("coco");
+            if (demo && coco) {
+                // A real COCO detector serves real photographs from the first frame.
+                config.put("inference.model", "coco");
+                config.put("inference.model.file", "zoo:centernet");
+                config.remove("trainer.pretrain.eager");
+                if (cameraDir == null) {
+                    cameraDir = PhotoSetSupport.defaultPhotos();
+                    if (cameraDir == null) {
+                        return 1;
+                    }
+                }
+            }
+            io.streamtune.contracts.Task task =
+                    coco
+                            ? io.streamtune.contracts.Task.DETECTION
+                            : io.streamtune.contracts.Task.parse(demoTask);
+            if (demo && !coco && task != io.streamtune.contracts.Task.CLASSIFICATION) {
                 // Dense tasks need more pixels; the first versions are modest and the gate lets the
                 // next ones prove themselves (measured: mAP@[.5:.95] 0.38, 0.59, 0.69, 0.71 for
                 // v1-v4).
@@ -288,6 +315,12 @@ public final class StreamtuneCli implements Callable<Integer> {
                                             "  %-10s %s/health  %s/metrics%n", service, url, url));
             System.out.println(
                     "  (inference reports ready once it serves a model: the first one the trainer publishes)");
+            if (logFile != null) {
+                System.out.println(
+                        "  logs       "
+                                + logFile
+                                + "  (Kafka's and the libraries' lines; the terminal shows streamtune's)");
+            }
             if (prometheusUrl != null) {
                 System.out.println(
                         "  prometheus "
@@ -298,11 +331,19 @@ public final class StreamtuneCli implements Callable<Integer> {
                 System.out.println("  live view  " + viewUrl);
                 System.out.println();
                 System.out.println(
-                        "Demo: a labelling tool sends "
-                                + task.wireName()
-                                + " samples of '"
-                                + demoModel
-                                + "' to images.intake and two cameras stream frames; watch it learn:");
+                        coco
+                                ? "Demo: two cameras stream the photographs of "
+                                        + cameraDir
+                                        + "; the zoo's COCO detector (zoo:centernet) serves them as model 'coco':"
+                                : "Demo: a labelling tool sends "
+                                        + task.wireName()
+                                        + " samples of '"
+                                        + demoModel
+                                        + "' to images.intake and two cameras stream "
+                                        + (cameraDir == null
+                                                ? "frames"
+                                                : "the photographs of " + cameraDir)
+                                        + "; watch it learn:");
                 stack.manage(
                         io.streamtune.deploy.demo.LiveConsole.start(
                                 kafka, stack.urls(), System.out, Duration.ofSeconds(5)));
@@ -310,7 +351,14 @@ public final class StreamtuneCli implements Callable<Integer> {
                         io.streamtune.deploy.demo.DemoTraffic.start(
                                 kafka,
                                 new io.streamtune.deploy.demo.DemoTraffic.Options(
-                                        demoModel, task, 64, 300, 2.0, 2, 5.0)));
+                                        coco ? "coco" : demoModel,
+                                        task,
+                                        64,
+                                        coco ? 0 : 300,
+                                        coco ? 0 : 2.0,
+                                        2,
+                                        5.0,
+                                        cameraDir)));
             }
             System.out.println("Ctrl-C stops everything.");
             System.out.flush();

@@ -88,7 +88,8 @@ class DashboardQueriesIT {
                                         90,
                                         1.0,
                                         1,
-                                        4.0))) {
+                                        4.0,
+                                        null))) {
                     sendBadRecords(kafka);
 
                     await(

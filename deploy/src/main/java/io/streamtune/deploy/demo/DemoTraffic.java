@@ -54,7 +54,8 @@ public final class DemoTraffic implements AutoCloseable {
             int burst,
             double labelsPerSecond,
             int cameras,
-            double framesPerSecond) {
+            double framesPerSecond,
+            java.nio.file.Path cameraDir) {
         public Options {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(task, "task");
@@ -85,12 +86,18 @@ public final class DemoTraffic implements AutoCloseable {
     }
 
     /** Starts the labeller and the cameras on daemon threads. */
-    public static DemoTraffic start(KafkaSettings kafka, Options options) {
+    public static DemoTraffic start(KafkaSettings kafka, Options options) throws IOException {
+        List<BufferedImage> photos =
+                options.cameraDir() == null ? null : PhotoSet.load(options.cameraDir());
         DemoTraffic traffic = new DemoTraffic(kafka, options);
         traffic.spawn("demo-labeller", traffic::label);
         for (int c = 0; c < options.cameras(); c++) {
             int camera = c;
-            traffic.spawn("demo-camera-" + c, () -> traffic.film(camera));
+            traffic.spawn(
+                    "demo-camera-" + c,
+                    photos == null
+                            ? () -> traffic.film(camera)
+                            : () -> traffic.filmPhotos(camera, photos));
         }
         return traffic;
     }
@@ -175,6 +182,42 @@ public final class DemoTraffic implements AutoCloseable {
         }
     }
 
+    /**
+     * Films real photographs: each camera walks the folder from its own starting photo, showing
+     * each for a few seconds while its view pans slowly across it, so frames differ.
+     */
+    private void filmPhotos(int camera, List<BufferedImage> photos) {
+        String cameraId = "cam-" + camera;
+        long periodNanos = (long) (1e9 / options.framesPerSecond());
+        long next = System.nanoTime();
+        int framesPerPhoto = 25;
+        long frame = 0;
+        while (running) {
+            BufferedImage photo =
+                    photos.get((int) ((camera + frame / framesPerPhoto) % photos.size()));
+            int w = photo.getWidth() * 9 / 10;
+            int h = photo.getHeight() * 9 / 10;
+            int step = (int) (frame % framesPerPhoto);
+            int x = (photo.getWidth() - w) * step / (framesPerPhoto - 1);
+            int y = (photo.getHeight() - h) / 2;
+            sendFrame(cameraId, frame, photo.getSubimage(x, y, w, h));
+            frame++;
+            next += periodNanos;
+            sleepUntil(next);
+        }
+    }
+
+    private void sendFrame(String cameraId, long frame, BufferedImage view) {
+        var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+        headers.add(
+                FrameHeaders.FRAME_ID, (cameraId + "-" + frame).getBytes(StandardCharsets.UTF_8));
+        headers.add(
+                FrameHeaders.CAPTURE_TIME,
+                Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
+        send(framesTopic, cameraId.getBytes(StandardCharsets.UTF_8), jpeg(view), headers);
+        framesSent.incrementAndGet();
+    }
+
     private void film(int camera) {
         String cameraId = "cam-" + camera;
         long periodNanos = (long) (1e9 / options.framesPerSecond());
@@ -195,15 +238,7 @@ public final class DemoTraffic implements AutoCloseable {
             // The window slides across a wider scene, so shapes move through the picture.
             int offset = (int) ((frame % framesPerScene) * travel / framesPerScene);
             BufferedImage view = scene.image().toBufferedImage().getSubimage(offset, 0, size, size);
-            var headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-            headers.add(
-                    FrameHeaders.FRAME_ID,
-                    (cameraId + "-" + frame).getBytes(StandardCharsets.UTF_8));
-            headers.add(
-                    FrameHeaders.CAPTURE_TIME,
-                    Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8));
-            send(framesTopic, cameraId.getBytes(StandardCharsets.UTF_8), jpeg(view), headers);
-            framesSent.incrementAndGet();
+            sendFrame(cameraId, frame, view);
             frame++;
             next += periodNanos;
             sleepUntil(next);
