@@ -63,6 +63,10 @@ public final class ModelsMain {
             System.out.print(USAGE);
             return args.length == 0 ? 2 : 0;
         }
+        if (java.util.Arrays.stream(args).anyMatch(a -> a.equals("--help") || a.equals("-h"))) {
+            System.out.print(USAGE);
+            return 0;
+        }
         String action = args[0].toLowerCase(Locale.ROOT);
         if (action.equals("inspect")) {
             return inspect(args);

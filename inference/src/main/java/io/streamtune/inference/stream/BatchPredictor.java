@@ -147,8 +147,8 @@ public final class BatchPredictor {
         Outcome[] outcomes = new Outcome[frames.size()];
         ImageDecoder.Decoded[] decoded = new ImageDecoder.Decoded[frames.size()];
         // JPEGs may decode at a reduced scale (never below what the model's resize maps them to):
-        // the costliest stage of a detector's frame at a quarter of the work.
-        ImageDecoder.MinimumSize needed = model.preprocessor()::minimumSourceSize;
+        // the costliest stage of a detector's frame at a quarter of the work. The trainer decodes
+        // the same way (Preprocessor.decode), so what is measured is what is served.
 
         long t0 = System.nanoTime();
         forEach(
@@ -161,7 +161,7 @@ public final class BatchPredictor {
                             throw new ImageRejectedException(
                                     ImageRejectedException.Reason.EMPTY, "frame has no value");
                         }
-                        decoded[i] = images.decode(value, needed);
+                        decoded[i] = model.preprocessor().decode(images, value);
                     } catch (ImageRejectedException e) {
                         outcomes[i] =
                                 new Outcome.Rejected(

@@ -111,7 +111,16 @@ public record PreparedData(
                 continue;
             }
             try {
-                RgbImage image = decoder.decode(s.image());
+                // Masks are at source size, so segmentation decodes at full size; classification
+                // and
+                // detection decode as inference does (Preprocessor.decode), boxes scaled alike.
+                ImageDecoder.Decoded decoded =
+                        s.label() instanceof Label.MaskLabel
+                                ? new ImageDecoder.Decoded(decoder.decode(s.image()), null)
+                                : pre.decode(decoder, s.image());
+                RgbImage image = decoded.image();
+                double sx = decoded.source() == null ? 1 : decoded.scaleX();
+                double sy = decoded.source() == null ? 1 : decoded.scaleY();
                 boolean isVal = Split.isValidation(s.sampleId(), validationPercent);
                 Example e;
                 EvalSample ev;
@@ -149,10 +158,10 @@ public record PreparedData(
                     for (Label.BoxedObject o : b.objects()) {
                         int id = ids.get(o.className());
                         var x = o.box();
-                        boxes.add(new double[] {x.x(), x.y(), x.width(), x.height(), id});
-                        truth.add(
-                                new GroundTruthBox(
-                                        id, new Box(x.x(), x.y(), x.width(), x.height())));
+                        double bx = x.x() * sx, by = x.y() * sy;
+                        double bw = x.width() * sx, bh = x.height() * sy;
+                        boxes.add(new double[] {bx, by, bw, bh, id});
+                        truth.add(new GroundTruthBox(id, new Box(bx, by, bw, bh)));
                     }
                     e = Examples.detection(pre, image, boxes);
                     ev = new EvalSample(image, -1, null, truth);

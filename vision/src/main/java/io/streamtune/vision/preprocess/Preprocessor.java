@@ -47,6 +47,16 @@ public final class Preprocessor {
      * resize maps it onto (the content of a letterbox, the whole input of a stretch). A decoder may
      * hand {@link #apply(ImageDecoder.Decoded, float[], int)} pixels scaled down to it.
      */
+    /**
+     * Decodes an image for this model the one way training, evaluation and serving all use: a JPEG
+     * may come out at a reduced DCT scale, never below what this preprocessing's resize needs.
+     */
+    public io.streamtune.vision.image.ImageDecoder.Decoded decode(
+            io.streamtune.vision.image.ImageDecoder decoder, byte[] bytes)
+            throws io.streamtune.vision.image.ImageRejectedException {
+        return decoder.decode(bytes, this::minimumSourceSize);
+    }
+
     public int[] minimumSourceSize(int sourceWidth, int sourceHeight) {
         ResizeTransform t = transformFor(sourceWidth, sourceHeight);
         return new int[] {
