@@ -4,17 +4,9 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import com.google.protobuf.ByteString;
 import io.streamtune.contracts.ModelMetadataKeys;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Arrays;
+import io.streamtune.onnx.testkit.OnnxProtos;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +92,11 @@ public final class TestModels {
         graph.input("images", -1, 3, SIZE, SIZE);
         graph.init("w", new float[] {0, 0, 0, 10, 0, 0, 0, 0, 10}, 3, 3, 1, 1);
         graph.init("b", new float[] {0, -5, -5}, 3);
-        graph.node("Conv", List.of("images", "w", "b"), "logits", ints("kernel_shape", 1, 1));
+        graph.node(
+                "Conv",
+                List.of("images", "w", "b"),
+                "logits",
+                OnnxProtos.ints("kernel_shape", 1, 1));
         graph.output("logits", -1, 3, SIZE, SIZE);
         return graph.model(
                 metadata(
@@ -172,8 +168,8 @@ public final class TestModels {
                 "Conv",
                 List.of("images", "w_proto", "b_proto"),
                 "output1",
-                ints("kernel_shape", 4, 4),
-                ints("strides", 4, 4));
+                OnnxProtos.ints("kernel_shape", 4, 4),
+                OnnxProtos.ints("strides", 4, 4));
         graph.output("output0", -1, 4 + nc + nm, anchors);
         graph.output("output1", -1, nm, SIZE / 4, SIZE / 4);
         return graph.model(
@@ -218,19 +214,8 @@ public final class TestModels {
                 "Conv",
                 List.of("images", weights, bias),
                 output,
-                ints("kernel_shape", STRIDE, STRIDE),
-                ints("strides", STRIDE, STRIDE));
-    }
-
-    private static AttributeProto ints(String name, long... values) {
-        AttributeProto.Builder b =
-                AttributeProto.newBuilder()
-                        .setName(name)
-                        .setType(AttributeProto.AttributeType.INTS);
-        for (long v : values) {
-            b.addInts(v);
-        }
-        return b.build();
+                OnnxProtos.ints("kernel_shape", STRIDE, STRIDE),
+                OnnxProtos.ints("strides", STRIDE, STRIDE));
     }
 
     /** A graph under construction: opset 13, IR 8, float tensors as little-endian raw data. */
@@ -246,33 +231,11 @@ public final class TestModels {
         }
 
         void init(String name, float[] values, long... dims) {
-            ByteBuffer buf = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-            for (float v : values) {
-                buf.putFloat(v);
-            }
-            if (Arrays.stream(dims).reduce(1, (a, b) -> a * b) != values.length) {
-                throw new IllegalArgumentException(
-                        name + ": dims do not match " + values.length + " values");
-            }
-            graph.addInitializer(
-                    TensorProto.newBuilder()
-                            .setName(name)
-                            .setDataType(TensorProto.DataType.FLOAT.getNumber())
-                            .addAllDims(Arrays.stream(dims).boxed().toList())
-                            .setRawData(ByteString.copyFrom(buf.array())));
+            graph.addInitializer(OnnxProtos.floats(name, values, dims));
         }
 
         void initLong(String name, long... values) {
-            ByteBuffer buf = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-            for (long v : values) {
-                buf.putLong(v);
-            }
-            graph.addInitializer(
-                    TensorProto.newBuilder()
-                            .setName(name)
-                            .setDataType(TensorProto.DataType.INT64.getNumber())
-                            .addDims(values.length)
-                            .setRawData(ByteString.copyFrom(buf.array())));
+            graph.addInitializer(OnnxProtos.longs(name, values));
         }
 
         void addNode(NodeProto.Builder node) {
@@ -280,48 +243,20 @@ public final class TestModels {
         }
 
         void node(String op, List<String> inputs, String output, AttributeProto... attributes) {
-            graph.addNode(
-                    NodeProto.newBuilder()
-                            .setOpType(op)
-                            .setName(output + "_" + op)
-                            .addAllInput(inputs)
-                            .addOutput(output)
-                            .addAllAttribute(List.of(attributes)));
+            graph.addNode(OnnxProtos.node(op, inputs, output, attributes));
         }
 
         byte[] model(Map<String, String> metadata) {
-            ModelProto.Builder m =
-                    ModelProto.newBuilder()
-                            .setIrVersion(8)
-                            .setProducerName("streamtune-test")
-                            .addOpsetImport(
-                                    OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-                            .setGraph(graph);
-            metadata.forEach(
-                    (k, v) ->
-                            m.addMetadataProps(
-                                    StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
-            return m.build().toByteArray();
+            return OnnxProtos.model(graph, metadata).toByteArray();
         }
 
+        /** A negative dimension is the dynamic batch. */
         private static ValueInfoProto valueInfo(String name, long... dims) {
-            TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-            for (long d : dims) {
-                shape.addDim(
-                        d < 0
-                                ? TensorShapeProto.Dimension.newBuilder().setDimParam("N")
-                                : TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+            Object[] d = new Object[dims.length];
+            for (int i = 0; i < dims.length; i++) {
+                d[i] = dims[i] < 0 ? "N" : (Object) dims[i];
             }
-            return ValueInfoProto.newBuilder()
-                    .setName(name)
-                    .setType(
-                            TypeProto.newBuilder()
-                                    .setTensorType(
-                                            TypeProto.Tensor.newBuilder()
-                                                    .setElemType(
-                                                            TensorProto.DataType.FLOAT.getNumber())
-                                                    .setShape(shape)))
-                    .build();
+            return OnnxProtos.value(name, d);
         }
     }
 }

@@ -198,8 +198,4 @@ final class ElementwiseOps {
         }
         return out;
     }
-
-    static List<String> list(String... s) {
-        return new ArrayList<>(List.of(s));
-    }
 }

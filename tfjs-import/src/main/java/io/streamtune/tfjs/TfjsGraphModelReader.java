@@ -156,7 +156,7 @@ public final class TfjsGraphModelReader {
             throw new TfjsImportException(
                     modelJson + ": weight shard '" + relative + "': " + e.getMessage());
         }
-        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(p)) {
+        if (!Files.isRegularFile(p)) {
             throw new TfjsImportException(
                     modelJson
                             + ": weight shard '"

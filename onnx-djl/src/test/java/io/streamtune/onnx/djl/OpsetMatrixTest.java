@@ -1,14 +1,21 @@
 package io.streamtune.onnx.djl;
 
+import static io.streamtune.onnx.testkit.OnnxProtos.floatList;
+import static io.streamtune.onnx.testkit.OnnxProtos.floats;
+import static io.streamtune.onnx.testkit.OnnxProtos.integer;
+import static io.streamtune.onnx.testkit.OnnxProtos.ints;
+import static io.streamtune.onnx.testkit.OnnxProtos.longs;
+import static io.streamtune.onnx.testkit.OnnxProtos.node;
+import static io.streamtune.onnx.testkit.OnnxProtos.real;
+import static io.streamtune.onnx.testkit.OnnxProtos.text;
+import static io.streamtune.onnx.testkit.OnnxProtos.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnx.proto.OnnxMl;
-import com.google.protobuf.ByteString;
 import io.streamtune.onnx.ir.OnnxGraph;
 import io.streamtune.onnx.ir.OnnxTensor;
 import io.streamtune.onnx.ir.OnnxWriter;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.streamtune.onnx.testkit.OnnxProtos;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -166,25 +173,7 @@ class OpsetMatrixTest {
         }
         g.addNode(node("Gemm", List.of("pool", "fc_w", "fc_b"), "fc", integer("transB", 1)));
         g.addNode(node("Softmax", List.of("fc"), "y", integer("axis", 1)));
-        return OnnxMl.ModelProto.newBuilder()
-                .setIrVersion(irVersion(opset))
-                .addOpsetImport(
-                        OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
-                .setGraph(g)
-                .build();
-    }
-
-    /** The IR version each opset shipped with (ONNX Runtime refuses opsets newer than the IR). */
-    private static long irVersion(int opset) {
-        return opset <= 8
-                ? 3
-                : opset == 9
-                        ? 4
-                        : opset == 10
-                                ? 5
-                                : opset == 11
-                                        ? 6
-                                        : opset <= 14 ? 7 : opset <= 18 ? 8 : opset <= 20 ? 9 : 10;
+        return OnnxProtos.model(g, opset, Map.of());
     }
 
     private static float[] random(Random r, int n) {
@@ -201,110 +190,5 @@ class OpsetMatrixTest {
             v[i] = 0.5f + r.nextFloat();
         }
         return v;
-    }
-
-    private static OnnxMl.NodeProto.Builder node(
-            String op, List<String> in, String out, OnnxMl.AttributeProto... attrs) {
-        OnnxMl.NodeProto.Builder n =
-                OnnxMl.NodeProto.newBuilder()
-                        .setOpType(op)
-                        .setName(out + "_node")
-                        .addAllInput(in)
-                        .addOutput(out);
-        for (OnnxMl.AttributeProto a : attrs) {
-            n.addAttribute(a);
-        }
-        return n;
-    }
-
-    private static OnnxMl.ValueInfoProto value(String name, long... shape) {
-        OnnxMl.TensorShapeProto.Builder s = OnnxMl.TensorShapeProto.newBuilder();
-        for (long d : shape) {
-            s.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
-        }
-        return OnnxMl.ValueInfoProto.newBuilder()
-                .setName(name)
-                .setType(
-                        OnnxMl.TypeProto.newBuilder()
-                                .setTensorType(
-                                        OnnxMl.TypeProto.Tensor.newBuilder()
-                                                .setElemType(1)
-                                                .setShape(s)))
-                .build();
-    }
-
-    private static OnnxMl.TensorProto floats(String name, float[] v, long... shape) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 4).order(ByteOrder.LITTLE_ENDIAN);
-        for (float f : v) {
-            b.putFloat(f);
-        }
-        OnnxMl.TensorProto.Builder t =
-                OnnxMl.TensorProto.newBuilder()
-                        .setName(name)
-                        .setDataType(1)
-                        .setRawData(ByteString.copyFrom(b.array()));
-        for (long d : shape) {
-            t.addDims(d);
-        }
-        return t.build();
-    }
-
-    private static OnnxMl.TensorProto longs(String name, long... v) {
-        ByteBuffer b = ByteBuffer.allocate(v.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        for (long l : v) {
-            b.putLong(l);
-        }
-        return OnnxMl.TensorProto.newBuilder()
-                .setName(name)
-                .setDataType(7)
-                .addDims(v.length)
-                .setRawData(ByteString.copyFrom(b.array()))
-                .build();
-    }
-
-    private static OnnxMl.AttributeProto ints(String name, long... v) {
-        OnnxMl.AttributeProto.Builder a =
-                OnnxMl.AttributeProto.newBuilder()
-                        .setName(name)
-                        .setType(OnnxMl.AttributeProto.AttributeType.INTS);
-        for (long l : v) {
-            a.addInts(l);
-        }
-        return a.build();
-    }
-
-    private static OnnxMl.AttributeProto floatList(String name, float... v) {
-        OnnxMl.AttributeProto.Builder a =
-                OnnxMl.AttributeProto.newBuilder()
-                        .setName(name)
-                        .setType(OnnxMl.AttributeProto.AttributeType.FLOATS);
-        for (float f : v) {
-            a.addFloats(f);
-        }
-        return a.build();
-    }
-
-    private static OnnxMl.AttributeProto integer(String name, long v) {
-        return OnnxMl.AttributeProto.newBuilder()
-                .setName(name)
-                .setType(OnnxMl.AttributeProto.AttributeType.INT)
-                .setI(v)
-                .build();
-    }
-
-    private static OnnxMl.AttributeProto real(String name, float v) {
-        return OnnxMl.AttributeProto.newBuilder()
-                .setName(name)
-                .setType(OnnxMl.AttributeProto.AttributeType.FLOAT)
-                .setF(v)
-                .build();
-    }
-
-    private static OnnxMl.AttributeProto text(String name, String v) {
-        return OnnxMl.AttributeProto.newBuilder()
-                .setName(name)
-                .setType(OnnxMl.AttributeProto.AttributeType.STRING)
-                .setS(ByteString.copyFromUtf8(v))
-                .build();
     }
 }

@@ -2,14 +2,9 @@ package io.streamtune.vision.model;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.streamtune.onnx.testkit.OnnxProtos;
 import java.util.Map;
 
 /** Tiny ONNX models built in memory for runner tests. */
@@ -20,43 +15,6 @@ final class OnnxModels {
     private OnnxModels() {}
 
     /** A dimension: a positive size, or a symbolic (dynamic) one when {@code size} is a String. */
-    private static ValueInfoProto tensor(String name, Object... dims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (Object d : dims) {
-            TensorShapeProto.Dimension.Builder dim = TensorShapeProto.Dimension.newBuilder();
-            if (d instanceof String symbol) {
-                dim.setDimParam(symbol);
-            } else {
-                dim.setDimValue(((Number) d).longValue());
-            }
-            shape.addDim(dim);
-        }
-        return ValueInfoProto.newBuilder()
-                .setName(name)
-                .setType(
-                        TypeProto.newBuilder()
-                                .setTensorType(
-                                        TypeProto.Tensor.newBuilder()
-                                                .setElemType(FLOAT)
-                                                .setShape(shape)))
-                .build();
-    }
-
-    private static ModelProto model(GraphProto graph, Map<String, String> metadata) {
-        ModelProto.Builder model =
-                ModelProto.newBuilder()
-                        .setIrVersion(8)
-                        .setProducerName("streamtune-test")
-                        .addOpsetImport(
-                                OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-                        .setGraph(graph);
-        metadata.forEach(
-                (k, v) ->
-                        model.addMetadataProps(
-                                StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
-        return model.build();
-    }
-
     /**
      * {@code images [batch, 3, h, w] -> Identity -> out}; batch dynamic when {@code batch} is null.
      */
@@ -66,15 +24,22 @@ final class OnnxModels {
                 GraphProto.newBuilder()
                         .setName("identity")
                         .addInput(
-                                tensor("images", batch == null ? "batch" : batch, 3, height, width))
-                        .addOutput(tensor("out", batch == null ? "batch" : batch, 3, height, width))
+                                OnnxProtos.value(
+                                        "images",
+                                        batch == null ? "batch" : batch,
+                                        3,
+                                        height,
+                                        width))
+                        .addOutput(
+                                OnnxProtos.value(
+                                        "out", batch == null ? "batch" : batch, 3, height, width))
                         .addNode(
                                 NodeProto.newBuilder()
                                         .setOpType("Identity")
                                         .addInput("images")
                                         .addOutput("out"))
                         .build();
-        return model(graph, metadata).toByteArray();
+        return OnnxProtos.model(graph, metadata).toByteArray();
     }
 
     /**
@@ -111,7 +76,7 @@ final class OnnxModels {
         GraphProto graph =
                 GraphProto.newBuilder()
                         .setName("conv")
-                        .addInput(tensor("images", n, 3, height, width))
+                        .addInput(OnnxProtos.value("images", n, 3, height, width))
                         .addInitializer(weights)
                         .addInitializer(bias)
                         .addNode(
@@ -132,9 +97,9 @@ final class OnnxModels {
                                         .setOpType("GlobalAveragePool")
                                         .addInput("logits")
                                         .addOutput("pooled"))
-                        .addOutput(tensor("logits", n, 2, height, width))
-                        .addOutput(tensor("pooled", n, 2, 1, 1))
+                        .addOutput(OnnxProtos.value("logits", n, 2, height, width))
+                        .addOutput(OnnxProtos.value("pooled", n, 2, 1, 1))
                         .build();
-        return model(graph, metadata).toByteArray();
+        return OnnxProtos.model(graph, metadata).toByteArray();
     }
 }

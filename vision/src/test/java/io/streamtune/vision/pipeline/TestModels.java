@@ -2,14 +2,9 @@ package io.streamtune.vision.pipeline;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
-import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.streamtune.onnx.testkit.OnnxProtos;
 import java.util.Map;
 
 /** Small real ONNX models whose outputs are known functions of their input pixels. */
@@ -18,40 +13,6 @@ final class TestModels {
     private static final int FLOAT = TensorProto.DataType.FLOAT.getNumber();
 
     private TestModels() {}
-
-    private static ValueInfoProto tensor(String name, Object... dims) {
-        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-        for (Object d : dims) {
-            shape.addDim(
-                    d instanceof String s
-                            ? TensorShapeProto.Dimension.newBuilder().setDimParam(s)
-                            : TensorShapeProto.Dimension.newBuilder()
-                                    .setDimValue(((Number) d).longValue()));
-        }
-        return ValueInfoProto.newBuilder()
-                .setName(name)
-                .setType(
-                        TypeProto.newBuilder()
-                                .setTensorType(
-                                        TypeProto.Tensor.newBuilder()
-                                                .setElemType(FLOAT)
-                                                .setShape(shape)))
-                .build();
-    }
-
-    private static byte[] model(GraphProto graph, Map<String, String> metadata) {
-        ModelProto.Builder model =
-                ModelProto.newBuilder()
-                        .setIrVersion(8)
-                        .addOpsetImport(
-                                OperatorSetIdProto.newBuilder().setDomain("").setVersion(13))
-                        .setGraph(graph);
-        metadata.forEach(
-                (k, v) ->
-                        model.addMetadataProps(
-                                StringStringEntryProto.newBuilder().setKey(k).setValue(v)));
-        return model.build().toByteArray();
-    }
 
     /**
      * Input {@code [1, 3, 4, 8]} reshaped to a YOLO output {@code [1, 6, 16]}, score rows scaled by
@@ -85,7 +46,7 @@ final class TestModels {
         GraphProto graph =
                 GraphProto.newBuilder()
                         .setName("detect")
-                        .addInput(tensor("images", 1, 3, 4, 8))
+                        .addInput(OnnxProtos.value("images", 1, 3, 4, 8))
                         .addInitializer(shape)
                         .addInitializer(scale)
                         .addNode(
@@ -100,9 +61,9 @@ final class TestModels {
                                         .addInput("flat")
                                         .addInput("scale")
                                         .addOutput("output0"))
-                        .addOutput(tensor("output0", 1, 6, 16))
+                        .addOutput(OnnxProtos.value("output0", 1, 6, 16))
                         .build();
-        return model(graph, metadata);
+        return OnnxProtos.model(graph, metadata).toByteArray();
     }
 
     /**
@@ -128,7 +89,7 @@ final class TestModels {
         GraphProto graph =
                 GraphProto.newBuilder()
                         .setName("segment")
-                        .addInput(tensor("images", "batch", 3, 4, 4))
+                        .addInput(OnnxProtos.value("images", "batch", 3, 4, 4))
                         .addInitializer(weights)
                         .addNode(
                                 NodeProto.newBuilder()
@@ -142,8 +103,8 @@ final class TestModels {
                                                         .setType(AttributeProto.AttributeType.INTS)
                                                         .addInts(1)
                                                         .addInts(1)))
-                        .addOutput(tensor("logits", "batch", 2, 4, 4))
+                        .addOutput(OnnxProtos.value("logits", "batch", 2, 4, 4))
                         .build();
-        return model(graph, metadata);
+        return OnnxProtos.model(graph, metadata).toByteArray();
     }
 }
