@@ -1,7 +1,6 @@
 package io.streamtune.tfjs;
 
 import io.streamtune.onnx.ir.Attribute;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 

@@ -280,9 +280,9 @@ public final class RealTransferBench {
                         "| %d | %s | %.3f ± %.3f | %.1f |%n",
                         k,
                         label(r, blocks),
-                        mean(acc.get(r)),
-                        sd(acc.get(r)),
-                        mean(time.get(r)));
+                        Stats.mean(acc.get(r)),
+                        Stats.sd(acc.get(r)),
+                        Stats.mean(time.get(r)));
             }
             System.out.flush();
         }
@@ -352,19 +352,5 @@ public final class RealTransferBench {
         return new ExampleSet(size, size, l);
     }
 
-    static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
 
-    static double sd(double[] v) {
-        double m = mean(v), s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return v.length < 2 ? 0 : Math.sqrt(s / (v.length - 1));
-    }
 }

@@ -240,9 +240,9 @@ public final class TransferBench {
                         "| %d | %s | %.3f ± %.3f | %.1f |%n",
                         k,
                         m,
-                        mean(acc.get(m)),
-                        sd(acc.get(m)),
-                        mean(time.get(m)));
+                        Stats.mean(acc.get(m)),
+                        Stats.sd(acc.get(m)),
+                        Stats.mean(time.get(m)));
             }
             System.out.flush();
         }
@@ -265,19 +265,5 @@ public final class TransferBench {
         time.get(m)[seed] = (System.nanoTime() - t) / 1e9;
     }
 
-    private static double mean(double[] v) {
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return s / v.length;
-    }
 
-    private static double sd(double[] v) {
-        double m = mean(v), s = 0;
-        for (double x : v) {
-            s += (x - m) * (x - m);
-        }
-        return v.length < 2 ? 0 : Math.sqrt(s / (v.length - 1));
-    }
 }
