@@ -351,6 +351,4 @@ public final class RealTransferBench {
         }
         return new ExampleSet(size, size, l);
     }
-
-
 }

@@ -264,6 +264,4 @@ public final class TransferBench {
         acc.get(m)[seed] = a;
         time.get(m)[seed] = (System.nanoTime() - t) / 1e9;
     }
-
-
 }
