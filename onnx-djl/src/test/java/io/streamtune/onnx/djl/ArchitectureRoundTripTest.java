@@ -9,6 +9,7 @@ import io.streamtune.onnx.djl.nets.ReferenceNets.BatchNormStyle;
 import io.streamtune.onnx.ir.OnnxGraph;
 import io.streamtune.onnx.ir.OnnxTensor;
 import io.streamtune.onnx.ir.OnnxWriter;
+import io.streamtune.onnx.ort.OrtRunner;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

@@ -17,6 +17,7 @@ import io.streamtune.onnx.ir.OnnxGraph;
 import io.streamtune.onnx.ir.OnnxNode;
 import io.streamtune.onnx.ir.OnnxTensor;
 import io.streamtune.onnx.ir.OnnxWriter;
+import io.streamtune.onnx.ort.OrtRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -24,6 +24,7 @@ import io.streamtune.onnx.djl.ops.Nd;
 import io.streamtune.onnx.ir.OnnxGraph;
 import io.streamtune.onnx.ir.OnnxTensor;
 import io.streamtune.onnx.ir.OnnxWriter;
+import io.streamtune.onnx.ort.OrtRunner;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

@@ -13,6 +13,7 @@ import io.streamtune.onnx.ir.OnnxGraph;
 import io.streamtune.onnx.ir.OnnxNode;
 import io.streamtune.onnx.ir.OnnxTensor;
 import io.streamtune.onnx.ir.TensorInfo;
+import io.streamtune.onnx.ort.OrtRunner;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -15,6 +15,7 @@ import ai.onnx.proto.OnnxMl;
 import io.streamtune.onnx.ir.OnnxGraph;
 import io.streamtune.onnx.ir.OnnxTensor;
 import io.streamtune.onnx.ir.OnnxWriter;
+import io.streamtune.onnx.ort.OrtRunner;
 import io.streamtune.onnx.testkit.OnnxProtos;
 import java.util.List;
 import java.util.Map;

@@ -12,6 +12,7 @@ import io.streamtune.onnx.ir.OnnxNode;
 import io.streamtune.onnx.ir.OnnxTensor;
 import io.streamtune.onnx.ir.OnnxWriter;
 import io.streamtune.onnx.ir.UnsupportedOperatorException;
+import io.streamtune.onnx.ort.OrtRunner;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import io.streamtune.onnx.ir.OnnxGraph;
 import io.streamtune.onnx.ir.OnnxTensor;
 import io.streamtune.onnx.ir.OnnxWriter;
+import io.streamtune.onnx.ort.OrtRunner;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

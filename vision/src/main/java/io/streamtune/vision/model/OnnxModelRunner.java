@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import io.streamtune.onnx.ort.OrtRunner;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -26,7 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link ModelRunner} over an ONNX Runtime session.
+ * A {@link ModelRunner} over an ONNX Runtime session, opened through the one ORT wrapper ({@link
+ * OrtRunner}) with the same options as feature caching and evaluation use.
  *
  * <p>The model must have one float image input {@code [batch, channels, height, width]}. With a
  * dynamic batch dimension a whole batch runs at once; with a fixed batch size b the batch is run in
@@ -39,6 +41,7 @@ public final class OnnxModelRunner implements ModelRunner {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxModelRunner.class);
 
     private final String source;
+    private final OrtRunner ort;
     private final OrtEnvironment env;
     private final OrtSession session;
     private final InputShape input;
@@ -46,15 +49,11 @@ public final class OnnxModelRunner implements ModelRunner {
     private final ModelSpec spec;
     private final int imageSize;
 
-    private OnnxModelRunner(
-            String source,
-            OrtEnvironment env,
-            OrtSession session,
-            InputShape input,
-            ModelSpec spec) {
+    private OnnxModelRunner(String source, OrtRunner ort, InputShape input, ModelSpec spec) {
         this.source = source;
-        this.env = env;
-        this.session = session;
+        this.ort = ort;
+        this.env = ort.environment();
+        this.session = ort.session();
         this.input = input;
         this.spec = spec;
         try {
@@ -106,16 +105,16 @@ public final class OnnxModelRunner implements ModelRunner {
             ModelSpecOverrides overrides,
             SessionFactory factory)
             throws ModelLoadException {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
-        OrtSession session;
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
-            opts.setIntraOpNumThreads(options.intraOpThreads());
-            opts.setInterOpNumThreads(options.interOpThreads());
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = factory.create(env, opts);
+        OrtRunner ort;
+        try {
+            ort =
+                    OrtRunner.open(
+                            factory::create, options.intraOpThreads(), options.interOpThreads());
         } catch (OrtException | RuntimeException e) {
             throw new ModelLoadException(source, "ONNX Runtime refused it: " + e.getMessage(), e);
         }
+        OrtEnvironment env = ort.environment();
+        OrtSession session = ort.session();
         try {
             InputShape input = inputShape(session);
             ModelSpec spec =
@@ -124,7 +123,7 @@ public final class OnnxModelRunner implements ModelRunner {
                             input,
                             overrides,
                             defaultName);
-            OnnxModelRunner runner = new OnnxModelRunner(source, env, session, input, spec);
+            OnnxModelRunner runner = new OnnxModelRunner(source, ort, input, spec);
             LOG.info(
                     "Loaded model {} v{} from {}: task {}, input {} {}x{} ({}), {} classes, outputs"
                             + " {}",
@@ -140,7 +139,7 @@ public final class OnnxModelRunner implements ModelRunner {
                     runner.outputNames);
             return runner;
         } catch (OrtException | RuntimeException e) {
-            closeQuietly(session);
+            closeQuietly(ort);
             throw new ModelLoadException(source, e.getMessage(), e);
         }
     }
@@ -338,12 +337,12 @@ public final class OnnxModelRunner implements ModelRunner {
 
     @Override
     public void close() {
-        closeQuietly(session);
+        closeQuietly(ort);
     }
 
-    private static void closeQuietly(OrtSession session) {
+    private static void closeQuietly(OrtRunner ort) {
         try {
-            session.close();
+            ort.close();
         } catch (OrtException e) {
             LOG.warn("Closing an ONNX Runtime session failed", e);
         }

@@ -1,4 +1,4 @@
-package io.streamtune.onnx.djl;
+package io.streamtune.onnx.ort;
 
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -15,24 +15,57 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Runs a serialised ONNX model (or an IR graph, written on the fly) in ONNX Runtime on the CPU. */
+/**
+ * The one ONNX Runtime wrapper: every session streamtune opens — the bridge's frozen-prefix caching
+ * and parity checks, evaluation, serving (vision's {@code OnnxModelRunner} is built on it) — is
+ * created here with the same options; tensors go in and out as IR tensors.
+ */
 public final class OrtRunner implements AutoCloseable {
+
+    /** How a session is created from the environment and the options (from bytes or a file). */
+    @FunctionalInterface
+    public interface SessionSource {
+        OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options)
+                throws OrtException;
+    }
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
 
+    private OrtRunner(SessionSource source, int intraThreads, int interThreads)
+            throws OrtException {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(intraThreads);
+            options.setInterOpNumThreads(interThreads);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            this.session = source.create(env, options);
+        }
+    }
+
+    /** Opens a session from any source with the given thread counts, all graph optimisations on. */
+    public static OrtRunner open(SessionSource source, int intraThreads, int interThreads)
+            throws OrtException {
+        return new OrtRunner(source, intraThreads, interThreads);
+    }
+
     /** Opens a session on model bytes with the given intra-op thread count. */
     public OrtRunner(byte[] model, int threads) throws OrtException {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            this.session = env.createSession(model, options);
-        }
+        this((env, o) -> env.createSession(model, o), threads, 1);
     }
 
     /** Opens a session on a graph, written with {@link OnnxWriter}. */
     public OrtRunner(OnnxGraph graph, int threads) throws OrtException {
         this(OnnxWriter.toBytes(graph), threads);
+    }
+
+    /** The session, for callers with their own tensor layout (serving's batched images). */
+    public OrtSession session() {
+        return session;
+    }
+
+    /** The environment the session belongs to. */
+    public OrtEnvironment environment() {
+        return env;
     }
 
     /** Runs the model; inputs and outputs are float32 or int64 tensors keyed by name. */
