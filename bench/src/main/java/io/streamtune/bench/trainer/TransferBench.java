@@ -62,24 +62,10 @@ public final class TransferBench {
                                 "2000",
                                 "val",
                                 "20"));
-        for (String a : args) {
-            int eq = a.indexOf('=');
-            if (!a.startsWith("--") || eq < 0) {
-                System.err.println(
-                        "usage: transfer [--ks=10,50,500] [--seeds=3] [--pretrain.samples=N] [--pretrain.epochs=N]");
-                System.exit(2);
-            }
-            o.put(a.substring(2, eq), a.substring(eq + 1));
-        }
-        if (!FashionMnist.available(FashionMnist.DEBIAN_DIR)) {
-            System.err.println(
-                    "Fashion-MNIST not installed: apt-get install dataset-fashion-mnist");
-            System.exit(1);
-        }
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", "1");
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        }
+        FashionMnistBench.prepare(
+                args,
+                o,
+                "transfer [--ks=10,50,500] [--seeds=3] [--pretrain.samples=N] [--pretrain.epochs=N]");
         int seeds = Integer.parseInt(o.get("seeds"));
         long t0 = System.nanoTime();
         OnnxGraph pretrained =
