@@ -19,7 +19,11 @@ import java.util.Objects;
  * @param metrics all validation metrics
  * @param artifact where to fetch the ONNX file
  * @param datasetOffsets labelled-images partition -> offset the training data reached
- * @param publishedAt when
+ * @param publishedAt when the version was first published
+ * @param gate the gate's numbers, null for versions published before the gate recorded them
+ * @param lineage base, dataset and settings fingerprints, split sizes; null when unknown
+ * @param promotion who or what made this record's version production (a rollback re-announces an
+ *     older version with a new promotion); null for older records
  */
 public record ModelPublished(
         String model,
@@ -32,7 +36,64 @@ public record ModelPublished(
         Map<String, Double> metrics,
         ArtifactRef artifact,
         Map<Integer, Long> datasetOffsets,
-        Instant publishedAt) {
+        Instant publishedAt,
+        GateEvidence gate,
+        Lineage lineage,
+        Promotion promotion) {
+
+    /** A record without gate evidence, lineage or promotion (tests, older producers). */
+    public ModelPublished(
+            String model,
+            int version,
+            Integer parentVersion,
+            Task task,
+            List<String> classes,
+            String metricName,
+            double metricValue,
+            Map<String, Double> metrics,
+            ArtifactRef artifact,
+            Map<Integer, Long> datasetOffsets,
+            Instant publishedAt) {
+        this(
+                model,
+                version,
+                parentVersion,
+                task,
+                classes,
+                metricName,
+                metricValue,
+                metrics,
+                artifact,
+                datasetOffsets,
+                publishedAt,
+                null,
+                null,
+                null);
+    }
+
+    /** The same version announced again, promoted by {@code promotion} (a rollback). */
+    public ModelPublished withPromotion(Promotion promotion) {
+        return new ModelPublished(
+                model,
+                version,
+                parentVersion,
+                task,
+                classes,
+                metricName,
+                metricValue,
+                metrics,
+                artifact,
+                datasetOffsets,
+                publishedAt,
+                gate,
+                lineage,
+                promotion);
+    }
+
+    /** Whether this record re-announces an older version as a rollback. */
+    public boolean isRollback() {
+        return promotion != null && promotion.isRollback();
+    }
 
     public ModelPublished {
         Names.requireModelName(model);

@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param productionMetric production's value on the same validation set (NaN if none)
  * @param minDelta required improvement
  * @param rejectedAt when
+ * @param verdict why, as a category; null from older producers
+ * @param evidence the gate's numbers (interval, sample count), null when the run did not get to the
+ *     gate
  */
 public record ModelRejected(
         String model,
@@ -24,7 +27,50 @@ public record ModelRejected(
         double candidateMetric,
         double productionMetric,
         double minDelta,
-        Instant rejectedAt) {
+        Instant rejectedAt,
+        Verdict verdict,
+        GateEvidence evidence) {
+
+    /** Why a candidate was not published. */
+    public enum Verdict {
+        /** the candidate is significantly worse than production */
+        WORSE,
+        /** the difference is within noise (or below the required margin) */
+        NOT_SIGNIFICANT,
+        /** a first model whose interval does not clear the floor */
+        BELOW_FLOOR,
+        /** too few gate samples, overall or for some class */
+        NOT_ENOUGH_EVIDENCE,
+        /** no ground truth in the gate split */
+        NOT_COMPARABLE,
+        /** nothing changed since production was trained: same data, same settings */
+        UNCHANGED,
+        /** the run diverged */
+        DIVERGED
+    }
+
+    /** A rejection without verdict and evidence (older producers, tests). */
+    public ModelRejected(
+            String model,
+            String runId,
+            String reason,
+            String metricName,
+            double candidateMetric,
+            double productionMetric,
+            double minDelta,
+            Instant rejectedAt) {
+        this(
+                model,
+                runId,
+                reason,
+                metricName,
+                candidateMetric,
+                productionMetric,
+                minDelta,
+                rejectedAt,
+                null,
+                null);
+    }
 
     public ModelRejected {
         Names.requireModelName(model);

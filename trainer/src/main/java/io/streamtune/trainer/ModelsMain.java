@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The {@code models} command: {@code list} the versions this trainer published, {@code export} one
- * to a file (fetched from the artifact store and checked against its SHA-256), or {@code train} a
- * model once now with a progress bar. Settings as for the service ({@code --key=value}).
+ * The {@code models} command: {@code list} the versions this trainer published with their lineage,
+ * {@code rollback} production to an earlier version, {@code export} one to a file (fetched from the
+ * artifact store and checked against its SHA-256), or {@code train} a model once now with a
+ * progress bar. Settings as for the service ({@code --key=value}).
  */
 public final class ModelsMain {
 
@@ -23,10 +24,11 @@ public final class ModelsMain {
 
     private static final String USAGE =
             """
-            usage: models list   --model=NAME [--data.dir=DIR]
-                   models export --model=NAME --version=N --out=FILE [--data.dir=DIR] [--kafka.bootstrap.servers=...]
-                   models train  --model=NAME [service settings, e.g. --trainer.epochs.head=8]
-                   models inspect FILE|zoo:NAME [--trainer.finetune.blocks=K]
+            usage: models list     --model=NAME [--data.dir=DIR]
+                   models rollback --model=NAME [--to=VERSION] [--reason=TEXT] [--data.dir=DIR] [--kafka.bootstrap.servers=...]
+                   models export   --model=NAME --version=N --out=FILE [--data.dir=DIR] [--kafka.bootstrap.servers=...]
+                   models train    --model=NAME [service settings, e.g. --trainer.epochs.head=8]
+                   models inspect  FILE|zoo:NAME [--trainer.finetune.blocks=K]
             """;
 
     private ModelsMain() {}
@@ -58,6 +60,51 @@ public final class ModelsMain {
         return ModelInspector.inspect(ref, blocks, System.out, System.err);
     }
 
+    private static int rollback(
+            TrainerConfig config, ModelRegistry registry, String model, Integer to, String reason)
+            throws Exception {
+        var kafka = config.service().kafka();
+        String instance = config.service().instanceId() + "-cli";
+        var current =
+                new io.streamtune.trainer.publish.ProductionModels(
+                                kafka.consumer(instance + "-production", "unused"),
+                                kafka.topic(io.streamtune.contracts.Topics.MODELS_PUBLISHED.name()))
+                        .current(model, java.time.Duration.ofSeconds(30));
+        if (current.isEmpty()) {
+            System.err.println("models rollback: " + model + " has no production version");
+            return 1;
+        }
+        try (var producer =
+                        new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(
+                                kafka.producer(instance));
+                ArtifactStore store = TrainerService.artifactStore(config)) {
+            var announced =
+                    new io.streamtune.trainer.publish.Rollback(
+                                    registry,
+                                    store,
+                                    producer,
+                                    kafka.topic(
+                                            io.streamtune.contracts.Topics.MODELS_PUBLISHED.name()),
+                                    java.time.Clock.systemUTC())
+                            .rollback(
+                                    current.get(),
+                                    to,
+                                    io.streamtune.contracts.Promotion.By.OPERATOR_ROLLBACK,
+                                    reason);
+            System.out.println(
+                    model
+                            + ": v"
+                            + announced.version()
+                            + " is production again (was v"
+                            + current.get().version()
+                            + "); inference instances switch to it");
+            return 0;
+        } catch (io.streamtune.trainer.publish.Rollback.RollbackException e) {
+            System.err.println("models rollback: " + e.getMessage());
+            return 1;
+        }
+    }
+
     public static int run(String[] args) throws Exception {
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
             System.out.print(USAGE);
@@ -73,6 +120,7 @@ public final class ModelsMain {
         }
         String model = null;
         String out = null;
+        String reason = "by the operator";
         int version = -1;
         List<String> rest = new ArrayList<>();
         for (int i = 1; i < args.length; i++) {
@@ -83,6 +131,10 @@ public final class ModelsMain {
                 version = Integer.parseInt(a.substring(10));
             } else if (a.startsWith("--out=")) {
                 out = a.substring(6);
+            } else if (a.startsWith("--to=")) {
+                version = Integer.parseInt(a.substring(5));
+            } else if (a.startsWith("--reason=")) {
+                reason = a.substring(9);
             } else {
                 rest.add(a);
             }
@@ -96,20 +148,20 @@ public final class ModelsMain {
         ModelRegistry registry = new ModelRegistry(config.dataDir().resolve("trainer"));
         switch (action) {
             case "list" -> {
-                for (int v : registry.versions(model)) {
-                    var m = registry.manifest(model, v).orElseThrow().published();
-                    System.out.printf(
-                            Locale.ROOT,
-                            "%s v%d parent=%s %s=%.4f sha256=%s %s%n",
-                            model,
-                            v,
-                            m.parentVersion(),
-                            m.metricName(),
-                            m.metricValue(),
-                            m.artifact().sha256(),
-                            m.publishedAt());
+                List<Integer> versions = registry.versions(model);
+                if (versions.isEmpty()) {
+                    System.out.println(
+                            "no versions of "
+                                    + model
+                                    + " under "
+                                    + config.dataDir().resolve("trainer"));
+                    return 0;
                 }
+                Lineages.print(registry, model, versions, System.out);
                 return 0;
+            }
+            case "rollback" -> {
+                return rollback(config, registry, model, version < 1 ? null : version, reason);
             }
             case "export" -> {
                 if (version < 1 || out == null) {

@@ -3,6 +3,7 @@ package io.streamtune.trainer;
 import io.streamtune.runtime.ConfigException;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.ServiceConfig;
+import io.streamtune.trainer.gate.Gate;
 import io.streamtune.trainer.pretrain.Pretrainer;
 import io.streamtune.trainer.train.Augmentation;
 import io.streamtune.trainer.train.Schedule;
@@ -25,8 +26,10 @@ import java.util.Set;
  *     the trigger consumers; trainers in one group split the models between them by partition
  * @param inputSize {@code trainer.input.size} (default 32): input size of models built on the
  *     default backbone
- * @param validationPercent {@code trainer.validation.percent} (default 20): share of samples, by id
- *     hash, held out
+ * @param gatePercent {@code trainer.split.gate.percent} (default 20): share of samples, by id hash,
+ *     that only the gate sees
+ * @param selectionPercent {@code trainer.split.selection.percent} (default 15): share of samples,
+ *     by id hash, that choose the epoch (early stopping); the rest train
  * @param minSamples {@code trainer.min.samples} (default 10): fewer labelled samples fail the run
  * @param schedule {@code trainer.epochs.head} (8), {@code trainer.epochs.finetune} (8), {@code
  *     trainer.batch.size} (32), {@code trainer.lr} (0.003), {@code trainer.finetune.lr.factor}
@@ -39,9 +42,12 @@ import java.util.Set;
  *     hidden ReLU layer in the classification head
  * @param headHidden {@code trainer.head.hidden} (default 32): channels of the segmentation and
  *     detection heads
- * @param minDelta {@code trainer.gate.min.delta} (default 0.0): a candidate must beat production by
- *     this
- * @param floor {@code trainer.gate.floor} (default 0.5): a first model must reach this
+ * @param gate {@code trainer.gate.min.delta} (default 0.0, at least 0): the lower end of the
+ *     interval of candidate minus production must exceed this; {@code trainer.gate.floor} (0.5):
+ *     the lower end of a first model's interval must reach this; {@code trainer.gate.confidence}
+ *     (0.95): the intervals' confidence; {@code trainer.gate.resamples} (2000): bootstrap
+ *     resamples; {@code trainer.gate.min.samples} (20): fewer gate samples is not enough evidence
+ *     to judge; {@code trainer.gate.min.per.class} (3): likewise for any class (classification)
  * @param retainVersions {@code trainer.retain.versions} (default 5): stored versions per model;
  *     older ones are deleted
  * @param artifactStore {@code trainer.artifact.store}: {@code kafka} (default, chunks on the
@@ -72,14 +78,14 @@ public record TrainerConfig(
         Path dataDir,
         String groupId,
         int inputSize,
-        int validationPercent,
+        int gatePercent,
+        int selectionPercent,
         int minSamples,
         Schedule schedule,
         double labelSmoothing,
         int classificationHidden,
         int headHidden,
-        double minDelta,
-        double floor,
+        Gate.Settings gate,
         int retainVersions,
         ArtifactStoreKind artifactStore,
         Path artifactDir,
@@ -155,6 +161,23 @@ public record TrainerConfig(
                                     k.substring(0, k.length() - 5),
                                     modelFile("trainer.model." + k, v));
                         });
+        if (config.string("trainer.validation.percent", null) != null) {
+            throw new ConfigException(
+                    "trainer.validation.percent",
+                    "replaced by trainer.split.gate.percent (samples only the gate sees, default 20)"
+                            + " and trainer.split.selection.percent (early stopping, default 15)");
+        }
+        int gatePercent = config.integer("trainer.split.gate.percent", 20, 1, 80);
+        int selectionPercent = config.integer("trainer.split.selection.percent", 15, 1, 80);
+        if (gatePercent + selectionPercent > 90) {
+            throw new ConfigException(
+                    "trainer.split.selection.percent",
+                    "gate "
+                            + gatePercent
+                            + "% + selection "
+                            + selectionPercent
+                            + "% leave less than 10% to train on");
+        }
         String base = config.string("trainer.base.model", null);
         Path defaultBase = base == null ? null : modelFile("trainer.base.model", base);
         return new TrainerConfig(
@@ -162,14 +185,20 @@ public record TrainerConfig(
                 dataDir,
                 config.string("trainer.group.id", "streamtune-trainer"),
                 inputSize,
-                config.integer("trainer.validation.percent", 20, 1, 90),
+                gatePercent,
+                selectionPercent,
                 config.integer("trainer.min.samples", 10, 2, Integer.MAX_VALUE),
                 schedule,
                 config.decimal("trainer.label.smoothing", 0.05, 0, 0.99),
                 config.integer("trainer.classification.hidden", 0, 0, 65_536),
                 config.integer("trainer.head.hidden", 32, 4, 4096),
-                config.decimal("trainer.gate.min.delta", 0.0, -1, 1),
-                config.decimal("trainer.gate.floor", 0.5, 0, 1),
+                new Gate.Settings(
+                        config.decimal("trainer.gate.min.delta", 0.0, 0, 0.99),
+                        config.decimal("trainer.gate.floor", 0.5, 0, 1),
+                        config.decimal("trainer.gate.confidence", 0.95, 0.5, 0.999),
+                        config.integer("trainer.gate.resamples", 2000, 100, 1_000_000),
+                        config.integer("trainer.gate.min.samples", 20, 1, Integer.MAX_VALUE),
+                        config.integer("trainer.gate.min.per.class", 3, 0, Integer.MAX_VALUE)),
                 config.integer("trainer.retain.versions", 5, 1, 10_000),
                 config.choice("trainer.artifact.store", ArtifactStoreKind.KAFKA),
                 config.path("trainer.artifact.dir", dataDir.resolve("artifacts")),

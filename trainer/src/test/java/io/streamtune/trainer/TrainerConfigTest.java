@@ -24,6 +24,39 @@ class TrainerConfigTest {
         assertThat(c.pretrain()).isEqualTo(Pretrainer.Options.defaults());
         assertThat(c.torchThreads()).isEqualTo(1);
         assertThat(c.baseModelFor("anything")).isNull();
+        assertThat(c.gatePercent()).isEqualTo(20);
+        assertThat(c.selectionPercent()).isEqualTo(15);
+        assertThat(c.gate())
+                .isEqualTo(
+                        new io.streamtune.trainer.gate.Gate.Settings(0.0, 0.5, 0.95, 2000, 20, 3));
+    }
+
+    @Test
+    void shouldRefuseSettingsThatWouldLetTheGateBeFooled() {
+        assertThatThrownBy(
+                        () ->
+                                TrainerConfig.from(
+                                        ConfigSource.of(Map.of("trainer.gate.min.delta", "-0.05"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("trainer.gate.min.delta");
+        assertThatThrownBy(
+                        () ->
+                                TrainerConfig.from(
+                                        ConfigSource.of(
+                                                Map.of("trainer.validation.percent", "20"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("trainer.split.gate.percent");
+        assertThatThrownBy(
+                        () ->
+                                TrainerConfig.from(
+                                        ConfigSource.of(
+                                                Map.of(
+                                                        "trainer.split.gate.percent",
+                                                        "60",
+                                                        "trainer.split.selection.percent",
+                                                        "40"))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("trainer.split.selection.percent");
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.streamtune.contracts.LabelledImageAccepted;
 import io.streamtune.contracts.ModelMetadataKeys;
 import io.streamtune.contracts.ModelPublished;
 import io.streamtune.contracts.ModelRejected;
+import io.streamtune.contracts.Promotion;
 import io.streamtune.contracts.Topics;
 import io.streamtune.contracts.TrainingProgress;
 import io.streamtune.contracts.TrainingTriggered;
@@ -226,6 +227,12 @@ class TrainerServiceIT {
         return out.toByteArray();
     }
 
+    /**
+     * The gate on the real broker: a first model clears the floor with its interval; a retrain on
+     * unchanged data is refused without training; a retrain with another seed is judged noise; a
+     * deliberately worse candidate is rejected as worse; a new class publishes v2, which an
+     * operator then rolls back to v1.
+     */
     @Test
     void shouldTrainPublishThenGateLabelledImagesFromKafka(EmbeddedKafkaBroker broker)
             throws Exception {
@@ -233,27 +240,19 @@ class TrainerServiceIT {
         String servers = broker.bootstrapServers();
         createTopics(servers, prefix);
         installBackbone();
+        String publishedTopic = prefix + Topics.MODELS_PUBLISHED.name();
+        String rejectedTopic = prefix + Topics.MODELS_REJECTED.name();
         try (var producer = producer(servers)) {
-            var serde = JsonSerde.of(LabelledImageAccepted.class);
-            for (int i = 0; i < 160; i++) {
+            List<Scene> triangles = new ArrayList<>();
+            int sent = 0;
+            for (int i = 0; sent < 130; i++) {
                 Scene s = SyntheticScenes.single(50_000 + i, 40, 40);
-                byte[] png = s.png();
-                var sample =
-                        new LabelledImageAccepted(
-                                Sha256.hex(png),
-                                "shapes",
-                                png,
-                                "image/png",
-                                40,
-                                40,
-                                new Label.ClassLabel(s.dominantShape().className()),
-                                "test",
-                                Instant.now());
-                producer.send(
-                        new ProducerRecord<>(
-                                prefix + Topics.IMAGES_LABELLED.name(),
-                                bytes(sample.key()),
-                                serde.toBytes(sample)));
+                if (s.dominantShape() == ShapeKind.TRIANGLE) {
+                    triangles.add(s);
+                    continue;
+                }
+                sendShape(producer, prefix, s);
+                sent++;
             }
             producer.send(
                     new ProducerRecord<>(
@@ -262,21 +261,26 @@ class TrainerServiceIT {
                             bytes("{not json")));
             producer.flush();
 
+            ModelPublished v1;
             try (var first = TrainerService.start(config(servers, prefix, Map.of()))) {
                 assertThat(first.shell().awaitReady(Duration.ofSeconds(30))).isTrue();
                 trigger(producer, prefix, "t1");
-                ModelPublished v1 =
-                        await(
-                                        servers,
-                                        prefix + Topics.MODELS_PUBLISHED.name(),
-                                        ModelPublished.class,
-                                        Duration.ofMinutes(4))
+                v1 =
+                        await(servers, publishedTopic, ModelPublished.class, Duration.ofMinutes(4))
                                 .get(0);
 
                 assertThat(v1.version()).isEqualTo(1);
-                assertThat(v1.classes()).containsExactly("circle", "square", "triangle");
+                assertThat(v1.classes()).containsExactly("circle", "square");
                 assertThat(v1.metricName()).isEqualTo("accuracy");
                 assertThat(v1.metricValue()).isGreaterThanOrEqualTo(0.9);
+                assertThat(v1.gate().lower())
+                        .as("the first model clears the floor with its interval")
+                        .isGreaterThanOrEqualTo(0.5)
+                        .isLessThan(v1.metricValue());
+                assertThat(v1.gate().samples()).isEqualTo(v1.lineage().gateSamples());
+                assertThat(v1.lineage().gateSamples()).isGreaterThanOrEqualTo(10);
+                assertThat(v1.lineage().trainSamples()).isGreaterThan(v1.lineage().gateSamples());
+                assertThat(v1.promotion().by()).isEqualTo(Promotion.By.GATE);
                 byte[] onnx = first.store().fetch(v1.artifact());
                 try (var runner =
                         OnnxModelRunner.load(
@@ -284,8 +288,7 @@ class TrainerServiceIT {
                                 "shapes",
                                 RunnerOptions.withIntraOpThreads(1),
                                 ModelSpecOverrides.NONE)) {
-                    assertThat(runner.spec().classNames())
-                            .containsExactlyElementsOf(ShapeKind.classNames());
+                    assertThat(runner.spec().classNames()).containsExactly("circle", "square");
                     assertThat(runner.spec().version()).isEqualTo(1);
                     assertThat(runner.spec().inputWidth()).isEqualTo(32);
                     assertThat(runner.spec().metadata()).containsKey(ModelMetadataKeys.METRICS);
@@ -308,75 +311,198 @@ class TrainerServiceIT {
                         .contains(
                                 TrainingProgress.Phase.FEATURE_EXTRACTION,
                                 TrainingProgress.Phase.PUBLISHED);
-            }
 
-            // A candidate that cannot beat production by the required margin is rejected with both
-            // numbers.
-            try (var strict =
-                    TrainerService.start(
-                            config(servers, prefix, Map.of("trainer.gate.min.delta", "0.5")))) {
+                // The same data and settings again: refused, not retrained.
                 trigger(producer, prefix, "t2");
-                ModelRejected rejected =
-                        await(
-                                        servers,
-                                        prefix + Topics.MODELS_REJECTED.name(),
-                                        ModelRejected.class,
-                                        Duration.ofMinutes(4))
+                ModelRejected unchanged =
+                        await(servers, rejectedTopic, ModelRejected.class, Duration.ofMinutes(2))
                                 .get(0);
-
-                assertThat(rejected.candidateMetric()).isGreaterThan(0.5);
-                assertThat(rejected.productionMetric()).isGreaterThan(0.5);
-                assertThat(rejected.minDelta()).isEqualTo(0.5);
+                assertThat(unchanged.verdict()).isEqualTo(ModelRejected.Verdict.UNCHANGED);
+                assertThat(unchanged.reason()).contains("production v1");
             }
 
-            // An equal-or-better candidate continues from production and is announced as v2.
-            try (var lenient =
+            // Another seed on the same data trains, and the difference is judged noise.
+            try (var reseeded =
+                    TrainerService.start(config(servers, prefix, Map.of("trainer.seed", "8")))) {
+                trigger(producer, prefix, "t3");
+                ModelRejected noise =
+                        awaitCount(
+                                        servers,
+                                        rejectedTopic,
+                                        ModelRejected.class,
+                                        2,
+                                        Duration.ofMinutes(4))
+                                .get(1);
+                assertThat(noise.verdict()).isEqualTo(ModelRejected.Verdict.NOT_SIGNIFICANT);
+                assertThat(noise.evidence().samples()).isEqualTo(v1.lineage().gateSamples());
+                assertThat(noise.evidence().lower()).isLessThanOrEqualTo(0.0);
+                assertThat(noise.productionMetric()).isEqualTo(v1.gate().candidate());
+                assertThat(noise.reason()).contains("CI").contains("n=");
+            }
+
+            // A deliberately bad candidate (fresh head, one epoch at a learning rate too small to
+            // learn) is rejected as worse.
+            try (var sabotaged =
                     TrainerService.start(
                             config(
                                     servers,
                                     prefix,
                                     Map.of(
-                                            "trainer.gate.min.delta",
-                                            "-0.05",
-                                            "trainer.retain.versions",
-                                            "1")))) {
-                trigger(producer, prefix, "t3");
-                List<ModelPublished> all =
+                                            "trainer.model.shapes.base",
+                                            TrainerFixtures.backboneFile().toString(),
+                                            "trainer.epochs.head",
+                                            "1",
+                                            "trainer.epochs.finetune",
+                                            "0",
+                                            "trainer.lr",
+                                            "0.0000001")))) {
+                trigger(producer, prefix, "t4");
+                ModelRejected worse =
                         awaitCount(
-                                servers,
-                                prefix + Topics.MODELS_PUBLISHED.name(),
-                                ModelPublished.class,
-                                2,
-                                Duration.ofMinutes(4));
-                ModelPublished v2 = all.get(1);
+                                        servers,
+                                        rejectedTopic,
+                                        ModelRejected.class,
+                                        3,
+                                        Duration.ofMinutes(4))
+                                .get(2);
+                assertThat(worse.verdict()).isEqualTo(ModelRejected.Verdict.WORSE);
+                assertThat(worse.evidence().upper()).isLessThan(0);
+            }
+
+            // A new class: production has other classes, so v2 is gated on the floor, continuing
+            // from v1's backbone.
+            for (Scene s : triangles.subList(0, Math.min(60, triangles.size()))) {
+                sendShape(producer, prefix, s);
+            }
+            producer.flush();
+            try (var grown =
+                    TrainerService.start(
+                            config(servers, prefix, Map.of("trainer.retain.versions", "2")))) {
+                trigger(producer, prefix, "t5");
+                ModelPublished v2 =
+                        awaitCount(
+                                        servers,
+                                        publishedTopic,
+                                        ModelPublished.class,
+                                        2,
+                                        Duration.ofMinutes(4))
+                                .get(1);
 
                 assertThat(v2.version()).isEqualTo(2);
                 assertThat(v2.parentVersion()).isEqualTo(1);
+                assertThat(v2.classes()).containsExactly("circle", "square", "triangle");
+                assertThat(v2.lineage().base()).isEqualTo("v1");
                 assertThat(v2.datasetOffsets()).isNotEmpty();
                 Path exported = dataDir.resolve("v2.onnx");
+                String[] kafkaArgs = {
+                    "--data.dir=" + dataDir,
+                    "--kafka.bootstrap.servers=" + servers,
+                    "--topic.prefix=" + prefix
+                };
                 int rc =
                         ModelsMain.run(
-                                new String[] {
-                                    "export",
-                                    "--model=shapes",
-                                    "--version=2",
-                                    "--out=" + exported,
-                                    "--data.dir=" + dataDir,
-                                    "--kafka.bootstrap.servers=" + servers,
-                                    "--topic.prefix=" + prefix
-                                });
-
+                                concat(
+                                        new String[] {
+                                            "export",
+                                            "--model=shapes",
+                                            "--version=2",
+                                            "--out=" + exported
+                                        },
+                                        kafkaArgs));
                 assertThat(rc).isZero();
                 assertThat(Sha256.hex(Files.readAllBytes(exported)))
                         .isEqualTo(v2.artifact().sha256());
+
+                // The operator takes production back to v1.
+                rc =
+                        ModelsMain.run(
+                                concat(
+                                        new String[] {
+                                            "rollback", "--model=shapes", "--reason=bad on site"
+                                        },
+                                        kafkaArgs));
+                assertThat(rc).isZero();
+                ModelPublished back =
+                        awaitCount(
+                                        servers,
+                                        publishedTopic,
+                                        ModelPublished.class,
+                                        3,
+                                        Duration.ofMinutes(1))
+                                .get(2);
+                assertThat(back.version()).isEqualTo(1);
+                assertThat(back.artifact()).isEqualTo(v1.artifact());
+                assertThat(back.isRollback()).isTrue();
+                assertThat(back.promotion().fromVersion()).isEqualTo(2);
+                assertThat(back.promotion().reason()).contains("bad on site");
+                var production =
+                        new io.streamtune.trainer.publish.ProductionModels(
+                                        Map.of("bootstrap.servers", servers), publishedTopic)
+                                .current("shapes", Duration.ofSeconds(30));
+                assertThat(production.orElseThrow().version()).isEqualTo(1);
+                var registry =
+                        new io.streamtune.trainer.publish.ModelRegistry(dataDir.resolve("trainer"));
+                assertThat(registry.manifest("shapes", 2).orElseThrow().rolledBack()).isTrue();
                 assertThat(
-                                new io.streamtune.trainer.publish.ModelRegistry(
-                                                dataDir.resolve("trainer"))
-                                        .versions("shapes"))
-                        .as("retention keeps one version")
-                        .containsExactly(2);
+                                ModelsMain.run(
+                                        concat(
+                                                new String[] {
+                                                    "rollback", "--model=shapes", "--to=1"
+                                                },
+                                                kafkaArgs)))
+                        .as("v1 is already production")
+                        .isEqualTo(1);
+
+                var listing = new java.io.ByteArrayOutputStream();
+                var stdout = System.out;
+                System.setOut(new java.io.PrintStream(listing, true, StandardCharsets.UTF_8));
+                try {
+                    assertThat(
+                                    ModelsMain.run(
+                                            new String[] {
+                                                "list", "--model=shapes", "--data.dir=" + dataDir
+                                            }))
+                            .isZero();
+                } finally {
+                    System.setOut(stdout);
+                }
+                String lines = listing.toString(StandardCharsets.UTF_8);
+                assertThat(lines)
+                        .contains("shapes v1 (production)")
+                        .contains("shapes v2  parent v1")
+                        .contains("rolled back")
+                        .contains("gate: accuracy")
+                        .contains("CI [")
+                        .contains("base v1");
             }
         }
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static void sendShape(KafkaProducer<byte[], byte[]> producer, String prefix, Scene s)
+            throws Exception {
+        byte[] png = s.png();
+        var sample =
+                new LabelledImageAccepted(
+                        Sha256.hex(png),
+                        "shapes",
+                        png,
+                        "image/png",
+                        40,
+                        40,
+                        new Label.ClassLabel(s.dominantShape().className()),
+                        "test",
+                        Instant.now());
+        producer.send(
+                new ProducerRecord<>(
+                        prefix + Topics.IMAGES_LABELLED.name(),
+                        bytes(sample.key()),
+                        JsonSerde.of(LabelledImageAccepted.class).toBytes(sample)));
     }
 
     @Test
@@ -531,7 +657,8 @@ class TrainerServiceIT {
                                 "8",
                                 "trainer.epochs.finetune",
                                 "3"));
-        m.put("trainer.validation.percent", "25");
+        // small generated datasets: judge from 10 gate samples, 3 per class
+        m.put("trainer.gate.min.samples", "10");
         m.put("trainer.threads", "1");
         // the loop on generated scenes, on the offline fallback backbone (the zoo default is
         // covered by shouldFineTuneTheZooBackboneByDefaultOnRealPhotos)

@@ -1,21 +1,46 @@
 package io.streamtune.trainer.dataset;
 
 /**
- * Deterministic train/validation assignment by sample id: the same sample always lands on the same
- * side, so every model version is judged on the same validation set.
+ * Deterministic three-way assignment by sample id: a sample always lands in the same part, so it
+ * never moves between parts as the dataset grows, and every model version is judged on the same
+ * gate samples. Each id hashes to a bucket 0..99: buckets below the gate percent form the gate
+ * split, the next selection-percent buckets the selection split, the rest train. Changing either
+ * percent moves samples, so a model trained before the change may have seen today's gate samples.
  */
 public final class Split {
 
+    /** The part of a dataset a sample belongs to. */
+    public enum Part {
+        /** trained on */
+        TRAIN,
+        /** chooses the epoch (early stopping) and nothing else */
+        SELECTION,
+        /** seen only by the gate, to compare candidate and production */
+        GATE
+    }
+
     private Split() {}
 
-    /** Whether a sample belongs to the validation set, {@code percent} out of 100 of samples. */
-    public static boolean isValidation(String sampleId, int percent) {
-        if (percent < 0 || percent > 100) {
-            throw new IllegalArgumentException("validation percent must be in 0..100: " + percent);
+    /** The part of {@code sampleId}, given the gate and selection shares out of 100. */
+    public static Part of(String sampleId, int gatePercent, int selectionPercent) {
+        if (gatePercent < 0 || selectionPercent < 0 || gatePercent + selectionPercent > 100) {
+            throw new IllegalArgumentException(
+                    "split percents must be >= 0 and sum to at most 100: gate "
+                            + gatePercent
+                            + ", selection "
+                            + selectionPercent);
         }
+        int bucket = bucket(sampleId);
+        if (bucket < gatePercent) {
+            return Part.GATE;
+        }
+        return bucket < gatePercent + selectionPercent ? Part.SELECTION : Part.TRAIN;
+    }
+
+    /** The id's bucket, 0..99. */
+    static int bucket(String sampleId) {
         // Sample ids are SHA-256 hex of the image bytes: uniformly spread already. A second mix
-        // keeps
-        // non-hash ids (tests, imports) well spread too.
+        // keeps non-hash ids (tests, imports) well spread too.
         long h = 1125899906842597L;
         for (int i = 0; i < sampleId.length(); i++) {
             h = 31 * h + sampleId.charAt(i);
@@ -23,6 +48,6 @@ public final class Split {
         h ^= h >>> 33;
         h *= 0xff51afd7ed558ccdL;
         h ^= h >>> 33;
-        return Math.floorMod(h, 100) < percent;
+        return (int) Math.floorMod(h, 100L);
     }
 }

@@ -3,15 +3,20 @@ package io.streamtune.trainer.evaluate;
 import java.util.Map;
 
 /**
- * Validation results of one model.
+ * Gate-split results of one model.
  *
  * @param metricName the gating metric: {@code accuracy}, {@code miou} or {@code map50_95}
  * @param metric its value
  * @param metrics every metric computed
- * @param samples validation images
+ * @param samples gate images
+ * @param scores per-sample results, for the gate's resampling
  */
 public record Evaluation(
-        String metricName, double metric, Map<String, Double> metrics, int samples) {
+        String metricName,
+        double metric,
+        Map<String, Double> metrics,
+        int samples,
+        io.streamtune.trainer.gate.SampleScores scores) {
 
     public Evaluation {
         metrics = Map.copyOf(metrics);

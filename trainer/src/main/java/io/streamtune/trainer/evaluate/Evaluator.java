@@ -1,6 +1,10 @@
 package io.streamtune.trainer.evaluate;
 
 import io.streamtune.contracts.Task;
+import io.streamtune.trainer.gate.BoxMatches;
+import io.streamtune.trainer.gate.Correctness;
+import io.streamtune.trainer.gate.PixelConfusions;
+import io.streamtune.trainer.gate.SampleScores;
 import io.streamtune.vision.image.RgbImage;
 import io.streamtune.vision.metrics.ClassificationEvaluator;
 import io.streamtune.vision.metrics.ClassificationReport;
@@ -69,14 +73,17 @@ public final class Evaluator {
     static Evaluation score(
             Task task, int classes, List<EvalSample> samples, List<Prediction> predictions) {
         Map<String, Double> m = new LinkedHashMap<>();
+        SampleScores scores = null;
         switch (task) {
             case CLASSIFICATION -> {
                 ClassificationEvaluator e = new ClassificationEvaluator(classes);
+                boolean[] correct = new boolean[samples.size()];
                 for (int i = 0; i < samples.size(); i++) {
-                    e.add(
-                            samples.get(i).classId(),
-                            ((Prediction.Classified) predictions.get(i)).probabilities());
+                    float[] p = ((Prediction.Classified) predictions.get(i)).probabilities();
+                    e.add(samples.get(i).classId(), p);
+                    correct[i] = argmax(p) == samples.get(i).classId();
                 }
+                scores = new Correctness(correct);
                 ClassificationReport r = e.report();
                 m.put("accuracy", r.accuracy());
                 m.put("top5", r.top5Accuracy());
@@ -84,6 +91,7 @@ public final class Evaluator {
             }
             case SEGMENTATION -> {
                 SegmentationEvaluator e = new SegmentationEvaluator(classes);
+                List<long[]> confusions = new ArrayList<>();
                 for (int i = 0; i < samples.size(); i++) {
                     int[] predicted =
                             ((Prediction.Segmented) predictions.get(i))
@@ -91,7 +99,10 @@ public final class Evaluator {
                                     .labelMap()
                                     .labels();
                     e.add(samples.get(i).mask(), predicted);
+                    confusions.add(
+                            PixelConfusions.confusion(classes, samples.get(i).mask(), predicted));
                 }
+                scores = new PixelConfusions(classes, confusions);
                 SegmentationReport r = e.report();
                 m.put("miou", r.meanIoU());
                 m.put("pixel_accuracy", r.pixelAccuracy());
@@ -104,13 +115,25 @@ public final class Evaluator {
                                     .detections().stream().map(PredictedBox::of).toList();
                     e.addImage(samples.get(i).boxes(), p);
                 }
-                DetectionReport r = e.evaluate();
+                DetectionEvaluator.Matches matches = e.matches();
+                DetectionReport r = matches.report(null);
+                scores = new BoxMatches(matches);
                 m.put("map50_95", r.map());
                 m.put("map50", r.map50());
                 m.put("map75", r.map75());
             }
         }
         String name = metricName(task);
-        return new Evaluation(name, m.get(name), m, samples.size());
+        return new Evaluation(name, m.get(name), m, samples.size(), scores);
+    }
+
+    private static int argmax(float[] p) {
+        int best = 0;
+        for (int k = 1; k < p.length; k++) {
+            if (p[k] > p[best]) {
+                best = k;
+            }
+        }
+        return best;
     }
 }

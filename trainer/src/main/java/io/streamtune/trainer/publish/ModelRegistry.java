@@ -33,10 +33,64 @@ public final class ModelRegistry {
     /**
      * A version's manifest.
      *
-     * @param published what was announced (sha256, size, metrics, dataset offsets)
+     * @param published what was first announced (sha256, size, metrics, dataset offsets, gate
+     *     evidence, lineage)
      * @param training the training configuration of the run
+     * @param events what happened to the version after publication (rollbacks), oldest first
      */
-    public record Manifest(ModelPublished published, Map<String, String> training) {}
+    public record Manifest(
+            ModelPublished published, Map<String, String> training, List<Event> events) {
+
+        public Manifest {
+            events = events == null ? List.of() : List.copyOf(events);
+        }
+
+        /** Whether the version was taken out of production by a rollback. */
+        public boolean rolledBack() {
+            return events.stream().anyMatch(e -> e.kind() == Event.Kind.ROLLED_BACK);
+        }
+
+        /** The manifest with one more event. */
+        public Manifest with(Event event) {
+            List<Event> all = new ArrayList<>(events);
+            all.add(event);
+            return new Manifest(published, training, all);
+        }
+    }
+
+    /**
+     * Something that happened to a version.
+     *
+     * @param kind rolled back (taken out of production) or restored (made production again)
+     * @param by who: {@code operator} or {@code automatic}
+     * @param reason why, with the numbers
+     * @param at when
+     */
+    public record Event(Kind kind, String by, String reason, java.time.Instant at) {
+
+        /** The kind of event. */
+        public enum Kind {
+            ROLLED_BACK,
+            RESTORED
+        }
+    }
+
+    /** Rewrites a version's manifest (its training graph stays). */
+    public void update(Manifest manifest) {
+        Path dir = versionDir(manifest.published().model(), manifest.published().version());
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve("manifest.json.tmp");
+            Files.write(tmp, SERDE.toBytes(manifest));
+            Files.move(
+                    tmp,
+                    dir.resolve("manifest.json"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     private Path versionDir(String model, int version) {
         return root.resolve(model).resolve("versions").resolve(Integer.toString(version));

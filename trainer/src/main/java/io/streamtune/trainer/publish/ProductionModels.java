@@ -15,7 +15,10 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads the compacted models topic to the end: the latest announcement per model is production. */
+/**
+ * Reads the compacted models topic to the end: the latest announcement per model is production (a
+ * rollback re-announces an older version, which is then production again).
+ */
 public final class ProductionModels {
 
     private static final JsonSerde<ModelPublished> SERDE = JsonSerde.of(ModelPublished.class);
@@ -60,9 +63,9 @@ public final class ProductionModels {
                     }
                     try {
                         ModelPublished p = SERDE.fromBytes(r.value());
-                        if (latest == null || p.version() >= latest.version()) {
-                            latest = p;
-                        }
+                        // the latest record is production, also when it re-announces a lower
+                        // version (a rollback)
+                        latest = p;
                     } catch (RuntimeException e) {
                         // an unreadable announcement is not production; the next valid one is
                     }

@@ -31,24 +31,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A model's dataset decoded for one run: the task (the one most samples are labelled for), the
- * class list (production's first, new names appended in sorted order), preprocessed training and
- * validation examples, and validation samples in source pixels for evaluation on the exported
- * model.
+ * class list (production's first, new names appended in sorted order), and the three {@link Split}
+ * parts: preprocessed training and selection examples, and the gate samples in source pixels for
+ * evaluating the exported candidate and production exactly as inference runs them.
  *
  * @param task task
  * @param classes class names by id
  * @param train training examples
- * @param val validation examples
- * @param eval the validation samples for ONNX evaluation
+ * @param selection examples that choose the epoch (early stopping)
+ * @param gate the gate samples, seen by nothing but the gate
+ * @param gatePerClass gate samples per class id (classification), null for other tasks
  * @param skipped samples that could not be decoded or belong to another task
+ * @param fingerprint SHA-256 over the sorted sample ids and labels of the task's samples
  */
 public record PreparedData(
         Task task,
         List<String> classes,
         ExampleSet train,
-        ExampleSet val,
-        List<EvalSample> eval,
-        int skipped) {
+        ExampleSet selection,
+        List<EvalSample> gate,
+        int[] gatePerClass,
+        int skipped,
+        String fingerprint) {
 
     private static final Logger LOG = LoggerFactory.getLogger(PreparedData.class);
 
@@ -59,7 +63,8 @@ public record PreparedData(
     public static PreparedData load(
             DatasetStore store,
             java.util.function.Function<Task, Preprocessor> preprocessors,
-            int validationPercent,
+            int gatePercent,
+            int selectionPercent,
             List<String> productionClasses,
             Task productionTask) {
         List<LabelledImageAccepted> samples = new ArrayList<>();
@@ -105,6 +110,8 @@ public record PreparedData(
         List<Example> train = new ArrayList<>();
         List<Example> val = new ArrayList<>();
         List<EvalSample> eval = new ArrayList<>();
+        int[] perClass = task == Task.CLASSIFICATION ? new int[classes.size()] : null;
+        String fingerprint = fingerprint(samples, task);
         for (LabelledImageAccepted s : samples) {
             if (s.task() != task) {
                 skipped++;
@@ -121,7 +128,7 @@ public record PreparedData(
                 RgbImage image = decoded.image();
                 double sx = decoded.source() == null ? 1 : decoded.scaleX();
                 double sy = decoded.source() == null ? 1 : decoded.scaleY();
-                boolean isVal = Split.isValidation(s.sampleId(), validationPercent);
+                Split.Part part = Split.of(s.sampleId(), gatePercent, selectionPercent);
                 Example e;
                 EvalSample ev;
                 if (s.label() instanceof Label.ClassLabel c) {
@@ -166,11 +173,15 @@ public record PreparedData(
                     e = Examples.detection(pre, image, boxes);
                     ev = new EvalSample(image, -1, null, truth);
                 }
-                if (isVal) {
-                    val.add(e);
-                    eval.add(ev);
-                } else {
-                    train.add(e);
+                switch (part) {
+                    case TRAIN -> train.add(e);
+                    case SELECTION -> val.add(e);
+                    case GATE -> {
+                        eval.add(ev);
+                        if (perClass != null) {
+                            perClass[ev.classId()]++;
+                        }
+                    }
                 }
             } catch (ImageRejectedException | RuntimeException ex) {
                 skipped++;
@@ -188,6 +199,31 @@ public record PreparedData(
                 new ExampleSet(h, w, train),
                 new ExampleSet(h, w, val),
                 eval,
-                skipped);
+                perClass,
+                skipped,
+                fingerprint);
+    }
+
+    private static String fingerprint(List<LabelledImageAccepted> samples, Task task) {
+        var labels = io.streamtune.contracts.JsonSerde.of(Label.class);
+        java.util.TreeMap<String, byte[]> sorted = new java.util.TreeMap<>();
+        for (LabelledImageAccepted s : samples) {
+            if (s.task() == task) {
+                sorted.put(s.sampleId(), labels.toBytes(s.label()));
+            }
+        }
+        try {
+            var sha = java.security.MessageDigest.getInstance("SHA-256");
+            sorted.forEach(
+                    (id, label) -> {
+                        sha.update(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        sha.update((byte) 0);
+                        sha.update(label);
+                        sha.update((byte) '\n');
+                    });
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -1,10 +1,14 @@
 package io.streamtune.trainer.run;
 
 import io.streamtune.contracts.ArtifactRef;
+import io.streamtune.contracts.GateEvidence;
 import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.Lineage;
 import io.streamtune.contracts.ModelMetadataKeys;
 import io.streamtune.contracts.ModelPublished;
 import io.streamtune.contracts.ModelRejected;
+import io.streamtune.contracts.ModelRejected.Verdict;
+import io.streamtune.contracts.Promotion;
 import io.streamtune.contracts.Task;
 import io.streamtune.contracts.Topics;
 import io.streamtune.contracts.TrainingProgress;
@@ -22,8 +26,8 @@ import io.streamtune.trainer.dataset.DatasetStore;
 import io.streamtune.trainer.dataset.DatasetSync;
 import io.streamtune.trainer.evaluate.Evaluation;
 import io.streamtune.trainer.evaluate.Evaluator;
+import io.streamtune.trainer.gate.Gate;
 import io.streamtune.trainer.pretrain.Pretrainer;
-import io.streamtune.trainer.publish.Gate;
 import io.streamtune.trainer.publish.ModelExport;
 import io.streamtune.trainer.publish.ModelRegistry;
 import io.streamtune.trainer.publish.ProductionModels;
@@ -60,11 +64,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One training run of one model, end to end: sync the dataset, pick the base model, train, export,
- * evaluate candidate and production on the same validation set through vision, gate, then publish
- * (artifact + announcement + manifest + retention) or reject. Progress goes to the progress topic,
- * the metrics and an optional extra listener (a console bar); the run ends with one summary log
- * line.
+ * One training run of one model, end to end: sync the dataset, pick the base model, split it
+ * (train, selection for early stopping, gate), refuse to retrain on unchanged data or to train
+ * without enough gate samples, train, export, evaluate candidate and production on the same gate
+ * samples through vision, gate by evidence ({@link Gate}), then publish (artifact + announcement +
+ * manifest + retention) or reject. Progress goes to the progress topic, the metrics and an optional
+ * extra listener (a console bar); the run ends with one summary log line.
  */
 public final class TrainingRunner {
 
@@ -112,7 +117,7 @@ public final class TrainingRunner {
                         kafka.topic(Topics.MODELS_PUBLISHED.name()));
         this.registry = new ModelRegistry(config.dataDir().resolve("trainer"));
         this.evaluator = new Evaluator(config.threads());
-        this.gate = new Gate(config.minDelta(), config.floor());
+        this.gate = new Gate(config.gate());
     }
 
     /** The local version registry (manifests and training graphs). */
@@ -127,8 +132,9 @@ public final class TrainingRunner {
      * @param runId run id
      * @param summary the one-line summary
      * @param candidate candidate evaluation, null when the run failed before
-     * @param productionMetric production's metric on the same validation set, NaN when none
+     * @param productionMetric production's metric on the same gate samples, NaN when none
      * @param published the announcement, null unless published
+     * @param rejection the rejection, null unless rejected
      */
     public record Result(
             Outcome outcome,
@@ -136,7 +142,8 @@ public final class TrainingRunner {
             String summary,
             Evaluation candidate,
             double productionMetric,
-            ModelPublished published) {}
+            ModelPublished published,
+            ModelRejected rejection) {}
 
     /**
      * Runs once for {@code model}; never throws for training problems (they become a failed
@@ -156,14 +163,29 @@ public final class TrainingRunner {
             result = attempt(model, runId, listener);
         } catch (DivergedException e) {
             String reason = "training diverged: " + e.getMessage();
-            reject(model, runId, reason, "loss", Double.NaN, Double.NaN);
+            send(
+                    Topics.MODELS_REJECTED.name(),
+                    model,
+                    JsonSerde.of(ModelRejected.class)
+                            .toBytes(
+                                    new ModelRejected(
+                                            model,
+                                            runId,
+                                            truncate(reason),
+                                            "loss",
+                                            Double.NaN,
+                                            Double.NaN,
+                                            gate.settings().minDelta(),
+                                            clock.instant(),
+                                            Verdict.DIVERGED,
+                                            null)));
             progress(model, runId, Phase.FAILED, reason);
-            result = new Result(Outcome.FAILED, runId, reason, null, Double.NaN, null);
+            result = new Result(Outcome.FAILED, runId, reason, null, Double.NaN, null, null);
         } catch (Exception e) {
             String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
             progress(model, runId, Phase.FAILED, reason);
             LOG.error("training run {} of {} failed", runId, model, e);
-            result = new Result(Outcome.FAILED, runId, reason, null, Double.NaN, null);
+            result = new Result(Outcome.FAILED, runId, reason, null, Double.NaN, null, null);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         metrics.runFinished(result.outcome(), took);
@@ -190,18 +212,21 @@ public final class TrainingRunner {
                 PreparedData.load(
                         ds,
                         task -> new Preprocessor(preprocess(base.graph(), task)),
-                        config.validationPercent(),
+                        config.gatePercent(),
+                        config.selectionPercent(),
                         prod.map(ModelPublished::classes).orElse(List.of()),
                         prod.map(ModelPublished::task).orElse(null));
         PreprocessConfig preprocess = preprocess(base.graph(), data.task());
-        int total = data.train().size() + data.val().size();
-        if (total < config.minSamples() || data.train().size() < 2 || data.val().size() < 1) {
+        int total = data.train().size() + data.selection().size() + data.gate().size();
+        if (total < config.minSamples() || data.train().size() < 2 || data.selection().size() < 1) {
             throw new IllegalStateException(
                     "not enough usable samples: "
                             + data.train().size()
                             + " train / "
-                            + data.val().size()
-                            + " validation ("
+                            + data.selection().size()
+                            + " selection / "
+                            + data.gate().size()
+                            + " gate ("
                             + data.skipped()
                             + " skipped), need "
                             + config.minSamples());
@@ -209,13 +234,59 @@ public final class TrainingRunner {
         if (data.classes().size() < 2 && data.task() != Task.DETECTION) {
             throw new IllegalStateException("need at least 2 classes, have " + data.classes());
         }
+        String metricName = Evaluator.metricName(data.task());
+        String settings = settingsFingerprint(model, data.task());
+        Lineage lineage =
+                new Lineage(
+                        base.source(),
+                        data.fingerprint(),
+                        data.train().size(),
+                        data.selection().size(),
+                        data.gate().size(),
+                        settings);
+        String counts =
+                String.format(
+                        "task=%s samples=%d/%d/%d",
+                        data.task().wireName(),
+                        data.train().size(),
+                        data.selection().size(),
+                        data.gate().size());
+        // Nothing to learn: the same samples with the same labels and the same settings as
+        // production. A retrain would differ from production by noise only.
+        if (prod.isPresent()
+                && prod.get().lineage() != null
+                && prod.get().lineage().datasetFingerprint().equals(data.fingerprint())
+                && prod.get().lineage().settingsFingerprint().equals(settings)) {
+            String reason =
+                    "production v"
+                            + prod.get().version()
+                            + " was trained on the same "
+                            + total
+                            + " samples and labels with the same settings; not retrained (a"
+                            + " retrain would differ from it by noise only)";
+            return rejected(
+                    model, runId, counts, reason, Verdict.UNCHANGED, metricName, null, null);
+        }
+        Optional<String> shortfall =
+                gate.shortfall(data.gate().size(), data.classes(), data.gatePerClass());
+        if (shortfall.isPresent()) {
+            return rejected(
+                    model,
+                    runId,
+                    counts,
+                    "not enough evidence to judge: " + shortfall.get() + "; not trained",
+                    Verdict.NOT_ENOUGH_EVIDENCE,
+                    metricName,
+                    null,
+                    null);
+        }
         TaskHead head = head(data.task());
         int classes = data.classes().size();
         HeadedGraph start = headed(base, head, data, prod);
 
         FineTuner.Result trained =
                 new FineTuner(head, classes, config.schedule(), listener, config.threads())
-                        .run(start, data.train(), data.val());
+                        .run(start, data.train(), data.selection());
 
         progress(model, runId, Phase.EVALUATING, "evaluating candidate and production");
         int version =
@@ -242,22 +313,19 @@ public final class TrainingRunner {
                         now);
         Evaluation candidate =
                 evaluator.evaluate(
-                        OnnxWriter.toBytes(unscored), model, data.task(), classes, data.eval());
+                        OnnxWriter.toBytes(unscored), model, data.task(), classes, data.gate());
         if (!Double.isFinite(candidate.metric())) {
             throw new DivergedException(
                     "candidate " + candidate.metricName() + " is " + candidate.metric());
         }
         metrics.progress(model, Phase.EVALUATING, 0, Double.NaN, candidate.metric());
-        double prodMetric = Double.NaN;
+        Evaluation prodEval = null;
         String comparable = "";
         if (prod.isPresent()) {
             ModelPublished p = prod.get();
             if (p.task() == data.task() && p.classes().equals(data.classes())) {
                 byte[] bytes = store.fetch(p.artifact());
-                prodMetric =
-                        evaluator
-                                .evaluate(bytes, model, data.task(), classes, data.eval())
-                                .metric();
+                prodEval = evaluator.evaluate(bytes, model, data.task(), classes, data.gate());
             } else {
                 comparable =
                         " (production v"
@@ -265,15 +333,19 @@ public final class TrainingRunner {
                                 + " has other classes or task; gated on the floor)";
             }
         }
+        double prodMetric = prodEval == null ? Double.NaN : prodEval.metric();
         Gate.Decision decision =
-                gate.decide(candidate.metricName(), candidate.metric(), prodMetric);
+                gate.judge(
+                        candidate.metricName(),
+                        candidate.scores(),
+                        prodEval == null ? null : prodEval.scores(),
+                        data.classes(),
+                        data.gatePerClass());
         metrics.gate(model, candidate.metric(), prodMetric);
         String summary =
                 String.format(
-                        "task=%s samples=%d/%d %s=%.4f production=%s phase1=%.4f epochs=%d+%d%s",
-                        data.task().wireName(),
-                        data.train().size(),
-                        data.val().size(),
+                        "%s %s=%.4f production=%s phase1=%.4f epochs=%d+%d%s",
+                        counts,
                         candidate.metricName(),
                         candidate.metric(),
                         Double.isNaN(prodMetric) ? "none" : String.format("%.4f", prodMetric),
@@ -282,21 +354,18 @@ public final class TrainingRunner {
                         trained.fineTuneEpochs(),
                         comparable);
         if (!decision.publish()) {
-            reject(
-                    model,
-                    runId,
-                    decision.reason() + comparable,
-                    candidate.metricName(),
-                    candidate.metric(),
-                    prodMetric);
-            progress(model, runId, Phase.REJECTED, decision.reason());
+            Result r =
+                    rejected(
+                            model,
+                            runId,
+                            summary,
+                            decision.reason() + comparable,
+                            decision.verdict(),
+                            candidate.metricName(),
+                            candidate,
+                            decision.evidence());
             return new Result(
-                    Outcome.REJECTED,
-                    runId,
-                    summary + " rejected: " + decision.reason(),
-                    candidate,
-                    prodMetric,
-                    null);
+                    r.outcome(), runId, r.summary(), candidate, prodMetric, null, r.rejection());
         }
         OnnxGraph scored =
                 ModelExport.withMetadata(
@@ -323,7 +392,14 @@ public final class TrainingRunner {
                         candidate.metrics(),
                         ref,
                         synced.offsets(),
-                        now);
+                        now,
+                        decision.evidence(),
+                        lineage,
+                        new Promotion(
+                                Promotion.By.GATE,
+                                truncate(decision.reason() + comparable),
+                                prod.map(ModelPublished::version).orElse(null),
+                                now));
         producer.send(
                         new ProducerRecord<>(
                                 kafka.topic(Topics.MODELS_PUBLISHED.name()),
@@ -331,7 +407,7 @@ public final class TrainingRunner {
                                 JsonSerde.of(ModelPublished.class).toBytes(published)))
                 .get();
         registry.save(
-                new ModelRegistry.Manifest(published, trainingConfig(base)),
+                new ModelRegistry.Manifest(published, trainingConfig(base), List.of()),
                 OnnxWriter.toBytes(trainerKeys(trained.graph(), start)));
         retain(model, version);
         metrics.productionVersion(model, version);
@@ -340,10 +416,73 @@ public final class TrainingRunner {
         return new Result(
                 Outcome.PUBLISHED,
                 runId,
-                summary + " published v" + version,
+                summary + " published v" + version + ": " + decision.reason(),
                 candidate,
                 prodMetric,
-                published);
+                published,
+                null);
+    }
+
+    private Result rejected(
+            String model,
+            String runId,
+            String summary,
+            String reason,
+            Verdict verdict,
+            String metricName,
+            Evaluation candidate,
+            GateEvidence evidence) {
+        ModelRejected r =
+                new ModelRejected(
+                        model,
+                        runId,
+                        truncate(reason),
+                        metricName,
+                        candidate == null ? Double.NaN : candidate.metric(),
+                        evidence == null ? Double.NaN : evidence.production(),
+                        gate.settings().minDelta(),
+                        clock.instant(),
+                        verdict,
+                        evidence);
+        send(Topics.MODELS_REJECTED.name(), model, JsonSerde.of(ModelRejected.class).toBytes(r));
+        progress(model, runId, Phase.REJECTED, reason);
+        return new Result(
+                Outcome.REJECTED,
+                runId,
+                summary
+                        + " rejected ("
+                        + verdict.name().toLowerCase(java.util.Locale.ROOT)
+                        + "): "
+                        + reason,
+                candidate,
+                r.productionMetric(),
+                null,
+                r);
+    }
+
+    /**
+     * SHA-256 over what decides a run besides its data: the training settings, the split shares,
+     * the configured base (not the production version a run continues from, which changes with
+     * every publish) and the task.
+     */
+    private String settingsFingerprint(String model, Task task) {
+        Map<String, String> m = new java.util.TreeMap<>(trainingConfig(null));
+        java.nio.file.Path configured = config.baseModelFor(model);
+        m.put(
+                "base.configured",
+                configured == null ? config.fallbackBase() : configured.toString());
+        m.put("task", task.wireName());
+        m.put("input.size", Integer.toString(config.zooInputSize(task)) + "/" + config.inputSize());
+        m.put("head.hidden", Integer.toString(config.headHidden()));
+        m.put("classification.hidden", Integer.toString(config.classificationHidden()));
+        m.put("label.smoothing", Double.toString(config.labelSmoothing()));
+        try {
+            var sha = java.security.MessageDigest.getInstance("SHA-256");
+            m.forEach((k, v) -> sha.update((k + "=" + v + "\n").getBytes(StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Where a run starts from. */
@@ -472,7 +611,9 @@ public final class TrainingRunner {
     private Map<String, String> trainingConfig(Base base) {
         var s = config.schedule();
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("base", base.source());
+        if (base != null) {
+            m.put("base", base.source());
+        }
         m.put("epochs.head", Integer.toString(s.headEpochs()));
         m.put("epochs.finetune", Integer.toString(s.fineTuneEpochs()));
         m.put("batch.size", Integer.toString(s.batchSize()));
@@ -482,7 +623,8 @@ public final class TrainingRunner {
         m.put("patience", Integer.toString(s.patience()));
         m.put("augmentation", s.augmentation().toString());
         m.put("seed", Long.toString(s.seed()));
-        m.put("validation.percent", Integer.toString(config.validationPercent()));
+        m.put("split.gate.percent", Integer.toString(config.gatePercent()));
+        m.put("split.selection.percent", Integer.toString(config.selectionPercent()));
         return m;
     }
 
@@ -549,29 +691,6 @@ public final class TrainingRunner {
                                         metric,
                                         eta,
                                         message,
-                                        clock.instant())));
-    }
-
-    private void reject(
-            String model,
-            String runId,
-            String reason,
-            String metricName,
-            double candidate,
-            double prod) {
-        send(
-                Topics.MODELS_REJECTED.name(),
-                model,
-                JsonSerde.of(ModelRejected.class)
-                        .toBytes(
-                                new ModelRejected(
-                                        model,
-                                        runId,
-                                        truncate(reason),
-                                        metricName,
-                                        candidate,
-                                        prod,
-                                        config.minDelta(),
                                         clock.instant())));
     }
 

@@ -66,8 +66,7 @@ class DecodeParityTest {
         return prepare(pre, jpeg, label, 1);
     }
 
-    private PreparedData prepare(
-            Preprocessor pre, byte[] jpeg, Label label, int validationPercent) {
+    private PreparedData prepare(Preprocessor pre, byte[] jpeg, Label label, int gatePercent) {
         DatasetStore store =
                 DatasetStore.open(dir.resolve("ds-" + Sha256.hex(jpeg).substring(0, 8)), "m");
         store.put(
@@ -82,7 +81,7 @@ class DecodeParityTest {
                         "test",
                         Instant.now()));
         store.commit();
-        return PreparedData.load(store, task -> pre, validationPercent, List.of(), null);
+        return PreparedData.load(store, task -> pre, gatePercent, 1, List.of(), null);
     }
 
     @Test
@@ -94,7 +93,7 @@ class DecodeParityTest {
 
         float[] trained =
                 data.train().examples().isEmpty()
-                        ? data.val().examples().get(0).input()
+                        ? data.selection().examples().get(0).input()
                         : data.train().examples().get(0).input();
         assertThat(trained).containsExactly(servedInput(pre, jpeg));
         if (ImageDecoder.turboJpeg()) {
@@ -108,10 +107,10 @@ class DecodeParityTest {
     void shouldScaleBoxesWithTheDecodedImage() throws Exception {
         Preprocessor pre = preprocessor(160);
         var box = new Box(100, 80, 200, 120);
-        // the first image whose id hashes into the validation split (the evaluation samples)
+        // the first image whose id hashes into the gate split (the evaluation samples)
         byte[] jpeg = null;
         PreparedData data = null;
-        for (long seed = 1; data == null || data.eval().isEmpty(); seed++) {
+        for (long seed = 1; data == null || data.gate().isEmpty(); seed++) {
             jpeg = jpeg(seed, 640, 480);
             data =
                     prepare(
@@ -122,8 +121,8 @@ class DecodeParityTest {
         }
 
         var decoded = pre.decode(new ImageDecoder(ImageLimits.defaults()), jpeg);
-        var truth = data.eval().get(0).boxes().get(0).box();
-        assertThat(data.eval().get(0).image().width()).isEqualTo(decoded.image().width());
+        var truth = data.gate().get(0).boxes().get(0).box();
+        assertThat(data.gate().get(0).image().width()).isEqualTo(decoded.image().width());
         assertThat(truth.x()).isEqualTo(100 * decoded.scaleX());
         assertThat(truth.width()).isEqualTo(200 * decoded.scaleX());
         assertThat(truth.height()).isEqualTo(120 * decoded.scaleY());

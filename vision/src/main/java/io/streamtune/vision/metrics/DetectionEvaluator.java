@@ -65,50 +65,164 @@ public final class DetectionEvaluator {
     }
 
     public DetectionReport evaluate() {
-        TreeSet<Integer> classes = new TreeSet<>();
-        truths.forEach(list -> list.forEach(g -> classes.add(g.classId())));
-        Map<Integer, Double> ap = new TreeMap<>();
-        Map<Integer, Double> ap50 = new TreeMap<>();
-        double sumAll = 0;
-        double sum50 = 0;
-        double sum75 = 0;
-        for (int classId : classes) {
-            double[] apByThreshold = evaluateClass(classId);
-            double mean = Arrays.stream(apByThreshold).average().orElseThrow();
-            ap.put(classId, mean);
-            ap50.put(classId, apByThreshold[0]);
-            sumAll += mean;
-            sum50 += apByThreshold[0];
-            sum75 += apByThreshold[5];
-        }
-        int n = classes.size();
-        return n == 0
-                ? new DetectionReport(-1, -1, -1, ap, ap50, truths.size())
-                : new DetectionReport(sumAll / n, sum50 / n, sum75 / n, ap, ap50, truths.size());
+        return matches().report(null);
     }
 
-    /** AP at each of the 10 IoU thresholds for one class that has ground truth. */
-    private double[] evaluateClass(int classId) {
-        int thresholds = IOU_THRESHOLDS.length;
-        List<Double> scores = new ArrayList<>();
-        List<boolean[]> matched = new ArrayList<>(); // per prediction: matched at each threshold
-        int groundTruths = 0;
+    /**
+     * Every image's predictions matched to its ground truth, once; {@link Matches#report} then
+     * scores any multiset of the images (a bootstrap resample) without matching again.
+     */
+    public Matches matches() {
+        List<Map<Integer, ClassMatches>> images = new ArrayList<>(truths.size());
         for (int image = 0; image < truths.size(); image++) {
+            images.add(matchImage(truths.get(image), predictions.get(image)));
+        }
+        return new Matches(images);
+    }
+
+    /** One image's predictions of one class: scores (descending) and matches per threshold. */
+    private record ClassMatches(double[] scores, boolean[][] matched, int groundTruths) {}
+
+    /** Matched images; immutable, shareable between threads. */
+    public static final class Matches {
+
+        private final List<Map<Integer, ClassMatches>> images;
+
+        private Matches(List<Map<Integer, ClassMatches>> images) {
+            this.images = List.copyOf(images);
+        }
+
+        /** Number of images. */
+        public int images() {
+            return images.size();
+        }
+
+        /** Ground-truth objects over all images. */
+        public int groundTruths() {
+            int n = 0;
+            for (Map<Integer, ClassMatches> m : images) {
+                for (ClassMatches c : m.values()) {
+                    n += c.groundTruths();
+                }
+            }
+            return n;
+        }
+
+        /**
+         * The report over {@code sample} (image indices, repeats allowed, in that order), or over
+         * every image when null.
+         */
+        public DetectionReport report(int[] sample) {
+            int n = sample == null ? images.size() : sample.length;
+            TreeSet<Integer> classes = new TreeSet<>();
+            for (int k = 0; k < n; k++) {
+                images.get(sample == null ? k : sample[k])
+                        .forEach(
+                                (c, m) -> {
+                                    if (m.groundTruths() > 0) {
+                                        classes.add(c);
+                                    }
+                                });
+            }
+            Map<Integer, Double> ap = new TreeMap<>();
+            Map<Integer, Double> ap50 = new TreeMap<>();
+            double sumAll = 0;
+            double sum50 = 0;
+            double sum75 = 0;
+            for (int classId : classes) {
+                double[] apByThreshold = averagePrecision(classId, sample, n);
+                double mean = Arrays.stream(apByThreshold).average().orElseThrow();
+                ap.put(classId, mean);
+                ap50.put(classId, apByThreshold[0]);
+                sumAll += mean;
+                sum50 += apByThreshold[0];
+                sum75 += apByThreshold[5];
+            }
+            int c = classes.size();
+            return c == 0
+                    ? new DetectionReport(-1, -1, -1, ap, ap50, n)
+                    : new DetectionReport(sumAll / c, sum50 / c, sum75 / c, ap, ap50, n);
+        }
+
+        private double[] averagePrecision(int classId, int[] sample, int n) {
+            int thresholds = IOU_THRESHOLDS.length;
+            List<Double> scores = new ArrayList<>();
+            List<boolean[]> matched = new ArrayList<>();
+            int groundTruths = 0;
+            for (int k = 0; k < n; k++) {
+                ClassMatches m = images.get(sample == null ? k : sample[k]).get(classId);
+                if (m == null) {
+                    continue;
+                }
+                groundTruths += m.groundTruths();
+                for (int d = 0; d < m.scores().length; d++) {
+                    scores.add(m.scores()[d]);
+                    matched.add(m.matched()[d]);
+                }
+            }
+            int nd = scores.size();
+            Integer[] order = new Integer[nd];
+            for (int i = 0; i < nd; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, Comparator.comparingDouble(i -> -scores.get(i)));
+            double[] result = new double[thresholds];
+            double[] precision = new double[nd];
+            double[] recall = new double[nd];
+            for (int t = 0; t < thresholds; t++) {
+                double tp = 0;
+                double fp = 0;
+                for (int i = 0; i < nd; i++) {
+                    if (matched.get(order[i])[t]) {
+                        tp++;
+                    } else {
+                        fp++;
+                    }
+                    recall[i] = tp / groundTruths;
+                    precision[i] = tp / (fp + tp + EPS);
+                }
+                for (int i = nd - 1; i > 0; i--) {
+                    if (precision[i] > precision[i - 1]) {
+                        precision[i - 1] = precision[i];
+                    }
+                }
+                double sum = 0;
+                int i = 0;
+                for (double r : RECALL_THRESHOLDS) {
+                    while (i < nd && recall[i] < r) {
+                        i++;
+                    }
+                    if (i >= nd) {
+                        break;
+                    }
+                    sum += precision[i];
+                }
+                result[t] = sum / RECALL_THRESHOLDS.length;
+            }
+            return result;
+        }
+    }
+
+    /** Matches one image's predictions to its ground truth, class by class, at every threshold. */
+    private Map<Integer, ClassMatches> matchImage(
+            List<GroundTruthBox> imageTruths, List<PredictedBox> imagePredictions) {
+        TreeSet<Integer> classes = new TreeSet<>();
+        imageTruths.forEach(g -> classes.add(g.classId()));
+        imagePredictions.forEach(p -> classes.add(p.classId()));
+        Map<Integer, ClassMatches> out = new TreeMap<>();
+        int thresholds = IOU_THRESHOLDS.length;
+        for (int classId : classes) {
             List<Box> gts = new ArrayList<>();
-            for (GroundTruthBox g : truths.get(image)) {
+            for (GroundTruthBox g : imageTruths) {
                 if (g.classId() == classId) {
                     gts.add(g.box());
                 }
             }
             List<PredictedBox> dts = new ArrayList<>();
-            for (PredictedBox p : predictions.get(image)) {
+            for (PredictedBox p : imagePredictions) {
                 if (p.classId() == classId) {
                     dts.add(p);
                 }
-            }
-            groundTruths += gts.size();
-            if (dts.isEmpty()) {
-                continue;
             }
             dts.sort(Comparator.comparingDouble(p -> -p.score()));
             if (dts.size() > maxDetections) {
@@ -139,51 +253,13 @@ public final class DetectionEvaluator {
                     }
                 }
             }
+            double[] scores = new double[dts.size()];
             for (int d = 0; d < dts.size(); d++) {
-                scores.add(dts.get(d).score());
-                matched.add(dtMatched[d]);
+                scores[d] = dts.get(d).score();
             }
+            out.put(classId, new ClassMatches(scores, dtMatched, gts.size()));
         }
-        int nd = scores.size();
-        Integer[] order = new Integer[nd];
-        for (int i = 0; i < nd; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.comparingDouble(i -> -scores.get(i)));
-        double[] result = new double[thresholds];
-        double[] precision = new double[nd];
-        double[] recall = new double[nd];
-        for (int t = 0; t < thresholds; t++) {
-            double tp = 0;
-            double fp = 0;
-            for (int i = 0; i < nd; i++) {
-                if (matched.get(order[i])[t]) {
-                    tp++;
-                } else {
-                    fp++;
-                }
-                recall[i] = tp / groundTruths;
-                precision[i] = tp / (fp + tp + EPS);
-            }
-            for (int i = nd - 1; i > 0; i--) {
-                if (precision[i] > precision[i - 1]) {
-                    precision[i - 1] = precision[i];
-                }
-            }
-            double sum = 0;
-            int i = 0;
-            for (double r : RECALL_THRESHOLDS) {
-                while (i < nd && recall[i] < r) {
-                    i++;
-                }
-                if (i >= nd) {
-                    break;
-                }
-                sum += precision[i];
-            }
-            result[t] = sum / RECALL_THRESHOLDS.length;
-        }
-        return result;
+        return out;
     }
 
     /** numpy.linspace's arithmetic: start + i * step, with the last value exactly stop. */
