@@ -46,7 +46,9 @@ public record ModelRejected(
         /** nothing changed since production was trained: same data, same settings */
         UNCHANGED,
         /** the run diverged */
-        DIVERGED
+        DIVERGED,
+        /** passed the offline gate, then regressed while serving in shadow beside production */
+        SHADOW_REGRESSION
     }
 
     /** A rejection without verdict and evidence (older producers, tests). */

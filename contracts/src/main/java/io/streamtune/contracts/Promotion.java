@@ -10,14 +10,25 @@ import java.util.Objects;
  * @param reason in words, with the numbers behind it
  * @param fromVersion the version that was in production before, null when none
  * @param at when
+ * @param shadow what the version did in shadow beside production before promotion, null when it had
+ *     no shadow phase
  */
-public record Promotion(By by, String reason, Integer fromVersion, Instant at) {
+public record Promotion(
+        By by, String reason, Integer fromVersion, Instant at, ShadowEvidence shadow) {
 
     /** Who promoted. */
     public enum By {
+        /** the offline gate, with no shadow phase (first model, or shadow serving off) */
         GATE,
+        /** the offline gate, then a shadow phase without regression */
+        SHADOW,
         OPERATOR_ROLLBACK,
         AUTOMATIC_ROLLBACK
+    }
+
+    /** A promotion without a shadow phase. */
+    public Promotion(By by, String reason, Integer fromVersion, Instant at) {
+        this(by, reason, fromVersion, at, null);
     }
 
     public Promotion {
@@ -28,6 +39,6 @@ public record Promotion(By by, String reason, Integer fromVersion, Instant at) {
 
     /** Whether this promotion took a version back. */
     public boolean isRollback() {
-        return by != By.GATE;
+        return by == By.OPERATOR_ROLLBACK || by == By.AUTOMATIC_ROLLBACK;
     }
 }

@@ -119,6 +119,52 @@ public final class Topics {
                     JsonSerde.of(ModelSwapReported.class),
                     TopicSpec.log(1, 30 * DAY_MS));
 
+    /**
+     * Versions that passed the offline gate and serve in shadow beside production until the trainer
+     * promotes or rejects them, compacted; a tombstone ends the shadow phase. Key: model.
+     */
+    public static final Topic<String, ModelPublished> MODELS_CANDIDATES =
+            new Topic<>(
+                    "models.candidates",
+                    Serdes.String(),
+                    JsonSerde.of(ModelPublished.class),
+                    TopicSpec.compacted(1));
+
+    /**
+     * Live signals of the versions inference instances serve (production) or run in shadow:
+     * cumulative per instance and version. Key: model.
+     */
+    public static final Topic<String, LiveReport> MODELS_LIVE =
+            new Topic<>(
+                    "models.live",
+                    Serdes.String(),
+                    JsonSerde.of(LiveReport.class),
+                    TopicSpec.log(1, 7 * DAY_MS));
+
+    /** Detections of a candidate in shadow; never read as production output. Key: camera id. */
+    public static final Topic<String, DetectionsEmitted> SHADOW_DETECTIONS =
+            new Topic<>(
+                    "predictions.shadow.detections",
+                    Serdes.String(),
+                    JsonSerde.of(DetectionsEmitted.class),
+                    TopicSpec.log(3, DAY_MS));
+
+    /** Segmentations of a candidate in shadow. Key: camera id. */
+    public static final Topic<String, SegmentationsEmitted> SHADOW_SEGMENTATIONS =
+            new Topic<>(
+                    "predictions.shadow.segmentations",
+                    Serdes.String(),
+                    JsonSerde.of(SegmentationsEmitted.class),
+                    TopicSpec.log(3, DAY_MS));
+
+    /** Classifications of a candidate in shadow. Key: camera id. */
+    public static final Topic<String, ClassificationsEmitted> SHADOW_CLASSIFICATIONS =
+            new Topic<>(
+                    "predictions.shadow.classifications",
+                    Serdes.String(),
+                    JsonSerde.of(ClassificationsEmitted.class),
+                    TopicSpec.log(3, DAY_MS));
+
     private Topics() {}
 
     /** Every topic, dead-letter topics included. */
@@ -138,6 +184,11 @@ public final class Topics {
                 PREDICTIONS_DETECTIONS,
                 PREDICTIONS_SEGMENTATIONS,
                 PREDICTIONS_CLASSIFICATIONS,
-                INFERENCE_EVENTS);
+                INFERENCE_EVENTS,
+                MODELS_CANDIDATES,
+                MODELS_LIVE,
+                SHADOW_DETECTIONS,
+                SHADOW_SEGMENTATIONS,
+                SHADOW_CLASSIFICATIONS);
     }
 }

@@ -37,7 +37,9 @@ public record TrainingProgress(
         EVALUATING,
         PUBLISHED,
         REJECTED,
-        FAILED
+        FAILED,
+        /** passed the offline gate; serving in shadow beside production until promoted */
+        SHADOW
     }
 
     public TrainingProgress {

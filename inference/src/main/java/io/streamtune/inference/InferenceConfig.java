@@ -57,6 +57,10 @@ import java.util.Optional;
  * @param artifactsDir {@code inference.artifacts.dir}: root of the filesystem artifact store
  *     ({@code file:} URIs)
  * @param artifactTimeout {@code inference.artifacts.timeout}: longest fetch of one artifact
+ * @param live {@code inference.shadow.share} (default 0.5): share of batches a candidate in shadow
+ *     runs on beside production (0 turns shadow serving off on this instance); {@code
+ *     inference.live.report.interval} (default 5s): how often live reports go to {@code
+ *     models.live}
  */
 public record InferenceConfig(
         ServiceConfig service,
@@ -77,7 +81,8 @@ public record InferenceConfig(
         int topK,
         ImageLimits imageLimits,
         Path artifactsDir,
-        Duration artifactTimeout) {
+        Duration artifactTimeout,
+        io.streamtune.inference.shadow.LiveSignals.Settings live) {
 
     private static final org.slf4j.Logger LOG =
             org.slf4j.LoggerFactory.getLogger(InferenceConfig.class);
@@ -176,7 +181,10 @@ public record InferenceConfig(
                                 1L << 32),
                         EnumSet.of(ImageFormat.JPEG, ImageFormat.PNG)),
                 config.path("inference.artifacts.dir", Path.of("artifacts")),
-                positive(config, "inference.artifacts.timeout", Duration.ofMinutes(2)));
+                positive(config, "inference.artifacts.timeout", Duration.ofMinutes(2)),
+                new io.streamtune.inference.shadow.LiveSignals.Settings(
+                        config.decimal("inference.shadow.share", 0.5, 0, 1),
+                        positive(config, "inference.live.report.interval", Duration.ofSeconds(5))));
     }
 
     private static Duration positive(ConfigSource config, String key, Duration defaultValue) {

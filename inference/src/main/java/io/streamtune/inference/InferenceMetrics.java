@@ -52,6 +52,9 @@ public final class InferenceMetrics {
     /** Completed model swaps. */
     public static final String SWAPS = "inference.model.swaps";
 
+    /** Counter: swaps to an older version announced as a rollback. */
+    public static final String ROLLBACKS = "inference.model.rollbacks";
+
     /**
      * Refused model versions, tag {@code reason} = download_failed, checksum_mismatch, load_failed.
      */
@@ -220,6 +223,14 @@ public final class InferenceMetrics {
                                 .description("Model versions refused")
                                 .tag("reason", r)
                                 .register(registry));
+    }
+
+    /** The version now serving came back as a rollback. */
+    public void rolledBack() {
+        Counter.builder(ROLLBACKS)
+                .description("Swaps to an older version announced as a rollback")
+                .register(registry)
+                .increment();
     }
 
     /** A model version was refused; {@code reason} is the lower-case swap outcome. */

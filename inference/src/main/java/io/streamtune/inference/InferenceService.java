@@ -66,7 +66,12 @@ public final class InferenceService implements AutoCloseable {
                                 Topics.PREDICTIONS_CLASSIFICATIONS,
                                 Topics.INFERENCE_EVENTS,
                                 Topics.MODELS_PUBLISHED,
-                                Topics.MODELS_ARTIFACTS));
+                                Topics.MODELS_ARTIFACTS,
+                                Topics.MODELS_CANDIDATES,
+                                Topics.MODELS_LIVE,
+                                Topics.SHADOW_DETECTIONS,
+                                Topics.SHADOW_SEGMENTATIONS,
+                                Topics.SHADOW_CLASSIFICATIONS));
         try {
             return wire(config, shell);
         } catch (RuntimeException e) {
@@ -104,6 +109,7 @@ public final class InferenceService implements AutoCloseable {
                                         config.artifactTimeout()),
                                 new FileArtifactStore(config.artifactsDir())));
 
+        io.streamtune.inference.shadow.LiveSignals signals = null;
         if (config.followPublished()) {
             KafkaProducer<byte[], byte[]> events =
                     new KafkaProducer<>(kafka.producer(instance + "-events"));
@@ -152,6 +158,60 @@ public final class InferenceService implements AutoCloseable {
                                     config.model(),
                                     swapper,
                                     slot));
+            ModelSlot shadowSlot = null;
+            if (config.live().shadowShare() > 0) {
+                shadowSlot = shell.manage(new ModelSlot());
+                ModelSlot candidates = shadowSlot;
+                ModelSwapper shadowSwapper =
+                        new ModelSwapper(
+                                instance + "-shadow",
+                                store,
+                                // one thread: shadow work never takes more than one core
+                                io.streamtune.vision.model.RunnerOptions.withIntraOpThreads(1),
+                                candidates,
+                                new InferenceMetrics(
+                                        new io.micrometer.core.instrument.simple
+                                                .SimpleMeterRegistry(),
+                                        config.model()),
+                                report -> {},
+                                clock);
+                shell.manage(
+                        ModelFollower.start(
+                                followerProps,
+                                Topics.MODELS_CANDIDATES.withPrefix(kafka.topicPrefix()),
+                                config.model(),
+                                shadowSwapper,
+                                candidates,
+                                () -> {
+                                    log.info("shadow phase of {} ended", config.model());
+                                    candidates.install(null);
+                                }));
+            }
+            KafkaProducer<byte[], byte[]> live =
+                    new KafkaProducer<>(kafka.producer(instance + "-live"));
+            shell.manage(() -> live.close(Duration.ofSeconds(5)));
+            signals =
+                    new io.streamtune.inference.shadow.LiveSignals(
+                            instance,
+                            config.model(),
+                            shadowSlot,
+                            new BatchPredictor(
+                                    new ImageDecoder(config.imageLimits()),
+                                    config.detection(),
+                                    config.topK(),
+                                    new InferenceMetrics(
+                                            new io.micrometer.core.instrument.simple
+                                                    .SimpleMeterRegistry(),
+                                            config.model()),
+                                    clock),
+                            config.live(),
+                            live,
+                            new io.streamtune.inference.shadow.LiveSignals.Topics(
+                                    kafka.topic(Topics.MODELS_LIVE.name()),
+                                    kafka.topic(Topics.SHADOW_CLASSIFICATIONS.name()),
+                                    kafka.topic(Topics.SHADOW_DETECTIONS.name()),
+                                    kafka.topic(Topics.SHADOW_SEGMENTATIONS.name())),
+                            clock);
             shell.health()
                     .register(
                             "model-follower",
@@ -211,6 +271,9 @@ public final class InferenceService implements AutoCloseable {
                                 metrics,
                                 clock));
         shell.bindClientMetrics(pipeline.producer());
+        if (signals != null) {
+            pipeline.observe(shell.manage(signals));
+        }
         shell.health()
                 .register(
                         "pipeline",

@@ -48,6 +48,13 @@ import java.util.Set;
  *     (0.95): the intervals' confidence; {@code trainer.gate.resamples} (2000): bootstrap
  *     resamples; {@code trainer.gate.min.samples} (20): fewer gate samples is not enough evidence
  *     to judge; {@code trainer.gate.min.per.class} (3): likewise for any class (classification)
+ * @param rollout {@code trainer.shadow.frames} (default 200; 0 = no shadow phase, the gate
+ *     publishes directly): shadow frames, over all inference instances, before a candidate that
+ *     passed the gate is promoted; {@code trainer.shadow.min.agreement} (0.5) and {@code
+ *     trainer.shadow.max.failure.rate} (0.01, above production's): what rejects it; {@code
+ *     trainer.rollback.auto} (true), {@code trainer.rollback.min.frames} (100), {@code
+ *     trainer.rollback.max.failure.rate} (0.05), {@code trainer.rollback.max.confidence.shift}
+ *     (0.25): when production is rolled back by itself
  * @param retainVersions {@code trainer.retain.versions} (default 5): stored versions per model;
  *     older ones are deleted
  * @param artifactStore {@code trainer.artifact.store}: {@code kafka} (default, chunks on the
@@ -86,6 +93,7 @@ public record TrainerConfig(
         int classificationHidden,
         int headHidden,
         Gate.Settings gate,
+        io.streamtune.trainer.publish.Rollout.Settings rollout,
         int retainVersions,
         ArtifactStoreKind artifactStore,
         Path artifactDir,
@@ -199,6 +207,14 @@ public record TrainerConfig(
                         config.integer("trainer.gate.resamples", 2000, 100, 1_000_000),
                         config.integer("trainer.gate.min.samples", 20, 1, Integer.MAX_VALUE),
                         config.integer("trainer.gate.min.per.class", 3, 0, Integer.MAX_VALUE)),
+                new io.streamtune.trainer.publish.Rollout.Settings(
+                        config.integer("trainer.shadow.frames", 200, 0, Integer.MAX_VALUE),
+                        config.decimal("trainer.shadow.min.agreement", 0.5, 0, 1),
+                        config.decimal("trainer.shadow.max.failure.rate", 0.01, 0, 1),
+                        config.bool("trainer.rollback.auto", true),
+                        config.integer("trainer.rollback.min.frames", 100, 1, Integer.MAX_VALUE),
+                        config.decimal("trainer.rollback.max.failure.rate", 0.05, 0, 1),
+                        config.decimal("trainer.rollback.max.confidence.shift", 0.25, 0, 1)),
                 config.integer("trainer.retain.versions", 5, 1, 10_000),
                 config.choice("trainer.artifact.store", ArtifactStoreKind.KAFKA),
                 config.path("trainer.artifact.dir", dataDir.resolve("artifacts")),

@@ -26,6 +26,9 @@ public final class TrainerMetrics {
     /** Wall time of a run, tag {@code outcome}. */
     public static final String RUN_DURATION = "trainer.run.duration";
 
+    /** Counter: rollout decisions, tags {@code model}, {@code decision}. */
+    public static final String ROLLOUTS = "trainer.rollouts";
+
     /** Last validation metric of a run in progress or finished, tag {@code model}. */
     public static final String VALIDATION_METRIC = "trainer.validation.metric";
 
@@ -89,7 +92,9 @@ public final class TrainerMetrics {
     public enum Outcome {
         PUBLISHED,
         REJECTED,
-        FAILED;
+        FAILED,
+        /** passed the offline gate, announced as a candidate for shadow serving */
+        CANDIDATE;
 
         String tag() {
             return name().toLowerCase(Locale.ROOT);
@@ -224,6 +229,16 @@ public final class TrainerMetrics {
 
     public void productionVersion(String model, int version) {
         of(model).version.set(version);
+    }
+
+    /** A rollout decision: {@code promoted}, {@code shadow_rejected} or {@code rolled_back}. */
+    public void rollout(String model, String decision) {
+        Counter.builder(ROLLOUTS)
+                .tag("model", model)
+                .tag("decision", decision)
+                .description("Shadow promotions, shadow rejections and automatic rollbacks")
+                .register(registry)
+                .increment();
     }
 
     public void runFinished(Outcome outcome, Duration duration) {

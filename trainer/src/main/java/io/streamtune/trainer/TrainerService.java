@@ -4,6 +4,8 @@ import io.streamtune.contracts.Topics;
 import io.streamtune.runtime.Health;
 import io.streamtune.runtime.KafkaSettings;
 import io.streamtune.runtime.ServiceShell;
+import io.streamtune.trainer.publish.Rollback;
+import io.streamtune.trainer.publish.Rollout;
 import io.streamtune.trainer.run.TrainingRunner;
 import io.streamtune.trainer.run.TriggerLoop;
 import io.streamtune.trainer.train.ProgressListener;
@@ -44,7 +46,9 @@ public final class TrainerService implements AutoCloseable {
                                 Topics.TRAINING_PROGRESS,
                                 Topics.MODELS_PUBLISHED,
                                 Topics.MODELS_REJECTED,
-                                Topics.MODELS_ARTIFACTS));
+                                Topics.MODELS_ARTIFACTS,
+                                Topics.MODELS_CANDIDATES,
+                                Topics.MODELS_LIVE));
         try {
             KafkaSettings kafka = config.service().kafka();
             String instance = config.service().instanceId();
@@ -84,6 +88,46 @@ public final class TrainerService implements AutoCloseable {
                                                     "trigger consumer has not joined group "
                                                             + config.groupId()));
             loop.start();
+            var rollout = config.rollout();
+            if (rollout.shadowFrames() > 0 || rollout.autoRollback()) {
+                Rollout policy =
+                        shell.manage(
+                                new Rollout(
+                                                rollout,
+                                                new Rollout.Topics(
+                                                        kafka.topic(
+                                                                Topics.MODELS_CANDIDATES.name()),
+                                                        kafka.topic(Topics.MODELS_PUBLISHED.name()),
+                                                        kafka.topic(Topics.MODELS_LIVE.name()),
+                                                        kafka.topic(Topics.MODELS_REJECTED.name())),
+                                                kafka.consumer(instance + "-rollout", "unused"),
+                                                producer,
+                                                new Rollback(
+                                                        runner.registry(),
+                                                        store,
+                                                        producer,
+                                                        kafka.topic(Topics.MODELS_PUBLISHED.name()),
+                                                        Clock.systemUTC()),
+                                                runner.registry(),
+                                                metrics,
+                                                Clock.systemUTC())
+                                        .start());
+                shell.health()
+                        .register(
+                                "rollout",
+                                () ->
+                                        policy.isAlive()
+                                                ? Health.Status.up(
+                                                        "promoting candidates after "
+                                                                + rollout.shadowFrames()
+                                                                + " shadow frames"
+                                                                + (rollout.autoRollback()
+                                                                        ? ", rolling back live"
+                                                                                + " regressions"
+                                                                        : ""))
+                                                : Health.Status.down(
+                                                        "rollout policy stopped; see the log"));
+            }
             if (config.pretrainEagerly() && config.defaultBaseModel() == null) {
                 warmUpBackbone(config);
             }

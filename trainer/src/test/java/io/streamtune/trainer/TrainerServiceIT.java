@@ -659,6 +659,8 @@ class TrainerServiceIT {
                                 "3"));
         // small generated datasets: judge from 10 gate samples, 3 per class
         m.put("trainer.gate.min.samples", "10");
+        // no inference here to serve candidates in shadow: the gate publishes directly
+        m.put("trainer.shadow.frames", "0");
         m.put("trainer.threads", "1");
         // the loop on generated scenes, on the offline fallback backbone (the zoo default is
         // covered by shouldFineTuneTheZooBackboneByDefaultOnRealPhotos)

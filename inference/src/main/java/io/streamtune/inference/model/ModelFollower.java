@@ -34,14 +34,17 @@ public final class ModelFollower implements AutoCloseable {
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Deserializer<ModelPublished> values;
+    private final Runnable onRemoved;
 
     private ModelFollower(
             Map<String, Object> consumerProperties,
             Topic<String, ModelPublished> topic,
             String model,
             ModelSwapper swapper,
-            ModelSlot slot) {
+            ModelSlot slot,
+            Runnable onRemoved) {
         this.consumer = new KafkaConsumer<>(consumerProperties);
+        this.onRemoved = onRemoved;
         this.topic = topic;
         this.model = model;
         this.swapper = swapper;
@@ -64,9 +67,28 @@ public final class ModelFollower implements AutoCloseable {
             String model,
             ModelSwapper swapper,
             ModelSlot slot) {
+        return start(consumerProperties, topic, model, swapper, slot, null);
+    }
+
+    /**
+     * Starts following; {@code onRemoved} (may be null) runs when the model's record is deleted (a
+     * tombstone: a candidate's shadow phase ended).
+     */
+    public static ModelFollower start(
+            Map<String, Object> consumerProperties,
+            Topic<String, ModelPublished> topic,
+            String model,
+            ModelSwapper swapper,
+            ModelSlot slot,
+            Runnable onRemoved) {
         ModelFollower follower =
                 new ModelFollower(
-                        consumerProperties, topic, Objects.requireNonNull(model), swapper, slot);
+                        consumerProperties,
+                        topic,
+                        Objects.requireNonNull(model),
+                        swapper,
+                        slot,
+                        onRemoved);
         follower.thread.start();
         return follower;
     }
@@ -86,11 +108,22 @@ public final class ModelFollower implements AutoCloseable {
             ModelPublished attempted = null;
             while (running.get()) {
                 ModelPublished latest = null;
+                boolean removed = false;
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    if (isTombstone(r)) {
+                        latest = null;
+                        removed = true;
+                        continue;
+                    }
                     ModelPublished p = parse(r);
                     if (p != null) {
                         latest = p;
+                        removed = false;
                     }
+                }
+                if (removed && onRemoved != null && slot.servingVersion() != 0) {
+                    attempted = null;
+                    onRemoved.run();
                 }
                 if (latest != null
                         && !latest.equals(attempted)
@@ -113,6 +146,12 @@ public final class ModelFollower implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
+    }
+
+    private boolean isTombstone(ConsumerRecord<byte[], byte[]> r) {
+        return r.value() == null
+                && r.key() != null
+                && model.equals(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private ModelPublished parse(ConsumerRecord<byte[], byte[]> r) {

@@ -30,6 +30,7 @@ public final class ModelSwapper {
 
     private final String instance;
     private final ArtifactStore store;
+    private final String verb;
     private final RunnerOptions runnerOptions;
     private final ModelSlot slot;
     private final InferenceMetrics metrics;
@@ -38,7 +39,8 @@ public final class ModelSwapper {
 
     /**
      * @param instance instance id named in reports
-     * @param reports where swap reports go (the inference events topic)
+     * @param reports where swap reports go (the inference events topic); an {@code instance}
+     *     ending in {@code -shadow} loads candidates into a shadow slot and logs "shadowing"
      */
     public ModelSwapper(
             String instance,
@@ -49,6 +51,7 @@ public final class ModelSwapper {
             Consumer<ModelSwapReported> reports,
             Clock clock) {
         this.instance = Objects.requireNonNull(instance, "instance");
+        this.verb = instance.endsWith("-shadow") ? "shadowing" : "serving";
         this.store = Objects.requireNonNull(store, "store");
         this.runnerOptions = Objects.requireNonNull(runnerOptions, "runnerOptions");
         this.slot = Objects.requireNonNull(slot, "slot");
@@ -90,17 +93,29 @@ public final class ModelSwapper {
         slot.install(new ServingModel(published.model(), published.version(), runner));
         metrics.serving(published.version(), previous != 0);
         log.info(
-                "serving {} (was v{}), fetched, verified, loaded and warmed up in {} ms",
+                "{} {} (was v{}){}, fetched, verified, loaded and warmed up in {} ms",
+                verb,
                 what,
                 previous,
+                published.isRollback() ? " as a rollback" : "",
                 (System.nanoTime() - started) / 1_000_000);
+        if (published.isRollback()) {
+            metrics.rolledBack();
+        }
         return report(
                 new ModelSwapReported(
                         instance,
                         published.model(),
                         published.version(),
                         Outcome.SWAPPED,
-                        null,
+                        published.isRollback()
+                                ? "rollback from v"
+                                        + published.promotion().fromVersion()
+                                        + " ("
+                                        + published.promotion().by().name().toLowerCase(Locale.ROOT)
+                                        + "): "
+                                        + published.promotion().reason()
+                                : null,
                         published.version(),
                         clock.instant()));
     }

@@ -78,6 +78,16 @@ public final class FramePipeline implements AutoCloseable {
     }
 
     /**
+     * Sees every batch after its delivery (production outcomes, in frame order), on the pipeline
+     * thread: must be quick and must not throw.
+     */
+    public interface Observer {
+        Observer NONE = (model, frames, outcomes) -> {};
+
+        void delivered(ServingModel model, List<Frame> frames, List<Outcome> outcomes);
+    }
+
+    /**
      * How the pipeline runs.
      *
      * @param maxBatch frames per model run
@@ -102,6 +112,7 @@ public final class FramePipeline implements AutoCloseable {
     private final ModelSlot slot;
     private final InferenceMetrics metrics;
     private final Clock clock;
+    private volatile Observer observer = Observer.NONE;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private final ExecutorService modelThread;
@@ -187,6 +198,11 @@ public final class FramePipeline implements AutoCloseable {
                         clock);
         pipeline.thread.start();
         return pipeline;
+    }
+
+    /** Sets who sees delivered batches (live signals, shadow serving). */
+    public void observe(Observer observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     /** The producer, for binding its client metrics (thread-safe). */
@@ -336,7 +352,15 @@ public final class FramePipeline implements AutoCloseable {
     private void finish(BatchPredictor.Prepared prepared, BatchPredictor.Ran ran) {
         boolean delivered;
         try {
-            delivered = deliver(prepared.frames(), predictor.complete(prepared, ran));
+            List<Outcome> outcomes = predictor.complete(prepared, ran);
+            delivered = deliver(prepared.frames(), outcomes);
+            if (delivered) {
+                try {
+                    observer.delivered(prepared.model(), prepared.frames(), outcomes);
+                } catch (RuntimeException e) {
+                    log.warn("batch observer failed: {}", e.toString());
+                }
+            }
         } finally {
             prepared.model().release();
         }

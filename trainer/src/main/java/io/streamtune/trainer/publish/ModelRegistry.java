@@ -45,6 +45,11 @@ public final class ModelRegistry {
             events = events == null ? List.of() : List.copyOf(events);
         }
 
+        /** The manifest with another announcement (the record that promoted the version). */
+        public Manifest withPublished(ModelPublished announced) {
+            return new Manifest(announced, training, events);
+        }
+
         /** Whether the version was taken out of production by a rollback. */
         public boolean rolledBack() {
             return events.stream().anyMatch(e -> e.kind() == Event.Kind.ROLLED_BACK);
@@ -61,7 +66,8 @@ public final class ModelRegistry {
     /**
      * Something that happened to a version.
      *
-     * @param kind rolled back (taken out of production) or restored (made production again)
+     * @param kind rolled back (taken out of production), restored (made production again), promoted
+     *     or rejected after its shadow phase
      * @param by who: {@code operator} or {@code automatic}
      * @param reason why, with the numbers
      * @param at when
@@ -71,7 +77,11 @@ public final class ModelRegistry {
         /** The kind of event. */
         public enum Kind {
             ROLLED_BACK,
-            RESTORED
+            RESTORED,
+            /** promoted to production after its shadow phase */
+            PROMOTED,
+            /** rejected after its shadow phase */
+            SHADOW_REJECTED
         }
     }
 

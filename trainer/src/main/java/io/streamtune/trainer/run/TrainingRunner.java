@@ -380,6 +380,9 @@ public final class TrainingRunner {
                         now);
         byte[] onnx = OnnxWriter.toBytes(scored);
         ArtifactRef ref = store.put(model, version, onnx);
+        // With a production version serving, a candidate first serves in shadow beside it; the
+        // rollout policy promotes or rejects it on live evidence.
+        boolean shadow = config.rollout().shadowFrames() > 0 && prod.isPresent();
         ModelPublished published =
                 new ModelPublished(
                         model,
@@ -395,21 +398,55 @@ public final class TrainingRunner {
                         now,
                         decision.evidence(),
                         lineage,
-                        new Promotion(
-                                Promotion.By.GATE,
-                                truncate(decision.reason() + comparable),
-                                prod.map(ModelPublished::version).orElse(null),
-                                now));
-        producer.send(
-                        new ProducerRecord<>(
-                                kafka.topic(Topics.MODELS_PUBLISHED.name()),
-                                bytes(model),
-                                JsonSerde.of(ModelPublished.class).toBytes(published)))
-                .get();
+                        shadow
+                                ? null
+                                : new Promotion(
+                                        Promotion.By.GATE,
+                                        truncate(decision.reason() + comparable),
+                                        prod.map(ModelPublished::version).orElse(null),
+                                        now));
         registry.save(
                 new ModelRegistry.Manifest(published, trainingConfig(base), List.of()),
                 OnnxWriter.toBytes(trainerKeys(trained.graph(), start)));
-        retain(model, version);
+        producer.send(
+                        new ProducerRecord<>(
+                                kafka.topic(
+                                        shadow
+                                                ? Topics.MODELS_CANDIDATES.name()
+                                                : Topics.MODELS_PUBLISHED.name()),
+                                bytes(model),
+                                JsonSerde.of(ModelPublished.class).toBytes(published)))
+                .get();
+        retain(model, version, shadow ? prod.get().version() : null);
+        if (shadow) {
+            progress(
+                    model,
+                    runId,
+                    Phase.SHADOW,
+                    "candidate v"
+                            + version
+                            + " passed the gate ("
+                            + decision.reason()
+                            + "); serving in shadow beside v"
+                            + prod.get().version()
+                            + " for "
+                            + config.rollout().shadowFrames()
+                            + " frames");
+            return new Result(
+                    Outcome.CANDIDATE,
+                    runId,
+                    summary
+                            + " candidate v"
+                            + version
+                            + " in shadow beside v"
+                            + prod.get().version()
+                            + ": "
+                            + decision.reason(),
+                    candidate,
+                    prodMetric,
+                    published,
+                    null);
+        }
         metrics.productionVersion(model, version);
         metrics.published(model, version, candidate.metricName(), candidate.metric());
         progress(model, runId, Phase.PUBLISHED, "published v" + version + ": " + decision.reason());
@@ -628,9 +665,11 @@ public final class TrainingRunner {
         return m;
     }
 
-    private void retain(String model, int version) {
+    /** Deletes versions older than the retention, never the one in production. */
+    private void retain(String model, int version, Integer production) {
         for (int old : new ArrayList<>(registry.versions(model))) {
-            if (old <= version - config.retainVersions()) {
+            if (old <= version - config.retainVersions()
+                    && (production == null || old != production)) {
                 try {
                     store.delete(model, old);
                     registry.delete(model, old);

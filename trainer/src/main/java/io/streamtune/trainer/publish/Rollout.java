@@ -1,0 +1,486 @@
+package io.streamtune.trainer.publish;
+
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.LiveReport;
+import io.streamtune.contracts.ModelPublished;
+import io.streamtune.contracts.ModelRejected;
+import io.streamtune.contracts.Promotion;
+import io.streamtune.contracts.ShadowEvidence;
+import io.streamtune.trainer.TrainerMetrics;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rollout policy, on its own thread: follows the candidates, the production announcements and
+ * the inference instances' live reports, and decides.
+ *
+ * <ul>
+ *   <li>A candidate in shadow is <b>promoted</b> once the instances together ran it on {@code
+ *       shadowFrames} frames beside the production version it was gated against, with a failure
+ *       rate no worse than production's plus {@code maxShadowFailureRate} and a mean agreement with
+ *       production of at least {@code minAgreement}; otherwise it is <b>rejected</b> ({@code
+ *       SHADOW_REGRESSION}) with the live numbers. Either way its candidate record is deleted.
+ *   <li>The production version is <b>rolled back</b> automatically when, over at least {@code
+ *       rollbackMinFrames} live frames since its promotion, its failure rate exceeds {@code
+ *       rollbackMaxFailureRate} or its mean confidence moved more than {@code
+ *       rollbackMaxConfidenceShift} from its shadow phase.
+ * </ul>
+ *
+ * Live reports are cumulative per instance, so the latest per instance and version is summed.
+ */
+public final class Rollout implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Rollout.class);
+
+    /**
+     * The policy's thresholds.
+     *
+     * @param shadowFrames shadow frames before a decision; 0 disables shadow serving (the gate
+     *     publishes directly)
+     * @param minAgreement least mean agreement with production
+     * @param maxShadowFailureRate how much more often than production a candidate may fail
+     * @param autoRollback whether production is rolled back automatically
+     * @param rollbackMinFrames live frames before production is judged
+     * @param rollbackMaxFailureRate failure rate that rolls production back
+     * @param rollbackMaxConfidenceShift mean-confidence change vs the shadow phase that rolls it
+     *     back
+     */
+    public record Settings(
+            int shadowFrames,
+            double minAgreement,
+            double maxShadowFailureRate,
+            boolean autoRollback,
+            int rollbackMinFrames,
+            double rollbackMaxFailureRate,
+            double rollbackMaxConfidenceShift) {}
+
+    /** Topic names, prefix applied. */
+    public record Topics(String candidates, String published, String live, String rejected) {}
+
+    private final Settings settings;
+    private final Topics topics;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> producer;
+    private final Rollback rollback;
+    private final ModelRegistry registry;
+    private final TrainerMetrics metrics;
+    private final Clock clock;
+    private final Thread thread;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Map<String, ModelPublished> candidates = new HashMap<>();
+    private final Map<String, ModelPublished> production = new HashMap<>();
+    private final Map<String, LiveReport> reports = new HashMap<>();
+    private final Set<String> decided = new HashSet<>();
+
+    public Rollout(
+            Settings settings,
+            Topics topics,
+            Map<String, Object> consumerProperties,
+            Producer<byte[], byte[]> producer,
+            Rollback rollback,
+            ModelRegistry registry,
+            TrainerMetrics metrics,
+            Clock clock) {
+        this.settings = settings;
+        this.topics = topics;
+        Map<String, Object> props = new HashMap<>(consumerProperties);
+        props.remove("group.id");
+        props.put("enable.auto.commit", "false");
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        this.consumer = new KafkaConsumer<>(props);
+        this.producer = producer;
+        this.rollback = rollback;
+        this.registry = registry;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.thread = new Thread(this::run, "rollout");
+        this.thread.setDaemon(true);
+    }
+
+    /** Starts the policy thread. */
+    public Rollout start() {
+        thread.start();
+        return this;
+    }
+
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String t : List.of(topics.candidates(), topics.published(), topics.live())) {
+                while (running.get()) {
+                    var infos = consumer.partitionsFor(t, Duration.ofSeconds(10));
+                    if (!infos.isEmpty()) {
+                        infos.forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+                        break;
+                    }
+                }
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                    take(r);
+                }
+                decide();
+            }
+        } catch (WakeupException e) {
+            if (running.get()) {
+                log.error("rollout policy woken up unexpectedly", e);
+            }
+        } catch (RuntimeException e) {
+            log.error(
+                    "rollout policy stopped: {}; candidates stay in shadow, no automatic rollback",
+                    e.toString(),
+                    e);
+        } finally {
+            consumer.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void take(ConsumerRecord<byte[], byte[]> r) {
+        if (r.key() == null) {
+            return;
+        }
+        String model = new String(r.key(), StandardCharsets.UTF_8);
+        try {
+            if (r.topic().equals(topics.candidates())) {
+                if (r.value() == null) {
+                    candidates.remove(model);
+                } else {
+                    candidates.put(model, JsonSerde.of(ModelPublished.class).fromBytes(r.value()));
+                }
+            } else if (r.topic().equals(topics.published())) {
+                if (r.value() != null) {
+                    production.put(model, JsonSerde.of(ModelPublished.class).fromBytes(r.value()));
+                }
+            } else if (r.value() != null) {
+                LiveReport report = JsonSerde.of(LiveReport.class).fromBytes(r.value());
+                reports.put(
+                        report.model()
+                                + "/"
+                                + report.version()
+                                + "/"
+                                + report.role()
+                                + "/"
+                                + report.productionVersion()
+                                + "/"
+                                + report.instance()
+                                + "/"
+                                + report.since(),
+                        report);
+            }
+        } catch (RuntimeException e) {
+            log.debug("skipping unreadable record {}-{}@{}", r.topic(), r.partition(), r.offset());
+        }
+    }
+
+    /** Sums the latest reports matching a version, role and (shadow) production version. */
+    private record Totals(
+            long frames,
+            long failures,
+            double confidenceSum,
+            long confidenceCount,
+            long compared,
+            double agreementSum,
+            long productionFailures,
+            double productionConfidenceSum,
+            int instances) {
+
+        double failureRate() {
+            return frames == 0 ? 0 : (double) failures / frames;
+        }
+
+        double meanConfidence() {
+            return confidenceCount == 0 ? Double.NaN : confidenceSum / confidenceCount;
+        }
+    }
+
+    private Totals totals(
+            String model,
+            int version,
+            LiveReport.Role role,
+            Integer productionVersion,
+            Instant notBefore) {
+        long frames = 0, failures = 0, count = 0, compared = 0, prodFailures = 0;
+        double conf = 0, agreement = 0, prodConf = 0;
+        Set<String> instances = new HashSet<>();
+        for (LiveReport r : reports.values()) {
+            if (!r.model().equals(model)
+                    || r.version() != version
+                    || r.role() != role
+                    || (productionVersion != null
+                            && !productionVersion.equals(r.productionVersion()))
+                    || (notBefore != null && r.since().isBefore(notBefore))) {
+                continue;
+            }
+            frames += r.frames();
+            failures += r.failures();
+            conf += r.confidenceSum();
+            count += r.confidenceCount();
+            compared += r.compared();
+            agreement += r.agreementSum();
+            prodFailures += r.productionFailures();
+            prodConf += r.productionConfidenceSum();
+            instances.add(r.instance());
+        }
+        return new Totals(
+                frames,
+                failures,
+                conf,
+                count,
+                compared,
+                agreement,
+                prodFailures,
+                prodConf,
+                instances.size());
+    }
+
+    private void decide() {
+        for (ModelPublished c : List.copyOf(candidates.values())) {
+            ModelPublished p = production.get(c.model());
+            String key = c.model() + "/v" + c.version();
+            if (decided.contains(key)) {
+                continue;
+            }
+            if (p != null && p.version() == c.version()) {
+                end(c); // already production
+                decided.add(key);
+                continue;
+            }
+            if (p == null) {
+                continue;
+            }
+            Totals t = totals(c.model(), c.version(), LiveReport.Role.SHADOW, p.version(), null);
+            if (t.frames() < settings.shadowFrames()) {
+                continue;
+            }
+            decided.add(key);
+            double agreement = t.compared() == 0 ? 0 : t.agreementSum() / t.compared();
+            double productionFailureRate =
+                    t.frames() == 0 ? 0 : (double) t.productionFailures() / t.frames();
+            ShadowEvidence evidence =
+                    new ShadowEvidence(
+                            t.frames(),
+                            t.compared(),
+                            agreement,
+                            t.failureRate(),
+                            productionFailureRate,
+                            t.meanConfidence(),
+                            t.compared() == 0
+                                    ? Double.NaN
+                                    : t.productionConfidenceSum() / t.compared(),
+                            t.instances());
+            List<String> regressions = new ArrayList<>();
+            if (t.failureRate() > productionFailureRate + settings.maxShadowFailureRate()) {
+                regressions.add(
+                        String.format(
+                                Locale.ROOT,
+                                "failure rate %.4f > production's %.4f + %.4f"
+                                        + " (trainer.shadow.max.failure.rate)",
+                                t.failureRate(),
+                                productionFailureRate,
+                                settings.maxShadowFailureRate()));
+            }
+            if (agreement < settings.minAgreement()) {
+                regressions.add(
+                        String.format(
+                                Locale.ROOT,
+                                "agreement with production %.3f < %.3f (trainer.shadow.min.agreement)",
+                                agreement,
+                                settings.minAgreement()));
+            }
+            if (regressions.isEmpty()) {
+                promote(c, p, evidence);
+            } else {
+                reject(c, p, evidence, String.join("; ", regressions));
+            }
+        }
+        if (!settings.autoRollback()) {
+            return;
+        }
+        for (ModelPublished p : List.copyOf(production.values())) {
+            String key = p.model() + "/v" + p.version() + "/" + promotedAt(p);
+            if (decided.contains(key)) {
+                continue;
+            }
+            Totals t =
+                    totals(
+                            p.model(),
+                            p.version(),
+                            LiveReport.Role.PRODUCTION,
+                            null,
+                            promotedAt(p).minusSeconds(1));
+            if (t.frames() < settings.rollbackMinFrames()) {
+                continue;
+            }
+            String why = null;
+            if (t.failureRate() > settings.rollbackMaxFailureRate()) {
+                why =
+                        String.format(
+                                Locale.ROOT,
+                                "failure rate %.4f over %d live frames > %.4f"
+                                        + " (trainer.rollback.max.failure.rate)",
+                                t.failureRate(),
+                                t.frames(),
+                                settings.rollbackMaxFailureRate());
+            } else if (p.promotion() != null
+                    && p.promotion().shadow() != null
+                    && Double.isFinite(p.promotion().shadow().meanConfidence())
+                    && Double.isFinite(t.meanConfidence())
+                    && Math.abs(t.meanConfidence() - p.promotion().shadow().meanConfidence())
+                            > settings.rollbackMaxConfidenceShift()) {
+                why =
+                        String.format(
+                                Locale.ROOT,
+                                "mean confidence %.3f over %d live frames moved more than %.3f from"
+                                        + " %.3f in shadow (trainer.rollback.max.confidence.shift)",
+                                t.meanConfidence(),
+                                t.frames(),
+                                settings.rollbackMaxConfidenceShift(),
+                                p.promotion().shadow().meanConfidence());
+            }
+            if (why == null) {
+                continue;
+            }
+            decided.add(key);
+            try {
+                ModelPublished back =
+                        rollback.rollback(p, null, Promotion.By.AUTOMATIC_ROLLBACK, why);
+                metrics.rollout(p.model(), "rolled_back");
+                log.warn(
+                        "rolled {} back from v{} to v{}: {}",
+                        p.model(),
+                        p.version(),
+                        back.version(),
+                        why);
+            } catch (Rollback.RollbackException e) {
+                log.warn(
+                        "{} v{} regressed live ({}) but cannot be rolled back: {}",
+                        p.model(),
+                        p.version(),
+                        why,
+                        e.getMessage());
+            }
+        }
+    }
+
+    private static Instant promotedAt(ModelPublished p) {
+        return p.promotion() != null ? p.promotion().at() : p.publishedAt();
+    }
+
+    private void promote(ModelPublished c, ModelPublished p, ShadowEvidence evidence) {
+        String reason =
+                (c.gate() == null ? "" : "gate: " + c.gate().describe() + "; ")
+                        + "shadow: "
+                        + evidence.describe();
+        ModelPublished announced =
+                c.withPromotion(
+                        new Promotion(
+                                Promotion.By.SHADOW,
+                                truncate(reason),
+                                p.version(),
+                                clock.instant(),
+                                evidence));
+        send(topics.published(), c.model(), JsonSerde.of(ModelPublished.class).toBytes(announced));
+        end(c);
+        registry.manifest(c.model(), c.version())
+                .ifPresent(
+                        m ->
+                                registry.update(
+                                        m.withPublished(announced)
+                                                .with(
+                                                        new ModelRegistry.Event(
+                                                                ModelRegistry.Event.Kind.PROMOTED,
+                                                                "shadow",
+                                                                truncate(evidence.describe()),
+                                                                clock.instant()))));
+        metrics.rollout(c.model(), "promoted");
+        metrics.productionVersion(c.model(), c.version());
+        log.info("promoted {} v{} after its shadow phase: {}", c.model(), c.version(), reason);
+    }
+
+    private void reject(ModelPublished c, ModelPublished p, ShadowEvidence evidence, String why) {
+        String reason =
+                "regressed in shadow beside v"
+                        + p.version()
+                        + ": "
+                        + why
+                        + "; "
+                        + evidence.describe();
+        ModelRejected rejected =
+                new ModelRejected(
+                        c.model(),
+                        "shadow-v" + c.version(),
+                        truncate(reason),
+                        c.metricName(),
+                        c.metricValue(),
+                        c.gate() == null ? Double.NaN : c.gate().production(),
+                        0,
+                        clock.instant(),
+                        ModelRejected.Verdict.SHADOW_REGRESSION,
+                        c.gate());
+        send(topics.rejected(), c.model(), JsonSerde.of(ModelRejected.class).toBytes(rejected));
+        end(c);
+        registry.manifest(c.model(), c.version())
+                .ifPresent(
+                        m ->
+                                registry.update(
+                                        m.with(
+                                                new ModelRegistry.Event(
+                                                        ModelRegistry.Event.Kind.SHADOW_REJECTED,
+                                                        "shadow",
+                                                        truncate(reason),
+                                                        clock.instant()))));
+        metrics.rollout(c.model(), "shadow_rejected");
+        log.warn("rejected {} v{}: {}", c.model(), c.version(), reason);
+    }
+
+    /** Ends a candidate's shadow phase (tombstone). */
+    private void end(ModelPublished c) {
+        send(topics.candidates(), c.model(), null);
+    }
+
+    private void send(String topic, String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
+                    .get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot write to " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= 2000 ? s : s.substring(0, 2000);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}
