@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Every meter of the inference service: names, tags and units in one place. Prometheus names follow
@@ -54,6 +55,24 @@ public final class InferenceMetrics {
 
     /** Counter: swaps to an older version announced as a rollback. */
     public static final String ROLLBACKS = "inference.model.rollbacks";
+
+    /** Gauge: the candidate version running in shadow, 0 when none. */
+    public static final String SHADOW_VERSION = "inference.shadow.version";
+
+    /** Gauge: frames the candidate in shadow ran on (this instance, this candidate). */
+    public static final String SHADOW_FRAMES = "inference.shadow.frames";
+
+    /** Gauge: the candidate's mean agreement with production on the compared frames. */
+    public static final String SHADOW_AGREEMENT = "inference.shadow.agreement";
+
+    /** Gauge: the candidate's failure rate in shadow. */
+    public static final String SHADOW_FAILURE_RATE = "inference.shadow.failure.rate";
+
+    /** Gauge: shadow batches dropped because the shadow worker was busy. */
+    public static final String SHADOW_SKIPPED = "inference.shadow.skipped";
+
+    /** Gauge: mean confidence of the production version on live frames. */
+    public static final String LIVE_CONFIDENCE = "inference.live.confidence";
 
     /**
      * Refused model versions, tag {@code reason} = download_failed, checksum_mismatch, load_failed.
@@ -137,6 +156,12 @@ public final class InferenceMetrics {
                         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
                         .register(registry);
         this.swaps = Counter.builder(SWAPS).description("Completed model swaps").register(registry);
+        this.rollbacks =
+                Counter.builder(ROLLBACKS)
+                        .tag("model", model)
+                        .description("Swaps to an older version announced as a rollback")
+                        .register(registry);
+        registerRollout();
         Gauge.builder(MODEL_VERSION, version, AtomicLong::get)
                 .tag("model", model)
                 .description("Version of the serving model, 0 when none")
@@ -227,10 +252,44 @@ public final class InferenceMetrics {
 
     /** The version now serving came back as a rollback. */
     public void rolledBack() {
-        Counter.builder(ROLLBACKS)
-                .description("Swaps to an older version announced as a rollback")
-                .register(registry)
-                .increment();
+        rollbacks.increment();
+    }
+
+    private final Counter rollbacks;
+    private final AtomicReference<double[]> shadow =
+            new AtomicReference<>(new double[] {0, 0, Double.NaN, Double.NaN, 0});
+    private final AtomicReference<Double> liveConfidence = new AtomicReference<>(Double.NaN);
+
+    /** The shadow candidate's numbers on this instance (version 0: none). */
+    public void shadow(
+            int version, long frames, double agreement, double failureRate, long skipped) {
+        shadow.set(new double[] {version, frames, agreement, failureRate, skipped});
+    }
+
+    /** Production's mean confidence on live frames. */
+    public void liveConfidence(double mean) {
+        liveConfidence.set(mean);
+    }
+
+    private void registerRollout() {
+        String[][] gauges = {
+            {SHADOW_VERSION, "Candidate version running in shadow, 0 when none"},
+            {SHADOW_FRAMES, "Frames the shadow candidate ran on"},
+            {SHADOW_AGREEMENT, "Shadow candidate's mean agreement with production"},
+            {SHADOW_FAILURE_RATE, "Shadow candidate's failure rate"},
+            {SHADOW_SKIPPED, "Shadow batches dropped because the shadow worker was busy"}
+        };
+        for (int i = 0; i < gauges.length; i++) {
+            int k = i;
+            Gauge.builder(gauges[i][0], shadow, a -> a.get()[k])
+                    .tag("model", model)
+                    .description(gauges[i][1])
+                    .register(registry);
+        }
+        Gauge.builder(LIVE_CONFIDENCE, liveConfidence, AtomicReference::get)
+                .tag("model", model)
+                .description("Mean confidence of the production version on live frames")
+                .register(registry);
     }
 
     /** A model version was refused; {@code reason} is the lower-case swap outcome. */

@@ -211,6 +211,7 @@ public final class InferenceService implements AutoCloseable {
                                     kafka.topic(Topics.SHADOW_CLASSIFICATIONS.name()),
                                     kafka.topic(Topics.SHADOW_DETECTIONS.name()),
                                     kafka.topic(Topics.SHADOW_SEGMENTATIONS.name())),
+                            metrics,
                             clock);
             shell.health()
                     .register(

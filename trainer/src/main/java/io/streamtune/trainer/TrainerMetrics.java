@@ -161,6 +161,13 @@ public final class TrainerMetrics {
                     AtomicReference::get,
                     model,
                     "Production metric on the same validation set at the last gate");
+            for (String decision : List.of("promoted", "shadow_rejected", "rolled_back")) {
+                Counter.builder(ROLLOUTS)
+                        .tag("model", model)
+                        .tag("decision", decision)
+                        .description("Shadow promotions, shadow rejections and automatic rollbacks")
+                        .register(registry);
+            }
             corrupt =
                     Counter.builder(DATASET_CORRUPT)
                             .tag("model", model)

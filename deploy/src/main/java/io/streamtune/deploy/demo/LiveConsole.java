@@ -66,6 +66,7 @@ public final class LiveConsole implements AutoCloseable {
                                 kafka.topic(Topics.TRAINING_PROGRESS.name()),
                                 kafka.topic(Topics.MODELS_PUBLISHED.name()),
                                 kafka.topic(Topics.MODELS_REJECTED.name()),
+                                kafka.topic(Topics.MODELS_CANDIDATES.name()),
                                 kafka.topic(Topics.INFERENCE_EVENTS.name())),
                         false,
                         this::onEvent);
@@ -132,19 +133,54 @@ public final class LiveConsole implements AutoCloseable {
                 }
             } else if (topic.endsWith(Topics.MODELS_PUBLISHED.name())) {
                 var m = PUBLISHED.fromBytes(r.value());
-                if (m != null) {
+                if (m != null && m.isRollback()) {
+                    line(
+                            "↶",
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s rolled back to v%d (%s): %s",
+                                    m.model(),
+                                    m.version(),
+                                    m.promotion()
+                                            .by()
+                                            .name()
+                                            .toLowerCase(Locale.ROOT)
+                                            .replace('_', ' '),
+                                    m.promotion().reason()));
+                } else if (m != null) {
                     line(
                             "✔",
                             String.format(
                                     Locale.ROOT,
-                                    "%s v%d published: %s %.4f%s",
+                                    "%s v%d published: %s %.4f%s%s",
                                     m.model(),
                                     m.version(),
                                     m.metricName(),
                                     m.metricValue(),
                                     m.parentVersion() == null
                                             ? ""
-                                            : " (fine-tuned from v" + m.parentVersion() + ")"));
+                                            : " (fine-tuned from v" + m.parentVersion() + ")",
+                                    m.promotion() != null && m.promotion().shadow() != null
+                                            ? " after "
+                                                    + m.promotion().shadow().frames()
+                                                    + " shadow frames, agreement "
+                                                    + String.format(
+                                                            Locale.ROOT,
+                                                            "%.2f",
+                                                            m.promotion().shadow().agreement())
+                                            : ""));
+                }
+            } else if (topic.endsWith(Topics.MODELS_CANDIDATES.name())) {
+                var m = r.value() == null ? null : PUBLISHED.fromBytes(r.value());
+                if (m != null) {
+                    line(
+                            "◌",
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s v%d passed the gate (%s); serving in shadow beside production",
+                                    m.model(),
+                                    m.version(),
+                                    m.gate() == null ? m.metricName() : m.gate().describe()));
                 }
             } else if (topic.endsWith(Topics.MODELS_REJECTED.name())) {
                 var m = REJECTED.fromBytes(r.value());
@@ -152,8 +188,11 @@ public final class LiveConsole implements AutoCloseable {
                         "✘",
                         String.format(
                                 Locale.ROOT,
-                                "%s candidate rejected: %s %.4f vs production %.4f — %s",
+                                "%s candidate rejected%s: %s %.4f vs production %.4f — %s",
                                 m.model(),
+                                m.verdict() == null
+                                        ? ""
+                                        : " (" + m.verdict().name().toLowerCase(Locale.ROOT) + ")",
                                 m.metricName(),
                                 m.candidateMetric(),
                                 m.productionMetric(),

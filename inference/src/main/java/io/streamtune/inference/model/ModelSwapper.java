@@ -39,8 +39,8 @@ public final class ModelSwapper {
 
     /**
      * @param instance instance id named in reports
-     * @param reports where swap reports go (the inference events topic); an {@code instance}
-     *     ending in {@code -shadow} loads candidates into a shadow slot and logs "shadowing"
+     * @param reports where swap reports go (the inference events topic); an {@code instance} ending
+     *     in {@code -shadow} loads candidates into a shadow slot and logs "shadowing"
      */
     public ModelSwapper(
             String instance,

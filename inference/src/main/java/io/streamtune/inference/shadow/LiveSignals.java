@@ -77,6 +77,7 @@ public final class LiveSignals implements FramePipeline.Observer, AutoCloseable 
     private final Producer<byte[], byte[]> producer;
     private final Topics topics;
     private final Clock clock;
+    private final io.streamtune.inference.InferenceMetrics metrics;
     private final ThreadPoolExecutor shadowWorker;
     private final ScheduledExecutorService reporter;
     private final long[] productionSent = {-1};
@@ -99,7 +100,9 @@ public final class LiveSignals implements FramePipeline.Observer, AutoCloseable 
             Settings settings,
             Producer<byte[], byte[]> producer,
             Topics topics,
+            io.streamtune.inference.InferenceMetrics metrics,
             Clock clock) {
+        this.metrics = Objects.requireNonNull(metrics);
         this.instance = Objects.requireNonNull(instance);
         this.model = Objects.requireNonNull(model);
         this.shadowSlot = shadowSlot;
@@ -260,11 +263,23 @@ public final class LiveSignals implements FramePipeline.Observer, AutoCloseable 
         try {
             LiveStats p = production;
             if (p != null && p.hasNews(productionSent)) {
-                send(p.report(instance, clock.instant()));
+                LiveReport r = p.report(instance, clock.instant());
+                metrics.liveConfidence(r.meanConfidence());
+                send(r);
             }
             LiveStats s = shadow;
+            boolean shadowing = shadowSlot != null && shadowSlot.peek().isPresent();
             if (s != null && s.hasNews(shadowSent)) {
-                send(s.report(instance, clock.instant()));
+                LiveReport r = s.report(instance, clock.instant());
+                metrics.shadow(
+                        r.version(),
+                        r.frames(),
+                        r.compared() == 0 ? Double.NaN : r.agreementSum() / r.compared(),
+                        r.failureRate(),
+                        r.skipped());
+                send(r);
+            } else if (!shadowing) {
+                metrics.shadow(0, 0, Double.NaN, Double.NaN, 0);
             }
         } catch (RuntimeException e) {
             log.warn("live report not sent: {}", e.toString());
