@@ -17,6 +17,7 @@ package io.streamtune.contracts;
  * @param pValue one-sided p-value of "the candidate is not better" (exact McNemar test on the
  *     discordant pairs, classification only), NaN otherwise
  * @param method how the interval was computed, in words
+ * @param productionVersion the production version compared with, null when none
  */
 public record GateEvidence(
         String metricName,
@@ -28,7 +29,50 @@ public record GateEvidence(
         double confidence,
         int samples,
         double pValue,
-        String method) {
+        String method,
+        Integer productionVersion) {
+
+    /** Evidence that names no production version. */
+    public GateEvidence(
+            String metricName,
+            double candidate,
+            double production,
+            double difference,
+            double lower,
+            double upper,
+            double confidence,
+            int samples,
+            double pValue,
+            String method) {
+        this(
+                metricName,
+                candidate,
+                production,
+                difference,
+                lower,
+                upper,
+                confidence,
+                samples,
+                pValue,
+                method,
+                null);
+    }
+
+    /** The same evidence, naming the production version it was compared with. */
+    public GateEvidence against(Integer version) {
+        return new GateEvidence(
+                metricName,
+                candidate,
+                production,
+                difference,
+                lower,
+                upper,
+                confidence,
+                samples,
+                pValue,
+                method,
+                version);
+    }
 
     public GateEvidence {
         Names.requireText(metricName, "metricName", 64);

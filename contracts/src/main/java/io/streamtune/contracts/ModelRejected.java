@@ -48,7 +48,11 @@ public record ModelRejected(
         /** the run diverged */
         DIVERGED,
         /** passed the offline gate, then regressed while serving in shadow beside production */
-        SHADOW_REGRESSION
+        SHADOW_REGRESSION,
+        /** gated against a version that is no longer production (another was promoted since) */
+        STALE,
+        /** a newer candidate replaced it in shadow before a decision */
+        SUPERSEDED
     }
 
     /** A rejection without verdict and evidence (older producers, tests). */

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -78,7 +79,7 @@ public final class Rollout implements AutoCloseable {
 
     private final Settings settings;
     private final Topics topics;
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
     private final Rollback rollback;
     private final ModelRegistry registry;
@@ -100,14 +101,30 @@ public final class Rollout implements AutoCloseable {
             ModelRegistry registry,
             TrainerMetrics metrics,
             Clock clock) {
+        this(
+                settings,
+                topics,
+                new KafkaConsumer<>(groupless(consumerProperties)),
+                producer,
+                rollback,
+                registry,
+                metrics,
+                clock);
+    }
+
+    /** With a given consumer (tests use Kafka's {@code MockConsumer}); it is assigned here. */
+    public Rollout(
+            Settings settings,
+            Topics topics,
+            Consumer<byte[], byte[]> consumer,
+            Producer<byte[], byte[]> producer,
+            Rollback rollback,
+            ModelRegistry registry,
+            TrainerMetrics metrics,
+            Clock clock) {
         this.settings = settings;
         this.topics = topics;
-        Map<String, Object> props = new HashMap<>(consumerProperties);
-        props.remove("group.id");
-        props.put("enable.auto.commit", "false");
-        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        this.consumer = new KafkaConsumer<>(props);
+        this.consumer = consumer;
         this.producer = producer;
         this.rollback = rollback;
         this.registry = registry;
@@ -115,6 +132,15 @@ public final class Rollout implements AutoCloseable {
         this.clock = clock;
         this.thread = new Thread(this::run, "rollout");
         this.thread.setDaemon(true);
+    }
+
+    private static Map<String, Object> groupless(Map<String, Object> consumerProperties) {
+        Map<String, Object> props = new HashMap<>(consumerProperties);
+        props.remove("group.id");
+        props.put("enable.auto.commit", "false");
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        return props;
     }
 
     /** Starts the policy thread. */
@@ -171,7 +197,16 @@ public final class Rollout implements AutoCloseable {
                 if (r.value() == null) {
                     candidates.remove(model);
                 } else {
-                    candidates.put(model, JsonSerde.of(ModelPublished.class).fromBytes(r.value()));
+                    ModelPublished next = JsonSerde.of(ModelPublished.class).fromBytes(r.value());
+                    ModelPublished previous = candidates.put(model, next);
+                    if (previous != null
+                            && previous.version() != next.version()
+                            && decided.add(previous.model() + "/v" + previous.version())) {
+                        verdict(
+                                previous,
+                                ModelRejected.Verdict.SUPERSEDED,
+                                "v" + next.version() + " replaced it in shadow before a decision");
+                    }
                 }
             } else if (r.topic().equals(topics.published())) {
                 if (r.value() != null) {
@@ -272,6 +307,20 @@ public final class Rollout implements AutoCloseable {
                 continue;
             }
             if (p == null) {
+                continue;
+            }
+            Integer gatedAgainst = c.gate() == null ? null : c.gate().productionVersion();
+            if (gatedAgainst != null && gatedAgainst != p.version()) {
+                decided.add(key);
+                verdict(
+                        c,
+                        ModelRejected.Verdict.STALE,
+                        "gated against v"
+                                + gatedAgainst
+                                + ", but v"
+                                + p.version()
+                                + " is production now; the next run compares with it");
+                end(c);
                 continue;
             }
             Totals t = totals(c.model(), c.version(), LiveReport.Role.SHADOW, p.version(), null);
@@ -431,6 +480,12 @@ public final class Rollout implements AutoCloseable {
                         + why
                         + "; "
                         + evidence.describe();
+        verdict(c, ModelRejected.Verdict.SHADOW_REGRESSION, reason);
+        end(c);
+    }
+
+    /** Rejects a candidate for {@code verdict}, records it in its manifest and the metrics. */
+    private void verdict(ModelPublished c, ModelRejected.Verdict verdict, String reason) {
         ModelRejected rejected =
                 new ModelRejected(
                         c.model(),
@@ -441,10 +496,9 @@ public final class Rollout implements AutoCloseable {
                         c.gate() == null ? Double.NaN : c.gate().production(),
                         0,
                         clock.instant(),
-                        ModelRejected.Verdict.SHADOW_REGRESSION,
+                        verdict,
                         c.gate());
         send(topics.rejected(), c.model(), JsonSerde.of(ModelRejected.class).toBytes(rejected));
-        end(c);
         registry.manifest(c.model(), c.version())
                 .ifPresent(
                         m ->
@@ -453,10 +507,14 @@ public final class Rollout implements AutoCloseable {
                                                 new ModelRegistry.Event(
                                                         ModelRegistry.Event.Kind.SHADOW_REJECTED,
                                                         "shadow",
-                                                        truncate(reason),
+                                                        truncate(verdict + ": " + reason),
                                                         clock.instant()))));
         metrics.rollout(c.model(), "shadow_rejected");
-        log.warn("rejected {} v{}: {}", c.model(), c.version(), reason);
+        if (verdict == ModelRejected.Verdict.SHADOW_REGRESSION) {
+            log.warn("rejected {} v{}: {}", c.model(), c.version(), reason);
+        } else {
+            log.info("rejected {} v{} ({}): {}", c.model(), c.version(), verdict, reason);
+        }
     }
 
     /** Ends a candidate's shadow phase (tombstone). */

@@ -341,6 +341,14 @@ public final class TrainingRunner {
                         prodEval == null ? null : prodEval.scores(),
                         data.classes(),
                         data.gatePerClass());
+        if (decision.evidence() != null && prodEval != null) {
+            decision =
+                    new Gate.Decision(
+                            decision.publish(),
+                            decision.verdict(),
+                            decision.reason(),
+                            decision.evidence().against(prod.get().version()));
+        }
         metrics.gate(model, candidate.metric(), prodMetric);
         String summary =
                 String.format(

@@ -1,0 +1,301 @@
+package io.streamtune.trainer.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamtune.contracts.GateEvidence;
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.LiveReport;
+import io.streamtune.contracts.ModelPublished;
+import io.streamtune.contracts.ModelRejected;
+import io.streamtune.contracts.Promotion;
+import io.streamtune.contracts.Task;
+import io.streamtune.trainer.TrainerMetrics;
+import io.streamtune.vision.artifact.FileArtifactStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The rollout policy's decisions, on Kafka's MockConsumer and MockProducer. */
+class RolloutTest {
+
+    private static final Rollout.Topics TOPICS =
+            new Rollout.Topics(
+                    "models.candidates", "models.published", "models.live", "models.rejected");
+    private static final Rollout.Settings SETTINGS =
+            new Rollout.Settings(100, 0.5, 0.01, true, 50, 0.05, 0.25);
+
+    @TempDir Path dir;
+
+    private MockConsumer<byte[], byte[]> consumer;
+    private MockProducer<byte[], byte[]> producer;
+    private ModelRegistry registry;
+    private FileArtifactStore store;
+    private Rollout rollout;
+    private final long[] offsets = new long[3];
+
+    @BeforeEach
+    void start() {
+        consumer = new MockConsumer<>("earliest");
+        Node node = new Node(0, "localhost", 9092);
+        for (String t : List.of(TOPICS.candidates(), TOPICS.published(), TOPICS.live())) {
+            consumer.updatePartitions(
+                    t,
+                    List.of(new PartitionInfo(t, 0, node, new Node[] {node}, new Node[] {node})));
+            consumer.updateBeginningOffsets(Map.of(new TopicPartition(t, 0), 0L));
+        }
+        producer =
+                new MockProducer<>(
+                        true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        registry = new ModelRegistry(dir.resolve("trainer"));
+        store = new FileArtifactStore(dir.resolve("artifacts"));
+        rollout =
+                new Rollout(
+                                SETTINGS,
+                                TOPICS,
+                                consumer,
+                                producer,
+                                new Rollback(
+                                        registry,
+                                        store,
+                                        producer,
+                                        TOPICS.published(),
+                                        Clock.systemUTC()),
+                                registry,
+                                new TrainerMetrics(new SimpleMeterRegistry()),
+                                Clock.systemUTC())
+                        .start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        rollout.close();
+    }
+
+    private ModelPublished version(int v, Integer gatedAgainst, Promotion promotion)
+            throws Exception {
+        var ref = store.put("cams", v, ("onnx " + v).getBytes(StandardCharsets.UTF_8));
+        var gate =
+                new GateEvidence("accuracy", 0.9, 0.8, 0.1, 0.02, 0.18, 0.95, 60, 0.01, "test")
+                        .against(gatedAgainst);
+        var p =
+                new ModelPublished(
+                        "cams",
+                        v,
+                        v > 1 ? v - 1 : null,
+                        Task.CLASSIFICATION,
+                        List.of("a", "b"),
+                        "accuracy",
+                        0.9,
+                        Map.of("accuracy", 0.9),
+                        ref,
+                        Map.of(0, 10L),
+                        Instant.now().minusSeconds(60),
+                        gate,
+                        null,
+                        promotion);
+        registry.save(new ModelRegistry.Manifest(p, Map.of(), List.of()), new byte[] {1});
+        return p;
+    }
+
+    private static Promotion gate(Integer from) {
+        return new Promotion(Promotion.By.GATE, "gate", from, Instant.now().minusSeconds(60));
+    }
+
+    private void feed(String topic, byte[] value) {
+        int i = topic.equals(TOPICS.candidates()) ? 0 : topic.equals(TOPICS.published()) ? 1 : 2;
+        long offset = offsets[i]++;
+        consumer.schedulePollTask(
+                () ->
+                        consumer.addRecord(
+                                new ConsumerRecord<>(
+                                        topic,
+                                        0,
+                                        offset,
+                                        "cams".getBytes(StandardCharsets.UTF_8),
+                                        value)));
+    }
+
+    private void announce(String topic, ModelPublished p) {
+        feed(topic, JsonSerde.of(ModelPublished.class).toBytes(p));
+    }
+
+    private void report(
+            String instance,
+            int version,
+            LiveReport.Role role,
+            Integer production,
+            long frames,
+            long failures,
+            double agreement) {
+        var r =
+                new LiveReport(
+                        instance,
+                        "cams",
+                        version,
+                        role,
+                        production,
+                        frames,
+                        failures,
+                        0.8 * frames,
+                        frames,
+                        role == LiveReport.Role.SHADOW ? frames : 0,
+                        agreement * frames,
+                        0,
+                        0.7 * frames,
+                        0,
+                        Instant.now(),
+                        Instant.now());
+        feed(TOPICS.live(), JsonSerde.of(LiveReport.class).toBytes(r));
+    }
+
+    private <T> Optional<T> await(
+            String topic, Class<T> type, java.util.function.Predicate<T> match, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            for (ProducerRecord<byte[], byte[]> r : producer.history()) {
+                if (r.topic().equals(topic) && r.value() != null) {
+                    T value = JsonSerde.of(type).fromBytes(r.value());
+                    if (match.test(value)) {
+                        return Optional.of(value);
+                    }
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                return Optional.empty();
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private <T> Optional<T> await(
+            String topic, Class<T> type, java.util.function.Predicate<T> match)
+            throws InterruptedException {
+        return await(topic, type, match, Duration.ofSeconds(10));
+    }
+
+    private boolean tombstoned() {
+        return producer.history().stream()
+                .anyMatch(r -> r.topic().equals(TOPICS.candidates()) && r.value() == null);
+    }
+
+    @Test
+    void shouldPromoteACandidateAfterEnoughShadowFramesFromAllInstances() throws Exception {
+        announce(TOPICS.published(), version(1, null, gate(null)));
+        announce(TOPICS.candidates(), version(2, 1, null));
+        report("a", 2, LiveReport.Role.SHADOW, 1, 40, 0, 0.9);
+        assertThat(
+                        await(
+                                TOPICS.published(),
+                                ModelPublished.class,
+                                p -> p.version() == 2,
+                                Duration.ofMillis(1500)))
+                .as("not promoted on 40 of 100 frames")
+                .isEmpty();
+
+        report("b", 2, LiveReport.Role.SHADOW, 1, 70, 0, 0.9);
+
+        var promoted = await(TOPICS.published(), ModelPublished.class, p -> p.version() == 2);
+        assertThat(promoted).isPresent();
+        assertThat(promoted.get().promotion().by()).isEqualTo(Promotion.By.SHADOW);
+        assertThat(promoted.get().promotion().shadow().frames()).isEqualTo(110);
+        assertThat(promoted.get().promotion().shadow().instances()).isEqualTo(2);
+        assertThat(promoted.get().promotion().shadow().agreement())
+                .isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(tombstoned()).isTrue();
+        assertThat(registry.manifest("cams", 2).orElseThrow().events())
+                .extracting(ModelRegistry.Event::kind)
+                .containsExactly(ModelRegistry.Event.Kind.PROMOTED);
+    }
+
+    @Test
+    void shouldRejectACandidateThatFailsOrDisagreesInShadow() throws Exception {
+        announce(TOPICS.published(), version(1, null, gate(null)));
+        announce(TOPICS.candidates(), version(2, 1, null));
+        report("a", 2, LiveReport.Role.SHADOW, 1, 120, 12, 0.3);
+
+        var rejected = await(TOPICS.rejected(), ModelRejected.class, r -> true);
+        assertThat(rejected).isPresent();
+        assertThat(rejected.get().verdict()).isEqualTo(ModelRejected.Verdict.SHADOW_REGRESSION);
+        assertThat(rejected.get().reason())
+                .contains("failure rate 0.1000")
+                .contains("agreement with production 0.300");
+        assertThat(tombstoned()).isTrue();
+        assertThat(
+                        await(
+                                TOPICS.published(),
+                                ModelPublished.class,
+                                p -> p.version() == 2,
+                                Duration.ofMillis(500)))
+                .isEmpty();
+    }
+
+    @Test
+    void shouldRejectACandidateGatedAgainstAVersionThatIsNoLongerProduction() throws Exception {
+        version(1, null, gate(null));
+        announce(TOPICS.published(), version(2, 1, gate(1)));
+        announce(TOPICS.candidates(), version(3, 1, null));
+
+        var rejected = await(TOPICS.rejected(), ModelRejected.class, r -> true);
+        assertThat(rejected).isPresent();
+        assertThat(rejected.get().verdict()).isEqualTo(ModelRejected.Verdict.STALE);
+        assertThat(rejected.get().reason())
+                .contains("gated against v1")
+                .contains("v2 is production");
+    }
+
+    @Test
+    void shouldRejectACandidateSupersededInShadow() throws Exception {
+        announce(TOPICS.published(), version(1, null, gate(null)));
+        announce(TOPICS.candidates(), version(2, 1, null));
+        announce(TOPICS.candidates(), version(3, 1, null));
+
+        var rejected = await(TOPICS.rejected(), ModelRejected.class, r -> true);
+        assertThat(rejected).isPresent();
+        assertThat(rejected.get().verdict()).isEqualTo(ModelRejected.Verdict.SUPERSEDED);
+        assertThat(rejected.get().runId()).isEqualTo("shadow-v2");
+    }
+
+    @Test
+    void shouldRollProductionBackWhenItFailsLive() throws Exception {
+        version(1, null, gate(null));
+        announce(TOPICS.published(), version(2, 1, gate(1)));
+        report("a", 2, LiveReport.Role.PRODUCTION, null, 30, 1, 0);
+        assertThat(
+                        await(
+                                TOPICS.published(),
+                                ModelPublished.class,
+                                ModelPublished::isRollback,
+                                Duration.ofMillis(1500)))
+                .as("30 frames are too few to judge")
+                .isEmpty();
+
+        report("b", 2, LiveReport.Role.PRODUCTION, null, 40, 20, 0);
+
+        var back = await(TOPICS.published(), ModelPublished.class, ModelPublished::isRollback);
+        assertThat(back).isPresent();
+        assertThat(back.get().version()).isEqualTo(1);
+        assertThat(back.get().promotion().by()).isEqualTo(Promotion.By.AUTOMATIC_ROLLBACK);
+        assertThat(back.get().promotion().reason())
+                .contains("failure rate 0.3000 over 70 live frames");
+        assertThat(registry.manifest("cams", 2).orElseThrow().rolledBack()).isTrue();
+    }
+}
