@@ -16,6 +16,7 @@ import java.util.Objects;
  * Model files on a filesystem every service can see (a local disk for one host, a shared volume for
  * several), laid out as {@code <root>/<model>/<version>.onnx} and referenced by {@code file:} URIs.
  * Writes go through a temporary file and an atomic rename, so a reader never sees half a file.
+ * Reads are confined: only regular files under the root, of the announced size, are read.
  */
 public final class FileArtifactStore implements ArtifactStore {
 
@@ -70,7 +71,8 @@ public final class FileArtifactStore implements ArtifactStore {
     public byte[] fetch(ArtifactRef ref) throws ArtifactException {
         if (!accepts(ref.uri())) {
             throw new ArtifactException(
-                    ArtifactException.Reason.UNSUPPORTED_URI, "not a file: URI: " + ref.uri());
+                    ArtifactException.Reason.UNSUPPORTED_URI,
+                    "refused " + ref.uri() + ": not a file: URI under the artifact root " + root);
         }
         Path path;
         try {
@@ -83,6 +85,7 @@ public final class FileArtifactStore implements ArtifactStore {
         }
         byte[] bytes;
         try {
+            path = confined(path, ref);
             bytes = Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
             throw new ArtifactException(
@@ -92,6 +95,43 @@ public final class FileArtifactStore implements ArtifactStore {
                     ArtifactException.Reason.IO, "cannot read " + path + ": " + e, e);
         }
         return Sha256.verify(ref, bytes);
+    }
+
+    /** Largest artifact a file store reads: 2 GiB, the most a Java array holds. */
+    public static final long MAX_BYTES = Integer.MAX_VALUE - 8;
+
+    /**
+     * The real path of {@code path} if it is a regular file under the root (links resolved: a link
+     * that leaves the root is refused) whose size is the reference's; otherwise why not. Checked
+     * before a byte is read, so a URI naming {@code /dev/zero}, a FIFO or {@code /proc} reads
+     * nothing and leaks nothing but "not under the artifact root".
+     */
+    private Path confined(Path path, ArtifactRef ref) throws IOException, ArtifactException {
+        Path real = path.toRealPath();
+        Path realRoot = Files.exists(root) ? root.toRealPath() : root;
+        if (!real.startsWith(realRoot)) {
+            throw new ArtifactException(
+                    ArtifactException.Reason.UNSUPPORTED_URI,
+                    "refused " + ref.uri() + ": not under the artifact root " + root);
+        }
+        if (!Files.isRegularFile(real)) {
+            throw new ArtifactException(
+                    ArtifactException.Reason.UNSUPPORTED_URI,
+                    "refused " + ref.uri() + ": not a regular file");
+        }
+        long size = Files.size(real);
+        if (size != ref.sizeBytes() || size > MAX_BYTES) {
+            throw new ArtifactException(
+                    ArtifactException.Reason.CHECKSUM_MISMATCH,
+                    "refused "
+                            + ref.uri()
+                            + ": "
+                            + size
+                            + " bytes on disk, the announcement says "
+                            + ref.sizeBytes()
+                            + (size > MAX_BYTES ? " (over the 2 GiB limit)" : ""));
+        }
+        return real;
     }
 
     @Override
@@ -105,9 +145,17 @@ public final class FileArtifactStore implements ArtifactStore {
         }
     }
 
+    /** A {@code file:} URI naming a path under this store's root (before links are resolved). */
     @Override
     public boolean accepts(String uri) {
-        return uri.startsWith("file:");
+        if (!uri.startsWith("file:")) {
+            return false;
+        }
+        try {
+            return Path.of(URI.create(uri)).normalize().startsWith(root);
+        } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+            return false;
+        }
     }
 
     static void requireContent(byte[] bytes) {

@@ -84,4 +84,41 @@ class FileArtifactStoreTest {
         new Random(42).nextBytes(b);
         return b;
     }
+
+    @Test
+    void shouldReadNothingOutsideTheRootWhateverTheAnnouncementSays() throws Exception {
+        var store = new FileArtifactStore(dir.resolve("store"));
+        store.put("cars", 1, randomBytes(10));
+        Path outside = dir.resolve("secret.txt");
+        Files.writeString(outside, "password=hunter2");
+        Files.createSymbolicLink(dir.resolve("store/cars/2.onnx"), outside);
+        Path fifo = dir.resolve("store/cars/3.onnx");
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor();
+
+        for (String uri :
+                java.util.List.of(
+                        outside.toUri().toString(),
+                        "file:///dev/zero",
+                        "file:///proc/self/environ",
+                        dir.resolve("store/cars/2.onnx").toUri().toString(),
+                        fifo.toUri().toString())) {
+            var ref = new ArtifactRef(uri, "0".repeat(64), 16, 1);
+            assertThatThrownBy(() -> store.fetch(ref))
+                    .as(uri)
+                    .isInstanceOf(ArtifactException.class)
+                    .hasMessageContaining("refused")
+                    .hasMessageNotContaining("hunter2");
+        }
+    }
+
+    @Test
+    void shouldRefuseAFileOfAnotherSizeBeforeReadingIt() throws Exception {
+        var store = new FileArtifactStore(dir);
+        ArtifactRef ref = store.put("cars", 1, randomBytes(100));
+        var lying = new ArtifactRef(ref.uri(), ref.sha256(), 99, 1);
+
+        assertThatThrownBy(() -> store.fetch(lying))
+                .isInstanceOf(ArtifactException.class)
+                .hasMessageContaining("100 bytes on disk, the announcement says 99");
+    }
 }
