@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param lineage base, dataset and settings fingerprints, split sizes; null when unknown
  * @param promotion who or what made this record's version production (a rollback re-announces an
  *     older version with a new promotion); null for older records
+ * @param signature HMAC-SHA256 of the record without it, under {@code models.signing.key}; null
+ *     when unsigned
  */
 public record ModelPublished(
         String model,
@@ -39,7 +41,8 @@ public record ModelPublished(
         Instant publishedAt,
         GateEvidence gate,
         Lineage lineage,
-        Promotion promotion) {
+        Promotion promotion,
+        String signature) {
 
     /** A record without gate evidence, lineage or promotion (tests, older producers). */
     public ModelPublished(
@@ -68,10 +71,68 @@ public record ModelPublished(
                 publishedAt,
                 null,
                 null,
+                null,
                 null);
     }
 
-    /** The same version announced again, promoted by {@code promotion} (a rollback). */
+    /** A record with gate evidence, lineage and promotion, unsigned. */
+    public ModelPublished(
+            String model,
+            int version,
+            Integer parentVersion,
+            Task task,
+            List<String> classes,
+            String metricName,
+            double metricValue,
+            Map<String, Double> metrics,
+            ArtifactRef artifact,
+            Map<Integer, Long> datasetOffsets,
+            Instant publishedAt,
+            GateEvidence gate,
+            Lineage lineage,
+            Promotion promotion) {
+        this(
+                model,
+                version,
+                parentVersion,
+                task,
+                classes,
+                metricName,
+                metricValue,
+                metrics,
+                artifact,
+                datasetOffsets,
+                publishedAt,
+                gate,
+                lineage,
+                promotion,
+                null);
+    }
+
+    /** The same record with {@code signature} (null: unsigned). */
+    public ModelPublished withSignature(String signature) {
+        return new ModelPublished(
+                model,
+                version,
+                parentVersion,
+                task,
+                classes,
+                metricName,
+                metricValue,
+                metrics,
+                artifact,
+                datasetOffsets,
+                publishedAt,
+                gate,
+                lineage,
+                promotion,
+                signature);
+    }
+
+    /**
+     * The same version announced again, promoted by {@code promotion} (a rollback, a promotion
+     * after shadow); unsigned, since the content changed.
+     */
     public ModelPublished withPromotion(Promotion promotion) {
         return new ModelPublished(
                 model,
@@ -87,7 +148,8 @@ public record ModelPublished(
                 publishedAt,
                 gate,
                 lineage,
-                promotion);
+                promotion,
+                null);
     }
 
     /** Whether this record re-announces an older version as a rollback. */

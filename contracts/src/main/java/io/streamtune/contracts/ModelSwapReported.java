@@ -28,7 +28,9 @@ public record ModelSwapReported(
         SWAPPED,
         DOWNLOAD_FAILED,
         CHECKSUM_MISMATCH,
-        LOAD_FAILED
+        LOAD_FAILED,
+        /** the announcement is not signed with models.signing.key */
+        SIGNATURE_INVALID
     }
 
     public ModelSwapReported {

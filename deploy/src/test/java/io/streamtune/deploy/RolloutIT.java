@@ -61,9 +61,9 @@ import org.junit.jupiter.api.io.TempDir;
  * streams: a weak first model serves; a better one passes the gate, serves in shadow on both
  * instances (its predictions on the shadow topic only) and is promoted by the trainer's rollout
  * policy on the live numbers; then a version that passes offline but fails on live batches (its
- * exporter hard-coded batch 1, a classic) reaches production and is rolled back automatically; both
- * instances converge to the previous version, and every frame sent has a prediction or a dead
- * letter.
+ * exporter hard-coded batch 1, a classic) is refused by both instances while unsigned, reaches
+ * production once signed with the key and is rolled back automatically; both instances converge to
+ * the previous version, and every frame sent has a prediction or a dead letter.
  */
 @ExtendWith(SharedKafka.class)
 class RolloutIT {
@@ -82,6 +82,8 @@ class RolloutIT {
         base.put("http.host", "127.0.0.1");
         base.put("http.port", "0");
         base.put("data.dir", dir.toString());
+        // trainers sign every announcement, inference instances refuse unsigned ones
+        base.put("models.signing.key", "3c8e1f5a9d2b7c4e6f0a1b3d5e7f9c2a");
         KafkaSettings kafka = KafkaSettings.from(ConfigSource.of(base));
 
         // the synthetic-shapes backbone at its default pre-training, made once per build
@@ -190,6 +192,7 @@ class RolloutIT {
                                                         Duration.ofMinutes(2))
                                                 .value());
                 assertThat(v2.promotion().by()).isEqualTo(Promotion.By.SHADOW);
+                assertThat(v2.signature()).as("the promotion is signed").isNotNull();
                 assertThat(v2.promotion().shadow().frames()).isGreaterThanOrEqualTo(40);
                 assertThat(v2.promotion().shadow().instances()).isBetween(1, 2);
                 assertThat(v2.promotion().reason()).contains("shadow").contains("agreement");
@@ -224,11 +227,30 @@ class RolloutIT {
                                 v2.lineage(),
                                 new Promotion(
                                         Promotion.By.GATE, "published by hand", 2, Instant.now()));
+                // unsigned, it is refused by every instance; signed with the key, it is served
                 producer.send(
                                 new ProducerRecord<>(
                                         kafka.topic(Topics.MODELS_PUBLISHED.name()),
                                         MODEL.getBytes(StandardCharsets.UTF_8),
                                         JsonSerde.of(ModelPublished.class).toBytes(v3)))
+                        .get();
+                await(
+                        kafka,
+                        Topics.INFERENCE_EVENTS.name(),
+                        r ->
+                                JsonSerde.of(ModelSwapReported.class).fromBytes(r.value()).outcome()
+                                        == ModelSwapReported.Outcome.SIGNATURE_INVALID,
+                        Duration.ofMinutes(1));
+                assertThat(infA.models().servingVersion()).isEqualTo(2);
+                var signer =
+                        io.streamtune.runtime.AnnouncementSigner.from(ConfigSource.of(base))
+                                .orElseThrow();
+                producer.send(
+                                new ProducerRecord<>(
+                                        kafka.topic(Topics.MODELS_PUBLISHED.name()),
+                                        MODEL.getBytes(StandardCharsets.UTF_8),
+                                        JsonSerde.of(ModelPublished.class)
+                                                .toBytes(signer.sign(v3))))
                         .get();
 
                 ModelPublished back =

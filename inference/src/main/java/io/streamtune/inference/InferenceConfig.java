@@ -61,6 +61,8 @@ import java.util.Optional;
  *     runs on beside production (0 turns shadow serving off on this instance); {@code
  *     inference.live.report.interval} (default 5s): how often live reports go to {@code
  *     models.live}
+ * @param signer {@code models.signing.key}: when set, announcements not signed with it are refused
+ *     before their artifact is fetched; null when unset
  */
 public record InferenceConfig(
         ServiceConfig service,
@@ -82,7 +84,8 @@ public record InferenceConfig(
         ImageLimits imageLimits,
         Path artifactsDir,
         Duration artifactTimeout,
-        io.streamtune.inference.shadow.LiveSignals.Settings live) {
+        io.streamtune.inference.shadow.LiveSignals.Settings live,
+        io.streamtune.runtime.AnnouncementSigner signer) {
 
     private static final org.slf4j.Logger LOG =
             org.slf4j.LoggerFactory.getLogger(InferenceConfig.class);
@@ -184,7 +187,8 @@ public record InferenceConfig(
                 positive(config, "inference.artifacts.timeout", Duration.ofMinutes(2)),
                 new io.streamtune.inference.shadow.LiveSignals.Settings(
                         config.decimal("inference.shadow.share", 0.5, 0, 1),
-                        positive(config, "inference.live.report.interval", Duration.ofSeconds(5))));
+                        positive(config, "inference.live.report.interval", Duration.ofSeconds(5))),
+                io.streamtune.runtime.AnnouncementSigner.from(config).orElse(null));
     }
 
     private static Duration positive(ConfigSource config, String key, Duration defaultValue) {

@@ -140,7 +140,8 @@ public final class InferenceService implements AutoCloseable {
                                                             error.toString());
                                                 }
                                             }),
-                            clock);
+                            clock,
+                            config.signer());
             Map<String, Object> followerProps = new HashMap<>(kafka.common(instance + "-models"));
             followerProps.put(
                     ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
@@ -174,7 +175,8 @@ public final class InferenceService implements AutoCloseable {
                                                 .SimpleMeterRegistry(),
                                         config.model()),
                                 report -> {},
-                                clock);
+                                clock,
+                                config.signer());
                 shell.manage(
                         ModelFollower.start(
                                 followerProps,

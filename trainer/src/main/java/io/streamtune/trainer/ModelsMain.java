@@ -85,7 +85,8 @@ public final class ModelsMain {
                                     producer,
                                     kafka.topic(
                                             io.streamtune.contracts.Topics.MODELS_PUBLISHED.name()),
-                                    java.time.Clock.systemUTC())
+                                    java.time.Clock.systemUTC(),
+                                    config::sign)
                             .rollback(
                                     current.get(),
                                     to,

@@ -77,6 +77,8 @@ import java.util.Set;
  *     detection 320, segmentation 256): input size when training on a zoo network
  * @param threads {@code trainer.threads} (default 2): ONNX Runtime threads for caching and
  *     evaluation
+ * @param signer {@code models.signing.key}: when set, every announcement this trainer writes is
+ *     signed with it (HMAC-SHA256), for inference instances to verify; null when unset
  * @param torchThreads {@code trainer.torch.threads} (default 1): PyTorch intra-op threads for
  *     training; more threads than free cores make PyTorch spin and run many times slower
  */
@@ -104,7 +106,8 @@ public record TrainerConfig(
         int zooInputSize,
         int threads,
         int torchThreads,
-        boolean pretrainEagerly) {
+        boolean pretrainEagerly,
+        io.streamtune.runtime.AnnouncementSigner signer) {
 
     private static final org.slf4j.Logger LOG =
             org.slf4j.LoggerFactory.getLogger(TrainerConfig.class);
@@ -225,7 +228,8 @@ public record TrainerConfig(
                 zooInputSize(config.integer("trainer.base.input.size", 0, 0, 1024)),
                 config.integer("trainer.threads", 2, 1, 256),
                 config.integer("trainer.torch.threads", 1, 1, 256),
-                config.bool("trainer.pretrain.eager", false));
+                config.bool("trainer.pretrain.eager", false),
+                io.streamtune.runtime.AnnouncementSigner.from(config).orElse(null));
     }
 
     /**
@@ -270,6 +274,11 @@ public record TrainerConfig(
             case DETECTION -> 320;
             case SEGMENTATION -> 256;
         };
+    }
+
+    /** {@code p} signed with {@code models.signing.key}, or as is when no key is set. */
+    public io.streamtune.contracts.ModelPublished sign(io.streamtune.contracts.ModelPublished p) {
+        return signer == null ? p : signer.sign(p);
     }
 
     /** The base ONNX file configured for a model, null when none. */

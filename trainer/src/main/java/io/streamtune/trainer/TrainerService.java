@@ -107,7 +107,8 @@ public final class TrainerService implements AutoCloseable {
                                                         store,
                                                         producer,
                                                         kafka.topic(Topics.MODELS_PUBLISHED.name()),
-                                                        Clock.systemUTC()),
+                                                        Clock.systemUTC(),
+                                                        config::sign),
                                                 runner.registry(),
                                                 metrics,
                                                 Clock.systemUTC())

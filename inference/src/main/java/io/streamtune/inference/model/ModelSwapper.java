@@ -31,6 +31,7 @@ public final class ModelSwapper {
     private final String instance;
     private final ArtifactStore store;
     private final String verb;
+    private final io.streamtune.runtime.AnnouncementSigner verifier;
     private final RunnerOptions runnerOptions;
     private final ModelSlot slot;
     private final InferenceMetrics metrics;
@@ -50,6 +51,23 @@ public final class ModelSwapper {
             InferenceMetrics metrics,
             Consumer<ModelSwapReported> reports,
             Clock clock) {
+        this(instance, store, runnerOptions, slot, metrics, reports, clock, null);
+    }
+
+    /**
+     * A swapper that refuses announcements not signed by {@code verifier} (null: accepts unsigned
+     * ones).
+     */
+    public ModelSwapper(
+            String instance,
+            ArtifactStore store,
+            RunnerOptions runnerOptions,
+            ModelSlot slot,
+            InferenceMetrics metrics,
+            Consumer<ModelSwapReported> reports,
+            Clock clock,
+            io.streamtune.runtime.AnnouncementSigner verifier) {
+        this.verifier = verifier;
         this.instance = Objects.requireNonNull(instance, "instance");
         this.verb = instance.endsWith("-shadow") ? "shadowing" : "serving";
         this.store = Objects.requireNonNull(store, "store");
@@ -64,6 +82,14 @@ public final class ModelSwapper {
     public ModelSwapReported swapTo(ModelPublished published) {
         String what = published.model() + " v" + published.version();
         long started = System.nanoTime();
+        if (verifier != null && !verifier.verify(published)) {
+            return failed(
+                    published,
+                    Outcome.SIGNATURE_INVALID,
+                    published.signature() == null
+                            ? "announcement is not signed (models.signing.key is set here)"
+                            : "announcement signature does not match models.signing.key");
+        }
         byte[] bytes;
         try {
             bytes = store.fetch(published.artifact());

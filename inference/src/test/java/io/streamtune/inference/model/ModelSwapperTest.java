@@ -89,6 +89,47 @@ class ModelSwapperTest {
         }
     }
 
+    @Test
+    void shouldRefuseAnnouncementsNotSignedWithTheKey() throws Exception {
+        var store = new FileArtifactStore(dir);
+        ArtifactRef v1 = store.put("cars", 1, TestModels.detector("cars", 1, ""));
+        ArtifactRef v2 = store.put("cars", 2, TestModels.detector("cars", 2, ""));
+        var key =
+                io.streamtune.runtime.ConfigSource.of(
+                        Map.of("models.signing.key", "4f1c9a7e2b8d6035c1e9f7a2d4b68e0c"));
+        var signer = io.streamtune.runtime.AnnouncementSigner.from(key).orElseThrow();
+        var other =
+                io.streamtune.runtime.AnnouncementSigner.from(
+                                io.streamtune.runtime.ConfigSource.of(
+                                        Map.of(
+                                                "models.signing.key",
+                                                "9b3e5d7f1a2c4e6b8d0f2a4c6e8b0d1f")))
+                        .orElseThrow();
+        try (var slot = new ModelSlot()) {
+            var swapper =
+                    new ModelSwapper(
+                            "inference-1",
+                            store,
+                            RunnerOptions.defaults(),
+                            slot,
+                            new InferenceMetrics(registry, "cars"),
+                            reports::add,
+                            Clock.systemUTC(),
+                            signer);
+
+            ModelSwapReported signed = swapper.swapTo(signer.sign(published(1, v1)));
+            ModelSwapReported unsigned = swapper.swapTo(published(2, v2));
+            ModelSwapReported forged = swapper.swapTo(other.sign(published(2, v2)));
+
+            assertThat(signed.outcome()).isEqualTo(ModelSwapReported.Outcome.SWAPPED);
+            assertThat(unsigned.outcome()).isEqualTo(ModelSwapReported.Outcome.SIGNATURE_INVALID);
+            assertThat(unsigned.detail()).contains("not signed");
+            assertThat(forged.outcome()).isEqualTo(ModelSwapReported.Outcome.SIGNATURE_INVALID);
+            assertThat(forged.detail()).contains("does not match");
+            assertThat(slot.servingVersion()).isEqualTo(1);
+        }
+    }
+
     static ModelPublished published(int version, ArtifactRef ref) {
         return new ModelPublished(
                 "cars",

@@ -24,19 +24,37 @@ public final class Rollback {
     private final Producer<byte[], byte[]> producer;
     private final String topic;
     private final Clock clock;
+    private final java.util.function.UnaryOperator<ModelPublished> sign;
 
-    /** {@code topic}: the models topic, prefixed. */
+    /** {@code topic}: the models topic, prefixed; announcements are written unsigned. */
     public Rollback(
             ModelRegistry registry,
             ArtifactStore store,
             Producer<byte[], byte[]> producer,
             String topic,
             Clock clock) {
+        this(registry, store, producer, topic, clock, java.util.function.UnaryOperator.identity());
+    }
+
+    /** {@code sign} signs every announcement before it is written. */
+    public Rollback(
+            ModelRegistry registry,
+            ArtifactStore store,
+            Producer<byte[], byte[]> producer,
+            String topic,
+            Clock clock,
+            java.util.function.UnaryOperator<ModelPublished> sign) {
+        this.sign = sign;
         this.registry = registry;
         this.store = store;
         this.producer = producer;
         this.topic = topic;
         this.clock = clock;
+    }
+
+    /** {@code p} signed as this rollback signs its announcements. */
+    public ModelPublished sign(ModelPublished p) {
+        return sign.apply(p);
     }
 
     /** A rollback that cannot be done, with the reason in one line. */
@@ -98,7 +116,8 @@ public final class Rollback {
                             new ProducerRecord<>(
                                     topic,
                                     model.getBytes(StandardCharsets.UTF_8),
-                                    JsonSerde.of(ModelPublished.class).toBytes(announced)))
+                                    JsonSerde.of(ModelPublished.class)
+                                            .toBytes(sign.apply(announced))))
                     .get();
         } catch (Exception e) {
             throw new RollbackException(

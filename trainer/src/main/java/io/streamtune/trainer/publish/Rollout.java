@@ -454,7 +454,10 @@ public final class Rollout implements AutoCloseable {
                                 p.version(),
                                 clock.instant(),
                                 evidence));
-        send(topics.published(), c.model(), JsonSerde.of(ModelPublished.class).toBytes(announced));
+        send(
+                topics.published(),
+                c.model(),
+                JsonSerde.of(ModelPublished.class).toBytes(rollback.sign(announced)));
         end(c);
         registry.manifest(c.model(), c.version())
                 .ifPresent(

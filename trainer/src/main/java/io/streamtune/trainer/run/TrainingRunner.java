@@ -423,7 +423,7 @@ public final class TrainingRunner {
                                                 ? Topics.MODELS_CANDIDATES.name()
                                                 : Topics.MODELS_PUBLISHED.name()),
                                 bytes(model),
-                                JsonSerde.of(ModelPublished.class).toBytes(published)))
+                                JsonSerde.of(ModelPublished.class).toBytes(config.sign(published))))
                 .get();
         retain(model, version, shadow ? prod.get().version() : null);
         if (shadow) {
