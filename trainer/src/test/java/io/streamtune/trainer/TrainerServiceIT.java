@@ -369,6 +369,11 @@ class TrainerServiceIT {
                 assertThat(worse.evidence().upper()).isLessThan(0);
             }
 
+            // A kill mid-write once left a truncated training graph behind: the next run must
+            // continue from v1's published artifact instead of failing on it.
+            Path trainGraph = dataDir.resolve("trainer/shapes/versions/1/train.onnx");
+            byte[] whole = Files.readAllBytes(trainGraph);
+            Files.write(trainGraph, java.util.Arrays.copyOf(whole, whole.length / 3));
             // A new class: production has other classes, so v2 is gated on the floor, continuing
             // from v1's backbone.
             for (Scene s : triangles.subList(0, Math.min(60, triangles.size()))) {

@@ -90,13 +90,7 @@ public final class ModelRegistry {
         Path dir = versionDir(manifest.published().model(), manifest.published().version());
         try {
             Files.createDirectories(dir);
-            Path tmp = dir.resolve("manifest.json.tmp");
-            Files.write(tmp, SERDE.toBytes(manifest));
-            Files.move(
-                    tmp,
-                    dir.resolve("manifest.json"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            writeAtomically(dir.resolve("manifest.json"), SERDE.toBytes(manifest));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -106,15 +100,40 @@ public final class ModelRegistry {
         return root.resolve(model).resolve("versions").resolve(Integer.toString(version));
     }
 
+    /**
+     * Writes a version's training graph and manifest, each to a temporary file that is synced and
+     * then renamed: a kill mid-write leaves the previous file or none, never half of one.
+     */
     public void save(Manifest manifest, byte[] trainGraph) {
         Path dir = versionDir(manifest.published().model(), manifest.published().version());
         try {
             Files.createDirectories(dir);
-            Files.write(dir.resolve("train.onnx"), trainGraph);
-            Files.write(dir.resolve("manifest.json"), SERDE.toBytes(manifest));
+            writeAtomically(dir.resolve("train.onnx"), trainGraph);
+            writeAtomically(dir.resolve("manifest.json"), SERDE.toBytes(manifest));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try (var channel =
+                java.nio.channels.FileChannel.open(
+                        tmp,
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+            var buffer = java.nio.ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+        Files.move(
+                tmp,
+                target,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     public Optional<Manifest> manifest(String model, int version) {

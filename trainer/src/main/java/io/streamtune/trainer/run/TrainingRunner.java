@@ -541,10 +541,19 @@ public final class TrainingRunner {
         if (prod.isPresent()) {
             ModelPublished p = prod.get();
             Optional<java.nio.file.Path> local = registry.trainGraph(model, p.version());
-            OnnxGraph g;
+            OnnxGraph g = null;
             if (local.isPresent()) {
-                g = BridgeReader.read(local.get());
-            } else {
+                try {
+                    g = BridgeReader.read(local.get());
+                } catch (Exception e) {
+                    LOG.warn(
+                            "{} is unreadable ({}); continuing from v{}'s published artifact",
+                            local.get(),
+                            e.getMessage(),
+                            p.version());
+                }
+            }
+            if (g == null) {
                 g = BridgeReader.read(store.fetch(p.artifact()));
                 String outputs = g.metadata().get(OUTPUTS_KEY);
                 if (outputs != null) {
