@@ -216,7 +216,7 @@ public final class InferenceService implements AutoCloseable {
                             metrics,
                             clock);
             shell.health()
-                    .register(
+                    .registerLiveness(
                             "model-follower",
                             () ->
                                     follower.isAlive()
@@ -278,7 +278,7 @@ public final class InferenceService implements AutoCloseable {
             pipeline.observe(shell.manage(signals));
         }
         shell.health()
-                .register(
+                .registerLiveness(
                         "pipeline",
                         () ->
                                 pipeline.isRunning()

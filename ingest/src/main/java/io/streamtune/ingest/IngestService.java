@@ -144,6 +144,18 @@ public final class IngestService implements AutoCloseable {
                                                 Health.Status.down(
                                                         "Kafka Streams is " + ks.state());
                                     });
+            shell.health()
+                    .registerLiveness(
+                            "streams-alive",
+                            () ->
+                                    switch (ks.state()) {
+                                        case ERROR, PENDING_ERROR ->
+                                                Health.Status.down(
+                                                        "Kafka Streams failed ("
+                                                                + ks.state()
+                                                                + "); see the log");
+                                        default -> Health.Status.up(ks.state().toString());
+                                    });
             ScheduledExecutorService gauges =
                     Executors.newSingleThreadScheduledExecutor(
                             r -> {

@@ -99,37 +99,19 @@ public final class AdminHttpServer implements AutoCloseable {
         AdminHttpServer admin = new AdminHttpServer(server, executor, service);
         admin.route(
                 "/health/live",
-                ex ->
-                        admin.respond(
-                                ex,
-                                200,
-                                "application/json",
-                                "{\"status\":\"UP\",\"service\":\"" + service + "\"}"));
+                ex -> {
+                    Map<String, Health.Status> checks = health.evaluateLiveness();
+                    boolean up = checks.values().stream().allMatch(Health.Status::up);
+                    admin.respond(
+                            ex, up ? 200 : 503, "application/json", json(service, up, checks));
+                });
         admin.route(
                 "/health",
                 ex -> {
                     Map<String, Health.Status> checks = health.evaluate();
                     boolean up = checks.values().stream().allMatch(Health.Status::up);
-                    StringBuilder json =
-                            new StringBuilder("{\"status\":\"")
-                                    .append(up ? "UP" : "DOWN")
-                                    .append("\",\"service\":\"")
-                                    .append(service)
-                                    .append("\",\"checks\":{");
-                    String sep = "";
-                    for (var e : checks.entrySet()) {
-                        json.append(sep)
-                                .append('"')
-                                .append(Json.escape(e.getKey()))
-                                .append("\":{\"up\":")
-                                .append(e.getValue().up())
-                                .append(",\"detail\":\"")
-                                .append(Json.escape(String.valueOf(e.getValue().detail())))
-                                .append("\"}");
-                        sep = ",";
-                    }
-                    json.append("}}");
-                    admin.respond(ex, up ? 200 : 503, "application/json", json.toString());
+                    admin.respond(
+                            ex, up ? 200 : 503, "application/json", json(service, up, checks));
                 });
         admin.route(
                 "/metrics",
@@ -205,5 +187,28 @@ public final class AdminHttpServer implements AutoCloseable {
         server.stop(1);
         executor.shutdownNow();
         log.info("{} HTTP stopped", service);
+    }
+
+    /** {@code {"status":"UP|DOWN","service":...,"checks":{name:{up,detail}}}}. */
+    private static String json(String service, boolean up, Map<String, Health.Status> checks) {
+        StringBuilder json =
+                new StringBuilder("{\"status\":\"")
+                        .append(up ? "UP" : "DOWN")
+                        .append("\",\"service\":\"")
+                        .append(service)
+                        .append("\",\"checks\":{");
+        String sep = "";
+        for (var e : checks.entrySet()) {
+            json.append(sep)
+                    .append('"')
+                    .append(Json.escape(e.getKey()))
+                    .append("\":{\"up\":")
+                    .append(e.getValue().up())
+                    .append(",\"detail\":\"")
+                    .append(Json.escape(String.valueOf(e.getValue().detail())))
+                    .append("\"}");
+            sep = ",";
+        }
+        return json.append("}}").toString();
     }
 }

@@ -6,8 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * Named readiness checks of a service. Liveness is the process answering at all; readiness is every
- * check passing (Kafka reachable, model loaded, streams running...).
+ * Named checks of a service. Readiness is every check passing (Kafka reachable, model loaded,
+ * streams running...); liveness is the liveness checks passing — the loops without which the
+ * process is useless (a frame pipeline, a trigger loop) — so an orchestrator restarts a process
+ * whose loop died instead of keeping it because its HTTP thread still answers.
  */
 public final class Health {
 
@@ -23,6 +25,7 @@ public final class Health {
     }
 
     private final Map<String, Supplier<Status>> checks = new ConcurrentHashMap<>();
+    private final Map<String, Supplier<Status>> liveness = new ConcurrentHashMap<>();
 
     /** Adds or replaces a readiness check. */
     public Health register(String name, Supplier<Status> check) {
@@ -30,8 +33,27 @@ public final class Health {
         return this;
     }
 
+    /**
+     * Adds or replaces a liveness check: down only when the process cannot recover by itself (a
+     * loop thread died). It counts for readiness too.
+     */
+    public Health registerLiveness(String name, Supplier<Status> check) {
+        checks.put(name, check);
+        liveness.put(name, check);
+        return this;
+    }
+
     /** Runs every check; a check that throws is down with its message. */
     public Map<String, Status> evaluate() {
+        return run(checks);
+    }
+
+    /** Runs the liveness checks. */
+    public Map<String, Status> evaluateLiveness() {
+        return run(liveness);
+    }
+
+    private static Map<String, Status> run(Map<String, Supplier<Status>> checks) {
         Map<String, Status> out = new LinkedHashMap<>();
         checks.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey())

@@ -114,6 +114,22 @@ class ServiceShellIT {
                     .containsEntry("service", "test");
             assertThat(parsed.samples().stream().anyMatch(s -> s.name().startsWith("kafka_")))
                     .isTrue();
+
+            // A loop that died takes liveness down, so an orchestrator restarts the process.
+            var loop = new java.util.concurrent.atomic.AtomicBoolean(true);
+            shell.health()
+                    .registerLiveness(
+                            "loop",
+                            () ->
+                                    loop.get()
+                                            ? Health.Status.up("running")
+                                            : Health.Status.down("loop thread died: boom"));
+            assertThat(get(base + "/health/live").statusCode()).isEqualTo(200);
+            loop.set(false);
+            var dead = get(base + "/health/live");
+            assertThat(dead.statusCode()).isEqualTo(503);
+            assertThat(dead.body()).contains("\"status\":\"DOWN\"").contains("loop thread died");
+            assertThat(get(base + "/health").statusCode()).isEqualTo(503);
         }
     }
 

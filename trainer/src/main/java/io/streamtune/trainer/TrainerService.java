@@ -88,6 +88,14 @@ public final class TrainerService implements AutoCloseable {
                                                     "trigger consumer has not joined group "
                                                             + config.groupId()));
             loop.start();
+            shell.health()
+                    .registerLiveness(
+                            "trigger-loop",
+                            () ->
+                                    loop.isAlive()
+                                            ? Health.Status.up("running")
+                                            : Health.Status.down(
+                                                    "trigger loop stopped; see the log"));
             var rollout = config.rollout();
             if (rollout.shadowFrames() > 0 || rollout.autoRollback()) {
                 Rollout policy =
@@ -114,7 +122,7 @@ public final class TrainerService implements AutoCloseable {
                                                 Clock.systemUTC())
                                         .start());
                 shell.health()
-                        .register(
+                        .registerLiveness(
                                 "rollout",
                                 () ->
                                         policy.isAlive()

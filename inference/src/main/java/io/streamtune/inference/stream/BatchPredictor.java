@@ -168,25 +168,52 @@ public final class BatchPredictor {
                                         f,
                                         reasonOf(e.reason()),
                                         e.reason().tag() + ": " + e.getMessage());
+                    } catch (RuntimeException | StackOverflowError e) {
+                        // a decoder tripped over bytes it did not foresee: this frame's fault
+                        outcomes[i] =
+                                new Outcome.Rejected(f, CORRUPT_IMAGE, "decoder failed: " + e);
                     }
                 });
         long t1 = System.nanoTime();
         metrics.stage(Stage.DECODE, t1 - t0);
 
-        List<Integer> valid = new ArrayList<>(frames.size());
+        List<Integer> decodedOk = new ArrayList<>(frames.size());
         for (int i = 0; i < frames.size(); i++) {
             if (decoded[i] != null) {
-                valid.add(i);
+                decodedOk.add(i);
             }
         }
-        float[][] inputs = new float[valid.size()][];
-        ResizeTransform[] transforms = new ResizeTransform[valid.size()];
+        float[][] prepared = new float[decodedOk.size()][];
+        ResizeTransform[] resized = new ResizeTransform[decodedOk.size()];
         forEach(
-                valid.size(),
+                decodedOk.size(),
                 j -> {
-                    inputs[j] = new float[model.preprocessor().inputSize()];
-                    transforms[j] = model.preprocessor().apply(decoded[valid.get(j)], inputs[j], 0);
+                    int i = decodedOk.get(j);
+                    try {
+                        float[] input = new float[model.preprocessor().inputSize()];
+                        resized[j] = model.preprocessor().apply(decoded[i], input, 0);
+                        prepared[j] = input;
+                    } catch (RuntimeException e) {
+                        outcomes[i] =
+                                new Outcome.Rejected(
+                                        frames.get(i), CORRUPT_IMAGE, "preprocessing failed: " + e);
+                    }
                 });
+        // frames whose preprocessing failed leave the batch; the rest run
+        List<Integer> kept = new ArrayList<>(decodedOk.size());
+        List<Integer> valid = new ArrayList<>(decodedOk.size());
+        for (int j = 0; j < decodedOk.size(); j++) {
+            if (prepared[j] != null) {
+                kept.add(j);
+                valid.add(decodedOk.get(j));
+            }
+        }
+        float[][] inputs = new float[kept.size()][];
+        ResizeTransform[] transforms = new ResizeTransform[kept.size()];
+        for (int k = 0; k < kept.size(); k++) {
+            inputs[k] = prepared[kept.get(k)];
+            transforms[k] = resized[kept.get(k)];
+        }
         List<int[]> sizes = new ArrayList<>(valid.size());
         for (int i : valid) {
             sizes.add(new int[] {decoded[i].source().width(), decoded[i].source().height()});

@@ -88,6 +88,11 @@ public final class TriggerLoop implements AutoCloseable {
         return this;
     }
 
+    /** Whether the loop thread runs (false after a fatal error; before start too). */
+    public boolean isAlive() {
+        return loop.isAlive();
+    }
+
     /** Whether the loop is polling and has joined its group. */
     public boolean ready() {
         return running && loop.isAlive() && assigned;
