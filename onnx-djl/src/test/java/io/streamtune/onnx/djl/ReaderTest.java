@@ -144,4 +144,42 @@ class ReaderTest {
         assertThat(read.nodes()).extracting(OnnxNode::opType).containsExactly("Add");
         assertThat(read.initializers().get("kv").floats()).containsExactly(1f, 2f);
     }
+
+    @Test
+    void shouldRefuseTensorsWhoseDimsPromiseMoreThanTheyHoldWithoutAllocating() {
+        var huge =
+                OnnxMl.TensorProto.newBuilder()
+                        .setName("w")
+                        .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                        .addDims(2_000_000_000L)
+                        .setRawData(com.google.protobuf.ByteString.copyFrom(new byte[8]))
+                        .build();
+        var short_ = huge.toBuilder().clearDims().addDims(3).build(); // 3 floats in 8 bytes
+        var negative = huge.toBuilder().clearDims().addDims(-2).build();
+        var overflow = huge.toBuilder().clearDims().addDims(1L << 40).addDims(1L << 40).build();
+        var typed =
+                OnnxMl.TensorProto.newBuilder()
+                        .setName("b")
+                        .setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                        .addDims(1_000_000_000L)
+                        .addFloatData(1f)
+                        .build();
+
+        assertThatThrownBy(() -> io.streamtune.onnx.ir.OnnxReader.tensor(huge))
+                .hasMessageContaining(
+                        "tensor w declares 2000000000 elements of FLOAT but holds 8 bytes");
+        assertThatThrownBy(() -> io.streamtune.onnx.ir.OnnxReader.tensor(short_))
+                .hasMessageContaining("declares 3 elements");
+        assertThatThrownBy(() -> io.streamtune.onnx.ir.OnnxReader.tensor(negative))
+                .hasMessageContaining("negative dim");
+        assertThatThrownBy(() -> io.streamtune.onnx.ir.OnnxReader.tensor(overflow))
+                .hasMessageContaining("more than an array holds");
+        assertThatThrownBy(() -> io.streamtune.onnx.ir.OnnxReader.tensor(typed))
+                .hasMessageContaining("holds 1 values");
+        assertThat(
+                        io.streamtune.onnx.ir.OnnxReader.tensor(
+                                        huge.toBuilder().clearDims().addDims(2).build())
+                                .floats())
+                .hasSize(2);
+    }
 }

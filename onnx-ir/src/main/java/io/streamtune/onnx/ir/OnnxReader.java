@@ -145,6 +145,36 @@ public final class OnnxReader {
                 new OnnxGraph(graphName, opset, inputs, outputs, nodes, inits, meta));
     }
 
+    /** Element count of {@code shape}; negative dims or more than 2^31-1 elements are refused. */
+    private static int elements(String name, long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("tensor " + name + " has a negative dim " + d);
+            }
+            try {
+                n = Math.multiplyExact(n, d);
+            } catch (ArithmeticException e) {
+                n = Long.MAX_VALUE;
+            }
+        }
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException(
+                    "tensor " + name + " declares " + n + " elements, more than an array holds");
+        }
+        return (int) n;
+    }
+
+    /** Bytes per element in raw storage. */
+    private static int rawBytes(ElementType type) {
+        return switch (type) {
+            case FLOAT, INT32 -> 4;
+            case DOUBLE, INT64 -> 8;
+            case INT8, BOOL, UINT8 -> 1;
+            default -> 1;
+        };
+    }
+
     /** Decodes a {@code TensorProto} (raw or typed storage; external data is rejected). */
     public static OnnxTensor tensor(OnnxMl.TensorProto t) {
         if (t.hasDataLocation()
@@ -154,8 +184,33 @@ public final class OnnxReader {
         }
         ElementType type = ElementType.fromOnnx(t.getDataType());
         long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
-        int n = Math.toIntExact(OnnxTensor.size(shape));
         String name = t.getName();
+        int n = elements(name, shape);
+        // Allocate from the bytes present, never from the declared dims alone: dims [2e9] on an
+        // empty tensor must not ask for 8 GB.
+        long present =
+                t.hasRawData()
+                        ? t.getRawData().size() / Math.max(1, rawBytes(type))
+                        : switch (type) {
+                            case FLOAT -> t.getFloatDataCount();
+                            case DOUBLE -> t.getDoubleDataCount();
+                            case INT64 -> t.getInt64DataCount();
+                            default -> t.getInt32DataCount();
+                        };
+        if (present != n
+                || (t.hasRawData() && t.getRawData().size() % Math.max(1, rawBytes(type)) != 0)) {
+            throw new IllegalArgumentException(
+                    "tensor "
+                            + name
+                            + " declares "
+                            + n
+                            + " elements of "
+                            + type
+                            + " but holds "
+                            + (t.hasRawData()
+                                    ? t.getRawData().size() + " bytes"
+                                    : present + " values"));
+        }
         if (t.hasRawData()) {
             ByteBuffer buf = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
             switch (type) {
