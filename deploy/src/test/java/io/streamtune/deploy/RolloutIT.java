@@ -167,30 +167,19 @@ class RolloutIT {
                 // v2 trains properly, beats v1 at the gate, serves in shadow, is promoted.
                 trigger(producer, kafka, "r2");
                 ModelPublished candidate =
-                        JsonSerde.of(ModelPublished.class)
-                                .fromBytes(
-                                        await(
-                                                        kafka,
-                                                        Topics.MODELS_CANDIDATES.name(),
-                                                        r -> r.value() != null,
-                                                        Duration.ofMinutes(4))
-                                                .value());
+                        announcement(
+                                kafka,
+                                Topics.MODELS_CANDIDATES.name(),
+                                p -> true,
+                                Duration.ofMinutes(4));
                 assertThat(candidate.version()).isEqualTo(2);
                 assertThat(candidate.gate().lower()).isGreaterThan(0);
                 ModelPublished v2 =
-                        JsonSerde.of(ModelPublished.class)
-                                .fromBytes(
-                                        await(
-                                                        kafka,
-                                                        Topics.MODELS_PUBLISHED.name(),
-                                                        r ->
-                                                                JsonSerde.of(ModelPublished.class)
-                                                                                .fromBytes(
-                                                                                        r.value())
-                                                                                .version()
-                                                                        == 2,
-                                                        Duration.ofMinutes(2))
-                                                .value());
+                        announcement(
+                                kafka,
+                                Topics.MODELS_PUBLISHED.name(),
+                                p -> p.version() == 2,
+                                Duration.ofMinutes(2));
                 assertThat(v2.promotion().by()).isEqualTo(Promotion.By.SHADOW);
                 assertThat(v2.signature()).as("the promotion is signed").isNotNull();
                 assertThat(v2.promotion().shadow().frames()).isGreaterThanOrEqualTo(40);
@@ -254,17 +243,11 @@ class RolloutIT {
                         .get();
 
                 ModelPublished back =
-                        JsonSerde.of(ModelPublished.class)
-                                .fromBytes(
-                                        await(
-                                                        kafka,
-                                                        Topics.MODELS_PUBLISHED.name(),
-                                                        r ->
-                                                                JsonSerde.of(ModelPublished.class)
-                                                                        .fromBytes(r.value())
-                                                                        .isRollback(),
-                                                        Duration.ofMinutes(2))
-                                                .value());
+                        announcement(
+                                kafka,
+                                Topics.MODELS_PUBLISHED.name(),
+                                ModelPublished::isRollback,
+                                Duration.ofMinutes(2));
                 assertThat(back.version()).isEqualTo(2);
                 assertThat(back.promotion().by()).isEqualTo(Promotion.By.AUTOMATIC_ROLLBACK);
                 assertThat(back.promotion().fromVersion()).isEqualTo(3);
@@ -486,6 +469,19 @@ class RolloutIT {
             }
         }
         throw new AssertionError("nothing matching on " + topic + " within " + timeout);
+    }
+
+    /** The first announcement on {@code topic} (tombstones skipped) that matches. */
+    private static ModelPublished announcement(
+            KafkaSettings kafka, String topic, Predicate<ModelPublished> match, Duration timeout) {
+        var serde = JsonSerde.of(ModelPublished.class);
+        return serde.fromBytes(
+                await(
+                                kafka,
+                                topic,
+                                r -> r.value() != null && match.test(serde.fromBytes(r.value())),
+                                timeout)
+                        .value());
     }
 
     private static <T> List<T> all(KafkaSettings kafka, String topic, Class<T> type) {

@@ -96,7 +96,14 @@ public final class InferenceMetrics {
                     MODEL_VERSION,
                     SWAPS,
                     SWAP_FAILURES,
-                    CONSUMER_LAG);
+                    CONSUMER_LAG,
+                    ROLLBACKS,
+                    SHADOW_VERSION,
+                    SHADOW_FRAMES,
+                    SHADOW_AGREEMENT,
+                    SHADOW_FAILURE_RATE,
+                    SHADOW_SKIPPED,
+                    LIVE_CONFIDENCE);
 
     /** Pipeline stages timed per batch. */
     public enum Stage {

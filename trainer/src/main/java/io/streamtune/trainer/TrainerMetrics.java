@@ -86,7 +86,8 @@ public final class TrainerMetrics {
                     PRODUCTION_VERSION,
                     PUBLISHED_METRIC,
                     GATE_CANDIDATE,
-                    GATE_PRODUCTION);
+                    GATE_PRODUCTION,
+                    ROLLOUTS);
 
     /** How a run ended. */
     public enum Outcome {

@@ -197,6 +197,17 @@ public final class TriggerLoop implements AutoCloseable {
                         () -> {
                             try {
                                 runModel.accept(covering);
+                            } catch (Throwable t) {
+                                // Not even an Error disappears in the future: it is logged, the
+                                // run counts as finished (its triggers are served, so a sample that
+                                // kills runs cannot make the trainer crash-loop on replays) and the
+                                // loop goes on with the next model.
+                                LOG.error(
+                                        "training run of {} died: {}; its triggers are served,"
+                                                + " the next trigger retries",
+                                        covering,
+                                        t.toString(),
+                                        t);
                             } finally {
                                 finished.add(mine);
                             }

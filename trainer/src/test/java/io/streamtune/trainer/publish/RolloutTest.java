@@ -192,9 +192,27 @@ class RolloutTest {
         return await(topic, type, match, Duration.ofSeconds(10));
     }
 
-    private boolean tombstoned() {
-        return producer.history().stream()
-                .anyMatch(r -> r.topic().equals(TOPICS.candidates()) && r.value() == null);
+    private boolean tombstoned() throws InterruptedException {
+        return eventually(
+                () ->
+                        producer.history().stream()
+                                .anyMatch(
+                                        r ->
+                                                r.topic().equals(TOPICS.candidates())
+                                                        && r.value() == null));
+    }
+
+    /** Whether {@code condition} holds within 10 s (the policy thread writes after it sends). */
+    private static boolean eventually(java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 
     @Test
@@ -221,6 +239,8 @@ class RolloutTest {
         assertThat(promoted.get().promotion().shadow().agreement())
                 .isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(tombstoned()).isTrue();
+        assertThat(eventually(() -> !registry.manifest("cams", 2).orElseThrow().events().isEmpty()))
+                .isTrue();
         assertThat(registry.manifest("cams", 2).orElseThrow().events())
                 .extracting(ModelRegistry.Event::kind)
                 .containsExactly(ModelRegistry.Event.Kind.PROMOTED);
@@ -296,6 +316,7 @@ class RolloutTest {
         assertThat(back.get().promotion().by()).isEqualTo(Promotion.By.AUTOMATIC_ROLLBACK);
         assertThat(back.get().promotion().reason())
                 .contains("failure rate 0.3000 over 70 live frames");
-        assertThat(registry.manifest("cams", 2).orElseThrow().rolledBack()).isTrue();
+        assertThat(eventually(() -> registry.manifest("cams", 2).orElseThrow().rolledBack()))
+                .isTrue();
     }
 }

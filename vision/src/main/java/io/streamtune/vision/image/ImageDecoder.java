@@ -168,6 +168,17 @@ public final class ImageDecoder {
                     throw new ImageRejectedException(
                             Reason.NOT_A_MASK, "label masks must be PNG, got " + info.format());
                 }
+                // the band count is in the header: refuse a colour PNG before decoding its pixels
+                var raw = reader.getRawImageType(0);
+                if (raw != null
+                        && !(raw.getColorModel() instanceof IndexColorModel)
+                        && raw.getSampleModel(1, 1).getNumBands() != 1) {
+                    throw new ImageRejectedException(
+                            Reason.NOT_A_MASK,
+                            "label masks must be palette or grey PNGs, this one has "
+                                    + raw.getSampleModel(1, 1).getNumBands()
+                                    + " channels");
+                }
                 BufferedImage image;
                 try {
                     image = reader.read(0);
@@ -244,7 +255,60 @@ public final class ImageDecoder {
                     "cannot read " + format.get() + " header: " + e.getMessage(),
                     e);
         }
-        return checkSize(format.get(), width, height, bytes);
+        ImageInfo info = checkSize(format.get(), width, height, bytes);
+        checkDecodedBytes(reader, info);
+        return info;
+    }
+
+    /**
+     * The pixel limit assumes 8-bit samples: an image within it can still decode to far more memory
+     * (a 16-bit RGBA PNG takes 8 bytes a pixel). Decoded bytes (bits per pixel as stored × pixels)
+     * may not exceed what {@code maxPixels} 8-bit RGBA pixels take, checked from the header before
+     * decoding.
+     */
+    private void checkDecodedBytes(ImageReader reader, ImageInfo info)
+            throws ImageRejectedException {
+        int bitsPerPixel;
+        try {
+            var type = reader.getRawImageType(0);
+            if (type == null) {
+                var types = reader.getImageTypes(0);
+                type = types.hasNext() ? types.next() : null;
+            }
+            if (type == null) {
+                return;
+            }
+            var model = type.getSampleModel(1, 1);
+            bitsPerPixel = 0;
+            for (int b = 0; b < model.getNumBands(); b++) {
+                bitsPerPixel += model.getSampleSize(b);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ImageRejectedException(
+                    Reason.CORRUPT,
+                    "cannot read " + info.format() + " header: " + e.getMessage(),
+                    e);
+        }
+        long decoded =
+                info.pixels() > Long.MAX_VALUE / 64
+                        ? Long.MAX_VALUE
+                        : info.pixels() * bitsPerPixel / 8;
+        long budget =
+                limits.maxPixels() > Long.MAX_VALUE / 4 ? Long.MAX_VALUE : limits.maxPixels() * 4;
+        if (decoded > budget) {
+            throw new ImageRejectedException(
+                    Reason.TOO_MANY_PIXELS,
+                    String.format(
+                            java.util.Locale.ROOT,
+                            "%dx%d at %d bits a pixel decodes to %d MB, more than the %d MB that"
+                                    + " %d 8-bit RGBA pixels take",
+                            info.width(),
+                            info.height(),
+                            bitsPerPixel,
+                            decoded >> 20,
+                            budget >> 20,
+                            limits.maxPixels()));
+        }
     }
 
     /** The checks that follow from the header's format and dimensions. */

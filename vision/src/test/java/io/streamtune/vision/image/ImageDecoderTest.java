@@ -318,4 +318,35 @@ class ImageDecoderTest {
         assertThat(direct.pixels()).containsExactly(100, 100, 100);
         assertThat(decoded.pixels()).containsExactly(direct.pixels());
     }
+
+    @Test
+    void shouldRefuseAnImageThatDecodesToMoreBytesThanThePixelLimitAllowsBeforeDecodingIt()
+            throws Exception {
+        var decoder =
+                new ImageDecoder(
+                        new ImageLimits(10_000_000, 10_000, java.util.EnumSet.of(ImageFormat.PNG)));
+        // 100x80 = 8000 pixels, within 10 000; 16-bit RGBA takes 64 000 bytes, over 40 000
+        var cm =
+                new java.awt.image.ComponentColorModel(
+                        java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB),
+                        true,
+                        false,
+                        java.awt.Transparency.TRANSLUCENT,
+                        java.awt.image.DataBuffer.TYPE_USHORT);
+        var deep =
+                new java.awt.image.BufferedImage(
+                        cm, cm.createCompatibleWritableRaster(100, 80), false, null);
+        var out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(deep, "png", out);
+        var shallow =
+                new java.awt.image.BufferedImage(
+                        100, 80, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        var ok = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(shallow, "png", ok);
+
+        assertThatThrownBy(() -> decoder.decode(out.toByteArray()))
+                .isInstanceOf(ImageRejectedException.class)
+                .hasMessageContaining("100x80 at 64 bits a pixel");
+        assertThat(decoder.decode(ok.toByteArray()).width()).isEqualTo(100);
+    }
 }
