@@ -156,6 +156,22 @@ class HotSwapIT {
                 assertThat(reports.get(2).servingVersion()).isEqualTo(2);
                 assertThat(service.models().servingVersion()).isEqualTo(2);
             }
+
+            // A new instance finds v3 refused: it falls back to v2 instead of serving nothing.
+            try (var service =
+                    InferenceService.start(
+                            InferenceServiceIT.config(
+                                    broker,
+                                    prefix,
+                                    Map.of(
+                                            "inference.model", "cars",
+                                            "instance.id", "inference-fresh")))) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (service.models().servingVersion() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertThat(service.models().servingVersion()).isEqualTo(2);
+            }
         }
     }
 

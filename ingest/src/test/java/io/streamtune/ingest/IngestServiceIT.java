@@ -380,6 +380,10 @@ class IngestServiceIT {
         java.nio.file.Files.createDirectories(dir.resolve("cat"));
         java.nio.file.Files.write(dir.resolve("cat/a.jpg"), image);
         java.nio.file.Files.write(dir.resolve("cat/b.jpg"), TestImages.jpeg(20, 20, 401));
+        // a link out of the dataset folder: refused unread, never copied into a dead letter
+        Path outside = java.nio.file.Files.createTempFile("secret", ".jpg");
+        java.nio.file.Files.write(outside, TestImages.jpeg(20, 20, 402));
+        java.nio.file.Files.createSymbolicLink(dir.resolve("cat/c.jpg"), outside);
         var importConfig =
                 IngestConfig.from(
                         ConfigSource.of(
@@ -406,6 +410,8 @@ class IngestServiceIT {
 
         assertThat(report.completed()).isTrue();
         assertThat(report.accepted()).isEqualTo(2);
+        assertThat(report.rejected()).containsEntry("outside_dataset", 1L);
+        java.nio.file.Files.delete(outside);
         String key = model + "/" + io.streamtune.ingest.validate.Digests.sha256Hex(image);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline && service.acceptor().index().get(key).isEmpty()) {

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Follows the compacted models topic from its beginning on a background thread and hands the latest
  * version of one model to the {@link ModelSwapper} whenever it differs from the serving one (a
  * higher version, or a lower one republished as a rollback). A version that failed is not tried
- * again until a new record for the model arrives.
+ * again until a new record for the model arrives. When nothing serves yet and the latest cannot be
+ * loaded (a new or restarted instance), it falls back to the latest earlier version that loads.
  */
 public final class ModelFollower implements AutoCloseable {
 
@@ -35,6 +36,7 @@ public final class ModelFollower implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Deserializer<ModelPublished> values;
     private final Runnable onRemoved;
+    private final java.util.List<ModelPublished> history = new java.util.ArrayList<>();
 
     private ModelFollower(
             Map<String, Object> consumerProperties,
@@ -119,6 +121,7 @@ public final class ModelFollower implements AutoCloseable {
                     if (p != null) {
                         latest = p;
                         removed = false;
+                        history.add(p);
                     }
                 }
                 if (removed && onRemoved != null && slot.servingVersion() != 0) {
@@ -129,7 +132,17 @@ public final class ModelFollower implements AutoCloseable {
                         && !latest.equals(attempted)
                         && latest.version() != slot.servingVersion()) {
                     attempted = latest;
-                    swapper.swapTo(latest);
+                    var report = swapper.swapTo(latest);
+                    if (report.outcome()
+                                    != io.streamtune.contracts.ModelSwapReported.Outcome.SWAPPED
+                            && slot.servingVersion() == 0
+                            && onRemoved == null) {
+                        // production only: a candidate in shadow never falls back to older ones
+                        fallBack(latest);
+                    }
+                }
+                if (history.size() > 1000) {
+                    history.subList(0, history.size() - 1000).clear();
                 }
             }
         } catch (WakeupException e) {
@@ -146,6 +159,40 @@ public final class ModelFollower implements AutoCloseable {
         } finally {
             consumer.close(Duration.ofSeconds(2));
         }
+    }
+
+    /**
+     * Nothing serves and the latest announcement could not be loaded (a new or restarted instance):
+     * tries the earlier announced versions, newest first, skipping the refused one and versions a
+     * rollback took out of production, and says which one it serves instead.
+     */
+    private void fallBack(ModelPublished refused) {
+        java.util.Set<Integer> excluded = new java.util.HashSet<>();
+        excluded.add(refused.version());
+        for (ModelPublished p : history) {
+            if (p.isRollback() && p.promotion().fromVersion() != null) {
+                excluded.add(p.promotion().fromVersion());
+            }
+        }
+        for (int i = history.size() - 1; i >= 0; i--) {
+            ModelPublished p = history.get(i);
+            if (!excluded.add(p.version())) {
+                continue;
+            }
+            log.warn(
+                    "{} v{} cannot be served; falling back to v{}, the latest earlier version",
+                    model,
+                    refused.version(),
+                    p.version());
+            var report = swapper.swapTo(p);
+            if (report.outcome() == io.streamtune.contracts.ModelSwapReported.Outcome.SWAPPED) {
+                return;
+            }
+        }
+        log.error(
+                "{} v{} cannot be served and no earlier version loads; serving nothing",
+                model,
+                refused.version());
     }
 
     private boolean isTombstone(ConsumerRecord<byte[], byte[]> r) {

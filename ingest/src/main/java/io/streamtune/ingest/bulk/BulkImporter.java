@@ -76,7 +76,7 @@ public final class BulkImporter {
             }
             CompletableFuture<Outcome> outcome;
             try {
-                outcome = submit(request.model(), items.get(i));
+                outcome = submit(request, items.get(i));
             } catch (RuntimeException e) {
                 outcome = CompletableFuture.failedFuture(e);
             }
@@ -155,7 +155,8 @@ public final class BulkImporter {
         return report;
     }
 
-    private CompletableFuture<Outcome> submit(String model, DatasetItem item) {
+    private CompletableFuture<Outcome> submit(ImportRequest request, DatasetItem item) {
+        String model = request.model();
         Origin origin =
                 new Origin(
                         "import",
@@ -169,7 +170,31 @@ public final class BulkImporter {
         }
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(item.image());
+            // Links are resolved: a file that really lives outside the dataset folder, or is not a
+            // regular file, is refused unread, so an import cannot copy other files into the DLQ.
+            java.nio.file.Path real = item.image().toRealPath();
+            java.nio.file.Path root = request.root().toRealPath();
+            if (!real.startsWith(root) || !Files.isRegularFile(real)) {
+                return acceptor.reject(
+                        origin,
+                        RejectReason.OUTSIDE_DATASET,
+                        item.source()
+                                + ": refused, not a regular file inside the dataset folder "
+                                + request.root());
+            }
+            long size = Files.size(real);
+            if (size > validator.maxImageBytes()) {
+                return acceptor.reject(
+                        origin,
+                        RejectReason.TOO_LARGE,
+                        item.source()
+                                + ": "
+                                + size
+                                + " bytes, limit is "
+                                + validator.maxImageBytes()
+                                + " (not read)");
+            }
+            bytes = Files.readAllBytes(real);
         } catch (IOException e) {
             return acceptor.reject(
                     origin, RejectReason.MISSING_FILE, item.source() + ": cannot read: " + e);

@@ -46,7 +46,18 @@ public final class MaskFolderReader {
                             image,
                             (w, h) -> {
                                 try {
-                                    return new Label.MaskLabel(Files.readAllBytes(mask), classes);
+                                    Path real = mask.toRealPath();
+                                    if (!real.startsWith(root.toRealPath())
+                                            || !Files.isRegularFile(real)) {
+                                        throw new io.streamtune.ingest.validate
+                                                .SampleRejectedException(
+                                                RejectReason.OUTSIDE_DATASET,
+                                                "mask "
+                                                        + mask.getFileName()
+                                                        + " refused: not a regular file inside the"
+                                                        + " dataset folder");
+                                    }
+                                    return new Label.MaskLabel(Files.readAllBytes(real), classes);
                                 } catch (IOException e) {
                                     throw new io.streamtune.ingest.validate.SampleRejectedException(
                                             RejectReason.MISSING_FILE,

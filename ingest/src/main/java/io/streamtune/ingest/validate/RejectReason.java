@@ -43,7 +43,12 @@ public enum RejectReason {
     /** The record or request itself cannot be parsed (bad JSON, missing field, bad model name). */
     MALFORMED_RECORD(400),
     /** A bulk-import entry names an image file that does not exist. */
-    MISSING_FILE(422);
+    MISSING_FILE(422),
+    /**
+     * A bulk-import entry names a file outside the dataset folder (a link out, a path that climbs)
+     * or something that is not a regular file; nothing of it is read.
+     */
+    OUTSIDE_DATASET(422);
 
     private final int httpStatus;
 

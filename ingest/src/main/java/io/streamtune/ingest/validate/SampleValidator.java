@@ -81,6 +81,11 @@ public final class SampleValidator {
                 Digests.labelHash(label));
     }
 
+    /** The largest accepted image, in bytes. */
+    public long maxImageBytes() {
+        return decoder.limits().maxBytes();
+    }
+
     /** Reads format and size from the header and checks the limits, without decoding pixels. */
     public ImageInfo probe(byte[] image) throws SampleRejectedException {
         if (image == null || image.length == 0) {
