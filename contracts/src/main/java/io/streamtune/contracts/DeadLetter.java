@@ -77,9 +77,42 @@ public record DeadLetter(
                 now);
     }
 
-    /** The record to produce to a dead-letter topic. */
+    /** Header: the original value's size in bytes, present when the value was cut. */
+    public static final String ORIGINAL_VALUE_BYTES = "dlq.original.value.bytes";
+
+    /** Header: the original key's size in bytes, present when the key was cut. */
+    public static final String ORIGINAL_KEY_BYTES = "dlq.original.key.bytes";
+
+    /** Longest key kept whole on a dead-letter topic. */
+    public static final int MAX_KEY_BYTES = 1024;
+
+    /** Room left for headers and record overhead under the record limit. */
+    private static final int HEADROOM = 64 * 1024;
+
+    /** The record to produce to a dead-letter topic with the default record limit. */
     public ProducerRecord<byte[], byte[]> toProducerRecord(String dlqTopic) {
+        return toProducerRecord(dlqTopic, TopicSpec.MAX_RECORD_BYTES);
+    }
+
+    /**
+     * The record to produce to a dead-letter topic, always within {@code maxRecordBytes}: a value
+     * that would not fit with the headers is cut to a prefix and a key longer than {@link
+     * #MAX_KEY_BYTES} to its first bytes, each with its original size in a header — a dead letter
+     * that cannot be written would wedge its partition in a retry loop.
+     */
+    public ProducerRecord<byte[], byte[]> toProducerRecord(String dlqTopic, int maxRecordBytes) {
         Headers headers = new RecordHeaders();
+        byte[] k = key;
+        if (k != null && k.length > MAX_KEY_BYTES) {
+            headers.add(ORIGINAL_KEY_BYTES, utf8(Integer.toString(k.length)));
+            k = java.util.Arrays.copyOf(k, MAX_KEY_BYTES);
+        }
+        byte[] v = value;
+        int room = Math.max(0, maxRecordBytes - HEADROOM - (k == null ? 0 : k.length));
+        if (v != null && v.length > room) {
+            headers.add(ORIGINAL_VALUE_BYTES, utf8(Integer.toString(v.length)));
+            v = java.util.Arrays.copyOf(v, room);
+        }
         headers.add(REASON, utf8(reason));
         headers.add(DETAIL, utf8(detail));
         headers.add(SERVICE, utf8(service));
@@ -87,7 +120,7 @@ public record DeadLetter(
         headers.add(SOURCE_PARTITION, utf8(Integer.toString(sourcePartition)));
         headers.add(SOURCE_OFFSET, utf8(Long.toString(sourceOffset)));
         headers.add(REJECTED_AT, utf8(rejectedAt.toString()));
-        return new ProducerRecord<>(dlqTopic, null, key, value, headers);
+        return new ProducerRecord<>(dlqTopic, null, k, v, headers);
     }
 
     /** Reads a dead letter back from a record of a dead-letter topic. */

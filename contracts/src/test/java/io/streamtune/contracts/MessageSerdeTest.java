@@ -338,6 +338,32 @@ class MessageSerdeTest {
     }
 
     @Test
+    void shouldKeepADeadLetterWithinTheRecordLimitWhateverItCarries() {
+        byte[] huge = new byte[TopicSpec.MAX_RECORD_BYTES];
+        byte[] longKey = new byte[5000];
+        var consumed = new ConsumerRecord<>("frames", 0, 5L, longKey, huge);
+        var letter = DeadLetter.of(consumed, "oversized_image", "too big", "inference", T);
+
+        var produced = letter.toProducerRecord("frames.dlq");
+        int headerBytes = 0;
+        for (var h : produced.headers()) {
+            headerBytes += h.key().length() + h.value().length;
+        }
+
+        assertThat(produced.key()).hasSize(DeadLetter.MAX_KEY_BYTES);
+        assertThat(produced.value().length + produced.key().length + headerBytes)
+                .isLessThan(TopicSpec.MAX_RECORD_BYTES);
+        assertThat(
+                        new String(
+                                produced.headers()
+                                        .lastHeader(DeadLetter.ORIGINAL_VALUE_BYTES)
+                                        .value(),
+                                StandardCharsets.UTF_8))
+                .isEqualTo(Integer.toString(TopicSpec.MAX_RECORD_BYTES));
+        assertThat(produced.headers().lastHeader(DeadLetter.ORIGINAL_KEY_BYTES)).isNotNull();
+    }
+
+    @Test
     void shouldDeclareEveryTopicWithAUniqueNameAndItsDeadLetterTopics() {
         var names = Topics.all().stream().map(Topic::name).toList();
 

@@ -34,6 +34,11 @@ public final class AdminHttpServer implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        // A request (headers and body) that takes longer than this to arrive is dropped, so
+        // clients that send a byte at a time cannot hold the server's threads for ever.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "30");
+        }
         return HttpServer.create(new InetSocketAddress(host, port), backlog);
     }
 

@@ -48,7 +48,8 @@ public final class TrainerService implements AutoCloseable {
                                 Topics.MODELS_REJECTED,
                                 Topics.MODELS_ARTIFACTS,
                                 Topics.MODELS_CANDIDATES,
-                                Topics.MODELS_LIVE));
+                                Topics.MODELS_LIVE,
+                                Topics.TRAINING_TRIGGERS.deadLetters()));
         try {
             KafkaSettings kafka = config.service().kafka();
             String instance = config.service().instanceId();
@@ -70,7 +71,20 @@ public final class TrainerService implements AutoCloseable {
                             kafka.consumer(instance + "-triggers", config.groupId()),
                             kafka.topic(Topics.TRAINING_TRIGGERS.name()),
                             model -> runner.run(model),
-                            metrics);
+                            metrics,
+                            (record, why) ->
+                                    producer.send(
+                                            io.streamtune.contracts.DeadLetter.of(
+                                                            record,
+                                                            "malformed_record",
+                                                            "unreadable training trigger: " + why,
+                                                            "trainer",
+                                                            java.time.Instant.now())
+                                                    .toProducerRecord(
+                                                            kafka.topic(
+                                                                    Topics.TRAINING_TRIGGERS
+                                                                            .deadLetters()
+                                                                            .name()))));
             shell.bindClientMetrics(loop.consumer());
             shell.manage(loop);
             shell.health()

@@ -312,6 +312,21 @@ class TrainerServiceIT {
                                 TrainingProgress.Phase.FEATURE_EXTRACTION,
                                 TrainingProgress.Phase.PUBLISHED);
 
+                // An unreadable trigger is dead-lettered with its reason; the loop goes on.
+                producer.send(
+                                new ProducerRecord<>(
+                                        prefix + Topics.TRAINING_TRIGGERS.name(),
+                                        bytes("shapes"),
+                                        bytes("{not a trigger")))
+                        .get();
+                var letters =
+                        awaitRaw(
+                                servers,
+                                prefix + Topics.TRAINING_TRIGGERS.deadLetters().name(),
+                                Duration.ofSeconds(30));
+                assertThat(io.streamtune.contracts.DeadLetter.fromConsumerRecord(letters).reason())
+                        .isEqualTo("malformed_record");
+
                 // The same data and settings again: refused, not retrained.
                 trigger(producer, prefix, "t2");
                 ModelRejected unchanged =
@@ -481,6 +496,32 @@ class TrainerServiceIT {
                         .contains("base v1");
             }
         }
+    }
+
+    private static ConsumerRecord<byte[], byte[]> awaitRaw(
+            String servers, String topic, Duration timeout) {
+        try (var c =
+                new KafkaConsumer<byte[], byte[]>(
+                        Map.of(
+                                "bootstrap.servers",
+                                servers,
+                                "group.id",
+                                "raw-" + System.nanoTime(),
+                                "auto.offset.reset",
+                                "earliest",
+                                "key.deserializer",
+                                ByteArrayDeserializer.class.getName(),
+                                "value.deserializer",
+                                ByteArrayDeserializer.class.getName()))) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
+                    return r;
+                }
+            }
+        }
+        throw new AssertionError("nothing on " + topic + " within " + timeout);
     }
 
     private static String[] concat(String[] a, String[] b) {

@@ -113,6 +113,7 @@ public final class FramePipeline implements AutoCloseable {
     private final InferenceMetrics metrics;
     private final Clock clock;
     private volatile Observer observer = Observer.NONE;
+    private final int maxRecordBytes;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
     private final ExecutorService modelThread;
@@ -156,6 +157,12 @@ public final class FramePipeline implements AutoCloseable {
         } else {
             p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         }
+        this.maxRecordBytes =
+                Integer.parseInt(
+                        String.valueOf(
+                                p.getOrDefault(
+                                        ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                                        io.streamtune.contracts.TopicSpec.MAX_RECORD_BYTES)));
         this.producer = new KafkaProducer<>(p);
         try {
             if (settings.delivery() == Delivery.EXACTLY_ONCE) {
@@ -530,7 +537,7 @@ public final class FramePipeline implements AutoCloseable {
         }
         Outcome.Rejected r = (Outcome.Rejected) outcome;
         return DeadLetter.of(rec, r.reason(), r.detail(), SERVICE, clock.instant())
-                .toProducerRecord(topics.deadLetters());
+                .toProducerRecord(topics.deadLetters(), maxRecordBytes);
     }
 
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<Frame> frames) {

@@ -62,6 +62,16 @@ class KafkaArtifactStoreIT {
             assertThat(ref.uri()).startsWith("kafka:" + topic + "/cars/2?offsets=");
             assertThat(fetched).isEqualTo(file);
             assertThat(scanned).isEqualTo(file);
+            // An announcement promising 2^31-1 chunks is refused from what is there, unallocated.
+            var greedy =
+                    new ArtifactRef(ref.uri(), ref.sha256(), ref.sizeBytes(), Integer.MAX_VALUE);
+            assertThatThrownBy(() -> store.fetch(greedy))
+                    .isInstanceOfSatisfying(
+                            ArtifactException.class,
+                            e ->
+                                    assertThat(e.reason())
+                                            .isEqualTo(ArtifactException.Reason.INCOMPLETE))
+                    .hasMessageContaining("has 10 of 2147483647 chunks");
 
             byte[] bad = new byte[1024];
             KafkaTestClients.sendSync(

@@ -564,9 +564,8 @@ public final class IngestApi {
                 throw new HttpProblem(400, "bad_request", "invalid Content-Length");
             }
         }
-        ByteArrayOutputStream out =
-                new ByteArrayOutputStream(
-                        length == null ? 8192 : (int) Long.parseLong(length.strip()));
+        // grows with the bytes that arrive: a declared length allocates nothing up front
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
         byte[] buffer = new byte[64 * 1024];
         try (InputStream in = ex.getRequestBody()) {
             int n;

@@ -44,6 +44,7 @@ public final class TriggerLoop implements AutoCloseable {
     private final ExecutorService worker =
             Executors.newSingleThreadExecutor(r -> new Thread(r, "trainer-run"));
     private final Thread loop;
+    private final java.util.function.BiConsumer<ConsumerRecord<byte[], byte[]>, String> unreadable;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
 
     /** Models waiting for a run, with the trigger offsets that run will cover. */
@@ -71,6 +72,17 @@ public final class TriggerLoop implements AutoCloseable {
             String topic,
             Consumer<String> runModel,
             TrainerMetrics metrics) {
+        this(consumerProperties, topic, runModel, metrics, (record, why) -> {});
+    }
+
+    /** {@code unreadable} gets every trigger record that does not parse, with the reason. */
+    public TriggerLoop(
+            Map<String, Object> consumerProperties,
+            String topic,
+            Consumer<String> runModel,
+            TrainerMetrics metrics,
+            java.util.function.BiConsumer<ConsumerRecord<byte[], byte[]>, String> unreadable) {
+        this.unreadable = unreadable;
         this.consumer = new KafkaConsumer<>(consumerProperties);
         this.topic = topic;
         this.runModel = runModel;
@@ -164,6 +176,11 @@ public final class TriggerLoop implements AutoCloseable {
                     r.partition(),
                     r.offset(),
                     e.getMessage());
+            try {
+                unreadable.accept(r, e.getMessage() == null ? e.toString() : e.getMessage());
+            } catch (RuntimeException ex) {
+                LOG.warn("could not dead-letter the unreadable trigger: {}", ex.toString());
+            }
             return;
         }
         metrics.triggerReceived();

@@ -162,6 +162,20 @@ public final class KafkaArtifactStore implements ArtifactStore {
                     ArtifactException.Reason.NOT_FOUND,
                     "no chunks of " + prefix + " on " + location.topic());
         }
+        // Sizes come from the announcement: check them against what is there before allocating.
+        if (ref.chunks() > latest.size()) {
+            throw new ArtifactException(
+                    ArtifactException.Reason.INCOMPLETE,
+                    prefix + " has " + latest.size() + " of " + ref.chunks() + " chunks");
+        }
+        if (ref.sizeBytes() > Integer.MAX_VALUE - 8) {
+            throw new ArtifactException(
+                    ArtifactException.Reason.CHECKSUM_MISMATCH,
+                    prefix
+                            + " is announced at "
+                            + ref.sizeBytes()
+                            + " bytes, over the 2 GiB limit");
+        }
         byte[][] parts = new byte[ref.chunks()][];
         long total = 0;
         for (int i = 0; i < ref.chunks(); i++) {

@@ -165,6 +165,17 @@ public final class ModelSpecParser {
             throw new IllegalArgumentException(
                     "model input size is dynamic and metadata gives none; configure it explicitly");
         }
+        if (width <= 0 || height <= 0 || width > MAX_INPUT_SIDE || height > MAX_INPUT_SIDE) {
+            // a 20000x20000 input would make every batch buffer gigabytes
+            throw new IllegalArgumentException(
+                    "model input "
+                            + width
+                            + "x"
+                            + height
+                            + " is outside 1.."
+                            + MAX_INPUT_SIDE
+                            + " per side");
+        }
         if (input.channels() > 0 && input.channels() != channels.planes()) {
             throw new IllegalArgumentException(
                     "model input has "
@@ -183,6 +194,9 @@ public final class ModelSpecParser {
                 stride,
                 metadata);
     }
+
+    /** Largest input side a served model may ask for. */
+    public static final int MAX_INPUT_SIDE = 4096;
 
     private static int parseInt(String key, String value) {
         try {

@@ -77,6 +77,25 @@ class ModelSpecParserTest {
     }
 
     @Test
+    void shouldRefuseMetadataAskingForAHugeInput() {
+        Map<String, String> metadata =
+                Map.of(
+                        ModelMetadataKeys.TASK,
+                        "classification",
+                        ModelMetadataKeys.INPUT_WIDTH,
+                        "20000",
+                        ModelMetadataKeys.INPUT_HEIGHT,
+                        "20000");
+
+        assertThatThrownBy(
+                        () ->
+                                ModelSpecParser.parse(
+                                        metadata, DYNAMIC, ModelSpecOverrides.NONE, "m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("model input 20000x20000 is outside 1..4096");
+    }
+
+    @Test
     void shouldPickGreyForSingleChannelInputs() {
         Map<String, String> metadata = Map.of(ModelMetadataKeys.TASK, "classification");
 
