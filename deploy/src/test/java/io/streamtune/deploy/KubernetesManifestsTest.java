@@ -123,7 +123,22 @@ class KubernetesManifestsTest {
             }
         }
         env.put("STREAMTUNE_INSTANCE_ID", "pod-0");
+        // As shipped, the secret holds placeholders: the services refuse them, naming the key.
+        ConfigSource shipped = ConfigSource.fromEnvironment(env, Map.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> IngestConfig.from(shipped))
+                .hasMessageContaining("http.auth.token")
+                .hasMessageNotContaining("CHANGE-ME");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> TrainerConfig.from(shipped))
+                .hasMessageContaining("models.signing.key");
+        // Filled in as the comment says, they start.
+        env.replaceAll(
+                (k, v) ->
+                        v.equals("CHANGE-ME")
+                                ? java.util.HexFormat.of()
+                                        .formatHex(java.security.SecureRandom.getSeed(32))
+                                : v);
         ConfigSource config = ConfigSource.fromEnvironment(env, Map.of());
+        assertThat(InferenceConfig.from(config).signer()).isNotNull();
 
         var ingest = IngestConfig.from(config).service();
         var trainer = TrainerConfig.from(config).service();

@@ -176,6 +176,10 @@ public record IngestConfig(
                     "http.auth.token",
                     "is required while http.auth.enabled=true (set http.auth.enabled=false only for a local demo)");
         }
+        if (auth) {
+            // the shipped Kubernetes secret holds CHANGE-ME: refuse to guard the API with it
+            token = io.streamtune.runtime.Secrets.requireStrong("http.auth.token", token, 16);
+        }
         return new Http(
                 auth,
                 token,

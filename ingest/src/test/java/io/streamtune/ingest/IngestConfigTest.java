@@ -45,6 +45,12 @@ class IngestConfigTest {
         assertThatThrownBy(() -> config(Map.of("http.auth.token", "   ")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("http.auth.token");
+        for (String placeholder : java.util.List.of("CHANGE-ME", "short", "aaaaaaaaaaaaaaaaaaaa")) {
+            assertThatThrownBy(() -> config(Map.of("http.auth.token", placeholder)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("http.auth.token")
+                    .hasMessageNotContaining(placeholder);
+        }
 
         assertThat(
                         IngestConfig.from(ConfigSource.of(Map.of("http.auth.enabled", "false")))

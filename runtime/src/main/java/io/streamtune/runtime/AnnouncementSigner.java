@@ -8,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -27,8 +25,6 @@ public final class AnnouncementSigner {
     public static final String KEY = "models.signing.key";
 
     private static final int MIN_LENGTH = 32;
-    private static final Set<String> PLACEHOLDERS =
-            Set.of("change-me", "changeme", "secret", "password", "xxx", "todo");
     private static final ObjectMapper CANONICAL =
             JsonSerde.MAPPER.copy().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
@@ -47,17 +43,7 @@ public final class AnnouncementSigner {
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }
-        String v = value.strip();
-        String lower = v.toLowerCase(Locale.ROOT);
-        if (v.length() < MIN_LENGTH
-                || PLACEHOLDERS.stream().anyMatch(lower::contains)
-                || v.chars().distinct().count() < 8) {
-            throw new ConfigException(
-                    KEY,
-                    "must be a random secret of at least "
-                            + MIN_LENGTH
-                            + " characters (e.g. openssl rand -hex 32), not a placeholder");
-        }
+        String v = Secrets.requireStrong(KEY, value, MIN_LENGTH);
         return Optional.of(new AnnouncementSigner(v.getBytes(StandardCharsets.UTF_8)));
     }
 
