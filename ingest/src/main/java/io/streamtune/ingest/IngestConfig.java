@@ -70,7 +70,13 @@ public record IngestConfig(
      * @param apiThreads {@code http.api.threads} (default 16): handler threads of that server
      */
     public record Http(
-            boolean authEnabled, String token, long maxRequestBytes, int apiPort, int apiThreads) {
+            boolean authEnabled,
+            String token,
+            long maxRequestBytes,
+            int apiPort,
+            int apiThreads,
+            int maxConcurrentUploads,
+            int maxBatchItems) {
         @Override
         public String toString() {
             return "Http[authEnabled="
@@ -185,7 +191,9 @@ public record IngestConfig(
                 token,
                 config.size("http.max.request.bytes", 64L << 20, 1024, 1L << 30),
                 config.integer("http.api.port", -1, -1, 65535),
-                config.integer("http.api.threads", 16, 1, 512));
+                config.integer("http.api.threads", 16, 1, 512),
+                config.integer("http.max.concurrent.uploads", 8, 1, 4096),
+                config.integer("http.max.batch.items", 1000, 1, 1_000_000));
     }
 
     private static Intake intake(ConfigSource config) {

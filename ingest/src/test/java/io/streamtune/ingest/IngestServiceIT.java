@@ -446,6 +446,8 @@ class IngestServiceIT {
                                         "0",
                                         "http.api.threads",
                                         "8",
+                                        "http.max.batch.items",
+                                        "2",
                                         "streams.enabled",
                                         "false",
                                         "intake.enabled",
@@ -473,9 +475,24 @@ class IngestServiceIT {
                                     .build(),
                             HttpResponse.BodyHandlers.ofString());
 
+            String item = "{\"label\":{\"type\":\"class\",\"className\":\"cat\"}}\n";
+            var tooMany =
+                    client.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    second.apiUrl()
+                                                            + "/v1/models/own-port/images/batch"))
+                                    .header("Authorization", "Bearer " + TOKEN)
+                                    .header("Content-Type", "application/x-ndjson")
+                                    .POST(HttpRequest.BodyPublishers.ofString(item.repeat(3)))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+
             assertThat(second.apiUrl()).isNotEqualTo(second.shell().http().url());
             assertThat(upload.statusCode()).isEqualTo(201);
             assertThat(onAdminPort.statusCode()).isEqualTo(404);
+            assertThat(tooMany.statusCode()).isEqualTo(413);
+            assertThat(tooMany.body()).contains("http.max.batch.items");
         }
     }
 

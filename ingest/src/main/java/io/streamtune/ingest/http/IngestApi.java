@@ -75,6 +75,7 @@ public final class IngestApi {
             JsonSerde.of(TrainingRequested.class);
 
     private final IngestConfig.Http config;
+    private final java.util.concurrent.Semaphore uploads;
     private final Acceptor acceptor;
     private final StatsView stats;
     private final Producer<byte[], byte[]> producer;
@@ -91,6 +92,7 @@ public final class IngestApi {
             String requestsTopic,
             Clock clock) {
         this.config = config;
+        this.uploads = new java.util.concurrent.Semaphore(config.maxConcurrentUploads());
         this.acceptor = acceptor;
         this.stats = stats;
         this.producer = producer;
@@ -179,11 +181,11 @@ public final class IngestApi {
             switch (rest) {
                 case "images" -> {
                     requireMethod(method, "POST");
-                    uploadOne(ex, model);
+                    upload(ex, () -> uploadOne(ex, model));
                 }
                 case "images/batch" -> {
                     requireMethod(method, "POST");
-                    uploadBatch(ex, model);
+                    upload(ex, () -> uploadBatch(ex, model));
                 }
                 case "train" -> {
                     requireMethod(method, "POST");
@@ -293,6 +295,44 @@ public final class IngestApi {
         outcome(ex, await(acceptor.submit(submission)));
     }
 
+    private void requireBatchSize(int items) throws HttpProblem {
+        if (items > config.maxBatchItems()) {
+            throw new HttpProblem(
+                    413,
+                    "too_many_items",
+                    "a batch may hold "
+                            + config.maxBatchItems()
+                            + " items (http.max.batch.items); split it");
+        }
+    }
+
+    /** An upload's work, which reads its body and may wait on Kafka. */
+    @FunctionalInterface
+    private interface Upload {
+        void run() throws IOException, HttpProblem;
+    }
+
+    /**
+     * Runs an upload if fewer than {@code http.max.concurrent.uploads} are in progress; otherwise
+     * answers 503 with {@code Retry-After} at once instead of queueing behind a slow Kafka.
+     */
+    private void upload(HttpExchange ex, Upload work) throws IOException, HttpProblem {
+        if (!uploads.tryAcquire()) {
+            ex.getResponseHeaders().set("Retry-After", "1");
+            ex.getResponseHeaders().set("Connection", "close");
+            throw new HttpProblem(
+                    503,
+                    "busy",
+                    config.maxConcurrentUploads()
+                            + " uploads in progress (http.max.concurrent.uploads); retry after 1 s");
+        }
+        try {
+            work.run();
+        } finally {
+            uploads.release();
+        }
+    }
+
     private void uploadBatch(HttpExchange ex, String model) throws IOException, HttpProblem {
         String type = contentType(ex);
         byte[] body = readBody(ex);
@@ -305,6 +345,7 @@ public final class IngestApi {
                             && !new String(body, start, i - start, StandardCharsets.UTF_8)
                                     .isBlank()) {
                         items.add(parseItem(body, start, i - start));
+                        requireBatchSize(items.size());
                     }
                     start = i + 1;
                 }
@@ -325,6 +366,7 @@ public final class IngestApi {
                         RejectReason.MALFORMED_RECORD.tag(),
                         "batch body must be a JSON array");
             }
+            requireBatchSize(root.size());
             root.forEach(items::add);
         } else {
             throw new HttpProblem(
