@@ -150,21 +150,39 @@ public final class IngestMetrics {
     public record DatasetCounts(
             String model, long total, long pending, Map<String, Long> perClass) {}
 
+    /**
+     * Most per-class series the dataset gauge exports; model and class names come from clients, so
+     * the smallest classes beyond this are summed into {@code class="_other"} of their model.
+     */
+    public static final int MAX_CLASS_SERIES = 2000;
+
     /** Replaces the dataset gauges with the given counts. */
     public void dataset(Collection<DatasetCounts> models) {
         List<MultiGauge.Row<?>> classes = new ArrayList<>();
         List<MultiGauge.Row<?>> totals = new ArrayList<>();
         List<MultiGauge.Row<?>> pending = new ArrayList<>();
+        record Series(String model, String cls, long n) {}
+        List<Series> all = new ArrayList<>();
         for (DatasetCounts m : models) {
-            m.perClass()
-                    .forEach(
-                            (c, n) ->
-                                    classes.add(
-                                            MultiGauge.Row.of(
-                                                    Tags.of("model", m.model(), "class", c), n)));
+            m.perClass().forEach((c, n) -> all.add(new Series(m.model(), c, n)));
             totals.add(MultiGauge.Row.of(Tags.of("model", m.model()), m.total()));
             pending.add(MultiGauge.Row.of(Tags.of("model", m.model()), m.pending()));
         }
+        all.sort((a, b) -> Long.compare(b.n(), a.n()));
+        Map<String, Long> other = new java.util.TreeMap<>();
+        for (int i = 0; i < all.size(); i++) {
+            Series x = all.get(i);
+            if (i < MAX_CLASS_SERIES) {
+                classes.add(
+                        MultiGauge.Row.of(Tags.of("model", x.model(), "class", x.cls()), x.n()));
+            } else {
+                other.merge(x.model(), x.n(), Long::sum);
+            }
+        }
+        other.forEach(
+                (model, n) ->
+                        classes.add(
+                                MultiGauge.Row.of(Tags.of("model", model, "class", "_other"), n)));
         datasetSamples.register(classes, true);
         datasetTotal.register(totals, true);
         datasetPending.register(pending, true);

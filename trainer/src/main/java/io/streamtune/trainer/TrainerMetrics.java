@@ -106,9 +106,6 @@ public final class TrainerMetrics {
     private final Counter triggers;
     private final Counter coalesced;
     private final Map<String, ModelGauges> models = new ConcurrentHashMap<>();
-    // Gauges hold weak references: keep the published values reachable.
-    private final List<AtomicReference<Double>> publishedValues =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TrainerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -228,12 +225,36 @@ public final class TrainerMetrics {
      */
     public void published(String model, int version, String metricName, double value) {
         AtomicReference<Double> holder = new AtomicReference<>(value);
-        publishedValues.add(holder);
-        Gauge.builder(PUBLISHED_METRIC, holder, AtomicReference::get)
-                .tags("model", model, "version", Integer.toString(version), "metric", metricName)
-                .description("Validation metric of a published version")
-                .register(registry);
+        Gauge g =
+                Gauge.builder(PUBLISHED_METRIC, holder, AtomicReference::get)
+                        .tags(
+                                "model",
+                                model,
+                                "version",
+                                Integer.toString(version),
+                                "metric",
+                                metricName)
+                        .description("Validation metric of a published version")
+                        .register(registry);
+        // one series per version would grow for ever: keep the latest few per model
+        java.util.Deque<Published> kept =
+                publishedGauges.computeIfAbsent(model, k -> new java.util.ArrayDeque<>());
+        synchronized (kept) {
+            kept.addLast(new Published(g, holder));
+            while (kept.size() > PUBLISHED_VERSIONS_KEPT) {
+                registry.remove(kept.removeFirst().gauge());
+            }
+        }
     }
+
+    /** Published versions per model whose metric gauge is kept. */
+    public static final int PUBLISHED_VERSIONS_KEPT = 10;
+
+    /** A published-metric gauge and the value it reads (gauges hold weak references). */
+    private record Published(Gauge gauge, AtomicReference<Double> value) {}
+
+    private final Map<String, java.util.Deque<Published>> publishedGauges =
+            new ConcurrentHashMap<>();
 
     public void productionVersion(String model, int version) {
         of(model).version.set(version);

@@ -60,4 +60,25 @@ class TrainerMetricsTest {
                 .isEqualTo(0.88);
         assertThat(registry.getMeters()).extracting(Meter::getId).isNotEmpty();
     }
+
+    @Test
+    void shouldKeepThePublishedMetricOfTheLatestVersionsOnly() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        TrainerMetrics metrics = new TrainerMetrics(registry);
+
+        for (int v = 1; v <= 25; v++) {
+            metrics.published("cats", v, "accuracy", 0.5 + v / 100.0);
+        }
+
+        assertThat(registry.find(TrainerMetrics.PUBLISHED_METRIC).gauges())
+                .hasSize(TrainerMetrics.PUBLISHED_VERSIONS_KEPT);
+        assertThat(
+                        registry.get(TrainerMetrics.PUBLISHED_METRIC)
+                                .tags("model", "cats", "version", "25")
+                                .gauge()
+                                .value())
+                .isEqualTo(0.75);
+        assertThat(registry.find(TrainerMetrics.PUBLISHED_METRIC).tag("version", "15").gauge())
+                .isNull();
+    }
 }
