@@ -154,6 +154,25 @@ class KubernetesManifestsTest {
                     w.path("spec").path("template").path("spec").path("containers").get(0);
             assertThat(container.path("ports").get(0).path("containerPort").asInt())
                     .isEqualTo(8080);
+            if (w.path("metadata").path("name").asText().equals("streamtune-ingest")) {
+                // the API has a server of its own, so probes on 8080 answer whatever clients do
+                Map<String, String> own = new HashMap<>(env);
+                container
+                        .path("env")
+                        .forEach(
+                                e -> {
+                                    if (e.has("value")) {
+                                        own.put(e.path("name").asText(), e.path("value").asText());
+                                    }
+                                });
+                int api =
+                        IngestConfig.from(ConfigSource.fromEnvironment(own, Map.of()))
+                                .http()
+                                .apiPort();
+                assertThat(api).isEqualTo(8081);
+                assertThat(container.path("ports").findValuesAsText("name"))
+                        .contains("http", "api");
+            }
         }
     }
 }
