@@ -139,17 +139,22 @@ public final class AdminHttpServer implements AutoCloseable {
                     try (ex) {
                         handler.handle(ex);
                     } catch (RuntimeException | IOException e) {
+                        String id = java.util.UUID.randomUUID().toString().substring(0, 8);
                         log.warn(
-                                "{} {} failed: {}",
+                                "{} {} failed (error {}): {}",
                                 ex.getRequestMethod(),
                                 ex.getRequestURI(),
+                                id,
                                 e.toString());
                         try {
+                            // internals stay in the log; the client gets an id to quote
                             respond(
                                     ex,
                                     500,
                                     "application/json",
-                                    "{\"error\":\"" + Json.escape(e.toString()) + "\"}");
+                                    "{\"error\":\"internal error "
+                                            + id
+                                            + ", see the service log\"}");
                         } catch (IOException | RuntimeException ignored) {
                             // response already started
                         }

@@ -136,13 +136,20 @@ public final class IngestApi {
                     try (ex) {
                         handle(ex);
                     } catch (IOException | RuntimeException e) {
+                        String id = java.util.UUID.randomUUID().toString().substring(0, 8);
                         log.warn(
-                                "{} {} failed: {}",
+                                "{} {} failed (error {}): {}",
                                 ex.getRequestMethod(),
                                 ex.getRequestURI().getPath(),
+                                id,
                                 e.toString());
                         try {
-                            error(ex, 500, "internal_error", e.toString());
+                            // internals stay in the log; the client gets an id to quote
+                            error(
+                                    ex,
+                                    500,
+                                    "internal_error",
+                                    "internal error " + id + ", see the service log");
                         } catch (IOException | RuntimeException ignored) {
                             // the response had already started
                         }
@@ -208,7 +215,21 @@ public final class IngestApi {
             }
             error(ex, p.status(), p.error(), p.getMessage());
         } catch (IllegalStateException e) {
-            error(ex, 503, "unavailable", e.getMessage());
+            // Kafka's messages name brokers and addresses: log them, answer without them
+            log.warn(
+                    "{} {}: {}",
+                    ex.getRequestMethod(),
+                    ex.getRequestURI().getPath(),
+                    e.getMessage());
+            ex.getResponseHeaders().set("Retry-After", "1");
+            String message = e.getMessage() == null ? "" : e.getMessage();
+            error(
+                    ex,
+                    503,
+                    "unavailable",
+                    message.startsWith("stats are not available")
+                            ? message
+                            : "Kafka is not available for this request; retry");
         }
     }
 
@@ -526,7 +547,7 @@ public final class IngestApi {
                     "no samples for model "
                             + model
                             + " on this instance"
-                            + owner.map(o -> " (held by " + o + ")").orElse(""));
+                            + owner.map(o -> " (another instance holds its stats)").orElse(""));
         }
         json(ex, 200, statsJson(s.get()));
     }
