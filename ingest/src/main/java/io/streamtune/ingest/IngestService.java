@@ -183,6 +183,14 @@ public final class IngestService implements AutoCloseable {
                                             config.intake().threads()))
                             .start();
             shell.health()
+                    .registerLiveness(
+                            "intake-loop",
+                            () ->
+                                    intake.alive()
+                                            ? Health.Status.up("running")
+                                            : Health.Status.down(
+                                                    "intake loop stopped; see the log"));
+            shell.health()
                     .register(
                             "intake",
                             () ->

@@ -96,10 +96,22 @@ public final class IntakeConsumer implements AutoCloseable {
         return thread.isAlive() && healthy;
     }
 
+    /** Whether the loop thread runs (false after a fatal error). */
+    public boolean alive() {
+        return thread.isAlive() || !running.get();
+    }
+
     private void run() {
         consumer.subscribe(List.of(topic), new FinishBeforeRevocation());
         try {
             while (running.get()) {
+                // Back-pressure: with MAX_IN_FLIGHT polls outstanding, the partitions are paused
+                // (polling goes on, so the group keeps this member) until the oldest is done.
+                if (inFlight.size() >= MAX_IN_FLIGHT) {
+                    consumer.pause(consumer.assignment());
+                } else if (!consumer.paused().isEmpty()) {
+                    consumer.resume(consumer.paused());
+                }
                 ConsumerRecords<byte[], byte[]> records =
                         consumer.poll(inFlight.isEmpty() ? Duration.ofMillis(500) : Duration.ZERO);
                 if (!records.isEmpty()) {
