@@ -500,28 +500,7 @@ class TrainerServiceIT {
 
     private static ConsumerRecord<byte[], byte[]> awaitRaw(
             String servers, String topic, Duration timeout) {
-        try (var c =
-                new KafkaConsumer<byte[], byte[]>(
-                        Map.of(
-                                "bootstrap.servers",
-                                servers,
-                                "group.id",
-                                "raw-" + System.nanoTime(),
-                                "auto.offset.reset",
-                                "earliest",
-                                "key.deserializer",
-                                ByteArrayDeserializer.class.getName(),
-                                "value.deserializer",
-                                ByteArrayDeserializer.class.getName()))) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(300))) {
-                    return r;
-                }
-            }
-        }
-        throw new AssertionError("nothing on " + topic + " within " + timeout);
+        return readRaw(servers, topic, 1, timeout).get(0);
     }
 
     private static String[] concat(String[] a, String[] b) {
@@ -742,6 +721,16 @@ class TrainerServiceIT {
     private static <T> List<T> awaitCount(
             String servers, String topic, Class<T> type, int count, Duration timeout) {
         List<T> out = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : readRaw(servers, topic, count, timeout)) {
+            out.add(JsonSerde.of(type).fromBytes(r.value()));
+        }
+        return out;
+    }
+
+    /** At least {@code count} records of {@code topic} from its start, or an assertion error. */
+    private static List<ConsumerRecord<byte[], byte[]>> readRaw(
+            String servers, String topic, int count, Duration timeout) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         try (var c =
                 new KafkaConsumer<byte[], byte[]>(
                         Map.of(
@@ -758,9 +747,7 @@ class TrainerServiceIT {
             c.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < count && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    out.add(JsonSerde.of(type).fromBytes(r.value()));
-                }
+                c.poll(Duration.ofMillis(300)).forEach(out::add);
             }
         }
         assertThat(out).as("records on " + topic).hasSizeGreaterThanOrEqualTo(count);
