@@ -212,18 +212,14 @@ public record PreparedData(
                 sorted.put(s.sampleId(), labels.toBytes(s.label()));
             }
         }
-        try {
-            var sha = java.security.MessageDigest.getInstance("SHA-256");
-            sorted.forEach(
-                    (id, label) -> {
-                        sha.update(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                        sha.update((byte) 0);
-                        sha.update(label);
-                        sha.update((byte) '\n');
-                    });
-            return java.util.HexFormat.of().formatHex(sha.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        var bytes = new java.io.ByteArrayOutputStream();
+        sorted.forEach(
+                (id, label) -> {
+                    bytes.writeBytes(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    bytes.write(0);
+                    bytes.writeBytes(label);
+                    bytes.write('\n');
+                });
+        return io.streamtune.vision.artifact.Sha256.hex(bytes.toByteArray());
     }
 }

@@ -521,13 +521,10 @@ public final class TrainingRunner {
         m.put("head.hidden", Integer.toString(config.headHidden()));
         m.put("classification.hidden", Integer.toString(config.classificationHidden()));
         m.put("label.smoothing", Double.toString(config.labelSmoothing()));
-        try {
-            var sha = java.security.MessageDigest.getInstance("SHA-256");
-            m.forEach((k, v) -> sha.update((k + "=" + v + "\n").getBytes(StandardCharsets.UTF_8)));
-            return java.util.HexFormat.of().formatHex(sha.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        StringBuilder text = new StringBuilder();
+        m.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        return io.streamtune.vision.artifact.Sha256.hex(
+                text.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Where a run starts from. */
