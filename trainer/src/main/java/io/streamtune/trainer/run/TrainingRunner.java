@@ -265,7 +265,15 @@ public final class TrainingRunner {
                             + " samples and labels with the same settings; not retrained (a"
                             + " retrain would differ from it by noise only)";
             return rejected(
-                    model, runId, counts, reason, Verdict.UNCHANGED, metricName, null, null);
+                    model,
+                    runId,
+                    counts,
+                    reason,
+                    Verdict.UNCHANGED,
+                    metricName,
+                    null,
+                    Double.NaN,
+                    null);
         }
         Optional<String> shortfall =
                 gate.shortfall(data.gate().size(), data.classes(), data.gatePerClass());
@@ -278,6 +286,7 @@ public final class TrainingRunner {
                     Verdict.NOT_ENOUGH_EVIDENCE,
                     metricName,
                     null,
+                    Double.NaN,
                     null);
         }
         TaskHead head = head(data.task());
@@ -362,18 +371,16 @@ public final class TrainingRunner {
                         trained.fineTuneEpochs(),
                         comparable);
         if (!decision.publish()) {
-            Result r =
-                    rejected(
-                            model,
-                            runId,
-                            summary,
-                            decision.reason() + comparable,
-                            decision.verdict(),
-                            candidate.metricName(),
-                            candidate,
-                            decision.evidence());
-            return new Result(
-                    r.outcome(), runId, r.summary(), candidate, prodMetric, null, r.rejection());
+            return rejected(
+                    model,
+                    runId,
+                    summary,
+                    decision.reason() + comparable,
+                    decision.verdict(),
+                    candidate.metricName(),
+                    candidate,
+                    prodMetric,
+                    decision.evidence());
         }
         OnnxGraph scored =
                 ModelExport.withMetadata(
@@ -476,6 +483,7 @@ public final class TrainingRunner {
             Verdict verdict,
             String metricName,
             Evaluation candidate,
+            double productionMetric,
             GateEvidence evidence) {
         ModelRejected r =
                 new ModelRejected(
@@ -484,7 +492,7 @@ public final class TrainingRunner {
                         truncate(reason),
                         metricName,
                         candidate == null ? Double.NaN : candidate.metric(),
-                        evidence == null ? Double.NaN : evidence.production(),
+                        productionMetric,
                         gate.settings().minDelta(),
                         clock.instant(),
                         verdict,
