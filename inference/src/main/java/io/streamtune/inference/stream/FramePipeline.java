@@ -438,7 +438,9 @@ public final class FramePipeline implements AutoCloseable {
             }
         } else if (!waitingForModel || !consumer.paused().containsAll(consumer.assignment())) {
             if (!waitingForModel) {
-                log.warn(
+                // expected until the first model is published; health says not ready, and the
+                // InferenceNoModelLoaded alert fires if it lasts
+                log.info(
                         "no model loaded yet: holding {} frames, pausing {}",
                         batcher.size(),
                         consumer.assignment());
