@@ -24,6 +24,7 @@ public final class BenchMain {
         BENCHES.put("inference", "io.streamtune.bench.inference.InferenceBench");
         BENCHES.put("transfer", "io.streamtune.bench.trainer.TransferBench");
         BENCHES.put("transfer-real", "io.streamtune.bench.trainer.RealTransferBench");
+        BENCHES.put("transfer-detection", "io.streamtune.bench.trainer.DetectionTransferBench");
     }
 
     private BenchMain() {}

@@ -46,59 +46,10 @@ final class Adapters {
         int nc = (int) hs[1];
         int h = (int) hs[2];
         int w = (int) hs[3];
-        float stride = (float) e.inputSize() / w;
-        float[] gx = new float[h * w];
-        float[] gy = new float[h * w];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                gx[y * w + x] = x * stride;
-                gy[y * w + x] = y * stride;
-            }
-        }
         GraphBuilder b = GraphBuilder.extend(g, "yolo_", 0);
-        String kp = heat.name();
-        String peak =
-                b.op(
-                        "MaxPool",
-                        List.of(kp),
-                        Attribute.ints("kernel_shape", 3, 3),
-                        Attribute.ints("strides", 1, 1),
-                        Attribute.ints("pads", 1, 1, 1, 1));
-        String isPeak =
-                b.op("Cast", List.of(b.op("Equal", List.of(kp, peak))), Attribute.of("to", 1L));
-        String scores =
-                b.op(
-                        "Reshape",
-                        List.of(
-                                b.op("Mul", List.of(kp, isPeak)),
-                                b.constant(OnnxTensor.vector("shape", 0, nc, -1))));
-        String[] side = new String[4];
-        for (int k = 0; k < 4; k++) {
-            side[k] =
-                    b.op(
-                            "Slice",
-                            List.of(
-                                    sizes.name(),
-                                    b.constant(OnnxTensor.vector("starts", k)),
-                                    b.constant(OnnxTensor.vector("ends", k + 1)),
-                                    b.constant(OnnxTensor.vector("axes", 1))));
-        }
-        String half = b.constant(OnnxTensor.ofFloats("half", new long[0], new float[] {0.5f}));
-        String gridX = b.constant(OnnxTensor.ofFloats("gx", new long[] {1, 1, h, w}, gx));
-        String gridY = b.constant(OnnxTensor.ofFloats("gy", new long[] {1, 1, h, w}, gy));
-        String cx =
-                b.add(gridX, b.op("Mul", List.of(b.op("Sub", List.of(side[2], side[0])), half)));
-        String cy =
-                b.add(gridY, b.op("Mul", List.of(b.op("Sub", List.of(side[3], side[1])), half)));
-        String bw = b.add(side[0], side[2]);
-        String bh = b.add(side[1], side[3]);
-        String boxes =
-                b.op(
-                        "Reshape",
-                        List.of(
-                                b.op("Concat", List.of(cx, cy, bw, bh), Attribute.of("axis", 1L)),
-                                b.constant(OnnxTensor.vector("shape", 0, 4, -1))));
-        String out = b.op("Concat", List.of(boxes, scores), Attribute.of("axis", 1L));
+        String out =
+                CenterNetLayout.toYolo(
+                        b, heat.name(), sizes.name(), nc, h, w, (float) e.inputSize() / w);
         return named(b.build(out), out);
     }
 

@@ -51,6 +51,12 @@ public final class Zoo {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * Revision of the conversion (cut, adapter, metadata), part of the cached file's name: a change
+     * to what conversion writes converts again from the extracted package, with no network.
+     */
+    static final String CONVERSION = "r2";
+
     private final Path dir;
     private final PackageFetcher fetcher;
     private final List<ZooEntry> entries;
@@ -165,7 +171,7 @@ public final class Zoo {
     }
 
     Path onnxPath(ZooEntry e) {
-        return dir.resolve(e.name() + "-" + e.version() + ".onnx");
+        return dir.resolve(e.name() + "-" + e.version() + "-" + CONVERSION + ".onnx");
     }
 
     private Path extractedDir(ZooEntry e) {
@@ -369,6 +375,9 @@ public final class Zoo {
         m.put(ModelMetadataKeys.LICENCE, e.licence());
         m.put(ModelMetadataKeys.ORIGIN, e.origin());
         m.put(ModelMetadataKeys.FEATURE_TENSOR, e.featureTensor());
+        if (e.adapter() == ZooEntry.Adapter.CENTERNET_TO_YOLO) {
+            m.put(CenterNetLayout.HEADS_KEY, String.join(",", e.outputs()));
+        }
         return m;
     }
 

@@ -77,6 +77,10 @@ import java.util.Set;
  *     detection 320, segmentation 256): input size when training on a zoo network
  * @param threads {@code trainer.threads} (default 2): ONNX Runtime threads for caching and
  *     evaluation
+ * @param detectionHead {@code trainer.detection.head} (default {@code reuse}): a detector
+ *     fine-tuned from a CenterNet base (the zoo's COCO network or a version trained from it) keeps
+ *     its neck and box heads and rebuilds only the class heatmap, keeping the pretrained channel of
+ *     classes the base knows by name; {@code fresh} grafts a new head on the backbone instead
  * @param signer {@code models.signing.key}: when set, every announcement this trainer writes is
  *     signed with it (HMAC-SHA256), for inference instances to verify; null when unset
  * @param torchThreads {@code trainer.torch.threads} (default 1): PyTorch intra-op threads for
@@ -94,6 +98,7 @@ public record TrainerConfig(
         double labelSmoothing,
         int classificationHidden,
         int headHidden,
+        DetectionHeadKind detectionHead,
         Gate.Settings gate,
         io.streamtune.trainer.publish.Rollout.Settings rollout,
         int retainVersions,
@@ -114,6 +119,14 @@ public record TrainerConfig(
 
     /** Default HTTP port of the trainer service. */
     public static final int DEFAULT_HTTP_PORT = 8082;
+
+    /** How a detector is fine-tuned from a base network that has detection heads of its own. */
+    public enum DetectionHeadKind {
+        /** Keep its neck and box heads, rebuild only the class heatmap (CenterNet bases). */
+        REUSE,
+        /** Graft a fresh head on its backbone's feature map. */
+        FRESH
+    }
 
     /** Where published artifacts are stored. */
     public enum ArtifactStoreKind {
@@ -203,6 +216,7 @@ public record TrainerConfig(
                 config.decimal("trainer.label.smoothing", 0.05, 0, 0.99),
                 config.integer("trainer.classification.hidden", 0, 0, 65_536),
                 config.integer("trainer.head.hidden", 32, 4, 4096),
+                config.choice("trainer.detection.head", DetectionHeadKind.REUSE),
                 new Gate.Settings(
                         config.decimal("trainer.gate.min.delta", 0.0, 0, 0.99),
                         config.decimal("trainer.gate.floor", 0.5, 0, 1),

@@ -32,6 +32,7 @@ import io.streamtune.trainer.publish.ModelExport;
 import io.streamtune.trainer.publish.ModelRegistry;
 import io.streamtune.trainer.publish.ProductionModels;
 import io.streamtune.trainer.task.Backbone;
+import io.streamtune.trainer.task.CenterNetHead;
 import io.streamtune.trainer.task.ClassificationHead;
 import io.streamtune.trainer.task.HeadedGraph;
 import io.streamtune.trainer.task.SegmentationHead;
@@ -45,6 +46,7 @@ import io.streamtune.vision.preprocess.Normalization;
 import io.streamtune.vision.preprocess.PreprocessConfig;
 import io.streamtune.vision.preprocess.Preprocessor;
 import io.streamtune.vision.preprocess.ResizeMode;
+import io.streamtune.zoo.CenterNetLayout;
 import io.streamtune.zoo.Zoo;
 import io.streamtune.zoo.ZooException;
 import java.nio.charset.StandardCharsets;
@@ -289,7 +291,7 @@ public final class TrainingRunner {
                     Double.NaN,
                     null);
         }
-        TaskHead head = head(data.task());
+        TaskHead head = head(data.task(), base, data.classes());
         int classes = data.classes().size();
         HeadedGraph start = headed(base, head, data, prod);
 
@@ -527,6 +529,7 @@ public final class TrainingRunner {
         m.put("task", task.wireName());
         m.put("input.size", Integer.toString(config.zooInputSize(task)) + "/" + config.inputSize());
         m.put("head.hidden", Integer.toString(config.headHidden()));
+        m.put("detection.head", config.detectionHead().name());
         m.put("classification.hidden", Integer.toString(config.classificationHidden()));
         m.put("label.smoothing", Double.toString(config.labelSmoothing()));
         StringBuilder text = new StringBuilder();
@@ -596,6 +599,12 @@ public final class TrainingRunner {
     private HeadedGraph headed(
             Base base, TaskHead head, PreparedData data, Optional<ModelPublished> prod) {
         int size = inputSize(base.graph(), data.task());
+        if (head instanceof CenterNetHead) {
+            return head.attach(
+                    CenterNetHead.backbone(base.graph(), size),
+                    data.classes().size(),
+                    config.schedule().seed());
+        }
         String features = base.graph().metadata().get(ModelExport.FEATURE_KEY);
         if (base.fromParent() && features != null) {
             List<TensorInfo> cut =
@@ -620,6 +629,10 @@ public final class TrainingRunner {
 
     private static OnnxGraph trainerKeys(OnnxGraph g, HeadedGraph start) {
         Map<String, String> meta = new LinkedHashMap<>(g.metadata());
+        String heads = start.graph().metadata().get(CenterNetLayout.HEADS_KEY);
+        if (heads != null) {
+            meta.put(CenterNetLayout.HEADS_KEY, heads);
+        }
         meta.put(
                 ModelExport.FEATURE_KEY,
                 String.join(
@@ -658,7 +671,20 @@ public final class TrainingRunner {
         return new PreprocessConfig(size, size, ResizeMode.STRETCH, 0, ChannelOrder.RGB, n);
     }
 
-    private TaskHead head(Task task) {
+    private TaskHead head(Task task, Base base, List<String> classes) {
+        if (task == Task.DETECTION
+                && config.detectionHead() == TrainerConfig.DetectionHeadKind.REUSE
+                && CenterNetHead.heads(base.graph()).isPresent()) {
+            List<String> known = CenterNetHead.classesOf(base.graph());
+            Map<String, String> kept = CenterNetHead.kept(known, classes);
+            LOG.info(
+                    "detection head: {}'s CenterNet neck and box heads reused; class heatmap {}",
+                    base.source(),
+                    kept.isEmpty()
+                            ? "new for every class"
+                            : "channels kept for " + kept.keySet() + ", new for the others");
+            return new CenterNetHead(known, classes);
+        }
         return switch (task) {
             case CLASSIFICATION ->
                     new ClassificationHead(config.labelSmoothing(), config.classificationHidden());

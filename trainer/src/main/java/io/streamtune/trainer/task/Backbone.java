@@ -23,13 +23,30 @@ public record Backbone(OnnxGraph graph, int inputSize, Map<String, Shape> shapes
 
     /** Traces shapes once for the given input size. */
     public static Backbone of(OnnxGraph graph, int inputSize) {
-        String input = graph.inputs().get(0).name();
         String feature = graph.metadata().get(ModelMetadataKeys.FEATURE_TENSOR);
         if (feature != null && graph.hasTensor(feature)) {
             // The network's own heads come after its named feature map (e.g. a zoo detector whose
             // decoding is tied to its native input size): a new head needs only the backbone.
             graph = graph.pruneTo(List.of(new TensorInfo(feature, ElementType.FLOAT, null)));
         }
+        return sized(graph, inputSize);
+    }
+
+    /**
+     * The network up to {@code outputs} (e.g. raw heads a head reuses), shapes traced for {@code
+     * inputSize}.
+     */
+    public static Backbone upTo(OnnxGraph graph, List<String> outputs, int inputSize) {
+        return sized(
+                graph.pruneTo(
+                        outputs.stream()
+                                .map(o -> new TensorInfo(o, ElementType.FLOAT, null))
+                                .toList()),
+                inputSize);
+    }
+
+    private static Backbone sized(OnnxGraph graph, int inputSize) {
+        String input = graph.inputs().get(0).name();
         TensorInfo in = graph.inputs().get(0);
         if (in.shape() != null && in.shape().length == 4) {
             // A convolutional backbone runs at the size the trainer chose, whatever its export

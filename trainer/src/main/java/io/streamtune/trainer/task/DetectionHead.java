@@ -130,17 +130,24 @@ public final class DetectionHead implements TaskHead {
     }
 
     private static NDArray loss(NDList outputs, NDList targets) {
-        NDArray p = outputs.get(0).getNDArrayInternal().sigmoid().clip(1e-4, 1 - 1e-4);
+        NDArray count = targets.get(4);
+        NDArray l1 = outputs.get(1).sub(targets.get(2)).abs().mul(targets.get(3)).sum().div(count);
+        return focal(outputs.get(0), targets).add(l1);
+    }
+
+    /**
+     * The penalty-reduced pixel-wise focal loss of CenterNet (Zhou et al. 2019, eq. 1) of heatmap
+     * logits against {@link #targets}' heat (0) and positive mask (1), per object (4).
+     */
+    static NDArray focal(NDArray logits, NDList targets) {
+        NDArray p = logits.getNDArrayInternal().sigmoid().clip(1e-4, 1 - 1e-4);
         NDArray t = targets.get(0);
         NDArray pos = targets.get(1);
         NDArray neg = pos.neg().add(1);
         NDArray posLoss = p.neg().add(1).square().mul(p.log()).mul(pos);
         NDArray negWeight = t.neg().add(1).pow(4);
         NDArray negLoss = negWeight.mul(p.square()).mul(p.neg().add(1).log()).mul(neg);
-        NDArray count = targets.get(4);
-        NDArray focal = posLoss.add(negLoss).sum().neg().div(count);
-        NDArray l1 = outputs.get(1).sub(targets.get(2)).abs().mul(targets.get(3)).sum().div(count);
-        return focal.add(l1);
+        return posLoss.add(negLoss).sum().neg().div(targets.get(4));
     }
 
     @Override
@@ -160,6 +167,33 @@ public final class DetectionHead implements TaskHead {
             int gw,
             int strideX,
             int strideY) {
+        int hw = gh * gw;
+        return decode(
+                heat,
+                image,
+                classes,
+                gh,
+                gw,
+                (y, x) -> {
+                    int base = image * 4 * hw + y * gw + x;
+                    double cx = (x + reg[base]) * strideX, cy = (y + reg[base + hw]) * strideY;
+                    double w = Math.exp(reg[base + 2 * hw]) * strideX,
+                            h = Math.exp(reg[base + 3 * hw]) * strideY;
+                    return Box.fromCenter(cx, cy, w, h);
+                });
+    }
+
+    /** The box a head predicts at a heatmap cell. */
+    interface CellBox {
+        Box at(int y, int x);
+    }
+
+    /**
+     * Boxes at the 3x3 peaks of one image's heatmap logits (score ≥ 0.01), each shaped by {@code
+     * box}.
+     */
+    static List<PredictedBox> decode(
+            float[] heat, int image, int classes, int gh, int gw, CellBox box) {
         List<PredictedBox> out = new ArrayList<>();
         int hw = gh * gw;
         for (int c = 0; c < classes; c++) {
@@ -186,11 +220,7 @@ public final class DetectionHead implements TaskHead {
                     if (!peak || score < 0.01) {
                         continue;
                     }
-                    int base = image * 4 * hw + y * gw + x;
-                    double cx = (x + reg[base]) * strideX, cy = (y + reg[base + hw]) * strideY;
-                    double w = Math.exp(reg[base + 2 * hw]) * strideX,
-                            h = Math.exp(reg[base + 3 * hw]) * strideY;
-                    out.add(new PredictedBox(c, score, Box.fromCenter(cx, cy, w, h)));
+                    out.add(new PredictedBox(c, score, box.at(y, x)));
                 }
             }
         }
@@ -201,6 +231,37 @@ public final class DetectionHead implements TaskHead {
      * A scorer over raw outputs: mAP@[.5:.95] of peak-decoded boxes against the examples' boxes.
      */
     public Scorer rawScorer(int classes) {
+        return peakScorer(
+                classes,
+                (heat, reg, image, gh, gw, strideX, strideY) ->
+                        decode(
+                                heat.floats(),
+                                reg.floats(),
+                                image,
+                                classes,
+                                gh,
+                                gw,
+                                strideX,
+                                strideY));
+    }
+
+    /** Decodes one image of a batch of raw heatmap + regression outputs into boxes. */
+    interface RawDecoder {
+        List<PredictedBox> decode(
+                OnnxTensor heat,
+                OnnxTensor reg,
+                int image,
+                int gh,
+                int gw,
+                int strideX,
+                int strideY);
+    }
+
+    /**
+     * mAP@[.5:.95] of the top 100 boxes per image that {@code decoder} reads from the first two
+     * graph outputs (heatmap, regression), against the examples' boxes.
+     */
+    static Scorer peakScorer(int classes, RawDecoder decoder) {
         DetectionEvaluator eval = new DetectionEvaluator();
         return new Scorer() {
             @Override
@@ -219,15 +280,7 @@ public final class DetectionHead implements TaskHead {
                                         (int) b[4], Box.fromCorners(b[0], b[1], b[2], b[3])));
                     }
                     List<PredictedBox> preds =
-                            decode(
-                                    heat.floats(),
-                                    reg.floats(),
-                                    i,
-                                    classes,
-                                    gh,
-                                    gw,
-                                    inputW / gw,
-                                    inputH / gh);
+                            decoder.decode(heat, reg, i, gh, gw, inputW / gw, inputH / gh);
                     preds.sort((a, c) -> Double.compare(c.score(), a.score()));
                     eval.addImage(truth, preds.subList(0, Math.min(100, preds.size())));
                 }
