@@ -81,6 +81,9 @@ import java.util.Set;
  *     fine-tuned from a CenterNet base (the zoo's COCO network or a version trained from it) keeps
  *     its neck and box heads and rebuilds only the class heatmap, keeping the pretrained channel of
  *     classes the base knows by name; {@code fresh} grafts a new head on the backbone instead
+ * @param featureCacheBytes {@code trainer.feature.cache.mb} (default 1024): most memory phase 1
+ *     holds as cached frozen-backbone outputs of the training images; a larger dataset (a CenterNet
+ *     neck at stride 4 takes 3.3 MB per 320 px image) runs the frozen part per batch instead
  * @param signer {@code models.signing.key}: when set, every announcement this trainer writes is
  *     signed with it (HMAC-SHA256), for inference instances to verify; null when unset
  * @param torchThreads {@code trainer.torch.threads} (default 1): PyTorch intra-op threads for
@@ -99,6 +102,7 @@ public record TrainerConfig(
         int classificationHidden,
         int headHidden,
         DetectionHeadKind detectionHead,
+        long featureCacheBytes,
         Gate.Settings gate,
         io.streamtune.trainer.publish.Rollout.Settings rollout,
         int retainVersions,
@@ -217,6 +221,7 @@ public record TrainerConfig(
                 config.integer("trainer.classification.hidden", 0, 0, 65_536),
                 config.integer("trainer.head.hidden", 32, 4, 4096),
                 config.choice("trainer.detection.head", DetectionHeadKind.REUSE),
+                config.integer("trainer.feature.cache.mb", 1024, 0, 1 << 20) * (1L << 20),
                 new Gate.Settings(
                         config.decimal("trainer.gate.min.delta", 0.0, 0, 0.99),
                         config.decimal("trainer.gate.floor", 0.5, 0, 1),

@@ -296,7 +296,13 @@ public final class TrainingRunner {
         HeadedGraph start = headed(base, head, data, prod);
 
         FineTuner.Result trained =
-                new FineTuner(head, classes, config.schedule(), listener, config.threads())
+                new FineTuner(
+                                head,
+                                classes,
+                                config.schedule(),
+                                listener,
+                                config.threads(),
+                                config.featureCacheBytes())
                         .run(start, data.train(), data.selection());
 
         progress(model, runId, Phase.EVALUATING, "evaluating candidate and production");

@@ -34,9 +34,10 @@ import java.util.Set;
 
 /**
  * Runs the two-phase schedule on a {@link HeadedGraph}: phase 1 trains the head on backbone outputs
- * computed once (ONNX Runtime, inference mode); phase 2 unfreezes the last K backbone blocks at a
- * lower learning rate, with augmentation and early stopping on the validation score. The best graph
- * seen (by validation score) is returned.
+ * computed once (ONNX Runtime, inference mode; again per batch when they would not fit the cache
+ * budget); phase 2 unfreezes the last K backbone blocks at a lower learning rate, with augmentation
+ * and early stopping on the validation score. The best graph seen (by validation score) is
+ * returned.
  */
 public final class FineTuner {
 
@@ -47,14 +48,33 @@ public final class FineTuner {
     private final Schedule schedule;
     private final ProgressListener listener;
     private final int threads;
+    private final long cacheBudgetBytes;
+
+    /** Default budget of phase 1's feature cache: 1 GiB. */
+    public static final long DEFAULT_CACHE_BUDGET = 1L << 30;
 
     public FineTuner(
             TaskHead head, int classes, Schedule schedule, ProgressListener listener, int threads) {
+        this(head, classes, schedule, listener, threads, DEFAULT_CACHE_BUDGET);
+    }
+
+    /**
+     * @param cacheBudgetBytes most bytes phase 1 may hold as cached frozen-prefix outputs of the
+     *     training images; above it the prefix runs again per batch
+     */
+    public FineTuner(
+            TaskHead head,
+            int classes,
+            Schedule schedule,
+            ProgressListener listener,
+            int threads,
+            long cacheBudgetBytes) {
         this.head = head;
         this.classes = classes;
         this.schedule = schedule;
         this.listener = listener;
         this.threads = threads;
+        this.cacheBudgetBytes = cacheBudgetBytes;
     }
 
     /**
@@ -105,16 +125,22 @@ public final class FineTuner {
             throws Exception {
         PrefixSplit split =
                 PrefixSplit.beforeFirstTrainable(start.graph(), start.backboneInitializers());
-        List<OnnxTensor> cached;
-        try (PrefixRunner runner = PrefixRunner.onnxRuntime(split, threads)) {
-            cached = PrefixRunner.cacheAll(runner, train.inputs(0, train.size()), INFERENCE_BATCH);
-        }
         OnnxBlock suffix = new OnnxBlock(split.suffix());
-        try (Model model = Model.newInstance("head")) {
+        try (PrefixRunner runner = PrefixRunner.onnxRuntime(split, threads);
+                Model model = Model.newInstance("head")) {
+            List<OnnxTensor> probe = runner.run(train.inputs(0, 1));
+            long perImage = probe.stream().mapToLong(t -> t.elementCount() * Float.BYTES).sum();
+            // Features of every training image computed once, when they fit the budget; else the
+            // frozen prefix runs again for each batch (same result, bounded memory).
+            List<OnnxTensor> cached =
+                    perImage * train.size() <= cacheBudgetBytes
+                            ? PrefixRunner.cacheAll(
+                                    runner, train.inputs(0, train.size()), INFERENCE_BATCH)
+                            : null;
             model.setBlock(suffix);
             try (Trainer trainer = model.newTrainer(config(adam(schedule.learningRate())))) {
                 Shape[] shapes =
-                        cached.stream()
+                        probe.stream()
                                 .map(
                                         t -> {
                                             long[] s = t.shape().clone();
@@ -132,13 +158,22 @@ public final class FineTuner {
                     for (int from = 0; from + 2 <= n; from += schedule.batchSize()) {
                         int to = Math.min(n, from + schedule.batchSize());
                         try (NDManager m = trainer.getManager().newSubManager()) {
-                            NDList in = new NDList();
-                            for (OnnxTensor c : cached) {
-                                in.add(rows(m, c, order, from, to));
-                            }
                             List<Example> batch = new ArrayList<>();
                             for (int i = from; i < to; i++) {
                                 batch.add(train.examples().get(order[i]));
+                            }
+                            NDList in = new NDList();
+                            if (cached != null) {
+                                for (OnnxTensor c : cached) {
+                                    in.add(rows(m, c, order, from, to));
+                                }
+                            } else {
+                                OnnxTensor x =
+                                        new ExampleSet(train.height(), train.width(), batch)
+                                                .inputs(0, batch.size());
+                                for (OnnxTensor t : runner.run(x)) {
+                                    in.add(m.create(t.floats(), new Shape(t.shape())));
+                                }
                             }
                             sum += step(trainer, m, in, batch);
                             steps++;

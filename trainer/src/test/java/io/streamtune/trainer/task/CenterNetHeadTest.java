@@ -161,6 +161,24 @@ class CenterNetHeadTest {
         assertThat(CenterNetHead.heads(exported)).isPresent();
     }
 
+    @Test
+    void shouldTrainAlikeWhenTheFeaturesDoNotFitTheCacheBudget() throws Exception {
+        OnnxGraph g = tinyCenterNet(3);
+        CenterNetHead head = new CenterNetHead(CenterNetHead.classesOf(g), List.of("r", "g"));
+        HeadedGraph start = head.attach(CenterNetHead.backbone(g, SIZE), 2, 7);
+        ExampleSet train = scenes(new Random(1), 64);
+        ExampleSet val = scenes(new Random(2), 24);
+        Schedule phase1 = new Schedule(30, 0, 16, 1e-2, 0.1, 0, 10, Augmentation.none(), 1);
+
+        FineTuner.Result cached =
+                new FineTuner(head, 2, phase1, ProgressListener.NONE, 1).run(start, train, val);
+        FineTuner.Result uncached =
+                new FineTuner(head, 2, phase1, ProgressListener.NONE, 1, 0).run(start, train, val);
+
+        assertThat(uncached.metric()).isCloseTo(cached.metric(), within(0.05));
+        assertThat(uncached.loss()).isCloseTo(cached.loss(), within(0.05 * cached.loss()));
+    }
+
     /** Black 32x32 scenes with one red or green square of 8-14 px, its box labelled. */
     private static ExampleSet scenes(Random r, int n) {
         List<Example> out = new ArrayList<>();
