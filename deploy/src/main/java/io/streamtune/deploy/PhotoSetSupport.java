@@ -1,6 +1,7 @@
 package io.streamtune.deploy;
 
 import io.streamtune.deploy.demo.PhotoSet;
+import io.streamtune.deploy.demo.ProductPhotos;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -26,6 +27,31 @@ final class PhotoSetSupport {
                     "error: no demo photographs: "
                             + e.getMessage()
                             + "; pass --camera-dir DIR with JPEG/PNG files");
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * The product photos the COCO demo labels, fetched once; null (with the reason printed: the
+     * demo then serves the COCO detector alone) when they cannot be had.
+     */
+    static ProductPhotos.Items products() {
+        try {
+            Path dir = ProductPhotos.find();
+            if (dir == null) {
+                System.out.println(
+                        "fetching the demo's product photos (Debian's dataset-fashion-mnist) once ...");
+                dir = ProductPhotos.fetch();
+            }
+            return ProductPhotos.load(dir, 1000);
+        } catch (IOException e) {
+            System.out.println(
+                    "no product photos for the labelling tool ("
+                            + e.getMessage()
+                            + "): the COCO detector serves alone");
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -221,6 +221,7 @@ public final class StreamtuneCli implements Callable<Integer> {
                 config.put("trainer.epochs.finetune", "4");
             }
             boolean coco = demoTask.equalsIgnoreCase("coco");
+            io.streamtune.deploy.demo.ProductPhotos.Items products = null;
             if (demo && coco) {
                 // A real COCO detector serves real photographs from the first frame.
                 config.put("inference.model", "coco");
@@ -231,6 +232,14 @@ public final class StreamtuneCli implements Callable<Integer> {
                     if (cameraDir == null) {
                         return 1;
                     }
+                }
+                // Then a labelling tool labels product photos placed in those photographs, and a
+                // version fine-tuned from the COCO network (neck and box heads kept) replaces it.
+                products = PhotoSetSupport.products();
+                if (products != null) {
+                    config.put("trainer.base.input.size", "256");
+                    config.put("trainer.epochs.finetune", "4");
+                    config.put("trainer.gate.floor", "0.2");
                 }
             }
             io.streamtune.contracts.Task task =
@@ -340,7 +349,14 @@ public final class StreamtuneCli implements Callable<Integer> {
                         coco
                                 ? "Demo: two cameras stream the photographs of "
                                         + cameraDir
-                                        + "; the zoo's COCO detector (zoo:centernet) serves them as model 'coco':"
+                                        + "; the zoo's COCO detector (zoo:centernet) serves them as model 'coco'"
+                                        + (products == null
+                                                ? ":"
+                                                : "; a labelling tool labels "
+                                                        + String.join(", ", products.classes())
+                                                        + " (Fashion-MNIST photos) placed in them,"
+                                                        + " and versions fine-tuned from the COCO"
+                                                        + " network take over:")
                                 : "Demo: a labelling tool sends "
                                         + task.wireName()
                                         + " samples of '"
@@ -359,12 +375,13 @@ public final class StreamtuneCli implements Callable<Integer> {
                                 new io.streamtune.deploy.demo.DemoTraffic.Options(
                                         coco ? "coco" : demoModel,
                                         task,
-                                        64,
-                                        coco ? 0 : 300,
-                                        coco ? 0 : 2.0,
+                                        coco ? 320 : 64,
+                                        coco && products == null ? 0 : 300,
+                                        coco ? (products == null ? 0 : 0.5) : 2.0,
                                         2,
                                         5.0,
-                                        cameraDir)));
+                                        cameraDir,
+                                        products)));
             }
             System.out.println("Ctrl-C stops everything.");
             System.out.flush();

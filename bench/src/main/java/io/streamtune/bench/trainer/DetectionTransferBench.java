@@ -17,6 +17,7 @@ import io.streamtune.trainer.task.Examples;
 import io.streamtune.trainer.task.HeadedGraph;
 import io.streamtune.trainer.task.TaskHead;
 import io.streamtune.trainer.train.Augmentation;
+import io.streamtune.trainer.train.DivergedException;
 import io.streamtune.trainer.train.FineTuner;
 import io.streamtune.trainer.train.ProgressListener;
 import io.streamtune.trainer.train.Schedule;
@@ -31,6 +32,7 @@ import io.streamtune.vision.preprocess.Normalization;
 import io.streamtune.vision.preprocess.PreprocessConfig;
 import io.streamtune.vision.preprocess.Preprocessor;
 import io.streamtune.vision.preprocess.ResizeMode;
+import io.streamtune.vision.synth.PastedObjects;
 import io.streamtune.zoo.Zoo;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,6 +158,7 @@ public final class DetectionTransferBench {
         for (String kText : o.get("ks").split(",")) {
             int k = Integer.parseInt(kText.trim());
             Map<String, double[][]> res = new LinkedHashMap<>();
+            Map<String, Integer> diverged = new LinkedHashMap<>();
             for (String r : rows) {
                 res.put(r, new double[3][seeds]);
             }
@@ -198,38 +201,55 @@ public final class DetectionTransferBench {
                                             : schedule,
                                     ProgressListener.NONE,
                                     1);
-                    OnnxGraph trained =
-                            switch (r) {
-                                case "reuse-fe", "reuse" -> {
-                                    HeadedGraph start =
-                                            head.attach(
-                                                    CenterNetHead.backbone(zoo, size),
-                                                    NAMES.size(),
-                                                    s);
-                                    yield ft.run(start, tr, va).graph();
-                                }
-                                case "fresh" -> {
-                                    HeadedGraph start =
-                                            head.attach(Backbone.of(zoo, size), NAMES.size(), s);
-                                    yield ft.run(start, tr, va).graph();
-                                }
-                                case "scratch" -> {
-                                    HeadedGraph start =
-                                            head.attach(
-                                                    Backbone.of(
-                                                            Backbones.small(
-                                                                    size, NAMES.size(), 100 + s),
-                                                            size),
-                                                    NAMES.size(),
-                                                    s);
-                                    yield ft.trainAll(start.graph(), tr, va, 2 * epochs).graph();
-                                }
-                                default -> throw new IllegalArgumentException("unknown row " + r);
-                            };
-                    DetectionReport report = evaluate(head.export(trained, NAMES.size()), te);
+                    OnnxGraph trained;
+                    try {
+                        trained =
+                                switch (r) {
+                                    case "reuse-fe", "reuse" -> {
+                                        HeadedGraph start =
+                                                head.attach(
+                                                        CenterNetHead.backbone(zoo, size),
+                                                        NAMES.size(),
+                                                        s);
+                                        yield ft.run(start, tr, va).graph();
+                                    }
+                                    case "fresh" -> {
+                                        HeadedGraph start =
+                                                head.attach(
+                                                        Backbone.of(zoo, size), NAMES.size(), s);
+                                        yield ft.run(start, tr, va).graph();
+                                    }
+                                    case "scratch" -> {
+                                        HeadedGraph start =
+                                                head.attach(
+                                                        Backbone.of(
+                                                                Backbones.small(
+                                                                        size,
+                                                                        NAMES.size(),
+                                                                        100 + s),
+                                                                size),
+                                                        NAMES.size(),
+                                                        s);
+                                        yield ft.trainAll(start.graph(), tr, va, 2 * epochs)
+                                                .graph();
+                                    }
+                                    default ->
+                                            throw new IllegalArgumentException("unknown row " + r);
+                                };
+                    } catch (DivergedException e) {
+                        // as the trainer would: no model; counted as 0 and reported
+                        trained = null;
+                        diverged.merge(r, 1, Integer::sum);
+                        System.err.printf(
+                                "  k=%d seed %d %s diverged: %s%n", k, s, r, e.getMessage());
+                    }
+                    DetectionReport report =
+                            trained == null
+                                    ? null
+                                    : evaluate(head.export(trained, NAMES.size()), te);
                     double secs = (System.nanoTime() - t) / 1e9;
-                    res.get(r)[0][s] = Math.max(0, report.map());
-                    res.get(r)[1][s] = Math.max(0, report.map50());
+                    res.get(r)[0][s] = report == null ? 0 : Math.max(0, report.map());
+                    res.get(r)[1][s] = report == null ? 0 : Math.max(0, report.map50());
                     res.get(r)[2][s] = secs;
                     System.err.printf(
                             Locale.ROOT,
@@ -248,7 +268,14 @@ public final class DetectionTransferBench {
                         Locale.ROOT,
                         "| %d | %s | %.3f ± %.3f | %.3f ± %.3f | %.1f |%n",
                         k,
-                        label(r),
+                        label(r)
+                                + (diverged.containsKey(r)
+                                        ? " ("
+                                                + diverged.get(r)
+                                                + " of "
+                                                + seeds
+                                                + " runs diverged, counted as 0)"
+                                        : ""),
                         Stats.mean(v[0]),
                         Stats.sd(v[0]),
                         Stats.mean(v[1]),
@@ -334,119 +361,37 @@ public final class DetectionTransferBench {
 
     static List<Scene> scenes(
             Random r, int n, int size, List<RgbImage> backgrounds, FashionMnist.Split items) {
-        List<List<Integer>> byClass = new ArrayList<>();
+        List<List<PastedObjects.Item>> byClass = new ArrayList<>();
         for (int c = 0; c < ITEMS.length; c++) {
             byClass.add(new ArrayList<>());
         }
         for (int i = 0; i < items.size(); i++) {
             for (int c = 0; c < ITEMS.length; c++) {
                 if (items.labels()[i] == ITEMS[c]) {
-                    byClass.get(c).add(i);
+                    byClass.get(c)
+                            .add(new PastedObjects.Item(NAMES.get(c), items.pixels()[i], 28, 28));
                 }
             }
         }
         List<Scene> out = new ArrayList<>();
         for (int s = 0; s < n; s++) {
             RgbImage bg = backgrounds.get(r.nextInt(backgrounds.size()));
-            int side = (int) (Math.min(bg.width(), bg.height()) * (0.5 + 0.5 * r.nextDouble()));
-            int ox = r.nextInt(bg.width() - side + 1), oy = r.nextInt(bg.height() - side + 1);
-            byte[] px = new byte[size * size * 3];
-            for (int y = 0; y < size; y++) {
-                for (int x = 0; x < size; x++) {
-                    int sx = ox + x * side / size, sy = oy + y * side / size;
-                    for (int ch = 0; ch < 3; ch++) {
-                        px[(y * size + x) * 3 + ch] = (byte) bg.get(sx, sy, ch);
-                    }
-                }
-            }
+            PastedObjects.Composite c =
+                    PastedObjects.compose(r, bg, size, size, byClass, 3, 0.12, 0.40);
             List<double[]> boxes = new ArrayList<>();
-            int count = 1 + r.nextInt(3);
-            for (int k = 0; k < count * 4 && boxes.size() < count; k++) {
-                int c = r.nextInt(ITEMS.length);
-                List<Integer> pool = byClass.get(c);
-                int[] item = items.pixels()[pool.get(r.nextInt(pool.size()))];
-                int s2 = (int) (size * (0.12 + 0.28 * r.nextDouble()));
-                int x0 = r.nextInt(size - s2), y0 = r.nextInt(size - s2);
-                double[] box = paste(px, size, item, x0, y0, s2, c, r, boxes);
-                if (box != null) {
-                    boxes.add(box);
-                }
+            for (PastedObjects.Placed p : c.objects()) {
+                boxes.add(
+                        new double[] {
+                            p.box().x(),
+                            p.box().y(),
+                            p.box().width(),
+                            p.box().height(),
+                            NAMES.indexOf(p.className())
+                        });
             }
-            out.add(new Scene(new RgbImage(size, size, px), boxes));
+            out.add(new Scene(c.image(), boxes));
         }
         return out;
-    }
-
-    /** Pastes a 28x28 item scaled to s, tinted; its tight box, or null if it overlaps another. */
-    private static double[] paste(
-            byte[] px,
-            int size,
-            int[] item,
-            int x0,
-            int y0,
-            int s,
-            int c,
-            Random r,
-            List<double[]> taken) {
-        double[] tint = {
-            0.4 + 0.6 * r.nextDouble(), 0.4 + 0.6 * r.nextDouble(), 0.4 + 0.6 * r.nextDouble()
-        };
-        int minX = Integer.MAX_VALUE, minY = Integer.MAX_VALUE, maxX = -1, maxY = -1;
-        float[] alpha = new float[s * s];
-        for (int y = 0; y < s; y++) {
-            for (int x = 0; x < s; x++) {
-                double fx = (x + 0.5) * 28 / s - 0.5, fy = (y + 0.5) * 28 / s - 0.5;
-                double v = bilinear(item, fx, fy) / 255.0;
-                float a = (float) Math.min(1, v * 4);
-                alpha[y * s + x] = a;
-                if (a > 0.5) {
-                    minX = Math.min(minX, x);
-                    maxX = Math.max(maxX, x);
-                    minY = Math.min(minY, y);
-                    maxY = Math.max(maxY, y);
-                }
-            }
-        }
-        if (maxX < 0) {
-            return null;
-        }
-        double[] box = {x0 + minX, y0 + minY, maxX - minX + 1, maxY - minY + 1, c};
-        for (double[] t : taken) {
-            double ix = Math.min(box[0] + box[2], t[0] + t[2]) - Math.max(box[0], t[0]);
-            double iy = Math.min(box[1] + box[3], t[1] + t[3]) - Math.max(box[1], t[1]);
-            if (ix > 0 && iy > 0) {
-                return null;
-            }
-        }
-        for (int y = 0; y < s; y++) {
-            for (int x = 0; x < s; x++) {
-                float a = alpha[y * s + x];
-                if (a <= 0) {
-                    continue;
-                }
-                double fx = (x + 0.5) * 28 / s - 0.5, fy = (y + 0.5) * 28 / s - 0.5;
-                double v = bilinear(item, fx, fy);
-                int at = ((y0 + y) * size + x0 + x) * 3;
-                for (int ch = 0; ch < 3; ch++) {
-                    double bgv = px[at + ch] & 0xff;
-                    px[at + ch] = (byte) Math.round(a * v * tint[ch] + (1 - a) * bgv);
-                }
-            }
-        }
-        return box;
-    }
-
-    private static double bilinear(int[] img, double x, double y) {
-        int x0 = (int) Math.floor(x), y0 = (int) Math.floor(y);
-        double dx = x - x0, dy = y - y0;
-        return (1 - dx) * (1 - dy) * at(img, x0, y0)
-                + dx * (1 - dy) * at(img, x0 + 1, y0)
-                + (1 - dx) * dy * at(img, x0, y0 + 1)
-                + dx * dy * at(img, x0 + 1, y0 + 1);
-    }
-
-    private static int at(int[] img, int x, int y) {
-        return x < 0 || y < 0 || x >= 28 || y >= 28 ? 0 : img[y * 28 + x];
     }
 
     private static ExampleSet set(Preprocessor pre, int size, List<Scene> scenes) {

@@ -7,6 +7,8 @@ import io.streamtune.contracts.LabelledImageSubmitted;
 import io.streamtune.contracts.Task;
 import io.streamtune.contracts.Topics;
 import io.streamtune.runtime.KafkaSettings;
+import io.streamtune.vision.image.RgbImage;
+import io.streamtune.vision.synth.PastedObjects;
 import io.streamtune.vision.synth.Scene;
 import io.streamtune.vision.synth.SceneObject;
 import io.streamtune.vision.synth.ShapeKind;
@@ -19,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -46,6 +49,9 @@ public final class DemoTraffic implements AutoCloseable {
      * @param labelsPerSecond labelled images per second after the burst
      * @param cameras number of cameras
      * @param framesPerSecond frames per second per camera
+     * @param cameraDir the cameras play these photographs (null: generated scenes)
+     * @param products with {@code cameraDir}: product photos the labeller pastes into the
+     *     photographs and labels with boxes, and the cameras show (null: cameras only)
      */
     public record Options(
             String model,
@@ -55,7 +61,8 @@ public final class DemoTraffic implements AutoCloseable {
             double labelsPerSecond,
             int cameras,
             double framesPerSecond,
-            java.nio.file.Path cameraDir) {
+            java.nio.file.Path cameraDir,
+            ProductPhotos.Items products) {
         public Options {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(task, "task");
@@ -90,7 +97,12 @@ public final class DemoTraffic implements AutoCloseable {
         List<BufferedImage> photos =
                 options.cameraDir() == null ? null : PhotoSet.load(options.cameraDir());
         DemoTraffic traffic = new DemoTraffic(kafka, options);
-        traffic.spawn("demo-labeller", traffic::label);
+        if (options.products() != null && photos != null) {
+            List<RgbImage> backgrounds = photos.stream().map(RgbImage::of).toList();
+            traffic.spawn("demo-labeller", () -> traffic.labelProducts(backgrounds));
+        } else {
+            traffic.spawn("demo-labeller", traffic::label);
+        }
         for (int c = 0; c < options.cameras(); c++) {
             int camera = c;
             traffic.spawn(
@@ -151,6 +163,77 @@ public final class DemoTraffic implements AutoCloseable {
         };
     }
 
+    /** A labelled detection sample: product photos pasted into one of the photographs. */
+    public static LabelledImageSubmitted productSample(
+            String model,
+            List<RgbImage> backgrounds,
+            List<List<PastedObjects.Item>> items,
+            int size,
+            long seed) {
+        Random r = new Random(seed);
+        PastedObjects.Composite c =
+                PastedObjects.compose(
+                        r,
+                        backgrounds.get(r.nextInt(backgrounds.size())),
+                        size,
+                        size,
+                        items,
+                        3,
+                        0.12,
+                        0.40);
+        List<Label.BoxedObject> objects = new ArrayList<>();
+        for (PastedObjects.Placed o : c.objects()) {
+            objects.add(new Label.BoxedObject(o.className(), o.box()));
+        }
+        return new LabelledImageSubmitted(
+                model,
+                jpeg(c.image().toBufferedImage()),
+                new Label.BoxesLabel(objects),
+                "demo-labeller");
+    }
+
+    private void labelProducts(List<RgbImage> backgrounds) {
+        var serde = JsonSerde.of(LabelledImageSubmitted.class);
+        long seed = 1_000_000;
+        int size = options.imageSize();
+        for (int i = 0; i < options.burst() && running; i++) {
+            send(
+                    intakeTopic,
+                    null,
+                    serde.toBytes(
+                            productSample(
+                                    options.model(),
+                                    backgrounds,
+                                    options.products().labelled(),
+                                    size,
+                                    seed++)),
+                    null);
+            labelsSent.incrementAndGet();
+        }
+        producer.flush();
+        if (options.labelsPerSecond() <= 0) {
+            return;
+        }
+        long periodNanos = (long) (1e9 / options.labelsPerSecond());
+        long next = System.nanoTime();
+        while (running) {
+            next += periodNanos;
+            sleepUntil(next);
+            send(
+                    intakeTopic,
+                    null,
+                    serde.toBytes(
+                            productSample(
+                                    options.model(),
+                                    backgrounds,
+                                    options.products().labelled(),
+                                    size,
+                                    seed++)),
+                    null);
+            labelsSent.incrementAndGet();
+        }
+    }
+
     private void label() {
         var serde = JsonSerde.of(LabelledImageSubmitted.class);
         long seed = 1_000_000;
@@ -192,9 +275,27 @@ public final class DemoTraffic implements AutoCloseable {
         long next = System.nanoTime();
         int framesPerPhoto = 25;
         long frame = 0;
+        BufferedImage photo = null;
+        Random r = new Random(31L * (camera + 1));
         while (running) {
-            BufferedImage photo =
-                    photos.get((int) ((camera + frame / framesPerPhoto) % photos.size()));
+            if (frame % framesPerPhoto == 0 || photo == null) {
+                photo = photos.get((int) ((camera + frame / framesPerPhoto) % photos.size()));
+                if (options.products() != null) {
+                    // products the model never trained on, placed anew for each photograph
+                    photo =
+                            PastedObjects.compose(
+                                            r,
+                                            RgbImage.of(photo),
+                                            photo.getWidth(),
+                                            photo.getHeight(),
+                                            options.products().filmed(),
+                                            3,
+                                            0.12,
+                                            0.35)
+                                    .image()
+                                    .toBufferedImage();
+                }
+            }
             int w = photo.getWidth() * 9 / 10;
             int h = photo.getHeight() * 9 / 10;
             int step = (int) (frame % framesPerPhoto);

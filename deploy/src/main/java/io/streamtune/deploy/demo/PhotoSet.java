@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
@@ -55,48 +54,12 @@ public final class PhotoSet {
      * under the cache; returns the photo folder.
      */
     public static Path fetchDefault() throws IOException, InterruptedException {
-        Path root = Path.of(System.getProperty("user.home"), ".cache", "streamtune", "photos");
-        Path tmp = Files.createTempDirectory("streamtune-photos");
-        try {
-            run(tmp, "apt-get", "download", "-qq", "python3-skimage");
-            Path deb;
-            try (Stream<Path> s = Files.list(tmp)) {
-                deb =
-                        s.filter(p -> p.getFileName().toString().endsWith(".deb"))
-                                .findFirst()
-                                .orElseThrow(
-                                        () -> new IOException("apt-get download wrote no .deb"));
-            }
-            Files.createDirectories(root);
-            run(tmp, "dpkg-deb", "-x", deb.toString(), root.toString());
-        } finally {
-            try (Stream<Path> s = Files.walk(tmp)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
-        }
+        DebianPackages.unpack(
+                "python3-skimage",
+                Path.of(System.getProperty("user.home"), ".cache", "streamtune", "photos"),
+                "a Debian-based system with apt is needed for the default photos; or pass"
+                        + " --camera-dir DIR");
         return defaultDir();
-    }
-
-    private static void run(Path dir, String... cmd) throws IOException, InterruptedException {
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new IOException(
-                    cmd[0]
-                            + " is not available (a Debian-based system with apt is needed for the default photos; or pass --camera-dir DIR)");
-        }
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IOException(
-                    String.join(" ", cmd)
-                            + " failed: "
-                            + (out.isEmpty()
-                                    ? "exit " + p.exitValue()
-                                    : out.lines().reduce((a, b) -> b).orElse(out)));
-        }
     }
 
     /**
