@@ -218,6 +218,196 @@ class TrainerServiceIT {
         }
     }
 
+    /**
+     * Detection from the zoo's COCO CenterNet by default, its neck and box heads kept: scenes of
+     * Fashion-MNIST bags and trousers pasted into real photographs come through Kafka; the
+     * published detector's exported ONNX, run through the inference runner, finds them in scenes
+     * made of other photographs and other items than it trained on.
+     */
+    @Test
+    void shouldFineTuneTheCocoDetectorToNewClassesOnRealPhotoScenes(EmbeddedKafkaBroker broker)
+            throws Exception {
+        java.nio.file.Path photos =
+                java.nio.file.Path.of(
+                        System.getProperty("user.home"),
+                        ".cache/streamtune/photos/usr/lib/python3/dist-packages/skimage/data");
+        if (!java.nio.file.Files.isDirectory(photos)) {
+            photos = java.nio.file.Path.of("/usr/lib/python3/dist-packages/skimage/data");
+        }
+        String why =
+                !FashionMnist.available(FashionMnist.DEBIAN_DIR)
+                        ? "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)"
+                        : !java.nio.file.Files.isRegularFile(photos.resolve("astronaut.png"))
+                                ? "no sample photos (see .ci/run: python3-skimage unpacked)"
+                                : null;
+        if (why == null) {
+            try {
+                Zoo.standard().fetch("centernet", s -> {});
+            } catch (ZooException e) {
+                why = e.getMessage();
+            }
+        }
+        if (why != null && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError(why);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, why);
+        String prefix = SharedKafka.unique("trainer-det") + ".";
+        String servers = broker.bootstrapServers();
+        createTopics(servers, prefix);
+        List<List<io.streamtune.vision.synth.PastedObjects.Item>> trainItems =
+                items(FashionMnist.read(FashionMnist.DEBIAN_DIR, "train", 3000));
+        List<List<io.streamtune.vision.synth.PastedObjects.Item>> testItems =
+                items(FashionMnist.read(FashionMnist.DEBIAN_DIR, "t10k", 2000));
+        List<io.streamtune.vision.image.RgbImage> trainBg =
+                backgrounds(photos, "astronaut.png", "chelsea.png", "coffee.png", "rocket.jpg");
+        List<io.streamtune.vision.image.RgbImage> testBg =
+                backgrounds(
+                        photos, "camera.png", "coins.png", "gravel.png", "motorcycle_right.png");
+        java.util.Random random = new java.util.Random(5);
+        try (var producer = producer(servers)) {
+            var serde = JsonSerde.of(LabelledImageAccepted.class);
+            for (int i = 0; i < 120; i++) {
+                var c =
+                        io.streamtune.vision.synth.PastedObjects.compose(
+                                random,
+                                trainBg.get(i % trainBg.size()),
+                                160,
+                                160,
+                                trainItems,
+                                3,
+                                0.15,
+                                0.4);
+                List<Label.BoxedObject> objects = new ArrayList<>();
+                c.objects()
+                        .forEach(o -> objects.add(new Label.BoxedObject(o.className(), o.box())));
+                byte[] png = encodePng(c.image());
+                var sample =
+                        new LabelledImageAccepted(
+                                Sha256.hex(png),
+                                "products",
+                                png,
+                                "image/png",
+                                160,
+                                160,
+                                new Label.BoxesLabel(objects),
+                                "test",
+                                Instant.now());
+                producer.send(
+                        new ProducerRecord<>(
+                                prefix + Topics.IMAGES_LABELLED.name(),
+                                bytes(sample.key()),
+                                serde.toBytes(sample)));
+            }
+            producer.flush();
+            Map<String, String> defaults =
+                    Map.of(
+                            "trainer.base.default", "zoo:centernet",
+                            "trainer.base.input.size", "128",
+                            "trainer.epochs.head", "12",
+                            "trainer.epochs.finetune", "4",
+                            "trainer.gate.min.samples", "10",
+                            "trainer.gate.floor", "0.1");
+
+            try (var service = TrainerService.start(config(servers, prefix, defaults))) {
+                assertThat(service.shell().awaitReady(Duration.ofSeconds(30))).isTrue();
+                trigger(producer, prefix, "d1", "products");
+                ModelPublished v1 =
+                        await(
+                                        servers,
+                                        prefix + Topics.MODELS_PUBLISHED.name(),
+                                        ModelPublished.class,
+                                        Duration.ofMinutes(8))
+                                .get(0);
+
+                assertThat(v1.classes()).containsExactlyInAnyOrder("trouser", "bag");
+                byte[] onnx = service.store().fetch(v1.artifact());
+                var graph = io.streamtune.onnx.ir.OnnxReader.read(onnx);
+                assertThat(graph.metadata())
+                        .containsKey(io.streamtune.zoo.CenterNetLayout.HEADS_KEY);
+                try (var runner =
+                        OnnxModelRunner.load(
+                                onnx,
+                                "products",
+                                RunnerOptions.withIntraOpThreads(1),
+                                ModelSpecOverrides.NONE)) {
+                    var predictor =
+                            new io.streamtune.vision.pipeline.Predictor(
+                                    runner,
+                                    io.streamtune.vision.pipeline.PredictorOptions.EVALUATION);
+                    var eval = new io.streamtune.vision.metrics.DetectionEvaluator();
+                    java.util.Random testRandom = new java.util.Random(77);
+                    for (int i = 0; i < 60; i++) {
+                        var c =
+                                io.streamtune.vision.synth.PastedObjects.compose(
+                                        testRandom,
+                                        testBg.get(i % testBg.size()),
+                                        160,
+                                        160,
+                                        testItems,
+                                        3,
+                                        0.15,
+                                        0.4);
+                        List<io.streamtune.vision.metrics.GroundTruthBox> truth = new ArrayList<>();
+                        for (var o : c.objects()) {
+                            truth.add(
+                                    new io.streamtune.vision.metrics.GroundTruthBox(
+                                            runner.spec().classNames().indexOf(o.className()),
+                                            io.streamtune.vision.decode.Box.fromCorners(
+                                                    o.box().x(),
+                                                    o.box().y(),
+                                                    o.box().x() + o.box().width(),
+                                                    o.box().y() + o.box().height())));
+                        }
+                        var p =
+                                (io.streamtune.vision.pipeline.Prediction.Detected)
+                                        predictor.predict(List.of(c.image())).get(0);
+                        eval.addDetections(truth, p.detections());
+                    }
+                    var report = eval.evaluate();
+                    assertThat(report.map50())
+                            .as("held-out mAP@.5 of the exported ONNX on unseen photos and items")
+                            .isGreaterThan(0.4);
+                }
+            }
+        }
+    }
+
+    /** Trousers (1) and bags (8) of a Fashion-MNIST split, by class. */
+    private static List<List<io.streamtune.vision.synth.PastedObjects.Item>> items(
+            FashionMnist.Split split) {
+        List<List<io.streamtune.vision.synth.PastedObjects.Item>> out = new ArrayList<>();
+        for (int label : new int[] {1, 8}) {
+            List<io.streamtune.vision.synth.PastedObjects.Item> l = new ArrayList<>();
+            for (int i = 0; i < split.size(); i++) {
+                if (split.labels()[i] == label) {
+                    l.add(
+                            new io.streamtune.vision.synth.PastedObjects.Item(
+                                    FashionMnist.CLASSES[label], split.pixels()[i], 28, 28));
+                }
+            }
+            out.add(l);
+        }
+        return out;
+    }
+
+    private static List<io.streamtune.vision.image.RgbImage> backgrounds(
+            java.nio.file.Path dir, String... names) throws java.io.IOException {
+        List<io.streamtune.vision.image.RgbImage> out = new ArrayList<>();
+        for (String n : names) {
+            out.add(
+                    io.streamtune.vision.image.RgbImage.of(
+                            javax.imageio.ImageIO.read(dir.resolve(n).toFile())));
+        }
+        return out;
+    }
+
+    private static byte[] encodePng(io.streamtune.vision.image.RgbImage image)
+            throws java.io.IOException {
+        var out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image.toBufferedImage(), "png", out);
+        return out.toByteArray();
+    }
+
     private static byte[] png(int[] grey) throws java.io.IOException {
         var out = new java.io.ByteArrayOutputStream();
         javax.imageio.ImageIO.write(

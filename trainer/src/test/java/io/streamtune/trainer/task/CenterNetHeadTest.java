@@ -159,6 +159,9 @@ class CenterNetHeadTest {
             }
         }
         assertThat(CenterNetHead.heads(exported)).isPresent();
+        // the trained graph (kept to continue from) still names its heads and classes
+        assertThat(CenterNetHead.heads(r.graph())).isPresent();
+        assertThat(CenterNetHead.classesOf(r.graph())).containsExactly("red", "green");
     }
 
     @Test
