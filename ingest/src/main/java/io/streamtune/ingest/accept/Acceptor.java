@@ -43,6 +43,9 @@ public final class Acceptor {
      */
     static final int DEAD_LETTER_VALUE_LIMIT = 8 << 20;
 
+    /** Prefix of the original value a dead letter keeps when the record was refused for size. */
+    static final int OVERSIZED_PREFIX_BYTES = 64 << 10;
+
     private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
     private static final JsonSerde<LabelledImageSubmitted> SUBMITTED =
             JsonSerde.of(LabelledImageSubmitted.class);
@@ -269,17 +272,12 @@ public final class Acceptor {
             Origin origin, RejectReason reason, String detail, byte[] original) {
         byte[] value = original;
         String note = detail == null ? "" : detail;
-        if (value != null && value.length > DEAD_LETTER_VALUE_LIMIT) {
-            // A refused 50 MB body must not fail its own dead letter on the topic's record size
-            // limit.
-            note =
-                    note
-                            + " (original value of "
-                            + value.length
-                            + " bytes not kept: over "
-                            + DEAD_LETTER_VALUE_LIMIT
-                            + " bytes)";
-            value = null;
+        // A record refused for its size keeps only a prefix (enough to see what it was); any
+        // other keeps up to 8 MiB. Either way the dead letter fits the topic and says what was cut.
+        int limit = reason.isSize() ? OVERSIZED_PREFIX_BYTES : DEAD_LETTER_VALUE_LIMIT;
+        if (value != null && value.length > limit) {
+            note = note + " (first " + limit + " of " + value.length + " bytes kept)";
+            value = java.util.Arrays.copyOf(value, limit);
         }
         if (origin.partition() >= 0) {
             log.warn(

@@ -56,6 +56,11 @@ public enum RejectReason {
         this.httpStatus = httpStatus;
     }
 
+    /** Whether the sample was refused for its size (bytes or pixels), not its content. */
+    public boolean isSize() {
+        return this == TOO_LARGE || this == TOO_MANY_PIXELS;
+    }
+
     /** Lower-case tag, e.g. {@code box_out_of_bounds}. */
     public String tag() {
         return name().toLowerCase(Locale.ROOT);
