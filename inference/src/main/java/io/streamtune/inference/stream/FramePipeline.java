@@ -56,6 +56,11 @@ import org.slf4j.LoggerFactory;
 public final class FramePipeline implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(FramePipeline.class);
+
+    /** Dead-lettered frames: at most 5 lines per reason per 10 s (the metric counts them all). */
+    private static final io.streamtune.runtime.LogThrottle LOG_THROTTLE =
+            new io.streamtune.runtime.LogThrottle(java.time.Duration.ofSeconds(10), 5);
+
     private static final String SERVICE = "inference";
 
     /** DLQ reason: no model was loaded within the wait bound (or the policy says not to wait). */
@@ -511,14 +516,18 @@ public final class FramePipeline implements AutoCloseable {
             } else if (o instanceof Outcome.Rejected r) {
                 metrics.rejected(r.reason());
                 var rec = r.frame().record();
-                log.warn(
-                        "frame {}-{}@{} to {}: {} ({})",
-                        rec.topic(),
-                        rec.partition(),
-                        rec.offset(),
-                        topics.deadLetters(),
-                        r.reason(),
-                        r.detail());
+                long leftOut = LOG_THROTTLE.admit(r.reason());
+                if (leftOut >= 0) {
+                    log.warn(
+                            "frame {}-{}@{} to {}: {} ({}){}",
+                            rec.topic(),
+                            rec.partition(),
+                            rec.offset(),
+                            topics.deadLetters(),
+                            r.reason(),
+                            r.detail(),
+                            io.streamtune.runtime.LogThrottle.note(leftOut));
+                }
             }
         }
         return true;

@@ -10,6 +10,7 @@ import io.streamtune.ingest.validate.RejectReason;
 import io.streamtune.ingest.validate.SampleRejectedException;
 import io.streamtune.ingest.validate.SampleValidator;
 import io.streamtune.ingest.validate.ValidatedSample;
+import io.streamtune.runtime.LogThrottle;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,6 +48,10 @@ public final class Acceptor {
     static final int OVERSIZED_PREFIX_BYTES = 64 << 10;
 
     private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
+
+    /** At most 5 lines per rejection reason per 10 s. */
+    private static final LogThrottle LOG_THROTTLE = new LogThrottle(Duration.ofSeconds(10), 5);
+
     private static final JsonSerde<LabelledImageSubmitted> SUBMITTED =
             JsonSerde.of(LabelledImageSubmitted.class);
 
@@ -279,16 +284,25 @@ public final class Acceptor {
             note = note + " (first " + limit + " of " + value.length + " bytes kept)";
             value = java.util.Arrays.copyOf(value, limit);
         }
-        if (origin.partition() >= 0) {
+        long leftOut = LOG_THROTTLE.admit(reason.tag());
+        if (leftOut < 0) {
+            // a flood of alike rejections: counted and dead-lettered, not all logged
+        } else if (origin.partition() >= 0) {
             log.warn(
-                    "rejected {}-{}@{}: {}: {}",
+                    "rejected {}-{}@{}: {}: {}{}",
                     origin.topic(),
                     origin.partition(),
                     origin.offset(),
                     reason.tag(),
-                    detail);
+                    detail,
+                    LogThrottle.note(leftOut));
         } else {
-            log.warn("rejected {} input: {}: {}", origin.channel(), reason.tag(), detail);
+            log.warn(
+                    "rejected {} input: {}: {}{}",
+                    origin.channel(),
+                    reason.tag(),
+                    detail,
+                    LogThrottle.note(leftOut));
         }
         var letter =
                 new DeadLetter(

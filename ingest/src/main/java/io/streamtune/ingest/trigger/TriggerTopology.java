@@ -8,6 +8,7 @@ import io.streamtune.contracts.TrainingRequested;
 import io.streamtune.contracts.TrainingTriggered;
 import io.streamtune.ingest.IngestMetrics;
 import io.streamtune.ingest.validate.Digests;
+import io.streamtune.runtime.LogThrottle;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -69,6 +70,10 @@ public final class TriggerTopology {
     public static final String MODELS_STORE = "models";
 
     private static final Logger log = LoggerFactory.getLogger(TriggerTopology.class);
+
+    /** Ignored records: at most 5 lines per kind per 10 s. */
+    private static final LogThrottle LOG_THROTTLE = new LogThrottle(Duration.ofSeconds(10), 5);
+
     private static final JsonSerde<SampleState> SAMPLE_SERDE = JsonSerde.of(SampleState.class);
     private static final JsonSerde<ModelStats> STATS_SERDE = JsonSerde.of(ModelStats.class);
     private static final JsonSerde<ModelEvent> EVENT_SERDE = JsonSerde.of(ModelEvent.class);
@@ -165,7 +170,13 @@ public final class TriggerTopology {
             String key = record.key();
             int slash = key == null ? -1 : key.indexOf('/');
             if (slash <= 0) {
-                log.warn("ignoring labelled record with key '{}': expected <model>/<sha256>", key);
+                long leftOut = LOG_THROTTLE.admit("bad-key");
+                if (leftOut >= 0) {
+                    log.warn(
+                            "ignoring labelled record with key '{}': expected <model>/<sha256>{}",
+                            key,
+                            LogThrottle.note(leftOut));
+                }
                 return;
             }
             String model = key.substring(0, slash);
@@ -185,11 +196,24 @@ public final class TriggerTopology {
             try {
                 view = JsonSerde.MAPPER.readValue(record.value(), LabelledView.class);
             } catch (IOException e) {
-                log.warn("ignoring unreadable labelled record {}: {}", key, e.getMessage());
+                long leftOut = LOG_THROTTLE.admit("unreadable");
+                if (leftOut >= 0) {
+                    log.warn(
+                            "ignoring unreadable labelled record {}: {}{}",
+                            key,
+                            e.getMessage(),
+                            LogThrottle.note(leftOut));
+                }
                 return;
             }
             if (view.label() == null) {
-                log.warn("ignoring labelled record {} without label", key);
+                long leftOut = LOG_THROTTLE.admit("no-label");
+                if (leftOut >= 0) {
+                    log.warn(
+                            "ignoring labelled record {} without label{}",
+                            key,
+                            LogThrottle.note(leftOut));
+                }
                 return;
             }
             long hash = Digests.labelHash(view.label());
