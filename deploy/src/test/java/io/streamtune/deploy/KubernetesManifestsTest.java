@@ -102,11 +102,85 @@ class KubernetesManifestsTest {
             String mainClass = container.path("args").get(0).asText();
             assertThat(Class.forName(mainClass).getMethod("main", String[].class)).isNotNull();
             var envFrom = container.path("envFrom").findValuesAsText("name");
-            assertThat(envFrom).contains("streamtune-config", "streamtune-kafka");
+            assertThat(envFrom)
+                    .contains(
+                            "streamtune-config",
+                            "streamtune-secrets",
+                            w.path("metadata")
+                                    .path("name")
+                                    .asText()
+                                    .replace("streamtune-", "streamtune-kafka-"));
         }
         assertThat(names)
                 .containsExactlyInAnyOrder(
                         "streamtune-ingest", "streamtune-trainer", "streamtune-inference");
+    }
+
+    /**
+     * Each service logs in to Kafka as its own principal, and the ACLs let only the trainer write
+     * the model topics; every topic the services use is covered by some service's ACLs.
+     */
+    @Test
+    void shouldGiveEachServiceItsOwnPrincipalAndOnlyTheTrainerTheModelTopics() throws Exception {
+        var docs = documents();
+        Map<String, JsonNode> users = new HashMap<>();
+        docs.stream()
+                .filter(d -> d.path("kind").asText().equals("KafkaUser"))
+                .forEach(d -> users.put(d.path("metadata").path("name").asText(), d));
+        for (JsonNode w : workloads()) {
+            String name = w.path("metadata").path("name").asText();
+            String secret = name.replace("streamtune-", "streamtune-kafka-");
+            JsonNode s =
+                    docs.stream()
+                            .filter(
+                                    d ->
+                                            d.path("kind").asText().equals("Secret")
+                                                    && d.path("metadata")
+                                                            .path("name")
+                                                            .asText()
+                                                            .equals(secret))
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(s.path("stringData").path("STREAMTUNE_KAFKA_SASL_JAAS_CONFIG").asText())
+                    .contains("username=\"" + name + "\"");
+            assertThat(users).containsKey(name);
+        }
+        List<String> modelTopics =
+                List.of(
+                        io.streamtune.contracts.Topics.MODELS_PUBLISHED.name(),
+                        io.streamtune.contracts.Topics.MODELS_ARTIFACTS.name(),
+                        io.streamtune.contracts.Topics.MODELS_CANDIDATES.name(),
+                        io.streamtune.contracts.Topics.MODELS_REJECTED.name());
+        List<String> covered = new ArrayList<>();
+        users.forEach(
+                (user, d) -> {
+                    for (JsonNode acl : d.path("spec").path("authorization").path("acls")) {
+                        JsonNode r = acl.path("resource");
+                        if (!r.path("type").asText().equals("topic")) {
+                            continue;
+                        }
+                        String topic = r.path("name").asText();
+                        boolean prefix = r.path("patternType").asText().equals("prefix");
+                        List<String> ops = new ArrayList<>();
+                        acl.path("operations").forEach(o -> ops.add(o.asText()));
+                        for (String t : modelTopics) {
+                            boolean matches = prefix ? t.startsWith(topic) : t.equals(topic);
+                            if (matches && (ops.contains("Write") || ops.contains("All"))) {
+                                assertThat(user).as("writes " + t).isEqualTo("streamtune-trainer");
+                            }
+                        }
+                        covered.add((prefix ? "prefix:" : "") + topic);
+                    }
+                });
+        for (var t : io.streamtune.contracts.Topics.all()) {
+            assertThat(covered)
+                    .as("some service's ACLs cover " + t.name())
+                    .anyMatch(
+                            c ->
+                                    c.startsWith("prefix:")
+                                            ? t.name().startsWith(c.substring(7))
+                                            : c.equals(t.name()));
+        }
     }
 
     @Test
