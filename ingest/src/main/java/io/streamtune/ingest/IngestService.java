@@ -211,7 +211,7 @@ public final class IngestService implements AutoCloseable {
                         kafka.topic(Topics.TRAINING_REQUESTS.name()),
                         Clock.systemUTC());
         if (config.http().apiPort() < 0) {
-            api.register(shell.http());
+            shell.manage(api.register(shell.http(), config.http().apiThreads()));
         } else {
             shell.manage(
                     api.serve(

@@ -139,26 +139,79 @@ public final class AdminHttpServer implements AutoCloseable {
                     try (ex) {
                         handler.handle(ex);
                     } catch (RuntimeException | IOException e) {
-                        String id = java.util.UUID.randomUUID().toString().substring(0, 8);
-                        log.warn(
-                                "{} {} failed (error {}): {}",
-                                ex.getRequestMethod(),
-                                ex.getRequestURI(),
-                                id,
-                                e.toString());
-                        try {
-                            // internals stay in the log; the client gets an id to quote
+                        internalError(ex, e);
+                    }
+                });
+    }
+
+    private void internalError(HttpExchange ex, Exception e) {
+        String id = java.util.UUID.randomUUID().toString().substring(0, 8);
+        log.warn(
+                "{} {} failed (error {}): {}",
+                ex.getRequestMethod(),
+                ex.getRequestURI(),
+                id,
+                e.toString());
+        try {
+            // internals stay in the log; the client gets an id to quote
+            respond(
+                    ex,
+                    500,
+                    "application/json",
+                    "{\"error\":\"internal error " + id + ", see the service log\"}");
+        } catch (IOException | RuntimeException ignored) {
+            // response already started
+        }
+    }
+
+    /**
+     * Adds a route whose handler runs on {@code pool} instead of the server's threads, so slow work
+     * behind it (an upload read slowly, or waiting for Kafka) never holds the threads that answer
+     * {@code /health/live}, {@code /health} and {@code /metrics}. When the pool takes no more (its
+     * queue is bounded), the request gets 503 with {@code Retry-After} at once.
+     */
+    public void routeOn(String path, HttpHandler handler, ExecutorService pool) {
+        server.createContext(
+                path,
+                ex -> {
+                    try {
+                        pool.execute(
+                                () -> {
+                                    try (ex) {
+                                        handler.handle(ex);
+                                    } catch (RuntimeException | IOException e) {
+                                        internalError(ex, e);
+                                    }
+                                });
+                    } catch (java.util.concurrent.RejectedExecutionException busy) {
+                        try (ex) {
+                            ex.getResponseHeaders().set("Retry-After", "1");
                             respond(
                                     ex,
-                                    500,
+                                    503,
                                     "application/json",
-                                    "{\"error\":\"internal error "
-                                            + id
-                                            + ", see the service log\"}");
-                        } catch (IOException | RuntimeException ignored) {
-                            // response already started
+                                    "{\"error\":\"busy: too many requests in flight, retry"
+                                            + " later\"}");
                         }
                     }
+                });
+    }
+
+    /**
+     * A pool for {@link #routeOn}: {@code threads} daemon threads named {@code name}, at most
+     * {@code queue} requests waiting.
+     */
+    public static ExecutorService boundedPool(String name, int threads, int queue) {
+        return new java.util.concurrent.ThreadPoolExecutor(
+                threads,
+                threads,
+                30,
+                java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(queue),
+                r -> {
+                    Thread t = new Thread(r, name);
+                    t.setDaemon(true);
+                    return t;
                 });
     }
 

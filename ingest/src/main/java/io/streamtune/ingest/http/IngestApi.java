@@ -102,9 +102,15 @@ public final class IngestApi {
                 config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Adds the {@code /v1/} routes. */
-    public void register(AdminHttpServer http) {
-        http.route("/v1/", this::handle);
+    /**
+     * Adds the {@code /v1/} routes to the service's own server, their work on {@code threads}
+     * threads of their own (and at most 4 requests per thread waiting; more get 503), so uploads
+     * never hold the threads that answer the health probes. Closing it stops those threads.
+     */
+    public AutoCloseable register(AdminHttpServer http, int threads) {
+        ExecutorService pool = AdminHttpServer.boundedPool("ingest-api", threads, threads * 4);
+        http.routeOn("/v1/", this::handle, pool);
+        return pool::shutdownNow;
     }
 
     /**
