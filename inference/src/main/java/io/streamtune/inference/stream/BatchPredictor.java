@@ -145,81 +145,83 @@ public final class BatchPredictor {
      */
     public Prepared prepare(ServingModel model, List<Frame> frames) {
         Outcome[] outcomes = new Outcome[frames.size()];
-        ImageDecoder.Decoded[] decoded = new ImageDecoder.Decoded[frames.size()];
+        float[][] prepared = new float[frames.size()][];
+        ResizeTransform[] resized = new ResizeTransform[frames.size()];
+        int[][] sourceSizes = new int[frames.size()][];
         // JPEGs may decode at a reduced scale (never below what the model's resize maps them to):
         // the costliest stage of a detector's frame at a quarter of the work. The trainer decodes
         // the same way (Preprocessor.decode), so what is measured is what is served.
-
+        // Each frame is decoded and preprocessed in one go and its decoded pixels dropped at once:
+        // however large the batch, at most one decoded image per worker is held (each within the
+        // decoder's per-image budget), not a whole batch of them.
+        java.util.concurrent.atomic.AtomicLong decodeNanos =
+                new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong preprocessNanos =
+                new java.util.concurrent.atomic.AtomicLong();
         long t0 = System.nanoTime();
         forEach(
                 frames.size(),
                 i -> {
                     Frame f = frames.get(i);
+                    long d0 = System.nanoTime();
+                    ImageDecoder.Decoded decoded;
                     try {
                         byte[] value = f.record().value();
                         if (value == null) {
                             throw new ImageRejectedException(
                                     ImageRejectedException.Reason.EMPTY, "frame has no value");
                         }
-                        decoded[i] = model.preprocessor().decode(images, value);
+                        decoded = model.preprocessor().decode(images, value);
                     } catch (ImageRejectedException e) {
                         outcomes[i] =
                                 new Outcome.Rejected(
                                         f,
                                         reasonOf(e.reason()),
                                         e.reason().tag() + ": " + e.getMessage());
+                        return;
                     } catch (RuntimeException | StackOverflowError e) {
                         // a decoder tripped over bytes it did not foresee: this frame's fault
                         outcomes[i] =
                                 new Outcome.Rejected(f, CORRUPT_IMAGE, "decoder failed: " + e);
+                        return;
                     }
-                });
-        long t1 = System.nanoTime();
-        metrics.stage(Stage.DECODE, t1 - t0);
-
-        List<Integer> decodedOk = new ArrayList<>(frames.size());
-        for (int i = 0; i < frames.size(); i++) {
-            if (decoded[i] != null) {
-                decodedOk.add(i);
-            }
-        }
-        float[][] prepared = new float[decodedOk.size()][];
-        ResizeTransform[] resized = new ResizeTransform[decodedOk.size()];
-        forEach(
-                decodedOk.size(),
-                j -> {
-                    int i = decodedOk.get(j);
+                    long d1 = System.nanoTime();
+                    decodeNanos.addAndGet(d1 - d0);
                     try {
                         float[] input = new float[model.preprocessor().inputSize()];
-                        resized[j] = model.preprocessor().apply(decoded[i], input, 0);
-                        prepared[j] = input;
+                        resized[i] = model.preprocessor().apply(decoded, input, 0);
+                        prepared[i] = input;
+                        sourceSizes[i] =
+                                new int[] {decoded.source().width(), decoded.source().height()};
                     } catch (RuntimeException e) {
                         outcomes[i] =
                                 new Outcome.Rejected(
-                                        frames.get(i), CORRUPT_IMAGE, "preprocessing failed: " + e);
+                                        f, CORRUPT_IMAGE, "preprocessing failed: " + e);
                     }
+                    preprocessNanos.addAndGet(System.nanoTime() - d1);
                 });
-        // frames whose preprocessing failed leave the batch; the rest run
-        List<Integer> kept = new ArrayList<>(decodedOk.size());
-        List<Integer> valid = new ArrayList<>(decodedOk.size());
-        for (int j = 0; j < decodedOk.size(); j++) {
-            if (prepared[j] != null) {
-                kept.add(j);
-                valid.add(decodedOk.get(j));
+        // the stage's wall time, split between decoding and preprocessing by their summed times
+        long wall = System.nanoTime() - t0;
+        long dec = decodeNanos.get(), pre = preprocessNanos.get();
+        long decodeWall = dec + pre == 0 ? wall : (long) ((double) wall * dec / (dec + pre));
+        metrics.stage(Stage.DECODE, decodeWall);
+        // frames whose decoding or preprocessing failed leave the batch; the rest run
+        List<Integer> valid = new ArrayList<>(frames.size());
+        for (int i = 0; i < frames.size(); i++) {
+            if (prepared[i] != null) {
+                valid.add(i);
             }
         }
-        float[][] inputs = new float[kept.size()][];
-        ResizeTransform[] transforms = new ResizeTransform[kept.size()];
-        for (int k = 0; k < kept.size(); k++) {
-            inputs[k] = prepared[kept.get(k)];
-            transforms[k] = resized[kept.get(k)];
-        }
+        float[][] inputs = new float[valid.size()][];
+        ResizeTransform[] transforms = new ResizeTransform[valid.size()];
         List<int[]> sizes = new ArrayList<>(valid.size());
-        for (int i : valid) {
-            sizes.add(new int[] {decoded[i].source().width(), decoded[i].source().height()});
+        for (int k = 0; k < valid.size(); k++) {
+            inputs[k] = prepared[valid.get(k)];
+            transforms[k] = resized[valid.get(k)];
+            sizes.add(sourceSizes[valid.get(k)]);
         }
         if (!valid.isEmpty()) {
-            metrics.stage(Stage.PREPROCESS, System.nanoTime() - t1);
+            metrics.stage(Stage.PREPROCESS, wall - decodeWall);
         }
         return new Prepared(model, frames, outcomes, valid, sizes, inputs, List.of(transforms));
     }
