@@ -12,6 +12,7 @@ import io.streamtune.trainer.TrainerService;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -109,6 +110,11 @@ public final class LocalStack implements AutoCloseable {
                                                             "http.port",
                                                             Integer.toString(
                                                                     options.inferencePort()))))));
+            List<String> owned = new java.util.ArrayList<>();
+            owned.addAll(IngestConfig.OWNED_PREFIXES);
+            owned.addAll(TrainerConfig.OWNED_PREFIXES);
+            owned.addAll(InferenceConfig.OWNED_PREFIXES);
+            base.warnUnknown(org.slf4j.LoggerFactory.getLogger(LocalStack.class), owned);
         } catch (RuntimeException e) {
             lifecycle.close();
             throw e;

@@ -87,6 +87,12 @@ public record InferenceConfig(
         io.streamtune.inference.shadow.LiveSignals.Settings live,
         io.streamtune.runtime.AnnouncementSigner signer) {
 
+    /**
+     * Key prefixes this service owns: a key under them that it does not read is reported at start
+     * (a mistyped setting would otherwise be ignored without a word).
+     */
+    public static final java.util.List<String> OWNED_PREFIXES = java.util.List.of("inference.");
+
     private static final org.slf4j.Logger LOG =
             org.slf4j.LoggerFactory.getLogger(InferenceConfig.class);
 

@@ -17,6 +17,7 @@ public final class Main {
                 "inference",
                 args,
                 config -> InferenceService.start(InferenceConfig.from(config)),
-                InferenceService::shell);
+                InferenceService::shell,
+                InferenceConfig.OWNED_PREFIXES);
     }
 }

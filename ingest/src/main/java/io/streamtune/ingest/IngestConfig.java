@@ -37,6 +37,14 @@ public record IngestConfig(
         TriggerPolicy trigger,
         Streams streams) {
 
+    /**
+     * Key prefixes this service owns: a key under them that it does not read is reported at start
+     * (a mistyped setting would otherwise be ignored without a word).
+     */
+    public static final java.util.List<String> OWNED_PREFIXES =
+            java.util.List.of(
+                    "ingest.", "image.", "intake.", "label.", "trigger.", "streams.", "http.");
+
     /** Default HTTP port of the ingest service. */
     public static final int DEFAULT_HTTP_PORT = 8081;
 

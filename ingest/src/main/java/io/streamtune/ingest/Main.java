@@ -17,6 +17,7 @@ public final class Main {
                 "ingest",
                 args,
                 config -> IngestService.start(IngestConfig.from(config)),
-                IngestService::shell);
+                IngestService::shell,
+                IngestConfig.OWNED_PREFIXES);
     }
 }

@@ -7,10 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Raw configuration values by dotted key, read from (lowest to highest precedence) defaults in
@@ -24,8 +28,19 @@ public final class ConfigSource {
 
     private final Map<String, String> values;
 
+    /** Keys and prefixes read so far, shared by every source derived with {@link #with}. */
+    private final Set<String> read;
+
+    private final Set<String> prefixesRead;
+
     private ConfigSource(Map<String, String> values) {
+        this(values, ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
+    }
+
+    private ConfigSource(Map<String, String> values, Set<String> read, Set<String> prefixesRead) {
         this.values = Map.copyOf(values);
+        this.read = read;
+        this.prefixesRead = prefixesRead;
     }
 
     /** Values from the process environment and the given overrides (which win). */
@@ -79,7 +94,58 @@ public final class ConfigSource {
     public ConfigSource with(Map<String, String> overrides) {
         Map<String, String> merged = new TreeMap<>(values);
         merged.putAll(overrides);
-        return new ConfigSource(merged);
+        return new ConfigSource(merged, read, prefixesRead);
+    }
+
+    /**
+     * Keys set here that start with one of {@code owned} but that nothing has read (by its key or
+     * by a prefix): mistyped or unknown settings, silently without effect otherwise. Call once the
+     * services that own those prefixes have read their configuration.
+     */
+    public List<String> unknownKeys(List<String> owned) {
+        List<String> out = new ArrayList<>();
+        for (String k : values.keySet()) {
+            if (owned.stream().anyMatch(k::startsWith)
+                    && !read.contains(k)
+                    && prefixesRead.stream().noneMatch(k::startsWith)) {
+                out.add(k);
+            }
+        }
+        return out;
+    }
+
+    /** The read key closest to {@code key} by edit distance (at most a third of it), or null. */
+    public String closestKnown(String key) {
+        org.apache.commons.text.similarity.LevenshteinDistance distance =
+                new org.apache.commons.text.similarity.LevenshteinDistance(
+                        Math.max(2, key.length() / 3));
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : new java.util.TreeSet<>(read)) {
+            int d = distance.apply(key, k);
+            if (d >= 0 && d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * Logs one WARN line per {@link #unknownKeys unknown key}, naming the closest known one;
+     * returns how many there were.
+     */
+    public int warnUnknown(org.slf4j.Logger log, List<String> owned) {
+        List<String> unknown = unknownKeys(owned);
+        for (String k : unknown) {
+            String near = closestKnown(k);
+            log.warn(
+                    "unknown setting '{}' ({}) is ignored{}",
+                    k,
+                    envName(k),
+                    near == null ? "" : "; did you mean '" + near + "'?");
+        }
+        return unknown.size();
     }
 
     /** All raw values. */
@@ -119,6 +185,7 @@ public final class ConfigSource {
 
     /** A string, or the default when absent or blank. */
     public String string(String key, String defaultValue) {
+        read.add(key);
         String v = values.get(key);
         return v == null || v.isBlank() ? defaultValue : v.strip();
     }
@@ -262,6 +329,7 @@ public final class ConfigSource {
 
     /** Every entry whose key starts with {@code prefix}, with the prefix removed. */
     public Map<String, String> withPrefix(String prefix) {
+        prefixesRead.add(prefix);
         Map<String, String> out = new TreeMap<>();
         values.forEach(
                 (k, v) -> {

@@ -1,5 +1,6 @@
 package io.streamtune.runtime;
 
+import java.util.List;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,22 +21,28 @@ public final class ServiceMain {
      * @param args the {@code main} arguments
      * @param start builds and starts the service from its configuration
      * @param shell the started service's shell
+     * @param owned key prefixes this service owns: a key under them that it never read is reported
+     *     at start-up (one WARN line each, naming the closest known key)
      */
     public static <S> void run(
             String name,
             String[] args,
             Function<ConfigSource, S> start,
-            Function<S, ServiceShell> shell)
+            Function<S, ServiceShell> shell,
+            List<String> owned)
             throws InterruptedException {
         Logger log = LoggerFactory.getLogger(ServiceMain.class);
         S service;
+        ConfigSource config;
         try {
-            service = start.apply(ConfigSource.fromMainArgs(args));
+            config = ConfigSource.fromMainArgs(args);
+            service = start.apply(config);
         } catch (RuntimeException e) {
             log.error("{} failed to start: {}", name, e.getMessage());
             System.exit(2);
             return;
         }
+        config.warnUnknown(log, owned);
         ServiceShell s = shell.apply(service);
         s.closeOnShutdown();
         log.info("{} ready: {}", name, s.http().url());

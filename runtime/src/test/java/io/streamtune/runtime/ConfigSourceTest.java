@@ -104,4 +104,29 @@ class ConfigSourceTest {
                                                 Map.of("kafka.bootstrap.servers", "nohostport"))))
                 .hasMessageContaining("kafka.bootstrap.servers");
     }
+
+    @Test
+    void shouldReportOwnedKeysNothingReadWithTheClosestKnownOne() {
+        ConfigSource base =
+                ConfigSource.of(
+                        java.util.Map.of(
+                                "trainer.epoch.head", "5",
+                                "trainer.lr", "0.01",
+                                "trainer.model.cats.base", "x.onnx",
+                                "kafka.acks", "all",
+                                "inference.threads", "2"));
+        ConfigSource derived = base.with(java.util.Map.of("http.port", "1"));
+        derived.integer("trainer.epochs.head", 12, 1, 100);
+        derived.decimal("trainer.lr", 0.003, 0, 1);
+        derived.withPrefix("trainer.model.");
+
+        assertThat(base.unknownKeys(java.util.List.of("trainer.")))
+                .containsExactly("trainer.epoch.head");
+        assertThat(base.closestKnown("trainer.epoch.head")).isEqualTo("trainer.epochs.head");
+        assertThat(base.closestKnown("completely.else")).isNull();
+        // keys of prefixes nobody claims are not judged
+        assertThat(base.unknownKeys(java.util.List.of("trainer."))).doesNotContain("kafka.acks");
+        assertThat(base.unknownKeys(java.util.List.of("inference.")))
+                .containsExactly("inference.threads");
+    }
 }

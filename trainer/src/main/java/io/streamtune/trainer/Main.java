@@ -21,6 +21,7 @@ public final class Main {
                     c.applyTorchThreads();
                     return TrainerService.start(c);
                 },
-                TrainerService::shell);
+                TrainerService::shell,
+                TrainerConfig.OWNED_PREFIXES);
     }
 }
