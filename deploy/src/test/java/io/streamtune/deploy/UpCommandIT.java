@@ -85,6 +85,8 @@ class UpCommandIT {
                     .as("service URLs printed; output:%n%s", String.join("\n", output))
                     .containsOnlyKeys("ingest", "trainer", "inference");
             assertThat(output).anyMatch(l -> l.startsWith("streamtune is up"));
+            // every setting the command itself passes is one a service reads
+            assertThat(output).noneMatch(l -> l.contains("unknown setting"));
             var http = HttpClient.newHttpClient();
             for (var entry : urls.entrySet()) {
                 var health =
