@@ -25,6 +25,7 @@ public final class BenchMain {
         BENCHES.put("transfer", "io.streamtune.bench.trainer.TransferBench");
         BENCHES.put("transfer-real", "io.streamtune.bench.trainer.RealTransferBench");
         BENCHES.put("transfer-detection", "io.streamtune.bench.trainer.DetectionTransferBench");
+        BENCHES.put("caching", "io.streamtune.bench.trainer.CachingCostBench");
     }
 
     private BenchMain() {}

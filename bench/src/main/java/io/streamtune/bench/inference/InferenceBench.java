@@ -50,7 +50,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * threads, and their ratio; end-to-end latency (capture timestamp to prediction received by a
  * consumer) at 50% and 90% of the pipeline's maximum throughput; and the time per frame in each
  * pipeline stage. Options: {@code --seconds=8 --batch=8 --threads=<cores - 1>
- * --models=resnet18,detector --detector.size=320}.
+ * --models=resnet18,detector,centernet --detector.size=320} ({@code centernet}: the zoo's COCO
+ * detector, fetched once).
  */
 public final class InferenceBench {
 
@@ -104,6 +105,21 @@ public final class InferenceBench {
                                     "detector",
                                     "YOLOv8-layout detector @" + detectorSize + ", 80 classes",
                                     BenchNets.detector(detectorSize, 80),
+                                    Topics.PREDICTIONS_DETECTIONS.name(),
+                                    seconds,
+                                    batch,
+                                    threads);
+                    case "centernet" ->
+                            run(
+                                    broker,
+                                    dir,
+                                    "centernet",
+                                    "zoo:centernet, the COCO detector @512, as served",
+                                    java.nio.file.Files.readAllBytes(
+                                            io.streamtune.zoo.Zoo.standard()
+                                                    .resolve(
+                                                            "zoo:centernet",
+                                                            line -> System.err.println("zoo: " + line))),
                                     Topics.PREDICTIONS_DETECTIONS.name(),
                                     seconds,
                                     batch,
