@@ -25,6 +25,8 @@ public final class BenchMain {
         BENCHES.put("transfer", "io.streamtune.bench.trainer.TransferBench");
         BENCHES.put("transfer-real", "io.streamtune.bench.trainer.RealTransferBench");
         BENCHES.put("transfer-detection", "io.streamtune.bench.trainer.DetectionTransferBench");
+        BENCHES.put(
+                "transfer-segmentation", "io.streamtune.bench.trainer.SegmentationTransferBench");
         BENCHES.put("caching", "io.streamtune.bench.trainer.CachingCostBench");
     }
 

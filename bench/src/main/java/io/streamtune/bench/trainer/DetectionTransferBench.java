@@ -73,7 +73,7 @@ public final class DetectionTransferBench {
 
     private static final List<String> NAMES = List.of("trouser", "pullover", "sneaker", "bag");
 
-    private static final List<String> TRAIN_PHOTOS =
+    static final List<String> TRAIN_PHOTOS =
             List.of(
                     "astronaut.png",
                     "chelsea.png",
@@ -83,7 +83,7 @@ public final class DetectionTransferBench {
                     "grass.png",
                     "motorcycle_left.png");
 
-    private static final List<String> TEST_PHOTOS =
+    static final List<String> TEST_PHOTOS =
             List.of(
                     "camera.png",
                     "coins.png",
@@ -359,8 +359,8 @@ public final class DetectionTransferBench {
     /** A scene and its boxes {x, y, w, h, class} in scene pixels. */
     record Scene(RgbImage image, List<double[]> boxes) {}
 
-    static List<Scene> scenes(
-            Random r, int n, int size, List<RgbImage> backgrounds, FashionMnist.Split items) {
+    /** The benchmark's item classes of a Fashion-MNIST split, by class. */
+    static List<List<PastedObjects.Item>> itemsByClass(FashionMnist.Split items) {
         List<List<PastedObjects.Item>> byClass = new ArrayList<>();
         for (int c = 0; c < ITEMS.length; c++) {
             byClass.add(new ArrayList<>());
@@ -373,6 +373,12 @@ public final class DetectionTransferBench {
                 }
             }
         }
+        return byClass;
+    }
+
+    static List<Scene> scenes(
+            Random r, int n, int size, List<RgbImage> backgrounds, FashionMnist.Split items) {
+        List<List<PastedObjects.Item>> byClass = itemsByClass(items);
         List<Scene> out = new ArrayList<>();
         for (int s = 0; s < n; s++) {
             RgbImage bg = backgrounds.get(r.nextInt(backgrounds.size()));
@@ -402,7 +408,7 @@ public final class DetectionTransferBench {
         return new ExampleSet(size, size, l);
     }
 
-    private static List<RgbImage> photos(Path dir, List<String> names) throws Exception {
+    static List<RgbImage> photos(Path dir, List<String> names) throws Exception {
         List<RgbImage> out = new ArrayList<>();
         for (String n : names) {
             Path f = dir.resolve(n);

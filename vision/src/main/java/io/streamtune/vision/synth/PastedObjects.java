@@ -33,8 +33,13 @@ public final class PastedObjects {
     /** A pasted object: its class and box in scene pixels. */
     public record Placed(String className, Box box) {}
 
-    /** A composed scene. */
-    public record Composite(RgbImage image, List<Placed> objects) {
+    /**
+     * A composed scene.
+     *
+     * @param mask per pixel, row-major: 0 for the background, {@code k + 1} where an item of class
+     *     {@code k} (its index in {@code itemsByClass}) is visible (the pixels its box bounds)
+     */
+    public record Composite(RgbImage image, List<Placed> objects, int[] mask) {
         public Composite {
             objects = List.copyOf(objects);
         }
@@ -65,6 +70,7 @@ public final class PastedObjects {
         int ox = r.nextInt(Math.max(1, background.width() - cropW + 1));
         int oy = r.nextInt(Math.max(1, background.height() - cropH + 1));
         byte[] px = new byte[width * height * 3];
+        int[] mask = new int[width * height];
         for (int y = 0; y < height; y++) {
             int sy = Math.min(background.height() - 1, oy + y * cropH / height);
             for (int x = 0; x < width; x++) {
@@ -78,24 +84,27 @@ public final class PastedObjects {
         int count = 1 + r.nextInt(Math.max(1, maxObjects));
         int shorter = Math.min(width, height);
         for (int attempt = 0; attempt < count * 4 && placed.size() < count; attempt++) {
-            List<Item> items = itemsByClass.get(r.nextInt(itemsByClass.size()));
+            int classIndex = r.nextInt(itemsByClass.size());
+            List<Item> items = itemsByClass.get(classIndex);
             Item item = items.get(r.nextInt(items.size()));
             int side = (int) (shorter * (minScale + (maxScale - minScale) * r.nextDouble()));
             if (side < 4 || side >= shorter) {
                 continue;
             }
             int x0 = r.nextInt(width - side), y0 = r.nextInt(height - side);
-            Box box = paste(px, width, item, x0, y0, side, r, placed);
+            Box box = paste(px, mask, classIndex + 1, width, item, x0, y0, side, r, placed);
             if (box != null) {
                 placed.add(new Placed(item.className(), box));
             }
         }
-        return new Composite(new RgbImage(width, height, px), placed);
+        return new Composite(new RgbImage(width, height, px), placed, mask);
     }
 
     /** Pastes {@code item} scaled to {@code side}; its tight box, or null if it would overlap. */
     private static Box paste(
             byte[] px,
+            int[] mask,
+            int label,
             int width,
             Item item,
             int x0,
@@ -149,6 +158,9 @@ public final class PastedObjects {
                 float a = alpha[y * side + x];
                 if (a <= 0) {
                     continue;
+                }
+                if (a > 0.5) {
+                    mask[(y0 + y) * width + x0 + x] = label;
                 }
                 double v = bilinear(item, fx(x, side, item.width()), fx(y, side, item.height()));
                 int at = ((y0 + y) * width + x0 + x) * 3;

@@ -43,6 +43,8 @@ class PastedObjectsTest {
                 assertThat(b.width()).isBetween(10.0, 26.0);
                 int cx = (int) (b.x() + b.width() / 2), cy = (int) (b.y() + b.height() / 2);
                 assertThat(c.image().get(cx, cy, 0)).isGreaterThan(90 + 10);
+                // the mask labels the item's pixels with its class index + 1
+                assertThat(c.mask()[cy * 160 + cx]).isEqualTo(p.className().equals("a") ? 1 : 2);
                 // outside the box the background is untouched
                 int ox = (int) b.x() - 2, oy = (int) b.y() - 2;
                 if (ox >= 0 && oy >= 0) {
@@ -92,5 +94,19 @@ class PastedObjectsTest {
 
         assertThat(one.image().pixels()).isEqualTo(two.image().pixels());
         assertThat(one.objects()).isEqualTo(two.objects());
+        assertThat(one.mask()).isEqualTo(two.mask());
+        // every labelled pixel lies in some object's box
+        for (int i = 0; i < one.mask().length; i++) {
+            if (one.mask()[i] != 0) {
+                int x = i % 64, y = i / 64;
+                assertThat(one.objects())
+                        .anyMatch(
+                                o ->
+                                        x >= o.box().x()
+                                                && x < o.box().x() + o.box().width()
+                                                && y >= o.box().y()
+                                                && y < o.box().y() + o.box().height());
+            }
+        }
     }
 }
