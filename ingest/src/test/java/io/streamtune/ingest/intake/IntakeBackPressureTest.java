@@ -1,0 +1,127 @@
+package io.streamtune.ingest.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.Label;
+import io.streamtune.contracts.LabelledImageSubmitted;
+import io.streamtune.ingest.IngestConfig;
+import io.streamtune.ingest.IngestMetrics;
+import io.streamtune.ingest.IngestService;
+import io.streamtune.ingest.accept.Acceptor;
+import io.streamtune.ingest.accept.LabelIndex;
+import io.streamtune.runtime.ConfigSource;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The intake loop against Kafka's own MockConsumer and a MockProducer that acknowledges nothing
+ * until told: with a slow Kafka it pauses its partitions instead of reading on, and once the writes
+ * are acknowledged it resumes, reads the rest and commits everything.
+ */
+class IntakeBackPressureTest {
+
+    private static final TopicPartition TP = new TopicPartition("images.intake", 0);
+
+    @Test
+    void shouldPauseWhileWritesAreOutstandingThenResumeAndCommitEverything() throws Exception {
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(
+                        false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        IngestConfig config =
+                IngestConfig.from(
+                        ConfigSource.of(Map.of("http.auth.token", "a-token-of-sixteen-chars")));
+        Acceptor acceptor =
+                new Acceptor(
+                        IngestService.validator(config),
+                        producer,
+                        "images.labelled",
+                        "images.intake.dlq",
+                        new LabelIndex(),
+                        new IngestMetrics(new SimpleMeterRegistry()),
+                        Clock.systemUTC());
+        int polls = IntakeConsumer.MAX_IN_FLIGHT + 2;
+        consumer.schedulePollTask(
+                () -> {
+                    consumer.rebalance(List.of(TP));
+                    consumer.updateBeginningOffsets(Map.of(TP, 0L));
+                    consumer.addRecord(record(0));
+                });
+        for (int i = 1; i < polls; i++) {
+            int offset = i;
+            consumer.schedulePollTask(() -> consumer.addRecord(record(offset)));
+        }
+
+        try (IntakeConsumer loop = new IntakeConsumer(consumer, TP.topic(), acceptor, 1).start()) {
+            // MAX_IN_FLIGHT polls unacknowledged: the partition is paused, the rest waits in it
+            await(() -> !consumer.paused().isEmpty(), "partition paused");
+            assertThat(producer.history()).hasSize(IntakeConsumer.MAX_IN_FLIGHT);
+            assertThat(committed(consumer)).isNull();
+
+            // Kafka catches up: every write acknowledged, reading resumes, all is committed
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline
+                    && (committed(consumer) == null || committed(consumer) < polls)) {
+                while (producer.completeNext()) {
+                    // acknowledge whatever was written
+                }
+                Thread.sleep(20);
+            }
+            assertThat(committed(consumer)).isEqualTo((long) polls);
+            assertThat(producer.history()).hasSize(polls);
+            assertThat(consumer.paused()).isEmpty();
+            assertThat(loop.healthy()).isTrue();
+        }
+    }
+
+    private static Long committed(MockConsumer<byte[], byte[]> consumer) {
+        var c = consumer.committed(Set.of(TP)).get(TP);
+        return c == null ? null : c.offset();
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** An intake record with a distinct 8x8 PNG. */
+    private static ConsumerRecord<byte[], byte[]> record(int offset) {
+        try {
+            BufferedImage img = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+            img.setRGB(0, 0, 0x010101 * (offset + 1));
+            ByteArrayOutputStream png = new ByteArrayOutputStream();
+            ImageIO.write(img, "png", png);
+            byte[] value =
+                    JsonSerde.of(LabelledImageSubmitted.class)
+                            .toBytes(
+                                    new LabelledImageSubmitted(
+                                            "cats",
+                                            png.toByteArray(),
+                                            new Label.ClassLabel("cat"),
+                                            "test"));
+            return new ConsumerRecord<>(TP.topic(), TP.partition(), offset, null, value);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
