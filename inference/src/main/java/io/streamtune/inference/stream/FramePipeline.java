@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,6 +35,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -108,8 +110,8 @@ public final class FramePipeline implements AutoCloseable {
             NoModelPolicy noModelPolicy,
             Duration noModelMaxWait) {}
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Consumer<byte[], byte[]> consumer;
+    private final Producer<byte[], byte[]> producer;
     private final TopicNames topics;
     private final Settings settings;
     private final MicroBatcher<Frame> batcher;
@@ -134,6 +136,37 @@ public final class FramePipeline implements AutoCloseable {
     private record InFlight(BatchPredictor.Prepared prepared, Future<BatchPredictor.Ran> ran) {}
 
     private FramePipeline(
+            Consumer<byte[], byte[]> consumer,
+            Producer<byte[], byte[]> producer,
+            int maxRecordBytes,
+            TopicNames topics,
+            Settings settings,
+            BatchPredictor predictor,
+            ModelSlot slot,
+            InferenceMetrics metrics,
+            Clock clock) {
+        this.consumer = Objects.requireNonNull(consumer, "consumer");
+        this.producer = Objects.requireNonNull(producer, "producer");
+        this.maxRecordBytes = maxRecordBytes;
+        this.topics = Objects.requireNonNull(topics, "topics");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.batcher = new MicroBatcher<>(settings.maxBatch(), settings.maxWait().toNanos());
+        this.predictor = Objects.requireNonNull(predictor, "predictor");
+        this.slot = Objects.requireNonNull(slot, "slot");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.modelThread =
+                Executors.newSingleThreadExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "frame-pipeline-model");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        this.thread = new Thread(this::run, "frame-pipeline");
+    }
+
+    /** Creates the Kafka clients from their properties and starts the loop. */
+    public static FramePipeline start(
             Map<String, Object> consumerProperties,
             Map<String, Object> producerProperties,
             TopicNames topics,
@@ -142,13 +175,6 @@ public final class FramePipeline implements AutoCloseable {
             ModelSlot slot,
             InferenceMetrics metrics,
             Clock clock) {
-        this.topics = Objects.requireNonNull(topics, "topics");
-        this.settings = Objects.requireNonNull(settings, "settings");
-        this.batcher = new MicroBatcher<>(settings.maxBatch(), settings.maxWait().toNanos());
-        this.predictor = Objects.requireNonNull(predictor, "predictor");
-        this.slot = Objects.requireNonNull(slot, "slot");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.clock = Objects.requireNonNull(clock, "clock");
         Map<String, Object> c = new HashMap<>(consumerProperties);
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(settings.maxBatch()));
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -162,46 +188,63 @@ public final class FramePipeline implements AutoCloseable {
         } else {
             p.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         }
-        this.maxRecordBytes =
+        int maxRecordBytes =
                 Integer.parseInt(
                         String.valueOf(
                                 p.getOrDefault(
                                         ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
                                         io.streamtune.contracts.TopicSpec.MAX_RECORD_BYTES)));
-        this.producer = new KafkaProducer<>(p);
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p);
+        KafkaConsumer<byte[], byte[]> consumer;
         try {
-            if (settings.delivery() == Delivery.EXACTLY_ONCE) {
-                producer.initTransactions();
-            }
-            this.consumer = new KafkaConsumer<>(c);
+            consumer = new KafkaConsumer<>(c);
         } catch (RuntimeException e) {
             producer.close(Duration.ZERO);
             throw e;
         }
-        this.modelThread =
-                Executors.newSingleThreadExecutor(
-                        r -> {
-                            Thread t = new Thread(r, "frame-pipeline-model");
-                            t.setDaemon(true);
-                            return t;
-                        });
-        this.thread = new Thread(this::run, "frame-pipeline");
+        return start(
+                consumer,
+                producer,
+                maxRecordBytes,
+                topics,
+                settings,
+                predictor,
+                slot,
+                metrics,
+                clock);
     }
 
-    /** Creates the Kafka clients and starts the loop. */
+    /**
+     * Starts the loop on clients the caller made (Kafka's own, or its {@code MockConsumer} and
+     * {@code MockProducer} in tests): the consumer without auto-commit, at most {@code
+     * settings.maxBatch()} records per poll, {@code read_committed} for exactly-once; the producer
+     * transactional for exactly-once (its transactions are initialised here). The loop owns and
+     * closes both.
+     */
     public static FramePipeline start(
-            Map<String, Object> consumerProperties,
-            Map<String, Object> producerProperties,
+            Consumer<byte[], byte[]> consumer,
+            Producer<byte[], byte[]> producer,
+            int maxRecordBytes,
             TopicNames topics,
             Settings settings,
             BatchPredictor predictor,
             ModelSlot slot,
             InferenceMetrics metrics,
             Clock clock) {
+        try {
+            if (settings.delivery() == Delivery.EXACTLY_ONCE) {
+                producer.initTransactions();
+            }
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            consumer.close(Duration.ZERO);
+            throw e;
+        }
         FramePipeline pipeline =
                 new FramePipeline(
-                        consumerProperties,
-                        producerProperties,
+                        consumer,
+                        producer,
+                        maxRecordBytes,
                         topics,
                         settings,
                         predictor,
@@ -218,7 +261,7 @@ public final class FramePipeline implements AutoCloseable {
     }
 
     /** The producer, for binding its client metrics (thread-safe). */
-    public KafkaProducer<byte[], byte[]> producer() {
+    public Producer<byte[], byte[]> producer() {
         return producer;
     }
 
