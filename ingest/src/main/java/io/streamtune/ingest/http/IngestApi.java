@@ -220,7 +220,7 @@ public final class IngestApi {
                         .set("WWW-Authenticate", "Bearer realm=\"streamtune-ingest\"");
             }
             error(ex, p.status(), p.error(), p.getMessage());
-        } catch (IllegalStateException e) {
+        } catch (UnavailableException e) {
             // Kafka's messages name brokers and addresses: log them, answer without them
             log.warn(
                     "{} {}: {}",
@@ -228,14 +228,7 @@ public final class IngestApi {
                     ex.getRequestURI().getPath(),
                     e.getMessage());
             ex.getResponseHeaders().set("Retry-After", "1");
-            String message = e.getMessage() == null ? "" : e.getMessage();
-            error(
-                    ex,
-                    503,
-                    "unavailable",
-                    message.startsWith("stats are not available")
-                            ? message
-                            : "Kafka is not available for this request; retry");
+            error(ex, 503, "unavailable", e.clientMessage());
         }
     }
 
@@ -531,10 +524,11 @@ public final class IngestApi {
                                     REQUESTED.toBytes(request)))
                     .get(KAFKA_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Kafka did not take the request: " + e.getMessage());
+            throw new UnavailableException(
+                    "Kafka did not take the request: " + e.getMessage(), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
+            throw new UnavailableException("interrupted while waiting for Kafka", false);
         }
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("model", model);
@@ -576,13 +570,14 @@ public final class IngestApi {
         try {
             return future.get(KAFKA_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException | CompletionException e) {
-            throw new IllegalStateException("Kafka did not acknowledge the write: " + e.getCause());
+            throw new UnavailableException(
+                    "Kafka did not acknowledge the write: " + e.getCause(), false);
         } catch (TimeoutException e) {
-            throw new IllegalStateException(
-                    "Kafka did not acknowledge the write within " + KAFKA_TIMEOUT_S + " s");
+            throw new UnavailableException(
+                    "Kafka did not acknowledge the write within " + KAFKA_TIMEOUT_S + " s", false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
+            throw new UnavailableException("interrupted while waiting for Kafka", false);
         }
     }
 

@@ -25,9 +25,10 @@ public final class StatsView {
     private ReadOnlyKeyValueStore<String, ModelStats> store() {
         KafkaStreams s = streams.get();
         if (s == null || s.state() != KafkaStreams.State.RUNNING) {
-            throw new IllegalStateException(
+            throw new io.streamtune.ingest.http.UnavailableException(
                     "stats are not available: Kafka Streams is "
-                            + (s == null ? "not started" : s.state()));
+                            + (s == null ? "not started" : s.state()),
+                    true);
         }
         return s.store(
                 StoreQueryParameters.fromNameAndType(
@@ -36,7 +37,13 @@ public final class StatsView {
 
     /** Stats of a model held by this instance. */
     public Optional<ModelStats> get(String model) {
-        return Optional.ofNullable(store().get(model));
+        try {
+            return Optional.ofNullable(store().get(model));
+        } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
+            // a rebalance moved or is rebuilding the store: a moment's unavailability, not a bug
+            throw new io.streamtune.ingest.http.UnavailableException(
+                    "stats are not available: the store is being rebuilt; retry", true);
+        }
     }
 
     /** Stats of every model held by this instance. */
