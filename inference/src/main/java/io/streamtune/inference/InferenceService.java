@@ -68,6 +68,8 @@ public final class InferenceService implements AutoCloseable {
                                 Topics.MODELS_PUBLISHED,
                                 Topics.MODELS_ARTIFACTS,
                                 Topics.MODELS_CANDIDATES,
+                                Topics.MODELS_PUBLISHED.deadLetters(),
+                                Topics.MODELS_CANDIDATES.deadLetters(),
                                 Topics.MODELS_LIVE,
                                 Topics.SHADOW_DETECTIONS,
                                 Topics.SHADOW_SEGMENTATIONS,
@@ -151,6 +153,9 @@ public final class InferenceService implements AutoCloseable {
                     org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
             followerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             followerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            // Announcements that cannot be read are dead-lettered beside their topic.
+            String publishedDlq = kafka.topic(Topics.MODELS_PUBLISHED.deadLetters().name());
+            String candidatesDlq = kafka.topic(Topics.MODELS_CANDIDATES.deadLetters().name());
             ModelFollower follower =
                     shell.manage(
                             ModelFollower.start(
@@ -158,7 +163,9 @@ public final class InferenceService implements AutoCloseable {
                                     Topics.MODELS_PUBLISHED.withPrefix(kafka.topicPrefix()),
                                     config.model(),
                                     swapper,
-                                    slot));
+                                    slot,
+                                    null,
+                                    letter -> deadLetter(events, publishedDlq, letter)));
             ModelSlot shadowSlot = null;
             if (config.live().shadowShare() > 0) {
                 shadowSlot = shell.manage(new ModelSlot());
@@ -187,7 +194,8 @@ public final class InferenceService implements AutoCloseable {
                                 () -> {
                                     log.info("shadow phase of {} ended", config.model());
                                     candidates.install(null);
-                                }));
+                                },
+                                letter -> deadLetter(events, candidatesDlq, letter)));
             }
             KafkaProducer<byte[], byte[]> live =
                     new KafkaProducer<>(kafka.producer(instance + "-live"));
@@ -338,5 +346,18 @@ public final class InferenceService implements AutoCloseable {
     @Override
     public void close() {
         shell.close();
+    }
+
+    private static void deadLetter(
+            KafkaProducer<byte[], byte[]> producer,
+            String topic,
+            io.streamtune.contracts.DeadLetter letter) {
+        producer.send(
+                letter.toProducerRecord(topic),
+                (metadata, error) -> {
+                    if (error != null) {
+                        log.warn("dead letter to {} not delivered: {}", topic, error.toString());
+                    }
+                });
     }
 }

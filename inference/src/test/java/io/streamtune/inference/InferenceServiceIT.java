@@ -161,6 +161,30 @@ class InferenceServiceIT {
                                     Duration.ofMillis(500)))
                     .isEmpty();
 
+            // an announcement nobody can read is dead-lettered with its reason; the next one serves
+            KafkaTestClients.sendSync(
+                    producer,
+                    new ProducerRecord<>(
+                            prefix + Topics.MODELS_PUBLISHED.name(),
+                            "roads".getBytes(StandardCharsets.UTF_8),
+                            "{\"model\":\"roads\",\"version\":".getBytes(StandardCharsets.UTF_8)));
+            var letters =
+                    KafkaTestClients.read(
+                            broker.bootstrapServers(),
+                            prefix + Topics.MODELS_PUBLISHED.deadLetters().name(),
+                            1,
+                            Duration.ofSeconds(30));
+            assertThat(letters).hasSize(1);
+            assertThat(
+                            new String(
+                                    letters.get(0)
+                                            .headers()
+                                            .lastHeader(io.streamtune.contracts.DeadLetter.REASON)
+                                            .value(),
+                                    StandardCharsets.UTF_8))
+                    .isEqualTo("unreadable_announcement");
+            assertThat(letters.get(0).key()).isEqualTo("roads".getBytes(StandardCharsets.UTF_8));
+
             var ref = store.put("roads", 1, TestModels.segmenter("roads", 1));
             var published =
                     new ModelPublished(

@@ -36,6 +36,7 @@ public final class ModelFollower implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Deserializer<ModelPublished> values;
     private final Runnable onRemoved;
+    private final java.util.function.Consumer<io.streamtune.contracts.DeadLetter> deadLetters;
     private final java.util.List<ModelPublished> history = new java.util.ArrayList<>();
 
     private ModelFollower(
@@ -44,9 +45,11 @@ public final class ModelFollower implements AutoCloseable {
             String model,
             ModelSwapper swapper,
             ModelSlot slot,
-            Runnable onRemoved) {
+            Runnable onRemoved,
+            java.util.function.Consumer<io.streamtune.contracts.DeadLetter> deadLetters) {
         this.consumer = new KafkaConsumer<>(consumerProperties);
         this.onRemoved = onRemoved;
+        this.deadLetters = deadLetters;
         this.topic = topic;
         this.model = model;
         this.swapper = swapper;
@@ -69,12 +72,14 @@ public final class ModelFollower implements AutoCloseable {
             String model,
             ModelSwapper swapper,
             ModelSlot slot) {
-        return start(consumerProperties, topic, model, swapper, slot, null);
+        return start(consumerProperties, topic, model, swapper, slot, null, null);
     }
 
     /**
      * Starts following; {@code onRemoved} (may be null) runs when the model's record is deleted (a
-     * tombstone: a candidate's shadow phase ended).
+     * tombstone: a candidate's shadow phase ended); {@code deadLetters} (may be null) receives each
+     * announcement of the model that cannot be read, with the reason (this instance reads the topic
+     * from its start, so a restart letters it again).
      */
     public static ModelFollower start(
             Map<String, Object> consumerProperties,
@@ -82,7 +87,8 @@ public final class ModelFollower implements AutoCloseable {
             String model,
             ModelSwapper swapper,
             ModelSlot slot,
-            Runnable onRemoved) {
+            Runnable onRemoved,
+            java.util.function.Consumer<io.streamtune.contracts.DeadLetter> deadLetters) {
         ModelFollower follower =
                 new ModelFollower(
                         consumerProperties,
@@ -90,7 +96,8 @@ public final class ModelFollower implements AutoCloseable {
                         Objects.requireNonNull(model),
                         swapper,
                         slot,
-                        onRemoved);
+                        onRemoved,
+                        deadLetters);
         follower.thread.start();
         return follower;
     }
@@ -218,6 +225,19 @@ public final class ModelFollower implements AutoCloseable {
                     r.partition(),
                     r.offset(),
                     e.getMessage());
+            if (deadLetters != null) {
+                deadLetters.accept(
+                        new io.streamtune.contracts.DeadLetter(
+                                "unreadable_announcement",
+                                String.valueOf(e.getMessage()),
+                                "inference",
+                                r.topic(),
+                                r.partition(),
+                                r.offset(),
+                                r.key(),
+                                r.value(),
+                                java.time.Instant.now()));
+            }
             return null;
         }
     }
