@@ -280,8 +280,10 @@ public final class Acceptor {
         // A record refused for its size keeps only a prefix (enough to see what it was); any
         // other keeps up to 8 MiB. Either way the dead letter fits the topic and says what was cut.
         int limit = reason.isSize() ? OVERSIZED_PREFIX_BYTES : DEAD_LETTER_VALUE_LIMIT;
+        int originalBytes = -1;
         if (value != null && value.length > limit) {
             note = note + " (first " + limit + " of " + value.length + " bytes kept)";
+            originalBytes = value.length;
             value = java.util.Arrays.copyOf(value, limit);
         }
         long leftOut = LOG_THROTTLE.admit(reason.tag());
@@ -318,7 +320,7 @@ public final class Acceptor {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         try {
             producer.send(
-                    letter.toProducerRecord(deadLetterTopic),
+                    withOriginalSize(letter.toProducerRecord(deadLetterTopic), originalBytes),
                     (metadata, error) -> {
                         if (error != null) {
                             log.error(
@@ -335,6 +337,20 @@ public final class Acceptor {
             result.completeExceptionally(e);
         }
         return result;
+    }
+
+    private static org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>
+            withOriginalSize(
+                    org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> r,
+                    int originalBytes) {
+        if (originalBytes >= 0) {
+            r.headers()
+                    .add(
+                            DeadLetter.ORIGINAL_VALUE_BYTES,
+                            Integer.toString(originalBytes)
+                                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return r;
     }
 
     /** The original bytes if known, else the submission as intake JSON, else the raw image. */

@@ -68,6 +68,8 @@ class AcceptorTest {
         assertThat(header(letter, DeadLetter.DETAIL))
                 .contains("first " + Acceptor.OVERSIZED_PREFIX_BYTES + " of " + value.length);
         assertThat(header(letter, DeadLetter.SOURCE_OFFSET)).isEqualTo("42");
+        assertThat(header(letter, DeadLetter.ORIGINAL_VALUE_BYTES))
+                .isEqualTo(Integer.toString(value.length));
     }
 
     @Test
