@@ -320,7 +320,7 @@ public final class InferenceService implements AutoCloseable {
                                 fromMetadata > 0 && fromMetadata <= Integer.MAX_VALUE
                                         ? (int) fromMetadata
                                         : 1);
-        slot.install(new ServingModel(config.model(), version, runner));
+        slot.install(new ServingModel(config.model(), version, runner, true));
         metrics.serving(version, false);
         log.info("serving {} v{} from {}", config.model(), version, file);
     }

@@ -131,6 +131,81 @@ class InferenceServiceIT {
         }
     }
 
+    /**
+     * A file model (a zoo detector, say) serves from the first frame; the first version the trainer
+     * publishes replaces it even though both are "v1".
+     */
+    @Test
+    void shouldReplaceTheFileModelWithThePublishedVersionOfTheSameNumber(EmbeddedKafkaBroker broker)
+            throws Exception {
+        String prefix = SharedKafka.unique("inference") + ".";
+        Path model = Files.write(dir.resolve("zoo.onnx"), TestModels.detector("cars", 1, "-zoo"));
+        var config =
+                config(
+                        broker,
+                        prefix,
+                        Map.of(
+                                "inference.model",
+                                "cars",
+                                "inference.model.file",
+                                model.toString()));
+
+        try (var service = InferenceService.start(config);
+                var producer = KafkaTestClients.producer(broker.bootstrapServers());
+                var store =
+                        KafkaArtifactStore.of(
+                                Map.of("bootstrap.servers", broker.bootstrapServers()),
+                                prefix + Topics.MODELS_ARTIFACTS.name())) {
+            assertThat(service.shell().awaitReady(Duration.ofSeconds(30))).isTrue();
+            assertThat(service.models().servingVersion()).isEqualTo(1);
+            var ref = store.put("cars", 1, TestModels.detector("cars", 1, "-tuned"));
+            var published =
+                    new ModelPublished(
+                            "cars",
+                            1,
+                            null,
+                            Task.DETECTION,
+                            List.of("red-tuned", "blue-tuned"),
+                            "map50_95",
+                            0.5,
+                            Map.of("map50_95", 0.5),
+                            ref,
+                            Map.of(),
+                            Instant.now());
+            KafkaTestClients.sendSync(
+                    producer,
+                    new ProducerRecord<>(
+                            prefix + Topics.MODELS_PUBLISHED.name(),
+                            "cars".getBytes(StandardCharsets.UTF_8),
+                            JsonSerde.of(ModelPublished.class).toBytes(published)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (service.models().peek().orElseThrow().fromFile()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            assertThat(service.models().peek().orElseThrow().fromFile()).isFalse();
+            KafkaTestClients.sendSync(
+                    producer,
+                    KafkaTestClients.frame(
+                            prefix + Topics.FRAMES.name(),
+                            "cam-1",
+                            TestFrames.jpeg(64, 48, Color.RED),
+                            "t-1"));
+            var out =
+                    KafkaTestClients.read(
+                            broker.bootstrapServers(),
+                            prefix + Topics.PREDICTIONS_DETECTIONS.name(),
+                            1,
+                            Duration.ofSeconds(30));
+            assertThat(
+                            JsonSerde.of(DetectionsEmitted.class)
+                                    .fromBytes(out.get(0).value())
+                                    .detections())
+                    .extracting(DetectionsEmitted.Detection::label)
+                    .containsOnly("red-tuned");
+        }
+    }
+
     @Test
     void shouldWaitForAPublishedSegmentationModelThenEmitMasks(EmbeddedKafkaBroker broker)
             throws Exception {

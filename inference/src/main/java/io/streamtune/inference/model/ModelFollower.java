@@ -135,9 +135,12 @@ public final class ModelFollower implements AutoCloseable {
                     attempted = null;
                     onRemoved.run();
                 }
+                // a published version replaces the configured file model whatever the numbers
+                // (both may say v1)
+                boolean servesFile = slot.peek().map(ServingModel::fromFile).orElse(false);
                 if (latest != null
                         && !latest.equals(attempted)
-                        && latest.version() != slot.servingVersion()) {
+                        && (latest.version() != slot.servingVersion() || servesFile)) {
                     attempted = latest;
                     var report = swapper.swapTo(latest);
                     if (report.outcome()

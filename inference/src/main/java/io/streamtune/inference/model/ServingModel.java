@@ -18,6 +18,7 @@ public final class ServingModel {
     private final int version;
     private final ModelRunner runner;
     private final Preprocessor preprocessor;
+    private final boolean fromFile;
     private int refs = 1;
     private boolean closed;
 
@@ -27,6 +28,15 @@ public final class ServingModel {
      * @param runner the loaded session; owned from here on
      */
     public ServingModel(String model, int version, ModelRunner runner) {
+        this(model, version, runner, false);
+    }
+
+    /**
+     * @param fromFile served from {@code inference.model.file}, not from an announcement: the first
+     *     published version replaces it whatever its number
+     */
+    public ServingModel(String model, int version, ModelRunner runner, boolean fromFile) {
+        this.fromFile = fromFile;
         this.model = Names.requireModelName(model);
         if (version < 1) {
             throw new IllegalArgumentException("version must be >= 1, was " + version);
@@ -38,6 +48,11 @@ public final class ServingModel {
 
     public String model() {
         return model;
+    }
+
+    /** Whether this is the configured file model rather than a published version. */
+    public boolean fromFile() {
+        return fromFile;
     }
 
     public int version() {
