@@ -688,7 +688,11 @@ public final class TrainingRunner {
                     base.source(),
                     kept.isEmpty()
                             ? "new for every class"
-                            : "channels kept for " + kept.keySet() + ", new for the others");
+                            : kept.size() == classes.size()
+                                    ? "channels kept for every class"
+                                    : "channels kept for "
+                                            + kept.keySet()
+                                            + ", new for the others");
             return new CenterNetHead(known, classes);
         }
         return switch (task) {
