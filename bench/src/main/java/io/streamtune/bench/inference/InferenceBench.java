@@ -119,7 +119,9 @@ public final class InferenceBench {
                                             io.streamtune.zoo.Zoo.standard()
                                                     .resolve(
                                                             "zoo:centernet",
-                                                            line -> System.err.println("zoo: " + line))),
+                                                            line ->
+                                                                    System.err.println(
+                                                                            "zoo: " + line))),
                                     Topics.PREDICTIONS_DETECTIONS.name(),
                                     seconds,
                                     batch,

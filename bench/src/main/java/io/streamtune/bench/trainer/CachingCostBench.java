@@ -54,7 +54,8 @@ public final class CachingCostBench {
         int rounds = Integer.parseInt(o.get("rounds"));
         OnnxGraph zoo =
                 BridgeReader.read(
-                        Zoo.standard().resolve("zoo:centernet", s -> System.err.println("zoo: " + s)));
+                        Zoo.standard()
+                                .resolve("zoo:centernet", s -> System.err.println("zoo: " + s)));
         System.out.printf(
                 Locale.ROOT,
                 "phase-1 caching vs one ONNX Runtime forward pass: %d images, batch %d, %d threads,"
@@ -66,8 +67,7 @@ public final class CachingCostBench {
         System.out.println("| cut | input | caching (s) | full forward (s) | ratio |");
         System.out.println("|---|---|---|---|---|");
 
-        HeadedGraph cls =
-                new ClassificationHead(0).attach(Backbone.of(zoo, 224), 10, 1);
+        HeadedGraph cls = new ClassificationHead(0).attach(Backbone.of(zoo, 224), 10, 1);
         row("backbone (new classification head)", cls, 224, n, batch, threads, rounds);
         CenterNetHead det =
                 new CenterNetHead(CenterNetHead.classesOf(zoo), List.of("a", "b", "c", "d"));
@@ -122,8 +122,6 @@ public final class CachingCostBench {
         long[] shape = all.shape().clone();
         shape[0] = to - from;
         return OnnxTensor.ofFloats(
-                "input",
-                shape,
-                java.util.Arrays.copyOfRange(all.floats(), from * per, to * per));
+                "input", shape, java.util.Arrays.copyOfRange(all.floats(), from * per, to * per));
     }
 }

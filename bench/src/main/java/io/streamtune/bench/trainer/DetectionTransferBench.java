@@ -60,7 +60,8 @@ import javax.imageio.ImageIO;
  *
  * <p>Arguments ({@code --key=value}): {@code ks} (10,50,200 labelled scenes), {@code seeds} (3),
  * {@code size} (320), {@code test} (200 scenes), {@code val} (30 scenes, early stopping), {@code
- * epochs} (phase budget, default by k), {@code rows} (reuse-fe,reuse,fresh,scratch).
+ * epochs} (phase budget, default by k), {@code rows} (reuse-fe,reuse,fresh,scratch), {@code
+ * first.seed} (0).
  */
 public final class DetectionTransferBench {
 
@@ -115,6 +116,8 @@ public final class DetectionTransferBench {
                 "transfer-detection [--ks=10,50,200] [--seeds=3] [--size=320] [--test=200] [--rows=reuse-fe,reuse,fresh,scratch]");
         List<String> rows = List.of(o.get("rows").split(","));
         int seeds = Integer.parseInt(o.get("seeds"));
+        // seeds first.seed .. first.seed + seeds - 1 (a run can be continued where one stopped)
+        int firstSeed = Integer.parseInt(o.getOrDefault("first.seed", "0"));
         int size = Integer.parseInt(o.get("size"));
         Path photos = Path.of(o.get("photos"));
         List<RgbImage> trainBg = photos(photos, TRAIN_PHOTOS);
@@ -162,7 +165,8 @@ public final class DetectionTransferBench {
             for (String r : rows) {
                 res.put(r, new double[3][seeds]);
             }
-            for (int s = 0; s < seeds; s++) {
+            for (int run = 0; run < seeds; run++) {
+                int s = firstSeed + run;
                 Random random = new Random(1000L * k + s);
                 List<Scene> train = scenes(random, k, size, trainBg, trainItems);
                 List<Scene> val =
@@ -248,17 +252,17 @@ public final class DetectionTransferBench {
                                     ? null
                                     : evaluate(head.export(trained, NAMES.size()), te);
                     double secs = (System.nanoTime() - t) / 1e9;
-                    res.get(r)[0][s] = report == null ? 0 : Math.max(0, report.map());
-                    res.get(r)[1][s] = report == null ? 0 : Math.max(0, report.map50());
-                    res.get(r)[2][s] = secs;
+                    res.get(r)[0][run] = report == null ? 0 : Math.max(0, report.map());
+                    res.get(r)[1][run] = report == null ? 0 : Math.max(0, report.map50());
+                    res.get(r)[2][run] = secs;
                     System.err.printf(
                             Locale.ROOT,
                             "  k=%d seed %d %-9s mAP %.3f mAP50 %.3f (%.1fs)%n",
                             k,
                             s,
                             r,
-                            res.get(r)[0][s],
-                            res.get(r)[1][s],
+                            res.get(r)[0][run],
+                            res.get(r)[1][run],
                             secs);
                 }
             }

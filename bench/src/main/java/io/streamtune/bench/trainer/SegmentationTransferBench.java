@@ -35,9 +35,9 @@ import java.util.Random;
 
 /**
  * Segmentation of new classes with few labels on the detection benchmark's real-photo scenes (same
- * photographs, same items, same train/test separation), each pixel labelled background or the
- * class of the item visible there. Chooses the default segmentation base by measurement: the zoo's
- * COCO CenterNet backbone and the zoo's MediaPipe selfie network (a segmentation network, person vs
+ * photographs, same items, same train/test separation), each pixel labelled background or the class
+ * of the item visible there. Chooses the default segmentation base by measurement: the zoo's COCO
+ * CenterNet backbone and the zoo's MediaPipe selfie network (a segmentation network, person vs
  * background) as bases for the same fresh head, against a small CNN + the same head from scratch.
  * mIoU (background included) of the exported ONNX in ONNX Runtime on the test scenes; mean ± sd
  * over seeds, wall time per run.
@@ -88,7 +88,8 @@ public final class SegmentationTransferBench {
                         r,
                         BridgeReader.read(
                                 Zoo.standard()
-                                        .resolve("zoo:" + r, s -> System.err.println("zoo: " + s))));
+                                        .resolve(
+                                                "zoo:" + r, s -> System.err.println("zoo: " + s))));
             }
         }
         FashionMnist.Split trainItems = FashionMnist.read(FashionMnist.DEBIAN_DIR, "train", 60_000);
@@ -112,8 +113,15 @@ public final class SegmentationTransferBench {
                 int epochs = Math.max(8, Math.min(40, 1200 / k));
                 Schedule schedule =
                         new Schedule(
-                                epochs, epochs, 16, 3e-3, 0.1, 2, 4,
-                                new Augmentation(true, 0.8, 0, 0.2), s);
+                                epochs,
+                                epochs,
+                                16,
+                                3e-3,
+                                0.1,
+                                2,
+                                4,
+                                new Augmentation(true, 0.8, 0, 0.2),
+                                s);
                 SegmentationHead head = new SegmentationHead(32);
                 for (String r : rows) {
                     long t = System.nanoTime();
@@ -121,12 +129,19 @@ public final class SegmentationTransferBench {
                     Preprocessor pre =
                             new Preprocessor(
                                     new PreprocessConfig(
-                                            size, size, ResizeMode.STRETCH, 0, ChannelOrder.RGB,
+                                            size,
+                                            size,
+                                            ResizeMode.STRETCH,
+                                            0,
+                                            ChannelOrder.RGB,
                                             base == null
-                                                    ? Normalization.parse(Backbones.MEAN, Backbones.STD)
+                                                    ? Normalization.parse(
+                                                            Backbones.MEAN, Backbones.STD)
                                                     : Normalization.parse(
-                                                            base.metadata().get(ModelMetadataKeys.MEAN),
-                                                            base.metadata().get(ModelMetadataKeys.STD))));
+                                                            base.metadata()
+                                                                    .get(ModelMetadataKeys.MEAN),
+                                                            base.metadata()
+                                                                    .get(ModelMetadataKeys.STD))));
                     ExampleSet tr = set(pre, size, train);
                     ExampleSet va = set(pre, size, val);
                     ExampleSet te = set(pre, size, test);
@@ -137,7 +152,8 @@ public final class SegmentationTransferBench {
                         if (base == null) {
                             HeadedGraph start =
                                     head.attach(
-                                            Backbone.of(Backbones.small(size, CLASSES, 100 + s), size),
+                                            Backbone.of(
+                                                    Backbones.small(size, CLASSES, 100 + s), size),
                                             CLASSES,
                                             s);
                             trained = ft.trainAll(start.graph(), tr, va, 2 * epochs).graph();
@@ -149,13 +165,20 @@ public final class SegmentationTransferBench {
                     } catch (DivergedException e) {
                         miou = 0;
                         diverged.merge(r, 1, Integer::sum);
-                        System.err.printf("  k=%d seed %d %s diverged: %s%n", k, s, r, e.getMessage());
+                        System.err.printf(
+                                "  k=%d seed %d %s diverged: %s%n", k, s, r, e.getMessage());
                     }
                     double secs = (System.nanoTime() - t) / 1e9;
                     res.get(r)[0][s] = miou;
                     res.get(r)[1][s] = secs;
                     System.err.printf(
-                            Locale.ROOT, "  k=%d seed %d %-9s mIoU %.3f (%.1fs)%n", k, s, r, miou, secs);
+                            Locale.ROOT,
+                            "  k=%d seed %d %-9s mIoU %.3f (%.1fs)%n",
+                            k,
+                            s,
+                            r,
+                            miou,
+                            secs);
                 }
             }
             for (String r : rows) {
@@ -166,7 +189,11 @@ public final class SegmentationTransferBench {
                         k,
                         label(r)
                                 + (diverged.containsKey(r)
-                                        ? " (" + diverged.get(r) + " of " + seeds + " diverged, counted as 0)"
+                                        ? " ("
+                                                + diverged.get(r)
+                                                + " of "
+                                                + seeds
+                                                + " diverged, counted as 0)"
                                         : ""),
                         Stats.mean(v[0]),
                         Stats.sd(v[0]),
@@ -177,7 +204,10 @@ public final class SegmentationTransferBench {
         System.out.printf(
                 Locale.ROOT,
                 "%ntotal %.1fs, %d seeds, %d test scenes at %d px%n",
-                (System.nanoTime() - t0) / 1e9, seeds, test.size(), size);
+                (System.nanoTime() - t0) / 1e9,
+                seeds,
+                test.size(),
+                size);
     }
 
     private static String label(String row) {
@@ -200,7 +230,8 @@ public final class SegmentationTransferBench {
         return out;
     }
 
-    private static ExampleSet set(Preprocessor pre, int size, List<PastedObjects.Composite> scenes) {
+    private static ExampleSet set(
+            Preprocessor pre, int size, List<PastedObjects.Composite> scenes) {
         List<Example> l = new ArrayList<>(scenes.size());
         for (PastedObjects.Composite c : scenes) {
             l.add(Examples.segmentation(pre, c.image(), c.mask()));
