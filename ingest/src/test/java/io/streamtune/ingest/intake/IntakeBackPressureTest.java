@@ -70,7 +70,12 @@ class IntakeBackPressureTest {
         try (IntakeConsumer loop = new IntakeConsumer(consumer, TP.topic(), acceptor, 1).start()) {
             // MAX_IN_FLIGHT polls unacknowledged: the partition is paused, the rest waits in it
             await(() -> !consumer.paused().isEmpty(), "partition paused");
+            await(
+                    () -> producer.history().size() == IntakeConsumer.MAX_IN_FLIGHT,
+                    "the first polls validated and written");
+            Thread.sleep(300);
             assertThat(producer.history()).hasSize(IntakeConsumer.MAX_IN_FLIGHT);
+            assertThat(consumer.paused()).isNotEmpty();
             assertThat(committed(consumer)).isNull();
 
             // Kafka catches up: every write acknowledged, reading resumes, all is committed
@@ -86,6 +91,60 @@ class IntakeBackPressureTest {
             assertThat(producer.history()).hasSize(polls);
             assertThat(consumer.paused()).isEmpty();
             assertThat(loop.healthy()).isTrue();
+        }
+    }
+
+    /**
+     * A dead-letter write that fails (the broker refused it) is not lost: the loop rewinds to the
+     * record, reads it again, letters it again, and commits only once Kafka took the letter.
+     */
+    @Test
+    void shouldRewindAndLetterAgainWhenTheDeadLetterWriteFails() throws Exception {
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(
+                        false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        IngestConfig config =
+                IngestConfig.from(
+                        ConfigSource.of(Map.of("http.auth.token", "a-token-of-sixteen-chars")));
+        Acceptor acceptor =
+                new Acceptor(
+                        IngestService.validator(config),
+                        producer,
+                        "images.labelled",
+                        "images.intake.dlq",
+                        new LabelIndex(),
+                        new IngestMetrics(new SimpleMeterRegistry()),
+                        Clock.systemUTC());
+        byte[] garbage = "{\"model\":\"cats\",\"image\":".getBytes();
+        consumer.schedulePollTask(
+                () -> {
+                    consumer.rebalance(List.of(TP));
+                    consumer.updateBeginningOffsets(Map.of(TP, 0L));
+                    consumer.addRecord(new ConsumerRecord<>(TP.topic(), 0, 0, null, garbage));
+                });
+
+        try (IntakeConsumer loop = new IntakeConsumer(consumer, TP.topic(), acceptor, 1).start()) {
+            await(() -> producer.history().size() == 1, "first dead letter sent");
+            producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker away"));
+            await(() -> !loop.healthy(), "unhealthy after the failed write");
+            assertThat(committed(consumer)).isNull();
+
+            // the loop rewinds to the record; the broker (MockConsumer forgets what it returned)
+            // delivers it again, the loop letters it again, and this time Kafka takes it
+            await(() -> consumer.position(TP) == 0, "rewound to the record");
+            consumer.schedulePollTask(
+                    () ->
+                            consumer.addRecord(
+                                    new ConsumerRecord<>(TP.topic(), 0, 0, null, garbage)));
+            await(() -> producer.history().size() == 2, "dead letter sent again");
+            producer.completeNext();
+            await(() -> committed(consumer) != null && committed(consumer) == 1L, "committed");
+            assertThat(producer.history())
+                    .extracting(r -> r.topic())
+                    .containsOnly("images.intake.dlq");
+            assertThat(producer.history().get(1).value()).isEqualTo(garbage);
+            await(loop::healthy, "healthy again");
         }
     }
 
