@@ -128,7 +128,9 @@ class UpCommandIT {
                 process.destroyForcibly();
             }
             reader.join(5_000);
-            assertThat(exited).as("stopped within 60 s of Ctrl-C").isTrue();
+            assertThat(exited)
+                    .as("stopped within 60 s of Ctrl-C; output:%n%s", String.join("\n", output))
+                    .isTrue();
         }
         assertThat(output)
                 .as("output:%n%s", String.join("\n", output))
