@@ -99,9 +99,28 @@ public final class DemoTraffic implements AutoCloseable {
         DemoTraffic traffic = new DemoTraffic(kafka, options);
         if (options.products() != null && photos != null) {
             List<RgbImage> backgrounds = photos.stream().map(RgbImage::of).toList();
-            traffic.spawn("demo-labeller", () -> traffic.labelProducts(backgrounds));
+            traffic.spawn(
+                    "demo-labeller",
+                    () ->
+                            traffic.label(
+                                    seed ->
+                                            productSample(
+                                                    options.model(),
+                                                    backgrounds,
+                                                    options.products().labelled(),
+                                                    options.imageSize(),
+                                                    seed)));
         } else {
-            traffic.spawn("demo-labeller", traffic::label);
+            traffic.spawn(
+                    "demo-labeller",
+                    () ->
+                            traffic.label(
+                                    seed ->
+                                            sample(
+                                                    options.model(),
+                                                    options.task(),
+                                                    options.imageSize(),
+                                                    seed)));
         }
         for (int c = 0; c < options.cameras(); c++) {
             int camera = c;
@@ -192,22 +211,15 @@ public final class DemoTraffic implements AutoCloseable {
                 "demo-labeller");
     }
 
-    private void labelProducts(List<RgbImage> backgrounds) {
+    /**
+     * The labelling tool: a burst of samples, then {@code labelsPerSecond}; {@code sample} makes
+     * the sample of a seed.
+     */
+    private void label(java.util.function.LongFunction<LabelledImageSubmitted> sample) {
         var serde = JsonSerde.of(LabelledImageSubmitted.class);
         long seed = 1_000_000;
-        int size = options.imageSize();
         for (int i = 0; i < options.burst() && running; i++) {
-            send(
-                    intakeTopic,
-                    null,
-                    serde.toBytes(
-                            productSample(
-                                    options.model(),
-                                    backgrounds,
-                                    options.products().labelled(),
-                                    size,
-                                    seed++)),
-                    null);
+            send(intakeTopic, null, serde.toBytes(sample.apply(seed++)), null);
             labelsSent.incrementAndGet();
         }
         producer.flush();
@@ -219,48 +231,7 @@ public final class DemoTraffic implements AutoCloseable {
         while (running) {
             next += periodNanos;
             sleepUntil(next);
-            send(
-                    intakeTopic,
-                    null,
-                    serde.toBytes(
-                            productSample(
-                                    options.model(),
-                                    backgrounds,
-                                    options.products().labelled(),
-                                    size,
-                                    seed++)),
-                    null);
-            labelsSent.incrementAndGet();
-        }
-    }
-
-    private void label() {
-        var serde = JsonSerde.of(LabelledImageSubmitted.class);
-        long seed = 1_000_000;
-        for (int i = 0; i < options.burst() && running; i++) {
-            send(
-                    intakeTopic,
-                    null,
-                    serde.toBytes(
-                            sample(options.model(), options.task(), options.imageSize(), seed++)),
-                    null);
-            labelsSent.incrementAndGet();
-        }
-        producer.flush();
-        if (options.labelsPerSecond() <= 0) {
-            return;
-        }
-        long periodNanos = (long) (1e9 / options.labelsPerSecond());
-        long next = System.nanoTime();
-        while (running) {
-            next += periodNanos;
-            sleepUntil(next);
-            send(
-                    intakeTopic,
-                    null,
-                    serde.toBytes(
-                            sample(options.model(), options.task(), options.imageSize(), seed++)),
-                    null);
+            send(intakeTopic, null, serde.toBytes(sample.apply(seed++)), null);
             labelsSent.incrementAndGet();
         }
     }
