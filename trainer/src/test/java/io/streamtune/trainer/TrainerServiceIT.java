@@ -107,21 +107,7 @@ class TrainerServiceIT {
     @Test
     void shouldFineTuneTheZooBackboneByDefaultOnRealPhotos(EmbeddedKafkaBroker broker)
             throws Exception {
-        String why =
-                !FashionMnist.available(FashionMnist.DEBIAN_DIR)
-                        ? "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)"
-                        : null;
-        if (why == null) {
-            try {
-                Zoo.standard().fetch("centernet", s -> {});
-            } catch (ZooException e) {
-                why = e.getMessage();
-            }
-        }
-        if (why != null && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError(why);
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, why);
+        assumeRealData(null);
         String prefix = SharedKafka.unique("trainer-zoo") + ".";
         String servers = broker.bootstrapServers();
         createTopics(servers, prefix);
@@ -234,23 +220,7 @@ class TrainerServiceIT {
         if (!java.nio.file.Files.isDirectory(photos)) {
             photos = java.nio.file.Path.of("/usr/lib/python3/dist-packages/skimage/data");
         }
-        String why =
-                !FashionMnist.available(FashionMnist.DEBIAN_DIR)
-                        ? "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)"
-                        : !java.nio.file.Files.isRegularFile(photos.resolve("astronaut.png"))
-                                ? "no sample photos (see .ci/run: python3-skimage unpacked)"
-                                : null;
-        if (why == null) {
-            try {
-                Zoo.standard().fetch("centernet", s -> {});
-            } catch (ZooException e) {
-                why = e.getMessage();
-            }
-        }
-        if (why != null && "true".equals(System.getenv("CI"))) {
-            throw new AssertionError(why);
-        }
-        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, why);
+        assumeRealData(photos);
         String prefix = SharedKafka.unique("trainer-det") + ".";
         String servers = broker.bootstrapServers();
         createTopics(servers, prefix);
@@ -370,6 +340,32 @@ class TrainerServiceIT {
                 }
             }
         }
+    }
+
+    /**
+     * Fashion-MNIST, the zoo's CenterNet and (when {@code photos} is given) the sample photos are
+     * there, else the test is skipped — or fails on CI, which installs them all.
+     */
+    private static void assumeRealData(java.nio.file.Path photos) {
+        String why =
+                !FashionMnist.available(FashionMnist.DEBIAN_DIR)
+                        ? "Fashion-MNIST not installed (apt-get install dataset-fashion-mnist)"
+                        : photos != null
+                                        && !java.nio.file.Files.isRegularFile(
+                                                photos.resolve("astronaut.png"))
+                                ? "no sample photos (see .ci/run: python3-skimage unpacked)"
+                                : null;
+        if (why == null) {
+            try {
+                Zoo.standard().fetch("centernet", s -> {});
+            } catch (ZooException e) {
+                why = e.getMessage();
+            }
+        }
+        if (why != null && "true".equals(System.getenv("CI"))) {
+            throw new AssertionError(why);
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, why);
     }
 
     /** Trousers (1) and bags (8) of a Fashion-MNIST split, by class. */

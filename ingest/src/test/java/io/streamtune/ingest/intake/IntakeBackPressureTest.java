@@ -43,18 +43,7 @@ class IntakeBackPressureTest {
         MockProducer<byte[], byte[]> producer =
                 new MockProducer<>(
                         false, null, new ByteArraySerializer(), new ByteArraySerializer());
-        IngestConfig config =
-                IngestConfig.from(
-                        ConfigSource.of(Map.of("http.auth.token", "a-token-of-sixteen-chars")));
-        Acceptor acceptor =
-                new Acceptor(
-                        IngestService.validator(config),
-                        producer,
-                        "images.labelled",
-                        "images.intake.dlq",
-                        new LabelIndex(),
-                        new IngestMetrics(new SimpleMeterRegistry()),
-                        Clock.systemUTC());
+        Acceptor acceptor = acceptor(producer);
         int polls = IntakeConsumer.MAX_IN_FLIGHT + 2;
         consumer.schedulePollTask(
                 () -> {
@@ -104,18 +93,7 @@ class IntakeBackPressureTest {
         MockProducer<byte[], byte[]> producer =
                 new MockProducer<>(
                         false, null, new ByteArraySerializer(), new ByteArraySerializer());
-        IngestConfig config =
-                IngestConfig.from(
-                        ConfigSource.of(Map.of("http.auth.token", "a-token-of-sixteen-chars")));
-        Acceptor acceptor =
-                new Acceptor(
-                        IngestService.validator(config),
-                        producer,
-                        "images.labelled",
-                        "images.intake.dlq",
-                        new LabelIndex(),
-                        new IngestMetrics(new SimpleMeterRegistry()),
-                        Clock.systemUTC());
+        Acceptor acceptor = acceptor(producer);
         byte[] garbage = "{\"model\":\"cats\",\"image\":".getBytes();
         consumer.schedulePollTask(
                 () -> {
@@ -146,6 +124,21 @@ class IntakeBackPressureTest {
             assertThat(producer.history().get(1).value()).isEqualTo(garbage);
             await(loop::healthy, "healthy again");
         }
+    }
+
+    /** The service's own acceptor (validator, dedupe, dead letters) writing to {@code producer}. */
+    private static Acceptor acceptor(MockProducer<byte[], byte[]> producer) {
+        IngestConfig config =
+                IngestConfig.from(
+                        ConfigSource.of(Map.of("http.auth.token", "a-token-of-sixteen-chars")));
+        return new Acceptor(
+                IngestService.validator(config),
+                producer,
+                "images.labelled",
+                "images.intake.dlq",
+                new LabelIndex(),
+                new IngestMetrics(new SimpleMeterRegistry()),
+                Clock.systemUTC());
     }
 
     private static Long committed(MockConsumer<byte[], byte[]> consumer) {
