@@ -89,6 +89,7 @@ class DashboardQueriesIT {
                                         1.0,
                                         1,
                                         4.0,
+                                        null,
                                         null))) {
                     sendBadRecords(kafka);
 
