@@ -187,14 +187,7 @@ public final class SegmentationTransferBench {
                         Locale.ROOT,
                         "| %d | %s | %.3f ± %.3f | %.1f |%n",
                         k,
-                        label(r)
-                                + (diverged.containsKey(r)
-                                        ? " ("
-                                                + diverged.get(r)
-                                                + " of "
-                                                + seeds
-                                                + " diverged, counted as 0)"
-                                        : ""),
+                        label(r) + Stats.diverged(diverged, r, seeds),
                         Stats.mean(v[0]),
                         Stats.sd(v[0]),
                         Stats.mean(v[1]));

@@ -20,4 +20,10 @@ final class Stats {
         }
         return v.length < 2 ? 0 : Math.sqrt(s / (v.length - 1));
     }
+
+    /** " (N of S runs diverged, counted as 0)" when any did, else "". */
+    static String diverged(java.util.Map<String, Integer> diverged, String row, int seeds) {
+        Integer n = diverged.get(row);
+        return n == null ? "" : " (" + n + " of " + seeds + " runs diverged, counted as 0)";
+    }
 }
