@@ -83,6 +83,12 @@ public record DeadLetter(
     /** Header: the original key's size in bytes, present when the key was cut. */
     public static final String ORIGINAL_KEY_BYTES = "dlq.original.key.bytes";
 
+    /**
+     * Header: the original record's headers' size in bytes, present when they were too large to
+     * keep on the dead letter (otherwise they are copied as they came).
+     */
+    public static final String ORIGINAL_HEADERS_BYTES = "dlq.original.headers.bytes";
+
     /** Longest key kept whole on a dead-letter topic. */
     public static final int MAX_KEY_BYTES = 1024;
 

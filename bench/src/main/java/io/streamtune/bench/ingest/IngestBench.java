@@ -1,5 +1,6 @@
 package io.streamtune.bench.ingest;
 
+import io.streamtune.contracts.BinaryIntake;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Label;
 import io.streamtune.contracts.LabelledImageSubmitted;
@@ -59,6 +60,8 @@ import org.apache.kafka.common.TopicPartition;
  *   <li>Kafka intake path: the same records consumed from the intake topic, validated and written
  *       to the labelled topic (steady state: first to last labelled record), as a ratio to the raw
  *       producer;
+ *   <li>binary records: the same images sent the binary way ({@link BinaryIntake}: the image as the
+ *       value, the label in headers), by the raw producer and through the intake path;
  *   <li>plain copy: the same records consumed and written back unread by a bare consumer and
  *       producer, the floor for any Kafka-to-Kafka path on this machine; the intake path's ratio to
  *       it is what validation costs;
@@ -153,16 +156,15 @@ public final class IngestBench {
                 }
 
             List<byte[]> intake = new ArrayList<>(records);
+            List<ProducerRecord<byte[], byte[]>> binary = new ArrayList<>(records);
             for (int i = 0; i < records; i++) {
                 byte[] image = unique(bases.get(i % bases.size()), counter.incrementAndGet());
-                intake.add(
-                        JsonSerde.of(LabelledImageSubmitted.class)
-                                .toBytes(
-                                        new LabelledImageSubmitted(
-                                                "bench",
-                                                image,
-                                                new Label.ClassLabel("c" + (i % 10)),
-                                                "bench")));
+                LabelledImageSubmitted submitted =
+                        new LabelledImageSubmitted(
+                                "bench", image, new Label.ClassLabel("c" + (i % 10)), "bench");
+                intake.add(JsonSerde.of(LabelledImageSubmitted.class).toBytes(submitted));
+                // the binary way in: the image as the value, the label in headers
+                binary.add(BinaryIntake.record("unused", null, submitted));
             }
             KafkaSettings kafka =
                     KafkaSettings.from(
@@ -179,6 +181,7 @@ public final class IngestBench {
                                     kafka,
                                     "warm" + round[0]++,
                                     intake.subList(0, Math.min(2000, records)),
+                                    binary.subList(0, Math.min(2000, records)),
                                     check,
                                     state,
                                     apiPort));
@@ -189,21 +192,31 @@ public final class IngestBench {
             List<Phase> raws = new ArrayList<>();
             List<Phase> intakes = new ArrayList<>();
             List<Phase> pipes = new ArrayList<>();
+            List<Phase> rawBinaries = new ArrayList<>();
+            List<Phase> binaries = new ArrayList<>();
             for (int r = 0; r < repeat; r++) {
                 IntakeRound m =
-                        intakeRound(broker, kafka, "run" + r, intake, check, state, apiPort);
+                        intakeRound(
+                                broker, kafka, "run" + r, intake, binary, check, state, apiPort);
                 raws.add(m.raw());
                 intakes.add(m.intake());
                 pipes.add(m.pipe());
+                rawBinaries.add(m.rawBinary());
+                binaries.add(m.binary());
                 progress(
                         String.format(
                                 Locale.ROOT,
-                                "round %d: raw producer %.0f/s, intake path %.0f/s, plain copy %.0f/s",
+                                "round %d: raw producer %.0f/s, intake path %.0f/s, plain copy"
+                                        + " %.0f/s; binary: raw producer %.0f/s, intake path %.0f/s",
                                 r + 1,
                                 m.raw().perSecond(),
                                 m.intake().perSecond(),
-                                m.pipe().perSecond()));
+                                m.pipe().perSecond(),
+                                m.rawBinary().perSecond(),
+                                m.binary().perSecond()));
             }
+            Phase rawBinary = median(rawBinaries);
+            Phase viaBinary = median(binaries);
             Phase rawPhase = median(raws);
             Phase intakePhase = median(intakes);
             Phase pipe = median(pipes);
@@ -242,6 +255,18 @@ public final class IngestBench {
                     intakeCpu,
                     cores);
             row(
+                    "raw Kafka producer (binary: image + headers)",
+                    rawBinary.perSecond(),
+                    meanKb,
+                    rawBinary.cpuMs(),
+                    cores);
+            row(
+                    "Kafka intake path, binary records",
+                    viaBinary.perSecond(),
+                    meanKb,
+                    viaBinary.cpuMs(),
+                    cores);
+            row(
                     "plain consume-and-write copy (no validation)",
                     pipe.perSecond(),
                     meanKb,
@@ -269,6 +294,13 @@ public final class IngestBench {
                     "intake path / raw producer:         %.2fx measured, %.2fx CPU-bound (target >= 0.8x)%n",
                     viaIntake / raw,
                     rawCpu / intakeCpu);
+            System.out.printf(
+                    Locale.ROOT,
+                    "binary intake / raw JSON producer:  %.2fx measured, %.2fx CPU-bound;"
+                            + " / raw binary producer %.2fx%n",
+                    viaBinary.perSecond() / raw,
+                    rawCpu / viaBinary.cpuMs(),
+                    viaBinary.perSecond() / rawBinary.perSecond());
             System.out.printf(
                     Locale.ROOT,
                     "intake path / plain copy:           %.2fx measured, %.2fx CPU-bound (the cost of"
@@ -334,13 +366,15 @@ public final class IngestBench {
     private static volatile long hashSink;
 
     /** Raw producer and intake path over the same records, each on topics of its own. */
-    private record IntakeRound(Phase raw, Phase intake, Phase pipe) {}
+    private record IntakeRound(
+            Phase raw, Phase intake, Phase pipe, Phase rawBinary, Phase binary) {}
 
     private static IntakeRound intakeRound(
             EmbeddedKafkaBroker broker,
             KafkaSettings kafka,
             String round,
             List<byte[]> intake,
+            List<ProducerRecord<byte[], byte[]>> binary,
             String check,
             Path state,
             String apiPort)
@@ -349,12 +383,16 @@ public final class IngestBench {
         String prefix = round + ".intake.";
         String intakeTopic = prefix + "images.intake";
         String pipeTopic = round + ".pipe.images.copy";
+        String rawBinaryTopic = round + ".rawbin.images.intake";
+        String binaryPrefix = round + ".bin.";
+        String binaryTopic = binaryPrefix + "images.intake";
         try (Admin admin = Admin.create(kafka.admin("bench-admin"))) {
             // A first batch to a partition whose leader is not serving yet can stall it (see
             // TopicProvisioner), so create returns only once all are served.
             TopicProvisioner.create(
                     admin,
-                    java.util.stream.Stream.of(rawTopic, intakeTopic, pipeTopic)
+                    java.util.stream.Stream.of(
+                                    rawTopic, intakeTopic, pipeTopic, rawBinaryTopic, binaryTopic)
                             .map(
                                     name ->
                                             new org.apache.kafka.clients.admin.NewTopic(
@@ -380,8 +418,26 @@ public final class IngestBench {
             Phase viaService = new Phase(viaIntake, (cpuAtEnd[0] - cpu0) / 1e6 / intake.size());
             service.close();
             Phase copy = pipe(kafka, intakeTopic, pipeTopic, intake.size());
+            cpu0 = cpuNanos();
+            double rawBin = produceRecords(kafka, rawBinaryTopic, binary);
+            Phase rawBinary = new Phase(rawBin, (cpuNanos() - cpu0) / 1e6 / binary.size());
+            produceRecords(kafka, binaryTopic, binary);
+            Phase viaBinary;
+            try (IngestService binaryService =
+                    IngestService.start(
+                            config(broker, binaryPrefix, check, state, false, apiPort))) {
+                cpu0 = cpuNanos();
+                long[] binaryCpuAtEnd = new long[1];
+                double rate =
+                        awaitLabelled(
+                                broker.bootstrapServers(),
+                                binaryPrefix + "images.labelled",
+                                binary.size(),
+                                () -> binaryCpuAtEnd[0] = cpuNanos());
+                viaBinary = new Phase(rate, (binaryCpuAtEnd[0] - cpu0) / 1e6 / binary.size());
+            }
             deleteTopics(kafka, round + ".");
-            return new IntakeRound(new Phase(raw, rawCpu), viaService, copy);
+            return new IntakeRound(new Phase(raw, rawCpu), viaService, copy, rawBinary, viaBinary);
         }
     }
 
@@ -680,6 +736,22 @@ public final class IngestBench {
             }
             producer.flush();
             return values.size() / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** Like {@link #produce} for records with headers (the binary intake records). */
+    private static double produceRecords(
+            KafkaSettings kafka, String topic, List<ProducerRecord<byte[], byte[]>> records)
+            throws Exception {
+        try (var producer =
+                new KafkaProducer<byte[], byte[]>(
+                        IngestService.producerProperties(kafka, "bench-raw"))) {
+            long start = System.nanoTime();
+            for (ProducerRecord<byte[], byte[]> r : records) {
+                producer.send(new ProducerRecord<>(topic, null, r.key(), r.value(), r.headers()));
+            }
+            producer.flush();
+            return records.size() / ((System.nanoTime() - start) / 1e9);
         }
     }
 

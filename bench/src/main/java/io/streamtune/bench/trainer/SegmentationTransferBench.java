@@ -148,7 +148,7 @@ public final class SegmentationTransferBench {
                     FineTuner ft = new FineTuner(head, CLASSES, schedule, ProgressListener.NONE, 1);
                     double miou;
                     try {
-                        OnnxGraph trained;
+                        FineTuner.Result result;
                         if (base == null) {
                             HeadedGraph start =
                                     head.attach(
@@ -156,12 +156,17 @@ public final class SegmentationTransferBench {
                                                     Backbones.small(size, CLASSES, 100 + s), size),
                                             CLASSES,
                                             s);
-                            trained = ft.trainAll(start.graph(), tr, va, 2 * epochs).graph();
+                            result = ft.trainAll(start.graph(), tr, va, 2 * epochs);
                         } else {
                             HeadedGraph start = head.attach(Backbone.of(base, size), CLASSES, s);
-                            trained = ft.run(start, tr, va).graph();
+                            result = ft.run(start, tr, va);
                         }
-                        miou = ft.validate(head.export(trained, CLASSES), te);
+                        if (result.retriedPasses() > 0) {
+                            System.err.printf(
+                                    "  k=%d seed %d %s: %d passes retried, %d batches skipped%n",
+                                    k, s, r, result.retriedPasses(), result.skippedBatches());
+                        }
+                        miou = ft.validate(head.export(result.graph(), CLASSES), te);
                     } catch (DivergedException e) {
                         miou = 0;
                         diverged.merge(r, 1, Integer::sum);

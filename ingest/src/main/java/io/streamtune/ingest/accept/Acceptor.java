@@ -320,7 +320,10 @@ public final class Acceptor {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         try {
             producer.send(
-                    withOriginalSize(letter.toProducerRecord(deadLetterTopic), originalBytes),
+                    withOriginHeaders(
+                            withOriginalSize(
+                                    letter.toProducerRecord(deadLetterTopic), originalBytes),
+                            origin.headers()),
                     (metadata, error) -> {
                         if (error != null) {
                             log.error(
@@ -349,6 +352,40 @@ public final class Acceptor {
                             DeadLetter.ORIGINAL_VALUE_BYTES,
                             Integer.toString(originalBytes)
                                     .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return r;
+    }
+
+    /** Most bytes of original headers a dead letter carries (the rest of its headroom is ours). */
+    static final int ORIGIN_HEADER_BYTES = 32 * 1024;
+
+    /**
+     * Copies the original record's headers (a binary intake record's label and model) onto its dead
+     * letter, so it can be replayed as it came; headers of more than {@link #ORIGIN_HEADER_BYTES}
+     * in all are left off, and a header says so.
+     */
+    private static org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>
+            withOriginHeaders(
+                    org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> r,
+                    org.apache.kafka.common.header.Headers original) {
+        if (original == null) {
+            return r;
+        }
+        long bytes = 0;
+        for (org.apache.kafka.common.header.Header h : original) {
+            bytes += h.key().length() + (h.value() == null ? 0 : h.value().length);
+        }
+        if (bytes > ORIGIN_HEADER_BYTES) {
+            r.headers()
+                    .add(
+                            DeadLetter.ORIGINAL_HEADERS_BYTES,
+                            Long.toString(bytes).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return r;
+        }
+        for (org.apache.kafka.common.header.Header h : original) {
+            if (!h.key().startsWith("dlq.")) {
+                r.headers().add(h.key(), h.value());
+            }
         }
         return r;
     }

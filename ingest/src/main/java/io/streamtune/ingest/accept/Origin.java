@@ -1,6 +1,7 @@
 package io.streamtune.ingest.accept;
 
 import java.util.Objects;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * Where a submission came from, for metrics and dead letters.
@@ -12,13 +13,27 @@ import java.util.Objects;
  * @param key original key bytes for the dead letter, may be null
  * @param value original value bytes for the dead letter; null = the submission re-encoded as intake
  *     JSON
+ * @param headers the original record's headers, kept on the dead letter (a binary intake record's
+ *     label travels in them); may be null
  */
 public record Origin(
-        String channel, String topic, int partition, long offset, byte[] key, byte[] value) {
+        String channel,
+        String topic,
+        int partition,
+        long offset,
+        byte[] key,
+        byte[] value,
+        Headers headers) {
 
     public Origin {
         Objects.requireNonNull(channel, "channel");
         Objects.requireNonNull(topic, "topic");
+    }
+
+    /** An origin whose record carried no headers worth keeping. */
+    public Origin(
+            String channel, String topic, int partition, long offset, byte[] key, byte[] value) {
+        this(channel, topic, partition, offset, key, value, null);
     }
 
     /** An origin outside Kafka (HTTP, import). */

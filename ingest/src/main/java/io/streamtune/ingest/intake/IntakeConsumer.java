@@ -1,5 +1,6 @@
 package io.streamtune.ingest.intake;
 
+import io.streamtune.contracts.BinaryIntake;
 import io.streamtune.contracts.LabelledImageSubmitted;
 import io.streamtune.ingest.accept.Acceptor;
 import io.streamtune.ingest.accept.Origin;
@@ -276,11 +277,22 @@ public final class IntakeConsumer implements AutoCloseable {
     }
 
     private CompletableFuture<Outcome> handle(ConsumerRecord<byte[], byte[]> r) {
+        boolean binary = BinaryIntake.isBinary(r.headers());
         Origin origin =
-                new Origin("kafka", r.topic(), r.partition(), r.offset(), r.key(), r.value());
+                new Origin(
+                        "kafka",
+                        r.topic(),
+                        r.partition(),
+                        r.offset(),
+                        r.key(),
+                        r.value(),
+                        binary ? r.headers() : null);
         Submission submission;
         try {
-            submission = IntakeParser.parse(r.value(), origin);
+            submission =
+                    binary
+                            ? IntakeParser.parseBinary(r.value(), r.headers(), origin)
+                            : IntakeParser.parse(r.value(), origin);
         } catch (IllegalArgumentException e) {
             return acceptor.reject(origin, RejectReason.MALFORMED_RECORD, e.getMessage());
         }

@@ -2,6 +2,7 @@ package io.streamtune.ingest.intake;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.streamtune.contracts.BinaryIntake;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Label;
 import io.streamtune.contracts.LabelledImageSubmitted;
@@ -14,12 +15,13 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Base64;
+import org.apache.kafka.common.header.Headers;
 
 /**
- * Parses intake JSON ({@link LabelledImageSubmitted}) into a {@link Submission}, keeping the
- * position of the image's base64 text so the labelled record can reuse it. Same rules as {@link
- * JsonSerde}: unknown fields are ignored, the record's own validation applies, and errors say what
- * is wrong.
+ * Parses intake records — JSON ({@link LabelledImageSubmitted}) or binary ({@link BinaryIntake}) —
+ * into a {@link Submission}; for JSON keeping the position of the image's base64 text so the
+ * labelled record can reuse it. Same rules as {@link JsonSerde}: unknown fields are ignored, the
+ * record's own validation applies, and errors say what is wrong.
  */
 public final class IntakeParser {
 
@@ -113,6 +115,17 @@ public final class IntakeParser {
             throw new IllegalArgumentException(
                     "invalid LabelledImageSubmitted JSON: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Parses a {@link BinaryIntake} record: the value is the image, the label, model and source are
+     * headers. No base64 anywhere.
+     *
+     * @throws IllegalArgumentException naming the header or field at fault
+     */
+    public static Submission parseBinary(byte[] value, Headers headers, Origin origin) {
+        LabelledImageSubmitted s = BinaryIntake.read(value, headers);
+        return new Submission(s.model(), s.image(), s.label(), s.source(), origin, null);
     }
 
     /**

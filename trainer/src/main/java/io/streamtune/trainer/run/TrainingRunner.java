@@ -304,6 +304,15 @@ public final class TrainingRunner {
                                 config.threads(),
                                 config.featureCacheBytes())
                         .run(start, data.train(), data.selection());
+        if (trained.retriedPasses() > 0) {
+            LOG.info(
+                    "{} run {}: {} training passes had a non-finite loss and were tried again, {}"
+                            + " batches skipped",
+                    model,
+                    runId,
+                    trained.retriedPasses(),
+                    trained.skippedBatches());
+        }
 
         progress(model, runId, Phase.EVALUATING, "evaluating candidate and production");
         int version =

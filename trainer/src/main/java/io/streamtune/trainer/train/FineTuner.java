@@ -85,9 +85,21 @@ public final class FineTuner {
      * @param headMetric validation score after phase 1
      * @param loss last mean training loss
      * @param fineTuneEpochs phase 2 epochs actually run
+     * @param skippedBatches batches left out of an epoch because their loss was not finite on two
+     *     tries ({@link StepGuard})
+     * @param retriedPasses passes tried again because their loss was not finite
      */
     public record Result(
-            OnnxGraph graph, double metric, double headMetric, double loss, int fineTuneEpochs) {}
+            OnnxGraph graph,
+            double metric,
+            double headMetric,
+            double loss,
+            int fineTuneEpochs,
+            int skippedBatches,
+            int retriedPasses) {}
+
+    private int skippedBatches;
+    private int retriedPasses;
 
     /** Trains; throws {@link DivergedException} as soon as a loss or score is not finite. */
     public Result run(HeadedGraph start, ExampleSet train, ExampleSet val) throws Exception {
@@ -99,6 +111,8 @@ public final class FineTuner {
                             + val.size());
         }
         long t0 = System.nanoTime();
+        skippedBatches = 0;
+        retriedPasses = 0;
         Random random = new Random(schedule.seed());
         double[] loss = {Double.NaN};
         OnnxGraph afterHead = trainHead(start, train, random, loss, t0);
@@ -115,7 +129,8 @@ public final class FineTuner {
                         schedule.headEpochs(),
                         schedule.headEpochs() + schedule.fineTuneEpochs()));
         if (schedule.unfreezeBlocks() == 0 || schedule.fineTuneEpochs() == 0) {
-            return new Result(afterHead, headMetric, headMetric, loss[0], 0);
+            return new Result(
+                    afterHead, headMetric, headMetric, loss[0], 0, skippedBatches, retriedPasses);
         }
         return fineTune(start, afterHead, headMetric, train, val, random, loss[0], t0);
     }
@@ -149,9 +164,11 @@ public final class FineTuner {
                                         })
                                 .toArray(Shape[]::new);
                 trainer.initialize(shapes);
+                StepGuard guard = new StepGuard(suffix);
                 int n = train.size();
                 int total = schedule.headEpochs() + schedule.fineTuneEpochs();
                 for (int epoch = 1; epoch <= schedule.headEpochs(); epoch++) {
+                    guard.startEpoch();
                     int[] order = permutation(n, random);
                     double sum = 0;
                     int steps = 0;
@@ -175,10 +192,14 @@ public final class FineTuner {
                                     in.add(m.create(t.floats(), new Shape(t.shape())));
                                 }
                             }
-                            sum += step(trainer, m, in, batch);
-                            steps++;
+                            double l = step(trainer, m, in, batch, guard, "phase 1 epoch " + epoch);
+                            if (Double.isFinite(l)) {
+                                sum += l;
+                                steps++;
+                            }
                         }
                     }
+                    guard.endEpoch("phase 1 loss in epoch " + epoch);
                     lastLoss[0] = sum / steps;
                     requireFinite(lastLoss[0], "phase 1 loss in epoch " + epoch);
                     listener.onProgress(
@@ -189,6 +210,8 @@ public final class FineTuner {
                             Double.NaN,
                             estimateLeft(t0, epoch, total));
                 }
+                skippedBatches += guard.skippedBatches();
+                retriedPasses += guard.retriedPasses();
                 return split.merge(suffix.toGraph());
             }
         }
@@ -229,6 +252,8 @@ public final class FineTuner {
     public Result trainAll(OnnxGraph graph, ExampleSet train, ExampleSet val, int epochs)
             throws Exception {
         long t0 = System.nanoTime();
+        skippedBatches = 0;
+        retriedPasses = 0;
         return loop(
                 graph,
                 new FreezePlan(Set.of()),
@@ -282,10 +307,12 @@ public final class FineTuner {
                 trainer.initialize(
                         new Shape(schedule.batchSize(), 3, train.height(), train.width()));
                 plan.apply(block);
+                StepGuard guard = new StepGuard(block);
                 int n = train.size();
                 int stale = 0;
                 int total = epochsBefore + epochs;
                 for (int epoch = 1; epoch <= epochs; epoch++) {
+                    guard.startEpoch();
                     int[] order = permutation(n, random);
                     double sum = 0;
                     int steps = 0;
@@ -305,10 +332,15 @@ public final class FineTuner {
                                     new ExampleSet(train.height(), train.width(), batch)
                                             .inputs(0, batch.size());
                             NDList in = new NDList(m.create(x.floats(), new Shape(x.shape())));
-                            sum += step(trainer, m, in, batch);
-                            steps++;
+                            double l =
+                                    step(trainer, m, in, batch, guard, phase + " epoch " + epoch);
+                            if (Double.isFinite(l)) {
+                                sum += l;
+                                steps++;
+                            }
                         }
                     }
+                    guard.endEpoch(phase + " loss in epoch " + epoch);
                     lastLoss = sum / steps;
                     epochsRun = epoch;
                     requireFinite(lastLoss, phase + " loss in epoch " + epoch);
@@ -330,9 +362,12 @@ public final class FineTuner {
                         break;
                     }
                 }
+                skippedBatches += guard.skippedBatches();
+                retriedPasses += guard.retriedPasses();
             }
         }
-        return new Result(best, bestMetric, startMetric, lastLoss, epochsRun);
+        return new Result(
+                best, bestMetric, startMetric, lastLoss, epochsRun, skippedBatches, retriedPasses);
     }
 
     /** The task's validation score of a graph, run in ONNX Runtime. */
@@ -350,16 +385,39 @@ public final class FineTuner {
         return scorer.score();
     }
 
-    private double step(Trainer trainer, NDManager m, NDList in, List<Example> batch) {
-        double value;
-        try (GradientCollector gc = trainer.newGradientCollector()) {
-            NDList out = trainer.forward(in);
-            NDArray l = head.loss(m, out, batch, classes);
-            value = l.getFloat();
-            gc.backward(l);
+    /**
+     * One training step; a pass whose loss is not finite is not applied but tried once more, then
+     * the batch is skipped ({@link StepGuard}). Returns the loss, NaN for a skipped batch.
+     */
+    private double step(
+            Trainer trainer,
+            NDManager m,
+            NDList in,
+            List<Example> batch,
+            StepGuard guard,
+            String where)
+            throws DivergedException {
+        for (int attempt = 1; ; attempt++) {
+            double value;
+            try (GradientCollector gc = trainer.newGradientCollector()) {
+                NDList out = trainer.forward(in);
+                NDArray l = head.loss(m, out, batch, classes);
+                value = l.getFloat();
+                if (Double.isFinite(value)) {
+                    gc.backward(l);
+                }
+            }
+            if (Double.isFinite(value)) {
+                trainer.step();
+                guard.trained();
+                return value;
+            }
+            if (attempt >= 2) {
+                guard.skipped(where);
+                return Double.NaN;
+            }
+            guard.retrying();
         }
-        trainer.step();
-        return value;
     }
 
     private static NDArray rows(NDManager m, OnnxTensor all, int[] order, int from, int to) {

@@ -103,4 +103,17 @@ public record Schedule(
                 augmentation,
                 seed);
     }
+
+    public Schedule withBatchSize(int size) {
+        return new Schedule(
+                headEpochs,
+                fineTuneEpochs,
+                size,
+                learningRate,
+                fineTuneFactor,
+                unfreezeBlocks,
+                patience,
+                augmentation,
+                seed);
+    }
 }
