@@ -306,6 +306,7 @@ class IngestServiceIT {
         byte[] image = TestImages.jpeg(24, 24, 300);
         var submitted =
                 new LabelledImageSubmitted(model, image, new Label.ClassLabel("cat"), "kcat");
+        byte[] raw = TestImages.jpeg(24, 24, 301);
 
         try (var producer =
                 new KafkaProducer<byte[], byte[]>(
@@ -322,6 +323,14 @@ class IngestServiceIT {
                                     null,
                                     JsonSerde.of(LabelledImageSubmitted.class).toBytes(submitted)))
                     .get();
+            // the binary way in: the JPEG as the value, the label in headers
+            producer.send(
+                            io.streamtune.contracts.BinaryIntake.record(
+                                    prefix + "images.intake",
+                                    null,
+                                    new LabelledImageSubmitted(
+                                            model, raw, new Label.ClassLabel("dog"), "kcat")))
+                    .get();
             producer.send(
                             new ProducerRecord<>(
                                     prefix + "images.intake",
@@ -336,7 +345,14 @@ class IngestServiceIT {
                         broker.bootstrapServers(),
                         prefix + "images.labelled",
                         Duration.ofSeconds(30),
-                        l -> l.stream().anyMatch(r -> new String(r.key()).startsWith(model + "/")));
+                        l ->
+                                l.stream()
+                                                .filter(
+                                                        r ->
+                                                                new String(r.key())
+                                                                        .startsWith(model + "/"))
+                                                .count()
+                                        >= 2);
         var letters =
                 TopicReader.awaitRecords(
                                 broker.bootstrapServers(),
@@ -358,7 +374,9 @@ class IngestServiceIT {
         Set<String> keys =
                 labelled.stream().map(r -> new String(r.key())).collect(Collectors.toSet());
         assertThat(keys)
-                .contains(model + "/" + io.streamtune.ingest.validate.Digests.sha256Hex(image));
+                .contains(
+                        model + "/" + io.streamtune.ingest.validate.Digests.sha256Hex(image),
+                        model + "/" + io.streamtune.ingest.validate.Digests.sha256Hex(raw));
         assertThat(letters).hasSize(1);
         assertThat(letters.get(0).reason()).isEqualTo("malformed_record");
         assertThat(new String(letters.get(0).key())).isEqualTo("k");
