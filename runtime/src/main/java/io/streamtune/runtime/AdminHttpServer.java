@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +40,9 @@ public final class AdminHttpServer implements AutoCloseable {
         }
         return HttpServer.create(new InetSocketAddress(host, port), backlog);
     }
+
+    /** Threads beyond the configured ones that may read slow clients' request headers. */
+    static final int SLOW_CLIENT_THREADS = 64;
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -92,9 +94,18 @@ public final class AdminHttpServer implements AutoCloseable {
                             + e.getMessage(),
                     e);
         }
+        // The JDK server reads a request's line and headers on these threads, before any route
+        // is chosen: clients that send their headers a byte at a time (slowloris) would hold a
+        // fixed pool and keep /health/live from answering until maxReqTime drops them. So the pool
+        // grows, up to SLOW_CLIENT_THREADS more threads that die after 30 s idle; past that the
+        // JDK closes the new connection at once instead of queueing it behind the slow ones.
         ExecutorService executor =
-                Executors.newFixedThreadPool(
+                new java.util.concurrent.ThreadPoolExecutor(
                         threads,
+                        threads + SLOW_CLIENT_THREADS,
+                        30,
+                        java.util.concurrent.TimeUnit.SECONDS,
+                        new java.util.concurrent.SynchronousQueue<>(),
                         r -> {
                             Thread t = new Thread(r, service + "-http");
                             t.setDaemon(true);

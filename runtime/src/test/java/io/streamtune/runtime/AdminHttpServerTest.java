@@ -83,4 +83,49 @@ class AdminHttpServerTest {
             pool.shutdownNow();
         }
     }
+
+    /**
+     * Clients that open a connection and send their headers a byte at a time (slowloris) hold the
+     * threads that read headers; /health/live still answers, on a thread of its own.
+     */
+    @Test
+    void shouldAnswerLivenessWhileClientsSendTheirHeadersAByteAtATime() throws Exception {
+        List<java.net.Socket> slow = new ArrayList<>();
+        try (AdminHttpServer http =
+                AdminHttpServer.start(
+                        "test",
+                        "127.0.0.1",
+                        0,
+                        "http.port",
+                        new Health(),
+                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                        2)) {
+            URI url = URI.create(http.url());
+            // four times the configured threads, each stuck in the middle of its headers
+            for (int i = 0; i < 8; i++) {
+                java.net.Socket s = new java.net.Socket(url.getHost(), url.getPort());
+                s.getOutputStream()
+                        .write(
+                                "GET /health/live HTTP/1.1\r\nHost: x\r\nX-Slow: a"
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                slow.add(s);
+            }
+            Thread.sleep(300);
+
+            HttpResponse<String> live =
+                    HttpClient.newHttpClient()
+                            .send(
+                                    HttpRequest.newBuilder(URI.create(http.url() + "/health/live"))
+                                            .timeout(Duration.ofSeconds(5))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(live.statusCode()).isEqualTo(200);
+        } finally {
+            for (java.net.Socket s : slow) {
+                s.close();
+            }
+        }
+    }
 }
