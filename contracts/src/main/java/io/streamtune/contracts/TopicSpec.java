@@ -46,4 +46,23 @@ public record TopicSpec(
                         "max.message.bytes", Integer.toString(MAX_RECORD_BYTES)),
                 Map.of("cleanup.policy", "compact"));
     }
+
+    /**
+     * Compacted and time-retained: the latest value per key, kept for {@code retentionMs} (a queue
+     * of work items that must not pile up for ever).
+     */
+    public static TopicSpec compactedFor(int partitions, long retentionMs) {
+        return new TopicSpec(
+                partitions,
+                Map.of(
+                        "cleanup.policy",
+                        "compact,delete",
+                        "retention.ms",
+                        Long.toString(retentionMs),
+                        "min.compaction.lag.ms",
+                        "60000",
+                        "max.message.bytes",
+                        Integer.toString(MAX_RECORD_BYTES)),
+                Map.of("cleanup.policy", "compact,delete"));
+    }
 }

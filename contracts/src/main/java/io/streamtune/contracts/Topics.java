@@ -165,6 +165,18 @@ public final class Topics {
                     JsonSerde.of(ClassificationsEmitted.class),
                     TopicSpec.log(3, DAY_MS));
 
+    /**
+     * Production frames picked for labelling, with the serving model's predictions as
+     * pre-annotations; compacted (a frame requested twice stays one request) and kept 30 days. Key:
+     * {@code <model>/<frameId>}.
+     */
+    public static final Topic<String, LabellingRequested> LABELLING_REQUESTS =
+            new Topic<>(
+                    "labelling.requests",
+                    Serdes.String(),
+                    JsonSerde.of(LabellingRequested.class),
+                    TopicSpec.compactedFor(3, 30 * DAY_MS));
+
     private Topics() {}
 
     /** Every topic, dead-letter topics included. */
@@ -189,6 +201,7 @@ public final class Topics {
                 MODELS_LIVE,
                 SHADOW_DETECTIONS,
                 SHADOW_SEGMENTATIONS,
-                SHADOW_CLASSIFICATIONS);
+                SHADOW_CLASSIFICATIONS,
+                LABELLING_REQUESTS);
     }
 }

@@ -63,6 +63,9 @@ import java.util.Optional;
  *     models.live}
  * @param signer {@code models.signing.key}: when set, announcements not signed with it are refused
  *     before their artifact is fetched; null when unset
+ * @param labelling {@code inference.labelling.*}: which production frames go to {@code
+ *     labelling.requests} (see {@link io.streamtune.inference.labelling.LabellingSampler}); null
+ *     when {@code inference.labelling.enabled=false}
  */
 public record InferenceConfig(
         ServiceConfig service,
@@ -85,7 +88,8 @@ public record InferenceConfig(
         Path artifactsDir,
         Duration artifactTimeout,
         io.streamtune.inference.shadow.LiveSignals.Settings live,
-        io.streamtune.runtime.AnnouncementSigner signer) {
+        io.streamtune.runtime.AnnouncementSigner signer,
+        io.streamtune.inference.labelling.LabellingSampler.Settings labelling) {
 
     /**
      * Key prefixes this service owns: a key under them that it does not read is reported at start
@@ -194,7 +198,52 @@ public record InferenceConfig(
                 new io.streamtune.inference.shadow.LiveSignals.Settings(
                         config.decimal("inference.shadow.share", 0.5, 0, 1),
                         positive(config, "inference.live.report.interval", Duration.ofSeconds(5))),
-                io.streamtune.runtime.AnnouncementSigner.from(config).orElse(null));
+                io.streamtune.runtime.AnnouncementSigner.from(config).orElse(null),
+                labelling(config));
+    }
+
+    /**
+     * The active-learning sampler's settings, or null when {@code
+     * inference.labelling.enabled=false}.
+     */
+    private static io.streamtune.inference.labelling.LabellingSampler.Settings labelling(
+            ConfigSource config) {
+        if (!config.bool("inference.labelling.enabled", true)) {
+            return null;
+        }
+        var d = io.streamtune.inference.labelling.LabellingSampler.Settings.defaults();
+        String key = "inference.labelling.confidence.min";
+        try {
+            double min = config.decimal(key, d.confidenceMin(), 0, 1);
+            key = "inference.labelling.confidence.max";
+            double max = config.decimal(key, d.confidenceMax(), 0, 1);
+            if (max > 0 && min > max) {
+                throw new ConfigException(
+                        key, "must be >= inference.labelling.confidence.min (" + min + ")");
+            }
+            return new io.streamtune.inference.labelling.LabellingSampler.Settings(
+                    min,
+                    Math.max(min, max),
+                    config.decimal("inference.labelling.margin.max", d.marginMax(), 0, 1),
+                    config.decimal("inference.labelling.rare.share", d.rareShare(), 0, 1),
+                    config.integer(
+                            "inference.labelling.rare.after", d.rareAfter(), 1, Integer.MAX_VALUE),
+                    config.decimal("inference.labelling.random.share", d.randomShare(), 0, 1),
+                    config.integer("inference.labelling.per.minute", d.perMinute(), 0, 1_000_000),
+                    config.integer("inference.labelling.per.hour", d.perHour(), 0, 1_000_000),
+                    config.integer("inference.labelling.per.day", d.perDay(), 0, 10_000_000),
+                    config.integer(
+                            "inference.labelling.per.camera.per.hour",
+                            d.perCameraPerHour(),
+                            0,
+                            1_000_000),
+                    d.remembered());
+        } catch (IllegalArgumentException e) {
+            if (e instanceof ConfigException) {
+                throw e;
+            }
+            throw new ConfigException(key, e.getMessage());
+        }
     }
 
     private static Duration positive(ConfigSource config, String key, Duration defaultValue) {

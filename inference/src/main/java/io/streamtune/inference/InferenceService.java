@@ -73,7 +73,8 @@ public final class InferenceService implements AutoCloseable {
                                 Topics.MODELS_LIVE,
                                 Topics.SHADOW_DETECTIONS,
                                 Topics.SHADOW_SEGMENTATIONS,
-                                Topics.SHADOW_CLASSIFICATIONS));
+                                Topics.SHADOW_CLASSIFICATIONS,
+                                Topics.LABELLING_REQUESTS));
         try {
             return wire(config, shell);
         } catch (RuntimeException e) {
@@ -282,9 +283,24 @@ public final class InferenceService implements AutoCloseable {
                                 metrics,
                                 clock));
         shell.bindClientMetrics(pipeline.producer());
+        List<FramePipeline.Observer> observers = new java.util.ArrayList<>();
         if (signals != null) {
-            pipeline.observe(shell.manage(signals));
+            observers.add(shell.manage(signals));
         }
+        if (config.labelling() != null) {
+            KafkaProducer<byte[], byte[]> labellingProducer =
+                    new KafkaProducer<>(kafka.producer(instance + "-labelling"));
+            shell.manage(() -> labellingProducer.close(Duration.ofSeconds(5)));
+            observers.add(
+                    new io.streamtune.inference.labelling.LabellingRequests(
+                            new io.streamtune.inference.labelling.LabellingSampler(
+                                    config.labelling(), clock, instance.hashCode()),
+                            labellingProducer,
+                            kafka.topic(Topics.LABELLING_REQUESTS.name()),
+                            clock,
+                            shell.registry()));
+        }
+        pipeline.observe(FramePipeline.Observer.all(observers));
         shell.health()
                 .registerLiveness(
                         "pipeline",

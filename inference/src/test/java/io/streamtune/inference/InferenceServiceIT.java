@@ -51,7 +51,9 @@ class InferenceServiceIT {
                                 "inference.model.file",
                                 model.toString(),
                                 "inference.model.follow",
-                                "false"));
+                                "false",
+                                "inference.labelling.random.share",
+                                "1"));
 
         try (var service = InferenceService.start(config);
                 var producer = KafkaTestClients.producer(broker.bootstrapServers())) {
@@ -128,6 +130,30 @@ class InferenceServiceIT {
             assertThat(metrics.named("inference_stage_latency_seconds_count"))
                     .hasSizeGreaterThanOrEqualTo(4);
             assertThat(get(service.shell().http().url() + "/health")).contains("serving cars v3");
+
+            // every predicted frame picked for labelling (random share 1), with its image and
+            // pre-annotation; the dead-lettered one is not
+            var requests =
+                    KafkaTestClients.read(
+                            broker.bootstrapServers(),
+                            prefix + Topics.LABELLING_REQUESTS.name(),
+                            2,
+                            Duration.ofSeconds(30));
+            var requestSerde = JsonSerde.of(io.streamtune.contracts.LabellingRequested.class);
+            assertThat(requests)
+                    .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                    .containsExactlyInAnyOrder("cars/f-1", "cars/f-3");
+            var request = requestSerde.fromBytes(requests.get(0).value());
+            assertThat(request.reason()).isEqualTo("random");
+            assertThat(request.image())
+                    .isEqualTo(
+                            TestFrames.jpeg(
+                                    64,
+                                    48,
+                                    request.frame().frameId().equals("f-1")
+                                            ? Color.RED
+                                            : Color.BLUE));
+            assertThat(request.predictions().path("detections").isArray()).isTrue();
         }
     }
 

@@ -91,6 +91,16 @@ public final class FramePipeline implements AutoCloseable {
     public interface Observer {
         Observer NONE = (model, frames, outcomes) -> {};
 
+        /** Each of {@code observers} in turn. */
+        static Observer all(List<Observer> observers) {
+            List<Observer> copy = List.copyOf(observers);
+            return (model, frames, outcomes) -> {
+                for (Observer o : copy) {
+                    o.delivered(model, frames, outcomes);
+                }
+            };
+        }
+
         void delivered(ServingModel model, List<Frame> frames, List<Outcome> outcomes);
     }
 

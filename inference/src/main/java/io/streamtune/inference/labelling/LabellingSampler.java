@@ -1,0 +1,241 @@
+package io.streamtune.inference.labelling;
+
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Decides which production frames go to the labellers, and keeps them from being flooded. The
+ * strategies, tried in this order: {@code low_confidence} (the top score, or for detections any
+ * object's score, inside a band — the model saw something and is unsure), {@code small_margin}
+ * (classification: top two probabilities closer than a bound), {@code rare_class} (a class this
+ * model predicts for under a share of frames, once enough frames were seen), {@code random} (a
+ * baseline share of all frames, for an unbiased sample). Caps per minute, hour and day, and per
+ * camera per hour, bound what is sent; a frame id is never requested twice (the last {@code
+ * remembered} ids are kept). Not thread-safe: one pipeline thread calls it.
+ */
+public final class LabellingSampler {
+
+    /** Why a frame was picked; the wire value is {@link #tag()}. */
+    public enum Reason {
+        LOW_CONFIDENCE,
+        SMALL_MARGIN,
+        RARE_CLASS,
+        RANDOM;
+
+        public String tag() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * The strategies and caps.
+     *
+     * @param confidenceMin lower end of the low-confidence band (scores under it are background)
+     * @param confidenceMax upper end of the band (0 turns the strategy off)
+     * @param marginMax top-two margin under which a classification is picked (0: off)
+     * @param rareShare share of frames under which a predicted class counts as rare (0: off)
+     * @param rareAfter frames a model must have predicted before any class counts as rare
+     * @param randomShare share of all frames picked at random (0: off)
+     * @param perMinute most requests per minute
+     * @param perHour most requests per hour
+     * @param perDay most requests per day
+     * @param perCameraPerHour most requests per camera per hour
+     * @param remembered frame ids remembered to never request one twice
+     */
+    public record Settings(
+            double confidenceMin,
+            double confidenceMax,
+            double marginMax,
+            double rareShare,
+            int rareAfter,
+            double randomShare,
+            int perMinute,
+            int perHour,
+            int perDay,
+            int perCameraPerHour,
+            int remembered) {
+
+        public Settings {
+            if (!(confidenceMin >= 0 && confidenceMin <= confidenceMax && confidenceMax <= 1)) {
+                throw new IllegalArgumentException(
+                        "need 0 <= confidence min <= max <= 1, have "
+                                + confidenceMin
+                                + ", "
+                                + confidenceMax);
+            }
+            if (marginMax < 0 || marginMax > 1 || rareShare < 0 || rareShare > 1) {
+                throw new IllegalArgumentException("margin and rare share must be in [0, 1]");
+            }
+            if (randomShare < 0 || randomShare > 1) {
+                throw new IllegalArgumentException("random share must be in [0, 1]");
+            }
+            if (perMinute < 0 || perHour < 0 || perDay < 0 || perCameraPerHour < 0) {
+                throw new IllegalArgumentException("caps must be >= 0");
+            }
+            if (remembered < 1 || rareAfter < 1) {
+                throw new IllegalArgumentException("remembered and rare-after must be >= 1");
+            }
+        }
+
+        /** The defaults: every strategy on, at most 10 a minute, 120 an hour, 1000 a day. */
+        public static Settings defaults() {
+            return new Settings(0.3, 0.6, 0.15, 0.02, 500, 0.001, 10, 120, 1000, 30, 100_000);
+        }
+    }
+
+    /**
+     * What the model said about one frame.
+     *
+     * @param scores the scores that express confidence: class probabilities best first for
+     *     classification, every object's score for detection, empty for segmentation
+     * @param margins whether {@code scores} are class probabilities (so their top-two margin means
+     *     something)
+     * @param classes the classes predicted in the frame (the top class, or each object's, or each
+     *     segment's)
+     */
+    public record Prediction(List<Double> scores, boolean margins, List<String> classes) {
+        public Prediction {
+            scores = List.copyOf(scores);
+            classes = List.copyOf(classes);
+        }
+    }
+
+    /** A decision: why, and the score that decided it (NaN when none did). */
+    public record Pick(Reason reason, double score) {}
+
+    private final Settings settings;
+    private final Clock clock;
+    private final Random random;
+    private final Map<String, Boolean> seen;
+    private final Map<String, Long> classCounts = new HashMap<>();
+    private long predictions;
+    private final Window minute = new Window(60_000);
+    private final Window hour = new Window(3_600_000);
+    private final Window day = new Window(86_400_000);
+    private final Map<String, Window> cameras;
+    private long capped;
+
+    public LabellingSampler(Settings settings, Clock clock, long seed) {
+        this.settings = settings;
+        this.clock = clock;
+        this.random = new Random(seed);
+        int remembered = settings.remembered();
+        this.seen =
+                new LinkedHashMap<>(16, 0.75f, false) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                        return size() > remembered;
+                    }
+                };
+        this.cameras =
+                new LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
+                        return size() > 10_000;
+                    }
+                };
+    }
+
+    /**
+     * Whether to request labelling of this frame, and why; counts the frame's classes either way.
+     */
+    public Optional<Pick> decide(String frameId, String camera, Prediction p) {
+        boolean enoughSeen = predictions >= settings.rareAfter();
+        Optional<Pick> pick = strategy(p, enoughSeen);
+        predictions++;
+        for (String c : p.classes()) {
+            classCounts.merge(c, 1L, Long::sum);
+        }
+        if (classCounts.size() > 10_000) {
+            classCounts.clear(); // attacker-sized class lists: start counting again
+        }
+        if (pick.isEmpty() || seen.containsKey(frameId)) {
+            return Optional.empty();
+        }
+        long now = clock.millis();
+        Window cam = cameras.computeIfAbsent(camera, k -> new Window(3_600_000));
+        if (!minute.admits(now, settings.perMinute())
+                || !hour.admits(now, settings.perHour())
+                || !day.admits(now, settings.perDay())
+                || !cam.admits(now, settings.perCameraPerHour())) {
+            capped++;
+            return Optional.empty();
+        }
+        minute.take(now);
+        hour.take(now);
+        day.take(now);
+        cam.take(now);
+        seen.put(frameId, Boolean.TRUE);
+        return pick;
+    }
+
+    /** Frames a strategy picked but a cap held back, since start. */
+    public long capped() {
+        return capped;
+    }
+
+    private Optional<Pick> strategy(Prediction p, boolean enoughSeen) {
+        if (settings.confidenceMax() > 0) {
+            for (double s :
+                    p.margins()
+                            ? p.scores().subList(0, Math.min(1, p.scores().size()))
+                            : p.scores()) {
+                if (s >= settings.confidenceMin() && s <= settings.confidenceMax()) {
+                    return Optional.of(new Pick(Reason.LOW_CONFIDENCE, s));
+                }
+            }
+        }
+        if (settings.marginMax() > 0 && p.margins() && p.scores().size() >= 2) {
+            double margin = p.scores().get(0) - p.scores().get(1);
+            if (margin < settings.marginMax()) {
+                return Optional.of(new Pick(Reason.SMALL_MARGIN, margin));
+            }
+        }
+        if (settings.rareShare() > 0 && enoughSeen) {
+            for (String c : p.classes()) {
+                long n = classCounts.getOrDefault(c, 0L);
+                if (n < settings.rareShare() * predictions) {
+                    return Optional.of(new Pick(Reason.RARE_CLASS, (double) n / predictions));
+                }
+            }
+        }
+        if (settings.randomShare() > 0 && random.nextDouble() < settings.randomShare()) {
+            return Optional.of(new Pick(Reason.RANDOM, Double.NaN));
+        }
+        return Optional.empty();
+    }
+
+    /** A fixed window of {@code lengthMs} counting what was taken in it. */
+    private static final class Window {
+        private final long lengthMs;
+        private long start = Long.MIN_VALUE;
+        private int taken;
+
+        Window(long lengthMs) {
+            this.lengthMs = lengthMs;
+        }
+
+        boolean admits(long now, int cap) {
+            roll(now);
+            return taken < cap;
+        }
+
+        void take(long now) {
+            roll(now);
+            taken++;
+        }
+
+        private void roll(long now) {
+            long s = now - Math.floorMod(now, lengthMs);
+            if (s != start) {
+                start = s;
+                taken = 0;
+            }
+        }
+    }
+}

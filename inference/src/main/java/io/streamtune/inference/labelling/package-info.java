@@ -1,0 +1,2 @@
+/** Active learning: picking the production frames worth a person's labelling time. */
+package io.streamtune.inference.labelling;

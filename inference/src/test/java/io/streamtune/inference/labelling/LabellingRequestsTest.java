@@ -1,0 +1,87 @@
+package io.streamtune.inference.labelling;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamtune.contracts.ClassificationsEmitted;
+import io.streamtune.contracts.FrameRef;
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.LabellingRequested;
+import io.streamtune.contracts.Task;
+import io.streamtune.inference.stream.Frame;
+import io.streamtune.inference.stream.Outcome;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+
+/** The observer against Kafka's MockProducer: what a picked frame's request carries. */
+class LabellingRequestsTest {
+
+    private static final Instant T = Instant.parse("2026-12-02T10:00:00Z");
+
+    @Test
+    void shouldSendAnUnsureFrameWithItsImageAndPreAnnotationAndNothingForASureOne() {
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(
+                        true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        LabellingRequests requests =
+                new LabellingRequests(
+                        new LabellingSampler(
+                                new LabellingSampler.Settings(
+                                        0.3, 0.6, 0, 0, 10, 0, 100, 100, 100, 100, 100),
+                                new LabellingSamplerTest.TestClock(),
+                                1),
+                        producer,
+                        "labelling.requests",
+                        java.time.Clock.fixed(T, java.time.ZoneOffset.UTC),
+                        registry);
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3};
+        Outcome unsure = classified("f-1", jpeg, 0.45, 0.40);
+        Outcome sure = classified("f-2", jpeg, 0.97, 0.02);
+        Outcome rejected = new Outcome.Rejected(frame("f-3", jpeg), "corrupt_image", "bad");
+
+        requests.delivered(null, List.of(), List.of(unsure, sure, rejected));
+
+        assertThat(producer.history()).hasSize(1);
+        var record = producer.history().get(0);
+        assertThat(record.topic()).isEqualTo("labelling.requests");
+        assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("pets/f-1");
+        LabellingRequested r = JsonSerde.of(LabellingRequested.class).fromBytes(record.value());
+        assertThat(r.image()).isEqualTo(jpeg);
+        assertThat(r.reason()).isEqualTo("low_confidence");
+        assertThat(r.score()).isEqualTo(0.45);
+        assertThat(r.task()).isEqualTo(Task.CLASSIFICATION);
+        assertThat(r.frame().modelVersion()).isEqualTo(3);
+        assertThat(r.predictions().path("top").get(0).path("label").asText()).isEqualTo("cat");
+        assertThat(r.requestedAt()).isEqualTo(T);
+        assertThat(
+                        registry.get("inference.labelling.requests")
+                                .tag("reason", "low_confidence")
+                                .counter()
+                                .count())
+                .isEqualTo(1.0);
+    }
+
+    private static Outcome classified(String id, byte[] image, double p1, double p2) {
+        Frame f = frame(id, image);
+        return new Outcome.Predicted(
+                f,
+                Task.CLASSIFICATION,
+                new ClassificationsEmitted(
+                        new FrameRef(id, "cam-1", T, 64, 48, "pets", 3),
+                        List.of(
+                                new ClassificationsEmitted.ClassScore("cat", 0, p1),
+                                new ClassificationsEmitted.ClassScore("dog", 1, p2)),
+                        T));
+    }
+
+    private static Frame frame(String id, byte[] image) {
+        return new Frame(
+                new ConsumerRecord<>("frames", 0, 7, "cam-1".getBytes(), image), "cam-1", id, T, 0);
+    }
+}
