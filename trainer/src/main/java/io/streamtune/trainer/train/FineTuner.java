@@ -101,7 +101,10 @@ public final class FineTuner {
     private int skippedBatches;
     private int retriedPasses;
 
-    /** Trains; throws {@link DivergedException} as soon as a loss or score is not finite. */
+    /**
+     * Trains; throws {@link DivergedException} when a validation score is not finite or when
+     * batches keep giving a non-finite loss ({@link StepGuard}: a single bad pass is tried again).
+     */
     public Result run(HeadedGraph start, ExampleSet train, ExampleSet val) throws Exception {
         if (train.size() < 2 || val.size() < 1) {
             throw new IllegalArgumentException(
