@@ -40,7 +40,8 @@ import picocli.CommandLine.Option;
         name = "import",
         mixinStandardHelpOptions = true,
         description =
-                "Import a labelled dataset (imagefolder, coco, yolo, voc, masks) into streamtune.")
+                "Import a labelled dataset (imagefolder, coco, yolo, voc, masks, labelstudio) into"
+                        + " streamtune.")
 public final class ImportMain implements Callable<Integer> {
 
     static {
@@ -50,7 +51,7 @@ public final class ImportMain implements Callable<Integer> {
     @Option(
             names = "--format",
             required = true,
-            description = "imagefolder, coco, yolo, voc or masks")
+            description = "imagefolder, coco, yolo, voc, masks or labelstudio")
     String format;
 
     @Option(
@@ -64,7 +65,9 @@ public final class ImportMain implements Callable<Integer> {
 
     @Option(
             names = "--annotations",
-            description = "COCO JSON file (default: <path>/annotations.json)")
+            description =
+                    "COCO JSON file (default: <path>/annotations.json), or Label Studio's JSON"
+                            + " export")
     Path annotations;
 
     @Option(

@@ -17,5 +17,10 @@ public enum DatasetFormat {
      * {@code images/} + {@code masks/} (8-bit grey or palette PNG, value = class index, 255 =
      * ignore) + classes.txt.
      */
-    MASKS
+    MASKS,
+    /**
+     * Label Studio's JSON export ({@code --annotations}) with the images under {@code --path}:
+     * choices, rectangles, polygons.
+     */
+    LABELSTUDIO
 }

@@ -49,6 +49,20 @@ public record ImportRequest(
             case YOLO -> YoloReader.read(root, task);
             case VOC -> VocReader.read(root);
             case MASKS -> MaskFolderReader.read(root);
+            case LABELSTUDIO -> {
+                if (annotations == null) {
+                    throw new DatasetFormatException(
+                            "a Label Studio import needs --annotations EXPORT.json");
+                }
+                try {
+                    Path dataUrls = java.nio.file.Files.createTempDirectory("streamtune-ls-");
+                    dataUrls.toFile().deleteOnExit();
+                    yield LabelStudioReader.read(annotations, root, task, dataUrls);
+                } catch (java.io.IOException e) {
+                    throw new DatasetFormatException(
+                            "cannot make a temporary folder: " + e.getMessage(), e);
+                }
+            }
         };
     }
 }
