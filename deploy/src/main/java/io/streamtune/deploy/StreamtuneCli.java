@@ -26,6 +26,7 @@ import picocli.CommandLine.Option;
             StreamtuneCli.Models.class,
             io.streamtune.deploy.cli.ZooCommand.class,
             io.streamtune.deploy.cli.PredictCommand.class,
+            io.streamtune.deploy.cli.LabellingCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class StreamtuneCli implements Callable<Integer> {
