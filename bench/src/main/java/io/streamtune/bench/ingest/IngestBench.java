@@ -405,39 +405,41 @@ public final class IngestBench {
         double raw = produce(kafka, rawTopic, intake);
         double rawCpu = (cpuNanos() - cpu0) / 1e6 / intake.size();
         produce(kafka, intakeTopic, intake);
+        Phase viaService = throughService(broker, prefix, intake.size(), check, state, apiPort);
+        Phase copy = pipe(kafka, intakeTopic, pipeTopic, intake.size());
+        cpu0 = cpuNanos();
+        double rawBin = produceRecords(kafka, rawBinaryTopic, binary);
+        Phase rawBinary = new Phase(rawBin, (cpuNanos() - cpu0) / 1e6 / binary.size());
+        produceRecords(kafka, binaryTopic, binary);
+        Phase viaBinary =
+                throughService(broker, binaryPrefix, binary.size(), check, state, apiPort);
+        deleteTopics(kafka, round + ".");
+        return new IntakeRound(new Phase(raw, rawCpu), viaService, copy, rawBinary, viaBinary);
+    }
+
+    /**
+     * Starts an ingest service on the topics under {@code prefix}, whose intake topic already holds
+     * {@code count} records, and measures it from its first to its last labelled record.
+     */
+    private static Phase throughService(
+            EmbeddedKafkaBroker broker,
+            String prefix,
+            int count,
+            String check,
+            Path state,
+            String apiPort)
+            throws Exception {
         try (IngestService service =
                 IngestService.start(config(broker, prefix, check, state, false, apiPort))) {
-            cpu0 = cpuNanos();
+            long cpu0 = cpuNanos();
             long[] cpuAtEnd = new long[1];
-            double viaIntake =
+            double rate =
                     awaitLabelled(
                             broker.bootstrapServers(),
                             prefix + "images.labelled",
-                            intake.size(),
+                            count,
                             () -> cpuAtEnd[0] = cpuNanos());
-            Phase viaService = new Phase(viaIntake, (cpuAtEnd[0] - cpu0) / 1e6 / intake.size());
-            service.close();
-            Phase copy = pipe(kafka, intakeTopic, pipeTopic, intake.size());
-            cpu0 = cpuNanos();
-            double rawBin = produceRecords(kafka, rawBinaryTopic, binary);
-            Phase rawBinary = new Phase(rawBin, (cpuNanos() - cpu0) / 1e6 / binary.size());
-            produceRecords(kafka, binaryTopic, binary);
-            Phase viaBinary;
-            try (IngestService binaryService =
-                    IngestService.start(
-                            config(broker, binaryPrefix, check, state, false, apiPort))) {
-                cpu0 = cpuNanos();
-                long[] binaryCpuAtEnd = new long[1];
-                double rate =
-                        awaitLabelled(
-                                broker.bootstrapServers(),
-                                binaryPrefix + "images.labelled",
-                                binary.size(),
-                                () -> binaryCpuAtEnd[0] = cpuNanos());
-                viaBinary = new Phase(rate, (binaryCpuAtEnd[0] - cpu0) / 1e6 / binary.size());
-            }
-            deleteTopics(kafka, round + ".");
-            return new IntakeRound(new Phase(raw, rawCpu), viaService, copy, rawBinary, viaBinary);
+            return new Phase(rate, (cpuAtEnd[0] - cpu0) / 1e6 / count);
         }
     }
 

@@ -2,28 +2,18 @@ package io.streamtune.ingest.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamtune.contracts.BinaryIntake;
 import io.streamtune.contracts.DeadLetter;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Label;
 import io.streamtune.contracts.LabelledImageAccepted;
 import io.streamtune.contracts.LabelledImageSubmitted;
-import io.streamtune.ingest.IngestConfig;
-import io.streamtune.ingest.IngestMetrics;
-import io.streamtune.ingest.IngestService;
-import io.streamtune.ingest.accept.Acceptor;
-import io.streamtune.ingest.accept.LabelIndex;
-import io.streamtune.runtime.ConfigSource;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -80,8 +70,9 @@ class BinaryIntakeRecordTest {
                 });
 
         try (IntakeConsumer loop =
-                new IntakeConsumer(consumer, TP.topic(), acceptor(producer), 1).start()) {
-            await(() -> producer.history().size() == 4, "four records handled");
+                new IntakeConsumer(consumer, TP.topic(), IntakeFixtures.acceptor(producer), 1)
+                        .start()) {
+            IntakeFixtures.await(() -> producer.history().size() == 4, "four records handled");
         }
 
         ProducerRecord<byte[], byte[]> accepted = only(producer, "images.labelled");
@@ -136,30 +127,6 @@ class BinaryIntakeRecordTest {
     private static String header(ProducerRecord<byte[], byte[]> r, String name) {
         Header h = r.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
-    private static Acceptor acceptor(MockProducer<byte[], byte[]> producer) {
-        IngestConfig config =
-                IngestConfig.from(
-                        ConfigSource.of(Map.of("http.auth.token", "a-token-of-sixteen-chars")));
-        return new Acceptor(
-                IngestService.validator(config),
-                producer,
-                "images.labelled",
-                "images.intake.dlq",
-                new LabelIndex(),
-                new IngestMetrics(new SimpleMeterRegistry()),
-                Clock.systemUTC());
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 
     private static byte[] png(int shade) throws java.io.IOException {

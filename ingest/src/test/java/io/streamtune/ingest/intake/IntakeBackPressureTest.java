@@ -2,24 +2,16 @@ package io.streamtune.ingest.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Label;
 import io.streamtune.contracts.LabelledImageSubmitted;
-import io.streamtune.ingest.IngestConfig;
-import io.streamtune.ingest.IngestMetrics;
-import io.streamtune.ingest.IngestService;
 import io.streamtune.ingest.accept.Acceptor;
-import io.streamtune.ingest.accept.LabelIndex;
-import io.streamtune.runtime.ConfigSource;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -43,7 +35,7 @@ class IntakeBackPressureTest {
         MockProducer<byte[], byte[]> producer =
                 new MockProducer<>(
                         false, null, new ByteArraySerializer(), new ByteArraySerializer());
-        Acceptor acceptor = acceptor(producer);
+        Acceptor acceptor = IntakeFixtures.acceptor(producer);
         int polls = IntakeConsumer.MAX_IN_FLIGHT + 2;
         consumer.schedulePollTask(
                 () -> {
@@ -58,8 +50,8 @@ class IntakeBackPressureTest {
 
         try (IntakeConsumer loop = new IntakeConsumer(consumer, TP.topic(), acceptor, 1).start()) {
             // MAX_IN_FLIGHT polls unacknowledged: the partition is paused, the rest waits in it
-            await(() -> !consumer.paused().isEmpty(), "partition paused");
-            await(
+            IntakeFixtures.await(() -> !consumer.paused().isEmpty(), "partition paused");
+            IntakeFixtures.await(
                     () -> producer.history().size() == IntakeConsumer.MAX_IN_FLIGHT,
                     "the first polls validated and written");
             Thread.sleep(300);
@@ -93,7 +85,7 @@ class IntakeBackPressureTest {
         MockProducer<byte[], byte[]> producer =
                 new MockProducer<>(
                         false, null, new ByteArraySerializer(), new ByteArraySerializer());
-        Acceptor acceptor = acceptor(producer);
+        Acceptor acceptor = IntakeFixtures.acceptor(producer);
         byte[] garbage = "{\"model\":\"cats\",\"image\":".getBytes();
         consumer.schedulePollTask(
                 () -> {
@@ -103,57 +95,33 @@ class IntakeBackPressureTest {
                 });
 
         try (IntakeConsumer loop = new IntakeConsumer(consumer, TP.topic(), acceptor, 1).start()) {
-            await(() -> producer.history().size() == 1, "first dead letter sent");
+            IntakeFixtures.await(() -> producer.history().size() == 1, "first dead letter sent");
             producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("broker away"));
-            await(() -> !loop.healthy(), "unhealthy after the failed write");
+            IntakeFixtures.await(() -> !loop.healthy(), "unhealthy after the failed write");
             assertThat(committed(consumer)).isNull();
 
             // the loop rewinds to the record; the broker (MockConsumer forgets what it returned)
             // delivers it again, the loop letters it again, and this time Kafka takes it
-            await(() -> consumer.position(TP) == 0, "rewound to the record");
+            IntakeFixtures.await(() -> consumer.position(TP) == 0, "rewound to the record");
             consumer.schedulePollTask(
                     () ->
                             consumer.addRecord(
                                     new ConsumerRecord<>(TP.topic(), 0, 0, null, garbage)));
-            await(() -> producer.history().size() == 2, "dead letter sent again");
+            IntakeFixtures.await(() -> producer.history().size() == 2, "dead letter sent again");
             producer.completeNext();
-            await(() -> committed(consumer) != null && committed(consumer) == 1L, "committed");
+            IntakeFixtures.await(
+                    () -> committed(consumer) != null && committed(consumer) == 1L, "committed");
             assertThat(producer.history())
                     .extracting(r -> r.topic())
                     .containsOnly("images.intake.dlq");
             assertThat(producer.history().get(1).value()).isEqualTo(garbage);
-            await(loop::healthy, "healthy again");
+            IntakeFixtures.await(loop::healthy, "healthy again");
         }
-    }
-
-    /** The service's own acceptor (validator, dedupe, dead letters) writing to {@code producer}. */
-    private static Acceptor acceptor(MockProducer<byte[], byte[]> producer) {
-        IngestConfig config =
-                IngestConfig.from(
-                        ConfigSource.of(Map.of("http.auth.token", "a-token-of-sixteen-chars")));
-        return new Acceptor(
-                IngestService.validator(config),
-                producer,
-                "images.labelled",
-                "images.intake.dlq",
-                new LabelIndex(),
-                new IngestMetrics(new SimpleMeterRegistry()),
-                Clock.systemUTC());
     }
 
     private static Long committed(MockConsumer<byte[], byte[]> consumer) {
         var c = consumer.committed(Set.of(TP)).get(TP);
         return c == null ? null : c.offset();
-    }
-
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(10);
-        }
     }
 
     /** An intake record with a distinct 8x8 PNG. */

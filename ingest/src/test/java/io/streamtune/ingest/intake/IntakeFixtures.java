@@ -1,0 +1,46 @@
+package io.streamtune.ingest.intake;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamtune.ingest.IngestConfig;
+import io.streamtune.ingest.IngestMetrics;
+import io.streamtune.ingest.IngestService;
+import io.streamtune.ingest.accept.Acceptor;
+import io.streamtune.ingest.accept.LabelIndex;
+import io.streamtune.runtime.ConfigSource;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.MockProducer;
+
+/** What the intake loop tests share: the service's own acceptor, and waiting for a condition. */
+final class IntakeFixtures {
+
+    private IntakeFixtures() {}
+
+    /** The service's own acceptor (validator, dedupe, dead letters) writing to {@code producer}. */
+    static Acceptor acceptor(MockProducer<byte[], byte[]> producer) {
+        IngestConfig config =
+                IngestConfig.from(
+                        ConfigSource.of(Map.of("http.auth.token", "a-token-of-sixteen-chars")));
+        return new Acceptor(
+                IngestService.validator(config),
+                producer,
+                "images.labelled",
+                "images.intake.dlq",
+                new LabelIndex(),
+                new IngestMetrics(new SimpleMeterRegistry()),
+                Clock.systemUTC());
+    }
+
+    /** Waits up to 20 s for {@code condition}; fails naming {@code what}. */
+    static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting: " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+}
