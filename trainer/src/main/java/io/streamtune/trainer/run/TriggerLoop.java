@@ -215,6 +215,17 @@ public final class TriggerLoop implements AutoCloseable {
                             try {
                                 runModel.accept(covering);
                             } catch (Throwable t) {
+                                if (!running) {
+                                    // Stopped under it (Ctrl-C, a rolling restart): the loop
+                                    // commits nothing more, so the trigger is read again at the
+                                    // next start. Not a fault anyone has to look at.
+                                    LOG.info(
+                                            "training run of {} stopped by shutdown ({}); its"
+                                                    + " trigger is read again at the next start",
+                                            covering,
+                                            t.toString());
+                                    return;
+                                }
                                 // Not even an Error disappears in the future: it is logged, the
                                 // run counts as finished (its triggers are served, so a sample that
                                 // kills runs cannot make the trainer crash-loop on replays) and the
