@@ -354,13 +354,30 @@ public final class Rollout implements AutoCloseable {
                                 productionFailureRate,
                                 settings.maxShadowFailureRate()));
             }
-            if (agreement < settings.minAgreement()) {
+            // A candidate that is right where production is wrong must disagree with it there: it
+            // cannot be asked to agree with production more often than production was right on
+            // the gate images (a 0.22-accurate production and a perfect candidate agree on ~0.22).
+            double required = settings.minAgreement();
+            String capped = "";
+            if (c.gate() != null
+                    && Double.isFinite(c.gate().production())
+                    && c.gate().production() >= 0
+                    && c.gate().production() < required) {
+                required = c.gate().production();
+                capped =
+                        String.format(
+                                Locale.ROOT,
+                                ", capped at production's gate %s",
+                                c.gate().metricName());
+            }
+            if (agreement < required) {
                 regressions.add(
                         String.format(
                                 Locale.ROOT,
-                                "agreement with production %.3f < %.3f (trainer.shadow.min.agreement)",
+                                "agreement with production %.3f < %.3f (trainer.shadow.min.agreement%s)",
                                 agreement,
-                                settings.minAgreement()));
+                                required,
+                                capped));
             }
             if (regressions.isEmpty()) {
                 promote(c, p, evidence);

@@ -91,9 +91,25 @@ class RolloutTest {
 
     private ModelPublished version(int v, Integer gatedAgainst, Promotion promotion)
             throws Exception {
+        return version(v, gatedAgainst, promotion, 0.8);
+    }
+
+    private ModelPublished version(
+            int v, Integer gatedAgainst, Promotion promotion, double productionAtGate)
+            throws Exception {
         var ref = store.put("cams", v, ("onnx " + v).getBytes(StandardCharsets.UTF_8));
         var gate =
-                new GateEvidence("accuracy", 0.9, 0.8, 0.1, 0.02, 0.18, 0.95, 60, 0.01, "test")
+                new GateEvidence(
+                                "accuracy",
+                                0.9,
+                                productionAtGate,
+                                0.9 - productionAtGate,
+                                0.02,
+                                0.18,
+                                0.95,
+                                60,
+                                0.01,
+                                "test")
                         .against(gatedAgainst);
         var p =
                 new ModelPublished(
@@ -266,6 +282,22 @@ class RolloutTest {
                                 p -> p.version() == 2,
                                 Duration.ofMillis(500)))
                 .isEmpty();
+    }
+
+    /**
+     * A much better candidate disagrees with a weak production wherever production is wrong: the
+     * agreement it needs is capped at production's own accuracy at the gate.
+     */
+    @Test
+    void shouldPromoteACandidateThatDisagreesWithAWeakProductionAsMuchAsProductionWasWrong()
+            throws Exception {
+        announce(TOPICS.published(), version(1, null, gate(null)));
+        announce(TOPICS.candidates(), version(2, 1, null, 0.22));
+        report("a", 2, LiveReport.Role.SHADOW, 1, 120, 0, 0.45);
+
+        var promoted = await(TOPICS.published(), ModelPublished.class, p -> p.version() == 2);
+        assertThat(promoted).isPresent();
+        assertThat(promoted.get().promotion().by()).isEqualTo(Promotion.By.SHADOW);
     }
 
     @Test
