@@ -75,8 +75,7 @@ public final class BinaryIntake {
         try {
             parsed = LABELS.fromBytes(label.value());
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    "invalid 'label' header: " + firstLine(e.getMessage()), e);
+            throw new IllegalArgumentException("invalid 'label' header: " + e.getMessage(), e);
         }
         try {
             return new LabelledImageSubmitted(model, value, parsed, text(headers, SOURCE));
@@ -95,13 +94,5 @@ public final class BinaryIntake {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl > 0 ? s.substring(0, nl) : s;
     }
 }

@@ -25,15 +25,7 @@ class AdminHttpServerTest {
             throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         ExecutorService pool = AdminHttpServer.boundedPool("slow", 2, 2);
-        try (AdminHttpServer http =
-                AdminHttpServer.start(
-                        "test",
-                        "127.0.0.1",
-                        0,
-                        "http.port",
-                        new Health(),
-                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                        2)) {
+        try (AdminHttpServer http = start(2)) {
             http.routeOn(
                     "/slow",
                     ex -> {
@@ -91,15 +83,7 @@ class AdminHttpServerTest {
     @Test
     void shouldAnswerLivenessWhileClientsSendTheirHeadersAByteAtATime() throws Exception {
         List<java.net.Socket> slow = new ArrayList<>();
-        try (AdminHttpServer http =
-                AdminHttpServer.start(
-                        "test",
-                        "127.0.0.1",
-                        0,
-                        "http.port",
-                        new Health(),
-                        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-                        2)) {
+        try (AdminHttpServer http = start(2)) {
             URI url = URI.create(http.url());
             // four times the configured threads, each stuck in the middle of its headers
             for (int i = 0; i < 8; i++) {
@@ -127,5 +111,17 @@ class AdminHttpServerTest {
                 s.close();
             }
         }
+    }
+
+    /** A server on a free loopback port with {@code threads} threads and an empty health. */
+    private static AdminHttpServer start(int threads) {
+        return AdminHttpServer.start(
+                "test",
+                "127.0.0.1",
+                0,
+                "http.port",
+                new Health(),
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                threads);
     }
 }

@@ -37,6 +37,9 @@ public final class LabellingRequests implements FramePipeline.Observer {
     private static final LogThrottle LOG_THROTTLE =
             new LogThrottle(java.time.Duration.ofSeconds(10), 5);
 
+    private static final JsonSerde<LabellingRequested> SERDE =
+            JsonSerde.of(LabellingRequested.class);
+
     private final LabellingSampler sampler;
     private final Producer<byte[], byte[]> producer;
     private final String topic;
@@ -112,7 +115,7 @@ public final class LabellingRequests implements FramePipeline.Observer {
                         pick.get().score(),
                         JsonSerde.MAPPER.valueToTree(p.value()),
                         clock.instant());
-        byte[] value = JsonSerde.of(LabellingRequested.class).toBytes(request);
+        byte[] value = SERDE.toBytes(request);
         producer.send(
                 new ProducerRecord<>(topic, request.key().getBytes(StandardCharsets.UTF_8), value),
                 (metadata, error) -> {
