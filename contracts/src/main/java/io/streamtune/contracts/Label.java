@@ -6,16 +6,25 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The annotation of one image: a class, a set of boxes, or a segmentation mask. On the wire a JSON
- * object whose {@code type} field is {@code class}, {@code boxes} or {@code mask}.
+ * The annotation of one image: a class, a set of boxes, a segmentation mask, or for style transfer
+ * the image's role (a style to learn, or content to learn it on). On the wire a JSON object whose
+ * {@code type} field is {@code class}, {@code boxes}, {@code mask}, {@code style} or {@code
+ * content}.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = Label.ClassLabel.class, name = "class"),
     @JsonSubTypes.Type(value = Label.BoxesLabel.class, name = "boxes"),
-    @JsonSubTypes.Type(value = Label.MaskLabel.class, name = "mask")
+    @JsonSubTypes.Type(value = Label.MaskLabel.class, name = "mask"),
+    @JsonSubTypes.Type(value = Label.StyleLabel.class, name = "style"),
+    @JsonSubTypes.Type(value = Label.ContentLabel.class, name = "content")
 })
-public sealed interface Label permits Label.ClassLabel, Label.BoxesLabel, Label.MaskLabel {
+public sealed interface Label
+        permits Label.ClassLabel,
+                Label.BoxesLabel,
+                Label.MaskLabel,
+                Label.StyleLabel,
+                Label.ContentLabel {
 
     /** The task this kind of label trains. */
     Task task();
@@ -108,6 +117,36 @@ public sealed interface Label permits Label.ClassLabel, Label.BoxesLabel, Label.
         @Override
         public String toString() {
             return "MaskLabel[png=" + png.length + " bytes, classes=" + classes + "]";
+        }
+    }
+
+    /**
+     * The image is a style (e.g. a painting) the model named with it learns to render; a model with
+     * at least one style image is a stylization model, and every other image accepted for it is
+     * content.
+     */
+    record StyleLabel() implements Label {
+        @Override
+        public Task task() {
+            return Task.STYLIZATION;
+        }
+
+        @Override
+        public List<String> classNames() {
+            return List.of();
+        }
+    }
+
+    /** The image is content for a stylization model: a photograph like those it will stylize. */
+    record ContentLabel() implements Label {
+        @Override
+        public Task task() {
+            return Task.STYLIZATION;
+        }
+
+        @Override
+        public List<String> classNames() {
+            return List.of();
         }
     }
 

@@ -8,7 +8,9 @@ import java.util.Locale;
 public enum Task {
     CLASSIFICATION,
     DETECTION,
-    SEGMENTATION;
+    SEGMENTATION,
+    /** Image-to-image style transfer: one or more style images and a stream of content images. */
+    STYLIZATION;
 
     /** Lower-case wire name, as used in JSON and ONNX metadata. */
     @JsonValue
@@ -27,6 +29,8 @@ public enum Task {
             }
         }
         throw new IllegalArgumentException(
-                "unknown task '" + value + "', expected classification, detection or segmentation");
+                "unknown task '"
+                        + value
+                        + "', expected classification, detection, segmentation or stylization");
     }
 }

@@ -297,7 +297,7 @@ public record TrainerConfig(
         return switch (task) {
             case CLASSIFICATION -> 224;
             case DETECTION -> 320;
-            case SEGMENTATION -> 256;
+            case SEGMENTATION, STYLIZATION -> 256;
         };
     }
 

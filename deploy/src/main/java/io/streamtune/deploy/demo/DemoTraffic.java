@@ -179,6 +179,11 @@ public final class DemoTraffic implements AutoCloseable {
                         new Label.MaskLabel(s.maskPng(), ShapeKind.segmentationClassNames()),
                         "demo-labeller");
             }
+            case STYLIZATION -> {
+                Scene s = SyntheticScenes.generate(seed, size, size, 3);
+                yield new LabelledImageSubmitted(
+                        model, s.png(), new Label.ContentLabel(), "demo-labeller");
+            }
         };
     }
 

@@ -241,7 +241,9 @@ public final class TriggerTopology {
         if (label instanceof Label.BoxesLabel b) {
             return List.copyOf(new TreeSet<>(b.classNames()));
         }
-        Label.MaskLabel m = (Label.MaskLabel) label;
+        if (!(label instanceof Label.MaskLabel m)) {
+            return List.of(); // style and content images name no class
+        }
         try (ImageInputStream in =
                 new MemoryCacheImageInputStream(new ByteArrayInputStream(m.png()))) {
             ImageReader reader = ImageIO.getImageReaders(in).next();

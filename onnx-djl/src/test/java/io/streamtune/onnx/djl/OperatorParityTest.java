@@ -133,6 +133,17 @@ class OperatorParityTest {
                                 1,
                                 Attribute.of("epsilon", 1e-3f)),
                         feeds(x4)));
+        c.add(
+                new Case(
+                        "InstanceNormalization",
+                        singleOp(
+                                "InstanceNormalization",
+                                in4,
+                                List.of(random(r, "s", 4), random(r, "bb", 4)),
+                                List.of("x", "s", "bb"),
+                                1,
+                                Attribute.of("epsilon", 1e-3f)),
+                        feeds(x4)));
         for (String op : List.of("Relu", "Sigmoid", "HardSwish", "Identity", "GlobalAveragePool")) {
             c.add(new Case(op, singleOp(op, in4, List.of(), List.of("x"), 1), feeds(x4)));
         }

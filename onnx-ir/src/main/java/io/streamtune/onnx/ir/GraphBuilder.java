@@ -186,6 +186,17 @@ public final class GraphBuilder {
                 Attribute.of("momentum", 0.9f));
     }
 
+    /** InstanceNormalization with scale 1 and bias 0 (image-transformation networks). */
+    public String instanceNorm(String in, long ch) {
+        return node(
+                "InstanceNormalization",
+                List.of(
+                        in,
+                        param("in_gamma", new long[] {ch}, filled(ch, 1f)),
+                        param("in_beta", new long[] {ch}, filled(ch, 0f))),
+                Attribute.of("epsilon", 1e-5f));
+    }
+
     /** Transposed conv (stride = kernel, as used by upsampling heads). */
     public String convTranspose(String in, long inCh, long outCh, int kernel, int stride) {
         long fanIn = inCh * kernel * kernel;

@@ -44,6 +44,7 @@ public final class Evaluator {
             case CLASSIFICATION -> "accuracy";
             case SEGMENTATION -> "miou";
             case DETECTION -> "map50_95";
+            case STYLIZATION -> "style_gain";
         };
     }
 

@@ -709,6 +709,9 @@ public final class TrainingRunner {
                     new ClassificationHead(config.labelSmoothing(), config.classificationHidden());
             case SEGMENTATION -> new SegmentationHead(config.headHidden());
             case DETECTION -> new io.streamtune.trainer.task.DetectionHead(config.headHidden());
+            case STYLIZATION ->
+                    throw new IllegalStateException(
+                            "stylization trains an image-transformation network, not a head");
         };
     }
 

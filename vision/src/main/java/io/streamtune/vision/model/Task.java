@@ -11,7 +11,9 @@ public enum Task {
     /** Semantic segmentation logits {@code [N, C, H, W]}. */
     SEGMENTATION,
     /** YOLOv8-seg: detection layout with mask coefficients plus prototypes. */
-    INSTANCE_SEGMENTATION;
+    INSTANCE_SEGMENTATION,
+    /** Image-to-image: {@code [N, 3, H, W]} RGB in {@code [0, 1]}, the stylized frame. */
+    STYLIZATION;
 
     /**
      * Parses streamtune's names ({@code classification}, {@code detection}, {@code segmentation},
@@ -23,6 +25,7 @@ public enum Task {
             case "detection" -> DETECTION;
             case "segmentation" -> SEGMENTATION;
             case "instance-segmentation" -> INSTANCE_SEGMENTATION;
+            case "stylization" -> STYLIZATION;
             default -> throw new IllegalArgumentException("unknown task: " + value);
         };
     }

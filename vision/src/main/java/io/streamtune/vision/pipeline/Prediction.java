@@ -4,6 +4,7 @@ import io.streamtune.vision.decode.ClassScore;
 import io.streamtune.vision.decode.Detection;
 import io.streamtune.vision.decode.InstanceMask;
 import io.streamtune.vision.decode.SemanticSegmentation;
+import io.streamtune.vision.image.RgbImage;
 import java.util.List;
 import java.util.Objects;
 
@@ -29,6 +30,13 @@ public sealed interface Prediction {
     record Segmented(SemanticSegmentation segmentation) implements Prediction {
         public Segmented {
             Objects.requireNonNull(segmentation, "segmentation");
+        }
+    }
+
+    /** Style transfer: the stylized frame, in the source's aspect ratio. */
+    record Stylized(RgbImage image) implements Prediction {
+        public Stylized {
+            Objects.requireNonNull(image, "image");
         }
     }
 

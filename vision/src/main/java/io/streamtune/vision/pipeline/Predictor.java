@@ -2,6 +2,7 @@ package io.streamtune.vision.pipeline;
 
 import io.streamtune.vision.decode.ClassificationDecoder;
 import io.streamtune.vision.decode.SemanticSegmentationDecoder;
+import io.streamtune.vision.decode.StylizationDecoder;
 import io.streamtune.vision.decode.YoloDetectionDecoder;
 import io.streamtune.vision.decode.YoloSegmentationDecoder;
 import io.streamtune.vision.image.RgbImage;
@@ -97,6 +98,11 @@ public final class Predictor {
                                             i,
                                             t,
                                             spec.classNames()));
+                        }
+                        case STYLIZATION -> {
+                            FloatTensor image = firstOfRank(outputs, names);
+                            yield new Prediction.Stylized(
+                                    StylizationDecoder.decode(image.data(), image.shape(), i, t));
                         }
                         case INSTANCE_SEGMENTATION -> {
                             if (names.size() < 2) {

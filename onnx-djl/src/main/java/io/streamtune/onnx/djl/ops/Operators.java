@@ -51,6 +51,7 @@ public final class Operators {
                         new AveragePool(),
                         new GlobalAveragePool(),
                         new BatchNormalization(),
+                        new InstanceNormalization(),
                         new Relu(),
                         new LeakyRelu(),
                         new Clip(),

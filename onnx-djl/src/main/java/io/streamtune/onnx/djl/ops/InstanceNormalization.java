@@ -1,0 +1,48 @@
+package io.streamtune.onnx.djl.ops;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.nn.Parameter;
+import io.streamtune.onnx.ir.OnnxNode;
+import java.util.List;
+
+/**
+ * ONNX {@code InstanceNormalization}: every channel of every sample normalised over its spatial
+ * axes with the population variance, then scaled and shifted per channel (the normalisation of
+ * image-transformation networks; no running statistics, the same in training and inference).
+ */
+final class InstanceNormalization implements Operator {
+
+    @Override
+    public String opType() {
+        return "InstanceNormalization";
+    }
+
+    @Override
+    public int sinceOpset() {
+        return 6;
+    }
+
+    @Override
+    public List<ParameterRole> parameterRoles() {
+        return List.of(
+                new ParameterRole(1, Parameter.Type.GAMMA),
+                new ParameterRole(2, Parameter.Type.BETA));
+    }
+
+    @Override
+    public NDList run(OpContext c, OnnxNode n, NDArray[] in) {
+        NDArray x = in[0];
+        float eps = n.attrFloat("epsilon", 1e-5f);
+        int rank = x.getShape().dimension();
+        ai.djl.ndarray.types.Shape shape = x.getShape();
+        // PyTorch's DJL mean takes one axis: flatten the spatial axes into one
+        NDArray flat = x.reshape(shape.get(0), shape.get(1), -1);
+        NDArray mean = flat.mean(new int[] {2}, true);
+        NDArray centeredFlat = flat.sub(mean);
+        NDArray var = centeredFlat.square().mean(new int[] {2}, true);
+        NDArray centered = centeredFlat.div(var.add(eps).sqrt()).reshape(shape);
+        NDArray y = centered.mul(Nd.alongAxis(in[1], 1, rank)).add(Nd.alongAxis(in[2], 1, rank));
+        return new NDList(y);
+    }
+}
