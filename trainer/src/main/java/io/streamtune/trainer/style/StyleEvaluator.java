@@ -135,6 +135,14 @@ public final class StyleEvaluator implements AutoCloseable {
         }
     }
 
+    /** Scores given outputs {@code y} for contents {@code x} (both {@code [N, 3, H, W]}). */
+    public Scored scoreOutputs(OnnxTensor y, OnnxTensor x) throws Exception {
+        List<PerceptualLoss.Terms> m = new ArrayList<>();
+        List<PerceptualLoss.Terms> id = new ArrayList<>();
+        score(y, x, (int) y.shape()[0], m, id);
+        return new Scored(m, id);
+    }
+
     private void score(
             OnnxTensor y,
             OnnxTensor x,
