@@ -103,6 +103,17 @@ public final class Topics {
                     JsonSerde.of(SegmentationsEmitted.class),
                     TopicSpec.log(6, 3 * DAY_MS));
 
+    /**
+     * Stylized frames: value the JPEG, key the camera id, the rest in headers ({@link
+     * StylizedFrame}).
+     */
+    public static final Topic<String, byte[]> PREDICTIONS_STYLIZATIONS =
+            new Topic<>(
+                    "predictions.stylizations",
+                    Serdes.String(),
+                    Serdes.ByteArray(),
+                    TopicSpec.log(6, DAY_MS));
+
     /** Classification results. Key: camera id. */
     public static final Topic<String, ClassificationsEmitted> PREDICTIONS_CLASSIFICATIONS =
             new Topic<>(
@@ -196,6 +207,7 @@ public final class Topics {
                 PREDICTIONS_DETECTIONS,
                 PREDICTIONS_SEGMENTATIONS,
                 PREDICTIONS_CLASSIFICATIONS,
+                PREDICTIONS_STYLIZATIONS,
                 INFERENCE_EVENTS,
                 MODELS_CANDIDATES,
                 MODELS_LIVE,

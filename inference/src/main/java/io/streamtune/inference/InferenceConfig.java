@@ -53,6 +53,8 @@ import java.util.Optional;
  *     before the DLQ
  * @param detection {@code inference.detection.score.threshold|iou.threshold|max.detections}
  * @param topK {@code inference.classification.top.k}
+ * @param stylizationSize {@code inference.stylization.size} (0): longest side in pixels of the
+ *     stylized frames a stylization model emits; 0 keeps the model's own resolution
  * @param imageLimits {@code inference.image.max.bytes} / {@code inference.image.max.pixels}
  * @param artifactsDir {@code inference.artifacts.dir}: root of the filesystem artifact store
  *     ({@code file:} URIs)
@@ -84,6 +86,7 @@ public record InferenceConfig(
         Duration noModelMaxWait,
         DetectionOptions detection,
         int topK,
+        int stylizationSize,
         ImageLimits imageLimits,
         Path artifactsDir,
         Duration artifactTimeout,
@@ -181,6 +184,7 @@ public record InferenceConfig(
                         (float) config.decimal("inference.detection.iou.threshold", 0.7, 0, 1),
                         config.integer("inference.detection.max.detections", 300, 1, 100_000)),
                 config.integer("inference.classification.top.k", 5, 1, 1000),
+                config.integer("inference.stylization.size", 0, 0, 8192),
                 new ImageLimits(
                         config.size(
                                 "inference.image.max.bytes",

@@ -64,6 +64,7 @@ public final class InferenceService implements AutoCloseable {
                                 Topics.PREDICTIONS_DETECTIONS,
                                 Topics.PREDICTIONS_SEGMENTATIONS,
                                 Topics.PREDICTIONS_CLASSIFICATIONS,
+                                Topics.PREDICTIONS_STYLIZATIONS,
                                 Topics.INFERENCE_EVENTS,
                                 Topics.MODELS_PUBLISHED,
                                 Topics.MODELS_ARTIFACTS,
@@ -256,7 +257,8 @@ public final class InferenceService implements AutoCloseable {
                         config.topK(),
                         metrics,
                         clock,
-                        frameWorkers);
+                        frameWorkers,
+                        config.stylizationSize());
         Map<String, Object> producerProps = kafka.producer(instance + "-predictions");
         if (config.delivery() == InferenceConfig.Delivery.EXACTLY_ONCE) {
             producerProps.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, instance + "-predictions");
@@ -271,7 +273,8 @@ public final class InferenceService implements AutoCloseable {
                                         kafka.topic(Topics.FRAMES.deadLetters().name()),
                                         kafka.topic(Topics.PREDICTIONS_DETECTIONS.name()),
                                         kafka.topic(Topics.PREDICTIONS_SEGMENTATIONS.name()),
-                                        kafka.topic(Topics.PREDICTIONS_CLASSIFICATIONS.name())),
+                                        kafka.topic(Topics.PREDICTIONS_CLASSIFICATIONS.name()),
+                                        kafka.topic(Topics.PREDICTIONS_STYLIZATIONS.name())),
                                 new FramePipeline.Settings(
                                         config.maxBatch(),
                                         config.maxWait(),

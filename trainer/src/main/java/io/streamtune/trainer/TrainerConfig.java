@@ -65,6 +65,8 @@ import java.util.Set;
  *     fashion_mnist}), {@code trainer.pretrain.samples} (4000), {@code trainer.pretrain.epochs} (6)
  * @param pretrainEagerly {@code trainer.pretrain.eager} (false; the demo turns it on): pre-train
  *     the default backbone in the background at start-up, so the first run finds it ready
+ * @param style {@code trainer.style.*}: how stylization models are built and trained ({@link
+ *     io.streamtune.trainer.style.StyleSettings})
  * @param baseModels {@code trainer.model.<name>.base}: a user ONNX file to start model {@code
  *     <name>} from; {@code trainer.base.model} for every model without one. Otherwise: the previous
  *     version, else the default backbone.
@@ -116,6 +118,7 @@ public record TrainerConfig(
         int threads,
         int torchThreads,
         boolean pretrainEagerly,
+        io.streamtune.trainer.style.StyleSettings style,
         io.streamtune.runtime.AnnouncementSigner signer) {
 
     /**
@@ -254,6 +257,7 @@ public record TrainerConfig(
                 config.integer("trainer.threads", 2, 1, 256),
                 config.integer("trainer.torch.threads", 1, 1, 256),
                 config.bool("trainer.pretrain.eager", false),
+                io.streamtune.trainer.style.StyleSettings.from(config),
                 io.streamtune.runtime.AnnouncementSigner.from(config).orElse(null));
     }
 

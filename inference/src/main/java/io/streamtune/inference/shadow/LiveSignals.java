@@ -65,6 +65,10 @@ public final class LiveSignals implements FramePipeline.Observer, AutoCloseable 
                 case CLASSIFICATION -> classifications;
                 case DETECTION -> detections;
                 case SEGMENTATION -> segmentations;
+                case STYLIZATION ->
+                        throw new IllegalStateException(
+                                "stylization models are promoted by the gate, never served in"
+                                        + " shadow");
             };
         }
     }

@@ -9,10 +9,13 @@ import io.streamtune.vision.decode.ClassificationDecoder;
 import io.streamtune.vision.decode.DetectionOptions;
 import io.streamtune.vision.decode.InstanceMask;
 import io.streamtune.vision.decode.SemanticSegmentationDecoder;
+import io.streamtune.vision.decode.StylizationDecoder;
 import io.streamtune.vision.decode.YoloDetectionDecoder;
 import io.streamtune.vision.decode.YoloSegmentationDecoder;
 import io.streamtune.vision.image.ImageDecoder;
 import io.streamtune.vision.image.ImageRejectedException;
+import io.streamtune.vision.image.Jpeg;
+import io.streamtune.vision.image.RgbImage;
 import io.streamtune.vision.model.FloatTensor;
 import io.streamtune.vision.model.ModelSpec;
 import io.streamtune.vision.preprocess.ResizeTransform;
@@ -58,6 +61,7 @@ public final class BatchPredictor {
     private final InferenceMetrics metrics;
     private final Clock clock;
     private final ExecutorService frameWorkers;
+    private final int stylizationSize;
 
     /** A predictor that decodes and preprocesses on the calling thread. */
     public BatchPredictor(
@@ -80,6 +84,21 @@ public final class BatchPredictor {
             InferenceMetrics metrics,
             Clock clock,
             ExecutorService frameWorkers) {
+        this(images, detection, topK, metrics, clock, frameWorkers, 0);
+    }
+
+    /**
+     * @param stylizationSize longest side of emitted stylized frames, 0 for the model's resolution
+     */
+    public BatchPredictor(
+            ImageDecoder images,
+            DetectionOptions detection,
+            int topK,
+            InferenceMetrics metrics,
+            Clock clock,
+            ExecutorService frameWorkers,
+            int stylizationSize) {
+        this.stylizationSize = stylizationSize;
         this.frameWorkers = frameWorkers;
         this.images = Objects.requireNonNull(images, "images");
         this.detections = new YoloDetectionDecoder(detection);
@@ -378,6 +397,14 @@ public final class BatchPredictor {
                                             transform,
                                             spec.classNames()),
                                     now));
+            case STYLIZATION ->
+                    new Outcome.Predicted(
+                            frame,
+                            Task.STYLIZATION,
+                            stylized(
+                                    ref,
+                                    StylizationDecoder.decode(
+                                            first.data(), first.shape(), index, transform)));
             case CLASSIFICATION ->
                     new Outcome.Predicted(
                             frame,
@@ -393,6 +420,24 @@ public final class BatchPredictor {
                                             spec.classNames()),
                                     now));
         };
+    }
+
+    /**
+     * The stylized frame at {@code stylizationSize} (longest side; 0 = the model's own), as JPEG.
+     */
+    private io.streamtune.contracts.StylizedFrame stylized(FrameRef ref, RgbImage image) {
+        RgbImage out = image;
+        int longest = Math.max(image.width(), image.height());
+        if (stylizationSize > 0 && stylizationSize != longest) {
+            double f = (double) stylizationSize / longest;
+            out =
+                    io.streamtune.vision.preprocess.ImageOps.resize(
+                            image,
+                            Math.max(1, (int) Math.round(image.width() * f)),
+                            Math.max(1, (int) Math.round(image.height() * f)));
+        }
+        return new io.streamtune.contracts.StylizedFrame(
+                ref, Jpeg.encode(out, 0.9f), out.width(), out.height());
     }
 
     static String reasonOf(ImageRejectedException.Reason reason) {

@@ -74,12 +74,14 @@ public final class FramePipeline implements AutoCloseable {
             String deadLetters,
             String detections,
             String segmentations,
-            String classifications) {
+            String classifications,
+            String stylizations) {
         String predictions(Task task) {
             return switch (task) {
                 case DETECTION -> detections;
                 case SEGMENTATION -> segmentations;
                 case CLASSIFICATION -> classifications;
+                case STYLIZATION -> stylizations;
             };
         }
     }
@@ -588,6 +590,10 @@ public final class FramePipeline implements AutoCloseable {
 
     private ProducerRecord<byte[], byte[]> toRecord(Outcome outcome) {
         var rec = outcome.frame().record();
+        if (outcome instanceof Outcome.Predicted p
+                && p.value() instanceof io.streamtune.contracts.StylizedFrame frame) {
+            return frame.toRecord(topics.predictions(p.task()), rec.key());
+        }
         if (outcome instanceof Outcome.Predicted p) {
             try {
                 return new ProducerRecord<>(

@@ -89,7 +89,8 @@ class FramePipelineTest {
                                 "frames.dlq",
                                 "predictions.detections",
                                 "predictions.segmentations",
-                                "predictions.classifications"),
+                                "predictions.classifications",
+                                "predictions.stylizations"),
                         new FramePipeline.Settings(
                                 8,
                                 Duration.ofMillis(20),

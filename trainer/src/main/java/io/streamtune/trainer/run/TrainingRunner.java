@@ -209,6 +209,9 @@ public final class TrainingRunner {
         Optional<ModelPublished> prod = production.current(model, KAFKA_TIMEOUT);
         prod.ifPresent(p -> metrics.productionVersion(model, p.version()));
 
+        if (io.streamtune.trainer.style.StyleData.isStylization(ds)) {
+            return attemptStyle(model, runId, listener, ds, synced, prod);
+        }
         Base base = base(model, prod);
         PreparedData data =
                 PreparedData.load(
@@ -315,14 +318,7 @@ public final class TrainingRunner {
         }
 
         progress(model, runId, Phase.EVALUATING, "evaluating candidate and production");
-        int version =
-                Math.max(
-                                prod.map(ModelPublished::version).orElse(0),
-                                registry.versions(model).stream()
-                                        .mapToInt(Integer::intValue)
-                                        .max()
-                                        .orElse(0))
-                        + 1;
+        int version = nextVersion(model, prod);
         Integer parent = base.parentVersion();
         Instant now = clock.instant();
         OnnxGraph exported = trainerKeys(head.export(trained.graph(), classes), start);
@@ -490,6 +486,283 @@ public final class TrainingRunner {
                 prodMetric,
                 published,
                 null);
+    }
+
+    /**
+     * A stylization model's run: the perceptual network is the configured (or default zoo) base,
+     * the transformation network starts from production (the transfer step: new content, same
+     * style) or fresh; the gate judges the exported ONNX by its gain over the unchanged image on
+     * content only the gate sees, against production on the same images. Stylization versions are
+     * promoted by the gate alone (a stylized frame has no live label to agree on).
+     */
+    private Result attemptStyle(
+            String model,
+            String runId,
+            ProgressListener listener,
+            DatasetStore ds,
+            DatasetSync.Result synced,
+            Optional<ModelPublished> prod)
+            throws Exception {
+        var settings = config.style();
+        var data =
+                io.streamtune.trainer.style.StyleData.load(
+                        ds, config.gatePercent(), config.selectionPercent());
+        int total = data.train().size() + data.selection().size() + data.gate().size();
+        String counts =
+                String.format(
+                        "task=stylization styles=%d content=%d/%d/%d",
+                        data.styles().size(),
+                        data.train().size(),
+                        data.selection().size(),
+                        data.gate().size());
+        if (total < config.minSamples() || data.train().size() < 2 || data.selection().isEmpty()) {
+            throw new IllegalStateException(
+                    "not enough usable content images: "
+                            + counts
+                            + " ("
+                            + data.skipped()
+                            + " skipped), need "
+                            + config.minSamples());
+        }
+        String metricName = Evaluator.metricName(Task.STYLIZATION);
+        String fingerprint = settingsFingerprint(model, Task.STYLIZATION) + "/" + settings;
+        String settingsHash =
+                io.streamtune.vision.artifact.Sha256.hex(
+                        fingerprint.getBytes(StandardCharsets.UTF_8));
+        boolean continues = prod.isPresent() && prod.get().task() == Task.STYLIZATION;
+        if (continues
+                && prod.get().lineage() != null
+                && prod.get().lineage().datasetFingerprint().equals(data.fingerprint())
+                && prod.get().lineage().settingsFingerprint().equals(settingsHash)) {
+            return rejected(
+                    model,
+                    runId,
+                    counts,
+                    "production v"
+                            + prod.get().version()
+                            + " was trained on the same style and content images with the same"
+                            + " settings; not retrained",
+                    Verdict.UNCHANGED,
+                    metricName,
+                    null,
+                    Double.NaN,
+                    null);
+        }
+        Optional<String> shortfall = gate.shortfall(data.gate().size(), List.of(), null);
+        if (shortfall.isPresent()) {
+            return rejected(
+                    model,
+                    runId,
+                    counts,
+                    "not enough evidence to judge: " + shortfall.get() + "; not trained",
+                    Verdict.NOT_ENOUGH_EVIDENCE,
+                    metricName,
+                    null,
+                    Double.NaN,
+                    null);
+        }
+        Base perceptualBase = base(model, Optional.empty());
+        var net =
+                io.streamtune.trainer.style.PerceptualNet.of(
+                        perceptualBase.graph(), settings.size(), settings.styleStrides());
+        var loss = settings.loss(net);
+        OnnxGraph start =
+                continues
+                        ? BridgeReader.read(store.fetch(prod.get().artifact()))
+                        : io.streamtune.trainer.style.TransformerNet.build(
+                                settings.channels(), settings.blocks(), config.schedule().seed());
+        LOG.info(
+                "{} run {}: stylization, perceptual network {} (layers at strides {}), {}",
+                model,
+                runId,
+                perceptualBase.source(),
+                net.strides(),
+                continues ? "continuing from v" + prod.get().version() : "a new network");
+        var trained =
+                new io.streamtune.trainer.style.StyleTrainer(
+                                net,
+                                loss,
+                                settings.training(config.schedule().seed()),
+                                listener,
+                                config.threads())
+                        .train(start, data.styles(), data.train(), data.selection());
+        progress(model, runId, Phase.EVALUATING, "evaluating candidate and production");
+        int version = nextVersion(model, prod);
+        Integer parent = continues ? prod.get().version() : null;
+        Instant now = clock.instant();
+        PreprocessConfig preprocess =
+                new PreprocessConfig(
+                        settings.size(),
+                        settings.size(),
+                        ResizeMode.STRETCH,
+                        0,
+                        ChannelOrder.RGB,
+                        Normalization.UNIT);
+        Lineage lineage =
+                new Lineage(
+                        "perceptual " + perceptualBase.source(),
+                        data.fingerprint(),
+                        data.train().size(),
+                        data.selection().size(),
+                        data.gate().size(),
+                        settingsHash);
+        Evaluation candidate;
+        Evaluation prodEval = null;
+        try (var eval =
+                new io.streamtune.trainer.style.StyleEvaluator(
+                        net, loss, data.styles(), settings.size(), config.threads())) {
+            byte[] bytes =
+                    OnnxWriter.toBytes(
+                            ModelExport.withMetadata(
+                                    trained.graph(),
+                                    Task.STYLIZATION,
+                                    List.of(),
+                                    preprocess,
+                                    model,
+                                    version,
+                                    parent,
+                                    Map.of(),
+                                    now));
+            candidate = styleEvaluation(eval.score(bytes, data.gate()));
+            if (continues) {
+                prodEval =
+                        styleEvaluation(
+                                eval.score(store.fetch(prod.get().artifact()), data.gate()));
+            }
+        }
+        if (!Double.isFinite(candidate.metric())) {
+            throw new DivergedException("candidate " + metricName + " is " + candidate.metric());
+        }
+        double prodMetric = prodEval == null ? Double.NaN : prodEval.metric();
+        Gate styleGate =
+                new Gate(
+                        new Gate.Settings(
+                                gate.settings().minDelta(),
+                                settings.floor(),
+                                gate.settings().confidence(),
+                                gate.settings().resamples(),
+                                gate.settings().minSamples(),
+                                gate.settings().minPerClass()));
+        Gate.Decision decision =
+                styleGate.judge(
+                        metricName,
+                        candidate.scores(),
+                        prodEval == null ? null : prodEval.scores(),
+                        List.of(),
+                        null);
+        if (decision.evidence() != null && prodEval != null) {
+            decision =
+                    new Gate.Decision(
+                            decision.publish(),
+                            decision.verdict(),
+                            decision.reason(),
+                            decision.evidence().against(prod.get().version()));
+        }
+        metrics.gate(model, candidate.metric(), prodMetric);
+        String summary =
+                String.format(
+                        "%s %s=%.4f (style %.4f content %.4f) production=%s steps=%d",
+                        counts,
+                        metricName,
+                        candidate.metric(),
+                        candidate.metrics().get("style_loss"),
+                        candidate.metrics().get("content_loss"),
+                        Double.isNaN(prodMetric) ? "none" : String.format("%.4f", prodMetric),
+                        trained.steps());
+        if (!decision.publish()) {
+            return rejected(
+                    model,
+                    runId,
+                    summary,
+                    decision.reason(),
+                    decision.verdict(),
+                    metricName,
+                    candidate,
+                    prodMetric,
+                    decision.evidence());
+        }
+        OnnxGraph scored =
+                ModelExport.withMetadata(
+                        trained.graph(),
+                        Task.STYLIZATION,
+                        List.of(),
+                        preprocess,
+                        model,
+                        version,
+                        parent,
+                        candidate.metrics(),
+                        now);
+        byte[] onnx = OnnxWriter.toBytes(scored);
+        ArtifactRef ref = store.put(model, version, onnx);
+        ModelPublished published =
+                new ModelPublished(
+                        model,
+                        version,
+                        parent,
+                        Task.STYLIZATION,
+                        List.of(),
+                        metricName,
+                        candidate.metric(),
+                        candidate.metrics(),
+                        ref,
+                        synced.offsets(),
+                        now,
+                        decision.evidence(),
+                        lineage,
+                        new Promotion(
+                                Promotion.By.GATE,
+                                truncate(decision.reason()),
+                                prod.map(ModelPublished::version).orElse(null),
+                                now));
+        registry.save(new ModelRegistry.Manifest(published, trainingConfig(null), List.of()), onnx);
+        producer.send(
+                        new ProducerRecord<>(
+                                kafka.topic(Topics.MODELS_PUBLISHED.name()),
+                                bytes(model),
+                                JsonSerde.of(ModelPublished.class).toBytes(config.sign(published))))
+                .get(KAFKA_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        retain(model, version, null);
+        metrics.productionVersion(model, version);
+        metrics.published(model, version, metricName, candidate.metric());
+        progress(model, runId, Phase.PUBLISHED, "published v" + version + ": " + decision.reason());
+        return new Result(
+                Outcome.PUBLISHED,
+                runId,
+                summary + " published v" + version + ": " + decision.reason(),
+                candidate,
+                prodMetric,
+                published,
+                null);
+    }
+
+    private static Evaluation styleEvaluation(io.streamtune.trainer.style.StyleEvaluator.Scored s) {
+        double[] gains = s.gains();
+        double gain = java.util.Arrays.stream(gains).average().orElse(Double.NaN);
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("style_gain", gain);
+        m.put("style_loss", s.mean(t -> t.style()));
+        m.put("content_loss", s.mean(t -> t.content()));
+        m.put("tv", s.mean(t -> t.tv()));
+        m.put("total_loss", s.mean(t -> t.total()));
+        m.put(
+                "unchanged_loss",
+                s.identity().stream().mapToDouble(t -> t.total()).average().orElse(Double.NaN));
+        return new Evaluation(
+                "style_gain",
+                gain,
+                m,
+                gains.length,
+                new io.streamtune.trainer.gate.MeanScores(gains));
+    }
+
+    private int nextVersion(String model, Optional<ModelPublished> prod) {
+        return Math.max(
+                        prod.map(ModelPublished::version).orElse(0),
+                        registry.versions(model).stream()
+                                .mapToInt(Integer::intValue)
+                                .max()
+                                .orElse(0))
+                + 1;
     }
 
     private Result rejected(

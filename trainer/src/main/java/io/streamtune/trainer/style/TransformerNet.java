@@ -12,8 +12,9 @@ import java.util.List;
  * The image-transformation network of Johnson et al. (2016), built as an ONNX graph: a 9x9
  * convolution, two stride-2 down-sampling convolutions, residual blocks, two nearest-neighbour
  * up-samplings each followed by a convolution (no transposed convolutions, so no checkerboard), and
- * a 9x9 convolution to RGB through a sigmoid; instance normalisation after every hidden
- * convolution. Fully convolutional: it runs at any input size divisible by 4.
+ * a 9x9 convolution to an RGB change that is added to the input and clipped to {@code [0, 1]};
+ * instance normalisation after every hidden convolution. Fully convolutional: it runs at any input
+ * size divisible by 4.
  *
  * <p>Input {@code input} {@code [N, 3, H, W]} RGB in {@code [0, 1]}; output {@code stylized} the
  * same shape and range.
@@ -47,10 +48,29 @@ public final class TransformerNet {
         }
         x = convNormRelu(b, upsample(b, x), c3, c2, 3, 1);
         x = convNormRelu(b, upsample(b, x), c2, c1, 3, 1);
-        String rgb = b.conv(x, c1, 3, 9, 1, 4, 1, true);
-        String out = b.op("Sigmoid", List.of(rgb));
+        // the network predicts a change to the input: it starts close to the identity (content
+        // kept) and learns the style as a residual
+        String residual = b.conv(x, c1, 3, 9, 1, 4, 1, true);
+        String lo = b.constant(OnnxTensor.ofFloats("lo", new long[0], new float[] {0f}));
+        String hi = b.constant(OnnxTensor.ofFloats("hi", new long[0], new float[] {1f}));
+        String out = b.op("Clip", List.of(b.add("input", residual), lo, hi));
         String named = b.op("Identity", List.of(out));
-        return rename(b.build(named), named);
+        OnnxGraph g = rename(b.build(named), named);
+        // the residual starts small: a fresh network passes the content through nearly unchanged
+        String w = null;
+        for (io.streamtune.onnx.ir.OnnxNode n : g.nodes()) {
+            if (n.opType().equals("Conv")) {
+                w = n.input(1);
+            }
+        }
+        java.util.Map<String, OnnxTensor> inits = new java.util.LinkedHashMap<>(g.initializers());
+        OnnxTensor t = inits.get(w);
+        float[] v = t.floats().clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= 0.01f;
+        }
+        inits.put(w, OnnxTensor.ofFloats(w, t.shape(), v));
+        return g.withInitializers(inits);
     }
 
     private static String convNormRelu(

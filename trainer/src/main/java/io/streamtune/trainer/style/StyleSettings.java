@@ -1,0 +1,82 @@
+package io.streamtune.trainer.style;
+
+import io.streamtune.runtime.ConfigSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How stylization models are built and trained ({@code trainer.style.*}).
+ *
+ * @param size {@code trainer.style.size} (128): square training resolution; the network is fully
+ *     convolutional and serves at any size
+ * @param channels {@code trainer.style.channels} (16): width of the first layer (then 2x, 4x)
+ * @param blocks {@code trainer.style.blocks} (3): residual blocks
+ * @param steps {@code trainer.style.steps} (300): optimisation steps per run
+ * @param batchSize {@code trainer.style.batch.size} (4): content images per step
+ * @param learningRate {@code trainer.style.lr} (0.003): Adam's learning rate
+ * @param styleWeight {@code trainer.style.weight} (1)
+ * @param contentWeight {@code trainer.style.content.weight} (1)
+ * @param tvWeight {@code trainer.style.tv.weight} (0.1)
+ * @param styleStrides {@code trainer.style.layers} (2,4,8,16): strides of the style layers
+ * @param contentStride {@code trainer.style.content.stride} (8): stride of the content layer
+ * @param floor {@code trainer.style.gate.floor} (0.2): the lower end of a first model's interval of
+ *     mean gain (share of an unchanged image's loss the model removes) must reach this
+ */
+public record StyleSettings(
+        int size,
+        int channels,
+        int blocks,
+        int steps,
+        int batchSize,
+        double learningRate,
+        double styleWeight,
+        double contentWeight,
+        double tvWeight,
+        List<Integer> styleStrides,
+        int contentStride,
+        double floor) {
+
+    public StyleSettings {
+        styleStrides = List.copyOf(styleStrides);
+    }
+
+    /** Reads {@code trainer.style.*}. */
+    public static StyleSettings from(ConfigSource c) {
+        int size = c.integer("trainer.style.size", 128, 16, 2048);
+        if (size % 4 != 0) {
+            throw new io.streamtune.runtime.ConfigException(
+                    "trainer.style.size", "must be a multiple of 4, was " + size);
+        }
+        List<Integer> strides = new ArrayList<>();
+        for (String s : c.string("trainer.style.layers", "2,4,8,16").split(",")) {
+            try {
+                strides.add(Integer.parseInt(s.trim()));
+            } catch (NumberFormatException e) {
+                throw new io.streamtune.runtime.ConfigException(
+                        "trainer.style.layers", "must be strides such as 2,4,8,16, was " + s);
+            }
+        }
+        return new StyleSettings(
+                size,
+                c.integer("trainer.style.channels", 16, 2, 256),
+                c.integer("trainer.style.blocks", 3, 0, 32),
+                c.integer("trainer.style.steps", 300, 1, 1_000_000),
+                c.integer("trainer.style.batch.size", 4, 1, 256),
+                c.decimal("trainer.style.lr", 3e-3, 1e-6, 1),
+                c.decimal("trainer.style.weight", 1, 0, 1e6),
+                c.decimal("trainer.style.content.weight", 1, 0, 1e6),
+                c.decimal("trainer.style.tv.weight", 0.1, 0, 1e6),
+                strides,
+                c.integer("trainer.style.content.stride", 8, 1, 64),
+                c.decimal("trainer.style.gate.floor", 0.2, -1, 1));
+    }
+
+    public PerceptualLoss loss(PerceptualNet net) {
+        return new PerceptualLoss(styleWeight, contentWeight, tvWeight, net.layerAt(contentStride));
+    }
+
+    public StyleTrainer.Settings training(long seed) {
+        return new StyleTrainer.Settings(
+                size, steps, batchSize, learningRate, Math.max(10, steps / 6), seed);
+    }
+}
