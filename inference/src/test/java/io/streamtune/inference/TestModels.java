@@ -108,6 +108,27 @@ public final class TestModels {
     }
 
     /**
+     * A "stylizer" {@code [N, 3, H, W] -> [N, 3, H, W]} that inverts colours ({@code 1 - x}), with
+     * the metadata of a stylization model; inputs in {@code [0, 1]} (unit normalisation).
+     */
+    public static byte[] stylizer(String model, int version) {
+        Graph graph = new Graph();
+        graph.input("input", -1, 3, SIZE, SIZE);
+        graph.init("w", new float[] {-1, 0, 0, 0, -1, 0, 0, 0, -1}, 3, 3, 1, 1);
+        graph.init("b", new float[] {1, 1, 1}, 3);
+        graph.node(
+                "Conv",
+                List.of("input", "w", "b"),
+                "stylized",
+                OnnxProtos.ints("kernel_shape", 1, 1));
+        graph.output("stylized", -1, 3, SIZE, SIZE);
+        Map<String, String> meta = metadata(model, version, "stylization", "[]", "stretch");
+        meta.put(ModelMetadataKeys.MEAN, "0,0,0");
+        meta.put(ModelMetadataKeys.STD, "1,1,1");
+        return graph.model(meta);
+    }
+
+    /**
      * A YOLOv8-seg layout model: {@code output0 [N, 4 + 2 + 4, A]} (the detector's rows plus 4 mask
      * coefficients of 1) and {@code output1 [N, 4, SIZE/4, SIZE/4]} prototypes of 1, so every
      * detection's mask fills its box.

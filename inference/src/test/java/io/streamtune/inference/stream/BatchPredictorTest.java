@@ -101,6 +101,59 @@ class BatchPredictorTest {
     }
 
     @Test
+    void shouldEmitTheStylizedFrameAsAJpegInTheSourceAspectRatioAtTheConfiguredSize()
+            throws Exception {
+        ServingModel model =
+                new ServingModel(
+                        "paint",
+                        3,
+                        OnnxModelRunner.load(
+                                TestModels.stylizer("paint", 3),
+                                "paint",
+                                RunnerOptions.defaults(),
+                                ModelSpecOverrides.NONE));
+        BatchPredictor sized =
+                new BatchPredictor(
+                        new ImageDecoder(ImageLimits.defaults()),
+                        DetectionOptions.DEFAULTS,
+                        3,
+                        new InferenceMetrics(registry, "paint"),
+                        CLOCK,
+                        null,
+                        64);
+        List<Outcome> outcomes =
+                sized.predict(
+                        model,
+                        List.of(
+                                frame(
+                                        0,
+                                        TestFrames.png(40, 20, Color.BLACK, Color.RED),
+                                        "c",
+                                        null)));
+
+        var p = (Outcome.Predicted) outcomes.get(0);
+        assertThat(p.task()).isEqualTo(Task.STYLIZATION);
+        var s = (io.streamtune.contracts.StylizedFrame) p.value();
+        assertThat(s.width()).isEqualTo(64);
+        assertThat(s.height()).isEqualTo(32);
+        assertThat(s.frame().model()).isEqualTo("paint");
+        assertThat(s.frame().modelVersion()).isEqualTo(3);
+        var img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(s.jpeg()));
+        assertThat(img.getWidth()).isEqualTo(64);
+        // black became white on the left, red became cyan on the right
+        java.awt.Color left = new java.awt.Color(img.getRGB(8, 16));
+        java.awt.Color right = new java.awt.Color(img.getRGB(56, 16));
+        assertThat(left.getRed()).isGreaterThan(200);
+        assertThat(left.getBlue()).isGreaterThan(200);
+        assertThat(right.getRed()).isLessThan(60);
+        assertThat(right.getGreen()).isGreaterThan(200);
+        var record = s.toRecord("predictions.stylizations", "c".getBytes());
+        assertThat(new String(record.headers().lastHeader("model-version").value())).isEqualTo("3");
+        assertThat(record.value()).isEqualTo(s.jpeg());
+        model.release();
+    }
+
+    @Test
     void shouldSegmentHalfRedFrameIntoTwoHalvesOfTheSourceSize() throws Exception {
         ServingModel model =
                 new ServingModel(
