@@ -167,7 +167,7 @@ public record ModelPublished(
         }
         Objects.requireNonNull(task, "task");
         classes = List.copyOf(Objects.requireNonNull(classes, "classes"));
-        if (classes.isEmpty()) {
+        if (classes.isEmpty() && task != Task.STYLIZATION) {
             throw new IllegalArgumentException("classes must not be empty");
         }
         Names.requireText(metricName, "metricName", 64);
