@@ -193,6 +193,20 @@ class MessageSerdeTest {
     }
 
     @Test
+    void shouldReadAndWriteTheStyleAndContentLabelsOfAStylizationModel() {
+        var labels = JsonSerde.of(Label.class);
+        Label style = labels.fromBytes("{\"type\":\"style\"}".getBytes(StandardCharsets.UTF_8));
+        Label content = labels.fromBytes("{\"type\":\"content\"}".getBytes(StandardCharsets.UTF_8));
+        assertThat(style).isInstanceOf(Label.StyleLabel.class);
+        assertThat(content).isInstanceOf(Label.ContentLabel.class);
+        assertThat(style.task()).isEqualTo(Task.STYLIZATION);
+        assertThat(content.classNames()).isEmpty();
+        assertThat(new String(labels.toBytes(style), StandardCharsets.UTF_8))
+                .isEqualTo("{\"type\":\"style\"}");
+        assertThat(Task.parse("Stylization")).isEqualTo(Task.STYLIZATION);
+    }
+
+    @Test
     void shouldParseAHandWrittenIntakeRecord() {
         String json =
                 """
