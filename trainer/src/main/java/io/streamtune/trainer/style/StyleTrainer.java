@@ -171,7 +171,11 @@ public final class StyleTrainer {
                                 throw new DivergedException(
                                         "style loss or its gradient was not finite in 3 steps in a"
                                                 + " row at step "
-                                                + step);
+                                                + step
+                                                + " (PyTorch's oneDNN AVX2 kernels give NaN"
+                                                + " gradients through the frozen backbone on some"
+                                                + " CPUs: start the trainer with"
+                                                + " ONEDNN_MAX_CPU_ISA=SSE41)");
                             }
                             continue;
                         }
