@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
             io.streamtune.deploy.cli.ZooCommand.class,
             io.streamtune.deploy.cli.PredictCommand.class,
             io.streamtune.deploy.cli.LabellingCommand.class,
+            io.streamtune.deploy.cli.StylizeCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class StreamtuneCli implements Callable<Integer> {

@@ -197,23 +197,8 @@ public final class StyleBench {
         }
     }
 
-    /** {@code per} random square crops (a third to all of the shorter side) of each photo. */
     static List<RgbImage> crops(Path dir, List<String> names, int per, Random r) throws Exception {
-        List<RgbImage> out = DetectionTransferBench.photos(dir, names);
-        List<RgbImage> crops = new ArrayList<>();
-        for (RgbImage img : out) {
-            int side = Math.min(img.width(), img.height());
-            for (int i = 0; i < per; i++) {
-                int c = side / 3 + r.nextInt(side - side / 3 + 1);
-                int x0 = r.nextInt(img.width() - c + 1), y0 = r.nextInt(img.height() - c + 1);
-                byte[] px = new byte[c * c * 3];
-                for (int y = 0; y < c; y++) {
-                    System.arraycopy(
-                            img.pixels(), ((y0 + y) * img.width() + x0) * 3, px, y * c * 3, c * 3);
-                }
-                crops.add(new RgbImage(c, c, px));
-            }
-        }
-        return crops;
+        return io.streamtune.trainer.style.StyleData.crops(
+                DetectionTransferBench.photos(dir, names), per, r);
     }
 }

@@ -41,6 +41,28 @@ public record StyleData(
 
     private static final Logger LOG = LoggerFactory.getLogger(StyleData.class);
 
+    /**
+     * {@code per} random square crops of each image (a third to all of its shorter side): more
+     * content views from a few photographs.
+     */
+    public static List<RgbImage> crops(List<RgbImage> images, int per, java.util.Random r) {
+        List<RgbImage> crops = new ArrayList<>();
+        for (RgbImage img : images) {
+            int side = Math.min(img.width(), img.height());
+            for (int i = 0; i < per; i++) {
+                int c = side / 3 + r.nextInt(side - side / 3 + 1);
+                int x0 = r.nextInt(img.width() - c + 1), y0 = r.nextInt(img.height() - c + 1);
+                byte[] px = new byte[c * c * 3];
+                for (int y = 0; y < c; y++) {
+                    System.arraycopy(
+                            img.pixels(), ((y0 + y) * img.width() + x0) * 3, px, y * c * 3, c * 3);
+                }
+                crops.add(new RgbImage(c, c, px));
+            }
+        }
+        return crops;
+    }
+
     /** Whether the store holds a style image: then its model is a stylization model. */
     public static boolean isStylization(DatasetStore store) {
         for (String id : store.sampleIds()) {
