@@ -183,6 +183,11 @@ public final class TrainingRunner {
                                             null)));
             progress(model, runId, Phase.FAILED, reason);
             result = new Result(Outcome.FAILED, runId, reason, null, Double.NaN, null, null);
+        } catch (DatasetProblem e) {
+            String reason = e.getMessage();
+            progress(model, runId, Phase.FAILED, reason);
+            LOG.warn("training run {} of {} cannot start: {}", runId, model, reason);
+            result = new Result(Outcome.FAILED, runId, reason, null, Double.NaN, null, null);
         } catch (Exception e) {
             String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
             progress(model, runId, Phase.FAILED, reason);
@@ -221,10 +226,16 @@ public final class TrainingRunner {
                         config.selectionPercent(),
                         prod.map(ModelPublished::classes).orElse(List.of()),
                         prod.map(ModelPublished::task).orElse(null));
+        if (data.task() == Task.STYLIZATION) {
+            throw new DatasetProblem(
+                    "no style image for "
+                            + model
+                            + ": its content images need one labelled {\"type\":\"style\"}");
+        }
         PreprocessConfig preprocess = preprocess(base.graph(), data.task());
         int total = data.train().size() + data.selection().size() + data.gate().size();
         if (total < config.minSamples() || data.train().size() < 2 || data.selection().size() < 1) {
-            throw new IllegalStateException(
+            throw new DatasetProblem(
                     "not enough usable samples: "
                             + data.train().size()
                             + " train / "
@@ -237,7 +248,7 @@ public final class TrainingRunner {
                             + config.minSamples());
         }
         if (data.classes().size() < 2 && data.task() != Task.DETECTION) {
-            throw new IllegalStateException("need at least 2 classes, have " + data.classes());
+            throw new DatasetProblem("need at least 2 classes, have " + data.classes());
         }
         String metricName = Evaluator.metricName(data.task());
         String settings = settingsFingerprint(model, data.task());
@@ -516,7 +527,7 @@ public final class TrainingRunner {
                         data.selection().size(),
                         data.gate().size());
         if (total < config.minSamples() || data.train().size() < 2 || data.selection().isEmpty()) {
-            throw new IllegalStateException(
+            throw new DatasetProblem(
                     "not enough usable content images: "
                             + counts
                             + " ("

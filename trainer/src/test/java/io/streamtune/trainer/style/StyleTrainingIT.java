@@ -104,10 +104,20 @@ class StyleTrainingIT {
         try (var producer = producer(servers);
                 var service = TrainerService.start(config)) {
             assertThat(service.shell().awaitReady(Duration.ofSeconds(30))).isTrue();
-            send(producer, prefix, StyleTrainerTest.stripes(48), new Label.StyleLabel());
             for (RgbImage c : StyleTrainerTest.contents(60, 1)) {
                 send(producer, prefix, c, new Label.ContentLabel());
             }
+            producer.flush();
+            // content without a style: the run fails and says what is missing
+            trigger(producer, prefix, "s0");
+            boolean said =
+                    awaitContaining(
+                            servers,
+                            prefix + Topics.TRAINING_PROGRESS.name(),
+                            "no style image",
+                            Duration.ofMinutes(2));
+            assertThat(said).as("a failed run naming the missing style").isTrue();
+            send(producer, prefix, StyleTrainerTest.stripes(48), new Label.StyleLabel());
             producer.flush();
             trigger(producer, prefix, "s1");
             ConsumerRecord<byte[], byte[]> first =
@@ -201,6 +211,34 @@ class StyleTrainingIT {
                                 "paint".getBytes(StandardCharsets.UTF_8),
                                 JsonSerde.of(TrainingTriggered.class).toBytes(t)))
                 .get();
+    }
+
+    private static boolean awaitContaining(
+            String servers, String topic, String text, Duration timeout) {
+        try (var c =
+                new KafkaConsumer<byte[], byte[]>(
+                        Map.of(
+                                "bootstrap.servers",
+                                servers,
+                                "group.id",
+                                "it-" + System.nanoTime(),
+                                "auto.offset.reset",
+                                "earliest",
+                                "key.deserializer",
+                                ByteArrayDeserializer.class.getName(),
+                                "value.deserializer",
+                                ByteArrayDeserializer.class.getName()))) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                for (var r : c.poll(Duration.ofMillis(300))) {
+                    if (new String(r.value(), StandardCharsets.UTF_8).contains(text)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static ConsumerRecord<byte[], byte[]> awaitAny(
