@@ -127,26 +127,9 @@ public final class StylizeCommand implements Callable<Integer> {
         byte[] onnx = Files.readAllBytes(model);
         int longest = Math.min(size, Math.max(photo.width(), photo.height()));
         // the network runs at any multiple of 4: keep the photo's aspect ratio
-        int w =
-                Math.max(
-                        4,
-                        (int)
-                                        Math.round(
-                                                longest
-                                                        * (double) photo.width()
-                                                        / Math.max(photo.width(), photo.height()))
-                                / 4
-                                * 4);
-        int h =
-                Math.max(
-                        4,
-                        (int)
-                                        Math.round(
-                                                longest
-                                                        * (double) photo.height()
-                                                        / Math.max(photo.width(), photo.height()))
-                                / 4
-                                * 4);
+        double scale = (double) longest / Math.max(photo.width(), photo.height());
+        int w = multipleOf4(photo.width() * scale);
+        int h = multipleOf4(photo.height() * scale);
         RgbImage resized = ImageOps.resize(photo, w, h);
         float[] x = ImageOps.toChw(resized, ChannelOrder.RGB, Normalization.UNIT);
         try (OrtRunner ort =
@@ -243,6 +226,10 @@ public final class StylizeCommand implements Callable<Integer> {
         Path tmp = model.resolveSibling(model.getFileName() + ".tmp");
         Files.write(tmp, OnnxWriter.toBytes(exported));
         Files.move(tmp, model, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static int multipleOf4(double v) {
+        return Math.max(4, (int) Math.round(v) / 4 * 4);
     }
 
     private static byte[] read(Path p, String option) throws java.io.IOException {

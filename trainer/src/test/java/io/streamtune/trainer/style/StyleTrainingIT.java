@@ -215,19 +215,7 @@ class StyleTrainingIT {
 
     private static boolean awaitContaining(
             String servers, String topic, String text, Duration timeout) {
-        try (var c =
-                new KafkaConsumer<byte[], byte[]>(
-                        Map.of(
-                                "bootstrap.servers",
-                                servers,
-                                "group.id",
-                                "it-" + System.nanoTime(),
-                                "auto.offset.reset",
-                                "earliest",
-                                "key.deserializer",
-                                ByteArrayDeserializer.class.getName(),
-                                "value.deserializer",
-                                ByteArrayDeserializer.class.getName()))) {
+        try (var c = consumer(servers)) {
             c.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
@@ -249,19 +237,7 @@ class StyleTrainingIT {
     private static List<ConsumerRecord<byte[], byte[]>> readAll(
             String servers, List<String> topics, int count, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (var c =
-                new KafkaConsumer<byte[], byte[]>(
-                        Map.of(
-                                "bootstrap.servers",
-                                servers,
-                                "group.id",
-                                "it-" + System.nanoTime(),
-                                "auto.offset.reset",
-                                "earliest",
-                                "key.deserializer",
-                                ByteArrayDeserializer.class.getName(),
-                                "value.deserializer",
-                                ByteArrayDeserializer.class.getName()))) {
+        try (var c = consumer(servers)) {
             c.subscribe(topics);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (out.size() < count && System.nanoTime() < deadline) {
@@ -270,6 +246,21 @@ class StyleTrainingIT {
         }
         assertThat(out).as("records on " + topics).hasSizeGreaterThanOrEqualTo(count);
         return out;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String servers) {
+        return new KafkaConsumer<byte[], byte[]>(
+                Map.of(
+                        "bootstrap.servers",
+                        servers,
+                        "group.id",
+                        "it-" + System.nanoTime(),
+                        "auto.offset.reset",
+                        "earliest",
+                        "key.deserializer",
+                        ByteArrayDeserializer.class.getName(),
+                        "value.deserializer",
+                        ByteArrayDeserializer.class.getName()));
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String servers) {
