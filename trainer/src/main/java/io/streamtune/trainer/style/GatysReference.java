@@ -12,7 +12,6 @@ import ai.djl.training.ParameterStore;
 import io.streamtune.onnx.djl.OnnxBlock;
 import io.streamtune.onnx.ir.OnnxTensor;
 import io.streamtune.vision.image.RgbImage;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,15 +43,7 @@ public final class GatysReference {
             OnnxBlock taps = new OnnxBlock(net.graph());
             taps.initialize(m, DataType.FLOAT32, new Shape(2, 3, size, size));
             taps.freezeParameters(true);
-            List<NDArray> grams = new ArrayList<>();
-            for (double[] g : eval.styleGrams()) {
-                int c = (int) Math.round(Math.sqrt(g.length));
-                float[] f = new float[g.length];
-                for (int i = 0; i < g.length; i++) {
-                    f[i] = (float) g[i];
-                }
-                grams.add(m.create(f, new Shape(c, c)));
-            }
+            List<NDArray> grams = eval.styleGrams(m);
             float[] mean = new float[3], std = new float[3];
             for (int c = 0; c < 3; c++) {
                 mean[c] = net.normalization().mean().get(c).floatValue();

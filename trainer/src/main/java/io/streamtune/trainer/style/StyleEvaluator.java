@@ -62,6 +62,20 @@ public final class StyleEvaluator implements AutoCloseable {
         this.contentScale = scale;
     }
 
+    /** The style's Gram matrices as {@code [C, C]} arrays of {@code manager}, for training. */
+    public List<ai.djl.ndarray.NDArray> styleGrams(ai.djl.ndarray.NDManager manager) {
+        List<ai.djl.ndarray.NDArray> out = new ArrayList<>();
+        for (double[] g : styleGrams) {
+            int c = (int) Math.round(Math.sqrt(g.length));
+            float[] f = new float[g.length];
+            for (int i = 0; i < g.length; i++) {
+                f[i] = (float) g[i];
+            }
+            out.add(manager.create(f, new ai.djl.ndarray.types.Shape(c, c)));
+        }
+        return out;
+    }
+
     /** The style's content normaliser {@code K} (see {@link PerceptualLoss}). */
     public double contentScale() {
         return contentScale;

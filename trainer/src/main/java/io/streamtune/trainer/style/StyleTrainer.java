@@ -19,7 +19,6 @@ import io.streamtune.onnx.ir.OnnxWriter;
 import io.streamtune.trainer.train.DivergedException;
 import io.streamtune.trainer.train.ProgressListener;
 import io.streamtune.vision.image.RgbImage;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -132,16 +131,7 @@ public final class StyleTrainer {
                     int b = Math.min(settings.batchSize(), train.size());
                     trainer.initialize(new Shape(b, 3, size, size));
                     taps.freezeParameters(true);
-                    List<NDArray> grams = new ArrayList<>();
-                    for (double[] g : eval.styleGrams()) {
-                        int c = (int) Math.round(Math.sqrt(g.length));
-                        float[] f = new float[g.length];
-                        for (int i = 0; i < g.length; i++) {
-                            f[i] = (float) g[i];
-                        }
-                        NDArray a = trainer.getManager().create(f, new Shape(c, c));
-                        grams.add(a);
-                    }
+                    List<NDArray> grams = eval.styleGrams(trainer.getManager());
                     for (int step = 1; step <= settings.steps(); step++) {
                         float[] batch = new float[b * plane];
                         for (int i = 0; i < b; i++) {
