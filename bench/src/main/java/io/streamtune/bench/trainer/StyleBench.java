@@ -42,6 +42,10 @@ public final class StyleBench {
     static final List<String> TEST =
             List.of("motorcycle_right.png", "hubble_deep_field.jpg", "retina.jpg");
 
+    static {
+        io.streamtune.runtime.DjlOffline.enforce();
+    }
+
     private StyleBench() {}
 
     public static void main(String[] args) throws Exception {
