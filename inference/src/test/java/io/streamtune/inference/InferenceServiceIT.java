@@ -331,6 +331,128 @@ class InferenceServiceIT {
     }
 
     @Test
+    void shouldServeAPublishedStylizerAsJpegFramesAndSwapToItsNextVersion(
+            EmbeddedKafkaBroker broker) throws Exception {
+        String prefix = SharedKafka.unique("inference") + ".";
+        var config =
+                config(
+                        broker,
+                        prefix,
+                        Map.of("inference.model", "paint", "inference.stylization.size", "32"));
+
+        try (var service = InferenceService.start(config);
+                var producer = KafkaTestClients.producer(broker.bootstrapServers());
+                var store =
+                        KafkaArtifactStore.of(
+                                Map.of("bootstrap.servers", broker.bootstrapServers()),
+                                prefix + Topics.MODELS_ARTIFACTS.name())) {
+            String frames = prefix + Topics.FRAMES.name();
+            String out = prefix + Topics.PREDICTIONS_STYLIZATIONS.name();
+            publishStylizer(producer, store, prefix, 1);
+            // a 40x20 frame, left half black, right half red; the stylizer inverts colours
+            KafkaTestClients.sendSync(
+                    producer,
+                    KafkaTestClients.frame(
+                            frames,
+                            "cam-3",
+                            TestFrames.png(40, 20, Color.BLACK, Color.RED),
+                            "p-1"));
+            var first =
+                    KafkaTestClients.read(
+                            broker.bootstrapServers(), out, 1, Duration.ofSeconds(30));
+            assertThat(first).hasSize(1);
+            var r = first.get(0);
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("cam-3");
+            assertThat(header(r, io.streamtune.contracts.FrameHeaders.FRAME_ID)).isEqualTo("p-1");
+            assertThat(header(r, io.streamtune.contracts.StylizedFrame.MODEL)).isEqualTo("paint");
+            assertThat(header(r, io.streamtune.contracts.StylizedFrame.MODEL_VERSION))
+                    .isEqualTo("1");
+            // the configured longest side, the source's aspect ratio
+            assertThat(header(r, io.streamtune.contracts.StylizedFrame.WIDTH)).isEqualTo("32");
+            assertThat(header(r, io.streamtune.contracts.StylizedFrame.HEIGHT)).isEqualTo("16");
+            java.awt.image.BufferedImage jpeg =
+                    javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(r.value()));
+            assertThat(jpeg.getWidth()).isEqualTo(32);
+            assertThat(jpeg.getHeight()).isEqualTo(16);
+            // black became white, red became cyan (JPEG keeps colours to within a few levels)
+            Color left = new Color(jpeg.getRGB(4, 8)), right = new Color(jpeg.getRGB(28, 8));
+            assertThat(left.getRed()).isGreaterThan(220);
+            assertThat(left.getBlue()).isGreaterThan(220);
+            assertThat(right.getRed()).isLessThan(40);
+            assertThat(right.getGreen()).isGreaterThan(220);
+
+            // the next version is swapped in and stamps the frames that follow
+            publishStylizer(producer, store, prefix, 2);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            String version = "1";
+            int sent = 1;
+            while (!version.equals("2") && System.nanoTime() < deadline) {
+                sent++;
+                KafkaTestClients.sendSync(
+                        producer,
+                        KafkaTestClients.frame(
+                                frames,
+                                "cam-3",
+                                TestFrames.png(40, 20, Color.BLACK, Color.RED),
+                                "p-" + sent));
+                var all =
+                        KafkaTestClients.read(
+                                broker.bootstrapServers(), out, sent, Duration.ofSeconds(10));
+                assertThat(all).hasSize(sent);
+                version =
+                        header(
+                                all.get(all.size() - 1),
+                                io.streamtune.contracts.StylizedFrame.MODEL_VERSION);
+            }
+            assertThat(version).isEqualTo("2");
+            double produced = sent;
+            var metrics = PrometheusText.parse(get(service.shell().http().url() + "/metrics"));
+            assertThat(metrics.named("inference_frames_out_total"))
+                    .anySatisfy(
+                            s -> {
+                                assertThat(s.labels()).containsEntry("task", "stylization");
+                                assertThat(s.value()).isEqualTo(produced);
+                            });
+            assertThat(metrics.named("inference_model_swaps_total"))
+                    .anySatisfy(s -> assertThat(s.value()).isEqualTo(1.0)); // v1 was a first load
+        }
+    }
+
+    private static void publishStylizer(
+            org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer,
+            KafkaArtifactStore store,
+            String prefix,
+            int version)
+            throws Exception {
+        var ref = store.put("paint", version, TestModels.stylizer("paint", version));
+        var published =
+                new ModelPublished(
+                        "paint",
+                        version,
+                        version == 1 ? null : version - 1,
+                        Task.STYLIZATION,
+                        List.of(),
+                        "style_gain",
+                        0.5,
+                        Map.of("style_gain", 0.5),
+                        ref,
+                        Map.of(),
+                        Instant.now());
+        KafkaTestClients.sendSync(
+                producer,
+                new ProducerRecord<>(
+                        prefix + Topics.MODELS_PUBLISHED.name(),
+                        "paint".getBytes(StandardCharsets.UTF_8),
+                        JsonSerde.of(ModelPublished.class).toBytes(published)));
+    }
+
+    private static String header(
+            org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
     void shouldDeadLetterFramesAtOnceWhenNoModelIsLoadedAndThePolicySaysSo(
             EmbeddedKafkaBroker broker) throws Exception {
         String prefix = SharedKafka.unique("inference") + ".";

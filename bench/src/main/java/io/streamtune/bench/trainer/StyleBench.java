@@ -13,6 +13,7 @@ import io.streamtune.trainer.style.StyleTrainer;
 import io.streamtune.trainer.style.TransformerNet;
 import io.streamtune.vision.image.RgbImage;
 import io.streamtune.zoo.Zoo;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -112,6 +113,19 @@ public final class StyleBench {
                 net.strides(),
                 net.strides().get(loss.contentLayer()),
                 o);
+        OnnxGraph start =
+                TransformerNet.build(
+                        Integer.parseInt(o.get("channels")), Integer.parseInt(o.get("blocks")), 7);
+        try (StyleEvaluator eval = new StyleEvaluator(net, loss, List.of(style), size, 2)) {
+            StyleEvaluator.Scored s0 = eval.score(OnnxWriter.toBytes(start), sel);
+            System.out.printf(
+                    "selection crops: fresh network %.4f, unchanged image %.4f%n",
+                    s0.mean(PerceptualLoss.Terms::total),
+                    s0.identity().stream()
+                            .mapToDouble(PerceptualLoss.Terms::total)
+                            .average()
+                            .orElse(0));
+        }
         long t0 = System.nanoTime();
         StyleTrainer.Result res =
                 new StyleTrainer(
@@ -129,14 +143,7 @@ public final class StyleBench {
                                                 "  step %d/%d train loss %.4f selection %.4f eta %ds%n",
                                                 e, n, l, m, eta),
                                 2)
-                        .train(
-                                TransformerNet.build(
-                                        Integer.parseInt(o.get("channels")),
-                                        Integer.parseInt(o.get("blocks")),
-                                        7),
-                                List.of(style),
-                                train,
-                                sel);
+                        .train(start, List.of(style), train, sel);
         double trainS = (System.nanoTime() - t0) / 1e9;
         byte[] onnx = OnnxWriter.toBytes(res.graph());
         try (StyleEvaluator eval = new StyleEvaluator(net, loss, List.of(style), size, 2)) {
@@ -175,6 +182,17 @@ public final class StyleBench {
                                 Integer.parseInt(o.get("gatys.steps")),
                                 0.05);
                 gatysMs += (System.nanoTime() - tg) / 1e6;
+                if (o.containsKey("images")) {
+                    Path dir = Files.createDirectories(Path.of(o.get("images")));
+                    OnnxTensor x = StyleEvaluator.tensor(List.of(test.get(i)), size);
+                    png(x, dir.resolve(i + "-content.png"));
+                    png(gr.image(), dir.resolve(i + "-gatys.png"));
+                    try (OrtRunner ort = new OrtRunner(onnx, 2)) {
+                        png(
+                                ort.run(Map.of("input", x)).get(TransformerNet.OUTPUT),
+                                dir.resolve(i + "-stylizer.png"));
+                    }
+                }
                 ref += gr.terms().total();
                 ff += s.model().get(i).total();
             }
@@ -199,6 +217,25 @@ public final class StyleBench {
         if (o.containsKey("out")) {
             java.nio.file.Files.write(Path.of(o.get("out")), onnx);
         }
+    }
+
+    /** The first image of a {@code [N, 3, H, W]} RGB tensor in [0, 1], written as a PNG. */
+    static void png(OnnxTensor t, Path file) throws Exception {
+        int h = (int) t.shape()[2], w = (int) t.shape()[3];
+        float[] v = t.floats();
+        java.awt.image.BufferedImage img =
+                new java.awt.image.BufferedImage(w, h, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = 0;
+                for (int c = 0; c < 3; c++) {
+                    float f = Math.max(0, Math.min(1, v[(c * h + y) * w + x]));
+                    rgb = (rgb << 8) | Math.round(f * 255);
+                }
+                img.setRGB(x, y, rgb);
+            }
+        }
+        ImageIO.write(img, "png", file.toFile());
     }
 
     static List<RgbImage> crops(Path dir, List<String> names, int per, Random r) throws Exception {
