@@ -226,12 +226,6 @@ public final class TrainingRunner {
                         config.selectionPercent(),
                         prod.map(ModelPublished::classes).orElse(List.of()),
                         prod.map(ModelPublished::task).orElse(null));
-        if (data.task() == Task.STYLIZATION) {
-            throw new DatasetProblem(
-                    "no style image for "
-                            + model
-                            + ": its content images need one labelled {\"type\":\"style\"}");
-        }
         PreprocessConfig preprocess = preprocess(base.graph(), data.task());
         int total = data.train().size() + data.selection().size() + data.gate().size();
         if (total < config.minSamples() || data.train().size() < 2 || data.selection().size() < 1) {
@@ -526,6 +520,22 @@ public final class TrainingRunner {
                         data.train().size(),
                         data.selection().size(),
                         data.gate().size());
+        if (data.styles().isEmpty() && data.skippedStyles() > 0) {
+            // every image labelled style failed to decode (each named in a WARN line above)
+            throw new DatasetProblem(
+                    "no usable style image for "
+                            + model
+                            + ": "
+                            + data.skippedStyles()
+                            + " labelled {\"type\":\"style\"} could not be decoded; send"
+                            + " another");
+        }
+        if (data.styles().isEmpty()) {
+            throw new DatasetProblem(
+                    "no style image for "
+                            + model
+                            + ": its content images need one labelled {\"type\":\"style\"}");
+        }
         if (total < config.minSamples() || data.train().size() < 2 || data.selection().isEmpty()) {
             throw new DatasetProblem(
                     "not enough usable content images: "

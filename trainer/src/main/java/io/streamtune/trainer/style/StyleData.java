@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
  * @param selection content that picks the best step
  * @param gate content only the gate sees
  * @param skipped samples that could not be decoded
+ * @param skippedStyles how many of them were labelled style
  * @param fingerprint SHA-256 over the sorted sample ids and labels
  */
 public record StyleData(
@@ -37,6 +38,7 @@ public record StyleData(
         List<RgbImage> selection,
         List<RgbImage> gate,
         int skipped,
+        int skippedStyles,
         String fingerprint) {
 
     private static final Logger LOG = LoggerFactory.getLogger(StyleData.class);
@@ -63,15 +65,29 @@ public record StyleData(
         return crops;
     }
 
-    /** Whether the store holds a style image: then its model is a stylization model. */
+    /**
+     * Whether the store's model is a stylization model: it holds a style image, or only content
+     * images (a stylization model whose style has not arrived yet). A stray content image among
+     * labelled ones does not turn a classifier into a stylizer.
+     */
     public static boolean isStylization(DatasetStore store) {
+        boolean content = false, other = false;
         for (String id : store.sampleIds()) {
             Optional<LabelledImageAccepted> s = store.load(id);
-            if (s.isPresent() && s.get().label() instanceof Label.StyleLabel) {
+            if (s.isEmpty()) {
+                continue;
+            }
+            Label label = s.get().label();
+            if (label instanceof Label.StyleLabel) {
                 return true;
             }
+            if (label instanceof Label.ContentLabel) {
+                content = true;
+            } else {
+                other = true;
+            }
         }
-        return false;
+        return content && !other;
     }
 
     /** Loads and decodes everything in the store. */
@@ -81,7 +97,7 @@ public record StyleData(
         List<RgbImage> train = new ArrayList<>();
         List<RgbImage> selection = new ArrayList<>();
         List<RgbImage> gate = new ArrayList<>();
-        int skipped = 0;
+        int skipped = 0, skippedStyles = 0;
         JsonSerde<Label> labels = JsonSerde.of(Label.class);
         TreeMap<String, byte[]> sorted = new TreeMap<>();
         for (String id : store.sampleIds()) {
@@ -105,7 +121,16 @@ public record StyleData(
                 }
             } catch (ImageRejectedException | RuntimeException e) {
                 skipped++;
-                LOG.warn("skipping sample {} of {}: {}", id, store.model(), e.getMessage());
+                boolean style = s.label() instanceof Label.StyleLabel;
+                if (style) {
+                    skippedStyles++;
+                }
+                LOG.warn(
+                        "skipping {} {} of {}: {}",
+                        style ? "style image" : "sample",
+                        id,
+                        store.model(),
+                        e.getMessage());
             }
         }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -122,6 +147,7 @@ public record StyleData(
                 List.copyOf(selection),
                 List.copyOf(gate),
                 skipped,
+                skippedStyles,
                 Sha256.hex(bytes.toByteArray()));
     }
 }

@@ -117,6 +117,22 @@ class StyleTrainingIT {
                             "no style image",
                             Duration.ofMinutes(2));
             assertThat(said).as("a failed run naming the missing style").isTrue();
+            // a style image that does not decode (an ingest checking headers only lets a
+            // truncated PNG through): skipped with a warning, and the run says so
+            ByteArrayOutputStream good = new ByteArrayOutputStream();
+            ImageIO.write(StyleTrainerTest.stripes(48).toBufferedImage(), "png", good);
+            byte[] truncated = java.util.Arrays.copyOf(good.toByteArray(), good.size() / 2);
+            send(producer, prefix, truncated, 48, 48, new Label.StyleLabel());
+            producer.flush();
+            trigger(producer, prefix, "s0b");
+            assertThat(
+                            awaitContaining(
+                                    servers,
+                                    prefix + Topics.TRAINING_PROGRESS.name(),
+                                    "could not be decoded",
+                                    Duration.ofMinutes(2)))
+                    .as("a failed run naming the undecodable style")
+                    .isTrue();
             send(producer, prefix, StyleTrainerTest.stripes(48), new Label.StyleLabel());
             producer.flush();
             trigger(producer, prefix, "s1");
@@ -181,15 +197,25 @@ class StyleTrainingIT {
             throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageIO.write(image.toBufferedImage(), "png", out);
-        byte[] png = out.toByteArray();
+        send(producer, prefix, out.toByteArray(), image.width(), image.height(), label);
+    }
+
+    /** Image bytes as they arrived, even ones that do not decode. */
+    private static void send(
+            KafkaProducer<byte[], byte[]> producer,
+            String prefix,
+            byte[] png,
+            int width,
+            int height,
+            Label label) {
         var sample =
                 new LabelledImageAccepted(
                         Sha256.hex(png),
                         "paint",
                         png,
                         "image/png",
-                        image.width(),
-                        image.height(),
+                        width,
+                        height,
                         label,
                         "test",
                         Instant.now());
