@@ -60,7 +60,8 @@ class LiveViewIT {
                                     Topics.FRAMES.withPrefix(prefix),
                                     Topics.PREDICTIONS_DETECTIONS.withPrefix(prefix),
                                     Topics.PREDICTIONS_CLASSIFICATIONS.withPrefix(prefix),
-                                    Topics.PREDICTIONS_SEGMENTATIONS.withPrefix(prefix)));
+                                    Topics.PREDICTIONS_SEGMENTATIONS.withPrefix(prefix),
+                                    Topics.PREDICTIONS_STYLIZATIONS.withPrefix(prefix)));
         }
         try (var view = LiveView.start(kafka, "127.0.0.1", 0);
                 var producer = new KafkaProducer<byte[], byte[]>(kafka.producer("cam"))) {
@@ -71,6 +72,9 @@ class LiveViewIT {
             sendFrameWithPrediction(producer, prefix, "f-2", 2);
             String second = dumpDom(view.url(), dir.resolve("p2"));
             screenshot(view.url(), dir.resolve("p3"), Path.of("target", "liveview.png"));
+            sendFrameWithStylization(producer, prefix, "f-3");
+            String third = dumpDom(view.url(), dir.resolve("p4"));
+            screenshot(view.url(), dir.resolve("p5"), Path.of("target", "liveview-stylized.png"));
 
             assertThat(first)
                     .contains("shapes v1")
@@ -78,6 +82,27 @@ class LiveViewIT {
                     .containsPattern("data-overlays=\"[1-9]");
             assertThat(second).contains("shapes v2").contains(">f-2<");
             assertThat(Path.of("target", "liveview.png")).isNotEmptyFile();
+            // a stylized frame is shown beside its original
+            assertThat(third)
+                    .contains("paint v1")
+                    .contains(">stylizations<")
+                    .contains("data-frame=\"f-3\"")
+                    .contains("/api/stylized?id=f-3");
+            var stylized =
+                    java.net.http.HttpClient.newHttpClient()
+                            .send(
+                                    java.net.http.HttpRequest.newBuilder(
+                                                    java.net.URI.create(
+                                                            view.url() + "api/stylized?id=f-3"))
+                                            .build(),
+                                    java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(stylized.statusCode()).isEqualTo(200);
+            assertThat(stylized.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+            assertThat(
+                            javax.imageio.ImageIO.read(
+                                            new java.io.ByteArrayInputStream(stylized.body()))
+                                    .getWidth())
+                    .isEqualTo(48);
         }
     }
 
@@ -111,6 +136,45 @@ class LiveViewIT {
                                 prefix + Topics.PREDICTIONS_DETECTIONS.name(),
                                 "cam-1".getBytes(StandardCharsets.UTF_8),
                                 JsonSerde.of(DetectionsEmitted.class).toBytes(prediction)))
+                .get();
+        Thread.sleep(1_000);
+    }
+
+    private static void sendFrameWithStylization(
+            KafkaProducer<byte[], byte[]> producer, String prefix, String frameId)
+            throws Exception {
+        var scene = SyntheticScenes.generate(97, 96, 96, 3);
+        var headers = new RecordHeaders();
+        headers.add(FrameHeaders.FRAME_ID, frameId.getBytes(StandardCharsets.UTF_8));
+        producer.send(
+                        new ProducerRecord<>(
+                                prefix + Topics.FRAMES.name(),
+                                null,
+                                "cam-1".getBytes(StandardCharsets.UTF_8),
+                                scene.png(),
+                                headers))
+                .get();
+        // the frame with its colours inverted, half size, as a JPEG
+        var img = scene.image().toBufferedImage();
+        var small =
+                new java.awt.image.BufferedImage(48, 48, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 48; x++) {
+                small.setRGB(x, y, ~img.getRGB(2 * x, 2 * y) & 0xffffff);
+            }
+        }
+        var jpeg = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(small, "jpg", jpeg);
+        var frame =
+                new io.streamtune.contracts.StylizedFrame(
+                        new FrameRef(frameId, "cam-1", Instant.now(), 96, 96, "paint", 1),
+                        jpeg.toByteArray(),
+                        48,
+                        48);
+        producer.send(
+                        frame.toRecord(
+                                prefix + Topics.PREDICTIONS_STYLIZATIONS.name(),
+                                "cam-1".getBytes(StandardCharsets.UTF_8)))
                 .get();
         Thread.sleep(1_000);
     }

@@ -50,8 +50,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * threads, and their ratio; end-to-end latency (capture timestamp to prediction received by a
  * consumer) at 50% and 90% of the pipeline's maximum throughput; and the time per frame in each
  * pipeline stage. Options: {@code --seconds=8 --batch=8 --threads=<cores - 1>
- * --models=resnet18,detector,centernet --detector.size=320} ({@code centernet}: the zoo's COCO
- * detector, fetched once).
+ * --models=resnet18,detector,centernet,stylizer --detector.size=320} ({@code centernet}: the zoo's
+ * COCO detector, fetched once; {@code stylizer}: the trainer's image-transformation network at 256
+ * px, stylized JPEG frames out).
  */
 public final class InferenceBench {
 
@@ -123,6 +124,18 @@ public final class InferenceBench {
                                                                     System.err.println(
                                                                             "zoo: " + line))),
                                     Topics.PREDICTIONS_DETECTIONS.name(),
+                                    seconds,
+                                    batch,
+                                    threads);
+                    case "stylizer" ->
+                            run(
+                                    broker,
+                                    dir,
+                                    "stylizer",
+                                    "streamtune stylizer (16/32/64 channels, 3 residual blocks)"
+                                            + " @256, JPEG frames out",
+                                    stylizer(256),
+                                    Topics.PREDICTIONS_STYLIZATIONS.name(),
                                     seconds,
                                     batch,
                                     threads);
@@ -237,6 +250,30 @@ public final class InferenceBench {
                 }
             }
         }
+    }
+
+    /**
+     * The trainer's image-transformation network (fresh weights: the cost of a frame does not
+     * depend on them) with the metadata a published stylization model carries.
+     */
+    static byte[] stylizer(int size) {
+        return io.streamtune.onnx.ir.OnnxWriter.toBytes(
+                io.streamtune.trainer.publish.ModelExport.withMetadata(
+                        io.streamtune.trainer.style.TransformerNet.build(16, 3, 1),
+                        io.streamtune.contracts.Task.STYLIZATION,
+                        List.of(),
+                        new io.streamtune.vision.preprocess.PreprocessConfig(
+                                size,
+                                size,
+                                io.streamtune.vision.preprocess.ResizeMode.STRETCH,
+                                0,
+                                io.streamtune.vision.preprocess.ChannelOrder.RGB,
+                                io.streamtune.vision.preprocess.Normalization.UNIT),
+                        "stylizer",
+                        1,
+                        null,
+                        Map.of(),
+                        Instant.EPOCH));
     }
 
     private static double rawThroughput(Path file, byte[] jpeg, int batch, int threads, int seconds)
@@ -391,7 +428,18 @@ public final class InferenceBench {
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
                     long now = System.currentTimeMillis();
-                    long[] t = times(r.value());
+                    var captured = r.headers().lastHeader(FrameHeaders.CAPTURE_TIME);
+                    // a stylized frame is a JPEG: its capture time is a header, its emission
+                    // the record's timestamp
+                    long[] t =
+                            r.topic().endsWith(Topics.PREDICTIONS_STYLIZATIONS.name())
+                                    ? new long[] {
+                                        Long.parseLong(
+                                                new String(
+                                                        captured.value(), StandardCharsets.UTF_8)),
+                                        r.timestamp()
+                                    }
+                                    : times(r.value());
                     samples.add(new Sample(t[1], now - t[0]));
                 }
             }

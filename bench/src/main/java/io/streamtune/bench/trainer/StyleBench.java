@@ -84,7 +84,12 @@ public final class StyleBench {
         Path photos = Path.of(o.get("photos"));
         Random r = new Random(1);
         List<RgbImage> train = crops(photos, TRAIN, 12, r);
-        List<RgbImage> sel = crops(photos, SELECTION, 6, r);
+        // --select=train: select on training crops (a diagnostic: does ONNX Runtime see the
+        // loss fall that training sees?)
+        List<RgbImage> sel =
+                "train".equals(o.get("select"))
+                        ? train.subList(0, 12)
+                        : crops(photos, SELECTION, 6, r);
         List<RgbImage> test = crops(photos, TEST, 4, r);
         RgbImage style = RgbImage.of(ImageIO.read(Path.of(o.get("style")).toFile()));
         OnnxGraph zoo =
@@ -168,6 +173,14 @@ public final class StyleBench {
                             .orElse(0),
                     Stats.mean(gains),
                     Stats.sd(gains));
+            StringBuilder each = new StringBuilder("  per held-out crop (gain style/content):");
+            for (int i = 0; i < gains.length; i++) {
+                each.append(
+                        String.format(
+                                " %.2f (%.3f/%.3f)",
+                                gains[i], s.model().get(i).style(), s.model().get(i).content()));
+            }
+            System.out.println(each);
             int g = Math.min(2, test.size());
             double ref = 0, ff = 0, gatysMs = 0;
             for (int i = 0; i < g; i++) {

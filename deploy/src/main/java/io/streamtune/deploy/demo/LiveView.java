@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.streamtune.contracts.FrameHeaders;
 import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.StylizedFrame;
 import io.streamtune.contracts.Topics;
 import io.streamtune.runtime.KafkaSettings;
 import java.io.IOException;
@@ -46,6 +47,16 @@ public final class LiveView implements AutoCloseable {
                     return size() > KEEP_FRAMES;
                 }
             };
+
+    /** Stylized frames (JPEG) by source frame id. */
+    private final Map<String, byte[]> stylizedBytes =
+            new LinkedHashMap<>(KEEP_PREDICTIONS, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
+                    return size() > KEEP_PREDICTIONS;
+                }
+            };
+
     private final Deque<ObjectNode> recent = new ArrayDeque<>();
     private final Deque<long[]> timings = new ArrayDeque<>();
 
@@ -70,6 +81,7 @@ public final class LiveView implements AutoCloseable {
         server.createContext("/", this::page);
         server.createContext("/api/latest", this::latest);
         server.createContext("/api/frame", this::frame);
+        server.createContext("/api/stylized", this::stylized);
         frames =
                 new TopicTail(
                         kafka,
@@ -84,7 +96,8 @@ public final class LiveView implements AutoCloseable {
                         List.of(
                                 kafka.topic(Topics.PREDICTIONS_CLASSIFICATIONS.name()),
                                 kafka.topic(Topics.PREDICTIONS_DETECTIONS.name()),
-                                kafka.topic(Topics.PREDICTIONS_SEGMENTATIONS.name())),
+                                kafka.topic(Topics.PREDICTIONS_SEGMENTATIONS.name()),
+                                kafka.topic(Topics.PREDICTIONS_STYLIZATIONS.name())),
                         false,
                         this::onPrediction);
         server.start();
@@ -120,8 +133,11 @@ public final class LiveView implements AutoCloseable {
 
     private void onPrediction(ConsumerRecord<byte[], byte[]> record) {
         try {
-            JsonNode json = JsonSerde.MAPPER.readTree(record.value());
             String kind = record.topic().substring(record.topic().lastIndexOf('.') + 1);
+            JsonNode json =
+                    kind.equals("stylizations")
+                            ? stylization(record)
+                            : JsonSerde.MAPPER.readTree(record.value());
             ObjectNode entry = JsonSerde.MAPPER.createObjectNode();
             entry.put("kind", kind);
             entry.set("prediction", json);
@@ -147,6 +163,40 @@ public final class LiveView implements AutoCloseable {
                     record.offset(),
                     e.toString());
         }
+    }
+
+    /**
+     * A stylized frame (a JPEG with its references in headers) as the JSON the page reads, its
+     * image kept for {@code /api/stylized}.
+     */
+    private JsonNode stylization(ConsumerRecord<byte[], byte[]> record) {
+        ObjectNode frame = JsonSerde.MAPPER.createObjectNode();
+        String id = header(record, FrameHeaders.FRAME_ID);
+        if (id == null) {
+            throw new IllegalArgumentException("stylized frame without " + FrameHeaders.FRAME_ID);
+        }
+        frame.put("frameId", id);
+        frame.put("cameraId", new String(record.key(), StandardCharsets.UTF_8));
+        frame.put("model", header(record, StylizedFrame.MODEL));
+        frame.put("modelVersion", Integer.parseInt(header(record, StylizedFrame.MODEL_VERSION)));
+        frame.put(
+                "capturedAt",
+                Instant.ofEpochMilli(Long.parseLong(header(record, FrameHeaders.CAPTURE_TIME)))
+                        .toString());
+        frame.put("width", Integer.parseInt(header(record, StylizedFrame.WIDTH)));
+        frame.put("height", Integer.parseInt(header(record, StylizedFrame.HEIGHT)));
+        ObjectNode json = JsonSerde.MAPPER.createObjectNode();
+        json.set("frame", frame);
+        json.put("emittedAt", Instant.ofEpochMilli(record.timestamp()).toString());
+        synchronized (stylizedBytes) {
+            stylizedBytes.put(id, record.value());
+        }
+        return json;
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        var h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     private void latest(HttpExchange ex) throws IOException {
@@ -181,14 +231,22 @@ public final class LiveView implements AutoCloseable {
     }
 
     private void frame(HttpExchange ex) throws IOException {
+        image(ex, frameBytes);
+    }
+
+    private void stylized(HttpExchange ex) throws IOException {
+        image(ex, stylizedBytes);
+    }
+
+    private static void image(HttpExchange ex, Map<String, byte[]> images) throws IOException {
         String query = ex.getRequestURI().getRawQuery();
         String id =
                 query != null && query.startsWith("id=")
                         ? URLDecoder.decode(query.substring(3), StandardCharsets.UTF_8)
                         : "";
         byte[] bytes;
-        synchronized (frameBytes) {
-            bytes = frameBytes.get(id);
+        synchronized (images) {
+            bytes = images.get(id);
         }
         if (bytes == null) {
             send(
