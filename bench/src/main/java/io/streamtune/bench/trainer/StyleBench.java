@@ -66,6 +66,7 @@ public final class StyleBench {
         o.put("content.stride", "8");
         o.put("style.strides", "2,4,8,16");
         o.put("gatys.steps", "150");
+        o.put("activations", "raw");
         o.put("photos", data);
         o.put("style", data + "/ihc.png");
         for (String a : args) {
@@ -100,7 +101,13 @@ public final class StyleBench {
         for (String s : o.get("style.strides").split(",")) {
             strides.add(Integer.parseInt(s.trim()));
         }
-        PerceptualNet net = PerceptualNet.of(zoo, size, strides);
+        PerceptualNet net =
+                PerceptualNet.of(
+                        zoo,
+                        size,
+                        strides,
+                        PerceptualNet.Activations.valueOf(
+                                o.get("activations").toUpperCase(java.util.Locale.ROOT)));
         PerceptualLoss loss =
                 new PerceptualLoss(
                         Double.parseDouble(o.get("style.weight")),

@@ -26,11 +26,29 @@ public record PerceptualNet(
         strides = List.copyOf(strides);
     }
 
+    /** What the loss reads of each tapped feature map. */
+    public enum Activations {
+        /** The feature map as the network computes it. */
+        RAW,
+        /**
+         * A softmax over the whole map (channels and positions) of each image, rescaled by its
+         * element count so that its mean is 1: Wang et al.'s activation smoothing (CVPR 2021) for
+         * networks whose peaky, low-entropy activations make poor Gram statistics.
+         */
+        SOFTMAX
+    }
+
     /**
      * Taps {@code base} at {@code strides} (those it has; a stride the network lacks at {@code
      * size} is left out) for inputs of {@code size} pixels.
      */
     public static PerceptualNet of(OnnxGraph base, int size, List<Integer> strides) {
+        return of(base, size, strides, Activations.RAW);
+    }
+
+    /** As {@link #of(OnnxGraph, int, List)}, each tap read as {@code activations} says. */
+    public static PerceptualNet of(
+            OnnxGraph base, int size, List<Integer> strides, Activations activations) {
         Backbone backbone = Backbone.of(base, size);
         Map<Integer, String> byStride = backbone.featuresByStride();
         List<String> layers = new ArrayList<>();
@@ -58,6 +76,10 @@ public record PerceptualNet(
                                 List.copyOf(new java.util.LinkedHashSet<>(layers)),
                                 size)
                         .graph();
+        if (activations == Activations.SOFTMAX) {
+            taps = softmaxed(taps, layers);
+            layers = layers.stream().map(t -> t + SOFTMAX_SUFFIX).toList();
+        }
         String mean = base.metadata().get(ModelMetadataKeys.MEAN);
         String std = base.metadata().get(ModelMetadataKeys.STD);
         Normalization n =
@@ -65,6 +87,62 @@ public record PerceptualNet(
                         ? Normalization.parse(mean, std)
                         : Normalization.IMAGENET;
         return new PerceptualNet(taps, layers, found, n);
+    }
+
+    private static final String SOFTMAX_SUFFIX = "/streamtune_softmax";
+
+    /**
+     * {@code g} with each output {@code t} replaced by {@code t + SOFTMAX_SUFFIX}: {@code
+     * Reshape(softmax(flat(t)) / mean(softmax(flat(t))), Shape(t))} per image. In the graph, so
+     * ONNX Runtime (evaluation) and the bridge (training) compute the same thing.
+     */
+    private static OnnxGraph softmaxed(OnnxGraph g, List<String> taps) {
+        List<io.streamtune.onnx.ir.OnnxNode> nodes = new ArrayList<>(g.nodes());
+        Map<String, io.streamtune.onnx.ir.OnnxTensor> inits =
+                new java.util.LinkedHashMap<>(g.initializers());
+        String flatShape = "streamtune_softmax_flat";
+        inits.put(flatShape, io.streamtune.onnx.ir.OnnxTensor.vector(flatShape, 0, -1));
+        List<io.streamtune.onnx.ir.TensorInfo> outputs = new ArrayList<>();
+        for (io.streamtune.onnx.ir.TensorInfo o : g.outputs()) {
+            String t = o.name();
+            if (!taps.contains(t)) {
+                continue;
+            }
+            String p = t + "/streamtune_";
+            nodes.add(
+                    io.streamtune.onnx.ir.OnnxNode.of(
+                            p + "shape", "Shape", List.of(t), List.of(p + "shape")));
+            nodes.add(
+                    io.streamtune.onnx.ir.OnnxNode.of(
+                            p + "flat", "Reshape", List.of(t, flatShape), List.of(p + "flat")));
+            nodes.add(
+                    io.streamtune.onnx.ir.OnnxNode.of(
+                            p + "sm",
+                            "Softmax",
+                            List.of(p + "flat"),
+                            List.of(p + "sm"),
+                            io.streamtune.onnx.ir.Attribute.of("axis", 1L)));
+            nodes.add(
+                    io.streamtune.onnx.ir.OnnxNode.of(
+                            p + "mean",
+                            "ReduceMean",
+                            List.of(p + "sm"),
+                            List.of(p + "mean"),
+                            io.streamtune.onnx.ir.Attribute.ints("axes", 1L),
+                            io.streamtune.onnx.ir.Attribute.of("keepdims", 1L)));
+            nodes.add(
+                    io.streamtune.onnx.ir.OnnxNode.of(
+                            p + "norm", "Div", List.of(p + "sm", p + "mean"), List.of(p + "norm")));
+            nodes.add(
+                    io.streamtune.onnx.ir.OnnxNode.of(
+                            p + "out",
+                            "Reshape",
+                            List.of(p + "norm", p + "shape"),
+                            List.of(t + SOFTMAX_SUFFIX)));
+            outputs.add(
+                    new io.streamtune.onnx.ir.TensorInfo(t + SOFTMAX_SUFFIX, o.type(), o.shape()));
+        }
+        return new OnnxGraph(g.name(), g.opset(), g.inputs(), outputs, nodes, inits, g.metadata());
     }
 
     /** Index in {@link #layers} of the tap at {@code stride}, or the deepest one below it. */
