@@ -94,21 +94,9 @@ public final class StylizeCommand implements Callable<Integer> {
         byte[] styleBytes = read(style, "--style");
         RgbImage styleImage = decode(decoder, styleBytes, style);
         RgbImage photo = decode(decoder, read(content, "--content"), content);
-        StyleSettings base = StyleSettings.from(ConfigSource.of(Map.of()));
         StyleSettings s =
-                new StyleSettings(
-                        base.size(),
-                        base.channels(),
-                        base.blocks(),
-                        steps,
-                        base.batchSize(),
-                        base.learningRate(),
-                        base.styleWeight(),
-                        base.contentWeight(),
-                        base.tvWeight(),
-                        base.styleStrides(),
-                        base.contentStride(),
-                        base.floor());
+                StyleSettings.from(
+                        ConfigSource.of(Map.of("trainer.style.steps", Integer.toString(steps))));
         Path dir =
                 cache != null
                         ? cache
@@ -185,7 +173,7 @@ public final class StylizeCommand implements Callable<Integer> {
                 BridgeReader.read(
                         Zoo.standard()
                                 .resolve("zoo:centernet", m -> System.err.println("zoo: " + m)));
-        PerceptualNet net = PerceptualNet.of(zoo, s.size(), s.styleStrides());
+        PerceptualNet net = s.perceptual(zoo);
         PerceptualLoss loss = s.loss(net);
         System.err.printf(
                 "stylize: training a stylizer for %s on %d crops of %d photos, %d steps at %d px%n",

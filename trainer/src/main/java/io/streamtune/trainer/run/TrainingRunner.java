@@ -583,9 +583,7 @@ public final class TrainingRunner {
                     null);
         }
         Base perceptualBase = base(model, Optional.empty());
-        var net =
-                io.streamtune.trainer.style.PerceptualNet.of(
-                        perceptualBase.graph(), settings.size(), settings.styleStrides());
+        var net = settings.perceptual(perceptualBase.graph());
         var loss = settings.loss(net);
         OnnxGraph start =
                 continues

@@ -19,6 +19,8 @@ import java.util.List;
  * @param tvWeight {@code trainer.style.tv.weight} (0.1)
  * @param styleStrides {@code trainer.style.layers} (2,4,8,16): strides of the style layers
  * @param contentStride {@code trainer.style.content.stride} (8): stride of the content layer
+ * @param activations {@code trainer.style.activations} (raw): what the loss reads of each tapped
+ *     map, {@code raw} or {@code softmax} (see {@link PerceptualNet.Activations})
  * @param floor {@code trainer.style.gate.floor} (0.2): the lower end of a first model's interval of
  *     mean gain (share of an unchanged image's loss the model removes) must reach this
  */
@@ -34,6 +36,7 @@ public record StyleSettings(
         double tvWeight,
         List<Integer> styleStrides,
         int contentStride,
+        PerceptualNet.Activations activations,
         double floor) {
 
     public StyleSettings {
@@ -68,7 +71,22 @@ public record StyleSettings(
                 c.decimal("trainer.style.tv.weight", 0.1, 0, 1e6),
                 strides,
                 c.integer("trainer.style.content.stride", 8, 1, 64),
+                activations(c.string("trainer.style.activations", "raw")),
                 c.decimal("trainer.style.gate.floor", 0.2, -1, 1));
+    }
+
+    private static PerceptualNet.Activations activations(String v) {
+        try {
+            return PerceptualNet.Activations.valueOf(v.strip().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new io.streamtune.runtime.ConfigException(
+                    "trainer.style.activations", "must be raw or softmax, was " + v);
+        }
+    }
+
+    /** The perceptual network of {@code base} for these settings. */
+    public PerceptualNet perceptual(io.streamtune.onnx.ir.OnnxGraph base) {
+        return PerceptualNet.of(base, size, styleStrides, activations);
     }
 
     public PerceptualLoss loss(PerceptualNet net) {
