@@ -171,9 +171,18 @@ public final class StreamtuneCli implements Callable<Integer> {
                 names = "--demo-task",
                 defaultValue = "classification",
                 description =
-                        "Task the demo labels: classification, detection or segmentation; or coco: real photographs"
-                                + " through the zoo's COCO detector, no training (default: ${DEFAULT-VALUE}).")
+                        "Task the demo labels: classification, detection or segmentation; coco: real photographs"
+                                + " through the zoo's COCO detector, then fine-tuned on products; style: a painting"
+                                + " registered as a style and the photographs as content, a stylizer trained and"
+                                + " served (default: ${DEFAULT-VALUE}).")
         String demoTask;
+
+        @Option(
+                names = "--style",
+                description =
+                        "The style image of --demo-task style (default: scikit-image's ihc.png, a"
+                                + " stained micrograph, among the sample photos).")
+        Path styleImage;
 
         @Option(
                 names = "--camera-dir",
@@ -223,6 +232,38 @@ public final class StreamtuneCli implements Callable<Integer> {
                 config.put("trainer.epochs.finetune", "4");
             }
             boolean coco = demoTask.equalsIgnoreCase("coco");
+            boolean style =
+                    demoTask.equalsIgnoreCase("style") || demoTask.equalsIgnoreCase("stylization");
+            byte[] styleBytes = null;
+            if (demo && style) {
+                // the cameras play photographs; a painting is the style, crops of the photographs
+                // the content; a stylizer is trained, gated and served, its frames on the live view
+                if (cameraDir == null) {
+                    cameraDir = PhotoSetSupport.defaultPhotos();
+                    if (cameraDir == null) {
+                        return 1;
+                    }
+                }
+                Path painting = styleImage != null ? styleImage : defaultStyle();
+                if (painting == null) {
+                    System.err.println(
+                            "error: no style image: pass --style FILE (a JPEG or PNG painting)");
+                    return 1;
+                }
+                try {
+                    styleBytes = java.nio.file.Files.readAllBytes(painting);
+                } catch (java.io.IOException e) {
+                    System.err.println("error: --style " + painting + ": " + e.getMessage());
+                    return 1;
+                }
+                if ("shapes".equals(demoModel)) {
+                    demoModel = "paint";
+                }
+                config.put("inference.model", demoModel);
+                config.put("inference.stylization.size", "256");
+                config.remove("trainer.base.input.size");
+                config.remove("trainer.epochs.finetune");
+            }
             io.streamtune.deploy.demo.ProductPhotos.Items products = null;
             if (demo && coco) {
                 // A real COCO detector serves real photographs from the first frame.
@@ -250,8 +291,13 @@ public final class StreamtuneCli implements Callable<Integer> {
             io.streamtune.contracts.Task task =
                     coco
                             ? io.streamtune.contracts.Task.DETECTION
-                            : io.streamtune.contracts.Task.parse(demoTask);
-            if (demo && !coco && task != io.streamtune.contracts.Task.CLASSIFICATION) {
+                            : style
+                                    ? io.streamtune.contracts.Task.STYLIZATION
+                                    : io.streamtune.contracts.Task.parse(demoTask);
+            if (demo
+                    && !coco
+                    && task != io.streamtune.contracts.Task.CLASSIFICATION
+                    && task != io.streamtune.contracts.Task.STYLIZATION) {
                 // Dense tasks need more pixels; the first versions are modest and the gate lets the
                 // next ones prove themselves (measured: mAP@[.5:.95] 0.38, 0.59, 0.69, 0.71 for
                 // v1-v4).
@@ -351,26 +397,39 @@ public final class StreamtuneCli implements Callable<Integer> {
                 System.out.println("  live view  " + viewUrl);
                 System.out.println();
                 System.out.println(
-                        coco
-                                ? "Demo: two cameras stream the photographs of "
-                                        + cameraDir
-                                        + "; the zoo's COCO detector (zoo:centernet) serves them as model 'coco'"
-                                        + (products == null
-                                                ? ":"
-                                                : "; a labelling tool labels "
-                                                        + String.join(", ", products.classes())
-                                                        + " (Fashion-MNIST photos) placed in them,"
-                                                        + " and versions fine-tuned from the COCO"
-                                                        + " network take over:")
-                                : "Demo: a labelling tool sends "
-                                        + task.wireName()
-                                        + " samples of '"
+                        style
+                                ? "Demo: a labelling tool registers "
+                                        + (styleImage != null
+                                                ? styleImage.getFileName()
+                                                : "ihc.png")
+                                        + " as the style of '"
                                         + demoModel
-                                        + "' to images.intake and two cameras stream "
-                                        + (cameraDir == null
-                                                ? "frames"
-                                                : "the photographs of " + cameraDir)
-                                        + "; watch it learn:");
+                                        + "' and sends crops of the photographs of "
+                                        + cameraDir
+                                        + " as content; two cameras stream them, and the live view"
+                                        + " shows each stylized frame beside its original once a"
+                                        + " stylizer clears the gate:"
+                                : coco
+                                        ? "Demo: two cameras stream the photographs of "
+                                                + cameraDir
+                                                + "; the zoo's COCO detector (zoo:centernet) serves them as model 'coco'"
+                                                + (products == null
+                                                        ? ":"
+                                                        : "; a labelling tool labels "
+                                                                + String.join(
+                                                                        ", ", products.classes())
+                                                                + " (Fashion-MNIST photos) placed in them,"
+                                                                + " and versions fine-tuned from the COCO"
+                                                                + " network take over:")
+                                        : "Demo: a labelling tool sends "
+                                                + task.wireName()
+                                                + " samples of '"
+                                                + demoModel
+                                                + "' to images.intake and two cameras stream "
+                                                + (cameraDir == null
+                                                        ? "frames"
+                                                        : "the photographs of " + cameraDir)
+                                                + "; watch it learn:");
                 stack.manage(
                         io.streamtune.deploy.demo.LiveConsole.start(
                                 kafka, stack.urls(), System.out, Duration.ofSeconds(5)));
@@ -380,19 +439,27 @@ public final class StreamtuneCli implements Callable<Integer> {
                                 new io.streamtune.deploy.demo.DemoTraffic.Options(
                                         coco ? "coco" : demoModel,
                                         task,
-                                        coco ? 320 : 64,
-                                        coco && products == null ? 0 : 300,
-                                        coco ? (products == null ? 0 : 0.5) : 2.0,
+                                        coco ? 320 : style ? 128 : 64,
+                                        coco && products == null ? 0 : style ? 120 : 300,
+                                        coco ? (products == null ? 0 : 0.5) : style ? 0.5 : 2.0,
                                         2,
                                         // the COCO detector takes ~0.1 s a frame on one core
-                                        coco ? 2.0 : 5.0,
+                                        coco || style ? 2.0 : 5.0,
                                         cameraDir,
-                                        products)));
+                                        products,
+                                        styleBytes)));
             }
             System.out.println("Ctrl-C stops everything.");
             System.out.flush();
             stack.awaitStop();
             return 0;
         }
+    }
+
+    /** scikit-image's {@code ihc.png} among the default sample photos, or null. */
+    static Path defaultStyle() {
+        Path dir = io.streamtune.deploy.demo.PhotoSet.findDefault();
+        Path ihc = dir == null ? null : dir.resolve("ihc.png");
+        return ihc != null && java.nio.file.Files.isRegularFile(ihc) ? ihc : null;
     }
 }

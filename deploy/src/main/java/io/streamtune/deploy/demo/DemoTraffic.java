@@ -62,7 +62,8 @@ public final class DemoTraffic implements AutoCloseable {
             int cameras,
             double framesPerSecond,
             java.nio.file.Path cameraDir,
-            ProductPhotos.Items products) {
+            ProductPhotos.Items products,
+            byte[] style) {
         public Options {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(task, "task");
@@ -97,7 +98,32 @@ public final class DemoTraffic implements AutoCloseable {
         List<BufferedImage> photos =
                 options.cameraDir() == null ? null : PhotoSet.load(options.cameraDir());
         DemoTraffic traffic = new DemoTraffic(kafka, options);
-        if (options.products() != null && photos != null) {
+        if (options.task() == Task.STYLIZATION && photos != null && options.style() != null) {
+            // a painting registered as the style, then crops of the cameras' photographs as
+            // content
+            traffic.send(
+                    traffic.intakeTopic,
+                    null,
+                    JsonSerde.of(LabelledImageSubmitted.class)
+                            .toBytes(
+                                    new LabelledImageSubmitted(
+                                            options.model(),
+                                            options.style(),
+                                            new Label.StyleLabel(),
+                                            "demo-labeller")),
+                    null);
+            List<RgbImage> sources = photos.stream().map(RgbImage::of).toList();
+            traffic.spawn(
+                    "demo-labeller",
+                    () ->
+                            traffic.label(
+                                    seed ->
+                                            contentSample(
+                                                    options.model(),
+                                                    sources,
+                                                    options.imageSize(),
+                                                    seed)));
+        } else if (options.products() != null && photos != null) {
             List<RgbImage> backgrounds = photos.stream().map(RgbImage::of).toList();
             traffic.spawn(
                     "demo-labeller",
@@ -185,6 +211,21 @@ public final class DemoTraffic implements AutoCloseable {
                         model, s.png(), new Label.ContentLabel(), "demo-labeller");
             }
         };
+    }
+
+    /** A content image for a stylization model: a random square crop of one of the photographs. */
+    public static LabelledImageSubmitted contentSample(
+            String model, List<RgbImage> photos, int size, long seed) {
+        java.util.Random r = new java.util.Random(seed);
+        RgbImage crop =
+                io.streamtune.vision.preprocess.ImageOps.resize(
+                        io.streamtune.trainer.style.StyleData.crops(
+                                        List.of(photos.get(r.nextInt(photos.size()))), 1, r)
+                                .get(0),
+                        size,
+                        size);
+        return new LabelledImageSubmitted(
+                model, jpeg(crop.toBufferedImage()), new Label.ContentLabel(), "demo-labeller");
     }
 
     /** A labelled detection sample: product photos pasted into one of the photographs. */
