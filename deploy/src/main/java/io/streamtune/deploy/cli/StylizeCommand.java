@@ -72,7 +72,7 @@ public final class StylizeCommand implements Callable<Integer> {
 
     @Option(
             names = "--steps",
-            defaultValue = "300",
+            defaultValue = "600",
             description = "Training steps (default: ${DEFAULT-VALUE}).")
     int steps;
 

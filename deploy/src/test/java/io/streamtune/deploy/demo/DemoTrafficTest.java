@@ -52,6 +52,20 @@ class DemoTrafficTest {
     }
 
     @Test
+    void shouldSendCropsOfThePhotographsAsContentThatIngestAccepts() throws Exception {
+        List<RgbImage> photos =
+                List.of(RgbImage.filled(400, 300, 120, 90, 60), RgbImage.filled(200, 500, 1, 2, 3));
+        for (long seed = 0; seed < 6; seed++) {
+            LabelledImageSubmitted s = DemoTraffic.contentSample("paint", photos, 128, seed);
+
+            assertThat(s.label()).isInstanceOf(Label.ContentLabel.class);
+            var accepted = validator.validate(s.model(), s.image(), s.label());
+            assertThat(accepted.width()).isEqualTo(128);
+            assertThat(accepted.height()).isEqualTo(128);
+        }
+    }
+
+    @Test
     void shouldMakeShapeSamplesOfEveryTaskThatIngestAccepts() throws Exception {
         for (Task task : Task.values()) {
             LabelledImageSubmitted s = DemoTraffic.sample("shapes", task, 64, 7);

@@ -7,13 +7,13 @@ import java.util.List;
 /**
  * How stylization models are built and trained ({@code trainer.style.*}).
  *
- * @param size {@code trainer.style.size} (128): square training resolution; the network is fully
+ * @param size {@code trainer.style.size} (64): square training resolution; the network is fully
  *     convolutional and serves at any size
  * @param channels {@code trainer.style.channels} (16): width of the first layer (then 2x, 4x)
  * @param blocks {@code trainer.style.blocks} (3): residual blocks
- * @param steps {@code trainer.style.steps} (300): optimisation steps per run
+ * @param steps {@code trainer.style.steps} (600): optimisation steps per run
  * @param batchSize {@code trainer.style.batch.size} (4): content images per step
- * @param learningRate {@code trainer.style.lr} (0.003): Adam's learning rate
+ * @param learningRate {@code trainer.style.lr} (0.001): Adam's learning rate
  * @param styleWeight {@code trainer.style.weight} (1)
  * @param contentWeight {@code trainer.style.content.weight} (1)
  * @param tvWeight {@code trainer.style.tv.weight} (0.1)
@@ -21,8 +21,9 @@ import java.util.List;
  * @param contentStride {@code trainer.style.content.stride} (8): stride of the content layer
  * @param activations {@code trainer.style.activations} (raw): what the loss reads of each tapped
  *     map, {@code raw} or {@code softmax} (see {@link PerceptualNet.Activations})
- * @param floor {@code trainer.style.gate.floor} (0.2): the lower end of a first model's interval of
- *     mean gain (share of an unchanged image's loss the model removes) must reach this
+ * @param floor {@code trainer.style.gate.floor} (0): the lower end of a first model's interval of
+ *     mean gain (share of an unchanged image's loss the model removes) must reach this: by default
+ *     a first stylizer must measurably beat leaving the frames as they are
  */
 public record StyleSettings(
         int size,
@@ -45,7 +46,7 @@ public record StyleSettings(
 
     /** Reads {@code trainer.style.*}. */
     public static StyleSettings from(ConfigSource c) {
-        int size = c.integer("trainer.style.size", 128, 16, 2048);
+        int size = c.integer("trainer.style.size", 64, 16, 2048);
         if (size % 4 != 0) {
             throw new io.streamtune.runtime.ConfigException(
                     "trainer.style.size", "must be a multiple of 4, was " + size);
@@ -63,16 +64,16 @@ public record StyleSettings(
                 size,
                 c.integer("trainer.style.channels", 16, 2, 256),
                 c.integer("trainer.style.blocks", 3, 0, 32),
-                c.integer("trainer.style.steps", 300, 1, 1_000_000),
+                c.integer("trainer.style.steps", 600, 1, 1_000_000),
                 c.integer("trainer.style.batch.size", 4, 1, 256),
-                c.decimal("trainer.style.lr", 3e-3, 1e-6, 1),
+                c.decimal("trainer.style.lr", 1e-3, 1e-6, 1),
                 c.decimal("trainer.style.weight", 1, 0, 1e6),
                 c.decimal("trainer.style.content.weight", 1, 0, 1e6),
                 c.decimal("trainer.style.tv.weight", 0.1, 0, 1e6),
                 strides,
                 c.integer("trainer.style.content.stride", 8, 1, 64),
                 activations(c.string("trainer.style.activations", "raw")),
-                c.decimal("trainer.style.gate.floor", 0.2, -1, 1));
+                c.decimal("trainer.style.gate.floor", 0, -1, 1));
     }
 
     private static PerceptualNet.Activations activations(String v) {
@@ -95,6 +96,6 @@ public record StyleSettings(
 
     public StyleTrainer.Settings training(long seed) {
         return new StyleTrainer.Settings(
-                size, steps, batchSize, learningRate, Math.max(10, steps / 6), seed);
+                size, steps, batchSize, learningRate, Math.max(10, steps / 12), seed);
     }
 }
