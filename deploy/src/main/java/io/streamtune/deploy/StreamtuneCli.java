@@ -440,7 +440,7 @@ public final class StreamtuneCli implements Callable<Integer> {
                                         coco ? "coco" : demoModel,
                                         task,
                                         coco ? 320 : style ? 128 : 64,
-                                        coco && products == null ? 0 : style ? 120 : 300,
+                                        coco && products == null ? 0 : style ? 150 : 300,
                                         coco ? (products == null ? 0 : 0.5) : style ? 0.5 : 2.0,
                                         2,
                                         // the COCO detector takes ~0.1 s a frame on one core

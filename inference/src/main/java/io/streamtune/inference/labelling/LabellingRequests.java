@@ -79,7 +79,9 @@ public final class LabellingRequests implements FramePipeline.Observer {
     @Override
     public void delivered(ServingModel model, List<Frame> frames, List<Outcome> outcomes) {
         for (Outcome o : outcomes) {
-            if (!(o instanceof Outcome.Predicted p)) {
+            if (!(o instanceof Outcome.Predicted p)
+                    || p.value() instanceof io.streamtune.contracts.StylizedFrame) {
+                // a stylized frame has nothing a labeller could correct
                 continue;
             }
             try {

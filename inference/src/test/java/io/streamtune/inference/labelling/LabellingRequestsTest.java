@@ -67,6 +67,37 @@ class LabellingRequestsTest {
                 .isEqualTo(1.0);
     }
 
+    @Test
+    void shouldRequestNothingForStylizedFramesAndCountNoFailure() {
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(
+                        true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        LabellingRequests requests =
+                new LabellingRequests(
+                        new LabellingSampler(
+                                new LabellingSampler.Settings(
+                                        0.3, 0.6, 0, 0, 10, 1.0, 100, 100, 100, 100, 100),
+                                new LabellingSamplerTest.TestClock(),
+                                1),
+                        producer,
+                        "labelling.requests",
+                        java.time.Clock.fixed(T, java.time.ZoneOffset.UTC),
+                        registry);
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3};
+        Outcome stylized =
+                new Outcome.Predicted(
+                        frame("f-9", jpeg),
+                        Task.STYLIZATION,
+                        new io.streamtune.contracts.StylizedFrame(
+                                new FrameRef("f-9", "cam-1", T, 64, 48, "paint", 1), jpeg, 64, 48));
+
+        requests.delivered(null, List.of(), List.of(stylized));
+
+        assertThat(producer.history()).isEmpty();
+        assertThat(registry.get("inference.labelling.requests.failed").counter().count()).isZero();
+    }
+
     private static Outcome classified(String id, byte[] image, double p1, double p2) {
         Frame f = frame(id, image);
         return new Outcome.Predicted(
