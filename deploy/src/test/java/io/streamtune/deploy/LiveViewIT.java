@@ -106,10 +106,13 @@ class LiveViewIT {
         }
     }
 
-    private static void sendFrameWithPrediction(
-            KafkaProducer<byte[], byte[]> producer, String prefix, String frameId, int version)
+    /**
+     * A 96x96 scene of {@code seed} on the frames topic as camera cam-1's frame {@code frameId}.
+     */
+    private static io.streamtune.vision.synth.Scene sendFrame(
+            KafkaProducer<byte[], byte[]> producer, String prefix, String frameId, long seed)
             throws Exception {
-        var scene = SyntheticScenes.generate(version * 31L, 96, 96, 3);
+        var scene = SyntheticScenes.generate(seed, 96, 96, 3);
         var headers = new RecordHeaders();
         headers.add(FrameHeaders.FRAME_ID, frameId.getBytes(StandardCharsets.UTF_8));
         producer.send(
@@ -120,6 +123,13 @@ class LiveViewIT {
                                 scene.png(),
                                 headers))
                 .get();
+        return scene;
+    }
+
+    private static void sendFrameWithPrediction(
+            KafkaProducer<byte[], byte[]> producer, String prefix, String frameId, int version)
+            throws Exception {
+        var scene = sendFrame(producer, prefix, frameId, version * 31L);
         List<DetectionsEmitted.Detection> detections = new ArrayList<>();
         for (SceneObject o : scene.objects()) {
             Box b = o.box();
@@ -143,17 +153,7 @@ class LiveViewIT {
     private static void sendFrameWithStylization(
             KafkaProducer<byte[], byte[]> producer, String prefix, String frameId)
             throws Exception {
-        var scene = SyntheticScenes.generate(97, 96, 96, 3);
-        var headers = new RecordHeaders();
-        headers.add(FrameHeaders.FRAME_ID, frameId.getBytes(StandardCharsets.UTF_8));
-        producer.send(
-                        new ProducerRecord<>(
-                                prefix + Topics.FRAMES.name(),
-                                null,
-                                "cam-1".getBytes(StandardCharsets.UTF_8),
-                                scene.png(),
-                                headers))
-                .get();
+        var scene = sendFrame(producer, prefix, frameId, 97);
         // the frame with its colours inverted, half size, as a JPEG
         var img = scene.image().toBufferedImage();
         var small =

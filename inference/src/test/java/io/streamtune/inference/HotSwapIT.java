@@ -231,11 +231,6 @@ class HotSwapIT {
                         ref,
                         Map.of(),
                         Instant.now());
-        KafkaTestClients.sendSync(
-                producer,
-                new ProducerRecord<>(
-                        prefix + Topics.MODELS_PUBLISHED.name(),
-                        "cars".getBytes(StandardCharsets.UTF_8),
-                        JsonSerde.of(ModelPublished.class).toBytes(published)));
+        KafkaTestClients.announce(producer, prefix, published);
     }
 }

@@ -198,12 +198,7 @@ class InferenceServiceIT {
                             ref,
                             Map.of(),
                             Instant.now());
-            KafkaTestClients.sendSync(
-                    producer,
-                    new ProducerRecord<>(
-                            prefix + Topics.MODELS_PUBLISHED.name(),
-                            "cars".getBytes(StandardCharsets.UTF_8),
-                            JsonSerde.of(ModelPublished.class).toBytes(published)));
+            KafkaTestClients.announce(producer, prefix, published);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (service.models().peek().orElseThrow().fromFile()
                     && System.nanoTime() < deadline) {
@@ -300,12 +295,7 @@ class InferenceServiceIT {
                             ref,
                             Map.of(),
                             Instant.now());
-            KafkaTestClients.sendSync(
-                    producer,
-                    new ProducerRecord<>(
-                            prefix + Topics.MODELS_PUBLISHED.name(),
-                            "roads".getBytes(StandardCharsets.UTF_8),
-                            JsonSerde.of(ModelPublished.class).toBytes(published)));
+            KafkaTestClients.announce(producer, prefix, published);
 
             var out =
                     KafkaTestClients.read(
@@ -438,12 +428,7 @@ class InferenceServiceIT {
                         ref,
                         Map.of(),
                         Instant.now());
-        KafkaTestClients.sendSync(
-                producer,
-                new ProducerRecord<>(
-                        prefix + Topics.MODELS_PUBLISHED.name(),
-                        "paint".getBytes(StandardCharsets.UTF_8),
-                        JsonSerde.of(ModelPublished.class).toBytes(published)));
+        KafkaTestClients.announce(producer, prefix, published);
     }
 
     private static String header(

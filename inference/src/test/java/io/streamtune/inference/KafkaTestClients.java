@@ -58,6 +58,21 @@ public final class KafkaTestClients {
      * Reads a topic from the beginning (read_committed) until {@code count} records arrived or the
      * timeout passed.
      */
+    /** Announces {@code published} on the prefixed {@code models.published}, keyed by model. */
+    public static void announce(
+            KafkaProducer<byte[], byte[]> producer,
+            String prefix,
+            io.streamtune.contracts.ModelPublished published) {
+        sendSync(
+                producer,
+                new ProducerRecord<>(
+                        prefix + io.streamtune.contracts.Topics.MODELS_PUBLISHED.name(),
+                        published.model().getBytes(StandardCharsets.UTF_8),
+                        io.streamtune.contracts.JsonSerde.of(
+                                        io.streamtune.contracts.ModelPublished.class)
+                                .toBytes(published)));
+    }
+
     public static List<ConsumerRecord<byte[], byte[]>> read(
             String bootstrap, String topic, int count, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();

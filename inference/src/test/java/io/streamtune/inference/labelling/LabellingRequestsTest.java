@@ -25,21 +25,7 @@ class LabellingRequestsTest {
 
     @Test
     void shouldSendAnUnsureFrameWithItsImageAndPreAnnotationAndNothingForASureOne() {
-        MockProducer<byte[], byte[]> producer =
-                new MockProducer<>(
-                        true, null, new ByteArraySerializer(), new ByteArraySerializer());
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        LabellingRequests requests =
-                new LabellingRequests(
-                        new LabellingSampler(
-                                new LabellingSampler.Settings(
-                                        0.3, 0.6, 0, 0, 10, 0, 100, 100, 100, 100, 100),
-                                new LabellingSamplerTest.TestClock(),
-                                1),
-                        producer,
-                        "labelling.requests",
-                        java.time.Clock.fixed(T, java.time.ZoneOffset.UTC),
-                        registry);
+        LabellingRequests requests = requests(0);
         byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3};
         Outcome unsure = classified("f-1", jpeg, 0.45, 0.40);
         Outcome sure = classified("f-2", jpeg, 0.97, 0.02);
@@ -69,21 +55,7 @@ class LabellingRequestsTest {
 
     @Test
     void shouldRequestNothingForStylizedFramesAndCountNoFailure() {
-        MockProducer<byte[], byte[]> producer =
-                new MockProducer<>(
-                        true, null, new ByteArraySerializer(), new ByteArraySerializer());
-        SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        LabellingRequests requests =
-                new LabellingRequests(
-                        new LabellingSampler(
-                                new LabellingSampler.Settings(
-                                        0.3, 0.6, 0, 0, 10, 1.0, 100, 100, 100, 100, 100),
-                                new LabellingSamplerTest.TestClock(),
-                                1),
-                        producer,
-                        "labelling.requests",
-                        java.time.Clock.fixed(T, java.time.ZoneOffset.UTC),
-                        registry);
+        LabellingRequests requests = requests(1.0);
         byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3};
         Outcome stylized =
                 new Outcome.Predicted(
@@ -96,6 +68,24 @@ class LabellingRequestsTest {
 
         assertThat(producer.history()).isEmpty();
         assertThat(registry.get("inference.labelling.requests.failed").counter().count()).isZero();
+    }
+
+    private final MockProducer<byte[], byte[]> producer =
+            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    /** Requests for frames below 0.6 confidence, and for {@code randomShare} of all frames. */
+    private LabellingRequests requests(double randomShare) {
+        return new LabellingRequests(
+                new LabellingSampler(
+                        new LabellingSampler.Settings(
+                                0.3, 0.6, 0, 0, 10, randomShare, 100, 100, 100, 100, 100),
+                        new LabellingSamplerTest.TestClock(),
+                        1),
+                producer,
+                "labelling.requests",
+                java.time.Clock.fixed(T, java.time.ZoneOffset.UTC),
+                registry);
     }
 
     private static Outcome classified(String id, byte[] image, double p1, double p2) {
