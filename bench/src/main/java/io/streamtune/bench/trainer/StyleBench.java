@@ -67,6 +67,7 @@ public final class StyleBench {
         o.put("style.strides", "2,4,8,16");
         o.put("gatys.steps", "150");
         o.put("activations", "raw");
+        o.put("crops", "12");
         o.put("photos", data);
         o.put("style", data + "/ihc.png");
         for (String a : args) {
@@ -84,7 +85,13 @@ public final class StyleBench {
         int size = Integer.parseInt(o.get("size"));
         Path photos = Path.of(o.get("photos"));
         Random r = new Random(1);
-        List<RgbImage> train = crops(photos, TRAIN, 12, r);
+        List<RgbImage> train = new ArrayList<>(crops(photos, TRAIN, 12, r));
+        // --crops above 12 per photo: the extra crops from their own generator, so the selection
+        // and test crops stay the same
+        int extra = Integer.parseInt(o.get("crops")) - 12;
+        if (extra > 0) {
+            train.addAll(crops(photos, TRAIN, extra, new Random(99)));
+        }
         // --select=train: select on training crops (a diagnostic: does ONNX Runtime see the
         // loss fall that training sees?)
         List<RgbImage> sel =

@@ -1,10 +1,15 @@
 package io.streamtune.trainer.style;
 
 import io.streamtune.contracts.ModelMetadataKeys;
+import io.streamtune.onnx.ir.Attribute;
 import io.streamtune.onnx.ir.OnnxGraph;
+import io.streamtune.onnx.ir.OnnxNode;
+import io.streamtune.onnx.ir.OnnxTensor;
+import io.streamtune.onnx.ir.TensorInfo;
 import io.streamtune.trainer.task.Backbone;
 import io.streamtune.vision.preprocess.Normalization;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -97,50 +102,45 @@ public record PerceptualNet(
      * ONNX Runtime (evaluation) and the bridge (training) compute the same thing.
      */
     private static OnnxGraph softmaxed(OnnxGraph g, List<String> taps) {
-        List<io.streamtune.onnx.ir.OnnxNode> nodes = new ArrayList<>(g.nodes());
-        Map<String, io.streamtune.onnx.ir.OnnxTensor> inits =
-                new java.util.LinkedHashMap<>(g.initializers());
+        List<OnnxNode> nodes = new ArrayList<>(g.nodes());
+        Map<String, OnnxTensor> inits = new LinkedHashMap<>(g.initializers());
         String flatShape = "streamtune_softmax_flat";
-        inits.put(flatShape, io.streamtune.onnx.ir.OnnxTensor.vector(flatShape, 0, -1));
-        List<io.streamtune.onnx.ir.TensorInfo> outputs = new ArrayList<>();
-        for (io.streamtune.onnx.ir.TensorInfo o : g.outputs()) {
+        inits.put(flatShape, OnnxTensor.vector(flatShape, 0, -1));
+        List<TensorInfo> outputs = new ArrayList<>();
+        for (TensorInfo o : g.outputs()) {
             String t = o.name();
             if (!taps.contains(t)) {
                 continue;
             }
             String p = t + "/streamtune_";
+            nodes.add(OnnxNode.of(p + "shape", "Shape", List.of(t), List.of(p + "shape")));
             nodes.add(
-                    io.streamtune.onnx.ir.OnnxNode.of(
-                            p + "shape", "Shape", List.of(t), List.of(p + "shape")));
+                    OnnxNode.of(p + "flat", "Reshape", List.of(t, flatShape), List.of(p + "flat")));
             nodes.add(
-                    io.streamtune.onnx.ir.OnnxNode.of(
-                            p + "flat", "Reshape", List.of(t, flatShape), List.of(p + "flat")));
-            nodes.add(
-                    io.streamtune.onnx.ir.OnnxNode.of(
+                    OnnxNode.of(
                             p + "sm",
                             "Softmax",
                             List.of(p + "flat"),
                             List.of(p + "sm"),
-                            io.streamtune.onnx.ir.Attribute.of("axis", 1L)));
+                            Attribute.of("axis", 1L)));
             nodes.add(
-                    io.streamtune.onnx.ir.OnnxNode.of(
+                    OnnxNode.of(
                             p + "mean",
                             "ReduceMean",
                             List.of(p + "sm"),
                             List.of(p + "mean"),
-                            io.streamtune.onnx.ir.Attribute.ints("axes", 1L),
-                            io.streamtune.onnx.ir.Attribute.of("keepdims", 1L)));
+                            Attribute.ints("axes", 1L),
+                            Attribute.of("keepdims", 1L)));
             nodes.add(
-                    io.streamtune.onnx.ir.OnnxNode.of(
+                    OnnxNode.of(
                             p + "norm", "Div", List.of(p + "sm", p + "mean"), List.of(p + "norm")));
             nodes.add(
-                    io.streamtune.onnx.ir.OnnxNode.of(
+                    OnnxNode.of(
                             p + "out",
                             "Reshape",
                             List.of(p + "norm", p + "shape"),
                             List.of(t + SOFTMAX_SUFFIX)));
-            outputs.add(
-                    new io.streamtune.onnx.ir.TensorInfo(t + SOFTMAX_SUFFIX, o.type(), o.shape()));
+            outputs.add(new TensorInfo(t + SOFTMAX_SUFFIX, o.type(), o.shape()));
         }
         return new OnnxGraph(g.name(), g.opset(), g.inputs(), outputs, nodes, inits, g.metadata());
     }
