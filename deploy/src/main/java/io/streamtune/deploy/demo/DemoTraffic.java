@@ -64,6 +64,31 @@ public final class DemoTraffic implements AutoCloseable {
             java.nio.file.Path cameraDir,
             ProductPhotos.Items products,
             byte[] style) {
+
+        /** Options of a demo without a style image. */
+        public Options(
+                String model,
+                Task task,
+                int imageSize,
+                int burst,
+                double labelsPerSecond,
+                int cameras,
+                double framesPerSecond,
+                java.nio.file.Path cameraDir,
+                ProductPhotos.Items products) {
+            this(
+                    model,
+                    task,
+                    imageSize,
+                    burst,
+                    labelsPerSecond,
+                    cameras,
+                    framesPerSecond,
+                    cameraDir,
+                    products,
+                    null);
+        }
+
         public Options {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(task, "task");
