@@ -368,14 +368,7 @@ public final class TrainingRunner {
                         prodEval == null ? null : prodEval.scores(),
                         data.classes(),
                         data.gatePerClass());
-        if (decision.evidence() != null && prodEval != null) {
-            decision =
-                    new Gate.Decision(
-                            decision.publish(),
-                            decision.verdict(),
-                            decision.reason(),
-                            decision.evidence().against(prod.get().version()));
-        }
+        decision = againstProduction(decision, prodEval != null ? prod : Optional.empty());
         metrics.gate(model, candidate.metric(), prodMetric);
         String summary =
                 String.format(
@@ -669,14 +662,7 @@ public final class TrainingRunner {
                         prodEval == null ? null : prodEval.scores(),
                         List.of(),
                         null);
-        if (decision.evidence() != null && prodEval != null) {
-            decision =
-                    new Gate.Decision(
-                            decision.publish(),
-                            decision.verdict(),
-                            decision.reason(),
-                            decision.evidence().against(prod.get().version()));
-        }
+        decision = againstProduction(decision, prodEval != null ? prod : Optional.empty());
         metrics.gate(model, candidate.metric(), prodMetric);
         String summary =
                 String.format(
@@ -752,6 +738,19 @@ public final class TrainingRunner {
                 prodMetric,
                 published,
                 null);
+    }
+
+    /** The decision with its evidence naming the production version it was judged against. */
+    private static Gate.Decision againstProduction(
+            Gate.Decision decision, Optional<ModelPublished> judgedAgainst) {
+        if (decision.evidence() == null || judgedAgainst.isEmpty()) {
+            return decision;
+        }
+        return new Gate.Decision(
+                decision.publish(),
+                decision.verdict(),
+                decision.reason(),
+                decision.evidence().against(judgedAgainst.get().version()));
     }
 
     private static Evaluation styleEvaluation(io.streamtune.trainer.style.StyleEvaluator.Scored s) {
