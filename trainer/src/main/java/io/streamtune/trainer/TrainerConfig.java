@@ -83,6 +83,9 @@ import java.util.Set;
  *     fine-tuned from a CenterNet base (the zoo's COCO network or a version trained from it) keeps
  *     its neck and box heads and rebuilds only the class heatmap, keeping the pretrained channel of
  *     classes the base knows by name; {@code fresh} grafts a new head on the backbone instead
+ * @param resize {@code trainer.resize} (default {@code auto}: letterbox for detection and
+ *     segmentation, stretch for classification): how an image is fitted to the square input, the
+ *     same way in training, evaluation and serving (the exported model carries it)
  * @param featureCacheBytes {@code trainer.feature.cache.mb} (default 1024): most memory phase 1
  *     holds as cached frozen-backbone outputs of the training images; a larger dataset (a CenterNet
  *     neck at stride 4 takes 3.3 MB per 320 px image) runs the frozen part per batch instead
@@ -104,6 +107,7 @@ public record TrainerConfig(
         int classificationHidden,
         int headHidden,
         DetectionHeadKind detectionHead,
+        InputFit resize,
         long featureCacheBytes,
         Gate.Settings gate,
         io.streamtune.trainer.publish.Rollout.Settings rollout,
@@ -139,6 +143,28 @@ public record TrainerConfig(
         REUSE,
         /** Graft a fresh head on its backbone's feature map. */
         FRESH
+    }
+
+    /** How images are fitted to a trained model's square input. */
+    public enum InputFit {
+        /** Letterbox for detection and segmentation, stretch for classification. */
+        AUTO,
+        /** Plain resize; the aspect ratio is not kept. */
+        STRETCH,
+        /** Aspect kept, centred, padded with grey 114. */
+        LETTERBOX;
+
+        /** The resize a model of the task is trained, evaluated and served with. */
+        public io.streamtune.vision.preprocess.ResizeMode mode(io.streamtune.contracts.Task task) {
+            return switch (this) {
+                case STRETCH -> io.streamtune.vision.preprocess.ResizeMode.STRETCH;
+                case LETTERBOX -> io.streamtune.vision.preprocess.ResizeMode.LETTERBOX;
+                case AUTO ->
+                        task == io.streamtune.contracts.Task.CLASSIFICATION
+                                ? io.streamtune.vision.preprocess.ResizeMode.STRETCH
+                                : io.streamtune.vision.preprocess.ResizeMode.LETTERBOX;
+            };
+        }
     }
 
     /** Where published artifacts are stored. */
@@ -230,6 +256,7 @@ public record TrainerConfig(
                 config.integer("trainer.classification.hidden", 0, 0, 65_536),
                 config.integer("trainer.head.hidden", 32, 4, 4096),
                 config.choice("trainer.detection.head", DetectionHeadKind.REUSE),
+                config.choice("trainer.resize", InputFit.AUTO),
                 config.integer("trainer.feature.cache.mb", 1024, 0, 1 << 20) * (1L << 20),
                 new Gate.Settings(
                         config.decimal("trainer.gate.min.delta", 0.0, 0, 0.99),

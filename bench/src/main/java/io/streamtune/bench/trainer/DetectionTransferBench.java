@@ -61,7 +61,9 @@ import javax.imageio.ImageIO;
  * <p>Arguments ({@code --key=value}): {@code ks} (10,50,200 labelled scenes), {@code seeds} (3),
  * {@code size} (320), {@code test} (200 scenes), {@code val} (30 scenes, early stopping), {@code
  * epochs} (phase budget, default by k), {@code rows} (reuse-fe,reuse,fresh,scratch), {@code
- * first.seed} (0).
+ * first.seed} (0), {@code scene} (scene size {@code WxH} in pixels, default {@code size x size};
+ * e.g. {@code 480x270} for a 16:9 camera), {@code resize} ({@code stretch} or {@code letterbox}:
+ * how a scene is fitted to the square input in training, evaluation and serving alike).
  */
 public final class DetectionTransferBench {
 
@@ -119,6 +121,10 @@ public final class DetectionTransferBench {
         // seeds first.seed .. first.seed + seeds - 1 (a run can be continued where one stopped)
         int firstSeed = Integer.parseInt(o.getOrDefault("first.seed", "0"));
         int size = Integer.parseInt(o.get("size"));
+        String[] scene = o.getOrDefault("scene", size + "x" + size).split("x");
+        int sceneW = Integer.parseInt(scene[0].trim()), sceneH = Integer.parseInt(scene[1].trim());
+        ResizeMode resize = ResizeMode.parse(o.getOrDefault("resize", "stretch"));
+        int pad = resize == ResizeMode.LETTERBOX ? PreprocessConfig.ULTRALYTICS_PAD : 0;
         Path photos = Path.of(o.get("photos"));
         List<RgbImage> trainBg = photos(photos, TRAIN_PHOTOS);
         List<RgbImage> testBg = photos(photos, TEST_PHOTOS);
@@ -133,8 +139,8 @@ public final class DetectionTransferBench {
                         new PreprocessConfig(
                                 size,
                                 size,
-                                ResizeMode.STRETCH,
-                                0,
+                                resize,
+                                pad,
                                 ChannelOrder.RGB,
                                 Normalization.parse(
                                         zoo.metadata().get(ModelMetadataKeys.MEAN),
@@ -144,15 +150,21 @@ public final class DetectionTransferBench {
                         new PreprocessConfig(
                                 size,
                                 size,
-                                ResizeMode.STRETCH,
-                                0,
+                                resize,
+                                pad,
                                 ChannelOrder.RGB,
                                 Normalization.parse(Backbones.MEAN, Backbones.STD)));
 
         FashionMnist.Split trainItems = FashionMnist.read(FashionMnist.DEBIAN_DIR, "train", 60_000);
         FashionMnist.Split testItems = FashionMnist.read(FashionMnist.DEBIAN_DIR, "t10k", 10_000);
         List<Scene> test =
-                scenes(new Random(99), Integer.parseInt(o.get("test")), size, testBg, testItems);
+                scenes(
+                        new Random(99),
+                        Integer.parseInt(o.get("test")),
+                        sceneW,
+                        sceneH,
+                        testBg,
+                        testItems);
 
         System.out.println();
         System.out.println(
@@ -168,9 +180,15 @@ public final class DetectionTransferBench {
             for (int run = 0; run < seeds; run++) {
                 int s = firstSeed + run;
                 Random random = new Random(1000L * k + s);
-                List<Scene> train = scenes(random, k, size, trainBg, trainItems);
+                List<Scene> train = scenes(random, k, sceneW, sceneH, trainBg, trainItems);
                 List<Scene> val =
-                        scenes(random, Integer.parseInt(o.get("val")), size, trainBg, trainItems);
+                        scenes(
+                                random,
+                                Integer.parseInt(o.get("val")),
+                                sceneW,
+                                sceneH,
+                                trainBg,
+                                trainItems);
                 int epochs =
                         o.containsKey("epochs")
                                 ? Integer.parseInt(o.get("epochs"))
@@ -283,10 +301,14 @@ public final class DetectionTransferBench {
         }
         System.out.printf(
                 Locale.ROOT,
-                "%ntotal %.1fs, %d seeds, %d test scenes at %d px (backgrounds and items never trained on)%n",
+                "%ntotal %.1fs, %d seeds, %d test scenes of %dx%d px, %s to %d px (backgrounds and items"
+                        + " never trained on)%n",
                 (System.nanoTime() - t0) / 1e9,
                 seeds,
                 test.size(),
+                sceneW,
+                sceneH,
+                resize.name().toLowerCase(Locale.ROOT),
                 size);
     }
 
@@ -374,13 +396,18 @@ public final class DetectionTransferBench {
     }
 
     static List<Scene> scenes(
-            Random r, int n, int size, List<RgbImage> backgrounds, FashionMnist.Split items) {
+            Random r,
+            int n,
+            int width,
+            int height,
+            List<RgbImage> backgrounds,
+            FashionMnist.Split items) {
         List<List<PastedObjects.Item>> byClass = itemsByClass(items);
         List<Scene> out = new ArrayList<>();
         for (int s = 0; s < n; s++) {
             RgbImage bg = backgrounds.get(r.nextInt(backgrounds.size()));
             PastedObjects.Composite c =
-                    PastedObjects.compose(r, bg, size, size, byClass, 3, 0.12, 0.40);
+                    PastedObjects.compose(r, bg, width, height, byClass, 3, 0.12, 0.40);
             List<double[]> boxes = new ArrayList<>();
             for (PastedObjects.Placed p : c.objects()) {
                 boxes.add(

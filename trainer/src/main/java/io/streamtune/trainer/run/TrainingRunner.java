@@ -836,6 +836,7 @@ public final class TrainingRunner {
         m.put("input.size", Integer.toString(config.zooInputSize(task)) + "/" + config.inputSize());
         m.put("head.hidden", Integer.toString(config.headHidden()));
         m.put("detection.head", config.detectionHead().name());
+        m.put("resize", config.resize().mode(task).name());
         m.put("classification.hidden", Integer.toString(config.classificationHidden()));
         m.put("label.smoothing", Double.toString(config.labelSmoothing()));
         StringBuilder text = new StringBuilder();
@@ -974,7 +975,9 @@ public final class TrainingRunner {
                 mean != null && std != null
                         ? Normalization.parse(mean, std)
                         : Normalization.IMAGENET;
-        return new PreprocessConfig(size, size, ResizeMode.STRETCH, 0, ChannelOrder.RGB, n);
+        ResizeMode resize = config.resize().mode(task);
+        int pad = resize == ResizeMode.LETTERBOX ? PreprocessConfig.ULTRALYTICS_PAD : 0;
+        return new PreprocessConfig(size, size, resize, pad, ChannelOrder.RGB, n);
     }
 
     private TaskHead head(Task task, Base base, List<String> classes) {

@@ -55,6 +55,17 @@ class DecodeParityTest {
                         Normalization.IMAGENET));
     }
 
+    private static Preprocessor letterbox(int size) {
+        return new Preprocessor(
+                new PreprocessConfig(
+                        size,
+                        size,
+                        ResizeMode.LETTERBOX,
+                        PreprocessConfig.ULTRALYTICS_PAD,
+                        ChannelOrder.RGB,
+                        Normalization.IMAGENET));
+    }
+
     private static float[] servedInput(Preprocessor pre, byte[] jpeg) throws Exception {
         ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
         float[] input = new float[pre.inputSize()];
@@ -101,6 +112,42 @@ class DecodeParityTest {
             assertThat(pre.decode(new ImageDecoder(ImageLimits.defaults()), jpeg).image().width())
                     .isEqualTo(320);
         }
+    }
+
+    @Test
+    void shouldLetterboxBoxesAndPixelsTheSameWayInTrainingAndServing() throws Exception {
+        byte[] jpeg = jpeg(640, 480);
+        Preprocessor pre = letterbox(224);
+        var box = new Box(100, 80, 200, 120);
+
+        PreparedData data =
+                prepare(
+                        pre,
+                        jpeg,
+                        new Label.BoxesLabel(List.of(new Label.BoxedObject("thing", box))));
+
+        var example =
+                data.train().examples().isEmpty()
+                        ? data.selection().examples().get(0)
+                        : data.train().examples().get(0);
+        float[] served = servedInput(pre, jpeg);
+        assertThat(example.input()).containsExactly(served);
+        // 640x480 into 224x224 keeping the aspect: scale 0.35, content 224x168, 28 rows of
+        // padding above and below; the box moves with the content
+        float[] b = example.boxes().get(0);
+        assertThat(b[0]).isCloseTo(35f, org.assertj.core.api.Assertions.within(1e-3f));
+        assertThat(b[1]).isCloseTo(80 * 0.35f + 28, org.assertj.core.api.Assertions.within(1e-3f));
+        assertThat(b[2]).isCloseTo(300 * 0.35f, org.assertj.core.api.Assertions.within(1e-3f));
+        assertThat(b[3]).isCloseTo(200 * 0.35f + 28, org.assertj.core.api.Assertions.within(1e-3f));
+        // the padding is grey 114 in both paths: red plane, first pixel, normalised
+        float grey = (114 / 255f - 0.485f) / 0.229f;
+        assertThat(served[0]).isCloseTo(grey, org.assertj.core.api.Assertions.within(1e-4f));
+        assertThat(served[27 * 224]).isCloseTo(grey, org.assertj.core.api.Assertions.within(1e-4f));
+        long content = 0;
+        for (int x = 0; x < 224; x++) {
+            content += Math.abs(served[100 * 224 + x] - grey) > 1e-3 ? 1 : 0;
+        }
+        assertThat(content).as("pixels of the photo in a content row").isGreaterThan(100);
     }
 
     @Test
