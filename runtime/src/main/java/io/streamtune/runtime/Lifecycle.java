@@ -38,6 +38,22 @@ public final class Lifecycle implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Whether the JVM has begun to shut down (SIGTERM, Ctrl-C, {@code System.exit}): native
+     * libraries tear down under running threads then, so their failures are a consequence of the
+     * stop, not faults to report.
+     */
+    public static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> {});
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
+    }
+
     /** Blocks until {@link #close()} has run. */
     public void awaitStop() throws InterruptedException {
         stopped.await();

@@ -191,7 +191,12 @@ public final class TrainingRunner {
         } catch (Exception e) {
             String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
             progress(model, runId, Phase.FAILED, reason);
-            LOG.error("training run {} of {} failed", runId, model, e);
+            if (io.streamtune.runtime.Lifecycle.jvmShuttingDown()) {
+                // ONNX Runtime and PyTorch are torn down under the run: not a fault
+                LOG.info("training run {} of {} stopped by shutdown ({})", runId, model, reason);
+            } else {
+                LOG.error("training run {} of {} failed", runId, model, e);
+            }
             result = new Result(Outcome.FAILED, runId, reason, null, Double.NaN, null, null);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
