@@ -35,6 +35,11 @@ public record ModelRejected(
     public enum Verdict {
         /** the candidate is significantly worse than production */
         WORSE,
+        /**
+         * better or level overall, but significantly worse on some class than production (it
+         * forgets what production knew); the reason names the class
+         */
+        FORGETS_CLASS,
         /** the difference is within noise (or below the required margin) */
         NOT_SIGNIFICANT,
         /** a first model whose interval does not clear the floor */

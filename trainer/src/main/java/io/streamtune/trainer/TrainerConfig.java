@@ -47,7 +47,9 @@ import java.util.Set;
  *     the lower end of a first model's interval must reach this; {@code trainer.gate.confidence}
  *     (0.95): the intervals' confidence; {@code trainer.gate.resamples} (2000): bootstrap
  *     resamples; {@code trainer.gate.min.samples} (20): fewer gate samples is not enough evidence
- *     to judge; {@code trainer.gate.min.per.class} (3): likewise for any class (classification)
+ *     to judge; {@code trainer.gate.min.per.class} (3): likewise for any class (classification);
+ *     {@code trainer.gate.class.max.drop} (0.2; 1 = off): a candidate confidently worse than
+ *     production on some class by more than this (recall, IoU or AP) is rejected, naming it
  * @param rollout {@code trainer.shadow.frames} (default 200; 0 = no shadow phase, the gate
  *     publishes directly): shadow frames, over all inference instances, before a candidate that
  *     passed the gate is promoted; {@code trainer.shadow.min.agreement} (0.5) and {@code
@@ -264,7 +266,8 @@ public record TrainerConfig(
                         config.decimal("trainer.gate.confidence", 0.95, 0.5, 0.999),
                         config.integer("trainer.gate.resamples", 2000, 100, 1_000_000),
                         config.integer("trainer.gate.min.samples", 20, 1, Integer.MAX_VALUE),
-                        config.integer("trainer.gate.min.per.class", 3, 0, Integer.MAX_VALUE)),
+                        config.integer("trainer.gate.min.per.class", 3, 0, Integer.MAX_VALUE),
+                        config.decimal("trainer.gate.class.max.drop", 0.2, 0, 1)),
                 new io.streamtune.trainer.publish.Rollout.Settings(
                         config.integer("trainer.shadow.frames", 200, 0, Integer.MAX_VALUE),
                         config.decimal("trainer.shadow.min.agreement", 0.5, 0, 1),

@@ -28,7 +28,8 @@ class TrainerConfigTest {
         assertThat(c.selectionPercent()).isEqualTo(15);
         assertThat(c.gate())
                 .isEqualTo(
-                        new io.streamtune.trainer.gate.Gate.Settings(0.0, 0.5, 0.95, 2000, 20, 3));
+                        new io.streamtune.trainer.gate.Gate.Settings(
+                                0.0, 0.5, 0.95, 2000, 20, 3, 0.2));
     }
 
     @Test

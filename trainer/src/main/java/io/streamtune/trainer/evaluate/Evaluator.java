@@ -79,12 +79,14 @@ public final class Evaluator {
             case CLASSIFICATION -> {
                 ClassificationEvaluator e = new ClassificationEvaluator(classes);
                 boolean[] correct = new boolean[samples.size()];
+                int[] truth = new int[samples.size()];
                 for (int i = 0; i < samples.size(); i++) {
                     float[] p = ((Prediction.Classified) predictions.get(i)).probabilities();
                     e.add(samples.get(i).classId(), p);
-                    correct[i] = argmax(p) == samples.get(i).classId();
+                    truth[i] = samples.get(i).classId();
+                    correct[i] = argmax(p) == truth[i];
                 }
-                scores = new Correctness(correct);
+                scores = new Correctness(correct, truth);
                 ClassificationReport r = e.report();
                 m.put("accuracy", r.accuracy());
                 m.put("top5", r.top5Accuracy());

@@ -26,6 +26,11 @@ public final class BoxMatches implements SampleScores {
     }
 
     @Override
+    public java.util.Map<Integer, Double> perClass(int[] sample) {
+        return matches.report(sample).apPerClass();
+    }
+
+    @Override
     public boolean hasGroundTruth() {
         return matches.groundTruths() > 0;
     }

@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import org.apache.commons.math3.distribution.BetaDistribution;
 import org.apache.commons.math3.distribution.BinomialDistribution;
 
@@ -24,6 +26,10 @@ import org.apache.commons.math3.distribution.BinomialDistribution;
  *       the exact McNemar test on the discordant pairs must also reject "not better" at the same
  *       level (the bootstrap alone is too generous when only a handful of images differ). Ties and
  *       within-noise differences are rejections;
+ *   <li>no forgetting: a candidate that clears production overall is still rejected when, on some
+ *       class, the upper end of the same paired bootstrap's interval of its per-class metric
+ *       (recall, IoU or AP) minus production's is below {@code -maxClassDrop}: it is confidently
+ *       worse on that class by more than the tolerated drop, whatever it gained elsewhere;
  *   <li>a first model: the lower end of the interval of its metric (Clopper-Pearson for accuracy,
  *       bootstrap otherwise) must reach {@code floor}.
  * </ul>
@@ -41,6 +47,8 @@ public final class Gate {
      * @param resamples bootstrap resamples
      * @param minSamples fewest gate samples to judge at all
      * @param minPerClass fewest gate samples per class (classification)
+     * @param maxClassDrop the per-class metric drop against production the gate tolerates (1 = no
+     *     per-class check)
      */
     public record Settings(
             double minDelta,
@@ -48,9 +56,25 @@ public final class Gate {
             double confidence,
             int resamples,
             int minSamples,
-            int minPerClass) {
+            int minPerClass,
+            double maxClassDrop) {
+
+        /** Settings without the per-class check. */
+        public Settings(
+                double minDelta,
+                double floor,
+                double confidence,
+                int resamples,
+                int minSamples,
+                int minPerClass) {
+            this(minDelta, floor, confidence, resamples, minSamples, minPerClass, 1.0);
+        }
 
         public Settings {
+            if (!(maxClassDrop >= 0 && maxClassDrop <= 1)) {
+                throw new IllegalArgumentException(
+                        "maxClassDrop must be in [0, 1], was " + maxClassDrop);
+            }
             if (!(minDelta >= 0 && minDelta < 1)) {
                 throw new IllegalArgumentException("minDelta must be in [0, 1), was " + minDelta);
             }
@@ -122,7 +146,7 @@ public final class Gate {
         double alpha = 1 - settings.confidence();
         return production == null
                 ? first(metricName, candidate, c, n, alpha)
-                : compare(metricName, candidate, production, c, p, n, alpha);
+                : compare(metricName, candidate, production, c, p, n, alpha, classes);
     }
 
     /**
@@ -203,7 +227,8 @@ public final class Gate {
             double c,
             double p,
             int n,
-            double alpha) {
+            double alpha,
+            List<String> classes) {
         double[] diffs = bootstrap(candidate, production, n);
         double[] ci = percentiles(diffs, alpha);
         double pValue = Double.NaN;
@@ -240,6 +265,25 @@ public final class Gate {
                         method);
         boolean intervalClears = ci[0] > settings.minDelta();
         boolean significant = Double.isNaN(pValue) || pValue < alpha / 2;
+        List<String> forgotten =
+                intervalClears && significant
+                        ? forgotten(candidate, production, n, alpha, classes)
+                        : List.of();
+        if (!forgotten.isEmpty()) {
+            return new Decision(
+                    false,
+                    Verdict.FORGETS_CLASS,
+                    String.format(
+                            Locale.ROOT,
+                            "better than production overall (%s) but forgets %s: worse by more"
+                                    + " than %.2f with %.0f%% confidence"
+                                    + " (trainer.gate.class.max.drop)",
+                            e.describe(),
+                            String.join(", ", forgotten),
+                            settings.maxClassDrop(),
+                            settings.confidence() * 100),
+                    e);
+        }
         if (intervalClears && significant) {
             return new Decision(
                     true,
@@ -265,6 +309,68 @@ public final class Gate {
                                         settings.confidence() * 100)
                                 : "not significantly better than production (McNemar)";
         return new Decision(false, verdict, why + ": " + e.describe(), e);
+    }
+
+    /**
+     * The classes on which the candidate is confidently worse than production by more than {@code
+     * maxClassDrop}, each with production's and the candidate's metric and the interval's upper
+     * end; empty when none, or when the scores know no classes.
+     */
+    private List<String> forgotten(
+            SampleScores candidate,
+            SampleScores production,
+            int n,
+            double alpha,
+            List<String> classes) {
+        if (settings.maxClassDrop() >= 1) {
+            return List.of();
+        }
+        Map<Integer, Double> prodAll = production.perClass(null);
+        Map<Integer, Double> candAll = candidate.perClass(null);
+        if (prodAll.isEmpty() || candAll.isEmpty()) {
+            return List.of();
+        }
+        Map<Integer, double[]> diffs = new TreeMap<>();
+        Map<Integer, Integer> kept = new TreeMap<>();
+        for (Integer k : prodAll.keySet()) {
+            diffs.put(k, new double[settings.resamples()]);
+            kept.put(k, 0);
+        }
+        SplittableRandom random = new SplittableRandom(SEED ^ 0xc1a55L);
+        int[] sample = new int[n];
+        for (int r = 0; r < settings.resamples(); r++) {
+            for (int k = 0; k < n; k++) {
+                sample[k] = random.nextInt(n);
+            }
+            Map<Integer, Double> c = candidate.perClass(sample);
+            Map<Integer, Double> p = production.perClass(sample);
+            for (Map.Entry<Integer, double[]> d : diffs.entrySet()) {
+                Double a = c.get(d.getKey());
+                Double b = p.get(d.getKey());
+                if (a != null && b != null && Double.isFinite(a) && Double.isFinite(b)) {
+                    int i = kept.get(d.getKey());
+                    d.getValue()[i] = a - b;
+                    kept.put(d.getKey(), i + 1);
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<Integer, double[]> d : diffs.entrySet()) {
+            int k = d.getKey();
+            double[] ci = percentiles(Arrays.copyOf(d.getValue(), kept.get(k)), alpha);
+            Double cand = candAll.get(k);
+            if (cand != null && ci[1] < -settings.maxClassDrop()) {
+                out.add(
+                        String.format(
+                                Locale.ROOT,
+                                "'%s' (%.3f -> %.3f, change at most %.3f)",
+                                k < classes.size() ? classes.get(k) : "class " + k,
+                                prodAll.get(k),
+                                cand,
+                                ci[1]));
+            }
+        }
+        return out;
     }
 
     private Decision notEnough(String metricName, double c, double p, int n, String why) {

@@ -54,8 +54,7 @@ public final class PixelConfusions implements SampleScores {
         return images.size();
     }
 
-    @Override
-    public double metric(int[] sample) {
+    private long[] sum(int[] sample) {
         int n = sample == null ? images.size() : sample.length;
         long[] sum = new long[classes * classes];
         for (int k = 0; k < n; k++) {
@@ -64,6 +63,32 @@ public final class PixelConfusions implements SampleScores {
                 sum[i] += m[i];
             }
         }
+        return sum;
+    }
+
+    /** IoU per class with ground-truth pixels in the resample. */
+    @Override
+    public java.util.Map<Integer, Double> perClass(int[] sample) {
+        long[] sum = sum(sample);
+        java.util.Map<Integer, Double> out = new java.util.TreeMap<>();
+        for (int c = 0; c < classes; c++) {
+            long tp = sum[c * classes + c];
+            long row = 0;
+            long column = 0;
+            for (int k = 0; k < classes; k++) {
+                row += sum[c * classes + k];
+                column += sum[k * classes + c];
+            }
+            if (row > 0) {
+                out.put(c, (double) tp / (row + column - tp));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public double metric(int[] sample) {
+        long[] sum = sum(sample);
         double iouSum = 0;
         int present = 0;
         long total = 0;

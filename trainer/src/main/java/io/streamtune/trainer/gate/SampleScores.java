@@ -15,6 +15,15 @@ public interface SampleScores {
      */
     double metric(int[] sample);
 
+    /**
+     * The task's per-class metric over {@code sample} (as {@link #metric}), keyed by class id, for
+     * the classes that have ground truth in it: recall (classification), IoU (segmentation), AP
+     * over IoU 0.50:0.95 (detection). Empty when the scores do not know classes.
+     */
+    default java.util.Map<Integer, Double> perClass(int[] sample) {
+        return java.util.Map.of();
+    }
+
     /** Whether the gate split holds any ground truth to score against. */
     boolean hasGroundTruth();
 }

@@ -216,6 +216,86 @@ class GateTest {
         assertThat(gate.judge("map50_95", b, a, List.of(), null).publish()).isFalse();
     }
 
+    private final Gate forgetful = new Gate(new Gate.Settings(0.0, 0.6, 0.95, 2000, 20, 3, 0.2));
+
+    /** Three classes of 40 gate images each; per class, how many of its images are right. */
+    private static Correctness perClass(int... right) {
+        int per = 40;
+        boolean[] c = new boolean[per * right.length];
+        int[] truth = new int[c.length];
+        for (int k = 0; k < right.length; k++) {
+            for (int i = 0; i < per; i++) {
+                truth[k * per + i] = k;
+                c[k * per + i] = i < right[k];
+            }
+        }
+        return new Correctness(c, truth);
+    }
+
+    @Test
+    void shouldRejectACandidateThatForgetsAClassWhateverItGainsElsewhere() {
+        // production: 10/40 cat, 10/40 dog, 36/40 bird (0.467); the candidate learns cats and dogs
+        // (40/40 each) and loses birds (10/40): 0.750 overall, significantly better on its own
+        Correctness production = perClass(10, 10, 36);
+        Correctness candidate = perClass(40, 40, 10);
+        List<String> names = List.of("cat", "dog", "bird");
+
+        assertThat(gate.judge("accuracy", candidate, production, names, null).publish())
+                .as("without the per-class check")
+                .isTrue();
+        Gate.Decision d = forgetful.judge("accuracy", candidate, production, names, null);
+
+        assertThat(d.publish()).isFalse();
+        assertThat(d.verdict()).isEqualTo(Verdict.FORGETS_CLASS);
+        assertThat(d.reason()).contains("'bird' (0.900 -> 0.250").doesNotContain("'cat'");
+        assertThat(d.evidence().candidate()).isEqualTo(0.75);
+    }
+
+    @Test
+    void shouldTolerateADropWithinNoiseOrTheAllowance() {
+        // bird loses 3 of 40 (0.900 -> 0.825): worse, but not by more than 0.2 with confidence
+        Gate.Decision d =
+                forgetful.judge(
+                        "accuracy",
+                        perClass(40, 40, 33),
+                        perClass(20, 20, 36),
+                        List.of("cat", "dog", "bird"),
+                        null);
+
+        assertThat(d.publish()).as(d.reason()).isTrue();
+    }
+
+    @Test
+    void shouldScoreRecallIoUAndApPerClass() {
+        assertThat(perClass(40, 10, 0).perClass(null))
+                .containsEntry(0, 1.0)
+                .containsEntry(1, 0.25)
+                .containsEntry(2, 0.0);
+        // resampled: images 0 (class 0, right) twice and 79 (class 1, wrong) once
+        assertThat(perClass(40, 10, 0).perClass(new int[] {0, 0, 79}))
+                .containsOnlyKeys(0, 1)
+                .containsEntry(1, 0.0);
+
+        // truth [0 0 1 1], prediction [0 1 1 1]: IoU(0) = 1/2, IoU(1) = 2/3
+        var seg =
+                new PixelConfusions(
+                        2,
+                        List.of(
+                                PixelConfusions.confusion(
+                                        2, new int[] {0, 0, 1, 1}, new int[] {0, 1, 1, 1})));
+        assertThat(seg.perClass(null)).containsEntry(0, 0.5).containsEntry(1, 2 / 3.0);
+
+        DetectionEvaluator e = new DetectionEvaluator();
+        e.addImage(
+                List.of(
+                        new GroundTruthBox(0, new Box(10, 10, 20, 20)),
+                        new GroundTruthBox(1, new Box(50, 50, 20, 20))),
+                List.of(new PredictedBox(0, 0.9, new Box(10, 10, 20, 20))));
+        var ap = new BoxMatches(e.matches()).perClass(null);
+        assertThat(ap).containsOnlyKeys(0, 1).containsEntry(1, 0.0);
+        assertThat(ap.get(0)).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
     @Test
     void shouldRefuseANegativeDelta() {
         assertThatThrownBy(() -> new Gate.Settings(-0.05, 0.5, 0.95, 2000, 20, 3))
