@@ -31,6 +31,9 @@ import java.util.Set;
  * @param selectionPercent {@code trainer.split.selection.percent} (default 15): share of samples,
  *     by id hash, that choose the epoch (early stopping); the rest train
  * @param minSamples {@code trainer.min.samples} (default 10): fewer labelled samples fail the run
+ * @param maxTrainSamples {@code trainer.train.max.samples} (default 3000; 0 = all): most training
+ *     samples a run decodes and holds; beyond it, every sample new since production plus a
+ *     class-balanced replay of older ones (at least half of the cap when there are that many)
  * @param schedule {@code trainer.epochs.head} (8), {@code trainer.epochs.finetune} (8), {@code
  *     trainer.batch.size} (32), {@code trainer.lr} (0.003), {@code trainer.finetune.lr.factor}
  *     (0.1), {@code trainer.finetune.blocks} (2), {@code trainer.early.stopping.patience} (3),
@@ -104,6 +107,7 @@ public record TrainerConfig(
         int gatePercent,
         int selectionPercent,
         int minSamples,
+        int maxTrainSamples,
         Schedule schedule,
         double labelSmoothing,
         int classificationHidden,
@@ -253,6 +257,7 @@ public record TrainerConfig(
                 gatePercent,
                 selectionPercent,
                 config.integer("trainer.min.samples", 10, 2, Integer.MAX_VALUE),
+                config.integer("trainer.train.max.samples", 3000, 0, Integer.MAX_VALUE),
                 schedule,
                 config.decimal("trainer.label.smoothing", 0.05, 0, 0.99),
                 config.integer("trainer.classification.hidden", 0, 0, 65_536),

@@ -56,6 +56,9 @@ public record PreparedData(
 
     private static final Logger LOG = LoggerFactory.getLogger(PreparedData.class);
 
+    /** A sample without its image: what choosing the run's samples needs. */
+    private record Info(String sampleId, Task task, Label label, java.time.Instant acceptedAt) {}
+
     /**
      * Loads and decodes everything in the store, preprocessed for the task the samples have (the
      * input size may depend on it). {@code productionClasses} may be empty.
@@ -67,7 +70,41 @@ public record PreparedData(
             int selectionPercent,
             List<String> productionClasses,
             Task productionTask) {
-        List<LabelledImageAccepted> samples = new ArrayList<>();
+        return load(
+                store,
+                preprocessors,
+                gatePercent,
+                selectionPercent,
+                productionClasses,
+                productionTask,
+                new Limit(0, null, 0));
+    }
+
+    /**
+     * How many training samples a run holds.
+     *
+     * @param maxTrain most training samples decoded for the run ({@code <= 0}: all); beyond it, new
+     *     samples plus a class-balanced replay of old ones ({@link ReplaySample})
+     * @param since when production was published (samples accepted after it are new); null when
+     *     there is no production
+     * @param seed the draw's seed
+     */
+    public record Limit(int maxTrain, java.time.Instant since, long seed) {}
+
+    /**
+     * As {@link #load(DatasetStore, java.util.function.Function, int, int, List, Task)}, holding at
+     * most {@code limit.maxTrain()} training samples. Samples are read twice (labels first, then
+     * the images of the chosen ones), so memory holds only what the run trains and judges on.
+     */
+    public static PreparedData load(
+            DatasetStore store,
+            java.util.function.Function<Task, Preprocessor> preprocessors,
+            int gatePercent,
+            int selectionPercent,
+            List<String> productionClasses,
+            Task productionTask,
+            Limit limit) {
+        List<Info> samples = new ArrayList<>();
         int skipped = 0;
         Map<Task, Integer> tasks = new EnumMap<>(Task.class);
         for (String id : store.sampleIds()) {
@@ -76,8 +113,9 @@ public record PreparedData(
                 skipped++;
                 continue;
             }
-            samples.add(s.get());
-            tasks.merge(s.get().task(), 1, Integer::sum);
+            LabelledImageAccepted a = s.get();
+            samples.add(new Info(a.sampleId(), a.task(), a.label(), a.acceptedAt()));
+            tasks.merge(a.task(), 1, Integer::sum);
         }
         if (samples.isEmpty()) {
             throw new IllegalStateException("dataset of " + store.model() + " is empty");
@@ -89,7 +127,7 @@ public record PreparedData(
                 new ArrayList<>(productionTask == task ? productionClasses : List.of());
         LinkedHashSet<String> known = new LinkedHashSet<>(classes);
         TreeSet<String> fresh = new TreeSet<>();
-        for (LabelledImageAccepted s : samples) {
+        for (Info s : samples) {
             if (s.task() != task) {
                 continue;
             }
@@ -112,11 +150,22 @@ public record PreparedData(
         List<EvalSample> eval = new ArrayList<>();
         int[] perClass = task == Task.CLASSIFICATION ? new int[classes.size()] : null;
         String fingerprint = fingerprint(samples, task);
-        for (LabelledImageAccepted s : samples) {
-            if (s.task() != task) {
+        java.util.Set<String> chosen =
+                chooseTrain(store.model(), samples, task, gatePercent, selectionPercent, limit);
+        for (Info info : samples) {
+            if (info.task() != task) {
                 skipped++;
                 continue;
             }
+            if (!chosen.contains(info.sampleId())) {
+                continue;
+            }
+            Optional<LabelledImageAccepted> again = store.load(info.sampleId());
+            if (again.isEmpty()) {
+                skipped++;
+                continue;
+            }
+            LabelledImageAccepted s = again.get();
             try {
                 // Masks are at source size, so segmentation decodes at full size; classification
                 // and
@@ -204,10 +253,55 @@ public record PreparedData(
                 fingerprint);
     }
 
-    private static String fingerprint(List<LabelledImageAccepted> samples, Task task) {
+    /**
+     * The ids of the task's samples this run decodes: every selection and gate sample, and the
+     * training samples {@link ReplaySample} keeps under the limit.
+     */
+    private static java.util.Set<String> chooseTrain(
+            String model,
+            List<Info> samples,
+            Task task,
+            int gatePercent,
+            int selectionPercent,
+            Limit limit) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        List<ReplaySample.Candidate> train = new ArrayList<>();
+        for (Info s : samples) {
+            if (s.task() != task) {
+                continue;
+            }
+            if (Split.of(s.sampleId(), gatePercent, selectionPercent) == Split.Part.TRAIN) {
+                train.add(
+                        new ReplaySample.Candidate(
+                                s.sampleId(),
+                                String.join(",", new TreeSet<>(s.label().classNames())),
+                                s.acceptedAt()));
+            } else {
+                ids.add(s.sampleId());
+            }
+        }
+        ReplaySample.Choice c =
+                ReplaySample.choose(train, limit.maxTrain(), limit.since(), limit.seed());
+        if (c.ids().size() < train.size()) {
+            LOG.info(
+                    "{}: {} training samples, more than trainer.train.max.samples {}: training on"
+                            + " {} new since production and {} replayed from before it"
+                            + " (class-balanced over {} classes)",
+                    model,
+                    train.size(),
+                    limit.maxTrain(),
+                    c.fresh(),
+                    c.replayed(),
+                    c.strata());
+        }
+        ids.addAll(c.ids());
+        return ids;
+    }
+
+    private static String fingerprint(List<Info> samples, Task task) {
         var labels = io.streamtune.contracts.JsonSerde.of(Label.class);
         java.util.TreeMap<String, byte[]> sorted = new java.util.TreeMap<>();
-        for (LabelledImageAccepted s : samples) {
+        for (Info s : samples) {
             if (s.task() == task) {
                 sorted.put(s.sampleId(), labels.toBytes(s.label()));
             }

@@ -230,7 +230,11 @@ public final class TrainingRunner {
                         config.gatePercent(),
                         config.selectionPercent(),
                         prod.map(ModelPublished::classes).orElse(List.of()),
-                        prod.map(ModelPublished::task).orElse(null));
+                        prod.map(ModelPublished::task).orElse(null),
+                        new PreparedData.Limit(
+                                config.maxTrainSamples(),
+                                prod.map(ModelPublished::publishedAt).orElse(null),
+                                config.schedule().seed()));
         PreprocessConfig preprocess = preprocess(base.graph(), data.task());
         int total = data.train().size() + data.selection().size() + data.gate().size();
         if (total < config.minSamples() || data.train().size() < 2 || data.selection().size() < 1) {
@@ -842,6 +846,7 @@ public final class TrainingRunner {
         m.put("head.hidden", Integer.toString(config.headHidden()));
         m.put("detection.head", config.detectionHead().name());
         m.put("resize", config.resize().mode(task).name());
+        m.put("train.max.samples", Integer.toString(config.maxTrainSamples()));
         m.put("classification.hidden", Integer.toString(config.classificationHidden()));
         m.put("label.smoothing", Double.toString(config.labelSmoothing()));
         StringBuilder text = new StringBuilder();
