@@ -55,7 +55,7 @@ public final class Zoo {
      * Revision of the conversion (cut, adapter, metadata), part of the cached file's name: a change
      * to what conversion writes converts again from the extracted package, with no network.
      */
-    static final String CONVERSION = "r2";
+    static final String CONVERSION = "r3";
 
     private final Path dir;
     private final PackageFetcher fetcher;
@@ -364,7 +364,9 @@ public final class Zoo {
         }
         m.put(ModelMetadataKeys.INPUT_WIDTH, Integer.toString(e.inputSize()));
         m.put(ModelMetadataKeys.INPUT_HEIGHT, Integer.toString(e.inputSize()));
-        m.put(ModelMetadataKeys.RESIZE, "stretch");
+        // a detector sees objects in their true proportions (trainer README: letterbox vs stretch
+        // on 16:9 frames, the pretrained heads frozen); the others take the whole frame stretched
+        m.put(ModelMetadataKeys.RESIZE, "detection".equals(e.task()) ? "letterbox" : "stretch");
         m.put(ModelMetadataKeys.MEAN, join(e.mean()));
         m.put(ModelMetadataKeys.STD, join(e.std()));
         m.put(ModelMetadataKeys.CHANNEL_ORDER, "RGB");
