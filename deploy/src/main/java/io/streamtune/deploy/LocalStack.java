@@ -104,7 +104,7 @@ public final class LocalStack implements AutoCloseable {
             inference =
                     lifecycle.add(
                             InferenceService.start(
-                                    InferenceConfig.from(
+                                    InferenceConfig.all(
                                             base.with(
                                                     Map.of(
                                                             "http.port",
@@ -163,7 +163,10 @@ public final class LocalStack implements AutoCloseable {
                                         e ->
                                                 e.getValue().up()
                                                         || (shell == inference.shell()
-                                                                && e.getKey().equals("model")));
+                                                                && (e.getKey().equals("model")
+                                                                        || e.getKey()
+                                                                                .startsWith(
+                                                                                        "model:"))));
                 if (!up) {
                     Thread.sleep(100);
                 }

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -130,6 +131,78 @@ public record InferenceConfig(
 
     public InferenceConfig {
         Names.requireModelName(model);
+    }
+
+    /** The key listing the models one instance serves. */
+    public static final String MODELS = "inference.models";
+
+    /**
+     * The configuration of every model this instance serves: {@code inference.models} (a
+     * comma-separated list of model names), each read as {@link #from} reads one with {@code
+     * inference.model} set to its name and any {@code inference.models.<name>.<key>} standing in
+     * for {@code inference.<key>} (e.g. {@code inference.models.coco.model.file=zoo:centernet},
+     * {@code inference.models.coco.threads.intra.op=1}); without it, the one model of {@link
+     * #from}.
+     */
+    public static List<InferenceConfig> all(ConfigSource config) {
+        String list = config.string(MODELS, null);
+        if (list == null || list.isBlank()) {
+            return List.of(from(config));
+        }
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        for (String n : list.split(",")) {
+            String name = n.strip();
+            if (name.isEmpty()) {
+                continue;
+            }
+            try {
+                Names.requireModelName(name);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(MODELS, e.getMessage());
+            }
+            if (!names.add(name)) {
+                throw new ConfigException(MODELS, "model '" + name + "' is listed twice");
+            }
+        }
+        if (names.isEmpty()) {
+            throw new ConfigException(MODELS, "names no model");
+        }
+        List<InferenceConfig> out = new java.util.ArrayList<>();
+        for (String name : names) {
+            String prefix = MODELS + "." + name + ".";
+            Map<String, String> own = config.withPrefix(prefix);
+            Map<String, String> overlay = new java.util.HashMap<>();
+            own.forEach((k, v) -> overlay.put("inference." + k, v));
+            overlay.put("inference.model", name);
+            ConfigSource view = config.with(overlay);
+            InferenceConfig c;
+            try {
+                c = from(view);
+            } catch (ConfigException e) {
+                if (e.key().startsWith("inference.")
+                        && own.containsKey(e.key().substring("inference.".length()))) {
+                    throw new ConfigException(
+                            prefix + e.key().substring("inference.".length()), e.problem());
+                }
+                throw e;
+            }
+            for (String k : own.keySet()) {
+                if (!view.wasRead("inference." + k)) {
+                    String near = view.closestKnown("inference." + k);
+                    LOG.warn(
+                            "unknown setting '{}' is ignored{}",
+                            prefix + k,
+                            near == null || !near.startsWith("inference.")
+                                    ? ""
+                                    : "; did you mean '"
+                                            + prefix
+                                            + near.substring("inference.".length())
+                                            + "'?");
+                }
+            }
+            out.add(c);
+        }
+        return List.copyOf(out);
     }
 
     /** Reads and checks the configuration. */

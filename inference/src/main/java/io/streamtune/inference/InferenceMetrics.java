@@ -137,13 +137,17 @@ public final class InferenceMetrics {
         this.registry = registry;
         this.model = model;
         this.framesIn =
-                Counter.builder(FRAMES_IN).description("Frames consumed").register(registry);
+                Counter.builder(FRAMES_IN)
+                        .description("Frames consumed")
+                        .tag("model", model)
+                        .register(registry);
         for (Stage s : Stage.values()) {
             stages.put(
                     s,
                     Timer.builder(STAGE_LATENCY)
                             .description("Time per batch in one pipeline stage")
                             .tag("stage", s.tag())
+                            .tag("model", model)
                             .publishPercentileHistogram()
                             .minimumExpectedValue(Duration.ofMillis(1))
                             .maximumExpectedValue(Duration.ofSeconds(30))
@@ -152,6 +156,7 @@ public final class InferenceMetrics {
         this.frameLatency =
                 Timer.builder(FRAME_LATENCY)
                         .description("Capture to prediction acknowledged, per frame")
+                        .tag("model", model)
                         .publishPercentileHistogram()
                         .minimumExpectedValue(Duration.ofMillis(1))
                         .maximumExpectedValue(Duration.ofMinutes(5))
@@ -159,10 +164,15 @@ public final class InferenceMetrics {
         this.batchSize =
                 DistributionSummary.builder(BATCH_SIZE)
                         .description("Frames per model run")
+                        .tag("model", model)
                         .baseUnit("frames")
                         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128)
                         .register(registry);
-        this.swaps = Counter.builder(SWAPS).description("Completed model swaps").register(registry);
+        this.swaps =
+                Counter.builder(SWAPS)
+                        .description("Completed model swaps")
+                        .tag("model", model)
+                        .register(registry);
         this.rollbacks =
                 Counter.builder(ROLLBACKS)
                         .tag("model", model)
@@ -175,9 +185,11 @@ public final class InferenceMetrics {
                 .register(registry);
         Gauge.builder(CONSUMER_LAG, lag, AtomicLong::get)
                 .description("Frames not yet consumed on the assigned partitions")
+                .tag("model", model)
                 .register(registry);
         Gauge.builder(FRAMES_WAITING, waiting, AtomicLong::get)
                 .description("Frames held while no model is loaded")
+                .tag("model", model)
                 .register(registry);
         for (String reason : List.of("download_failed", "checksum_mismatch", "load_failed")) {
             swapFailureCounter(reason);
@@ -196,6 +208,7 @@ public final class InferenceMetrics {
                                 Counter.builder(FRAMES_OUT)
                                         .description("Predictions produced")
                                         .tag("task", t)
+                                        .tag("model", model)
                                         .register(registry))
                 .increment();
     }
@@ -207,6 +220,7 @@ public final class InferenceMetrics {
                                 Counter.builder(FRAMES_REJECTED)
                                         .description("Frames sent to the dead-letter topic")
                                         .tag("reason", r)
+                                        .tag("model", model)
                                         .register(registry))
                 .increment();
     }
@@ -254,6 +268,7 @@ public final class InferenceMetrics {
                         Counter.builder(SWAP_FAILURES)
                                 .description("Model versions refused")
                                 .tag("reason", r)
+                                .tag("model", model)
                                 .register(registry));
     }
 

@@ -32,22 +32,33 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running inference service: everything it holds, created here and closed in one place. */
+/**
+ * The running inference service: everything it holds, created here and closed in one place. One
+ * instance serves one model or several ({@code inference.models}); each has its own slot, follower,
+ * shadow slot, micro-batching pipeline (its own consumer group on the frames topic), metrics tagged
+ * with its name and health checks, so each is swapped, batched and scaled out on its own.
+ */
 public final class InferenceService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(InferenceService.class);
 
-    private final ServiceShell shell;
-    private final ModelSlot slot;
-    private final InferenceMetrics metrics;
-    private final FramePipeline pipeline;
+    /**
+     * One model this instance serves.
+     *
+     * @param model its name
+     * @param slot the serving version
+     * @param metrics its meters (tag {@code model})
+     * @param pipeline its frames pipeline
+     */
+    public record Served(
+            String model, ModelSlot slot, InferenceMetrics metrics, FramePipeline pipeline) {}
 
-    private InferenceService(
-            ServiceShell shell, ModelSlot slot, InferenceMetrics metrics, FramePipeline pipeline) {
+    private final ServiceShell shell;
+    private final List<Served> served;
+
+    private InferenceService(ServiceShell shell, List<Served> served) {
         this.shell = shell;
-        this.slot = slot;
-        this.metrics = metrics;
-        this.pipeline = pipeline;
+        this.served = List.copyOf(served);
     }
 
     /**
@@ -55,6 +66,18 @@ public final class InferenceService implements AutoCloseable {
      * frame pipeline running, HTTP up.
      */
     public static InferenceService start(InferenceConfig config) {
+        return start(List.of(config));
+    }
+
+    /**
+     * Starts one instance serving every model of {@code configs} ({@link InferenceConfig#all}); the
+     * first one's service settings (HTTP, Kafka, artifact store) are the instance's.
+     */
+    public static InferenceService start(List<InferenceConfig> configs) {
+        if (configs.isEmpty()) {
+            throw new IllegalArgumentException("no model to serve");
+        }
+        InferenceConfig config = configs.get(0);
         ServiceShell shell =
                 ServiceShell.start(
                         config.service(),
@@ -77,22 +100,53 @@ public final class InferenceService implements AutoCloseable {
                                 Topics.SHADOW_CLASSIFICATIONS,
                                 Topics.LABELLING_REQUESTS));
         try {
-            return wire(config, shell);
+            KafkaSettings kafka = config.service().kafka();
+            String instance = config.service().instanceId();
+            ArtifactStore store =
+                    shell.manage(
+                            ArtifactStore.routing(
+                                    new KafkaArtifactStore(
+                                            kafka.common(instance + "-artifacts"),
+                                            kafka.topic(Topics.MODELS_ARTIFACTS.name()),
+                                            KafkaArtifactStore.DEFAULT_CHUNK_BYTES,
+                                            config.artifactTimeout()),
+                                    new FileArtifactStore(config.artifactsDir())));
+            boolean many = configs.size() > 1;
+            List<Served> served = new java.util.ArrayList<>();
+            for (InferenceConfig c : configs) {
+                served.add(wire(c, shell, store, many));
+            }
+            if (many) {
+                log.info(
+                        "serving {} models in one instance: {}",
+                        served.size(),
+                        served.stream().map(Served::model).toList());
+            }
+            return new InferenceService(shell, served);
         } catch (RuntimeException e) {
             shell.close();
             throw e;
         }
     }
 
-    private static InferenceService wire(InferenceConfig config, ServiceShell shell) {
+    /**
+     * Wires one model: with {@code many}, its Kafka clients and reports carry {@code
+     * <instance>-<model>} and its health checks end in {@code :<model>}.
+     */
+    private static Served wire(
+            InferenceConfig config, ServiceShell shell, ArtifactStore store, boolean many) {
         KafkaSettings kafka = config.service().kafka();
-        String instance = config.service().instanceId();
+        String instance =
+                many
+                        ? config.service().instanceId() + "-" + config.model()
+                        : config.service().instanceId();
+        String checkSuffix = many ? ":" + config.model() : "";
         Clock clock = Clock.systemUTC();
         InferenceMetrics metrics = new InferenceMetrics(shell.registry(), config.model());
         ModelSlot slot = shell.manage(new ModelSlot());
         shell.health()
                 .register(
-                        "model",
+                        "model" + checkSuffix,
                         () ->
                                 slot.peek()
                                         .map(m -> Health.Status.up("serving " + m))
@@ -102,16 +156,6 @@ public final class InferenceService implements AutoCloseable {
                                                                 + config.model())));
 
         config.modelFile().ifPresent(file -> serveFile(config, file, slot, metrics));
-
-        ArtifactStore store =
-                shell.manage(
-                        ArtifactStore.routing(
-                                new KafkaArtifactStore(
-                                        kafka.common(instance + "-artifacts"),
-                                        kafka.topic(Topics.MODELS_ARTIFACTS.name()),
-                                        KafkaArtifactStore.DEFAULT_CHUNK_BYTES,
-                                        config.artifactTimeout()),
-                                new FileArtifactStore(config.artifactsDir())));
 
         io.streamtune.inference.shadow.LiveSignals signals = null;
         if (config.followPublished()) {
@@ -227,7 +271,7 @@ public final class InferenceService implements AutoCloseable {
                             clock);
             shell.health()
                     .registerLiveness(
-                            "model-follower",
+                            "model-follower" + checkSuffix,
                             () ->
                                     follower.isAlive()
                                             ? Health.Status.up("following " + config.model())
@@ -301,18 +345,19 @@ public final class InferenceService implements AutoCloseable {
                             labellingProducer,
                             kafka.topic(Topics.LABELLING_REQUESTS.name()),
                             clock,
-                            shell.registry()));
+                            shell.registry(),
+                            config.model()));
         }
         pipeline.observe(FramePipeline.Observer.all(observers));
         shell.health()
                 .registerLiveness(
-                        "pipeline",
+                        "pipeline" + checkSuffix,
                         () ->
                                 pipeline.isRunning()
                                         ? Health.Status.up("consuming frames")
                                         : Health.Status.down(
                                                 "frame pipeline stopped: " + pipeline.failure()));
-        return new InferenceService(shell, slot, metrics, pipeline);
+        return new Served(config.model(), slot, metrics, pipeline);
     }
 
     /**
@@ -349,17 +394,35 @@ public final class InferenceService implements AutoCloseable {
         return shell;
     }
 
-    /** The serving model slot. */
+    /** The serving slot of the first (or only) model. */
     public ModelSlot models() {
-        return slot;
+        return served.get(0).slot();
     }
 
+    /** The first (or only) model's meters. */
     public InferenceMetrics metrics() {
-        return metrics;
+        return served.get(0).metrics();
     }
 
+    /** The first (or only) model's frames pipeline. */
     public FramePipeline pipeline() {
-        return pipeline;
+        return served.get(0).pipeline();
+    }
+
+    /** Every model this instance serves, in configuration order. */
+    public List<Served> served() {
+        return served;
+    }
+
+    /** One served model by name. */
+    public Served served(String model) {
+        return served.stream()
+                .filter(s -> s.model().equals(model))
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                new IllegalArgumentException(
+                                        "this instance does not serve " + model));
     }
 
     @Override

@@ -16,7 +16,7 @@ public final class Main {
         ServiceMain.run(
                 "inference",
                 args,
-                config -> InferenceService.start(InferenceConfig.from(config)),
+                config -> InferenceService.start(InferenceConfig.all(config)),
                 InferenceService::shell,
                 InferenceConfig.OWNED_PREFIXES);
     }

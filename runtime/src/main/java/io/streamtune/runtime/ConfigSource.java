@@ -327,6 +327,11 @@ public final class ConfigSource {
                         + "'");
     }
 
+    /** Whether {@code key} has been read, by its name or by a prefix. */
+    public boolean wasRead(String key) {
+        return read.contains(key) || prefixesRead.stream().anyMatch(key::startsWith);
+    }
+
     /** Every entry whose key starts with {@code prefix}, with the prefix removed. */
     public Map<String, String> withPrefix(String prefix) {
         prefixesRead.add(prefix);

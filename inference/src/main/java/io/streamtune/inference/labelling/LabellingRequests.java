@@ -54,6 +54,17 @@ public final class LabellingRequests implements FramePipeline.Observer {
             String topic,
             Clock clock,
             MeterRegistry registry) {
+        this(sampler, producer, topic, clock, registry, "");
+    }
+
+    /** As above, the meters tagged with {@code model} (several models in one instance). */
+    public LabellingRequests(
+            LabellingSampler sampler,
+            Producer<byte[], byte[]> producer,
+            String topic,
+            Clock clock,
+            MeterRegistry registry,
+            String model) {
         this.sampler = sampler;
         this.producer = producer;
         this.topic = topic;
@@ -64,15 +75,18 @@ public final class LabellingRequests implements FramePipeline.Observer {
                     Counter.builder("inference.labelling.requests")
                             .description("Frames sent to labelling.requests, by why")
                             .tag("reason", r.tag())
+                            .tag("model", model)
                             .register(registry));
         }
         failed =
                 Counter.builder("inference.labelling.requests.failed")
                         .description("Labelling requests Kafka did not take")
+                        .tag("model", model)
                         .register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder(
                         "inference.labelling.capped", sampler, s -> s.capped())
                 .description("Frames a strategy picked but a cap held back")
+                .tag("model", model)
                 .register(registry);
     }
 
