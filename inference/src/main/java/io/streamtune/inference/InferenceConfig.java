@@ -41,6 +41,9 @@ import java.util.Optional;
  *     models topic
  * @param groupId {@code inference.group.id}: consumer group of the frames topic; instances sharing
  *     it share partitions
+ * @param cameras {@code inference.cameras} (default {@code *}): the cameras (frame keys) this model
+ *     serves, comma-separated globs, {@code !} to exclude ({@link
+ *     io.streamtune.inference.stream.CameraRoutes}); other frames are passed over
  * @param maxBatch {@code inference.batch.max.size}: frames per model run
  * @param maxWait {@code inference.batch.max.wait}: how long the first frame of a batch waits for
  *     others
@@ -78,6 +81,7 @@ public record InferenceConfig(
         ModelSpecOverrides overrides,
         boolean followPublished,
         String groupId,
+        io.streamtune.inference.stream.CameraRoutes cameras,
         int maxBatch,
         Duration maxWait,
         RunnerOptions runner,
@@ -239,6 +243,7 @@ public record InferenceConfig(
                 overrides(config),
                 config.bool("inference.model.follow", true),
                 config.string("inference.group.id", "inference-" + model),
+                cameras(config),
                 config.integer("inference.batch.max.size", 8, 1, 1024),
                 positive(config, "inference.batch.max.wait", Duration.ofMillis(20)),
                 new RunnerOptions(
@@ -320,6 +325,15 @@ public record InferenceConfig(
                 throw e;
             }
             throw new ConfigException(key, e.getMessage());
+        }
+    }
+
+    private static io.streamtune.inference.stream.CameraRoutes cameras(ConfigSource config) {
+        try {
+            return io.streamtune.inference.stream.CameraRoutes.parse(
+                    config.string("inference.cameras", "*"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("inference.cameras", e.getMessage());
         }
     }
 

@@ -26,6 +26,9 @@ public final class InferenceMetrics {
     /** Predictions produced, tag {@code task}. */
     public static final String FRAMES_OUT = "inference.frames.out";
 
+    /** Frames passed over: their camera is served by another model ({@code inference.cameras}). */
+    public static final String FRAMES_UNROUTED = "inference.frames.unrouted";
+
     /** Frames sent to the dead-letter topic, tag {@code reason}. */
     public static final String FRAMES_REJECTED = "inference.frames.rejected";
 
@@ -121,6 +124,7 @@ public final class InferenceMetrics {
     private final MeterRegistry registry;
     private final String model;
     private final Counter framesIn;
+    private final Counter unrouted;
     private final Map<String, Counter> framesOut = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
     private final Map<String, Counter> swapFailures = new ConcurrentHashMap<>();
@@ -139,6 +143,11 @@ public final class InferenceMetrics {
         this.framesIn =
                 Counter.builder(FRAMES_IN)
                         .description("Frames consumed")
+                        .tag("model", model)
+                        .register(registry);
+        this.unrouted =
+                Counter.builder(FRAMES_UNROUTED)
+                        .description("Frames passed over: their camera is another model's")
                         .tag("model", model)
                         .register(registry);
         for (Stage s : Stage.values()) {
@@ -198,6 +207,10 @@ public final class InferenceMetrics {
 
     public void framesIn(int n) {
         framesIn.increment(n);
+    }
+
+    public void unrouted(int n) {
+        unrouted.increment(n);
     }
 
     public void frameOut(String task) {

@@ -114,13 +114,31 @@ public final class FramePipeline implements AutoCloseable {
      * @param delivery at-least-once or exactly-once
      * @param noModelPolicy wait for a model or dead-letter at once
      * @param noModelMaxWait the bound on waiting
+     * @param cameras the cameras (frame keys) this model serves; the others' frames are passed
+     *     over, their offsets committed in order with the served ones
      */
     public record Settings(
             int maxBatch,
             Duration maxWait,
             Delivery delivery,
             NoModelPolicy noModelPolicy,
-            Duration noModelMaxWait) {}
+            Duration noModelMaxWait,
+            CameraRoutes cameras) {
+
+        /** Settings serving every camera. */
+        public Settings(
+                int maxBatch,
+                Duration maxWait,
+                Delivery delivery,
+                NoModelPolicy noModelPolicy,
+                Duration noModelMaxWait) {
+            this(maxBatch, maxWait, delivery, noModelPolicy, noModelMaxWait, CameraRoutes.ALL);
+        }
+
+        public Settings {
+            Objects.requireNonNull(cameras, "cameras");
+        }
+    }
 
     private final Consumer<byte[], byte[]> consumer;
     private final Producer<byte[], byte[]> producer;
@@ -138,6 +156,12 @@ public final class FramePipeline implements AutoCloseable {
     private final ExecutorService modelThread;
     private volatile Throwable failure;
     private boolean waitingForModel;
+
+    /**
+     * Per partition, the offset after the last frame passed over because its camera is not this
+     * model's: committed once no served frame before it is still undelivered.
+     */
+    private final Map<TopicPartition, Long> unrouted = new HashMap<>();
 
     /** The batch whose model run is in progress on {@link #modelThread}. */
     private InFlight current;
@@ -291,11 +315,12 @@ public final class FramePipeline implements AutoCloseable {
         try {
             consumer.subscribe(List.of(topics.frames()), new Rebalance());
             log.info(
-                    "consuming {} ({}, batches of up to {}, wait {} ms)",
+                    "consuming {} ({}, batches of up to {}, wait {} ms{})",
                     topics.frames(),
                     settings.delivery().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
                     settings.maxBatch(),
-                    settings.maxWait().toMillis());
+                    settings.maxWait().toMillis(),
+                    settings.cameras().servesAll() ? "" : ", cameras " + settings.cameras());
             while (running.get()) {
                 step();
             }
@@ -353,11 +378,21 @@ public final class FramePipeline implements AutoCloseable {
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
         now = System.nanoTime();
+        int passed = 0;
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            batcher.add(Frame.of(r, now), now);
+            Frame f = Frame.of(r, now);
+            if (settings.cameras().test(f.cameraId())) {
+                batcher.add(f, now);
+            } else {
+                unrouted.merge(f.partition(), r.offset() + 1, Math::max);
+                passed++;
+            }
         }
         if (!records.isEmpty()) {
             metrics.framesIn(records.count());
+        }
+        if (passed > 0) {
+            metrics.unrouted(passed);
         }
         updateLag();
 
@@ -394,6 +429,12 @@ public final class FramePipeline implements AutoCloseable {
         } else if (current == null && next != null) {
             current = submit(next);
             next = null;
+        }
+        if (!unrouted.isEmpty() && current == null && next == null && batcher.isEmpty()) {
+            // nothing in flight: commit what was passed over (cameras served elsewhere)
+            if (!deliver(List.of(), List.of())) {
+                unrouted.clear(); // read again after the retry pause; passed over again
+            }
         }
     }
 
@@ -517,6 +558,10 @@ public final class FramePipeline implements AutoCloseable {
     private boolean deliver(List<Frame> frames, List<Outcome> outcomes) {
         long started = System.nanoTime();
         Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(frames);
+        Map<TopicPartition, Long> settled = withUnrouted(offsets);
+        if (offsets.isEmpty()) {
+            return true;
+        }
         boolean transactional = settings.delivery() == Delivery.EXACTLY_ONCE;
         try {
             if (transactional) {
@@ -561,6 +606,10 @@ public final class FramePipeline implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while delivering", e);
+        }
+        settled.forEach((tp, upTo) -> unrouted.remove(tp, upTo));
+        if (frames.isEmpty()) {
+            return true;
         }
         metrics.stage(Stage.PRODUCE, System.nanoTime() - started);
         long nowMs = clock.millis();
@@ -610,6 +659,40 @@ public final class FramePipeline implements AutoCloseable {
                 .toProducerRecord(topics.deadLetters(), maxRecordBytes);
     }
 
+    /**
+     * Adds to {@code offsets} the passed-over frames that can be committed now: up to the first
+     * served frame still undelivered (buffered, or in a batch in flight) on their partition, never
+     * past it. Returns the entries of {@link #unrouted} that are then fully covered.
+     */
+    private Map<TopicPartition, Long> withUnrouted(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        if (unrouted.isEmpty()) {
+            return Map.of();
+        }
+        Map<TopicPartition, Long> undelivered = new HashMap<>();
+        java.util.function.Consumer<Frame> note =
+                f -> undelivered.merge(f.partition(), f.record().offset(), Math::min);
+        batcher.forEach(note);
+        if (next != null) {
+            next.frames().forEach(note);
+        }
+        if (current != null) {
+            current.prepared().frames().forEach(note);
+        }
+        Map<TopicPartition, Long> settled = new HashMap<>();
+        unrouted.forEach(
+                (tp, upTo) -> {
+                    long safe = Math.min(upTo, undelivered.getOrDefault(tp, Long.MAX_VALUE));
+                    OffsetAndMetadata have = offsets.get(tp);
+                    if (have == null || have.offset() < safe) {
+                        offsets.put(tp, new OffsetAndMetadata(safe));
+                    }
+                    if (safe == upTo) {
+                        settled.put(tp, upTo);
+                    }
+                });
+        return settled;
+    }
+
     private static Map<TopicPartition, OffsetAndMetadata> nextOffsets(List<Frame> frames) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (Frame f : frames) {
@@ -631,6 +714,8 @@ public final class FramePipeline implements AutoCloseable {
             first.merge(f.partition(), f.record().offset(), Math::min);
         }
         batcher.removeIf(f -> first.containsKey(f.partition()));
+        // frames passed over behind the rewind point are read (and passed over) again
+        unrouted.keySet().removeIf(first::containsKey);
         Set<TopicPartition> owned = consumer.assignment();
         first.forEach(
                 (tp, offset) -> {
@@ -688,6 +773,7 @@ public final class FramePipeline implements AutoCloseable {
 
         private void drop(Collection<TopicPartition> partitions) {
             Set<TopicPartition> gone = new HashSet<>(partitions);
+            unrouted.keySet().removeIf(gone::contains);
             int dropped = batcher.removeIf(f -> gone.contains(f.partition()));
             if (dropped > 0) {
                 log.info(

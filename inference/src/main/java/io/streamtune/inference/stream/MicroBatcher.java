@@ -83,6 +83,13 @@ public final class MicroBatcher<T> {
         return all;
     }
 
+    /** Visits every pending item, oldest first, without removing it. */
+    public void forEach(java.util.function.Consumer<T> action) {
+        for (Entry<T> e : pending) {
+            action.accept(e.item());
+        }
+    }
+
     /**
      * Drops pending items that match, e.g. those of partitions this instance no longer owns;
      * returns how many.

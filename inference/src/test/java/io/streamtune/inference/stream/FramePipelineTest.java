@@ -126,6 +126,103 @@ class FramePipelineTest {
         assertThat(pipeline.isRunning()).isFalse();
     }
 
+    @Test
+    void shouldPassOverOtherModelsCamerasAndStillCommitEveryOffsetInOrder() throws Exception {
+        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+        MockProducer<byte[], byte[]> producer =
+                new MockProducer<>(
+                        true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        InferenceMetrics metrics = new InferenceMetrics(new SimpleMeterRegistry(), "cars");
+        ModelSlot slot = new ModelSlot();
+        slot.install(
+                new ServingModel(
+                        "cars",
+                        3,
+                        OnnxModelRunner.load(
+                                TestModels.detector("cars", 3, ""),
+                                "cars",
+                                RunnerOptions.defaults(),
+                                ModelSpecOverrides.NONE)));
+        // served: gate-1 (offset 0), gate-2 (2); passed over: lobby (1), the tail (3, 4)
+        String[] cameras = {"gate-1", "lobby", "gate-2", "lobby", "gate-9x"};
+        byte[] image = TestFrames.jpeg(64, 48, Color.RED);
+        consumer.schedulePollTask(
+                () -> {
+                    consumer.rebalance(List.of(TP));
+                    consumer.updateBeginningOffsets(Map.of(TP, 0L));
+                    for (int i = 0; i < cameras.length; i++) {
+                        consumer.addRecord(
+                                new ConsumerRecord<>(
+                                        TP.topic(),
+                                        TP.partition(),
+                                        i,
+                                        cameras[i].getBytes(StandardCharsets.UTF_8),
+                                        image));
+                    }
+                });
+
+        FramePipeline pipeline =
+                FramePipeline.start(
+                        consumer,
+                        producer,
+                        1 << 20,
+                        new FramePipeline.TopicNames(
+                                "frames",
+                                "frames.dlq",
+                                "predictions.detections",
+                                "predictions.segmentations",
+                                "predictions.classifications",
+                                "predictions.stylizations"),
+                        new FramePipeline.Settings(
+                                8,
+                                Duration.ofMillis(20),
+                                InferenceConfig.Delivery.AT_LEAST_ONCE,
+                                InferenceConfig.NoModelPolicy.WAIT,
+                                Duration.ofSeconds(30),
+                                CameraRoutes.parse("gate-?")),
+                        new BatchPredictor(
+                                new ImageDecoder(ImageLimits.defaults()),
+                                DetectionOptions.DEFAULTS,
+                                3,
+                                metrics,
+                                Clock.systemUTC()),
+                        slot,
+                        metrics,
+                        Clock.systemUTC());
+        try {
+            await(() -> committed(consumer) != null && committed(consumer) == cameras.length);
+
+            assertThat(producer.history())
+                    .extracting(r -> new String(r.key(), StandardCharsets.UTF_8))
+                    .containsExactly("gate-1", "gate-2");
+            assertThat(producer.history())
+                    .allMatch(r -> r.topic().equals("predictions.detections"));
+            assertThat(pipeline.isRunning()).isTrue();
+        } finally {
+            pipeline.close();
+        }
+    }
+
+    @Test
+    void shouldMatchCamerasByGlobsWithExclusions() {
+        CameraRoutes r = CameraRoutes.parse("lobby-*, gate-?, !lobby-test*");
+        assertThat(r.test("lobby-1")).isTrue();
+        assertThat(r.test("gate-7")).isTrue();
+        assertThat(r.test("gate-10")).isFalse();
+        assertThat(r.test("lobby-test-2")).isFalse();
+        assertThat(r.test("xlobby-1")).isFalse();
+        assertThat(r.test("")).isFalse();
+        assertThat(CameraRoutes.parse("*").test("")).isTrue();
+        assertThat(CameraRoutes.parse(" ").servesAll()).isTrue();
+        // only exclusions: everything else
+        CameraRoutes but = CameraRoutes.parse("!test-*");
+        assertThat(but.test("gate-1")).isTrue();
+        assertThat(but.test("test-1")).isFalse();
+        // regex characters are literal
+        assertThat(CameraRoutes.parse("cam.1").test("camx1")).isFalse();
+        assertThat(CameraRoutes.parse("cam.1").test("cam.1")).isTrue();
+    }
+
     private static Long committed(MockConsumer<byte[], byte[]> consumer) {
         var c = consumer.committed(Set.of(TP)).get(TP);
         return c == null ? null : c.offset();
