@@ -188,6 +188,17 @@ public final class Topics {
                     JsonSerde.of(LabellingRequested.class),
                     TopicSpec.compactedFor(3, 30 * DAY_MS));
 
+    /**
+     * Each model's live predictions per window against its version's reference ({@link
+     * DriftDetected}), drifted or not. Key: model.
+     */
+    public static final Topic<String, DriftDetected> MODELS_DRIFT =
+            new Topic<>(
+                    "models.drift",
+                    Serdes.String(),
+                    JsonSerde.of(DriftDetected.class),
+                    TopicSpec.log(1, 30 * DAY_MS));
+
     private Topics() {}
 
     /** Every topic, dead-letter topics included. */
@@ -214,6 +225,7 @@ public final class Topics {
                 SHADOW_DETECTIONS,
                 SHADOW_SEGMENTATIONS,
                 SHADOW_CLASSIFICATIONS,
-                LABELLING_REQUESTS);
+                LABELLING_REQUESTS,
+                MODELS_DRIFT);
     }
 }

@@ -26,7 +26,9 @@ public record TrainingTriggered(
     public enum Reason {
         THRESHOLD,
         SCHEDULE,
-        MANUAL
+        MANUAL,
+        /** the live stream drifted from the production version's reference for several windows */
+        DRIFT
     }
 
     public TrainingTriggered {

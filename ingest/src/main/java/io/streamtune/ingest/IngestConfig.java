@@ -1,5 +1,6 @@
 package io.streamtune.ingest;
 
+import io.streamtune.ingest.trigger.Drift;
 import io.streamtune.ingest.trigger.TriggerPolicy;
 import io.streamtune.ingest.validate.ClassPolicy;
 import io.streamtune.ingest.validate.ImageCheck;
@@ -43,7 +44,14 @@ public record IngestConfig(
      */
     public static final java.util.List<String> OWNED_PREFIXES =
             java.util.List.of(
-                    "ingest.", "image.", "intake.", "label.", "trigger.", "streams.", "http.");
+                    "ingest.",
+                    "image.",
+                    "intake.",
+                    "label.",
+                    "trigger.",
+                    "streams.",
+                    "http.",
+                    "drift.");
 
     /** Default HTTP port of the ingest service. */
     public static final int DEFAULT_HTTP_PORT = 8081;
@@ -221,8 +229,34 @@ public record IngestConfig(
         if (check.isZero() || check.isNegative()) {
             throw new ConfigException("trigger.check.interval", "must be positive");
         }
+        Duration window = config.duration("drift.window", Drift.Settings.DEFAULTS.window());
+        if (window.isNegative() || window.isZero()) {
+            throw new ConfigException("drift.window", "must be positive");
+        }
+        Drift.Settings drift =
+                new Drift.Settings(
+                        window,
+                        config.integer(
+                                "drift.window.min.frames",
+                                Drift.Settings.DEFAULTS.minFrames(),
+                                1,
+                                Integer.MAX_VALUE),
+                        config.decimal("drift.alpha", Drift.Settings.DEFAULTS.alpha(), 1e-9, 0.49),
+                        config.integer(
+                                "trigger.drift.windows",
+                                Drift.Settings.DEFAULTS.windows(),
+                                1,
+                                10_000),
+                        config.integer(
+                                "trigger.drift.min.labels",
+                                Drift.Settings.DEFAULTS.minLabels(),
+                                0,
+                                Integer.MAX_VALUE));
         return new TriggerPolicy(
-                config.integer("trigger.threshold", 100, 1, Integer.MAX_VALUE), interval, check);
+                config.integer("trigger.threshold", 100, 1, Integer.MAX_VALUE),
+                interval,
+                check,
+                drift);
     }
 
     private static Streams streams(ConfigSource config) {

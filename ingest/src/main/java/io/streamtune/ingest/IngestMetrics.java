@@ -53,6 +53,44 @@ public final class IngestMetrics {
     public static final String TRIGGERS_SUPPRESSED = "ingest.triggers.suppressed";
 
     /**
+     * Gauge: the last judged window's drift score (PSI over its threshold, the larger of the two
+     * statistics; above 1 is drift), tag {@code model}.
+     */
+    public static final String DRIFT_SCORE = "ingest.drift.score";
+
+    /** Counter: windows judged for drift, tags {@code model} and {@code drifted}. */
+    public static final String DRIFT_WINDOWS = "ingest.drift.windows";
+
+    private final java.util.Map<String, java.util.concurrent.atomic.AtomicReference<Double>>
+            driftScores = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One judged drift window of {@code model}. */
+    public void drift(String model, io.streamtune.contracts.DriftDetected d) {
+        driftScores
+                .computeIfAbsent(
+                        model,
+                        m -> {
+                            var ref = new java.util.concurrent.atomic.AtomicReference<>(Double.NaN);
+                            io.micrometer.core.instrument.Gauge.builder(
+                                            DRIFT_SCORE,
+                                            ref,
+                                            java.util.concurrent.atomic.AtomicReference::get)
+                                    .description(
+                                            "Last judged window's drift score (above 1 is drift)")
+                                    .tag("model", m)
+                                    .register(registry);
+                            return ref;
+                        })
+                .set(d.score());
+        Counter.builder(DRIFT_WINDOWS)
+                .description("Windows of live predictions judged for drift")
+                .tag("model", model)
+                .tag("drifted", Boolean.toString(d.drifted()))
+                .register(registry)
+                .increment();
+    }
+
+    /**
      * Records of the labelled topic the label-index follower passed, by {@code kind}: {@code
      * own_skipped} (this instance's writes, passed without fetching them), {@code own_read} (its
      * writes fetched anyway, written while a read was under way) and {@code applied} (others'

@@ -63,7 +63,13 @@ public final class IngestService implements AutoCloseable {
                                 Topics.IMAGES_INTAKE.deadLetters(),
                                 Topics.IMAGES_LABELLED,
                                 Topics.TRAINING_REQUESTS,
-                                Topics.TRAINING_TRIGGERS));
+                                Topics.TRAINING_TRIGGERS,
+                                // drift: predictions and announcements in, windows out
+                                Topics.PREDICTIONS_CLASSIFICATIONS,
+                                Topics.PREDICTIONS_DETECTIONS,
+                                Topics.PREDICTIONS_SEGMENTATIONS,
+                                Topics.MODELS_PUBLISHED,
+                                Topics.MODELS_DRIFT));
         try {
             return wire(config, shell);
         } catch (RuntimeException e) {

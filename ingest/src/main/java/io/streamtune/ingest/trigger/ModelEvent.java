@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param totalDelta change of the sample count: +1 new, 0 relabel, -1 deleted
  * @param newData whether this is data the model has not been trained on (new or relabelled)
  * @param requestedBy who asked, for manual requests
+ * @param driftWindows drift events: drifted windows in a row (0: the last window did not drift)
  */
 public record ModelEvent(
         Kind kind,
@@ -19,12 +20,14 @@ public record ModelEvent(
         List<String> removed,
         int totalDelta,
         boolean newData,
-        String requestedBy) {
+        String requestedBy,
+        int driftWindows) {
 
     /** Event kinds. */
     public enum Kind {
         SAMPLE,
-        MANUAL
+        MANUAL,
+        DRIFT
     }
 
     public ModelEvent {
@@ -35,10 +38,14 @@ public record ModelEvent(
 
     static ModelEvent sample(
             List<String> added, List<String> removed, int totalDelta, boolean newData) {
-        return new ModelEvent(Kind.SAMPLE, added, removed, totalDelta, newData, null);
+        return new ModelEvent(Kind.SAMPLE, added, removed, totalDelta, newData, null, 0);
     }
 
     static ModelEvent manual(String requestedBy) {
-        return new ModelEvent(Kind.MANUAL, List.of(), List.of(), 0, false, requestedBy);
+        return new ModelEvent(Kind.MANUAL, List.of(), List.of(), 0, false, requestedBy, 0);
+    }
+
+    static ModelEvent drift(int driftWindows) {
+        return new ModelEvent(Kind.DRIFT, List.of(), List.of(), 0, false, null, driftWindows);
     }
 }

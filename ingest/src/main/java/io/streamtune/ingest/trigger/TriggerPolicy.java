@@ -11,8 +11,15 @@ import java.util.Objects;
  * @param interval {@code trigger.interval}: emit when the oldest untrained sample is this old (and
  *     >= 1 is new)
  * @param checkEvery {@code trigger.check.interval}: how often the wall-clock schedule is checked
+ * @param drift how the live stream's drift is measured and when it triggers ({@link Drift})
  */
-public record TriggerPolicy(long threshold, Duration interval, Duration checkEvery) {
+public record TriggerPolicy(
+        long threshold, Duration interval, Duration checkEvery, Drift.Settings drift) {
+
+    /** A policy with the default drift settings. */
+    public TriggerPolicy(long threshold, Duration interval, Duration checkEvery) {
+        this(threshold, interval, checkEvery, Drift.Settings.DEFAULTS);
+    }
 
     public TriggerPolicy {
         if (threshold < 1) {
@@ -20,6 +27,7 @@ public record TriggerPolicy(long threshold, Duration interval, Duration checkEve
         }
         Objects.requireNonNull(interval, "interval");
         Objects.requireNonNull(checkEvery, "checkEvery");
+        Objects.requireNonNull(drift, "drift");
         if (interval.isNegative()
                 || interval.isZero()
                 || checkEvery.isNegative()

@@ -1,8 +1,14 @@
 package io.streamtune.ingest.trigger;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.streamtune.contracts.ClassificationsEmitted;
+import io.streamtune.contracts.DetectionsEmitted;
+import io.streamtune.contracts.DriftDetected;
+import io.streamtune.contracts.DriftReference;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Label;
+import io.streamtune.contracts.ModelPublished;
+import io.streamtune.contracts.SegmentationsEmitted;
 import io.streamtune.contracts.Topics;
 import io.streamtune.contracts.TrainingRequested;
 import io.streamtune.contracts.TrainingTriggered;
@@ -26,6 +32,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -68,6 +75,12 @@ public final class TriggerTopology {
 
     /** Model → {@link ModelStats}; queried over HTTP. */
     public static final String MODELS_STORE = "models";
+
+    /** Model → {@link Drift.State}: the window of live predictions being counted. */
+    public static final String DRIFT_STORE = "drift";
+
+    private static final JsonSerde<Drift.State> DRIFT_STATE_SERDE = JsonSerde.of(Drift.State.class);
+    private static final JsonSerde<DriftInput> DRIFT_INPUT_SERDE = JsonSerde.of(DriftInput.class);
 
     private static final Logger log = LoggerFactory.getLogger(TriggerTopology.class);
 
@@ -140,13 +153,223 @@ public final class TriggerTopology {
                                     }
                                 });
 
+        KStream<String, ModelEvent> driftEvents = drift(builder, policy, topicPrefix, metrics);
+
         sampleEvents
                 .merge(requests)
+                .merge(driftEvents)
                 .process(() -> new ModelProcessor(policy, metrics), MODELS_STORE)
                 .to(
                         topicPrefix + Topics.TRAINING_TRIGGERS.name(),
                         Produced.with(Serdes.String(), JsonSerde.of(TrainingTriggered.class)));
         return builder.build();
+    }
+
+    /**
+     * One input of the drift processor: a version's reference (from {@code models.published}) or
+     * one live prediction reduced to an observation.
+     */
+    record DriftInput(
+            int version, DriftReference reference, DriftReference.Observation observation) {}
+
+    /**
+     * The drift sub-topology: every prediction topic and {@code models.published}, re-keyed by
+     * model, into {@link DriftProcessor}; its judged windows go to {@code models.drift} and, as
+     * {@link ModelEvent#drift} events, to the trigger policy.
+     */
+    private static KStream<String, ModelEvent> drift(
+            StreamsBuilder builder, TriggerPolicy policy, String prefix, IngestMetrics metrics) {
+        builder.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(DRIFT_STORE),
+                                Serdes.String(),
+                                DRIFT_STATE_SERDE)
+                        .withCachingDisabled());
+        JsonSerde<ClassificationsEmitted> cls = JsonSerde.of(ClassificationsEmitted.class);
+        JsonSerde<DetectionsEmitted> det = JsonSerde.of(DetectionsEmitted.class);
+        JsonSerde<SegmentationsEmitted> seg = JsonSerde.of(SegmentationsEmitted.class);
+        JsonSerde<ModelPublished> pub = JsonSerde.of(ModelPublished.class);
+        KStream<String, DriftInput> inputs =
+                predictions(
+                                builder,
+                                prefix + Topics.PREDICTIONS_CLASSIFICATIONS.name(),
+                                b -> {
+                                    ClassificationsEmitted c = cls.fromBytes(b);
+                                    return new KeyValue<>(
+                                            c.frame().model(),
+                                            new DriftInput(
+                                                    c.frame().modelVersion(),
+                                                    null,
+                                                    DriftReference.Observation.of(c)));
+                                })
+                        .merge(
+                                predictions(
+                                        builder,
+                                        prefix + Topics.PREDICTIONS_DETECTIONS.name(),
+                                        b -> {
+                                            DetectionsEmitted d = det.fromBytes(b);
+                                            return new KeyValue<>(
+                                                    d.frame().model(),
+                                                    new DriftInput(
+                                                            d.frame().modelVersion(),
+                                                            null,
+                                                            DriftReference.Observation.of(d)));
+                                        }))
+                        .merge(
+                                predictions(
+                                        builder,
+                                        prefix + Topics.PREDICTIONS_SEGMENTATIONS.name(),
+                                        b -> {
+                                            SegmentationsEmitted x = seg.fromBytes(b);
+                                            return new KeyValue<>(
+                                                    x.frame().model(),
+                                                    new DriftInput(
+                                                            x.frame().modelVersion(),
+                                                            null,
+                                                            DriftReference.Observation.of(x)));
+                                        }))
+                        .merge(
+                                predictions(
+                                        builder,
+                                        prefix + Topics.MODELS_PUBLISHED.name(),
+                                        b -> {
+                                            ModelPublished p = pub.fromBytes(b);
+                                            return new KeyValue<>(
+                                                    p.model(),
+                                                    new DriftInput(
+                                                            p.version(),
+                                                            p.lineage() == null
+                                                                    ? null
+                                                                    : p.lineage().drift(),
+                                                            null));
+                                        }));
+        KStream<String, DriftDetected> windows =
+                inputs.repartition(
+                                Repartitioned.<String, DriftInput>as("drift-inputs")
+                                        .withKeySerde(Serdes.String())
+                                        .withValueSerde(DRIFT_INPUT_SERDE)
+                                        .withNumberOfPartitions(
+                                                Topics.TRAINING_REQUESTS.spec().partitions()))
+                        .process(() -> new DriftProcessor(policy.drift(), metrics), DRIFT_STORE);
+        windows.to(
+                prefix + Topics.MODELS_DRIFT.name(),
+                Produced.with(Serdes.String(), JsonSerde.of(DriftDetected.class)));
+        return windows.mapValues(d -> ModelEvent.drift(d.consecutive()));
+    }
+
+    /** A topic's records parsed by {@code parse}; records it cannot read are passed over. */
+    private static <V> KStream<String, V> predictions(
+            StreamsBuilder builder,
+            String topic,
+            java.util.function.Function<byte[], KeyValue<String, V>> parse) {
+        return builder.stream(topic, Consumed.with(Serdes.String(), Serdes.ByteArray()))
+                .flatMap(
+                        (key, bytes) -> {
+                            if (bytes == null) {
+                                return List.of();
+                            }
+                            try {
+                                KeyValue<String, V> kv = parse.apply(bytes);
+                                return kv.key == null ? List.of() : List.of(kv);
+                            } catch (RuntimeException e) {
+                                long leftOut = LOG_THROTTLE.admit("drift-" + topic);
+                                if (leftOut >= 0) {
+                                    log.warn(
+                                            "drift: passing over an unreadable record on {}: {}{}",
+                                            topic,
+                                            e.getMessage(),
+                                            LogThrottle.note(leftOut));
+                                }
+                                return List.of();
+                            }
+                        });
+    }
+
+    /**
+     * Counts each model's live predictions per window (record time) and judges every closed window
+     * with enough frames against the serving version's reference ({@link Drift}). Predictions of
+     * other versions than the last announced one are not counted; a model whose version has no
+     * reference is not judged.
+     */
+    static final class DriftProcessor
+            implements Processor<String, DriftInput, String, DriftDetected> {
+
+        private final Drift.Settings settings;
+        private final IngestMetrics metrics;
+        private ProcessorContext<String, DriftDetected> context;
+        private KeyValueStore<String, Drift.State> states;
+
+        DriftProcessor(Drift.Settings settings, IngestMetrics metrics) {
+            this.settings = settings;
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void init(ProcessorContext<String, DriftDetected> context) {
+            this.context = context;
+            this.states = context.getStateStore(DRIFT_STORE);
+        }
+
+        @Override
+        public void process(Record<String, DriftInput> record) {
+            String model = record.key();
+            DriftInput in = record.value();
+            if (model == null || in == null) {
+                return;
+            }
+            if (in.observation() == null) {
+                if (in.reference() == null) {
+                    states.delete(model); // a version without reference: nothing to judge
+                } else {
+                    Drift.State current = states.get(model);
+                    if (current == null || current.version() != in.version()) {
+                        states.put(model, Drift.State.of(in.version(), in.reference()));
+                    }
+                }
+                return;
+            }
+            Drift.State s = states.get(model);
+            if (s == null || s.version() != in.version()) {
+                return;
+            }
+            long windowMs = settings.window().toMillis();
+            long index = Math.max(0, record.timestamp()) / windowMs;
+            if (s.window() < 0) {
+                s = s.next(index, s.consecutive());
+            } else if (index > s.window()) {
+                int streak = s.consecutive();
+                if (s.frames() >= settings.minFrames()) {
+                    DriftDetected d =
+                            Drift.judge(
+                                    model,
+                                    s,
+                                    settings,
+                                    Instant.ofEpochMilli(s.window() * windowMs),
+                                    Instant.ofEpochMilli((s.window() + 1) * windowMs));
+                    streak = d.consecutive();
+                    metrics.drift(model, d);
+                    if (d.drifted()) {
+                        log.info(
+                                "drift: {} v{} window {} drifted from its reference ({} in a row):"
+                                        + " confidence PSI {} (threshold {}), class PSI {}"
+                                        + " (threshold {}), {} frames",
+                                model,
+                                d.version(),
+                                d.windowStart(),
+                                d.consecutive(),
+                                String.format(java.util.Locale.ROOT, "%.4f", d.confidencePsi()),
+                                String.format(
+                                        java.util.Locale.ROOT, "%.4f", d.confidenceThreshold()),
+                                String.format(java.util.Locale.ROOT, "%.4f", d.classPsi()),
+                                String.format(java.util.Locale.ROOT, "%.4f", d.classThreshold()),
+                                d.frames());
+                    }
+                    context.forward(new Record<>(model, d, record.timestamp()));
+                }
+                s = s.next(index, streak);
+            }
+            states.put(model, s.add(in.observation()));
+        }
     }
 
     /** The label of a labelled record; the image is skipped by the parser, never materialized. */
@@ -303,11 +526,19 @@ public final class TriggerTopology {
                 return;
             }
             ModelStats stats = models.get(model);
+            if (stats == null && event.kind() == ModelEvent.Kind.DRIFT) {
+                return; // a served model without a dataset here: nothing to retrain
+            }
             if (stats == null) {
                 stats = ModelStats.empty(model);
             }
             Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-            if (event.kind() == ModelEvent.Kind.SAMPLE) {
+            if (event.kind() == ModelEvent.Kind.DRIFT) {
+                if (event.driftWindows() >= policy.drift().windows()
+                        && stats.pendingSamples() >= Math.max(1, policy.drift().minLabels())) {
+                    stats = emit(stats, TrainingTriggered.Reason.DRIFT, now);
+                }
+            } else if (event.kind() == ModelEvent.Kind.SAMPLE) {
                 stats = apply(stats, event, now);
                 if (stats.pendingSamples() >= policy.threshold()) {
                     stats = emit(stats, TrainingTriggered.Reason.THRESHOLD, now);

@@ -67,8 +67,68 @@ public final class Evaluator {
                 }
                 predictions.addAll(predictor.predict(images));
             }
-            return score(task, classes, samples, predictions);
+            Evaluation e = score(task, classes, samples, predictions);
+            return predictions.isEmpty()
+                    ? e
+                    : new Evaluation(
+                            e.metricName(),
+                            e.metric(),
+                            e.metrics(),
+                            e.samples(),
+                            e.scores(),
+                            driftReference(predictions));
         }
+    }
+
+    /**
+     * The predictions reduced as inference's are on the live stream ({@link
+     * io.streamtune.contracts.DriftReference.Observation}): top-1 class (classification), the best
+     * detection at inference's default score threshold, else none (detection), the class covering
+     * most pixels (segmentation).
+     */
+    static io.streamtune.contracts.DriftReference driftReference(List<Prediction> predictions) {
+        List<io.streamtune.contracts.DriftReference.Observation> out = new ArrayList<>();
+        float threshold = io.streamtune.vision.decode.DetectionOptions.DEFAULTS.scoreThreshold();
+        for (Prediction p : predictions) {
+            if (p instanceof Prediction.Classified c) {
+                out.add(
+                        c.top().isEmpty()
+                                ? new io.streamtune.contracts.DriftReference.Observation(
+                                        io.streamtune.contracts.DriftReference.NONE, 0)
+                                : new io.streamtune.contracts.DriftReference.Observation(
+                                        c.top().get(0).label(), c.top().get(0).score()));
+            } else if (p instanceof Prediction.Detected d) {
+                io.streamtune.vision.decode.Detection best = null;
+                for (var x : d.detections()) {
+                    if (x.score() >= threshold && (best == null || x.score() > best.score())) {
+                        best = x;
+                    }
+                }
+                out.add(
+                        best == null
+                                ? new io.streamtune.contracts.DriftReference.Observation(
+                                        io.streamtune.contracts.DriftReference.NONE, 0)
+                                : new io.streamtune.contracts.DriftReference.Observation(
+                                        best.label(), best.score()));
+            } else if (p instanceof Prediction.Segmented s) {
+                // as inference's class areas: the class covering most pixels, its share
+                long total = 0;
+                io.streamtune.vision.decode.ClassMask best = null;
+                for (var c : s.segmentation().classes()) {
+                    total += c.area();
+                    if (best == null || c.area() > best.area()) {
+                        best = c;
+                    }
+                }
+                out.add(
+                        best == null || total == 0
+                                ? new io.streamtune.contracts.DriftReference.Observation(
+                                        io.streamtune.contracts.DriftReference.NONE, 0)
+                                : new io.streamtune.contracts.DriftReference.Observation(
+                                        best.label(), (double) best.area() / total));
+            }
+        }
+        return out.isEmpty() ? null : io.streamtune.contracts.DriftReference.of(out);
     }
 
     static Evaluation score(

@@ -432,7 +432,7 @@ public final class TrainingRunner {
                         synced.offsets(),
                         now,
                         decision.evidence(),
-                        lineage,
+                        candidate.drift() == null ? lineage : lineage.withDrift(candidate.drift()),
                         shadow
                                 ? null
                                 : new Promotion(

@@ -1,0 +1,163 @@
+package io.streamtune.ingest.trigger;
+
+import io.streamtune.contracts.DriftDetected;
+import io.streamtune.contracts.DriftReference;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import org.apache.commons.math3.distribution.ChiSquaredDistribution;
+
+/**
+ * Drift of a model's live predictions from its version's {@link DriftReference}, per window: the
+ * population-stability index (PSI, {@code sum (a - e) ln(a / e)} over categories, both sides
+ * smoothed by half a count per category) of the top-confidence bins and of the top-class shares.
+ *
+ * <p>The threshold is the statistic's own sampling noise, calibrated by the sizes involved: when
+ * window and reference come from one distribution, {@code PSI / (1/n + 1/m)} is approximately
+ * chi-squared with {@code k - 1} degrees of freedom ({@code n} window frames, {@code m} reference
+ * images, {@code k} categories), so a window drifts when a PSI exceeds {@code chi2(k - 1, 1 -
+ * alpha) (1/n + 1/m)}. A small reference set thus needs a larger shift before it calls drift.
+ */
+public final class Drift {
+
+    /**
+     * When drift is measured and when it triggers training.
+     *
+     * @param window {@code drift.window} (5m): the tumbling window, by record time
+     * @param minFrames {@code drift.window.min.frames} (200): smaller windows are not judged
+     * @param alpha {@code drift.alpha} (0.001): false-alarm rate per statistic and window
+     * @param windows {@code trigger.drift.windows} (3): drifted windows in a row that trigger
+     * @param minLabels {@code trigger.drift.min.labels} (20): new labels needed for a drift trigger
+     */
+    public record Settings(
+            Duration window, int minFrames, double alpha, int windows, int minLabels) {
+
+        /** The defaults. */
+        public static final Settings DEFAULTS =
+                new Settings(Duration.ofMinutes(5), 200, 0.001, 3, 20);
+
+        public Settings {
+            Objects.requireNonNull(window, "window");
+            if (window.isNegative() || window.isZero()) {
+                throw new IllegalArgumentException("window must be positive");
+            }
+            if (minFrames < 1 || windows < 1 || minLabels < 0) {
+                throw new IllegalArgumentException(
+                        "need minFrames >= 1, windows >= 1, minLabels >= 0");
+            }
+            if (!(alpha > 0 && alpha < 0.5)) {
+                throw new IllegalArgumentException("alpha must be in (0, 0.5), was " + alpha);
+            }
+        }
+    }
+
+    /**
+     * One model's window in progress; the value of the {@code drift} store.
+     *
+     * @param version the version whose reference applies
+     * @param reference its reference
+     * @param window index of the window being counted ({@code record time / window}), -1 before the
+     *     first prediction
+     * @param bins top-confidence counts per bin
+     * @param classes top-class counts
+     * @param frames predictions counted
+     * @param consecutive drifted windows in a row so far
+     */
+    public record State(
+            int version,
+            DriftReference reference,
+            long window,
+            long[] bins,
+            Map<String, Long> classes,
+            long frames,
+            int consecutive) {
+
+        /** A fresh state for a newly announced version. */
+        public static State of(int version, DriftReference reference) {
+            return new State(version, reference, -1, new long[DriftReference.BINS], Map.of(), 0, 0);
+        }
+
+        /** The same state counting one more observation. */
+        State add(DriftReference.Observation o) {
+            long[] b = bins.clone();
+            b[DriftReference.bin(o.confidence())]++;
+            Map<String, Long> c = new HashMap<>(classes);
+            c.merge(o.topClass(), 1L, Long::sum);
+            return new State(version, reference, window, b, c, frames + 1, consecutive);
+        }
+
+        /** An empty window {@code index}, the drift streak carried. */
+        State next(long index, int streak) {
+            return new State(
+                    version, reference, index, new long[DriftReference.BINS], Map.of(), 0, streak);
+        }
+    }
+
+    private Drift() {}
+
+    /** The PSI of observed counts against reference shares over {@code m} samples. */
+    static double psi(double[] expected, long[] observed, int m) {
+        int k = expected.length;
+        long n = 0;
+        for (long o : observed) {
+            n += o;
+        }
+        double sum = 0;
+        for (int i = 0; i < k; i++) {
+            double e = (expected[i] * m + 0.5) / (m + 0.5 * k);
+            double a = (observed[i] + 0.5) / (n + 0.5 * k);
+            sum += (a - e) * Math.log(a / e);
+        }
+        return sum;
+    }
+
+    /** The PSI a window of {@code n} exceeds with probability {@code alpha} under no drift. */
+    static double threshold(int categories, long n, int m, double alpha) {
+        int df = Math.max(1, categories - 1);
+        return new ChiSquaredDistribution(null, df).inverseCumulativeProbability(1 - alpha)
+                * (1.0 / n + 1.0 / m);
+    }
+
+    /** Judges a closed window. */
+    static DriftDetected judge(
+            String model, State s, Settings settings, Instant start, Instant end) {
+        DriftReference ref = s.reference();
+        double[] confidence = new double[DriftReference.BINS];
+        for (int i = 0; i < confidence.length; i++) {
+            confidence[i] = ref.confidence().get(i);
+        }
+        double confPsi = psi(confidence, s.bins(), ref.samples());
+        double confThreshold =
+                threshold(DriftReference.BINS, s.frames(), ref.samples(), settings.alpha());
+        TreeSet<String> names = new TreeSet<>(ref.classes().keySet());
+        names.addAll(s.classes().keySet());
+        double[] expected = new double[names.size()];
+        long[] observed = new long[names.size()];
+        int i = 0;
+        for (String name : names) {
+            expected[i] = ref.classes().getOrDefault(name, 0.0);
+            observed[i] = s.classes().getOrDefault(name, 0L);
+            i++;
+        }
+        double classPsi = psi(expected, observed, ref.samples());
+        double classThreshold =
+                threshold(names.size(), s.frames(), ref.samples(), settings.alpha());
+        boolean drifted =
+                confPsi > confThreshold || (names.size() > 1 && classPsi > classThreshold);
+        return new DriftDetected(
+                model,
+                s.version(),
+                start,
+                end,
+                s.frames(),
+                confPsi,
+                classPsi,
+                confThreshold,
+                classThreshold,
+                drifted,
+                drifted ? s.consecutive() + 1 : 0);
+    }
+}

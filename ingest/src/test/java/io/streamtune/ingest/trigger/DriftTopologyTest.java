@@ -1,0 +1,328 @@
+package io.streamtune.ingest.trigger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.streamtune.contracts.ArtifactRef;
+import io.streamtune.contracts.ClassificationsEmitted;
+import io.streamtune.contracts.DriftDetected;
+import io.streamtune.contracts.DriftReference;
+import io.streamtune.contracts.FrameRef;
+import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.Label;
+import io.streamtune.contracts.LabelledImageAccepted;
+import io.streamtune.contracts.Lineage;
+import io.streamtune.contracts.ModelPublished;
+import io.streamtune.contracts.Task;
+import io.streamtune.contracts.TrainingTriggered;
+import io.streamtune.ingest.IngestMetrics;
+import io.streamtune.ingest.validate.Digests;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Drift of live classifications from the production version's reference, on the real topology in
+ * Kafka's TopologyTestDriver: a stream drawn from the reference's own distribution raises no drift
+ * over many windows; a camera whose frames make the model unsure raises drift in the first window,
+ * and after {@code trigger.drift.windows} drifted windows and enough new labels, a training trigger
+ * with reason DRIFT.
+ */
+class DriftTopologyTest {
+
+    private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    private static final Duration WINDOW = Duration.ofMinutes(5);
+    private static final List<String> CLASSES = List.of("cat", "dog", "bird");
+    private static final double[] CLASS_SHARES = {0.5, 0.3, 0.2};
+
+    @TempDir Path stateDir;
+
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    private final class Harness implements AutoCloseable {
+        final TopologyTestDriver driver;
+        final TestInputTopic<String, byte[]> classifications;
+        final TestInputTopic<String, byte[]> published;
+        final TestInputTopic<String, byte[]> labelled;
+        final TestOutputTopic<String, DriftDetected> drift;
+        final TestOutputTopic<String, TrainingTriggered> triggers;
+
+        Harness() {
+            Properties props = new Properties();
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "drift-test");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+            props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+            props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
+            TriggerPolicy policy =
+                    new TriggerPolicy(
+                            1_000_000,
+                            Duration.ofDays(30),
+                            Duration.ofHours(1),
+                            new Drift.Settings(WINDOW, 200, 0.001, 3, 20));
+            driver =
+                    new TopologyTestDriver(
+                            TriggerTopology.build(policy, "t.", new IngestMetrics(registry)),
+                            props,
+                            START);
+            classifications =
+                    driver.createInputTopic(
+                            "t.predictions.classifications",
+                            Serdes.String().serializer(),
+                            Serdes.ByteArray().serializer());
+            published =
+                    driver.createInputTopic(
+                            "t.models.published",
+                            Serdes.String().serializer(),
+                            Serdes.ByteArray().serializer());
+            labelled =
+                    driver.createInputTopic(
+                            "t.images.labelled",
+                            Serdes.String().serializer(),
+                            Serdes.ByteArray().serializer());
+            drift =
+                    driver.createOutputTopic(
+                            "t.models.drift",
+                            Serdes.String().deserializer(),
+                            JsonSerde.of(DriftDetected.class).deserializer());
+            triggers =
+                    driver.createOutputTopic(
+                            "t.training.triggers",
+                            Serdes.String().deserializer(),
+                            JsonSerde.of(TrainingTriggered.class).deserializer());
+        }
+
+        void publish(int version, DriftReference reference) {
+            var p =
+                    new ModelPublished(
+                            "pets",
+                            version,
+                            null,
+                            Task.CLASSIFICATION,
+                            CLASSES,
+                            "accuracy",
+                            0.9,
+                            Map.of(),
+                            new ArtifactRef("file:/x", "0".repeat(64), 1, 1),
+                            Map.of(),
+                            START,
+                            null,
+                            new Lineage("zoo:centernet", "f", 10, 10, 10, "s", reference),
+                            null);
+            published.pipeInput(
+                    "pets", JsonSerde.of(ModelPublished.class).toBytes(p), START.toEpochMilli());
+        }
+
+        /** One window of {@code n} predictions of {@code version}, starting at window {@code w}. */
+        void window(int w, int n, int version, Random r, boolean unsure) {
+            long t0 = START.toEpochMilli() + w * WINDOW.toMillis();
+            for (int i = 0; i < n; i++) {
+                DriftReference.Observation o = draw(r, unsure);
+                var c =
+                        new ClassificationsEmitted(
+                                new FrameRef(
+                                        "f" + w + "-" + i,
+                                        "cam-" + i % 3,
+                                        START,
+                                        64,
+                                        48,
+                                        "pets",
+                                        version),
+                                List.of(
+                                        new ClassificationsEmitted.ClassScore(
+                                                o.topClass(),
+                                                CLASSES.indexOf(o.topClass()),
+                                                o.confidence())),
+                                START);
+                classifications.pipeInput(
+                        "cam-" + i % 3,
+                        JsonSerde.of(ClassificationsEmitted.class).toBytes(c),
+                        t0 + i * (WINDOW.toMillis() / n));
+            }
+        }
+
+        void labels(int from, int n) {
+            for (int i = from; i < from + n; i++) {
+                byte[] image = ("image-" + i).getBytes(StandardCharsets.UTF_8);
+                String id = Digests.sha256Hex(image);
+                var value =
+                        new LabelledImageAccepted(
+                                id,
+                                "pets",
+                                image,
+                                "image/png",
+                                4,
+                                4,
+                                new Label.ClassLabel(CLASSES.get(i % 3)),
+                                "test",
+                                START);
+                labelled.pipeInput(
+                        LabelledImageAccepted.key("pets", id),
+                        JsonSerde.of(LabelledImageAccepted.class).toBytes(value));
+            }
+        }
+
+        @Override
+        public void close() {
+            driver.close();
+        }
+    }
+
+    /**
+     * A prediction as the model makes them on its own kind of data (confident: mostly 0.7-1.0), or
+     * on frames it is unsure about (a blurred camera: 0.35-0.7).
+     */
+    private static DriftReference.Observation draw(Random r, boolean unsure) {
+        double u = r.nextDouble();
+        String cls =
+                u < CLASS_SHARES[0]
+                        ? "cat"
+                        : u < CLASS_SHARES[0] + CLASS_SHARES[1] ? "dog" : "bird";
+        double conf =
+                unsure
+                        ? 0.35 + 0.35 * r.nextDouble()
+                        : Math.min(1, 0.6 + 0.4 * Math.sqrt(r.nextDouble()));
+        return new DriftReference.Observation(cls, conf);
+    }
+
+    private static DriftReference reference(int n, long seed) {
+        Random r = new Random(seed);
+        List<DriftReference.Observation> obs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            obs.add(draw(r, false));
+        }
+        return DriftReference.of(obs);
+    }
+
+    @Test
+    void shouldRaiseNoDriftOnAStreamLikeTheReferenceOverManyWindows() {
+        try (Harness h = new Harness()) {
+            h.publish(1, reference(400, 1));
+            Random r = new Random(2);
+            for (int w = 0; w < 31; w++) {
+                h.window(w, 300, 1, r, false);
+            }
+
+            List<DriftDetected> judged = h.drift.readValuesToList();
+            assertThat(judged).hasSize(30).noneMatch(DriftDetected::drifted);
+            assertThat(judged).allMatch(d -> d.frames() == 300 && d.version() == 1);
+            assertThat(judged).allMatch(d -> d.score() < 1);
+            assertThat(h.triggers.isEmpty()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldRaiseDriftWhenTheModelTurnsUnsureAndRetrainOnceItPersistsWithNewLabels() {
+        try (Harness h = new Harness()) {
+            h.publish(1, reference(400, 1));
+            Random r = new Random(3);
+            h.window(0, 300, 1, r, false);
+            h.window(1, 300, 1, r, true); // the camera's lens fogs up
+            h.window(2, 300, 1, r, true); // closes window 1
+
+            List<DriftDetected> judged = h.drift.readValuesToList();
+            assertThat(judged).extracting(DriftDetected::drifted).containsExactly(false, true);
+            assertThat(judged.get(1).confidencePsi())
+                    .isGreaterThan(judged.get(1).confidenceThreshold());
+            assertThat(judged.get(1).consecutive()).isEqualTo(1);
+
+            // persistent, but without new labels there is nothing to retrain on
+            h.window(3, 300, 1, r, true);
+            h.window(4, 300, 1, r, true);
+            assertThat(h.drift.readValuesToList())
+                    .extracting(DriftDetected::consecutive)
+                    .containsExactly(2, 3);
+            assertThat(h.triggers.isEmpty()).isTrue();
+
+            // labellers answer 25 requests; the next drifted window triggers
+            h.labels(0, 25);
+            h.window(5, 300, 1, r, true);
+            assertThat(h.drift.readValuesToList())
+                    .extracting(DriftDetected::consecutive)
+                    .containsExactly(4);
+            List<TrainingTriggered> triggers = h.triggers.readValuesToList();
+            assertThat(triggers).hasSize(1);
+            assertThat(triggers.get(0).reason()).isEqualTo(TrainingTriggered.Reason.DRIFT);
+            assertThat(triggers.get(0).newSamples()).isEqualTo(25);
+
+            // a new version restarts the comparison: its own reference, its own predictions
+            h.publish(2, reference(400, 4));
+            h.window(6, 300, 1, r, true); // v1 frames still in flight: not counted
+            h.window(7, 300, 2, r, false);
+            h.window(8, 300, 2, r, false);
+            assertThat(h.drift.readValuesToList())
+                    .singleElement()
+                    .satisfies(
+                            d -> {
+                                assertThat(d.version()).isEqualTo(2);
+                                assertThat(d.drifted()).isFalse();
+                            });
+            assertThat(h.triggers.isEmpty()).isTrue();
+            assertThat(registry.get(IngestMetrics.DRIFT_SCORE).tag("model", "pets").gauge().value())
+                    .isLessThan(1);
+        }
+    }
+
+    @Test
+    void shouldCallAShiftInTheClassMixDriftAndTheSameMixNot() {
+        DriftReference ref = reference(400, 1); // ~50 / 30 / 20 % cat / dog / bird
+        long[] bins = new long[DriftReference.BINS];
+        bins[8] = 150;
+        bins[9] = 150;
+        Drift.State same =
+                new Drift.State(
+                        1, ref, 0, bins, Map.of("cat", 150L, "dog", 90L, "bird", 60L), 300, 0);
+        Drift.State birds =
+                new Drift.State(
+                        1, ref, 0, bins, Map.of("cat", 60L, "dog", 90L, "bird", 150L), 300, 0);
+        Drift.State newClass =
+                new Drift.State(
+                        1,
+                        ref,
+                        0,
+                        bins,
+                        Map.of("cat", 120L, "dog", 90L, "bird", 60L, "fox", 30L),
+                        300,
+                        0);
+        Drift.Settings settings = Drift.Settings.DEFAULTS;
+
+        DriftDetected a = Drift.judge("pets", same, settings, START, START);
+        DriftDetected b = Drift.judge("pets", birds, settings, START, START);
+        DriftDetected c = Drift.judge("pets", newClass, settings, START, START);
+
+        assertThat(a.classPsi()).isLessThan(a.classThreshold());
+        assertThat(b.classPsi()).isGreaterThan(b.classThreshold());
+        assertThat(b.drifted()).isTrue();
+        assertThat(c.classPsi())
+                .as("a class the reference never saw")
+                .isGreaterThan(c.classThreshold());
+    }
+
+    @Test
+    void shouldComputeThePsiAndItsThresholdLikeTheFormula() {
+        // identical shares: PSI 0
+        assertThat(Drift.psi(new double[] {0.5, 0.5}, new long[] {50, 50}, 100)).isZero();
+        // 0.5/0.5 against 80/20 of 100, smoothed by half a count per category
+        double e = (0.5 * 100 + 0.5) / 101;
+        double a1 = 80.5 / 101, a2 = 20.5 / 101;
+        assertThat(Drift.psi(new double[] {0.5, 0.5}, new long[] {80, 20}, 100))
+                .isCloseTo(
+                        (a1 - e) * Math.log(a1 / e) + (a2 - e) * Math.log(a2 / e),
+                        org.assertj.core.data.Offset.offset(1e-12));
+        // chi2(1, 0.999) = 10.828; times 1/100 + 1/100
+        assertThat(Drift.threshold(2, 100, 100, 0.001))
+                .isCloseTo(10.828 * 0.02, org.assertj.core.data.Offset.offset(1e-4));
+    }
+}
