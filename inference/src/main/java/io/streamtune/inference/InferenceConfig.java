@@ -319,7 +319,9 @@ public record InferenceConfig(
                             d.perCameraPerHour(),
                             0,
                             1_000_000),
-                    d.remembered());
+                    d.remembered(),
+                    config.decimal(
+                            "inference.labelling.disagreement.max", d.disagreementMax(), 0, 1));
         } catch (IllegalArgumentException e) {
             if (e instanceof ConfigException) {
                 throw e;

@@ -339,7 +339,7 @@ public final class InferenceService implements AutoCloseable {
             KafkaProducer<byte[], byte[]> labellingProducer =
                     new KafkaProducer<>(kafka.producer(instance + "-labelling"));
             shell.manage(() -> labellingProducer.close(Duration.ofSeconds(5)));
-            observers.add(
+            var requests =
                     new io.streamtune.inference.labelling.LabellingRequests(
                             new io.streamtune.inference.labelling.LabellingSampler(
                                     config.labelling(), clock, instance.hashCode()),
@@ -347,7 +347,11 @@ public final class InferenceService implements AutoCloseable {
                             kafka.topic(Topics.LABELLING_REQUESTS.name()),
                             clock,
                             shell.registry(),
-                            config.model()));
+                            config.model());
+            observers.add(requests);
+            if (signals != null) {
+                signals.onCompared(requests);
+            }
         }
         pipeline.observe(FramePipeline.Observer.all(observers));
         shell.health()

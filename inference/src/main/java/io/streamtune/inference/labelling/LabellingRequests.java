@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * (it never delays or fails a frame's prediction); a request Kafka refuses is logged and counted,
  * not retried — a sample missed is not data lost.
  */
-public final class LabellingRequests implements FramePipeline.Observer {
+public final class LabellingRequests
+        implements FramePipeline.Observer,
+                io.streamtune.inference.shadow.LiveSignals.Disagreements {
 
     private static final Logger log = LoggerFactory.getLogger(LabellingRequests.class);
     private static final LogThrottle LOG_THROTTLE =
@@ -115,10 +117,42 @@ public final class LabellingRequests implements FramePipeline.Observer {
         }
     }
 
+    /**
+     * A frame production and the candidate in shadow both predicted: requested, with production's
+     * prediction as pre-annotation, when they disagree enough ({@link
+     * LabellingSampler#decideDisagreement}).
+     */
+    @Override
+    public void compared(
+            Outcome.Predicted production, Outcome.Predicted candidate, double agreement) {
+        if (production.value() instanceof io.streamtune.contracts.StylizedFrame) {
+            return;
+        }
+        Frame frame = production.frame();
+        try {
+            send(
+                    production,
+                    sampler.decideDisagreement(frame.frameId(), frame.cameraId(), agreement));
+        } catch (RuntimeException e) {
+            failed.increment();
+            long leftOut = LOG_THROTTLE.admit("build");
+            if (leftOut >= 0) {
+                log.warn(
+                        "labelling request for frame {} not made: {}{}",
+                        frame.frameId(),
+                        e.toString(),
+                        LogThrottle.note(leftOut));
+            }
+        }
+    }
+
     private void offer(Outcome.Predicted p) {
         Frame frame = p.frame();
-        Optional<LabellingSampler.Pick> pick =
-                sampler.decide(frame.frameId(), frame.cameraId(), prediction(p.task(), p.value()));
+        send(p, sampler.decide(frame.frameId(), frame.cameraId(), prediction(p.task(), p.value())));
+    }
+
+    private void send(Outcome.Predicted p, Optional<LabellingSampler.Pick> pick) {
+        Frame frame = p.frame();
         if (pick.isEmpty()) {
             return;
         }

@@ -25,7 +25,9 @@ public final class LabellingSampler {
         LOW_CONFIDENCE,
         SMALL_MARGIN,
         RARE_CLASS,
-        RANDOM;
+        RANDOM,
+        /** production and the candidate in shadow disagree on the frame */
+        DISAGREEMENT;
 
         public String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -46,6 +48,8 @@ public final class LabellingSampler {
      * @param perDay most requests per day
      * @param perCameraPerHour most requests per camera per hour
      * @param remembered frame ids remembered to never request one twice
+     * @param disagreementMax agreement between production and the candidate in shadow (top-1, box
+     *     F1, pixel agreement) under which a shadowed frame is picked (0: off)
      */
     public record Settings(
             double confidenceMin,
@@ -58,9 +62,41 @@ public final class LabellingSampler {
             int perHour,
             int perDay,
             int perCameraPerHour,
-            int remembered) {
+            int remembered,
+            double disagreementMax) {
+
+        /** Settings with the default disagreement strategy (agreement under 0.5). */
+        public Settings(
+                double confidenceMin,
+                double confidenceMax,
+                double marginMax,
+                double rareShare,
+                int rareAfter,
+                double randomShare,
+                int perMinute,
+                int perHour,
+                int perDay,
+                int perCameraPerHour,
+                int remembered) {
+            this(
+                    confidenceMin,
+                    confidenceMax,
+                    marginMax,
+                    rareShare,
+                    rareAfter,
+                    randomShare,
+                    perMinute,
+                    perHour,
+                    perDay,
+                    perCameraPerHour,
+                    remembered,
+                    0.5);
+        }
 
         public Settings {
+            if (!(disagreementMax >= 0 && disagreementMax <= 1)) {
+                throw new IllegalArgumentException("disagreement max must be in [0, 1]");
+            }
             if (!(confidenceMin >= 0 && confidenceMin <= confidenceMax && confidenceMax <= 1)) {
                 throw new IllegalArgumentException(
                         "need 0 <= confidence min <= max <= 1, have "
@@ -144,7 +180,7 @@ public final class LabellingSampler {
     /**
      * Whether to request labelling of this frame, and why; counts the frame's classes either way.
      */
-    public Optional<Pick> decide(String frameId, String camera, Prediction p) {
+    public synchronized Optional<Pick> decide(String frameId, String camera, Prediction p) {
         boolean enoughSeen = predictions >= settings.rareAfter();
         Optional<Pick> pick = strategy(p, enoughSeen);
         predictions++;
@@ -154,6 +190,26 @@ public final class LabellingSampler {
         if (classCounts.size() > 10_000) {
             classCounts.clear(); // attacker-sized class lists: start counting again
         }
+        return admit(frameId, camera, pick);
+    }
+
+    /**
+     * Whether to request labelling of a frame the candidate in shadow ran on, by how much it and
+     * production agreed on it; the same caps and the same never-twice rule as {@link #decide}.
+     * Called from the shadow worker.
+     */
+    public synchronized Optional<Pick> decideDisagreement(
+            String frameId, String camera, double agreement) {
+        Optional<Pick> pick =
+                settings.disagreementMax() > 0
+                                && Double.isFinite(agreement)
+                                && agreement < settings.disagreementMax()
+                        ? Optional.of(new Pick(Reason.DISAGREEMENT, agreement))
+                        : Optional.empty();
+        return admit(frameId, camera, pick);
+    }
+
+    private Optional<Pick> admit(String frameId, String camera, Optional<Pick> pick) {
         if (pick.isEmpty() || seen.containsKey(frameId)) {
             return Optional.empty();
         }
@@ -175,7 +231,7 @@ public final class LabellingSampler {
     }
 
     /** Frames a strategy picked but a cap held back, since start. */
-    public long capped() {
+    public synchronized long capped() {
         return capped;
     }
 

@@ -90,6 +90,18 @@ public final class LiveSignals implements FramePipeline.Observer, AutoCloseable 
     private volatile LiveStats shadow;
     private double credit;
     private volatile boolean shadowFailureLogged;
+    private volatile Disagreements disagreements = (production, candidate, agreement) -> {};
+
+    /** Who hears how much production and the candidate agreed on each shadowed frame. */
+    public interface Disagreements {
+        /** Called on the shadow worker for every frame both predicted. */
+        void compared(Outcome.Predicted production, Outcome.Predicted candidate, double agreement);
+    }
+
+    /** Sets who hears each shadowed frame's agreement (the labelling sampler). */
+    public void onCompared(Disagreements listener) {
+        this.disagreements = Objects.requireNonNull(listener, "listener");
+    }
 
     /**
      * @param shadowSlot the candidate in shadow, null to run none
@@ -236,6 +248,11 @@ public final class LiveSignals implements FramePipeline.Observer, AutoCloseable 
                         agreement = 0;
                     }
                     s.compared(agreement, Agreement.confidence(pp.value()));
+                    try {
+                        disagreements.compared(pp, cp, agreement);
+                    } catch (RuntimeException e) {
+                        log.warn("shadow agreement listener failed: {}", e.toString());
+                    }
                 }
                 if (c instanceof Outcome.Predicted cp) {
                     producer.send(

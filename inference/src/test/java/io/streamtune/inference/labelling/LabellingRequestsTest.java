@@ -70,6 +70,31 @@ class LabellingRequestsTest {
         assertThat(registry.get("inference.labelling.requests.failed").counter().count()).isZero();
     }
 
+    @Test
+    void shouldRequestAFrameProductionAndTheShadowCandidateDisagreeOnOnce() {
+        LabellingRequests requests = requests(0);
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3};
+        // production is sure (no other strategy picks it); the candidate says something else
+        var production = (Outcome.Predicted) classified("f-7", jpeg, 0.97, 0.02);
+        var candidate = (Outcome.Predicted) classified("f-7", jpeg, 0.90, 0.05);
+        requests.delivered(null, List.of(), List.of(production));
+        assertThat(producer.history()).isEmpty();
+
+        requests.compared(production, candidate, 0.0);
+        requests.compared(production, candidate, 0.0); // never twice
+        requests.compared((Outcome.Predicted) classified("f-8", jpeg, 0.97, 0.02), candidate, 1.0);
+
+        assertThat(producer.history()).hasSize(1);
+        LabellingRequested r =
+                JsonSerde.of(LabellingRequested.class).fromBytes(producer.history().get(0).value());
+        assertThat(r.reason()).isEqualTo("disagreement");
+        assertThat(r.score()).isZero();
+        assertThat(r.frame().frameId()).isEqualTo("f-7");
+        assertThat(r.predictions().path("top").get(0).path("probability").asDouble())
+                .as("production's prediction is the pre-annotation")
+                .isEqualTo(0.97);
+    }
+
     private final MockProducer<byte[], byte[]> producer =
             new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
