@@ -13,9 +13,11 @@ import java.util.List;
  * Labelling requests as Label Studio tasks (its JSON task import format, with {@code predictions}
  * as pre-annotations): the frame as a data URL in {@code data.image}, where it came from in the
  * other {@code data} fields, and the serving model's prediction as {@code choices} (classification,
- * the top class) or {@code rectanglelabels} (detection, in percent of the image). Segmentation
- * requests are exported without a pre-annotation (Label Studio's brush RLE is not written). The
- * control names must match the project's labelling config; the defaults fit:
+ * the top class), {@code rectanglelabels} (detection, in percent of the image) or {@code
+ * polygonlabels} (segmentation: each class region's outline, traced from the predicted mask and
+ * simplified to about a pixel; holes are not cut out, regions under 0.05 % of the image are left
+ * out, at most 20 per class; a class named background is not outlined). The control names must
+ * match the project's labelling config; the defaults fit:
  *
  * <pre>{@code
  * <View>
@@ -34,10 +36,11 @@ public final class LabelStudioTasks {
      * @param image the Image tag
      * @param choices the Choices tag
      * @param rectangles the RectangleLabels tag
+     * @param polygons the PolygonLabels tag
      */
-    public record ControlNames(String image, String choices, String rectangles) {
+    public record ControlNames(String image, String choices, String rectangles, String polygons) {
         public static ControlNames defaults() {
-            return new ControlNames("image", "choice", "label");
+            return new ControlNames("image", "choice", "label", "polygon");
         }
     }
 
@@ -112,8 +115,72 @@ public final class LabelStudioTasks {
                 v.put("rotation", 0);
                 v.putArray("rectanglelabels").add(d.path("label").asText());
             }
+        } else if (r.task() == Task.SEGMENTATION && p.has("mask")) {
+            polygons(out, p, names, w, h);
         }
         return out;
+    }
+
+    /** Each predicted class region's outline as a Label Studio polygon, in percent. */
+    private static void polygons(ArrayNode out, JsonNode p, ControlNames names, int w, int h) {
+        JsonNode mask = p.path("mask");
+        int mw = mask.path("width").asInt(), mh = mask.path("height").asInt();
+        if (mw <= 0 || mh <= 0 || (long) mw * mh > 64L << 20) {
+            return;
+        }
+        int[] labels = new int[mw * mh];
+        int at = 0;
+        JsonNode values = mask.path("values"), counts = mask.path("counts");
+        for (int i = 0; i < values.size() && i < counts.size(); i++) {
+            int v = values.get(i).asInt();
+            int n = counts.get(i).asInt();
+            if (n < 0 || at + n > labels.length) {
+                return; // not a mask of the frame's size: no pre-annotation rather than a wrong one
+            }
+            java.util.Arrays.fill(labels, at, at + n, v);
+            at += n;
+        }
+        if (at != labels.length) {
+            return;
+        }
+        int minPixels = Math.max(16, (int) (0.0005 * mw * mh));
+        double tolerance = Math.max(1.0, 0.002 * Math.hypot(mw, mh));
+        int region = 0;
+        for (JsonNode area : p.path("classAreas")) {
+            String label = area.path("label").asText();
+            if (label.equalsIgnoreCase("background")
+                    || label.equalsIgnoreCase("_background_")
+                    || label.isEmpty()) {
+                continue;
+            }
+            for (var outline :
+                    io.streamtune.vision.mask.Contours.of(
+                            labels,
+                            mw,
+                            mh,
+                            area.path("classId").asInt(),
+                            minPixels,
+                            20,
+                            tolerance)) {
+                ObjectNode poly =
+                        region(
+                                out,
+                                "s" + region++,
+                                "polygonlabels",
+                                names.polygons(),
+                                names.image(),
+                                w,
+                                h);
+                ObjectNode v = poly.putObject("value");
+                ArrayNode points = v.putArray("points");
+                double[] xy = outline.points();
+                for (int k = 0; k + 1 < xy.length; k += 2) {
+                    points.addArray().add(xy[k] * 100 / mw).add(xy[k + 1] * 100 / mh);
+                }
+                v.put("closed", true);
+                v.putArray("polygonlabels").add(label);
+            }
+        }
     }
 
     private static ObjectNode region(

@@ -113,4 +113,94 @@ class LabelStudioRoundTripTest {
                         new double[] {20, 10, 50, 40}, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(boxes.objects().get(1).className()).isEqualTo("bus");
     }
+
+    @Test
+    void shouldBringAnAcceptedSegmentationBackAsTheSameMask() throws Exception {
+        int w = 60, h = 40;
+        int[] labels = new int[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                boolean cat = (x - 20) * (x - 20) + (y - 20) * (y - 20) <= 12 * 12;
+                boolean box = x >= 40 && x < 56 && y >= 8 && y < 30;
+                labels[y * w + x] = cat ? 1 : box ? 2 : 0;
+            }
+        }
+        List<Integer> values = new java.util.ArrayList<>();
+        List<Integer> counts = new java.util.ArrayList<>();
+        for (int i = 0; i < labels.length; i++) {
+            if (values.isEmpty() || values.get(values.size() - 1) != labels[i]) {
+                values.add(labels[i]);
+                counts.add(0);
+            }
+            counts.set(counts.size() - 1, counts.get(counts.size() - 1) + 1);
+        }
+        long[] area = new long[3];
+        for (int v : labels) {
+            area[v]++;
+        }
+        var seg =
+                new io.streamtune.contracts.SegmentationsEmitted(
+                        new FrameRef("f-3", "cam-3", T, w, h, "rooms", 2),
+                        new io.streamtune.contracts.SegmentationsEmitted.RleMask(
+                                h, w, values, counts),
+                        List.of(
+                                new io.streamtune.contracts.SegmentationsEmitted.ClassArea(
+                                        0, "background", area[0]),
+                                new io.streamtune.contracts.SegmentationsEmitted.ClassArea(
+                                        1, "cat", area[1]),
+                                new io.streamtune.contracts.SegmentationsEmitted.ClassArea(
+                                        2, "box", area[2])),
+                        T);
+        var request =
+                new LabellingRequested(
+                        seg.frame(),
+                        Task.SEGMENTATION,
+                        TestImages.jpeg(w, h, 3),
+                        "random",
+                        Double.NaN,
+                        JsonSerde.MAPPER.valueToTree(seg),
+                        T);
+
+        ArrayNode tasks =
+                LabelStudioTasks.of(List.of(request), LabelStudioTasks.ControlNames.defaults());
+
+        JsonNode result = tasks.get(0).path("predictions").get(0).path("result");
+        assertThat(result).hasSize(2);
+        assertThat(result.get(0).path("type").asText()).isEqualTo("polygonlabels");
+        assertThat(result.get(0).path("from_name").asText()).isEqualTo("polygon");
+        List<String> classes = new java.util.ArrayList<>();
+        result.forEach(r -> classes.add(r.path("value").path("polygonlabels").get(0).asText()));
+        assertThat(classes).containsExactly("cat", "box");
+
+        ObjectNode task = (ObjectNode) tasks.get(0);
+        ObjectNode annotation = task.putArray("annotations").addObject();
+        annotation.put("id", 1);
+        annotation.put("was_cancelled", false);
+        annotation.set("result", result);
+        Path export = dir.resolve("seg-export.json");
+        JsonSerde.MAPPER.writeValue(export.toFile(), tasks);
+        List<DatasetItem> back =
+                LabelStudioReader.read(
+                        export,
+                        Files.createDirectories(dir.resolve("seg-images")),
+                        TaskHint.AUTO,
+                        Files.createDirectories(dir.resolve("seg-urls")));
+
+        Label.MaskLabel mask = (Label.MaskLabel) back.get(0).labels().make(w, h);
+        var map =
+                new io.streamtune.vision.image.ImageDecoder(
+                                io.streamtune.vision.image.ImageLimits.defaults())
+                        .decodeLabels(mask.png());
+        for (String name : List.of("cat", "box")) {
+            int original = name.equals("cat") ? 1 : 2;
+            int now = mask.classes().indexOf(name);
+            int inter = 0, union = 0;
+            for (int i = 0; i < labels.length; i++) {
+                boolean a = labels[i] == original, b = map.labels()[i] == now;
+                inter += a && b ? 1 : 0;
+                union += a || b ? 1 : 0;
+            }
+            assertThat((double) inter / union).as("IoU of %s", name).isGreaterThan(0.9);
+        }
+    }
 }
