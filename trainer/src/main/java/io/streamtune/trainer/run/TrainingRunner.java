@@ -599,14 +599,27 @@ public final class TrainingRunner {
                 perceptualBase.source(),
                 net.strides(),
                 continues ? "continuing from v" + prod.get().version() : "a new network");
+        // in a child JVM whose oneDNN stays on SSE4.1 kernels (trainer.style.isolate)
         var trained =
-                new io.streamtune.trainer.style.StyleTrainer(
-                                net,
-                                loss,
-                                settings.training(config.schedule().seed()),
+                settings.isolated()
+                        ? io.streamtune.trainer.style.StyleProcess.train(
+                                settings,
+                                config.schedule().seed(),
+                                config.threads(),
+                                perceptualBase.graph(),
+                                start,
+                                data.styles(),
+                                data.train(),
+                                data.selection(),
                                 listener,
-                                config.threads())
-                        .train(start, data.styles(), data.train(), data.selection());
+                                config.modelDir(model).resolve("style-run-" + runId))
+                        : new io.streamtune.trainer.style.StyleTrainer(
+                                        net,
+                                        loss,
+                                        settings.training(config.schedule().seed()),
+                                        listener,
+                                        config.threads())
+                                .train(start, data.styles(), data.train(), data.selection());
         progress(model, runId, Phase.EVALUATING, "evaluating candidate and production");
         int version = nextVersion(model, prod);
         Integer parent = continues ? prod.get().version() : null;

@@ -38,7 +38,8 @@ public record StyleSettings(
         List<Integer> styleStrides,
         int contentStride,
         PerceptualNet.Activations activations,
-        double floor) {
+        double floor,
+        boolean isolated) {
 
     public StyleSettings {
         styleStrides = List.copyOf(styleStrides);
@@ -73,7 +74,8 @@ public record StyleSettings(
                 strides,
                 c.integer("trainer.style.content.stride", 8, 1, 64),
                 activations(c.string("trainer.style.activations", "raw")),
-                c.decimal("trainer.style.gate.floor", 0, -1, 1));
+                c.decimal("trainer.style.gate.floor", 0, -1, 1),
+                c.bool("trainer.style.isolate", true));
     }
 
     private static PerceptualNet.Activations activations(String v) {
