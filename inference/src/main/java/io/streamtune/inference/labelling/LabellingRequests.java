@@ -100,19 +100,23 @@ public final class LabellingRequests
                 // a stylized frame has nothing a labeller could correct
                 continue;
             }
-            try {
-                offer(p);
-            } catch (RuntimeException e) {
-                // an observer must not throw: a bad request costs the request, not the pipeline
-                failed.increment();
-                long leftOut = LOG_THROTTLE.admit("build");
-                if (leftOut >= 0) {
-                    log.warn(
-                            "labelling request for frame {} not made: {}{}",
-                            p.frame().frameId(),
-                            e.toString(),
-                            LogThrottle.note(leftOut));
-                }
+            guarded(p.frame(), () -> offer(p));
+        }
+    }
+
+    /** An observer must not throw: a bad request costs the request, not the pipeline. */
+    private void guarded(Frame frame, Runnable request) {
+        try {
+            request.run();
+        } catch (RuntimeException e) {
+            failed.increment();
+            long leftOut = LOG_THROTTLE.admit("build");
+            if (leftOut >= 0) {
+                log.warn(
+                        "labelling request for frame {} not made: {}{}",
+                        frame.frameId(),
+                        e.toString(),
+                        LogThrottle.note(leftOut));
             }
         }
     }
@@ -129,21 +133,13 @@ public final class LabellingRequests
             return;
         }
         Frame frame = production.frame();
-        try {
-            send(
-                    production,
-                    sampler.decideDisagreement(frame.frameId(), frame.cameraId(), agreement));
-        } catch (RuntimeException e) {
-            failed.increment();
-            long leftOut = LOG_THROTTLE.admit("build");
-            if (leftOut >= 0) {
-                log.warn(
-                        "labelling request for frame {} not made: {}{}",
-                        frame.frameId(),
-                        e.toString(),
-                        LogThrottle.note(leftOut));
-            }
-        }
+        guarded(
+                frame,
+                () ->
+                        send(
+                                production,
+                                sampler.decideDisagreement(
+                                        frame.frameId(), frame.cameraId(), agreement)));
     }
 
     private void offer(Outcome.Predicted p) {

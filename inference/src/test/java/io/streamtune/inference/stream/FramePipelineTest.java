@@ -47,16 +47,7 @@ class FramePipelineTest {
                 new MockProducer<>(
                         true, null, new ByteArraySerializer(), new ByteArraySerializer());
         InferenceMetrics metrics = new InferenceMetrics(new SimpleMeterRegistry(), "cars");
-        ModelSlot slot = new ModelSlot();
-        slot.install(
-                new ServingModel(
-                        "cars",
-                        3,
-                        OnnxModelRunner.load(
-                                TestModels.detector("cars", 3, ""),
-                                "cars",
-                                RunnerOptions.defaults(),
-                                ModelSpecOverrides.NONE)));
+        ModelSlot slot = detectorSlot();
         byte[][] values = {
             TestFrames.jpeg(64, 64, Color.RED),
             TestFrames.truncatedJpeg(),
@@ -79,33 +70,7 @@ class FramePipelineTest {
                     }
                 });
 
-        FramePipeline pipeline =
-                FramePipeline.start(
-                        consumer,
-                        producer,
-                        1 << 20,
-                        new FramePipeline.TopicNames(
-                                "frames",
-                                "frames.dlq",
-                                "predictions.detections",
-                                "predictions.segmentations",
-                                "predictions.classifications",
-                                "predictions.stylizations"),
-                        new FramePipeline.Settings(
-                                8,
-                                Duration.ofMillis(20),
-                                InferenceConfig.Delivery.AT_LEAST_ONCE,
-                                InferenceConfig.NoModelPolicy.WAIT,
-                                Duration.ofSeconds(30)),
-                        new BatchPredictor(
-                                new ImageDecoder(ImageLimits.defaults()),
-                                DetectionOptions.DEFAULTS,
-                                3,
-                                metrics,
-                                Clock.systemUTC()),
-                        slot,
-                        metrics,
-                        Clock.systemUTC());
+        FramePipeline pipeline = start(consumer, producer, slot, metrics, CameraRoutes.ALL);
         try {
             await(() -> committed(consumer) != null && committed(consumer) == values.length);
 
@@ -133,16 +98,7 @@ class FramePipelineTest {
                 new MockProducer<>(
                         true, null, new ByteArraySerializer(), new ByteArraySerializer());
         InferenceMetrics metrics = new InferenceMetrics(new SimpleMeterRegistry(), "cars");
-        ModelSlot slot = new ModelSlot();
-        slot.install(
-                new ServingModel(
-                        "cars",
-                        3,
-                        OnnxModelRunner.load(
-                                TestModels.detector("cars", 3, ""),
-                                "cars",
-                                RunnerOptions.defaults(),
-                                ModelSpecOverrides.NONE)));
+        ModelSlot slot = detectorSlot();
         // served: gate-1 (offset 0), gate-2 (2); passed over: lobby (1), the tail (3, 4)
         String[] cameras = {"gate-1", "lobby", "gate-2", "lobby", "gate-9x"};
         byte[] image = TestFrames.jpeg(64, 48, Color.RED);
@@ -162,33 +118,7 @@ class FramePipelineTest {
                 });
 
         FramePipeline pipeline =
-                FramePipeline.start(
-                        consumer,
-                        producer,
-                        1 << 20,
-                        new FramePipeline.TopicNames(
-                                "frames",
-                                "frames.dlq",
-                                "predictions.detections",
-                                "predictions.segmentations",
-                                "predictions.classifications",
-                                "predictions.stylizations"),
-                        new FramePipeline.Settings(
-                                8,
-                                Duration.ofMillis(20),
-                                InferenceConfig.Delivery.AT_LEAST_ONCE,
-                                InferenceConfig.NoModelPolicy.WAIT,
-                                Duration.ofSeconds(30),
-                                CameraRoutes.parse("gate-?")),
-                        new BatchPredictor(
-                                new ImageDecoder(ImageLimits.defaults()),
-                                DetectionOptions.DEFAULTS,
-                                3,
-                                metrics,
-                                Clock.systemUTC()),
-                        slot,
-                        metrics,
-                        Clock.systemUTC());
+                start(consumer, producer, slot, metrics, CameraRoutes.parse("gate-?"));
         try {
             await(() -> committed(consumer) != null && committed(consumer) == cameras.length);
 
@@ -221,6 +151,56 @@ class FramePipelineTest {
         // regex characters are literal
         assertThat(CameraRoutes.parse("cam.1").test("camx1")).isFalse();
         assertThat(CameraRoutes.parse("cam.1").test("cam.1")).isTrue();
+    }
+
+    private static ModelSlot detectorSlot() throws Exception {
+        ModelSlot slot = new ModelSlot();
+        slot.install(
+                new ServingModel(
+                        "cars",
+                        3,
+                        OnnxModelRunner.load(
+                                TestModels.detector("cars", 3, ""),
+                                "cars",
+                                RunnerOptions.defaults(),
+                                ModelSpecOverrides.NONE)));
+        return slot;
+    }
+
+    /** The loop on the mock clients, batches of 8 within 20 ms, at-least-once. */
+    private static FramePipeline start(
+            MockConsumer<byte[], byte[]> consumer,
+            MockProducer<byte[], byte[]> producer,
+            ModelSlot slot,
+            InferenceMetrics metrics,
+            CameraRoutes cameras) {
+        return FramePipeline.start(
+                consumer,
+                producer,
+                1 << 20,
+                new FramePipeline.TopicNames(
+                        "frames",
+                        "frames.dlq",
+                        "predictions.detections",
+                        "predictions.segmentations",
+                        "predictions.classifications",
+                        "predictions.stylizations"),
+                new FramePipeline.Settings(
+                        8,
+                        Duration.ofMillis(20),
+                        InferenceConfig.Delivery.AT_LEAST_ONCE,
+                        InferenceConfig.NoModelPolicy.WAIT,
+                        Duration.ofSeconds(30),
+                        cameras),
+                new BatchPredictor(
+                        new ImageDecoder(ImageLimits.defaults()),
+                        DetectionOptions.DEFAULTS,
+                        3,
+                        metrics,
+                        Clock.systemUTC()),
+                slot,
+                metrics,
+                Clock.systemUTC());
     }
 
     private static Long committed(MockConsumer<byte[], byte[]> consumer) {

@@ -69,18 +69,11 @@ public final class PixelConfusions implements SampleScores {
     /** IoU per class with ground-truth pixels in the resample. */
     @Override
     public java.util.Map<Integer, Double> perClass(int[] sample) {
-        long[] sum = sum(sample);
         java.util.Map<Integer, Double> out = new java.util.TreeMap<>();
+        long[][] stats = classStats(sum(sample));
         for (int c = 0; c < classes; c++) {
-            long tp = sum[c * classes + c];
-            long row = 0;
-            long column = 0;
-            for (int k = 0; k < classes; k++) {
-                row += sum[c * classes + k];
-                column += sum[k * classes + c];
-            }
-            if (row > 0) {
-                out.put(c, (double) tp / (row + column - tp));
+            if (stats[c][1] > 0) {
+                out.put(c, (double) stats[c][0] / stats[c][3]);
             }
         }
         return out;
@@ -88,10 +81,23 @@ public final class PixelConfusions implements SampleScores {
 
     @Override
     public double metric(int[] sample) {
-        long[] sum = sum(sample);
+        long[][] stats = classStats(sum(sample));
         double iouSum = 0;
         int present = 0;
         long total = 0;
+        for (int c = 0; c < classes; c++) {
+            total += stats[c][1];
+            if (stats[c][3] > 0) {
+                iouSum += (double) stats[c][0] / stats[c][3];
+                present++;
+            }
+        }
+        return total == 0 || present == 0 ? Double.NaN : iouSum / present;
+    }
+
+    /** Per class: true positives, truth pixels (row), predicted pixels (column), union. */
+    private long[][] classStats(long[] sum) {
+        long[][] out = new long[classes][4];
         for (int c = 0; c < classes; c++) {
             long tp = sum[c * classes + c];
             long row = 0;
@@ -100,14 +106,9 @@ public final class PixelConfusions implements SampleScores {
                 row += sum[c * classes + k];
                 column += sum[k * classes + c];
             }
-            total += row;
-            long union = row + column - tp;
-            if (union > 0) {
-                iouSum += (double) tp / union;
-                present++;
-            }
+            out[c] = new long[] {tp, row, column, row + column - tp};
         }
-        return total == 0 || present == 0 ? Double.NaN : iouSum / present;
+        return out;
     }
 
     @Override
