@@ -34,6 +34,8 @@ public record TrainingProgress(
         PREPARING,
         FEATURE_EXTRACTION,
         FINE_TUNING,
+        /** a stylizer's optimisation: {@code epoch} counts steps, not epochs */
+        STYLE_TRAINING,
         EVALUATING,
         PUBLISHED,
         REJECTED,

@@ -114,7 +114,14 @@ public final class LiveConsole implements AutoCloseable {
                                 "%s %s %s",
                                 p.model(),
                                 p.phase().name().toLowerCase(Locale.ROOT).replace('_', ' '),
-                                p.epochs() > 0 ? "epoch " + p.epoch() + "/" + p.epochs() : "");
+                                p.epochs() > 0
+                                        ? (p.phase() == TrainingProgress.Phase.STYLE_TRAINING
+                                                        ? "step "
+                                                        : "epoch ")
+                                                + p.epoch()
+                                                + "/"
+                                                + p.epochs()
+                                        : "");
                 if (!Double.isNaN(p.loss())) {
                     text += String.format(Locale.ROOT, " loss %.4f", p.loss());
                 }

@@ -57,8 +57,9 @@ public final class StyleTrainer {
      * The run.
      *
      * @param graph the best transformation network (by selection loss)
-     * @param firstLoss training loss of the first step
-     * @param lastLoss training loss of the last step
+     * @param firstLoss mean training loss of the first tenth of the applied steps (at least one)
+     * @param lastLoss mean training loss of the last tenth (one batch alone is too noisy to say
+     *     whether the network learned)
      * @param selectionLoss mean total loss of the best graph on the selection images
      * @param steps steps run
      * @param retriedPasses passes whose loss or gradient was not finite, tried again
@@ -117,7 +118,8 @@ public final class StyleTrainer {
             OnnxBlock netBlock = new OnnxBlock(start);
             OnnxBlock taps = new OnnxBlock(net.graph());
             StyleBlock block = new StyleBlock(netBlock, taps, net.normalization());
-            double first = Double.NaN, last = Double.NaN, sum = 0;
+            List<Double> applied = new java.util.ArrayList<>();
+            double sum = 0;
             int sumN = 0, skippedInARow = 0, retried = 0, skipped = 0;
             Optimizer adam =
                     Optimizer.adam()
@@ -171,10 +173,7 @@ public final class StyleTrainer {
                         }
                         skippedInARow = 0;
                         trainer.step();
-                        if (Double.isNaN(first)) {
-                            first = value;
-                        }
-                        last = value;
+                        applied.add(value);
                         sum += value;
                         sumN++;
                         if (step % settings.validateEvery() == 0 || step == settings.steps()) {
@@ -188,7 +187,7 @@ public final class StyleTrainer {
                             }
                             double perStep = (System.nanoTime() - t0) / 1e9 / step;
                             listener.onProgress(
-                                    Phase.FINE_TUNING,
+                                    Phase.STYLE_TRAINING,
                                     step,
                                     settings.steps(),
                                     sum / sumN,
@@ -200,6 +199,9 @@ public final class StyleTrainer {
                     }
                 }
             }
+            int window = Math.max(1, applied.size() / 10);
+            double first = mean(applied, 0, Math.min(window, applied.size()));
+            double last = mean(applied, Math.max(0, applied.size() - window), applied.size());
             return new Result(bestGraph, first, last, best, settings.steps(), retried, skipped);
         }
     }
@@ -237,6 +239,17 @@ public final class StyleTrainer {
                 return value;
             }
         }
+    }
+
+    private static double mean(List<Double> values, int from, int to) {
+        if (to <= from) {
+            return Double.NaN;
+        }
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            s += values.get(i);
+        }
+        return s / (to - from);
     }
 
     private static void copy(float[] src, int from, float[] dst, int to, int size, boolean flip) {
