@@ -190,44 +190,26 @@ public final class TriggerTopology {
         JsonSerde<SegmentationsEmitted> seg = JsonSerde.of(SegmentationsEmitted.class);
         JsonSerde<ModelPublished> pub = JsonSerde.of(ModelPublished.class);
         KStream<String, DriftInput> inputs =
-                predictions(
+                observations(
                                 builder,
                                 prefix + Topics.PREDICTIONS_CLASSIFICATIONS.name(),
-                                b -> {
-                                    ClassificationsEmitted c = cls.fromBytes(b);
-                                    return new KeyValue<>(
-                                            c.frame().model(),
-                                            new DriftInput(
-                                                    c.frame().modelVersion(),
-                                                    null,
-                                                    DriftReference.Observation.of(c)));
-                                })
+                                cls,
+                                ClassificationsEmitted::frame,
+                                DriftReference.Observation::of)
                         .merge(
-                                predictions(
+                                observations(
                                         builder,
                                         prefix + Topics.PREDICTIONS_DETECTIONS.name(),
-                                        b -> {
-                                            DetectionsEmitted d = det.fromBytes(b);
-                                            return new KeyValue<>(
-                                                    d.frame().model(),
-                                                    new DriftInput(
-                                                            d.frame().modelVersion(),
-                                                            null,
-                                                            DriftReference.Observation.of(d)));
-                                        }))
+                                        det,
+                                        DetectionsEmitted::frame,
+                                        DriftReference.Observation::of))
                         .merge(
-                                predictions(
+                                observations(
                                         builder,
                                         prefix + Topics.PREDICTIONS_SEGMENTATIONS.name(),
-                                        b -> {
-                                            SegmentationsEmitted x = seg.fromBytes(b);
-                                            return new KeyValue<>(
-                                                    x.frame().model(),
-                                                    new DriftInput(
-                                                            x.frame().modelVersion(),
-                                                            null,
-                                                            DriftReference.Observation.of(x)));
-                                        }))
+                                        seg,
+                                        SegmentationsEmitted::frame,
+                                        DriftReference.Observation::of))
                         .merge(
                                 predictions(
                                         builder,
@@ -255,6 +237,25 @@ public final class TriggerTopology {
                 prefix + Topics.MODELS_DRIFT.name(),
                 Produced.with(Serdes.String(), JsonSerde.of(DriftDetected.class)));
         return windows.mapValues(d -> ModelEvent.drift(d.consecutive()));
+    }
+
+    /** A prediction topic's records as observations of their model and version. */
+    private static <T> KStream<String, DriftInput> observations(
+            StreamsBuilder builder,
+            String topic,
+            JsonSerde<T> serde,
+            java.util.function.Function<T, io.streamtune.contracts.FrameRef> frame,
+            java.util.function.Function<T, DriftReference.Observation> observe) {
+        return predictions(
+                builder,
+                topic,
+                b -> {
+                    T value = serde.fromBytes(b);
+                    var f = frame.apply(value);
+                    return new KeyValue<>(
+                            f.model(),
+                            new DriftInput(f.modelVersion(), null, observe.apply(value)));
+                });
     }
 
     /** A topic's records parsed by {@code parse}; records it cannot read are passed over. */
