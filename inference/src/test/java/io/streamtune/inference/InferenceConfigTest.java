@@ -86,4 +86,39 @@ class InferenceConfigTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("inference.model.file");
     }
+
+    @Test
+    void shouldWarnOnceNamingTheClosestKeyForAMistypedPerModelSetting() {
+        var logger =
+                (ch.qos.logback.classic.Logger)
+                        org.slf4j.LoggerFactory.getLogger(InferenceConfig.class);
+        var appender =
+                new ch.qos.logback.core.read.ListAppender<
+                        ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            List<InferenceConfig> all =
+                    InferenceConfig.all(
+                            ConfigSource.of(
+                                    Map.of(
+                                            "inference.models", "cars,scenes",
+                                            "inference.models.cars.batch.max.sise", "4",
+                                            "inference.models.scenes.batch.max.size", "2")));
+
+            assertThat(all).extracting(InferenceConfig::maxBatch).containsExactly(8, 2);
+            assertThat(appender.list)
+                    .filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                    .singleElement()
+                    .satisfies(
+                            e ->
+                                    assertThat(e.getFormattedMessage())
+                                            .contains("'inference.models.cars.batch.max.sise'")
+                                            .contains(
+                                                    "did you mean"
+                                                            + " 'inference.models.cars.batch.max.size'"));
+        } finally {
+            logger.detachAppender(appender);
+        }
+    }
 }
