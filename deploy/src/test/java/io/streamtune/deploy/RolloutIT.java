@@ -1,5 +1,6 @@
 package io.streamtune.deploy;
 
+import static io.streamtune.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.contracts.ArtifactRef;
@@ -437,18 +438,15 @@ class RolloutIT {
     private static void awaitServing(
             List<InferenceService> instances, int version, Duration timeout)
             throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (instances.stream().allMatch(i -> i.models().servingVersion() == version)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(
-                "not every instance serves v"
-                        + version
-                        + ": "
-                        + instances.stream().map(i -> i.models().servingVersion()).toList());
+        eventually(
+                timeout,
+                () ->
+                        assertThat(
+                                        instances.stream()
+                                                .map(i -> i.models().servingVersion())
+                                                .toList())
+                                .as("serving version of every instance")
+                                .containsOnly(version));
     }
 
     private static ConsumerRecord<byte[], byte[]> await(

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -204,14 +205,15 @@ public final class InferenceService implements AutoCloseable {
             String candidatesDlq = kafka.topic(Topics.MODELS_CANDIDATES.deadLetters().name());
             ModelFollower follower =
                     shell.manage(
-                            ModelFollower.start(
-                                    followerProps,
-                                    Topics.MODELS_PUBLISHED.withPrefix(kafka.topicPrefix()),
-                                    config.model(),
-                                    swapper,
-                                    slot,
-                                    null,
-                                    letter -> deadLetter(events, publishedDlq, letter)));
+                            new ModelFollower(
+                                            new KafkaConsumer<>(followerProps),
+                                            Topics.MODELS_PUBLISHED.withPrefix(kafka.topicPrefix()),
+                                            config.model(),
+                                            swapper,
+                                            slot,
+                                            null,
+                                            letter -> deadLetter(events, publishedDlq, letter))
+                                    .start());
             ModelSlot shadowSlot = null;
             if (config.live().shadowShare() > 0) {
                 shadowSlot = shell.manage(new ModelSlot());
@@ -231,17 +233,18 @@ public final class InferenceService implements AutoCloseable {
                                 clock,
                                 config.signer());
                 shell.manage(
-                        ModelFollower.start(
-                                followerProps,
-                                Topics.MODELS_CANDIDATES.withPrefix(kafka.topicPrefix()),
-                                config.model(),
-                                shadowSwapper,
-                                candidates,
-                                () -> {
-                                    log.info("shadow phase of {} ended", config.model());
-                                    candidates.install(null);
-                                },
-                                letter -> deadLetter(events, candidatesDlq, letter)));
+                        new ModelFollower(
+                                        new KafkaConsumer<>(followerProps),
+                                        Topics.MODELS_CANDIDATES.withPrefix(kafka.topicPrefix()),
+                                        config.model(),
+                                        shadowSwapper,
+                                        candidates,
+                                        () -> {
+                                            log.info("shadow phase of {} ended", config.model());
+                                            candidates.install(null);
+                                        },
+                                        letter -> deadLetter(events, candidatesDlq, letter))
+                                .start());
             }
             KafkaProducer<byte[], byte[]> live =
                     new KafkaProducer<>(kafka.producer(instance + "-live"));

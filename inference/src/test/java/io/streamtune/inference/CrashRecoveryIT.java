@@ -1,5 +1,6 @@
 package io.streamtune.inference;
 
+import static io.streamtune.testkit.Eventually.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.contracts.DetectionsEmitted;
@@ -148,14 +149,16 @@ class CrashRecoveryIT {
 
     private static void awaitTopic(String bootstrap, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
-                if (admin.listTopics().names().get().contains(topic)) {
-                    return;
-                }
-                Thread.sleep(200);
-            }
+            until(
+                    Duration.ofSeconds(60),
+                    topic + " created by the inference process",
+                    () -> {
+                        try {
+                            return admin.listTopics().names().get().contains(topic);
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    });
         }
-        throw new IllegalStateException(topic + " was not created by the inference process");
     }
 }

@@ -1,5 +1,6 @@
 package io.streamtune.inference;
 
+import static io.streamtune.testkit.Eventually.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.contracts.ArtifactRef;
@@ -166,10 +167,10 @@ class HotSwapIT {
                                     Map.of(
                                             "inference.model", "cars",
                                             "instance.id", "inference-fresh")))) {
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (service.models().servingVersion() == 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
+                until(
+                        Duration.ofSeconds(30),
+                        "the fresh instance serves something",
+                        () -> service.models().servingVersion() != 0);
                 assertThat(service.models().servingVersion()).isEqualTo(2);
             }
         }

@@ -1,5 +1,6 @@
 package io.streamtune.inference;
 
+import static io.streamtune.testkit.Eventually.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.contracts.DeadLetter;
@@ -199,12 +200,10 @@ class InferenceServiceIT {
                             Map.of(),
                             Instant.now());
             KafkaTestClients.announce(producer, prefix, published);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (service.models().peek().orElseThrow().fromFile()
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertThat(service.models().peek().orElseThrow().fromFile()).isFalse();
+            until(
+                    Duration.ofSeconds(30),
+                    "the published version replaces the file model",
+                    () -> !service.models().peek().orElseThrow().fromFile());
             KafkaTestClients.sendSync(
                     producer,
                     KafkaTestClients.frame(

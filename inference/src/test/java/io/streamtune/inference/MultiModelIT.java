@@ -1,5 +1,6 @@
 package io.streamtune.inference;
 
+import static io.streamtune.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -225,11 +226,9 @@ class MultiModelIT {
     }
 
     private static void awaitVersion(IntSupplier serving, int version) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (serving.getAsInt() != version && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(serving.getAsInt()).as("serving version").isEqualTo(version);
+        eventually(
+                Duration.ofSeconds(30),
+                () -> assertThat(serving.getAsInt()).as("serving version").isEqualTo(version));
     }
 
     private static void publish(

@@ -1,5 +1,6 @@
 package io.streamtune.inference;
 
+import static io.streamtune.testkit.Eventually.eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.contracts.DetectionsEmitted;
@@ -32,25 +33,18 @@ class ScaleOutIT {
         try (var admin =
                 org.apache.kafka.clients.admin.Admin.create(
                         Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                org.apache.kafka.clients.admin.ConsumerGroupDescription description;
-                try {
-                    description =
-                            admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    Thread.sleep(200); // the group does not exist until its first member joins
-                    continue;
-                }
-                if (description.members().size() == members
-                        && description.members().stream()
-                                .allMatch(m -> !m.assignment().topicPartitions().isEmpty())) {
-                    return;
-                }
-                Thread.sleep(200);
-            }
-            throw new AssertionError(
-                    group + " did not reach " + members + " members with partitions");
+            // describing fails until the group's first member joins: that counts as not yet
+            eventually(
+                    Duration.ofSeconds(60),
+                    () -> admin.describeConsumerGroups(List.of(group)).all().get().get(group),
+                    d ->
+                            d.members().size() == members
+                                    && d.members().stream()
+                                            .allMatch(
+                                                    m ->
+                                                            !m.assignment()
+                                                                    .topicPartitions()
+                                                                    .isEmpty()));
         }
     }
 

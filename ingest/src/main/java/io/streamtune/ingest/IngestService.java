@@ -12,6 +12,7 @@ import io.streamtune.ingest.validate.ClassRegistry;
 import io.streamtune.ingest.validate.SampleValidator;
 import io.streamtune.runtime.Health;
 import io.streamtune.runtime.KafkaSettings;
+import io.streamtune.runtime.PollLoop;
 import io.streamtune.runtime.ServiceShell;
 import io.streamtune.vision.image.ImageDecoder;
 import java.nio.file.Files;
@@ -107,7 +108,15 @@ public final class IngestService implements AutoCloseable {
             indexConsumer.close();
             throw e;
         }
-        shell.manage(index.follow(indexConsumer, key -> true));
+        PollLoop indexFollower = shell.manage(index.follow(indexConsumer, key -> true));
+        shell.health()
+                .registerLiveness(
+                        "label-index",
+                        () ->
+                                indexFollower.healthy()
+                                        ? Health.Status.up("following")
+                                        : Health.Status.down(
+                                                "label index stopped following; see the log"));
         metrics.labelIndex(index);
         Acceptor acceptor =
                 new Acceptor(

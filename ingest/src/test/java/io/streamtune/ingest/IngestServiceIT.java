@@ -1,5 +1,7 @@
 package io.streamtune.ingest;
 
+import static io.streamtune.testkit.Eventually.eventually;
+import static io.streamtune.testkit.Eventually.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -431,10 +433,10 @@ class IngestServiceIT {
         assertThat(report.rejected()).containsEntry("outside_dataset", 1L);
         java.nio.file.Files.delete(outside);
         String key = model + "/" + io.streamtune.ingest.validate.Digests.sha256Hex(image);
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline && service.acceptor().index().get(key).isEmpty()) {
-            Thread.sleep(100);
-        }
+        until(
+                Duration.ofSeconds(20),
+                "the service's index saw the other writer's sample",
+                () -> service.acceptor().index().get(key).isPresent());
         String status = json(upload(model, image, "class=cat")).get("status").asText();
         String relabel = json(upload(model, image, "class=dog")).get("status").asText();
 
@@ -602,48 +604,43 @@ class IngestServiceIT {
 
     private JsonNode awaitStats(String model, java.util.function.Predicate<JsonNode> done)
             throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            var r =
-                    client.send(
-                            HttpRequest.newBuilder(
-                                            URI.create(
-                                                    base
-                                                            + "/v1/models/"
-                                                            + URLEncoder.encode(
-                                                                    model, StandardCharsets.UTF_8)
-                                                            + "/stats"))
-                                    .header("Authorization", "Bearer " + TOKEN)
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() == 200) {
-                last = json(r);
-                if (done.test(last)) {
-                    return last;
-                }
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("stats of " + model + " never matched; last: " + last);
+        return eventually(
+                Duration.ofSeconds(30),
+                () -> {
+                    var r =
+                            client.send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(
+                                                            base
+                                                                    + "/v1/models/"
+                                                                    + URLEncoder.encode(
+                                                                            model,
+                                                                            StandardCharsets.UTF_8)
+                                                                    + "/stats"))
+                                            .header("Authorization", "Bearer " + TOKEN)
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() != 200) {
+                        throw new AssertionError("stats of " + model + ": HTTP " + r.statusCode());
+                    }
+                    return json(r);
+                },
+                done);
     }
 
     private PrometheusText awaitMetrics(java.util.function.Predicate<PrometheusText> done)
             throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        PrometheusText last = null;
-        while (System.nanoTime() < deadline) {
-            var r =
-                    client.send(
-                            HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                            HttpResponse.BodyHandlers.ofString());
-            last = PrometheusText.parse(r.body());
-            if (done.test(last)) {
-                return last;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("metrics never matched");
+        return eventually(
+                Duration.ofSeconds(30),
+                () ->
+                        PrometheusText.parse(
+                                client.send(
+                                                HttpRequest.newBuilder(
+                                                                URI.create(base + "/metrics"))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.ofString())
+                                        .body()),
+                done);
     }
 
     private static JsonNode json(HttpResponse<String> r) throws Exception {

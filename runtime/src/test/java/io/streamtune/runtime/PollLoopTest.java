@@ -107,7 +107,7 @@ class PollLoopTest {
                                 new PollLoop.Body() {
                                     @Override
                                     public void open() {
-                                        assertEquals(0, turned.getCount() == 2 ? 0 : 1);
+                                        assertEquals(2, turned.getCount(), "no turn before open");
                                         opened.incrementAndGet();
                                         consumer.assign(List.of(TP));
                                         consumer.updateBeginningOffsets(java.util.Map.of(TP, 0L));

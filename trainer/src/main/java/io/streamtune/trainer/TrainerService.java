@@ -66,9 +66,13 @@ public final class TrainerService implements AutoCloseable {
                             metrics,
                             ProgressListener.NONE,
                             Clock.systemUTC());
+            org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> triggerConsumer =
+                    new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                            kafka.consumer(instance + "-triggers", config.groupId()));
+            shell.bindClientMetrics(triggerConsumer);
             TriggerLoop loop =
                     new TriggerLoop(
-                            kafka.consumer(instance + "-triggers", config.groupId()),
+                            triggerConsumer,
                             kafka.topic(Topics.TRAINING_TRIGGERS.name()),
                             model -> runner.run(model),
                             metrics,
@@ -85,7 +89,6 @@ public final class TrainerService implements AutoCloseable {
                                                                     Topics.TRAINING_TRIGGERS
                                                                             .deadLetters()
                                                                             .name()))));
-            shell.bindClientMetrics(loop.consumer());
             shell.manage(loop);
             shell.health()
                     .register(

@@ -1,6 +1,7 @@
 package io.streamtune.deploy.demo;
 
 import io.streamtune.runtime.KafkaSettings;
+import io.streamtune.runtime.PollLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,7 +10,6 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 
 /**
  * Follows topics from their current end (or beginning) without a consumer group, handing every
@@ -17,9 +17,7 @@ import org.apache.kafka.common.errors.WakeupException;
  */
 final class TopicTail implements AutoCloseable {
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final PollLoop loop;
 
     TopicTail(
             KafkaSettings kafka,
@@ -30,55 +28,50 @@ final class TopicTail implements AutoCloseable {
         Map<String, Object> props = kafka.consumer("streamtune-" + name, "unused");
         props.remove("group.id");
         props.put("enable.auto.commit", "false");
-        this.consumer = new KafkaConsumer<>(props);
-        this.thread =
-                new Thread(
-                        () -> {
-                            try {
-                                List<TopicPartition> partitions = new ArrayList<>();
-                                for (String topic : topics) {
-                                    consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                                            .forEach(
-                                                    p ->
-                                                            partitions.add(
-                                                                    new TopicPartition(
-                                                                            topic, p.partition())));
-                                }
-                                consumer.assign(partitions);
-                                if (fromBeginning) {
-                                    consumer.seekToBeginning(partitions);
-                                } else {
-                                    consumer.seekToEnd(partitions);
-                                }
-                                while (running) {
-                                    for (var record : consumer.poll(Duration.ofMillis(250))) {
-                                        onRecord.accept(record);
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
+        this.loop =
+                new PollLoop(
+                                "tail-" + name,
+                                consumer::wakeup,
+                                new PollLoop.Body() {
+                                    @Override
+                                    public void open() {
+                                        List<TopicPartition> partitions = new ArrayList<>();
+                                        for (String topic : topics) {
+                                            for (var p :
+                                                    consumer.partitionsFor(
+                                                            topic, Duration.ofSeconds(30))) {
+                                                partitions.add(
+                                                        new TopicPartition(topic, p.partition()));
+                                            }
+                                        }
+                                        consumer.assign(partitions);
+                                        if (fromBeginning) {
+                                            consumer.seekToBeginning(partitions);
+                                        } else {
+                                            consumer.seekToEnd(partitions);
+                                        }
                                     }
-                                }
-                            } catch (WakeupException e) {
-                                // closing
-                            } catch (RuntimeException e) {
-                                if (running) {
-                                    org.slf4j.LoggerFactory.getLogger(TopicTail.class)
-                                            .warn("{} stopped: {}", name, e.toString());
-                                }
-                            } finally {
-                                consumer.close(Duration.ofSeconds(2));
-                            }
-                        },
-                        "tail-" + name);
-        thread.setDaemon(true);
-        thread.start();
+
+                                    @Override
+                                    public void turn() {
+                                        for (var record : consumer.poll(Duration.ofMillis(250))) {
+                                            onRecord.accept(record);
+                                        }
+                                    }
+
+                                    @Override
+                                    public void close() {
+                                        consumer.close(Duration.ofSeconds(2));
+                                    }
+                                })
+                        .daemon()
+                        .onFailureSays("this view stops updating")
+                        .start();
     }
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(3_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close(Duration.ofSeconds(3));
     }
 }

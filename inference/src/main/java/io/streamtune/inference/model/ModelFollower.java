@@ -1,17 +1,22 @@
 package io.streamtune.inference.model;
 
+import io.streamtune.contracts.DeadLetter;
 import io.streamtune.contracts.ModelPublished;
+import io.streamtune.contracts.ModelSwapReported;
 import io.streamtune.contracts.Topic;
+import io.streamtune.runtime.PollLoop;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,147 +32,136 @@ public final class ModelFollower implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelFollower.class);
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final Topic<String, ModelPublished> topic;
     private final String model;
     private final ModelSwapper swapper;
     private final ModelSlot slot;
-    private final Thread thread;
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final PollLoop loop;
     private final Deserializer<ModelPublished> values;
     private final Runnable onRemoved;
-    private final java.util.function.Consumer<io.streamtune.contracts.DeadLetter> deadLetters;
-    private final java.util.List<ModelPublished> history = new java.util.ArrayList<>();
+    private final java.util.function.Consumer<DeadLetter> deadLetters;
+    private final List<ModelPublished> history = new ArrayList<>();
+    private ModelPublished attempted;
 
-    private ModelFollower(
-            Map<String, Object> consumerProperties,
+    /**
+     * A follower not started yet; it owns {@code consumer} from here on and closes it.
+     *
+     * @param consumer a consumer without group over byte arrays (the follower assigns itself every
+     *     partition and reads from the beginning)
+     * @param topic the models topic, prefixed
+     * @param onRemoved may be null; runs when the model's record is deleted (a tombstone: a
+     *     candidate's shadow phase ended). Without it the follower serves production and falls back
+     *     to an earlier version when the latest cannot be loaded on a fresh instance.
+     * @param deadLetters may be null; receives each announcement of the model that cannot be read,
+     *     with the reason (the topic is read from its start, so a restart letters it again)
+     */
+    public ModelFollower(
+            Consumer<byte[], byte[]> consumer,
             Topic<String, ModelPublished> topic,
             String model,
             ModelSwapper swapper,
             ModelSlot slot,
             Runnable onRemoved,
-            java.util.function.Consumer<io.streamtune.contracts.DeadLetter> deadLetters) {
-        this.consumer = new KafkaConsumer<>(consumerProperties);
+            java.util.function.Consumer<DeadLetter> deadLetters) {
+        this.consumer = Objects.requireNonNull(consumer);
+        this.topic = Objects.requireNonNull(topic);
+        this.model = Objects.requireNonNull(model);
+        this.swapper = Objects.requireNonNull(swapper);
+        this.slot = Objects.requireNonNull(slot);
         this.onRemoved = onRemoved;
         this.deadLetters = deadLetters;
-        this.topic = topic;
-        this.model = model;
-        this.swapper = swapper;
-        this.slot = slot;
         this.values = topic.valueSerde().deserializer();
-        this.thread = new Thread(this::run, "model-follower-" + model);
-        this.thread.setDaemon(true);
+        this.loop =
+                new PollLoop(
+                                "model-follower-" + model,
+                                consumer::wakeup,
+                                new PollLoop.Body() {
+                                    @Override
+                                    public void open() {
+                                        ModelFollower.this.open();
+                                    }
+
+                                    @Override
+                                    public void turn() {
+                                        ModelFollower.this.turn();
+                                    }
+
+                                    @Override
+                                    public void close() {
+                                        consumer.close(Duration.ofSeconds(2));
+                                    }
+                                })
+                        .daemon()
+                        .onFailureSays(
+                                "the serving version of "
+                                        + model
+                                        + " stays but new versions are"
+                                        + " not picked up");
     }
 
-    /**
-     * Starts following.
-     *
-     * @param consumerProperties properties of a consumer without group (it assigns itself every
-     *     partition)
-     * @param topic the models topic, prefixed
-     */
-    public static ModelFollower start(
-            Map<String, Object> consumerProperties,
-            Topic<String, ModelPublished> topic,
-            String model,
-            ModelSwapper swapper,
-            ModelSlot slot) {
-        return start(consumerProperties, topic, model, swapper, slot, null, null);
+    /** Starts following on a background thread. */
+    public ModelFollower start() {
+        loop.start();
+        return this;
     }
 
-    /**
-     * Starts following; {@code onRemoved} (may be null) runs when the model's record is deleted (a
-     * tombstone: a candidate's shadow phase ended); {@code deadLetters} (may be null) receives each
-     * announcement of the model that cannot be read, with the reason (this instance reads the topic
-     * from its start, so a restart letters it again).
-     */
-    public static ModelFollower start(
-            Map<String, Object> consumerProperties,
-            Topic<String, ModelPublished> topic,
-            String model,
-            ModelSwapper swapper,
-            ModelSlot slot,
-            Runnable onRemoved,
-            java.util.function.Consumer<io.streamtune.contracts.DeadLetter> deadLetters) {
-        ModelFollower follower =
-                new ModelFollower(
-                        consumerProperties,
-                        topic,
-                        Objects.requireNonNull(model),
-                        swapper,
-                        slot,
-                        onRemoved,
-                        deadLetters);
-        follower.thread.start();
-        return follower;
+    /** Assigns every partition of the topic and rewinds to the beginning. */
+    void open() {
+        List<TopicPartition> partitions = List.of();
+        while (loop.running() && partitions.isEmpty()) {
+            List<PartitionInfo> infos =
+                    consumer.partitionsFor(topic.name(), Duration.ofSeconds(10));
+            partitions =
+                    infos == null
+                            ? List.of()
+                            : infos.stream()
+                                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                                    .toList();
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        log.info("following {} on {}", model, topic.name());
     }
 
-    private void run() {
-        try {
-            List<TopicPartition> partitions = List.of();
-            while (running.get() && partitions.isEmpty()) {
-                partitions =
-                        consumer.partitionsFor(topic.name(), Duration.ofSeconds(10)).stream()
-                                .map(p -> new TopicPartition(p.topic(), p.partition()))
-                                .toList();
+    /** One poll: the newest announcement of the model in it decides what to serve. */
+    void turn() {
+        ModelPublished latest = null;
+        boolean removed = false;
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+            if (isTombstone(r)) {
+                latest = null;
+                removed = true;
+                continue;
             }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            log.info("following {} on {}", model, topic.name());
-            ModelPublished attempted = null;
-            while (running.get()) {
-                ModelPublished latest = null;
-                boolean removed = false;
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    if (isTombstone(r)) {
-                        latest = null;
-                        removed = true;
-                        continue;
-                    }
-                    ModelPublished p = parse(r);
-                    if (p != null) {
-                        latest = p;
-                        removed = false;
-                        history.add(p);
-                    }
-                }
-                if (removed && onRemoved != null && slot.servingVersion() != 0) {
-                    attempted = null;
-                    onRemoved.run();
-                }
-                // a published version replaces the configured file model whatever the numbers
-                // (both may say v1)
-                boolean servesFile = slot.peek().map(ServingModel::fromFile).orElse(false);
-                if (latest != null
-                        && !latest.equals(attempted)
-                        && (latest.version() != slot.servingVersion() || servesFile)) {
-                    attempted = latest;
-                    var report = swapper.swapTo(latest);
-                    if (report.outcome()
-                                    != io.streamtune.contracts.ModelSwapReported.Outcome.SWAPPED
-                            && slot.servingVersion() == 0
-                            && onRemoved == null) {
-                        // production only: a candidate in shadow never falls back to older ones
-                        fallBack(latest);
-                    }
-                }
-                if (history.size() > 1000) {
-                    history.subList(0, history.size() - 1000).clear();
-                }
+            ModelPublished p = parse(r);
+            if (p != null) {
+                latest = p;
+                removed = false;
+                history.add(p);
             }
-        } catch (WakeupException e) {
-            if (running.get()) {
-                log.error("model follower woken up unexpectedly", e);
+        }
+        if (removed && onRemoved != null && slot.servingVersion() != 0) {
+            attempted = null;
+            onRemoved.run();
+        }
+        // a published version replaces the configured file model whatever the numbers (both may
+        // say v1)
+        boolean servesFile = slot.peek().map(ServingModel::fromFile).orElse(false);
+        if (latest != null
+                && !latest.equals(attempted)
+                && (latest.version() != slot.servingVersion() || servesFile)) {
+            attempted = latest;
+            var report = swapper.swapTo(latest);
+            if (report.outcome() != ModelSwapReported.Outcome.SWAPPED
+                    && slot.servingVersion() == 0
+                    && onRemoved == null) {
+                // production only: a candidate in shadow never falls back to older ones
+                fallBack(latest);
             }
-        } catch (RuntimeException e) {
-            log.error(
-                    "model follower for {} stopped: {}; the serving version stays but new versions"
-                            + " are not picked up",
-                    model,
-                    e.toString(),
-                    e);
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
+        }
+        if (history.size() > 1000) {
+            history.subList(0, history.size() - 1000).clear();
         }
     }
 
@@ -177,7 +171,7 @@ public final class ModelFollower implements AutoCloseable {
      * rollback took out of production, and says which one it serves instead.
      */
     private void fallBack(ModelPublished refused) {
-        java.util.Set<Integer> excluded = new java.util.HashSet<>();
+        Set<Integer> excluded = new HashSet<>();
         excluded.add(refused.version());
         for (ModelPublished p : history) {
             if (p.isRollback() && p.promotion().fromVersion() != null) {
@@ -195,7 +189,7 @@ public final class ModelFollower implements AutoCloseable {
                     refused.version(),
                     p.version());
             var report = swapper.swapTo(p);
-            if (report.outcome() == io.streamtune.contracts.ModelSwapReported.Outcome.SWAPPED) {
+            if (report.outcome() == ModelSwapReported.Outcome.SWAPPED) {
                 return;
             }
         }
@@ -208,12 +202,11 @@ public final class ModelFollower implements AutoCloseable {
     private boolean isTombstone(ConsumerRecord<byte[], byte[]> r) {
         return r.value() == null
                 && r.key() != null
-                && model.equals(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8));
+                && model.equals(new String(r.key(), StandardCharsets.UTF_8));
     }
 
     private ModelPublished parse(ConsumerRecord<byte[], byte[]> r) {
-        if (r.key() == null
-                || !model.equals(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8))) {
+        if (r.key() == null || !model.equals(new String(r.key(), StandardCharsets.UTF_8))) {
             return null;
         }
         if (r.value() == null) {
@@ -230,7 +223,7 @@ public final class ModelFollower implements AutoCloseable {
                     e.getMessage());
             if (deadLetters != null) {
                 deadLetters.accept(
-                        new io.streamtune.contracts.DeadLetter(
+                        new DeadLetter(
                                 "unreadable_announcement",
                                 String.valueOf(e.getMessage()),
                                 "inference",
@@ -245,15 +238,13 @@ public final class ModelFollower implements AutoCloseable {
         }
     }
 
-    /** Whether the follower thread is still running. */
+    /** Whether the follower thread runs and has not failed. */
     public boolean isAlive() {
-        return thread.isAlive();
+        return loop.healthy();
     }
 
     @Override
-    public void close() throws InterruptedException {
-        running.set(false);
-        consumer.wakeup();
-        thread.join(10_000);
+    public void close() {
+        loop.close(Duration.ofSeconds(10));
     }
 }

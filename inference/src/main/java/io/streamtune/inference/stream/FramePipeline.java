@@ -10,6 +10,7 @@ import io.streamtune.inference.InferenceMetrics;
 import io.streamtune.inference.InferenceMetrics.Stage;
 import io.streamtune.inference.model.ModelSlot;
 import io.streamtune.inference.model.ServingModel;
+import io.streamtune.runtime.PollLoop;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,7 +26,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,7 +44,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -151,10 +150,8 @@ public final class FramePipeline implements AutoCloseable {
     private final Clock clock;
     private volatile Observer observer = Observer.NONE;
     private final int maxRecordBytes;
-    private final AtomicBoolean running = new AtomicBoolean(true);
-    private final Thread thread;
+    private final PollLoop loop;
     private final ExecutorService modelThread;
-    private volatile Throwable failure;
     private boolean waitingForModel;
 
     /**
@@ -198,7 +195,27 @@ public final class FramePipeline implements AutoCloseable {
                             t.setDaemon(true);
                             return t;
                         });
-        this.thread = new Thread(this::run, "frame-pipeline");
+        this.loop =
+                new PollLoop(
+                                "frame-pipeline",
+                                consumer::wakeup,
+                                new PollLoop.Body() {
+                                    @Override
+                                    public void open() {
+                                        FramePipeline.this.open();
+                                    }
+
+                                    @Override
+                                    public void turn() {
+                                        step();
+                                    }
+
+                                    @Override
+                                    public void close() {
+                                        FramePipeline.this.shutDown();
+                                    }
+                                })
+                        .onFailureSays("frames are no longer consumed by this instance");
     }
 
     /** Creates the Kafka clients from their properties and starts the loop. */
@@ -287,7 +304,7 @@ public final class FramePipeline implements AutoCloseable {
                         slot,
                         metrics,
                         clock);
-        pipeline.thread.start();
+        pipeline.loop.start();
         return pipeline;
     }
 
@@ -303,56 +320,46 @@ public final class FramePipeline implements AutoCloseable {
 
     /** Whether the loop runs; false after a fatal error or close. */
     public boolean isRunning() {
-        return thread.isAlive() && failure == null;
+        return loop.healthy();
     }
 
     /** The error that stopped the loop, or null. */
     public Throwable failure() {
-        return failure;
+        return loop.failure();
     }
 
-    private void run() {
-        try {
-            consumer.subscribe(List.of(topics.frames()), new Rebalance());
-            log.info(
-                    "consuming {} ({}, batches of up to {}, wait {} ms{})",
-                    topics.frames(),
-                    settings.delivery().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-                    settings.maxBatch(),
-                    settings.maxWait().toMillis(),
-                    settings.cameras().servesAll() ? "" : ", cameras " + settings.cameras());
-            while (running.get()) {
-                step();
-            }
-        } catch (WakeupException e) {
-            if (running.get()) {
-                failure = e;
-                log.error("frame pipeline woken up unexpectedly", e);
-            }
-        } catch (RuntimeException | Error e) {
-            failure = e;
-            log.error(
-                    "frame pipeline stopped: {}; frames are no longer consumed by this instance",
-                    e.toString(),
-                    e);
-        } finally {
-            if (failure == null) {
-                try {
-                    flushInFlight();
-                } catch (RuntimeException e) {
-                    log.warn(
-                            "in-flight batches not delivered on shutdown, the next owner repeats"
-                                    + " them: {}",
-                            e.toString());
-                }
-            }
-            abandonInFlight();
-            modelThread.shutdown();
+    private void open() {
+        consumer.subscribe(List.of(topics.frames()), new Rebalance());
+        log.info(
+                "consuming {} ({}, batches of up to {}, wait {} ms{})",
+                topics.frames(),
+                settings.delivery().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                settings.maxBatch(),
+                settings.maxWait().toMillis(),
+                settings.cameras().servesAll() ? "" : ", cameras " + settings.cameras());
+    }
+
+    /**
+     * After the last turn: a stopped pipeline delivers what is in flight (a failed one leaves it to
+     * the next owner), then closes both clients.
+     */
+    private void shutDown() {
+        if (loop.failure() == null) {
             try {
-                consumer.close(Duration.ofSeconds(5));
-            } finally {
-                producer.close(Duration.ofSeconds(5));
+                flushInFlight();
+            } catch (RuntimeException e) {
+                log.warn(
+                        "in-flight batches not delivered on shutdown, the next owner repeats"
+                                + " them: {}",
+                        e.toString());
             }
+        }
+        abandonInFlight();
+        modelThread.shutdown();
+        try {
+            consumer.close(Duration.ofSeconds(5));
+        } finally {
+            producer.close(Duration.ofSeconds(5));
         }
     }
 
@@ -742,10 +749,8 @@ public final class FramePipeline implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        running.set(false);
-        consumer.wakeup();
-        thread.join(30_000);
+    public void close() {
+        loop.close(Duration.ofSeconds(30));
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {

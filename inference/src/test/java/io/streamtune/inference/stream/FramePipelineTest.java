@@ -1,5 +1,6 @@
 package io.streamtune.inference.stream;
 
+import static io.streamtune.testkit.Eventually.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -208,13 +209,7 @@ class FramePipelineTest {
         return c == null ? null : c.offset();
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out");
-            }
-            Thread.sleep(20);
-        }
+    private static void await(BooleanSupplier condition) {
+        until(Duration.ofSeconds(30), "every frame committed", condition);
     }
 }

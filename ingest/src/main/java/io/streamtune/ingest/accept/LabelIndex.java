@@ -4,9 +4,11 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Label;
 import io.streamtune.ingest.validate.Digests;
+import io.streamtune.runtime.PollLoop;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -14,14 +16,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,8 +111,8 @@ public final class LabelIndex {
     /**
      * Keeps the index current with writes by others (another ingest instance, an import CLI) by
      * reading on from where {@link #load} stopped, every {@code interval}, on a daemon thread,
-     * until the returned handle is closed. The consumer must be the one {@code load} used; the
-     * follower owns and closes it.
+     * until the returned loop is closed (its {@link PollLoop#healthy()} tells whether it still
+     * follows). The consumer must be the one {@code load} used; the follower owns and closes it.
      *
      * <p>It does not read back what this process wrote: before each read it moves past the offsets
      * that {@link #put(String, long, int, long)} reported as written here, so a lone ingest does
@@ -120,54 +121,57 @@ public final class LabelIndex {
      * writes and whatever of this process's own was still unacknowledged when the read began. Give
      * the consumer {@code max.poll.records} = {@link #FOLLOW_BATCH}.
      */
-    public AutoCloseable follow(
+    public PollLoop follow(
             Consumer<byte[], byte[]> consumer, Predicate<String> keyFilter, Duration interval) {
-        AtomicBoolean running = new AtomicBoolean(true);
         following = true;
-        Thread thread =
-                new Thread(
-                        () -> {
-                            try {
-                                Set<TopicPartition> partitions = consumer.assignment();
-                                consumer.pause(partitions);
-                                while (running.get()) {
-                                    // All partitions paused: this only waits (wakeup ends it).
-                                    consumer.poll(interval);
-                                    // Read on without waiting while reads come back full
-                                    // (a backlog of others' writes).
-                                    while (running.get()
-                                            && readOnce(consumer, partitions, keyFilter)
-                                                    >= FOLLOW_BATCH) {}
-                                }
-                            } catch (WakeupException e) {
-                                // closing
-                            } catch (RuntimeException e) {
-                                log.error(
-                                        "label index stopped following the labelled topic: {}",
-                                        e.toString());
-                            } finally {
-                                following = false;
-                                ownWrites.clear();
-                                FollowStats stats = followStats();
-                                log.info(
-                                        "label index follower stopped: {} own writes skipped"
-                                                + " unread, {} own writes read back, {} records"
-                                                + " applied (others' writes, or own ones fetched"
-                                                + " before their acknowledgement was reported)",
-                                        stats.ownSkipped(),
-                                        stats.ownRead(),
-                                        stats.othersRead());
-                                consumer.close(Duration.ofSeconds(2));
-                            }
-                        },
-                        "ingest-label-index");
-        thread.setDaemon(true);
-        thread.start();
-        return () -> {
-            running.set(false);
-            consumer.wakeup();
-            thread.join(5_000);
-        };
+        AtomicReference<PollLoop> self = new AtomicReference<>();
+        Set<TopicPartition> partitions = new HashSet<>();
+        PollLoop loop =
+                new PollLoop(
+                                "ingest-label-index",
+                                consumer::wakeup,
+                                new PollLoop.Body() {
+                                    @Override
+                                    public void open() {
+                                        partitions.addAll(consumer.assignment());
+                                        consumer.pause(partitions);
+                                    }
+
+                                    @Override
+                                    public void turn() {
+                                        // All partitions paused: this only waits (wakeup ends
+                                        // it).
+                                        consumer.poll(interval);
+                                        // Read on without waiting while reads come back full (a
+                                        // backlog of others' writes).
+                                        while (self.get().running()
+                                                && readOnce(consumer, partitions, keyFilter)
+                                                        >= FOLLOW_BATCH) {}
+                                    }
+
+                                    @Override
+                                    public void close() {
+                                        following = false;
+                                        ownWrites.clear();
+                                        FollowStats stats = followStats();
+                                        log.info(
+                                                "label index follower stopped: {} own writes"
+                                                        + " skipped unread, {} own writes read"
+                                                        + " back, {} records applied (others'"
+                                                        + " writes, or own ones fetched before"
+                                                        + " their acknowledgement was reported)",
+                                                stats.ownSkipped(),
+                                                stats.ownRead(),
+                                                stats.othersRead());
+                                        consumer.close(Duration.ofSeconds(2));
+                                    }
+                                })
+                        .daemon()
+                        .onFailureSays(
+                                "the label index no longer sees other writers' samples, so their"
+                                        + " duplicates are not caught");
+        self.set(loop);
+        return loop.start();
     }
 
     /**
@@ -196,7 +200,7 @@ public final class LabelIndex {
     }
 
     /** {@link #follow(Consumer, Predicate, Duration)} every {@link #FOLLOW_INTERVAL}. */
-    public AutoCloseable follow(Consumer<byte[], byte[]> consumer, Predicate<String> keyFilter) {
+    public PollLoop follow(Consumer<byte[], byte[]> consumer, Predicate<String> keyFilter) {
         return follow(consumer, keyFilter, FOLLOW_INTERVAL);
     }
 

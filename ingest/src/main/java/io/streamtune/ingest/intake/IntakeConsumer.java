@@ -7,6 +7,7 @@ import io.streamtune.ingest.accept.Origin;
 import io.streamtune.ingest.accept.Outcome;
 import io.streamtune.ingest.accept.Submission;
 import io.streamtune.ingest.validate.RejectReason;
+import io.streamtune.runtime.PollLoop;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -29,7 +29,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +53,7 @@ public final class IntakeConsumer implements AutoCloseable {
     private final Acceptor acceptor;
     private final ExecutorService validators;
     private final int threads;
-    private final Thread thread;
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final PollLoop loop;
     private final Deque<InFlight> inFlight = new ArrayDeque<>();
     private volatile boolean healthy = true;
 
@@ -83,63 +81,70 @@ public final class IntakeConsumer implements AutoCloseable {
                             t.setDaemon(true);
                             return t;
                         });
-        this.thread = new Thread(this::run, "ingest-intake");
+        this.loop =
+                new PollLoop(
+                                "ingest-intake",
+                                consumer::wakeup,
+                                new PollLoop.Body() {
+                                    @Override
+                                    public void open() {
+                                        consumer.subscribe(
+                                                List.of(topic), new FinishBeforeRevocation());
+                                    }
+
+                                    @Override
+                                    public void turn() {
+                                        IntakeConsumer.this.turn();
+                                    }
+
+                                    @Override
+                                    public void close() {
+                                        consumer.close(Duration.ofSeconds(5));
+                                    }
+                                })
+                        .onFailureSays("intake records are not read until ingest restarts");
     }
 
     /** Starts the poll loop. */
     public IntakeConsumer start() {
-        thread.start();
+        loop.start();
         return this;
     }
 
     /** Whether the loop runs and its last batch went through. */
     public boolean healthy() {
-        return thread.isAlive() && healthy;
+        return loop.healthy() && healthy;
     }
 
-    /** Whether the loop thread runs (false after a fatal error). */
+    /** Whether the loop thread runs (false after a fatal error; true once closed on purpose). */
     public boolean alive() {
-        return thread.isAlive() || !running.get();
+        return loop.healthy() || !loop.running();
     }
 
-    private void run() {
-        consumer.subscribe(List.of(topic), new FinishBeforeRevocation());
-        try {
-            while (running.get()) {
-                // Back-pressure: with MAX_IN_FLIGHT polls outstanding, the partitions are paused
-                // (polling goes on, so the group keeps this member) until the oldest is done.
-                if (inFlight.size() >= MAX_IN_FLIGHT) {
-                    consumer.pause(consumer.assignment());
-                } else if (!consumer.paused().isEmpty()) {
-                    consumer.resume(consumer.paused());
-                }
-                ConsumerRecords<byte[], byte[]> records =
-                        consumer.poll(inFlight.isEmpty() ? Duration.ofMillis(500) : Duration.ZERO);
-                if (!records.isEmpty()) {
-                    inFlight.addLast(
-                            new InFlight(
-                                    process(records),
-                                    firstOffsets(records),
-                                    nextOffsets(records),
-                                    records.count()));
-                }
-                if (inFlight.size() >= MAX_IN_FLIGHT
-                        || (records.isEmpty() && !inFlight.isEmpty())) {
-                    // Back-pressure, or nothing new: wait a little for the oldest poll.
-                    awaitQuietly(inFlight.peekFirst().done(), Duration.ofMillis(50));
-                }
-                commitCompleted();
-            }
-        } catch (WakeupException e) {
-            if (running.get()) {
-                throw e;
-            }
-        } catch (RuntimeException e) {
-            healthy = false;
-            log.error("intake consumer stopped: {}", e.toString(), e);
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
+    /** One poll into the pipeline, and the commits of what it finished. */
+    private void turn() {
+        // Back-pressure: with MAX_IN_FLIGHT polls outstanding, the partitions are paused (polling
+        // goes on, so the group keeps this member) until the oldest is done.
+        if (inFlight.size() >= MAX_IN_FLIGHT) {
+            consumer.pause(consumer.assignment());
+        } else if (!consumer.paused().isEmpty()) {
+            consumer.resume(consumer.paused());
         }
+        ConsumerRecords<byte[], byte[]> records =
+                consumer.poll(inFlight.isEmpty() ? Duration.ofMillis(500) : Duration.ZERO);
+        if (!records.isEmpty()) {
+            inFlight.addLast(
+                    new InFlight(
+                            process(records),
+                            firstOffsets(records),
+                            nextOffsets(records),
+                            records.count()));
+        }
+        if (inFlight.size() >= MAX_IN_FLIGHT || (records.isEmpty() && !inFlight.isEmpty())) {
+            // Back-pressure, or nothing new: wait a little for the oldest poll.
+            awaitQuietly(inFlight.peekFirst().done(), Duration.ofMillis(50));
+        }
+        commitCompleted();
     }
 
     /**
@@ -319,13 +324,7 @@ public final class IntakeConsumer implements AutoCloseable {
 
     @Override
     public void close() {
-        running.set(false);
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close(Duration.ofSeconds(10));
         validators.shutdownNow();
         try {
             validators.awaitTermination(2, TimeUnit.SECONDS);

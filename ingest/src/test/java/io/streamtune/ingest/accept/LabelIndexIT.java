@@ -1,11 +1,13 @@
 package io.streamtune.ingest.accept;
 
+import static io.streamtune.testkit.Eventually.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.KafkaSettings;
+import io.streamtune.runtime.PollLoop;
 import io.streamtune.runtime.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -52,8 +54,7 @@ class LabelIndexIT {
             assertThat(index.get("m/old")).contains(1L);
 
             // A long interval: everything below is written before the follower's first read.
-            try (AutoCloseable follower =
-                    index.follow(consumer, key -> true, Duration.ofSeconds(4))) {
+            try (PollLoop follower = index.follow(consumer, key -> true, Duration.ofSeconds(4))) {
                 long started = System.nanoTime();
                 for (int i = 0; i < 30; i++) {
                     RecordMetadata m = write(mine, topic, "m/own-" + i, 7L);
@@ -66,10 +67,10 @@ class LabelIndexIT {
                         .as("writes done before the first read")
                         .isLessThan(Duration.ofSeconds(3).toNanos());
 
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (index.get("m/other-2").isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
+                until(
+                        Duration.ofSeconds(30),
+                        "the follower read the others' writes",
+                        () -> index.get("m/other-2").isPresent());
                 for (int i = 0; i < 3; i++) {
                     assertThat(index.get("m/other-" + i)).as("other %d", i).contains(9L);
                 }
@@ -84,12 +85,13 @@ class LabelIndexIT {
                     theirs.send(record(topic, "m/burst-" + i, 5L));
                 }
                 theirs.flush();
-                deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (index.followStats().othersRead() < 1203 && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
+                until(
+                        Duration.ofSeconds(30),
+                        "the follower read the burst through",
+                        () -> index.followStats().othersRead() >= 1203);
                 assertThat(index.get("m/burst-1199")).contains(5L);
                 assertThat(index.followStats().othersRead()).isEqualTo(1203);
+                assertThat(follower.healthy()).isTrue();
             }
         }
     }

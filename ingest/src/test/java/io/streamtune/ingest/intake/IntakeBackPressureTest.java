@@ -1,5 +1,6 @@
 package io.streamtune.ingest.intake;
 
+import static io.streamtune.testkit.Eventually.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.contracts.JsonSerde;
@@ -54,20 +55,23 @@ class IntakeBackPressureTest {
             IntakeFixtures.await(
                     () -> producer.history().size() == IntakeConsumer.MAX_IN_FLIGHT,
                     "the first polls validated and written");
+            // ...and it stays so while nothing is acknowledged (a check that nothing happens, so a
+            // pause rather than a wait for something)
             Thread.sleep(300);
             assertThat(producer.history()).hasSize(IntakeConsumer.MAX_IN_FLIGHT);
             assertThat(consumer.paused()).isNotEmpty();
             assertThat(committed(consumer)).isNull();
 
             // Kafka catches up: every write acknowledged, reading resumes, all is committed
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (System.nanoTime() < deadline
-                    && (committed(consumer) == null || committed(consumer) < polls)) {
-                while (producer.completeNext()) {
-                    // acknowledge whatever was written
-                }
-                Thread.sleep(20);
-            }
+            until(
+                    Duration.ofSeconds(20),
+                    "every poll committed once its writes are acknowledged",
+                    () -> {
+                        while (producer.completeNext()) {
+                            // acknowledge whatever was written
+                        }
+                        return committed(consumer) != null && committed(consumer) >= polls;
+                    });
             assertThat(committed(consumer)).isEqualTo((long) polls);
             assertThat(producer.history()).hasSize(polls);
             assertThat(consumer.paused()).isEmpty();

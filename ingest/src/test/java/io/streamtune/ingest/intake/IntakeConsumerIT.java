@@ -1,5 +1,7 @@
 package io.streamtune.ingest.intake;
 
+import static io.streamtune.testkit.Eventually.eventually;
+import static io.streamtune.testkit.Eventually.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -32,7 +34,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -106,11 +107,7 @@ class IntakeConsumerIT {
                                         2)
                                 .start()) {
             // Writes fail while the labelled topic is missing: the loop reports itself unhealthy.
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (loop.healthy() && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertThat(loop.healthy()).as("unhealthy while writes fail").isFalse();
+            until(Duration.ofSeconds(30), "unhealthy while writes fail", () -> !loop.healthy());
             try (Admin admin = Admin.create(kafka.admin("it"))) {
                 TopicProvisioner.create(
                         admin,
@@ -133,20 +130,22 @@ class IntakeConsumerIT {
             assertThat(written).hasSize(count);
             assertThat(keys).hasSize(count);
             assertThat(TopicReader.readAll(broker.bootstrapServers(), dlq)).isEmpty();
-            deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            long committed = 0;
             try (Admin admin = Admin.create(kafka.admin("it"))) {
-                while (committed < count && System.nanoTime() < deadline) {
-                    Map<TopicPartition, OffsetAndMetadata> offsets =
-                            admin.listConsumerGroupOffsets(group)
-                                    .partitionsToOffsetAndMetadata()
-                                    .get();
-                    committed =
-                            offsets.values().stream().mapToLong(OffsetAndMetadata::offset).sum();
-                    Thread.sleep(100);
-                }
+                long committed =
+                        eventually(
+                                Duration.ofSeconds(30),
+                                () ->
+                                        admin
+                                                .listConsumerGroupOffsets(group)
+                                                .partitionsToOffsetAndMetadata()
+                                                .get()
+                                                .values()
+                                                .stream()
+                                                .mapToLong(OffsetAndMetadata::offset)
+                                                .sum(),
+                                c -> c >= count);
+                assertThat(committed).as("committed offsets over all partitions").isEqualTo(count);
             }
-            assertThat(committed).as("committed offsets over all partitions").isEqualTo(count);
             assertThat(loop.healthy()).isTrue();
         }
     }

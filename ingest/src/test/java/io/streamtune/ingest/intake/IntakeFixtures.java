@@ -7,6 +7,7 @@ import io.streamtune.ingest.IngestService;
 import io.streamtune.ingest.accept.Acceptor;
 import io.streamtune.ingest.accept.LabelIndex;
 import io.streamtune.runtime.ConfigSource;
+import io.streamtune.testkit.Eventually;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -34,13 +35,7 @@ final class IntakeFixtures {
     }
 
     /** Waits up to 20 s for {@code condition}; fails naming {@code what}. */
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting: " + what);
-            }
-            Thread.sleep(10);
-        }
+    static void await(BooleanSupplier condition, String what) {
+        Eventually.until(Duration.ofSeconds(20), what, condition);
     }
 }

@@ -6,6 +6,7 @@ import io.streamtune.contracts.ModelPublished;
 import io.streamtune.contracts.ModelRejected;
 import io.streamtune.contracts.Promotion;
 import io.streamtune.contracts.ShadowEvidence;
+import io.streamtune.runtime.PollLoop;
 import io.streamtune.trainer.TrainerMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -18,14 +19,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,8 +84,7 @@ public final class Rollout implements AutoCloseable {
     private final ModelRegistry registry;
     private final TrainerMetrics metrics;
     private final Clock clock;
-    private final Thread thread;
-    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final PollLoop loop;
     private final Map<String, ModelPublished> candidates = new HashMap<>();
     private final Map<String, ModelPublished> production = new HashMap<>();
     private final Map<String, LiveReport> reports = new HashMap<>();
@@ -130,8 +128,28 @@ public final class Rollout implements AutoCloseable {
         this.registry = registry;
         this.metrics = metrics;
         this.clock = clock;
-        this.thread = new Thread(this::run, "rollout");
-        this.thread.setDaemon(true);
+        this.loop =
+                new PollLoop(
+                                "rollout",
+                                consumer::wakeup,
+                                new PollLoop.Body() {
+                                    @Override
+                                    public void open() {
+                                        Rollout.this.open();
+                                    }
+
+                                    @Override
+                                    public void turn() {
+                                        Rollout.this.turn();
+                                    }
+
+                                    @Override
+                                    public void close() {
+                                        consumer.close(Duration.ofSeconds(2));
+                                    }
+                                })
+                        .daemon()
+                        .onFailureSays("candidates stay in shadow, no automatic rollback");
     }
 
     private static Map<String, Object> groupless(Map<String, Object> consumerProperties) {
@@ -145,46 +163,37 @@ public final class Rollout implements AutoCloseable {
 
     /** Starts the policy thread. */
     public Rollout start() {
-        thread.start();
+        loop.start();
         return this;
     }
 
+    /** Whether the policy thread runs and has not failed. */
     public boolean isAlive() {
-        return thread.isAlive();
+        return loop.healthy();
     }
 
-    private void run() {
-        try {
-            List<TopicPartition> parts = new ArrayList<>();
-            for (String t : List.of(topics.candidates(), topics.published(), topics.live())) {
-                while (running.get()) {
-                    var infos = consumer.partitionsFor(t, Duration.ofSeconds(10));
-                    if (!infos.isEmpty()) {
-                        infos.forEach(p -> parts.add(new TopicPartition(t, p.partition())));
-                        break;
-                    }
+    /** Assigns every partition of the three topics it follows and reads them from the start. */
+    void open() {
+        List<TopicPartition> parts = new ArrayList<>();
+        for (String t : List.of(topics.candidates(), topics.published(), topics.live())) {
+            while (loop.running()) {
+                var infos = consumer.partitionsFor(t, Duration.ofSeconds(10));
+                if (infos != null && !infos.isEmpty()) {
+                    infos.forEach(p -> parts.add(new TopicPartition(t, p.partition())));
+                    break;
                 }
             }
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            while (running.get()) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    take(r);
-                }
-                decide();
-            }
-        } catch (WakeupException e) {
-            if (running.get()) {
-                log.error("rollout policy woken up unexpectedly", e);
-            }
-        } catch (RuntimeException e) {
-            log.error(
-                    "rollout policy stopped: {}; candidates stay in shadow, no automatic rollback",
-                    e.toString(),
-                    e);
-        } finally {
-            consumer.close(Duration.ofSeconds(2));
         }
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+    }
+
+    /** One poll, then the decisions it allows. */
+    void turn() {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+            take(r);
+        }
+        decide();
     }
 
     private void take(ConsumerRecord<byte[], byte[]> r) {
@@ -556,9 +565,7 @@ public final class Rollout implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        running.set(false);
-        consumer.wakeup();
-        thread.join(10_000);
+    public void close() {
+        loop.close(Duration.ofSeconds(10));
     }
 }

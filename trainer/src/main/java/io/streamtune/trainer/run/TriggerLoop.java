@@ -2,6 +2,7 @@ package io.streamtune.trainer.run;
 
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.TrainingTriggered;
+import io.streamtune.runtime.PollLoop;
 import io.streamtune.trainer.TrainerMetrics;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -15,13 +16,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,13 +36,13 @@ public final class TriggerLoop implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TriggerLoop.class);
     private static final JsonSerde<TrainingTriggered> SERDE = JsonSerde.of(TrainingTriggered.class);
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Consumer<byte[], byte[]> consumer;
     private final String topic;
-    private final Consumer<String> runModel;
+    private final java.util.function.Consumer<String> runModel;
     private final TrainerMetrics metrics;
     private final ExecutorService worker =
             Executors.newSingleThreadExecutor(r -> new Thread(r, "trainer-run"));
-    private final Thread loop;
+    private final PollLoop loop;
     private final java.util.function.BiConsumer<ConsumerRecord<byte[], byte[]>, String> unreadable;
     private final ArrayDeque<String> queue = new ArrayDeque<>();
 
@@ -60,39 +59,51 @@ public final class TriggerLoop implements AutoCloseable {
     private final ConcurrentLinkedQueue<Map<TopicPartition, Long>> finished =
             new ConcurrentLinkedQueue<>();
     private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
-    private volatile boolean running = true;
     private volatile boolean assigned;
     private String current;
     private Map<TopicPartition, Long> currentOffsets = Map.of();
     private Future<?> currentRun;
 
-    /** {@code runModel} trains one model and returns when done; it must not throw. */
+    /**
+     * A loop not started yet; it owns {@code consumer} (a group consumer over byte arrays, auto
+     * commit off) from here on and closes it.
+     *
+     * @param runModel trains one model and returns when done; it must not throw
+     * @param unreadable gets every trigger record that does not parse, with the reason
+     */
     public TriggerLoop(
-            Map<String, Object> consumerProperties,
+            Consumer<byte[], byte[]> consumer,
             String topic,
-            Consumer<String> runModel,
-            TrainerMetrics metrics) {
-        this(consumerProperties, topic, runModel, metrics, (record, why) -> {});
-    }
-
-    /** {@code unreadable} gets every trigger record that does not parse, with the reason. */
-    public TriggerLoop(
-            Map<String, Object> consumerProperties,
-            String topic,
-            Consumer<String> runModel,
+            java.util.function.Consumer<String> runModel,
             TrainerMetrics metrics,
             java.util.function.BiConsumer<ConsumerRecord<byte[], byte[]>, String> unreadable) {
-        this.unreadable = unreadable;
-        this.consumer = new KafkaConsumer<>(consumerProperties);
-        this.topic = topic;
-        this.runModel = runModel;
-        this.metrics = metrics;
-        this.loop = new Thread(this::pollLoop, "trainer-triggers");
-    }
+        this.consumer = java.util.Objects.requireNonNull(consumer);
+        this.topic = java.util.Objects.requireNonNull(topic);
+        this.runModel = java.util.Objects.requireNonNull(runModel);
+        this.metrics = java.util.Objects.requireNonNull(metrics);
+        this.unreadable = java.util.Objects.requireNonNull(unreadable);
+        this.loop =
+                new PollLoop(
+                                "trainer-triggers",
+                                consumer::wakeup,
+                                new PollLoop.Body() {
+                                    @Override
+                                    public void open() {
+                                        TriggerLoop.this.open();
+                                    }
 
-    /** The consumer (for binding client metrics) — only for metrics, it is not thread-safe. */
-    public KafkaConsumer<byte[], byte[]> consumer() {
-        return consumer;
+                                    @Override
+                                    public void turn() {
+                                        TriggerLoop.this.turn();
+                                    }
+
+                                    @Override
+                                    public void close() {
+                                        worker.shutdownNow();
+                                        consumer.close(Duration.ofSeconds(5));
+                                    }
+                                })
+                        .onFailureSays("no training runs start until the trainer restarts");
     }
 
     public TriggerLoop start() {
@@ -100,66 +111,64 @@ public final class TriggerLoop implements AutoCloseable {
         return this;
     }
 
-    /** Whether the loop thread runs (false after a fatal error; before start too). */
+    /** Whether the loop thread runs and has not failed (false before start too). */
     public boolean isAlive() {
-        return loop.isAlive();
+        return loop.healthy();
     }
 
     /** Whether the loop is polling and has joined its group. */
     public boolean ready() {
-        return running && loop.isAlive() && assigned;
+        return loop.running() && loop.healthy() && assigned;
     }
 
-    private void pollLoop() {
-        try {
-            consumer.subscribe(
-                    List.of(topic),
-                    new ConsumerRebalanceListener() {
-                        @Override
-                        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                            commitDone();
-                            for (TopicPartition tp : partitions) {
-                                outstanding.remove(tp);
-                                seen.remove(tp);
-                            }
-                            // Pending models of revoked partitions now belong to another trainer,
-                            // which re-reads their triggers.
-                            pendingPartitions
-                                    .entrySet()
-                                    .removeIf(
-                                            e -> {
-                                                boolean lost =
-                                                        e.getValue().stream()
-                                                                .anyMatch(partitions::contains);
-                                                if (lost) {
-                                                    queue.remove(e.getKey());
-                                                    pendingOffsets.remove(e.getKey());
-                                                }
-                                                return lost;
-                                            });
+    /** Subscribes; a revoked partition's pending models are left to their new owner. */
+    void open() {
+        consumer.subscribe(
+                List.of(topic),
+                new ConsumerRebalanceListener() {
+                    @Override
+                    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                        commitDone();
+                        for (TopicPartition tp : partitions) {
+                            outstanding.remove(tp);
+                            seen.remove(tp);
                         }
+                        // Pending models of revoked partitions now belong to another trainer,
+                        // which re-reads their triggers.
+                        pendingPartitions
+                                .entrySet()
+                                .removeIf(
+                                        e -> {
+                                            boolean lost =
+                                                    e.getValue().stream()
+                                                            .anyMatch(partitions::contains);
+                                            if (lost) {
+                                                queue.remove(e.getKey());
+                                                pendingOffsets.remove(e.getKey());
+                                            }
+                                            return lost;
+                                        });
+                    }
 
-                        @Override
-                        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                            assigned = true;
-                        }
-                    });
-            while (running) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
-                    accept(r);
-                }
-                assigned = assigned || !consumer.assignment().isEmpty();
-                drainFinished();
-                maybeStartRun();
-                commitDone();
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("trigger loop stopped: {}", e.toString(), e);
-        } finally {
-            running = false;
+                    @Override
+                    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                        assigned = true;
+                    }
+                });
+    }
+
+    /**
+     * One turn: reads triggers, notes finished runs, starts the next pending run and commits what
+     * finished runs covered.
+     */
+    void turn() {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(250))) {
+            accept(r);
         }
+        assigned = assigned || !consumer.assignment().isEmpty();
+        drainFinished();
+        maybeStartRun();
+        commitDone();
     }
 
     private void accept(ConsumerRecord<byte[], byte[]> r) {
@@ -215,7 +224,7 @@ public final class TriggerLoop implements AutoCloseable {
                             try {
                                 runModel.accept(covering);
                             } catch (Throwable t) {
-                                if (!running) {
+                                if (!loop.running()) {
                                     // Stopped under it (Ctrl-C, a rolling restart): the loop
                                     // commits nothing more, so the trigger is read again at the
                                     // next start. Not a fault anyone has to look at.
@@ -280,16 +289,9 @@ public final class TriggerLoop implements AutoCloseable {
         }
     }
 
+    /** Stops polling, interrupts a running training run and closes the consumer. */
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            loop.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        worker.shutdownNow();
-        consumer.close(Duration.ofSeconds(5));
+        loop.close(Duration.ofSeconds(10));
     }
 }

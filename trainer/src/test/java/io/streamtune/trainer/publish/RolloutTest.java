@@ -1,5 +1,6 @@
 package io.streamtune.trainer.publish;
 
+import static io.streamtune.testkit.Eventually.until;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -35,6 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The rollout policy's decisions, on Kafka's MockConsumer and MockProducer. */
 class RolloutTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static final Rollout.Topics TOPICS =
             new Rollout.Topics(
@@ -208,27 +211,17 @@ class RolloutTest {
         return await(topic, type, match, Duration.ofSeconds(10));
     }
 
-    private boolean tombstoned() throws InterruptedException {
-        return eventually(
+    /** The candidate's shadow phase ended: its tombstone written (the policy thread writes it). */
+    private void awaitTombstone() {
+        until(
+                WAIT,
+                "the candidate's tombstone",
                 () ->
                         producer.history().stream()
                                 .anyMatch(
                                         r ->
                                                 r.topic().equals(TOPICS.candidates())
                                                         && r.value() == null));
-    }
-
-    /** Whether {@code condition} holds within 10 s (the policy thread writes after it sends). */
-    private static boolean eventually(java.util.function.BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
-        return true;
     }
 
     @Test
@@ -254,9 +247,11 @@ class RolloutTest {
         assertThat(promoted.get().promotion().shadow().instances()).isEqualTo(2);
         assertThat(promoted.get().promotion().shadow().agreement())
                 .isCloseTo(0.9, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(tombstoned()).isTrue();
-        assertThat(eventually(() -> !registry.manifest("cams", 2).orElseThrow().events().isEmpty()))
-                .isTrue();
+        awaitTombstone();
+        until(
+                WAIT,
+                "the promotion recorded in the registry",
+                () -> !registry.manifest("cams", 2).orElseThrow().events().isEmpty());
         assertThat(registry.manifest("cams", 2).orElseThrow().events())
                 .extracting(ModelRegistry.Event::kind)
                 .containsExactly(ModelRegistry.Event.Kind.PROMOTED);
@@ -274,7 +269,7 @@ class RolloutTest {
         assertThat(rejected.get().reason())
                 .contains("failure rate 0.1000")
                 .contains("agreement with production 0.300");
-        assertThat(tombstoned()).isTrue();
+        awaitTombstone();
         assertThat(
                         await(
                                 TOPICS.published(),
@@ -348,7 +343,9 @@ class RolloutTest {
         assertThat(back.get().promotion().by()).isEqualTo(Promotion.By.AUTOMATIC_ROLLBACK);
         assertThat(back.get().promotion().reason())
                 .contains("failure rate 0.3000 over 70 live frames");
-        assertThat(eventually(() -> registry.manifest("cams", 2).orElseThrow().rolledBack()))
-                .isTrue();
+        until(
+                WAIT,
+                "the rollback recorded in the registry",
+                () -> registry.manifest("cams", 2).orElseThrow().rolledBack());
     }
 }
