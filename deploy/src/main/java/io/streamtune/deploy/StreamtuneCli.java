@@ -294,6 +294,12 @@ public final class StreamtuneCli implements Callable<Integer> {
                             : style
                                     ? io.streamtune.contracts.Task.STYLIZATION
                                     : io.streamtune.contracts.Task.parse(demoTask);
+            if (demo && task == io.streamtune.contracts.Task.INSTANCE_SEGMENTATION) {
+                throw new IllegalArgumentException(
+                        "--demo-task: instance-segmentation is served from imported models, the"
+                                + " demo labels classification, detection, segmentation, coco or"
+                                + " style");
+            }
             if (demo
                     && !coco
                     && task != io.streamtune.contracts.Task.CLASSIFICATION

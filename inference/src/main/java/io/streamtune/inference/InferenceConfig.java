@@ -2,6 +2,7 @@ package io.streamtune.inference;
 
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Names;
+import io.streamtune.contracts.Task;
 import io.streamtune.runtime.ConfigException;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.ServiceConfig;
@@ -10,7 +11,6 @@ import io.streamtune.vision.image.ImageFormat;
 import io.streamtune.vision.image.ImageLimits;
 import io.streamtune.vision.model.ModelSpecOverrides;
 import io.streamtune.vision.model.RunnerOptions;
-import io.streamtune.vision.model.Task;
 import io.streamtune.vision.preprocess.ChannelOrder;
 import io.streamtune.vision.preprocess.Normalization;
 import io.streamtune.vision.preprocess.ResizeMode;

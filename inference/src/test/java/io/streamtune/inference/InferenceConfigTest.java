@@ -3,9 +3,9 @@ package io.streamtune.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamtune.contracts.Task;
 import io.streamtune.runtime.ConfigException;
 import io.streamtune.runtime.ConfigSource;
-import io.streamtune.vision.model.Task;
 import io.streamtune.vision.preprocess.ResizeMode;
 import java.time.Duration;
 import java.util.List;

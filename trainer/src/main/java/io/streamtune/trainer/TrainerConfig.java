@@ -335,7 +335,7 @@ public record TrainerConfig(
         }
         return switch (task) {
             case CLASSIFICATION -> 224;
-            case DETECTION -> 320;
+            case DETECTION, INSTANCE_SEGMENTATION -> 320;
             case SEGMENTATION, STYLIZATION -> 256;
         };
     }

@@ -322,7 +322,7 @@ class TrainerServiceIT {
                             truth.add(
                                     new io.streamtune.vision.metrics.GroundTruthBox(
                                             runner.spec().classNames().indexOf(o.className()),
-                                            io.streamtune.vision.decode.Box.fromCorners(
+                                            io.streamtune.contracts.Box.fromCorners(
                                                     o.box().x(),
                                                     o.box().y(),
                                                     o.box().x() + o.box().width(),
@@ -829,7 +829,7 @@ class TrainerServiceIT {
                                 RunnerOptions.withIntraOpThreads(1),
                                 ModelSpecOverrides.NONE)) {
                     assertThat(runner.spec().task())
-                            .isEqualTo(io.streamtune.vision.model.Task.DETECTION);
+                            .isEqualTo(io.streamtune.contracts.Task.DETECTION);
                 }
                 try (var runner =
                         OnnxModelRunner.load(
@@ -838,7 +838,7 @@ class TrainerServiceIT {
                                 RunnerOptions.withIntraOpThreads(1),
                                 ModelSpecOverrides.NONE)) {
                     assertThat(runner.spec().task())
-                            .isEqualTo(io.streamtune.vision.model.Task.SEGMENTATION);
+                            .isEqualTo(io.streamtune.contracts.Task.SEGMENTATION);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package io.streamtune.bench.trainer;
 
+import io.streamtune.contracts.Box;
 import io.streamtune.contracts.ModelMetadataKeys;
 import io.streamtune.onnx.djl.BridgeReader;
 import io.streamtune.onnx.ir.OnnxGraph;
@@ -21,7 +22,6 @@ import io.streamtune.trainer.train.DivergedException;
 import io.streamtune.trainer.train.FineTuner;
 import io.streamtune.trainer.train.ProgressListener;
 import io.streamtune.trainer.train.Schedule;
-import io.streamtune.vision.decode.Box;
 import io.streamtune.vision.image.RgbImage;
 import io.streamtune.vision.metrics.DetectionEvaluator;
 import io.streamtune.vision.metrics.DetectionReport;

@@ -235,6 +235,10 @@ public final class DemoTraffic implements AutoCloseable {
                 yield new LabelledImageSubmitted(
                         model, s.png(), new Label.ContentLabel(), "demo-labeller");
             }
+            case INSTANCE_SEGMENTATION ->
+                    throw new IllegalArgumentException(
+                            "the demo does not label instance segmentation (served from imported"
+                                    + " models only)");
         };
     }
 

@@ -1,6 +1,7 @@
 package io.streamtune.deploy.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.streamtune.contracts.Label;
 import io.streamtune.contracts.LabelledImageSubmitted;
@@ -68,9 +69,19 @@ class DemoTrafficTest {
     @Test
     void shouldMakeShapeSamplesOfEveryTaskThatIngestAccepts() throws Exception {
         for (Task task : Task.values()) {
+            if (task == Task.INSTANCE_SEGMENTATION) {
+                continue; // served from imported models only; refused below
+            }
             LabelledImageSubmitted s = DemoTraffic.sample("shapes", task, 64, 7);
 
             assertThat(validator.validate(s.model(), s.image(), s.label()).height()).isEqualTo(64);
         }
+    }
+
+    @Test
+    void shouldRefuseToLabelATaskThatIsNotTrainedHere() {
+        assertThatThrownBy(() -> DemoTraffic.sample("shapes", Task.INSTANCE_SEGMENTATION, 64, 7))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("instance segmentation");
     }
 }

@@ -63,7 +63,7 @@ public final class LiveSignals implements FramePipeline.Observer, AutoCloseable 
         String shadow(Task task) {
             return switch (task) {
                 case CLASSIFICATION -> classifications;
-                case DETECTION -> detections;
+                case DETECTION, INSTANCE_SEGMENTATION -> detections;
                 case SEGMENTATION -> segmentations;
                 case STYLIZATION ->
                         throw new IllegalStateException(

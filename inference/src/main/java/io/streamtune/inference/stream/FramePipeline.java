@@ -77,7 +77,7 @@ public final class FramePipeline implements AutoCloseable {
             String stylizations) {
         String predictions(Task task) {
             return switch (task) {
-                case DETECTION -> detections;
+                case DETECTION, INSTANCE_SEGMENTATION -> detections;
                 case SEGMENTATION -> segmentations;
                 case CLASSIFICATION -> classifications;
                 case STYLIZATION -> stylizations;

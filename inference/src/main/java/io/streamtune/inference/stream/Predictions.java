@@ -1,6 +1,5 @@
 package io.streamtune.inference.stream;
 
-import io.streamtune.contracts.Box;
 import io.streamtune.contracts.ClassificationsEmitted;
 import io.streamtune.contracts.DetectionsEmitted;
 import io.streamtune.contracts.FrameRef;
@@ -47,13 +46,8 @@ public final class Predictions {
 
     /** One detection of the contract; {@code mask} null for plain detectors. */
     private static DetectionsEmitted.Detection detection(Detection d, DetectionsEmitted.Mask mask) {
-        var b = d.box();
         return new DetectionsEmitted.Detection(
-                d.label(),
-                d.classId(),
-                clamp01(d.score()),
-                new Box(b.x(), b.y(), b.width(), b.height()),
-                mask);
+                d.label(), d.classId(), clamp01(d.score()), d.box(), mask);
     }
 
     /** A class map as one multi-class COCO-layout RLE plus the area of each class present. */

@@ -43,7 +43,7 @@ public final class Evaluator {
         return switch (task) {
             case CLASSIFICATION -> "accuracy";
             case SEGMENTATION -> "miou";
-            case DETECTION -> "map50_95";
+            case DETECTION, INSTANCE_SEGMENTATION -> "map50_95";
             case STYLIZATION -> "style_gain";
         };
     }

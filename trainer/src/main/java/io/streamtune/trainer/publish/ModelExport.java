@@ -38,7 +38,7 @@ public final class ModelExport {
             Instant createdAt) {
         ModelSpec spec =
                 new ModelSpec(
-                        io.streamtune.vision.model.Task.parse(task.wireName()),
+                        task,
                         classes,
                         preprocess,
                         false,

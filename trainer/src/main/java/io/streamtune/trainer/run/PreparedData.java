@@ -1,5 +1,6 @@
 package io.streamtune.trainer.run;
 
+import io.streamtune.contracts.Box;
 import io.streamtune.contracts.Label;
 import io.streamtune.contracts.LabelledImageAccepted;
 import io.streamtune.contracts.Task;
@@ -10,7 +11,6 @@ import io.streamtune.trainer.task.Example;
 import io.streamtune.trainer.task.ExampleSet;
 import io.streamtune.trainer.task.Examples;
 import io.streamtune.trainer.task.SegmentationHead;
-import io.streamtune.vision.decode.Box;
 import io.streamtune.vision.image.ImageDecoder;
 import io.streamtune.vision.image.ImageLimits;
 import io.streamtune.vision.image.ImageRejectedException;

@@ -1029,6 +1029,10 @@ public final class TrainingRunner {
             case STYLIZATION ->
                     throw new IllegalStateException(
                             "stylization trains an image-transformation network, not a head");
+            case INSTANCE_SEGMENTATION ->
+                    throw new IllegalStateException(
+                            "instance segmentation is served from imported models, not trained"
+                                    + " here");
         };
     }
 

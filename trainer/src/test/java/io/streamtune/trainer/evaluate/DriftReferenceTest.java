@@ -2,8 +2,8 @@ package io.streamtune.trainer.evaluate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtune.contracts.Box;
 import io.streamtune.contracts.DriftReference;
-import io.streamtune.vision.decode.Box;
 import io.streamtune.vision.decode.ClassScore;
 import io.streamtune.vision.decode.Detection;
 import io.streamtune.vision.pipeline.Prediction;

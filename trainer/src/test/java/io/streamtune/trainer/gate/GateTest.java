@@ -3,8 +3,8 @@ package io.streamtune.trainer.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.streamtune.contracts.Box;
 import io.streamtune.contracts.ModelRejected.Verdict;
-import io.streamtune.vision.decode.Box;
 import io.streamtune.vision.metrics.DetectionEvaluator;
 import io.streamtune.vision.metrics.GroundTruthBox;
 import io.streamtune.vision.metrics.PredictedBox;

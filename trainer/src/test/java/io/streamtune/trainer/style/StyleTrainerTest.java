@@ -115,7 +115,7 @@ class StyleTrainerTest {
         try (OnnxModelRunner runner =
                 OnnxModelRunner.load(
                         onnx, "paint", RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
-            assertEquals(io.streamtune.vision.model.Task.STYLIZATION, runner.spec().task());
+            assertEquals(io.streamtune.contracts.Task.STYLIZATION, runner.spec().task());
             RgbImage frame = SyntheticScenes.generate(3, 64, 40, 2).image();
             Prediction p =
                     new Predictor(runner, PredictorOptions.DEFAULTS).predict(List.of(frame)).get(0);

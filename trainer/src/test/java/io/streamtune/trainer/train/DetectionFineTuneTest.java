@@ -13,7 +13,6 @@ import io.streamtune.trainer.task.Example;
 import io.streamtune.trainer.task.ExampleSet;
 import io.streamtune.trainer.task.Examples;
 import io.streamtune.trainer.task.HeadedGraph;
-import io.streamtune.vision.decode.Box;
 import io.streamtune.vision.metrics.GroundTruthBox;
 import io.streamtune.vision.preprocess.Preprocessor;
 import io.streamtune.vision.synth.Scene;
@@ -41,9 +40,7 @@ class DetectionFineTuneTest {
             for (SceneObject o : s.objects()) {
                 var b = o.box();
                 boxes.add(new double[] {b.x(), b.y(), b.width(), b.height(), o.classId()});
-                truth.add(
-                        new GroundTruthBox(
-                                o.classId(), new Box(b.x(), b.y(), b.width(), b.height())));
+                truth.add(new GroundTruthBox(o.classId(), b));
             }
             Example e = Examples.detection(pre, s.image(), boxes);
             if (i < 400) {

@@ -1,5 +1,6 @@
 package io.streamtune.vision.decode;
 
+import io.streamtune.contracts.Box;
 import java.util.Objects;
 
 /** One detected object: class id and label, confidence score, and box in source-image pixels. */

@@ -1,5 +1,6 @@
 package io.streamtune.vision.decode;
 
+import io.streamtune.contracts.Box;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.streamtune.vision.decode;
 
+import io.streamtune.contracts.Box;
 import io.streamtune.vision.preprocess.ResizeTransform;
 import java.util.ArrayList;
 import java.util.List;

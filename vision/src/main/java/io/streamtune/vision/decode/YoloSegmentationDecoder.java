@@ -1,5 +1,6 @@
 package io.streamtune.vision.decode;
 
+import io.streamtune.contracts.Box;
 import io.streamtune.vision.decode.YoloDetectionDecoder.Candidate;
 import io.streamtune.vision.decode.YoloDetectionDecoder.Layout;
 import io.streamtune.vision.mask.Rle;

@@ -1,6 +1,6 @@
 package io.streamtune.vision.metrics;
 
-import io.streamtune.vision.decode.Box;
+import io.streamtune.contracts.Box;
 import java.util.Objects;
 
 /** A labelled object of one image: class id and box in the same pixels as the predictions. */

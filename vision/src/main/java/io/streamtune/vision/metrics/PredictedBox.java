@@ -1,6 +1,6 @@
 package io.streamtune.vision.metrics;
 
-import io.streamtune.vision.decode.Box;
+import io.streamtune.contracts.Box;
 import io.streamtune.vision.decode.Detection;
 import java.util.Objects;
 

@@ -1,6 +1,7 @@
 package io.streamtune.vision.model;
 
 import io.streamtune.contracts.ModelMetadataKeys;
+import io.streamtune.contracts.Task;
 import io.streamtune.vision.preprocess.PreprocessConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,7 @@ public record ModelSpec(
      */
     public Map<String, String> toMetadata() {
         Map<String, String> out = new LinkedHashMap<>();
-        out.put(ModelMetadataKeys.TASK, task.metadataValue());
+        out.put(ModelMetadataKeys.TASK, task.wireName());
         out.put(ModelMetadataKeys.CLASSES, Literals.toJsonStringList(classNames));
         out.put(ModelMetadataKeys.INPUT_WIDTH, Integer.toString(preprocess.width()));
         out.put(ModelMetadataKeys.INPUT_HEIGHT, Integer.toString(preprocess.height()));

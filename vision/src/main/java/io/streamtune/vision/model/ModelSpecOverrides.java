@@ -1,5 +1,6 @@
 package io.streamtune.vision.model;
 
+import io.streamtune.contracts.Task;
 import io.streamtune.vision.preprocess.ChannelOrder;
 import io.streamtune.vision.preprocess.Normalization;
 import io.streamtune.vision.preprocess.ResizeMode;

@@ -1,6 +1,7 @@
 package io.streamtune.vision.model;
 
 import io.streamtune.contracts.ModelMetadataKeys;
+import io.streamtune.contracts.Task;
 import io.streamtune.vision.preprocess.ChannelOrder;
 import io.streamtune.vision.preprocess.Normalization;
 import io.streamtune.vision.preprocess.PreprocessConfig;

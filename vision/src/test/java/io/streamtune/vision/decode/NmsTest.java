@@ -2,6 +2,7 @@ package io.streamtune.vision.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamtune.contracts.Box;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

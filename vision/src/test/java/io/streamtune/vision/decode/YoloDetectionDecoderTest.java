@@ -3,6 +3,7 @@ package io.streamtune.vision.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.streamtune.contracts.Box;
 import io.streamtune.vision.preprocess.ResizeTransform;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package io.streamtune.vision.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.streamtune.vision.decode.Box;
+import io.streamtune.contracts.Box;
 import io.streamtune.vision.decode.Detection;
 import java.util.ArrayList;
 import java.util.List;

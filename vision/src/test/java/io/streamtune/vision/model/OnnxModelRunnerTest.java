@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.streamtune.contracts.ModelMetadataKeys;
+import io.streamtune.contracts.Task;
 import io.streamtune.vision.decode.ClassScore;
 import io.streamtune.vision.decode.ClassificationDecoder;
 import io.streamtune.vision.image.RgbImage;

@@ -3,8 +3,8 @@ package io.streamtune.vision.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.streamtune.contracts.Box;
 import io.streamtune.contracts.ModelMetadataKeys;
-import io.streamtune.vision.decode.Box;
 import io.streamtune.vision.decode.ClassMask;
 import io.streamtune.vision.decode.Detection;
 import io.streamtune.vision.image.RgbImage;
