@@ -198,13 +198,15 @@ public final class ModelsMain {
                     var runner =
                             new io.streamtune.trainer.run.TrainingRunner(
                                     config,
-                                    store,
-                                    producer,
-                                    new TrainerMetrics(
-                                            new io.micrometer.core.instrument.simple
-                                                    .SimpleMeterRegistry()),
-                                    new ConsoleProgress(System.err),
-                                    java.time.Clock.systemUTC());
+                                    io.streamtune.trainer.run.TrainingRunner.parts(
+                                            config,
+                                            store,
+                                            producer,
+                                            new TrainerMetrics(
+                                                    new io.micrometer.core.instrument.simple
+                                                            .SimpleMeterRegistry()),
+                                            new ConsoleProgress(System.err),
+                                            java.time.Clock.systemUTC()));
                     var result = runner.run(model);
                     System.out.println(
                             result.outcome().name().toLowerCase(Locale.ROOT)

@@ -61,11 +61,13 @@ public final class TrainerService implements AutoCloseable {
             TrainingRunner runner =
                     new TrainingRunner(
                             config,
-                            store,
-                            producer,
-                            metrics,
-                            ProgressListener.NONE,
-                            Clock.systemUTC());
+                            TrainingRunner.parts(
+                                    config,
+                                    store,
+                                    producer,
+                                    metrics,
+                                    ProgressListener.NONE,
+                                    Clock.systemUTC()));
             org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> triggerConsumer =
                     new org.apache.kafka.clients.consumer.KafkaConsumer<>(
                             kafka.consumer(instance + "-triggers", config.groupId()));

@@ -1,6 +1,5 @@
 package io.streamtune.trainer.run;
 
-import io.streamtune.contracts.ArtifactRef;
 import io.streamtune.contracts.GateEvidence;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Lineage;
@@ -31,6 +30,7 @@ import io.streamtune.trainer.pretrain.Pretrainer;
 import io.streamtune.trainer.publish.ModelExport;
 import io.streamtune.trainer.publish.ModelRegistry;
 import io.streamtune.trainer.publish.ProductionModels;
+import io.streamtune.trainer.publish.Publisher;
 import io.streamtune.trainer.task.Backbone;
 import io.streamtune.trainer.task.CenterNetHead;
 import io.streamtune.trainer.task.ClassificationHead;
@@ -53,7 +53,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -93,33 +92,82 @@ public final class TrainingRunner {
     private final ModelRegistry registry;
     private final Evaluator evaluator;
     private final Gate gate;
+    private final Publisher publisher;
 
-    public TrainingRunner(
+    /**
+     * What a run calls, built at the service's wiring point ({@link #parts}) or by a test.
+     *
+     * @param store where artifacts are stored and production's fetched
+     * @param producer writes progress, rejections and announcements
+     * @param sync brings the model's dataset up to date with the labelled-images topic
+     * @param production reads the model's production version
+     * @param registry the local version registry
+     * @param evaluator evaluates candidate and production on the gate split
+     * @param gate decides by evidence
+     * @param metrics the trainer's metrics
+     * @param extra an extra progress listener (a console bar), {@link ProgressListener#NONE}
+     * @param clock timestamps
+     */
+    public record Parts(
+            ArtifactStore store,
+            Producer<byte[], byte[]> producer,
+            DatasetSync sync,
+            ProductionModels production,
+            ModelRegistry registry,
+            Evaluator evaluator,
+            Gate gate,
+            TrainerMetrics metrics,
+            ProgressListener extra,
+            Clock clock) {}
+
+    /** The parts a service run uses: dataset and production read from {@code config}'s Kafka. */
+    public static Parts parts(
             TrainerConfig config,
             ArtifactStore store,
             Producer<byte[], byte[]> producer,
             TrainerMetrics metrics,
             ProgressListener extra,
             Clock clock) {
-        this.config = config;
-        this.kafka = config.service().kafka();
-        this.store = store;
-        this.producer = producer;
-        this.metrics = metrics;
-        this.extra = extra;
-        this.clock = clock;
+        KafkaSettings kafka = config.service().kafka();
         String instance = config.service().instanceId();
-        this.sync =
+        return new Parts(
+                store,
+                producer,
                 new DatasetSync(
                         kafka.consumer(instance + "-dataset", "unused"),
-                        kafka.topic(Topics.IMAGES_LABELLED.name()));
-        this.production =
+                        kafka.topic(Topics.IMAGES_LABELLED.name())),
                 new ProductionModels(
                         kafka.consumer(instance + "-production", "unused"),
-                        kafka.topic(Topics.MODELS_PUBLISHED.name()));
-        this.registry = new ModelRegistry(config.dataDir().resolve("trainer"));
-        this.evaluator = new Evaluator(config.threads());
-        this.gate = new Gate(config.gate());
+                        kafka.topic(Topics.MODELS_PUBLISHED.name())),
+                new ModelRegistry(config.dataDir().resolve("trainer")),
+                new Evaluator(config.threads()),
+                new Gate(config.gate()),
+                metrics,
+                extra,
+                clock);
+    }
+
+    public TrainingRunner(TrainerConfig config, Parts parts) {
+        this.config = config;
+        this.kafka = config.service().kafka();
+        this.store = parts.store();
+        this.producer = parts.producer();
+        this.metrics = parts.metrics();
+        this.extra = parts.extra();
+        this.clock = parts.clock();
+        this.sync = parts.sync();
+        this.production = parts.production();
+        this.registry = parts.registry();
+        this.evaluator = parts.evaluator();
+        this.gate = parts.gate();
+        this.publisher =
+                new Publisher(
+                        store,
+                        registry,
+                        producer,
+                        config::sign,
+                        config.retainVersions(),
+                        KAFKA_TIMEOUT);
     }
 
     /** The local version registry (manifests and training graphs). */
@@ -183,10 +231,10 @@ public final class TrainingRunner {
                                             null)));
             progress(model, runId, Phase.FAILED, reason);
             result = new Result(Outcome.FAILED, runId, reason, null, Double.NaN, null, null);
-        } catch (DatasetProblem e) {
+        } catch (DatasetProblem | Publisher.PublishException e) {
             String reason = e.getMessage();
             progress(model, runId, Phase.FAILED, reason);
-            LOG.warn("training run {} of {} cannot start: {}", runId, model, reason);
+            LOG.warn("training run {} of {} did not finish: {}", runId, model, reason);
             result = new Result(Outcome.FAILED, runId, reason, null, Double.NaN, null, null);
         } catch (Exception e) {
             String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -211,21 +259,102 @@ public final class TrainingRunner {
         return result;
     }
 
+    /** The dataset brought up to date and the production version, read at a run's start. */
+    private record Synced(
+            DatasetStore dataset, DatasetSync.Result result, Optional<ModelPublished> prod) {}
+
+    /**
+     * What the prepare step settled: the data and its split, where training starts, how samples are
+     * preprocessed, and the lineage and counts the announcement and summary carry.
+     */
+    private record Plan(
+            String model,
+            String runId,
+            Synced synced,
+            Base base,
+            PreparedData data,
+            PreprocessConfig preprocess,
+            String settings,
+            Lineage lineage,
+            String counts) {
+        Optional<ModelPublished> prod() {
+            return synced.prod();
+        }
+    }
+
+    /** What the train step produced. */
+    private record Trained(TaskHead head, HeadedGraph start, FineTuner.Result result) {}
+
+    /**
+     * What the judge step decided.
+     *
+     * @param comparable empty, or why production could not be compared (gated on the floor)
+     */
+    private record Judged(
+            int version,
+            Instant at,
+            OnnxGraph exported,
+            Evaluation candidate,
+            double productionMetric,
+            Gate.Decision decision,
+            String comparable,
+            String summary) {}
+
     private Result attempt(String model, String runId, ProgressListener listener) throws Exception {
         progress(model, runId, Phase.PREPARING, "syncing dataset");
+        Synced synced = sync(model);
+        if (io.streamtune.trainer.style.StyleData.isStylization(synced.dataset())) {
+            return attemptStyle(model, runId, listener, synced);
+        }
+        Plan plan = prepare(model, runId, synced);
+        String metricName = Evaluator.metricName(plan.data().task());
+        Optional<RunChecks.Refusal> refusal = refusal(plan);
+        if (refusal.isPresent()) {
+            return rejected(
+                    model,
+                    runId,
+                    plan.counts(),
+                    refusal.get().reason(),
+                    refusal.get().verdict(),
+                    metricName,
+                    null,
+                    Double.NaN,
+                    null);
+        }
+        Trained trained = train(plan, listener);
+        progress(model, runId, Phase.EVALUATING, "evaluating candidate and production");
+        Judged judged = judge(plan, trained);
+        if (!judged.decision().publish()) {
+            return rejected(
+                    model,
+                    runId,
+                    judged.summary(),
+                    judged.decision().reason() + judged.comparable(),
+                    judged.decision().verdict(),
+                    judged.candidate().metricName(),
+                    judged.candidate(),
+                    judged.productionMetric(),
+                    judged.decision().evidence());
+        }
+        return publish(plan, trained, judged);
+    }
+
+    private Synced sync(String model) {
         DatasetStore ds = DatasetStore.open(config.modelDir(model).resolve("dataset"), model);
         DatasetSync.Result synced = sync.sync(ds, Duration.ofMinutes(5));
         metrics.dataset(model, synced.samples(), synced.corrupt());
         Optional<ModelPublished> prod = production.current(model, KAFKA_TIMEOUT);
         prod.ifPresent(p -> metrics.productionVersion(model, p.version()));
+        return new Synced(ds, synced, prod);
+    }
 
-        if (io.streamtune.trainer.style.StyleData.isStylization(ds)) {
-            return attemptStyle(model, runId, listener, ds, synced, prod);
-        }
+    /** Prepare: pick the base, load and split the data; a dataset problem when it cannot run. */
+    private Plan prepare(String model, String runId, Synced synced) throws Exception {
+        Optional<ModelPublished> prod = synced.prod();
         Base base = base(model, prod);
         PreparedData data =
                 PreparedData.load(
-                        ds,
+                        synced.dataset(),
                         task -> new Preprocessor(preprocess(base.graph(), task)),
                         config.gatePercent(),
                         config.selectionPercent(),
@@ -235,25 +364,19 @@ public final class TrainingRunner {
                                 config.maxTrainSamples(),
                                 prod.map(ModelPublished::publishedAt).orElse(null),
                                 config.schedule().seed()));
-        PreprocessConfig preprocess = preprocess(base.graph(), data.task());
-        int total = data.train().size() + data.selection().size() + data.gate().size();
-        if (total < config.minSamples() || data.train().size() < 2 || data.selection().size() < 1) {
-            throw new DatasetProblem(
-                    "not enough usable samples: "
-                            + data.train().size()
-                            + " train / "
-                            + data.selection().size()
-                            + " selection / "
-                            + data.gate().size()
-                            + " gate ("
-                            + data.skipped()
-                            + " skipped), need "
-                            + config.minSamples());
+        RunChecks.Counts counts =
+                new RunChecks.Counts(
+                        data.train().size(),
+                        data.selection().size(),
+                        data.gate().size(),
+                        data.skipped());
+        Optional<String> tooFew = RunChecks.tooFew("samples", counts, config.minSamples());
+        if (tooFew.isPresent()) {
+            throw new DatasetProblem(tooFew.get());
         }
         if (data.classes().size() < 2 && data.task() != Task.DETECTION) {
             throw new DatasetProblem("need at least 2 classes, have " + data.classes());
         }
-        String metricName = Evaluator.metricName(data.task());
         String settings = settingsFingerprint(model, data.task());
         Lineage lineage =
                 new Lineage(
@@ -263,59 +386,52 @@ public final class TrainingRunner {
                         data.selection().size(),
                         data.gate().size(),
                         settings);
-        String counts =
+        String summary =
                 String.format(
                         "task=%s samples=%d/%d/%d",
                         data.task().wireName(),
                         data.train().size(),
                         data.selection().size(),
                         data.gate().size());
-        // Nothing to learn: the same samples with the same labels and the same settings as
-        // production. A retrain would differ from production by noise only.
-        if (prod.isPresent()
-                && prod.get().lineage() != null
-                && prod.get().lineage().datasetFingerprint().equals(data.fingerprint())
-                && prod.get().lineage().settingsFingerprint().equals(settings)) {
-            String reason =
-                    "production v"
-                            + prod.get().version()
-                            + " was trained on the same "
-                            + total
-                            + " samples and labels with the same settings; not retrained (a"
-                            + " retrain would differ from it by noise only)";
-            return rejected(
-                    model,
-                    runId,
-                    counts,
-                    reason,
-                    Verdict.UNCHANGED,
-                    metricName,
-                    null,
-                    Double.NaN,
-                    null);
-        }
-        Optional<String> shortfall =
-                gate.shortfall(data.gate().size(), data.classes(), data.gatePerClass());
-        if (shortfall.isPresent()) {
-            return rejected(
-                    model,
-                    runId,
-                    counts,
-                    "not enough evidence to judge: " + shortfall.get() + "; not trained",
-                    Verdict.NOT_ENOUGH_EVIDENCE,
-                    metricName,
-                    null,
-                    Double.NaN,
-                    null);
-        }
-        TaskHead head = head(data.task(), base, data.classes());
-        int classes = data.classes().size();
-        HeadedGraph start = headed(base, head, data, prod);
+        return new Plan(
+                model,
+                runId,
+                synced,
+                base,
+                data,
+                preprocess(base.graph(), data.task()),
+                settings,
+                lineage,
+                summary);
+    }
 
+    /** Why {@code plan} is not trained: nothing new to learn, or too little to judge by. */
+    private Optional<RunChecks.Refusal> refusal(Plan plan) {
+        PreparedData data = plan.data();
+        int total = data.train().size() + data.selection().size() + data.gate().size();
+        return RunChecks.unchanged(
+                        plan.prod(),
+                        data.fingerprint(),
+                        plan.settings(),
+                        total + " samples and labels")
+                .or(
+                        () ->
+                                RunChecks.notEnoughEvidence(
+                                        gate.shortfall(
+                                                data.gate().size(),
+                                                data.classes(),
+                                                data.gatePerClass())));
+    }
+
+    /** Train: attach the head and fine-tune (frozen backbone first, then the last blocks). */
+    private Trained train(Plan plan, ProgressListener listener) throws Exception {
+        PreparedData data = plan.data();
+        TaskHead head = head(data.task(), plan.base(), data.classes());
+        HeadedGraph start = headed(plan.base(), head, data, plan.prod());
         FineTuner.Result trained =
                 new FineTuner(
                                 head,
-                                classes,
+                                data.classes().size(),
                                 config.schedule(),
                                 listener,
                                 config.threads(),
@@ -325,26 +441,39 @@ public final class TrainingRunner {
             LOG.info(
                     "{} run {}: {} training passes had a non-finite loss and were tried again, {}"
                             + " batches skipped",
-                    model,
-                    runId,
+                    plan.model(),
+                    plan.runId(),
                     trained.retriedPasses(),
                     trained.skippedBatches());
         }
+        return new Trained(head, start, trained);
+    }
 
-        progress(model, runId, Phase.EVALUATING, "evaluating candidate and production");
-        int version = nextVersion(model, prod);
-        Integer parent = base.parentVersion();
+    /**
+     * Judge: export the candidate, evaluate it and production on the same gate samples, and let the
+     * gate decide.
+     */
+    private Judged judge(Plan plan, Trained trained) throws Exception {
+        PreparedData data = plan.data();
+        String model = plan.model();
+        Optional<ModelPublished> prod = plan.prod();
+        int classes = data.classes().size();
+        int version =
+                Publisher.nextVersion(
+                        prod.map(ModelPublished::version).orElse(null), registry.versions(model));
         Instant now = clock.instant();
-        OnnxGraph exported = trainerKeys(head.export(trained.graph(), classes), start);
+        OnnxGraph exported =
+                trainerKeys(
+                        trained.head().export(trained.result().graph(), classes), trained.start());
         OnnxGraph unscored =
                 ModelExport.withMetadata(
                         exported,
                         data.task(),
                         data.classes(),
-                        preprocess,
+                        plan.preprocess(),
                         model,
                         version,
-                        parent,
+                        plan.base().parentVersion(),
                         Map.of(),
                         now);
         Evaluation candidate =
@@ -382,81 +511,91 @@ public final class TrainingRunner {
         String summary =
                 String.format(
                         "%s %s=%.4f production=%s phase1=%.4f epochs=%d+%d%s",
-                        counts,
+                        plan.counts(),
                         candidate.metricName(),
                         candidate.metric(),
                         Double.isNaN(prodMetric) ? "none" : String.format("%.4f", prodMetric),
-                        trained.headMetric(),
+                        trained.result().headMetric(),
                         config.schedule().headEpochs(),
-                        trained.fineTuneEpochs(),
+                        trained.result().fineTuneEpochs(),
                         comparable);
-        if (!decision.publish()) {
-            return rejected(
-                    model,
-                    runId,
-                    summary,
-                    decision.reason() + comparable,
-                    decision.verdict(),
-                    candidate.metricName(),
-                    candidate,
-                    prodMetric,
-                    decision.evidence());
-        }
-        OnnxGraph scored =
-                ModelExport.withMetadata(
-                        exported,
-                        data.task(),
-                        data.classes(),
-                        preprocess,
-                        model,
-                        version,
-                        parent,
-                        candidate.metrics(),
-                        now);
-        byte[] onnx = OnnxWriter.toBytes(scored);
-        ArtifactRef ref = store.put(model, version, onnx);
-        // With a production version serving, a candidate first serves in shadow beside it; the
-        // rollout policy promotes or rejects it on live evidence.
+        return new Judged(
+                version, now, exported, candidate, prodMetric, decision, comparable, summary);
+    }
+
+    /**
+     * Publish: with a production version serving, the candidate goes to shadow beside it (the
+     * rollout policy promotes or rejects it on live evidence); otherwise it is production.
+     */
+    private Result publish(Plan plan, Trained trained, Judged judged) throws Exception {
+        String model = plan.model();
+        PreparedData data = plan.data();
+        Optional<ModelPublished> prod = plan.prod();
+        Evaluation candidate = judged.candidate();
+        Gate.Decision decision = judged.decision();
+        int version = judged.version();
+        Instant now = judged.at();
+        byte[] onnx =
+                OnnxWriter.toBytes(
+                        ModelExport.withMetadata(
+                                judged.exported(),
+                                data.task(),
+                                data.classes(),
+                                plan.preprocess(),
+                                model,
+                                version,
+                                plan.base().parentVersion(),
+                                candidate.metrics(),
+                                now));
         boolean shadow = config.rollout().shadowFrames() > 0 && prod.isPresent();
+        Lineage lineage =
+                candidate.drift() == null
+                        ? plan.lineage()
+                        : plan.lineage().withDrift(candidate.drift());
         ModelPublished published =
-                new ModelPublished(
-                        model,
-                        version,
-                        parent,
-                        data.task(),
-                        data.classes(),
-                        candidate.metricName(),
-                        candidate.metric(),
-                        candidate.metrics(),
-                        ref,
-                        synced.offsets(),
-                        now,
-                        decision.evidence(),
-                        candidate.drift() == null ? lineage : lineage.withDrift(candidate.drift()),
-                        shadow
-                                ? null
-                                : new Promotion(
-                                        Promotion.By.GATE,
-                                        truncate(decision.reason() + comparable),
-                                        prod.map(ModelPublished::version).orElse(null),
-                                        now));
-        registry.save(
-                new ModelRegistry.Manifest(published, trainingConfig(base), List.of()),
-                OnnxWriter.toBytes(trainerKeys(trained.graph(), start)));
-        producer.send(
-                        new ProducerRecord<>(
+                publisher.publish(
+                        new Publisher.Release(
+                                model,
+                                version,
+                                onnx,
+                                OnnxWriter.toBytes(
+                                        trainerKeys(trained.result().graph(), trained.start())),
+                                trainingConfig(plan.base()),
+                                ref ->
+                                        new ModelPublished(
+                                                model,
+                                                version,
+                                                plan.base().parentVersion(),
+                                                data.task(),
+                                                data.classes(),
+                                                candidate.metricName(),
+                                                candidate.metric(),
+                                                candidate.metrics(),
+                                                ref,
+                                                plan.synced().result().offsets(),
+                                                now,
+                                                decision.evidence(),
+                                                lineage,
+                                                shadow
+                                                        ? null
+                                                        : new Promotion(
+                                                                Promotion.By.GATE,
+                                                                truncate(
+                                                                        decision.reason()
+                                                                                + judged
+                                                                                        .comparable()),
+                                                                prod.map(ModelPublished::version)
+                                                                        .orElse(null),
+                                                                now)),
                                 kafka.topic(
                                         shadow
                                                 ? Topics.MODELS_CANDIDATES.name()
                                                 : Topics.MODELS_PUBLISHED.name()),
-                                bytes(model),
-                                JsonSerde.of(ModelPublished.class).toBytes(config.sign(published))))
-                .get();
-        retain(model, version, shadow ? prod.get().version() : null);
+                                shadow ? prod.get().version() : null));
         if (shadow) {
             progress(
                     model,
-                    runId,
+                    plan.runId(),
                     Phase.SHADOW,
                     "candidate v"
                             + version
@@ -469,8 +608,8 @@ public final class TrainingRunner {
                             + " frames");
             return new Result(
                     Outcome.CANDIDATE,
-                    runId,
-                    summary
+                    plan.runId(),
+                    judged.summary()
                             + " candidate v"
                             + version
                             + " in shadow beside v"
@@ -478,19 +617,38 @@ public final class TrainingRunner {
                             + ": "
                             + decision.reason(),
                     candidate,
-                    prodMetric,
+                    judged.productionMetric(),
                     published,
                     null);
         }
+        return announced(
+                plan.runId(),
+                published,
+                judged.summary(),
+                decision,
+                judged.productionMetric(),
+                candidate);
+    }
+
+    /** The metrics, progress and result of a version published to production by the gate. */
+    private Result announced(
+            String runId,
+            ModelPublished published,
+            String summary,
+            Gate.Decision decision,
+            double productionMetric,
+            Evaluation candidate) {
+        String model = published.model();
+        int version = published.version();
         metrics.productionVersion(model, version);
-        metrics.published(model, version, candidate.metricName(), candidate.metric());
+        metrics.published(model, version, published.metricName(), published.metricValue());
         progress(model, runId, Phase.PUBLISHED, "published v" + version + ": " + decision.reason());
         return new Result(
                 Outcome.PUBLISHED,
                 runId,
                 summary + " published v" + version + ": " + decision.reason(),
                 candidate,
-                prodMetric,
+                productionMetric,
                 published,
                 null);
     }
@@ -503,17 +661,12 @@ public final class TrainingRunner {
      * promoted by the gate alone (a stylized frame has no live label to agree on).
      */
     private Result attemptStyle(
-            String model,
-            String runId,
-            ProgressListener listener,
-            DatasetStore ds,
-            DatasetSync.Result synced,
-            Optional<ModelPublished> prod)
-            throws Exception {
+            String model, String runId, ProgressListener listener, Synced synced) throws Exception {
+        Optional<ModelPublished> prod = synced.prod();
         var settings = config.style();
         var data =
                 io.streamtune.trainer.style.StyleData.load(
-                        ds, config.gatePercent(), config.selectionPercent());
+                        synced.dataset(), config.gatePercent(), config.selectionPercent());
         int total = data.train().size() + data.selection().size() + data.gate().size();
         String counts =
                 String.format(
@@ -538,14 +691,17 @@ public final class TrainingRunner {
                             + model
                             + ": its content images need one labelled {\"type\":\"style\"}");
         }
-        if (total < config.minSamples() || data.train().size() < 2 || data.selection().isEmpty()) {
-            throw new DatasetProblem(
-                    "not enough usable content images: "
-                            + counts
-                            + " ("
-                            + data.skipped()
-                            + " skipped), need "
-                            + config.minSamples());
+        Optional<String> tooFew =
+                RunChecks.tooFew(
+                        "content images",
+                        new RunChecks.Counts(
+                                data.train().size(),
+                                data.selection().size(),
+                                data.gate().size(),
+                                data.skipped()),
+                        config.minSamples());
+        if (tooFew.isPresent()) {
+            throw new DatasetProblem(tooFew.get());
         }
         String metricName = Evaluator.metricName(Task.STYLIZATION);
         String fingerprint = settingsFingerprint(model, Task.STYLIZATION) + "/" + settings;
@@ -553,32 +709,24 @@ public final class TrainingRunner {
                 io.streamtune.vision.artifact.Sha256.hex(
                         fingerprint.getBytes(StandardCharsets.UTF_8));
         boolean continues = prod.isPresent() && prod.get().task() == Task.STYLIZATION;
-        if (continues
-                && prod.get().lineage() != null
-                && prod.get().lineage().datasetFingerprint().equals(data.fingerprint())
-                && prod.get().lineage().settingsFingerprint().equals(settingsHash)) {
+        Optional<RunChecks.Refusal> refusal =
+                RunChecks.unchanged(
+                                continues ? prod : Optional.empty(),
+                                data.fingerprint(),
+                                settingsHash,
+                                "style and content images")
+                        .or(
+                                () ->
+                                        RunChecks.notEnoughEvidence(
+                                                gate.shortfall(
+                                                        data.gate().size(), List.of(), null)));
+        if (refusal.isPresent()) {
             return rejected(
                     model,
                     runId,
                     counts,
-                    "production v"
-                            + prod.get().version()
-                            + " was trained on the same style and content images with the same"
-                            + " settings; not retrained",
-                    Verdict.UNCHANGED,
-                    metricName,
-                    null,
-                    Double.NaN,
-                    null);
-        }
-        Optional<String> shortfall = gate.shortfall(data.gate().size(), List.of(), null);
-        if (shortfall.isPresent()) {
-            return rejected(
-                    model,
-                    runId,
-                    counts,
-                    "not enough evidence to judge: " + shortfall.get() + "; not trained",
-                    Verdict.NOT_ENOUGH_EVIDENCE,
+                    refusal.get().reason(),
+                    refusal.get().verdict(),
                     metricName,
                     null,
                     Double.NaN,
@@ -621,7 +769,9 @@ public final class TrainingRunner {
                                         config.threads())
                                 .train(start, data.styles(), data.train(), data.selection());
         progress(model, runId, Phase.EVALUATING, "evaluating candidate and production");
-        int version = nextVersion(model, prod);
+        int version =
+                Publisher.nextVersion(
+                        prod.map(ModelPublished::version).orElse(null), registry.versions(model));
         Integer parent = continues ? prod.get().version() : null;
         Instant now = clock.instant();
         PreprocessConfig preprocess =
@@ -720,46 +870,39 @@ public final class TrainingRunner {
                         candidate.metrics(),
                         now);
         byte[] onnx = OnnxWriter.toBytes(scored);
-        ArtifactRef ref = store.put(model, version, onnx);
+        Gate.Decision decided = decision;
         ModelPublished published =
-                new ModelPublished(
-                        model,
-                        version,
-                        parent,
-                        Task.STYLIZATION,
-                        List.of(),
-                        metricName,
-                        candidate.metric(),
-                        candidate.metrics(),
-                        ref,
-                        synced.offsets(),
-                        now,
-                        decision.evidence(),
-                        lineage,
-                        new Promotion(
-                                Promotion.By.GATE,
-                                truncate(decision.reason()),
-                                prod.map(ModelPublished::version).orElse(null),
-                                now));
-        registry.save(new ModelRegistry.Manifest(published, trainingConfig(null), List.of()), onnx);
-        producer.send(
-                        new ProducerRecord<>(
+                publisher.publish(
+                        new Publisher.Release(
+                                model,
+                                version,
+                                onnx,
+                                onnx,
+                                trainingConfig(null),
+                                ref ->
+                                        new ModelPublished(
+                                                model,
+                                                version,
+                                                parent,
+                                                Task.STYLIZATION,
+                                                List.of(),
+                                                metricName,
+                                                candidate.metric(),
+                                                candidate.metrics(),
+                                                ref,
+                                                synced.result().offsets(),
+                                                now,
+                                                decided.evidence(),
+                                                lineage,
+                                                new Promotion(
+                                                        Promotion.By.GATE,
+                                                        truncate(decided.reason()),
+                                                        prod.map(ModelPublished::version)
+                                                                .orElse(null),
+                                                        now)),
                                 kafka.topic(Topics.MODELS_PUBLISHED.name()),
-                                bytes(model),
-                                JsonSerde.of(ModelPublished.class).toBytes(config.sign(published))))
-                .get(KAFKA_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-        retain(model, version, null);
-        metrics.productionVersion(model, version);
-        metrics.published(model, version, metricName, candidate.metric());
-        progress(model, runId, Phase.PUBLISHED, "published v" + version + ": " + decision.reason());
-        return new Result(
-                Outcome.PUBLISHED,
-                runId,
-                summary + " published v" + version + ": " + decision.reason(),
-                candidate,
-                prodMetric,
-                published,
-                null);
+                                null));
+        return announced(runId, published, summary, decision, prodMetric, candidate);
     }
 
     /** The decision with its evidence naming the production version it was judged against. */
@@ -793,16 +936,6 @@ public final class TrainingRunner {
                 m,
                 gains.length,
                 new io.streamtune.trainer.gate.MeanScores(gains));
-    }
-
-    private int nextVersion(String model, Optional<ModelPublished> prod) {
-        return Math.max(
-                        prod.map(ModelPublished::version).orElse(0),
-                        registry.versions(model).stream()
-                                .mapToInt(Integer::intValue)
-                                .max()
-                                .orElse(0))
-                + 1;
     }
 
     private Result rejected(
@@ -1054,25 +1187,6 @@ public final class TrainingRunner {
         m.put("split.gate.percent", Integer.toString(config.gatePercent()));
         m.put("split.selection.percent", Integer.toString(config.selectionPercent()));
         return m;
-    }
-
-    /** Deletes versions older than the retention, never the one in production. */
-    private void retain(String model, int version, Integer production) {
-        for (int old : new ArrayList<>(registry.versions(model))) {
-            if (old <= version - config.retainVersions()
-                    && (production == null || old != production)) {
-                try {
-                    store.delete(model, old);
-                    registry.delete(model, old);
-                } catch (Exception e) {
-                    LOG.warn(
-                            "could not delete {} v{} under the retention policy: {}",
-                            model,
-                            old,
-                            e.getMessage());
-                }
-            }
-        }
     }
 
     private ProgressListener reporter(String model, String runId) {
