@@ -147,32 +147,21 @@ public final class AdminHttpServer implements AutoCloseable {
         server.createContext(
                 path,
                 ex -> {
+                    // the catch inside the try-with-resources: the exchange must still be open
+                    // to answer 500
                     try (ex) {
-                        handler.handle(ex);
-                    } catch (RuntimeException | IOException e) {
-                        internalError(ex, e);
+                        try {
+                            handler.handle(ex);
+                        } catch (RuntimeException | IOException e) {
+                            internalError(ex, e);
+                        }
                     }
                 });
     }
 
-    private void internalError(HttpExchange ex, Exception e) {
-        String id = java.util.UUID.randomUUID().toString().substring(0, 8);
-        log.warn(
-                "{} {} failed (error {}): {}",
-                ex.getRequestMethod(),
-                ex.getRequestURI(),
-                id,
-                e.toString());
-        try {
-            // internals stay in the log; the client gets an id to quote
-            respond(
-                    ex,
-                    500,
-                    "application/json",
-                    "{\"error\":\"internal error " + id + ", see the service log\"}");
-        } catch (IOException | RuntimeException ignored) {
-            // response already started
-        }
+    private static void internalError(HttpExchange ex, Exception e) {
+        new io.streamtune.runtime.http.JsonResponses(io.streamtune.contracts.JsonSerde.MAPPER)
+                .internalError(ex, e);
     }
 
     /**
@@ -189,9 +178,11 @@ public final class AdminHttpServer implements AutoCloseable {
                         pool.execute(
                                 () -> {
                                     try (ex) {
-                                        handler.handle(ex);
-                                    } catch (RuntimeException | IOException e) {
-                                        internalError(ex, e);
+                                        try {
+                                            handler.handle(ex);
+                                        } catch (RuntimeException | IOException e) {
+                                            internalError(ex, e);
+                                        }
                                     }
                                 });
                     } catch (java.util.concurrent.RejectedExecutionException busy) {

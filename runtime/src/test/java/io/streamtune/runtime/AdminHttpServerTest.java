@@ -113,6 +113,39 @@ class AdminHttpServerTest {
         }
     }
 
+    @Test
+    void shouldAnswer500WithAnIdToQuoteWhenAHandlerFails() throws Exception {
+        ExecutorService pool = AdminHttpServer.boundedPool("failing", 1, 1);
+        try (AdminHttpServer http = start(2)) {
+            http.route(
+                    "/direct",
+                    ex -> {
+                        throw new IllegalStateException("secret internals");
+                    });
+            http.routeOn(
+                    "/pooled",
+                    ex -> {
+                        throw new java.io.IOException("secret internals");
+                    },
+                    pool);
+            HttpClient client = HttpClient.newHttpClient();
+            for (String path : List.of("/direct", "/pooled")) {
+                HttpResponse<String> r =
+                        client.send(
+                                HttpRequest.newBuilder(URI.create(http.url() + path)).build(),
+                                HttpResponse.BodyHandlers.ofString());
+
+                assertThat(r.statusCode()).as(path).isEqualTo(500);
+                assertThat(r.body())
+                        .contains("\"error\":\"internal_error\"")
+                        .containsPattern("internal error [0-9a-f]{8}, see the service log")
+                        .doesNotContain("secret");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** A server on a free loopback port with {@code threads} threads and an empty health. */
     private static AdminHttpServer start(int threads) {
         return AdminHttpServer.start(

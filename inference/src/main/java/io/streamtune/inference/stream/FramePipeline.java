@@ -160,13 +160,8 @@ public final class FramePipeline implements AutoCloseable {
      */
     private final Map<TopicPartition, Long> unrouted = new HashMap<>();
 
-    /** The batch whose model run is in progress on {@link #modelThread}. */
-    private InFlight current;
-
-    /** The next batch, decoded and preprocessed while {@link #current} runs. */
-    private BatchPredictor.Prepared next;
-
-    private record InFlight(BatchPredictor.Prepared prepared, Future<BatchPredictor.Ran> ran) {}
+    /** Up to two batches: one running on {@link #modelThread}, the next prepared beside it. */
+    private final BatchScheduler<BatchPredictor.Prepared, BatchPredictor.Ran> scheduler;
 
     private FramePipeline(
             Consumer<byte[], byte[]> consumer,
@@ -195,6 +190,11 @@ public final class FramePipeline implements AutoCloseable {
                             t.setDaemon(true);
                             return t;
                         });
+        this.scheduler =
+                new BatchScheduler<>(
+                        predictor::run,
+                        e -> new BatchPredictor.Ran(null, new IllegalStateException(e)),
+                        modelThread);
         this.loop =
                 new PollLoop(
                                 "frame-pipeline",
@@ -370,19 +370,12 @@ public final class FramePipeline implements AutoCloseable {
      */
     private void step() {
         long now = System.nanoTime();
-        Duration timeout;
-        if (waitingForModel) {
-            timeout = Duration.ofMillis(100);
-        } else if (next != null) {
-            timeout = Duration.ZERO;
-        } else {
-            long until = batcher.nanosUntilDue(now);
-            long cap =
-                    current != null
-                            ? Duration.ofMillis(2).toNanos()
-                            : Duration.ofMillis(200).toNanos();
-            timeout = Duration.ofNanos(Math.min(until, cap));
-        }
+        Duration timeout =
+                BatchScheduler.pollTimeout(
+                        waitingForModel,
+                        !scheduler.hasRoom(),
+                        scheduler.isRunning(),
+                        batcher.nanosUntilDue(now));
         ConsumerRecords<byte[], byte[]> records = consumer.poll(timeout);
         now = System.nanoTime();
         int passed = 0;
@@ -403,10 +396,10 @@ public final class FramePipeline implements AutoCloseable {
         }
         updateLag();
 
-        if (next == null && batcher.due(now)) {
+        if (scheduler.hasRoom() && batcher.due(now)) {
             ServingModel model = slot.acquire();
             if (model == null) {
-                if (current == null) {
+                if (!scheduler.isRunning()) {
                     awaitModel(now);
                 }
             } else {
@@ -417,46 +410,19 @@ public final class FramePipeline implements AutoCloseable {
                     log.info("model {} loaded, resuming {} held frames", model, batcher.size());
                 }
                 try {
-                    next = predictor.prepare(model, batcher.take());
+                    scheduler.add(predictor.prepare(model, batcher.take()));
                 } catch (RuntimeException e) {
                     model.release();
                     throw e;
                 }
             }
         }
-        if (current != null && (next != null || current.ran().isDone())) {
-            InFlight finished = current;
-            BatchPredictor.Ran ran = await(finished);
-            current = null;
-            if (next != null) {
-                current = submit(next);
-                next = null;
-            }
-            finish(finished.prepared(), ran);
-        } else if (current == null && next != null) {
-            current = submit(next);
-            next = null;
-        }
-        if (!unrouted.isEmpty() && current == null && next == null && batcher.isEmpty()) {
+        scheduler.advance().ifPresent(f -> finish(f.prepared(), f.ran()));
+        if (!unrouted.isEmpty() && scheduler.isIdle() && batcher.isEmpty()) {
             // nothing in flight: commit what was passed over (cameras served elsewhere)
             if (!deliver(List.of(), List.of())) {
                 unrouted.clear(); // read again after the retry pause; passed over again
             }
-        }
-    }
-
-    private InFlight submit(BatchPredictor.Prepared prepared) {
-        return new InFlight(prepared, modelThread.submit(() -> predictor.run(prepared)));
-    }
-
-    private static BatchPredictor.Ran await(InFlight inFlight) {
-        try {
-            return inFlight.ran().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the model", e);
-        } catch (ExecutionException e) {
-            return new BatchPredictor.Ran(null, new IllegalStateException(e.getCause()));
         }
     }
 
@@ -491,33 +457,17 @@ public final class FramePipeline implements AutoCloseable {
      * shutdown).
      */
     private void flushInFlight() {
-        if (current != null) {
-            InFlight finished = current;
-            BatchPredictor.Ran ran = await(finished);
-            current = null;
-            finish(finished.prepared(), ran);
-        }
-        if (next != null) {
-            BatchPredictor.Prepared prepared = next;
-            next = null;
-            finish(prepared, predictor.run(prepared));
+        for (var f = scheduler.finishOldest(); f.isPresent(); f = scheduler.finishOldest()) {
+            finish(f.get().prepared(), f.get().ran());
         }
     }
 
     /** Drops what is in the pipeline without delivering it; returns its frames. */
     private List<Frame> abandonInFlight() {
         List<Frame> frames = new ArrayList<>();
-        if (current != null) {
-            InFlight dropped = current;
-            current = null;
-            await(dropped);
-            dropped.prepared().model().release();
-            frames.addAll(dropped.prepared().frames());
-        }
-        if (next != null) {
-            next.model().release();
-            frames.addAll(next.frames());
-            next = null;
+        for (BatchPredictor.Prepared dropped : scheduler.abandon()) {
+            dropped.model().release();
+            frames.addAll(dropped.frames());
         }
         return frames;
     }
@@ -679,12 +629,7 @@ public final class FramePipeline implements AutoCloseable {
         java.util.function.Consumer<Frame> note =
                 f -> undelivered.merge(f.partition(), f.record().offset(), Math::min);
         batcher.forEach(note);
-        if (next != null) {
-            next.frames().forEach(note);
-        }
-        if (current != null) {
-            current.prepared().frames().forEach(note);
-        }
+        scheduler.inFlight().forEach(b -> b.frames().forEach(note));
         Map<TopicPartition, Long> settled = new HashMap<>();
         unrouted.forEach(
                 (tp, upTo) -> {

@@ -1,8 +1,6 @@
 package io.streamtune.ingest.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.streamtune.contracts.JsonSerde;
@@ -14,20 +12,24 @@ import io.streamtune.ingest.accept.Acceptor;
 import io.streamtune.ingest.accept.Origin;
 import io.streamtune.ingest.accept.Outcome;
 import io.streamtune.ingest.accept.Submission;
+import io.streamtune.ingest.intake.IntakeParser;
 import io.streamtune.ingest.trigger.ModelStats;
-import io.streamtune.ingest.trigger.StatsView;
+import io.streamtune.ingest.trigger.StatsQueries;
 import io.streamtune.ingest.validate.RejectReason;
 import io.streamtune.runtime.AdminHttpServer;
 import io.streamtune.runtime.ConfigException;
-import java.io.ByteArrayOutputStream;
+import io.streamtune.runtime.http.BearerAuth;
+import io.streamtune.runtime.http.BodyReader;
+import io.streamtune.runtime.http.HttpProblem;
+import io.streamtune.runtime.http.HttpRequest;
+import io.streamtune.runtime.http.JsonResponses;
+import io.streamtune.runtime.http.Routes;
+import io.streamtune.runtime.http.UnavailableException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +40,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
@@ -46,7 +49,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingest HTTP API, on the service's {@link AdminHttpServer}:
+ * The ingest HTTP API, on the service's {@link AdminHttpServer} or a server of its own:
  *
  * <ul>
  *   <li>{@code POST /v1/models/{model}/images}: one image. Either the raw image as body ({@code
@@ -61,45 +64,72 @@ import org.slf4j.LoggerFactory;
  *       (interactive queries).
  * </ul>
  *
- * <p>Every 2xx for an upload is sent only after Kafka acknowledged the write. Requests need {@code
- * Authorization: Bearer <http.auth.token>} unless auth is disabled; bodies over {@code
- * http.max.request.bytes} get 413 before they are read. Nothing in a request is ever used as a file
- * path.
+ * <p>A JSON sample is read by the intake topic's own {@link IntakeParser}, so both ways in take the
+ * same records by the same rules. Every 2xx for an upload is sent only after Kafka acknowledged the
+ * write; a write Kafka did not take is 503 with {@code Retry-After} ({@link UnavailableException}),
+ * any other failure a 500 with an id to quote. Requests need {@code Authorization: Bearer
+ * <http.auth.token>} unless auth is disabled; bodies over {@code http.max.request.bytes} get 413
+ * before they are read. Nothing in a request is ever used as a file path.
  */
 public final class IngestApi {
 
     private static final Logger log = LoggerFactory.getLogger(IngestApi.class);
+    private static final String REALM = "streamtune-ingest";
     private static final long KAFKA_TIMEOUT_S = 60;
-    private static final long DRAIN_LIMIT = 256L << 20;
     private static final JsonSerde<TrainingRequested> REQUESTED =
             JsonSerde.of(TrainingRequested.class);
 
     private final IngestConfig.Http config;
-    private final java.util.concurrent.Semaphore uploads;
+    private final Semaphore uploads;
     private final Acceptor acceptor;
-    private final StatsView stats;
+    private final StatsQueries stats;
     private final Producer<byte[], byte[]> producer;
     private final String requestsTopic;
     private final Clock clock;
-    private final byte[] token;
+    private final BearerAuth auth;
+    private final BodyReader bodies;
+    private final JsonResponses responses = new JsonResponses(JsonSerde.MAPPER);
+    private final Routes routes;
     private volatile int apiPort = -1;
 
     public IngestApi(
             IngestConfig.Http config,
             Acceptor acceptor,
-            StatsView stats,
+            StatsQueries stats,
             Producer<byte[], byte[]> producer,
             String requestsTopic,
             Clock clock) {
         this.config = config;
-        this.uploads = new java.util.concurrent.Semaphore(config.maxConcurrentUploads());
+        this.uploads = new Semaphore(config.maxConcurrentUploads());
         this.acceptor = acceptor;
         this.stats = stats;
         this.producer = producer;
         this.requestsTopic = requestsTopic;
         this.clock = clock;
-        this.token =
-                config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
+        this.auth =
+                config.authEnabled()
+                        ? BearerAuth.of(config.token(), REALM)
+                        : BearerAuth.disabled(REALM);
+        this.bodies = new BodyReader(config.maxRequestBytes(), "http.max.request.bytes");
+        this.routes =
+                new Routes()
+                        .get(
+                                "/v1/models",
+                                r ->
+                                        responses.json(
+                                                r.exchange(),
+                                                200,
+                                                stats.all().stream()
+                                                        .map(IngestApi::statsJson)
+                                                        .toList()))
+                        .post(
+                                "/v1/models/{model}/images",
+                                r -> upload(r, () -> uploadOne(r, model(r))))
+                        .post(
+                                "/v1/models/{model}/images/batch",
+                                r -> upload(r, () -> uploadBatch(r, model(r))))
+                        .post("/v1/models/{model}/train", r -> train(r, model(r)))
+                        .get("/v1/models/{model}/stats", r -> modelStats(r, model(r)));
     }
 
     /**
@@ -139,25 +169,13 @@ public final class IngestApi {
         server.createContext(
                 "/v1/",
                 ex -> {
+                    // the catch inside the try-with-resources: the exchange must still be open
+                    // to answer 500
                     try (ex) {
-                        handle(ex);
-                    } catch (IOException | RuntimeException e) {
-                        String id = java.util.UUID.randomUUID().toString().substring(0, 8);
-                        log.warn(
-                                "{} {} failed (error {}): {}",
-                                ex.getRequestMethod(),
-                                ex.getRequestURI().getPath(),
-                                id,
-                                e.toString());
                         try {
-                            // internals stay in the log; the client gets an id to quote
-                            error(
-                                    ex,
-                                    500,
-                                    "internal_error",
-                                    "internal error " + id + ", see the service log");
-                        } catch (IOException | RuntimeException ignored) {
-                            // the response had already started
+                            handle(ex);
+                        } catch (IOException | RuntimeException e) {
+                            responses.internalError(ex, e);
                         }
                     }
                 });
@@ -175,109 +193,42 @@ public final class IngestApi {
         return apiPort;
     }
 
+    /** Authorizes, routes and answers one request; a bug propagates (the caller answers 500). */
     private void handle(HttpExchange ex) throws IOException {
         try {
-            authorize(ex);
-            String[] parts = ex.getRequestURI().getRawPath().substring(1).split("/");
-            String method = ex.getRequestMethod().toUpperCase(Locale.ROOT);
-            if (parts.length == 2 && parts[1].equals("models")) {
-                requireMethod(method, "GET");
-                json(ex, 200, stats.all().stream().map(IngestApi::statsJson).toList());
-                return;
-            }
-            if (parts.length < 4 || !parts[1].equals("models")) {
-                throw new HttpProblem(
-                        404, "not_found", "no such resource: " + ex.getRequestURI().getPath());
-            }
-            String model = model(parts[2]);
-            String rest = String.join("/", java.util.Arrays.copyOfRange(parts, 3, parts.length));
-            switch (rest) {
-                case "images" -> {
-                    requireMethod(method, "POST");
-                    upload(ex, () -> uploadOne(ex, model));
-                }
-                case "images/batch" -> {
-                    requireMethod(method, "POST");
-                    upload(ex, () -> uploadBatch(ex, model));
-                }
-                case "train" -> {
-                    requireMethod(method, "POST");
-                    train(ex, model);
-                }
-                case "stats" -> {
-                    requireMethod(method, "GET");
-                    modelStats(ex, model);
-                }
-                default ->
-                        throw new HttpProblem(
-                                404,
-                                "not_found",
-                                "no such resource: " + ex.getRequestURI().getPath());
-            }
+            auth.check(ex);
+            routes.dispatch(ex);
         } catch (HttpProblem p) {
-            if (p.status() == 401) {
-                ex.getResponseHeaders()
-                        .set("WWW-Authenticate", "Bearer realm=\"streamtune-ingest\"");
-            }
-            error(ex, p.status(), p.error(), p.getMessage());
+            responses.problem(ex, p, REALM);
         } catch (UnavailableException e) {
-            // Kafka's messages name brokers and addresses: log them, answer without them
-            log.warn(
-                    "{} {}: {}",
-                    ex.getRequestMethod(),
-                    ex.getRequestURI().getPath(),
-                    e.getMessage());
-            ex.getResponseHeaders().set("Retry-After", "1");
-            error(ex, 503, "unavailable", e.clientMessage());
+            responses.unavailable(ex, e);
         }
     }
 
-    private void authorize(HttpExchange ex) throws HttpProblem {
-        if (!config.authEnabled()) {
-            return;
-        }
-        String header = ex.getRequestHeaders().getFirst("Authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw new HttpProblem(
-                    401, "unauthorized", "missing bearer token (Authorization: Bearer <token>)");
-        }
-        byte[] given = header.substring(7).strip().getBytes(StandardCharsets.UTF_8);
-        if (!MessageDigest.isEqual(given, token)) {
-            throw new HttpProblem(401, "unauthorized", "invalid bearer token");
-        }
-    }
-
-    private static void requireMethod(String method, String expected) throws HttpProblem {
-        if (!method.equals(expected)) {
-            throw new HttpProblem(405, "method_not_allowed", "use " + expected);
-        }
-    }
-
-    private static String model(String raw) throws HttpProblem {
-        String model = URLDecoder.decode(raw, StandardCharsets.UTF_8);
+    private static String model(HttpRequest r) throws HttpProblem {
         try {
-            return Names.requireModelName(model);
+            return Names.requireModelName(r.param("model"));
         } catch (IllegalArgumentException e) {
             throw new HttpProblem(400, "bad_model", e.getMessage());
         }
     }
 
-    private void uploadOne(HttpExchange ex, String model) throws IOException, HttpProblem {
-        String type = contentType(ex);
-        byte[] body = readBody(ex);
+    private void uploadOne(HttpRequest r, String model) throws IOException, HttpProblem {
+        String type = r.contentType();
+        byte[] body = bodies.read(r.exchange());
         Origin origin = Origin.of("http");
         Submission submission;
         if (type.equals("application/json")) {
             try {
-                submission = fromJson(JsonSerde.MAPPER.readTree(body), model, origin);
-            } catch (IOException | IllegalArgumentException e) {
-                Outcome o =
+                submission = IntakeParser.parse(body, origin, model);
+            } catch (IllegalArgumentException e) {
+                outcome(
+                        r,
                         await(
                                 acceptor.reject(
                                         new Origin("http", "http", -1, -1, null, body),
                                         RejectReason.MALFORMED_RECORD,
-                                        message(e)));
-                outcome(ex, o);
+                                        message(e))));
                 return;
             }
         } else if (type.equals("image/jpeg")
@@ -285,23 +236,23 @@ public final class IngestApi {
                 || type.equals("application/octet-stream")) {
             Label label;
             try {
-                label = labelFromRequest(ex);
+                label = labelFromRequest(r);
             } catch (IllegalArgumentException | IOException e) {
-                Outcome o =
+                outcome(
+                        r,
                         await(
                                 acceptor.reject(
                                         origin,
                                         RejectReason.MALFORMED_RECORD,
-                                        "label: " + message(e)));
-                outcome(ex, o);
+                                        "label: " + message(e))));
                 return;
             }
-            submission = new Submission(model, body, label, query(ex).get("source"), origin);
+            submission = new Submission(model, body, label, r.query().get("source"), origin);
         } else {
             // A sample in a format we do not take is still a refused sample: parked and counted
             // like any other.
             outcome(
-                    ex,
+                    r,
                     await(
                             acceptor.reject(
                                     new Origin("http", "http", -1, -1, null, body),
@@ -312,7 +263,7 @@ public final class IngestApi {
                                             + "'")));
             return;
         }
-        outcome(ex, await(acceptor.submit(submission)));
+        outcome(r, await(acceptor.submit(submission)));
     }
 
     private void requireBatchSize(int items) throws HttpProblem {
@@ -336,10 +287,9 @@ public final class IngestApi {
      * Runs an upload if fewer than {@code http.max.concurrent.uploads} are in progress; otherwise
      * answers 503 with {@code Retry-After} at once instead of queueing behind a slow Kafka.
      */
-    private void upload(HttpExchange ex, Upload work) throws IOException, HttpProblem {
+    private void upload(HttpRequest r, Upload work) throws IOException, HttpProblem {
         if (!uploads.tryAcquire()) {
-            ex.getResponseHeaders().set("Retry-After", "1");
-            ex.getResponseHeaders().set("Connection", "close");
+            r.exchange().getResponseHeaders().set("Connection", "close");
             throw new HttpProblem(
                     503,
                     "busy",
@@ -353,10 +303,10 @@ public final class IngestApi {
         }
     }
 
-    private void uploadBatch(HttpExchange ex, String model) throws IOException, HttpProblem {
-        String type = contentType(ex);
-        byte[] body = readBody(ex);
-        List<JsonNode> items = new ArrayList<>();
+    private void uploadBatch(HttpRequest r, String model) throws IOException, HttpProblem {
+        String type = r.contentType();
+        byte[] body = bodies.read(r.exchange());
+        List<byte[]> items = new ArrayList<>();
         if (type.equals("application/x-ndjson") || type.equals("application/jsonl")) {
             int start = 0;
             for (int i = 0; i <= body.length; i++) {
@@ -364,7 +314,7 @@ public final class IngestApi {
                     if (i > start
                             && !new String(body, start, i - start, StandardCharsets.UTF_8)
                                     .isBlank()) {
-                        items.add(parseItem(body, start, i - start));
+                        items.add(Arrays.copyOfRange(body, start, i));
                         requireBatchSize(items.size());
                     }
                     start = i + 1;
@@ -387,7 +337,9 @@ public final class IngestApi {
                         "batch body must be a JSON array");
             }
             requireBatchSize(root.size());
-            root.forEach(items::add);
+            for (JsonNode item : root) {
+                items.add(JsonSerde.MAPPER.writeValueAsBytes(item));
+            }
         } else {
             throw new HttpProblem(
                     415,
@@ -397,25 +349,13 @@ public final class IngestApi {
                             + "'");
         }
         List<CompletableFuture<Outcome>> futures = new ArrayList<>(items.size());
-        for (JsonNode item : items) {
-            Origin origin = Origin.of("http");
-            if (item == null) {
-                futures.add(
-                        acceptor.reject(origin, RejectReason.MALFORMED_RECORD, "line is not JSON"));
-                continue;
-            }
+        for (byte[] item : items) {
             try {
-                futures.add(acceptor.submit(fromJson(item, model, origin)));
+                futures.add(acceptor.submit(IntakeParser.parse(item, Origin.of("http"), model)));
             } catch (IllegalArgumentException e) {
                 futures.add(
                         acceptor.reject(
-                                new Origin(
-                                        "http",
-                                        "http",
-                                        -1,
-                                        -1,
-                                        null,
-                                        item.toString().getBytes(StandardCharsets.UTF_8)),
+                                new Origin("http", "http", -1, -1, null, item),
                                 RejectReason.MALFORMED_RECORD,
                                 message(e)));
             }
@@ -424,69 +364,24 @@ public final class IngestApi {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (int i = 0; i < futures.size(); i++) {
             Outcome o = await(futures.get(i));
-            Map<String, Object> r = outcomeJson(o);
-            r.put("index", i);
-            results.add(r);
+            Map<String, Object> result = outcomeJson(o);
+            result.put("index", i);
+            results.add(result);
             counts.merge(o.status().name().toLowerCase(Locale.ROOT), 1, Integer::sum);
         }
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("model", model);
         response.put("counts", counts);
         response.put("results", results);
-        json(ex, 200, response);
+        responses.json(r.exchange(), 200, response);
     }
 
-    private static JsonNode parseItem(byte[] body, int offset, int length) {
-        try {
-            return JsonSerde.MAPPER.readTree(body, offset, length);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static Submission fromJson(JsonNode node, String model, Origin origin) {
-        if (node == null || !node.isObject()) {
-            throw new IllegalArgumentException("expected a JSON object with image and label");
-        }
-        JsonNode m = node.get("model");
-        if (m != null && !m.isNull() && !model.equals(m.asText())) {
-            throw new IllegalArgumentException(
-                    "model '"
-                            + m.asText()
-                            + "' in the body differs from '"
-                            + model
-                            + "' in the path");
-        }
-        JsonNode image = node.get("image");
-        if (image == null || !image.isTextual()) {
-            throw new IllegalArgumentException("field 'image' (base64 string) is missing");
-        }
-        byte[] bytes = Base64.getDecoder().decode(image.asText());
-        JsonNode labelNode = node.get("label");
-        if (labelNode == null || labelNode.isNull()) {
-            throw new IllegalArgumentException("field 'label' is missing");
-        }
-        Label label;
-        try {
-            label = JsonSerde.MAPPER.treeToValue(labelNode, Label.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("invalid label: " + message(e));
-        }
-        JsonNode source = node.get("source");
-        return new Submission(
-                model,
-                bytes,
-                label,
-                source == null || source.isNull() ? null : source.asText(),
-                origin);
-    }
-
-    private static Label labelFromRequest(HttpExchange ex) throws IOException {
-        String header = ex.getRequestHeaders().getFirst("X-Label");
+    private static Label labelFromRequest(HttpRequest r) throws IOException {
+        String header = r.header("X-Label");
         if (header != null) {
             return JsonSerde.MAPPER.readValue(header, Label.class);
         }
-        String className = query(ex).get("class");
+        String className = r.query().get("class");
         if (className != null) {
             return new Label.ClassLabel(className);
         }
@@ -494,8 +389,8 @@ public final class IngestApi {
                 "give the label as X-Label header (JSON) or ?class=<name>");
     }
 
-    private void train(HttpExchange ex, String model) throws IOException, HttpProblem {
-        byte[] body = readBody(ex);
+    private void train(HttpRequest r, String model) throws IOException, HttpProblem {
+        byte[] body = bodies.read(r.exchange());
         String by = "http";
         if (body.length > 0) {
             try {
@@ -534,10 +429,10 @@ public final class IngestApi {
         response.put("model", model);
         response.put("requested", true);
         response.put("requestedBy", by);
-        json(ex, 202, response);
+        responses.json(r.exchange(), 202, response);
     }
 
-    private void modelStats(HttpExchange ex, String model) throws IOException, HttpProblem {
+    private void modelStats(HttpRequest r, String model) throws IOException, HttpProblem {
         Optional<ModelStats> s = stats.get(model);
         if (s.isEmpty()) {
             Optional<String> owner = stats.owner(model);
@@ -549,7 +444,7 @@ public final class IngestApi {
                             + " on this instance"
                             + owner.map(o -> " (another instance holds its stats)").orElse(""));
         }
-        json(ex, 200, statsJson(s.get()));
+        responses.json(r.exchange(), 200, statsJson(s.get()));
     }
 
     private static Map<String, Object> statsJson(ModelStats s) {
@@ -581,14 +476,14 @@ public final class IngestApi {
         }
     }
 
-    private void outcome(HttpExchange ex, Outcome o) throws IOException {
+    private void outcome(HttpRequest r, Outcome o) throws IOException {
         int status =
                 switch (o.status()) {
                     case ACCEPTED -> 201;
                     case RELABELLED, UNCHANGED -> 200;
                     case REJECTED -> o.reason().httpStatus();
                 };
-        json(ex, status, outcomeJson(o));
+        responses.json(r.exchange(), status, outcomeJson(o));
     }
 
     private static Map<String, Object> outcomeJson(Outcome o) {
@@ -606,120 +501,6 @@ public final class IngestApi {
             m.put("height", o.height());
         }
         return m;
-    }
-
-    private byte[] readBody(HttpExchange ex) throws IOException, HttpProblem {
-        long max = config.maxRequestBytes();
-        String length = ex.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.strip()) > max) {
-                    drain(ex);
-                    throw new HttpProblem(
-                            413,
-                            "request_too_large",
-                            "request body is "
-                                    + length.strip()
-                                    + " bytes, limit is "
-                                    + max
-                                    + " (http.max.request.bytes)");
-                }
-            } catch (NumberFormatException e) {
-                throw new HttpProblem(400, "bad_request", "invalid Content-Length");
-            }
-        }
-        // grows with the bytes that arrive: a declared length allocates nothing up front
-        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-        byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = ex.getRequestBody()) {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                if (out.size() + (long) n > max) {
-                    drain(ex);
-                    throw new HttpProblem(
-                            413,
-                            "request_too_large",
-                            "request body exceeds " + max + " bytes (http.max.request.bytes)");
-                }
-                out.write(buffer, 0, n);
-            }
-        }
-        return out.toByteArray();
-    }
-
-    /**
-     * Reads and discards what is left of a refused body, up to {@link #DRAIN_LIMIT}, so the client
-     * gets the 413 instead of a connection reset; beyond that the connection is closed.
-     */
-    private static void drain(HttpExchange ex) {
-        ex.getResponseHeaders().set("Connection", "close");
-        byte[] buffer = new byte[64 * 1024];
-        long total = 0;
-        try {
-            InputStream in = ex.getRequestBody();
-            int n;
-            while (total < DRAIN_LIMIT && (n = in.read(buffer)) > 0) {
-                total += n;
-            }
-        } catch (IOException e) {
-            // the client went away; nothing to answer
-        }
-    }
-
-    private static String contentType(HttpExchange ex) {
-        String type = ex.getRequestHeaders().getFirst("Content-Type");
-        if (type == null) {
-            return "";
-        }
-        int semi = type.indexOf(';');
-        return (semi >= 0 ? type.substring(0, semi) : type).strip().toLowerCase(Locale.ROOT);
-    }
-
-    private static Map<String, String> query(HttpExchange ex) {
-        Map<String, String> out = new LinkedHashMap<>();
-        String raw = ex.getRequestURI().getRawQuery();
-        if (raw == null) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            if (eq > 0) {
-                out.put(
-                        URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-            }
-        }
-        return out;
-    }
-
-    private static void json(HttpExchange ex, int status, Object body) throws IOException {
-        respond(ex, status, JsonSerde.MAPPER.writeValueAsBytes(body));
-    }
-
-    private static void respond(HttpExchange ex, int status, byte[] body) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (var out = ex.getResponseBody()) {
-                out.write(body);
-            }
-        }
-    }
-
-    private static void error(HttpExchange ex, int status, String error, String detail)
-            throws IOException {
-        ObjectNode node = JsonSerde.MAPPER.createObjectNode();
-        node.put("error", error);
-        node.put("detail", detail);
-        if (status >= 500) {
-            log.warn(
-                    "{} {} -> {}: {}",
-                    ex.getRequestMethod(),
-                    ex.getRequestURI().getPath(),
-                    status,
-                    detail);
-        }
-        respond(ex, status, JsonSerde.MAPPER.writeValueAsBytes(node));
     }
 
     private static String message(Exception e) {

@@ -31,6 +31,17 @@ public final class IntakeParser {
      * @throws IllegalArgumentException naming the problem when the JSON is not a valid submission
      */
     public static Submission parse(byte[] json, Origin origin) {
+        return parse(json, origin, null);
+    }
+
+    /**
+     * Parses a submission whose model is also given outside it (the HTTP path): the record may
+     * leave {@code model} out, and must not name another.
+     *
+     * @param pathModel the model the submission is for, or null when the record alone names it
+     * @throws IllegalArgumentException naming the problem when the JSON is not a valid submission
+     */
+    public static Submission parse(byte[] json, Origin origin, String pathModel) {
         if (json == null) {
             throw new IllegalArgumentException("value is null");
         }
@@ -107,6 +118,26 @@ public final class IntakeParser {
                     // nothing was written
                 }
             }
+        }
+        if (pathModel != null) {
+            if (model == null) {
+                model = pathModel;
+            } else if (!model.equals(pathModel)) {
+                throw new IllegalArgumentException(
+                        "invalid LabelledImageSubmitted JSON: model '"
+                                + model
+                                + "' in the body differs from '"
+                                + pathModel
+                                + "' in the path");
+            }
+        }
+        if (image == null) {
+            throw new IllegalArgumentException(
+                    "invalid LabelledImageSubmitted JSON: field 'image' (base64 string) is missing");
+        }
+        if (label == null) {
+            throw new IllegalArgumentException(
+                    "invalid LabelledImageSubmitted JSON: field 'label' is missing");
         }
         try {
             LabelledImageSubmitted s = new LabelledImageSubmitted(model, image, label, source);

@@ -14,7 +14,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * ingest instances each holds the models of its partitions; {@link #owner(String)} tells where
  * another lives.
  */
-public final class StatsView {
+public final class StatsView implements StatsQueries {
 
     private final AtomicReference<KafkaStreams> streams;
 
@@ -25,7 +25,7 @@ public final class StatsView {
     private ReadOnlyKeyValueStore<String, ModelStats> store() {
         KafkaStreams s = streams.get();
         if (s == null || s.state() != KafkaStreams.State.RUNNING) {
-            throw new io.streamtune.ingest.http.UnavailableException(
+            throw new io.streamtune.runtime.http.UnavailableException(
                     "stats are not available: Kafka Streams is "
                             + (s == null ? "not started" : s.state()),
                     true);
@@ -36,17 +36,19 @@ public final class StatsView {
     }
 
     /** Stats of a model held by this instance. */
+    @Override
     public Optional<ModelStats> get(String model) {
         try {
             return Optional.ofNullable(store().get(model));
         } catch (org.apache.kafka.streams.errors.InvalidStateStoreException e) {
             // a rebalance moved or is rebuilding the store: a moment's unavailability, not a bug
-            throw new io.streamtune.ingest.http.UnavailableException(
+            throw new io.streamtune.runtime.http.UnavailableException(
                     "stats are not available: the store is being rebuilt; retry", true);
         }
     }
 
     /** Stats of every model held by this instance. */
+    @Override
     public List<ModelStats> all() {
         List<ModelStats> out = new java.util.ArrayList<>();
         try (KeyValueIterator<String, ModelStats> it = store().all()) {
@@ -59,6 +61,7 @@ public final class StatsView {
      * {@code host:port} of the instance that holds the model, as set in {@code application.server};
      * empty if unknown.
      */
+    @Override
     public Optional<String> owner(String model) {
         KafkaStreams s = streams.get();
         if (s == null) {

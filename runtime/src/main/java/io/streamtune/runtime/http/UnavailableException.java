@@ -1,4 +1,4 @@
-package io.streamtune.ingest.http;
+package io.streamtune.runtime.http;
 
 /**
  * A dependency the request needs cannot serve it now (Kafka did not take or acknowledge a write,
