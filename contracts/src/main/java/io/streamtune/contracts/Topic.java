@@ -28,6 +28,31 @@ public record Topic<K, V>(String name, Serde<K> keySerde, Serde<V> valueSerde, T
         return new Topic<>(prefix + name, keySerde, valueSerde, spec);
     }
 
+    /**
+     * A record of this topic for a {@code byte[]} producer: key and value written by the topic's
+     * serdes (a null value is a tombstone).
+     */
+    public org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]> record(K key, V value) {
+        return new org.apache.kafka.clients.producer.ProducerRecord<>(
+                name,
+                key == null ? null : keySerde.serializer().serialize(name, key),
+                bytes(value));
+    }
+
+    /** {@code value} as this topic's serde writes it; null stays null (a tombstone). */
+    public byte[] bytes(V value) {
+        return value == null ? null : valueSerde.serializer().serialize(name, value);
+    }
+
+    /**
+     * A value read from this topic by its serde.
+     *
+     * @throws org.apache.kafka.common.errors.SerializationException when the bytes are not one
+     */
+    public V value(byte[] bytes) {
+        return bytes == null ? null : valueSerde.deserializer().deserialize(name, bytes);
+    }
+
     /** The dead-letter topic that collects records of this one that could not be processed. */
     public Topic<byte[], byte[]> deadLetters() {
         return new Topic<>(

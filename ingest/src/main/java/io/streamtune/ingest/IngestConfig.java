@@ -4,6 +4,8 @@ import io.streamtune.ingest.trigger.Drift;
 import io.streamtune.ingest.trigger.TriggerPolicy;
 import io.streamtune.ingest.validate.ClassPolicy;
 import io.streamtune.ingest.validate.ImageCheck;
+import io.streamtune.runtime.ConfigDef;
+import io.streamtune.runtime.ConfigDef.Setting;
 import io.streamtune.runtime.ConfigException;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.ServiceConfig;
@@ -56,16 +58,178 @@ public record IngestConfig(
     /** Default HTTP port of the ingest service. */
     public static final int DEFAULT_HTTP_PORT = 8081;
 
+    /** Every ingest key, declared once: the README's table is generated from it. */
+    public static final ConfigDef DEF = new ConfigDef("ingest");
+
+    private static final Setting<Boolean> AUTH_ENABLED =
+            DEF.bool("http.auth.enabled", true, "`false` only for the local demo");
+    private static final Setting<String> AUTH_TOKEN =
+            DEF.secret(
+                    "http.auth.token",
+                    "required while auth is on: at least 16 characters, e.g. `openssl rand -hex 24`");
+    private static final Setting<Long> MAX_REQUEST_BYTES =
+            DEF.size(
+                    "http.max.request.bytes",
+                    64L << 20,
+                    1024,
+                    1L << 30,
+                    "larger request bodies get 413 before they are read");
+    private static final Setting<Integer> API_PORT =
+            DEF.integer(
+                    "http.api.port",
+                    -1,
+                    -1,
+                    65535,
+                    "`-1`: `/v1` on `http.port` next to health/metrics; else a server of its own on"
+                            + " this port (`0` = any)");
+    private static final Setting<Integer> API_THREADS =
+            DEF.integer(
+                    "http.api.threads",
+                    16,
+                    1,
+                    512,
+                    "handler threads of the API (its own server, or its own pool on the shared"
+                            + " one); each upload holds one until its ack");
+    private static final Setting<Integer> MAX_CONCURRENT_UPLOADS =
+            DEF.integer(
+                    "http.max.concurrent.uploads",
+                    8,
+                    1,
+                    4096,
+                    "uploads in progress at once; more get 503 with `Retry-After` at once");
+    private static final Setting<Integer> MAX_BATCH_ITEMS =
+            DEF.integer(
+                    "http.max.batch.items",
+                    1000,
+                    1,
+                    1_000_000,
+                    "items per batch upload; more get 413");
+    private static final Setting<Long> IMAGE_MAX_BYTES =
+            DEF.size("image.max.bytes", 8L << 20, 1, 1L << 30, "largest encoded image");
+    private static final Setting<Long> IMAGE_MAX_PIXELS =
+            DEF.count(
+                    "image.max.pixels",
+                    40_000_000L,
+                    1,
+                    1L << 40,
+                    "largest image, checked from the header before decoding");
+    private static final Setting<List<String>> IMAGE_FORMATS =
+            DEF.list("image.formats", "jpeg,png", "accepted formats; also `gif`, `bmp`, `tiff`");
+    private static final Setting<ImageCheck> IMAGE_CHECK =
+            DEF.choice(
+                    "image.check",
+                    ImageCheck.HEADER,
+                    "`header`: limits + completeness, no pixel decode; `decode`: also decode every"
+                            + " image");
+    private static final Setting<ClassPolicy> CLASS_POLICY =
+            DEF.choice(
+                    "label.classes.policy",
+                    ClassPolicy.AUTO_REGISTER,
+                    "`known_only`: only the classes in `model.<model>.classes`");
+    private static final Setting<Integer> MAX_CLASSES =
+            DEF.integer(
+                    "label.classes.max", 1000, 1, 100_000, "per model, under auto-registration");
+    private static final Setting<Void> KNOWN_CLASSES =
+            DEF.family(
+                    "model.<model>.classes", "list", "the classes a model knows (comma-separated)");
+    private static final Setting<Integer> MAX_OBJECTS =
+            DEF.integer("label.max.objects", 1000, 1, 1_000_000, "boxes or polygons per image");
+    private static final Setting<Boolean> INTAKE_ENABLED =
+            DEF.bool("intake.enabled", true, "consume the Kafka intake topic");
+    private static final Setting<String> INTAKE_GROUP =
+            DEF.string(
+                    "intake.group.id", "streamtune-ingest-intake", "consumer group of the intake");
+    private static final Setting<Integer> INTAKE_THREADS =
+            DEF.integer("intake.threads", 2, 1, 64, "validation threads of the intake");
+    private static final Setting<Integer> INTAKE_MAX_POLL =
+            DEF.integer("intake.max.poll.records", 200, 1, 10_000, "records per intake poll");
+    private static final Setting<Integer> TRIGGER_THRESHOLD =
+            DEF.integer(
+                    "trigger.threshold",
+                    100,
+                    1,
+                    Integer.MAX_VALUE,
+                    "new samples that trigger a run");
+    private static final Setting<Duration> TRIGGER_INTERVAL =
+            DEF.duration(
+                    "trigger.interval",
+                    Duration.ofHours(1),
+                    "max age of the oldest untrained sample before a run");
+    private static final Setting<Duration> TRIGGER_CHECK =
+            DEF.duration(
+                    "trigger.check.interval",
+                    Duration.ofSeconds(10),
+                    "how often the interval is checked (wall-clock punctuation)");
+    private static final Setting<Integer> DRIFT_WINDOWS =
+            DEF.integer(
+                    "trigger.drift.windows",
+                    Drift.Settings.DEFAULTS.windows(),
+                    1,
+                    10_000,
+                    "drifted windows in a row that, with enough new labels, trigger a `DRIFT`"
+                            + " retrain");
+    private static final Setting<Integer> DRIFT_MIN_LABELS =
+            DEF.integer(
+                    "trigger.drift.min.labels",
+                    Drift.Settings.DEFAULTS.minLabels(),
+                    0,
+                    Integer.MAX_VALUE,
+                    "new labels a `DRIFT` retrain needs");
+    private static final Setting<Duration> DRIFT_WINDOW =
+            DEF.duration(
+                    "drift.window",
+                    Drift.Settings.DEFAULTS.window(),
+                    "drift windows, in record time");
+    private static final Setting<Integer> DRIFT_MIN_FRAMES =
+            DEF.integer(
+                    "drift.window.min.frames",
+                    Drift.Settings.DEFAULTS.minFrames(),
+                    1,
+                    Integer.MAX_VALUE,
+                    "the fewest predictions a window is judged on");
+    private static final Setting<Double> DRIFT_ALPHA =
+            DEF.decimal(
+                    "drift.alpha",
+                    Drift.Settings.DEFAULTS.alpha(),
+                    1e-9,
+                    0.49,
+                    "false-alarm rate per statistic and window");
+    private static final Setting<Boolean> STREAMS_ENABLED =
+            DEF.bool(
+                    "streams.enabled",
+                    true,
+                    "run the Kafka Streams trigger, stats and drift topology");
+    private static final Setting<String> STREAMS_APP_ID =
+            DEF.string(
+                    "streams.application.id",
+                    "streamtune-ingest-trigger",
+                    "prefixed with `topic.prefix`");
+    private static final Setting<Path> STREAMS_STATE_DIR =
+            DEF.path(
+                    "streams.state.dir",
+                    Path.of(System.getProperty("user.home"), ".streamtune", "ingest", "streams"),
+                    "~/.streamtune/ingest/streams",
+                    "Kafka Streams state; never `/tmp` by default");
+    private static final Setting<String> STREAMS_GUARANTEE =
+            DEF.oneOf(
+                    "streams.processing.guarantee",
+                    "exactly_once_v2",
+                    List.of("exactly_once_v2", "at_least_once"),
+                    "trigger ids stay stable under either");
+    private static final Setting<Duration> STREAMS_COMMIT =
+            DEF.duration(
+                    "streams.commit.interval",
+                    Duration.ofSeconds(1),
+                    "Kafka Streams commit interval");
+    private static final Setting<Duration> STREAMS_STATS_REFRESH =
+            DEF.duration(
+                    "streams.stats.refresh",
+                    Duration.ofSeconds(5),
+                    "how often dataset gauges refresh");
+
     /**
-     * @param limits {@code image.max.bytes} (default 8 MiB), {@code image.max.pixels} (default 40
-     *     M), {@code image.formats} (default {@code jpeg,png})
-     * @param check {@code image.check}: {@code header} (default) or {@code decode}
-     * @param classPolicy {@code label.classes.policy}: {@code auto_register} (default) or {@code
-     *     known_only}
-     * @param maxClasses {@code label.classes.max}: classes per model under auto-registration
-     *     (default 1000)
-     * @param knownClasses {@code model.<model>.classes}: comma-separated class names per model
-     * @param maxObjects {@code label.max.objects}: boxes per image (default 1000)
+     * Image limits and label policy; each field is the key of the same name in {@link #DEF} ({@code
+     * image.*}, {@code label.*}, {@code model.<model>.classes}).
      */
     public record Validation(
             ImageLimits limits,
@@ -75,16 +239,7 @@ public record IngestConfig(
             Map<String, List<String>> knownClasses,
             int maxObjects) {}
 
-    /**
-     * @param authEnabled {@code http.auth.enabled} (default true)
-     * @param token {@code http.auth.token}: required bearer token when auth is on
-     * @param maxRequestBytes {@code http.max.request.bytes} (default 64 MiB): larger requests get
-     *     413
-     * @param apiPort {@code http.api.port}: -1 (default) serves {@code /v1} on the service port
-     *     next to health and metrics; otherwise a server of its own on this port (0 = any free
-     *     port)
-     * @param apiThreads {@code http.api.threads} (default 16): handler threads of that server
-     */
+    /** The upload API: the {@code http.*} keys of {@link #DEF}; the token is never printed. */
     public record Http(
             boolean authEnabled,
             String token,
@@ -107,25 +262,12 @@ public record IngestConfig(
         }
     }
 
-    /**
-     * @param enabled {@code intake.enabled} (default true)
-     * @param groupId {@code intake.group.id} (default {@code streamtune-ingest-intake})
-     * @param threads {@code intake.threads}: validation threads (default 2)
-     * @param maxPollRecords {@code intake.max.poll.records} (default 200)
-     */
+    /** The Kafka intake consumer: the {@code intake.*} keys of {@link #DEF}. */
     public record Intake(boolean enabled, String groupId, int threads, int maxPollRecords) {}
 
     /**
-     * @param enabled {@code streams.enabled} (default true)
-     * @param applicationId {@code streams.application.id} (default {@code
-     *     streamtune-ingest-trigger})
-     * @param stateDir {@code streams.state.dir} (default {@code ~/.streamtune/ingest/streams},
-     *     never /tmp)
-     * @param processingGuarantee {@code streams.processing.guarantee} (default {@code
-     *     exactly_once_v2})
-     * @param commitInterval {@code streams.commit.interval} (default 1s)
-     * @param statsRefresh {@code streams.stats.refresh}: how often dataset gauges are refreshed
-     *     (default 5s)
+     * The Kafka Streams trigger, stats and drift application: the {@code streams.*} keys of {@link
+     * #DEF}.
      */
     public record Streams(
             boolean enabled,
@@ -148,10 +290,8 @@ public record IngestConfig(
     }
 
     private static Validation validation(ConfigSource config) {
-        long maxBytes = config.size("image.max.bytes", 8L << 20, 1, 1L << 30);
-        long maxPixels = config.size("image.max.pixels", 40_000_000L, 1, 1L << 40);
         Set<ImageFormat> formats = EnumSet.noneOf(ImageFormat.class);
-        for (String f : config.string("image.formats", "jpeg,png").split(",")) {
+        for (String f : IMAGE_FORMATS.get(config)) {
             String name = f.strip().toUpperCase(Locale.ROOT);
             if (name.equals("JPG")) {
                 name = "JPEG";
@@ -160,7 +300,7 @@ public record IngestConfig(
                 formats.add(ImageFormat.valueOf(name));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(
-                        "image.formats",
+                        IMAGE_FORMATS.name(),
                         "unknown format '"
                                 + f.strip()
                                 + "', known: "
@@ -182,102 +322,66 @@ public record IngestConfig(
                             }
                         });
         return new Validation(
-                new ImageLimits(maxBytes, maxPixels, formats),
-                config.choice("image.check", ImageCheck.HEADER),
-                config.choice("label.classes.policy", ClassPolicy.AUTO_REGISTER),
-                config.integer("label.classes.max", 1000, 1, 100_000),
+                new ImageLimits(IMAGE_MAX_BYTES.get(config), IMAGE_MAX_PIXELS.get(config), formats),
+                IMAGE_CHECK.get(config),
+                CLASS_POLICY.get(config),
+                MAX_CLASSES.get(config),
                 known,
-                config.integer("label.max.objects", 1000, 1, 1_000_000));
+                MAX_OBJECTS.get(config));
     }
 
     private static Http http(ConfigSource config) {
-        boolean auth = config.bool("http.auth.enabled", true);
-        String token = config.string("http.auth.token", null);
+        boolean auth = AUTH_ENABLED.get(config);
+        String token = AUTH_TOKEN.get(config);
         if (auth && token == null) {
             throw new ConfigException(
-                    "http.auth.token",
+                    AUTH_TOKEN.name(),
                     "is required while http.auth.enabled=true (set http.auth.enabled=false only for a local demo)");
         }
         if (auth) {
             // the shipped Kubernetes secret holds CHANGE-ME: refuse to guard the API with it
-            token = io.streamtune.runtime.Secrets.requireStrong("http.auth.token", token, 16);
+            token = io.streamtune.runtime.Secrets.requireStrong(AUTH_TOKEN.name(), token, 16);
         }
         return new Http(
                 auth,
                 token,
-                config.size("http.max.request.bytes", 64L << 20, 1024, 1L << 30),
-                config.integer("http.api.port", -1, -1, 65535),
-                config.integer("http.api.threads", 16, 1, 512),
-                config.integer("http.max.concurrent.uploads", 8, 1, 4096),
-                config.integer("http.max.batch.items", 1000, 1, 1_000_000));
+                MAX_REQUEST_BYTES.get(config),
+                API_PORT.get(config),
+                API_THREADS.get(config),
+                MAX_CONCURRENT_UPLOADS.get(config),
+                MAX_BATCH_ITEMS.get(config));
     }
 
     private static Intake intake(ConfigSource config) {
         return new Intake(
-                config.bool("intake.enabled", true),
-                config.string("intake.group.id", "streamtune-ingest-intake"),
-                config.integer("intake.threads", 2, 1, 64),
-                config.integer("intake.max.poll.records", 200, 1, 10_000));
+                INTAKE_ENABLED.get(config),
+                INTAKE_GROUP.get(config),
+                INTAKE_THREADS.get(config),
+                INTAKE_MAX_POLL.get(config));
     }
 
     private static TriggerPolicy trigger(ConfigSource config) {
-        Duration interval = config.duration("trigger.interval", Duration.ofHours(1));
-        Duration check = config.duration("trigger.check.interval", Duration.ofSeconds(10));
-        if (interval.isZero() || interval.isNegative()) {
-            throw new ConfigException("trigger.interval", "must be positive");
-        }
-        if (check.isZero() || check.isNegative()) {
-            throw new ConfigException("trigger.check.interval", "must be positive");
-        }
-        Duration window = config.duration("drift.window", Drift.Settings.DEFAULTS.window());
-        if (window.isNegative() || window.isZero()) {
-            throw new ConfigException("drift.window", "must be positive");
-        }
         Drift.Settings drift =
                 new Drift.Settings(
-                        window,
-                        config.integer(
-                                "drift.window.min.frames",
-                                Drift.Settings.DEFAULTS.minFrames(),
-                                1,
-                                Integer.MAX_VALUE),
-                        config.decimal("drift.alpha", Drift.Settings.DEFAULTS.alpha(), 1e-9, 0.49),
-                        config.integer(
-                                "trigger.drift.windows",
-                                Drift.Settings.DEFAULTS.windows(),
-                                1,
-                                10_000),
-                        config.integer(
-                                "trigger.drift.min.labels",
-                                Drift.Settings.DEFAULTS.minLabels(),
-                                0,
-                                Integer.MAX_VALUE));
+                        DRIFT_WINDOW.get(config),
+                        DRIFT_MIN_FRAMES.get(config),
+                        DRIFT_ALPHA.get(config),
+                        DRIFT_WINDOWS.get(config),
+                        DRIFT_MIN_LABELS.get(config));
         return new TriggerPolicy(
-                config.integer("trigger.threshold", 100, 1, Integer.MAX_VALUE),
-                interval,
-                check,
+                TRIGGER_THRESHOLD.get(config),
+                TRIGGER_INTERVAL.get(config),
+                TRIGGER_CHECK.get(config),
                 drift);
     }
 
     private static Streams streams(ConfigSource config) {
-        String guarantee = config.string("streams.processing.guarantee", "exactly_once_v2");
-        if (!guarantee.equals("exactly_once_v2") && !guarantee.equals("at_least_once")) {
-            throw new ConfigException(
-                    "streams.processing.guarantee",
-                    "must be exactly_once_v2 or at_least_once, was '" + guarantee + "'");
-        }
         return new Streams(
-                config.bool("streams.enabled", true),
-                config.string("streams.application.id", "streamtune-ingest-trigger"),
-                config.path(
-                        "streams.state.dir",
-                        Path.of(
-                                System.getProperty("user.home"),
-                                ".streamtune",
-                                "ingest",
-                                "streams")),
-                guarantee,
-                config.duration("streams.commit.interval", Duration.ofSeconds(1)),
-                config.duration("streams.stats.refresh", Duration.ofSeconds(5)));
+                STREAMS_ENABLED.get(config),
+                STREAMS_APP_ID.get(config),
+                STREAMS_STATE_DIR.get(config),
+                STREAMS_GUARANTEE.get(config),
+                STREAMS_COMMIT.get(config),
+                STREAMS_STATS_REFRESH.get(config));
     }
 }

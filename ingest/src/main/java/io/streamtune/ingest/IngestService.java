@@ -223,7 +223,7 @@ public final class IngestService implements AutoCloseable {
                         acceptor,
                         stats,
                         producer,
-                        kafka.topic(Topics.TRAINING_REQUESTS.name()),
+                        kafka.topic(Topics.TRAINING_REQUESTS),
                         Clock.systemUTC());
         if (config.http().apiPort() < 0) {
             shell.manage(api.register(shell.http(), config.http().apiThreads()));

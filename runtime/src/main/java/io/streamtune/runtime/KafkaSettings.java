@@ -47,14 +47,13 @@ public record KafkaSettings(
      */
     public static KafkaSettings from(ConfigSource config) {
         Map<String, String> passThrough = new HashMap<>(config.withPrefix("kafka."));
-        String bootstrap = passThrough.remove("bootstrap.servers");
-        int maxRecord = (int) config.size("kafka.max.record.bytes", 16L << 20, 1L << 20, 1L << 30);
+        passThrough.remove("bootstrap.servers");
         passThrough.remove("max.record.bytes");
         return new KafkaSettings(
-                bootstrap == null || bootstrap.isBlank() ? "localhost:9092" : bootstrap.strip(),
-                config.string("topic.prefix", ""),
+                ServiceConfig.BOOTSTRAP.get(config),
+                ServiceConfig.TOPIC_PREFIX.get(config),
                 passThrough,
-                maxRecord);
+                (int) (long) ServiceConfig.MAX_RECORD_BYTES.get(config));
     }
 
     /** Properties shared by every client. */
@@ -143,5 +142,11 @@ public record KafkaSettings(
     /** A topic name with this deployment's prefix. */
     public String topic(String name) {
         return topicPrefix + name;
+    }
+
+    /** {@code topic} under this deployment's prefix: its name, serdes and layout. */
+    public <K, V> io.streamtune.contracts.Topic<K, V> topic(
+            io.streamtune.contracts.Topic<K, V> topic) {
+        return topic.withPrefix(topicPrefix);
     }
 }

@@ -22,18 +22,79 @@ public record ServiceConfig(
         short topicReplication,
         String instanceId) {
 
+    /** The keys every service shares, declared once: the README's table is generated from it. */
+    public static final ConfigDef DEF = new ConfigDef("shared");
+
+    /** {@code kafka.bootstrap.servers}. */
+    public static final ConfigDef.Setting<String> BOOTSTRAP =
+            DEF.string("kafka.bootstrap.servers", "localhost:9092", "the Kafka cluster");
+
+    /** {@code kafka.*}: every Kafka client property, passed through. */
+    public static final ConfigDef.Setting<Void> KAFKA_PROPERTIES =
+            DEF.family(
+                    "kafka.<any client property>",
+                    "string",
+                    "passed to every Kafka client verbatim: `kafka.security.protocol`,"
+                            + " `kafka.sasl.mechanism`, `kafka.sasl.jaas.config`,"
+                            + " `kafka.ssl.truststore.location`, … Producers default to `acks=all`,"
+                            + " idempotence, 1 MiB batches and `send.buffer.bytes=-1` (the OS sizes"
+                            + " the socket buffer; Kafka's fixed 128 KB made the JDK re-copy"
+                            + " multi-MB requests on every partial write); image producers are"
+                            + " uncompressed");
+
+    /** {@code kafka.max.record.bytes}. */
+    public static final ConfigDef.Setting<Long> MAX_RECORD_BYTES =
+            DEF.size(
+                    "kafka.max.record.bytes",
+                    16L << 20,
+                    1L << 20,
+                    1L << 30,
+                    "largest record produced or fetched");
+
+    /** {@code topic.prefix}. */
+    public static final ConfigDef.Setting<String> TOPIC_PREFIX =
+            DEF.string("topic.prefix", "", "prefix for every topic name (`a-z A-Z 0-9 . _ -`)");
+
+    static final ConfigDef.Setting<Integer> REPLICATION =
+            DEF.integer(
+                            "topic.replication.factor",
+                            -1,
+                            -1,
+                            32,
+                            "replication of the topics a service creates; `-1`: the broker's"
+                                    + " default")
+                    .shownAs("-1");
+
+    static final ConfigDef.Setting<String> HTTP_HOST =
+            DEF.string("http.host", "0.0.0.0", "where health, metrics (and ingest's API) listen");
+
+    static final ConfigDef.Setting<Integer> HTTP_PORT =
+            DEF.integer("http.port", 0, 0, 65535, "`0`: any free port")
+                    .shownAs("8081 ingest, 8082 trainer, 8083 inference");
+
+    static final ConfigDef.Setting<String> INSTANCE_ID =
+            DEF.string("instance.id", null, "client ids, events, consumer group members")
+                    .shownAs("service name + random suffix");
+
+    /** {@code data.dir}: local state (read by the services that keep any). */
+    public static final ConfigDef.Setting<java.nio.file.Path> DATA_DIR =
+            DEF.path(
+                    "data.dir",
+                    java.nio.file.Path.of(".streamtune"),
+                    ".streamtune",
+                    "local state: dataset cache, Streams state, models");
+
     /**
      * Reads the shared keys from a config source; {@code defaultPort} is the service's usual port.
      */
     public static ServiceConfig from(ConfigSource config, String service, int defaultPort) {
         return new ServiceConfig(
                 service,
-                config.string("http.host", "0.0.0.0"),
-                config.integer("http.port", defaultPort, 0, 65535),
+                HTTP_HOST.get(config),
+                HTTP_PORT.get(config, defaultPort),
                 KafkaSettings.from(config),
-                (short) config.integer("topic.replication.factor", -1, -1, 32),
-                config.string(
-                        "instance.id",
-                        service + "-" + UUID.randomUUID().toString().substring(0, 8)));
+                (short) (int) REPLICATION.get(config),
+                INSTANCE_ID.get(
+                        config, service + "-" + UUID.randomUUID().toString().substring(0, 8)));
     }
 }

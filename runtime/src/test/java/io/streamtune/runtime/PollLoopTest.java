@@ -35,25 +35,25 @@ class PollLoopTest {
         String[] closedOn = new String[1];
         PollLoop loop =
                 new PollLoop(
-                                "test-loop",
-                                consumer::wakeup,
-                                new PollLoop.Body() {
-                                    @Override
-                                    public void turn() {
-                                        records.addAndGet(
-                                                consumer.poll(Duration.ofMillis(20)).count());
-                                        polled.countDown();
-                                    }
+                        "test-loop",
+                        consumer::wakeup,
+                        new PollLoop.Body() {
+                            @Override
+                            public void turn() {
+                                records.addAndGet(consumer.poll(Duration.ofMillis(20)).count());
+                                polled.countDown();
+                            }
 
-                                    @Override
-                                    public void close() {
-                                        closedOn[0] = Thread.currentThread().getName();
-                                        consumer.close();
-                                    }
-                                })
-                        .start();
+                            @Override
+                            public void close() {
+                                closedOn[0] = Thread.currentThread().getName();
+                                consumer.close();
+                            }
+                        });
+        // scheduled before the loop starts: the record arrives on its first poll
         consumer.schedulePollTask(
                 () -> consumer.addRecord(new ConsumerRecord<>("t", 0, 0, "k", "v")));
+        loop.start();
         assertTrue(polled.await(10, TimeUnit.SECONDS));
         assertTrue(loop.healthy());
         assertTrue(loop.close(Duration.ofSeconds(10)));

@@ -186,7 +186,7 @@ public record TrainerConfig(
     /** Reads and checks the configuration. */
     public static TrainerConfig from(ConfigSource config) {
         ServiceConfig service = ServiceConfig.from(config, "trainer", DEFAULT_HTTP_PORT);
-        Path dataDir = config.path("data.dir", Path.of(".streamtune"));
+        Path dataDir = ServiceConfig.DATA_DIR.get(config);
         int inputSize = config.integer("trainer.input.size", 32, 8, 1024);
         if (inputSize % 4 != 0) {
             throw new ConfigException(

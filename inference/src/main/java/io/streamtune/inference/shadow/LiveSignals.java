@@ -312,7 +312,7 @@ public final class LiveSignals implements FramePipeline.Observer, AutoCloseable 
                 new ProducerRecord<>(
                         topics.live(),
                         model.getBytes(StandardCharsets.UTF_8),
-                        JsonSerde.of(LiveReport.class).toBytes(r)),
+                        io.streamtune.contracts.Topics.MODELS_LIVE.bytes(r)),
                 (md, e) -> {
                     if (e != null) {
                         log.warn(

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Label;
 import io.streamtune.contracts.Names;
+import io.streamtune.contracts.Topic;
 import io.streamtune.contracts.TrainingRequested;
 import io.streamtune.ingest.IngestConfig;
 import io.streamtune.ingest.accept.Acceptor;
@@ -44,7 +45,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,15 +76,13 @@ public final class IngestApi {
     private static final Logger log = LoggerFactory.getLogger(IngestApi.class);
     private static final String REALM = "streamtune-ingest";
     private static final long KAFKA_TIMEOUT_S = 60;
-    private static final JsonSerde<TrainingRequested> REQUESTED =
-            JsonSerde.of(TrainingRequested.class);
 
     private final IngestConfig.Http config;
     private final Semaphore uploads;
     private final Acceptor acceptor;
     private final StatsQueries stats;
     private final Producer<byte[], byte[]> producer;
-    private final String requestsTopic;
+    private final Topic<String, TrainingRequested> requests;
     private final Clock clock;
     private final BearerAuth auth;
     private final BodyReader bodies;
@@ -97,14 +95,14 @@ public final class IngestApi {
             Acceptor acceptor,
             StatsQueries stats,
             Producer<byte[], byte[]> producer,
-            String requestsTopic,
+            Topic<String, TrainingRequested> requests,
             Clock clock) {
         this.config = config;
         this.uploads = new Semaphore(config.maxConcurrentUploads());
         this.acceptor = acceptor;
         this.stats = stats;
         this.producer = producer;
-        this.requestsTopic = requestsTopic;
+        this.requests = requests;
         this.clock = clock;
         this.auth =
                 config.authEnabled()
@@ -412,12 +410,7 @@ public final class IngestApi {
             throw new HttpProblem(400, "bad_request", e.getMessage());
         }
         try {
-            producer.send(
-                            new ProducerRecord<>(
-                                    requestsTopic,
-                                    model.getBytes(StandardCharsets.UTF_8),
-                                    REQUESTED.toBytes(request)))
-                    .get(KAFKA_TIMEOUT_S, TimeUnit.SECONDS);
+            producer.send(requests.record(model, request)).get(KAFKA_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw new UnavailableException(
                     "Kafka did not take the request: " + e.getMessage(), false);

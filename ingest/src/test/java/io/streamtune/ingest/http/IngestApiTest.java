@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamtune.contracts.JsonSerde;
+import io.streamtune.contracts.Topics;
 import io.streamtune.ingest.IngestConfig;
 import io.streamtune.ingest.IngestMetrics;
 import io.streamtune.ingest.IngestService;
@@ -102,7 +103,12 @@ class IngestApiTest {
                 };
         IngestApi api =
                 new IngestApi(
-                        config.http(), acceptor, queries, producer, "requests", Clock.systemUTC());
+                        config.http(),
+                        acceptor,
+                        queries,
+                        producer,
+                        Topics.TRAINING_REQUESTS.withPrefix("t."),
+                        Clock.systemUTC());
         server = api.serve("127.0.0.1", 0, 4);
         base = "http://127.0.0.1:" + api.apiPort();
     }
@@ -276,8 +282,8 @@ class IngestApiTest {
 
         assertThat(r.statusCode()).isEqualTo(202);
         assertThat(json(r).get("requestedBy").asText()).isEqualTo("labeller-7");
-        assertThat(written("requests")).hasSize(1);
-        assertThat(new String(written("requests").get(0).key(), StandardCharsets.UTF_8))
+        assertThat(written("t.training.requests")).hasSize(1);
+        assertThat(new String(written("t.training.requests").get(0).key(), StandardCharsets.UTF_8))
                 .isEqualTo("cams");
     }
 

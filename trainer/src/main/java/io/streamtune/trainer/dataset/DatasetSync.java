@@ -1,6 +1,5 @@
 package io.streamtune.trainer.dataset;
 
-import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.LabelledImageAccepted;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,8 +23,6 @@ import org.slf4j.LoggerFactory;
 public final class DatasetSync {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatasetSync.class);
-    private static final JsonSerde<LabelledImageAccepted> SERDE =
-            JsonSerde.of(LabelledImageAccepted.class);
 
     private final Map<String, Object> consumerProperties;
     private final String topic;
@@ -104,7 +101,8 @@ public final class DatasetSync {
                         continue;
                     }
                     try {
-                        LabelledImageAccepted s = SERDE.fromBytes(r.value());
+                        LabelledImageAccepted s =
+                                io.streamtune.contracts.Topics.IMAGES_LABELLED.value(r.value());
                         if (!s.model().equals(store.model()) || !s.sampleId().equals(sampleId)) {
                             throw new IllegalArgumentException(
                                     "key " + key + " does not match value " + s.key());

@@ -1,6 +1,5 @@
 package io.streamtune.trainer.publish;
 
-import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.ModelPublished;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,8 +19,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * rollback re-announces an older version, which is then production again).
  */
 public final class ProductionModels {
-
-    private static final JsonSerde<ModelPublished> SERDE = JsonSerde.of(ModelPublished.class);
 
     private final Map<String, Object> consumerProperties;
     private final String topic;
@@ -62,7 +59,8 @@ public final class ProductionModels {
                         continue;
                     }
                     try {
-                        ModelPublished p = SERDE.fromBytes(r.value());
+                        ModelPublished p =
+                                io.streamtune.contracts.Topics.MODELS_PUBLISHED.value(r.value());
                         // the latest record is production, also when it re-announces a lower
                         // version (a rollback)
                         latest = p;

@@ -1,11 +1,10 @@
 package io.streamtune.trainer.publish;
 
 import io.streamtune.contracts.ArtifactRef;
-import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.ModelPublished;
+import io.streamtune.contracts.Topic;
 import io.streamtune.vision.artifact.ArtifactException;
 import io.streamtune.vision.artifact.ArtifactStore;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -17,7 +16,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +28,6 @@ import org.slf4j.LoggerFactory;
 public final class Publisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
-    private static final io.streamtune.contracts.JsonSerde<ModelPublished> SERDE =
-            JsonSerde.of(ModelPublished.class);
 
     private final ArtifactStore store;
     private final ModelRegistry registry;
@@ -79,7 +75,7 @@ public final class Publisher {
             byte[] trainGraph,
             Map<String, String> trainingConfig,
             Function<ArtifactRef, ModelPublished> announcement,
-            String topic,
+            Topic<String, ModelPublished> topic,
             Integer production) {}
 
     /**
@@ -95,11 +91,7 @@ public final class Publisher {
                 new ModelRegistry.Manifest(announced, release.trainingConfig(), List.of()),
                 release.trainGraph());
         try {
-            producer.send(
-                            new ProducerRecord<>(
-                                    release.topic(),
-                                    release.model().getBytes(StandardCharsets.UTF_8),
-                                    SERDE.toBytes(announced)))
+            producer.send(release.topic().record(release.model(), announced))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new PublishException(
@@ -107,7 +99,7 @@ public final class Publisher {
                             + " v"
                             + release.version()
                             + ": "
-                            + release.topic()
+                            + release.topic().name()
                             + " did not acknowledge the announcement within "
                             + timeout.toMillis() / 1000.0
                             + "s");
@@ -117,7 +109,7 @@ public final class Publisher {
                             + " v"
                             + release.version()
                             + ": announcing on "
-                            + release.topic()
+                            + release.topic().name()
                             + " failed: "
                             + e.getCause().getMessage());
         } catch (InterruptedException e) {

@@ -1,6 +1,5 @@
 package io.streamtune.trainer.publish;
 
-import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.ModelPublished;
 import io.streamtune.contracts.Promotion;
 import io.streamtune.vision.artifact.ArtifactStore;
@@ -116,9 +115,12 @@ public final class Rollback {
                             new ProducerRecord<>(
                                     topic,
                                     model.getBytes(StandardCharsets.UTF_8),
-                                    JsonSerde.of(ModelPublished.class)
-                                            .toBytes(sign.apply(announced))))
-                    .get();
+                                    io.streamtune.contracts.Topics.MODELS_PUBLISHED.bytes(
+                                            sign.apply(announced))))
+                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RollbackException("interrupted while announcing the rollback on " + topic);
         } catch (Exception e) {
             throw new RollbackException(
                     "could not announce the rollback on " + topic + ": " + e.getMessage());

@@ -1,6 +1,5 @@
 package io.streamtune.trainer.publish;
 
-import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.LiveReport;
 import io.streamtune.contracts.ModelPublished;
 import io.streamtune.contracts.ModelRejected;
@@ -206,7 +205,8 @@ public final class Rollout implements AutoCloseable {
                 if (r.value() == null) {
                     candidates.remove(model);
                 } else {
-                    ModelPublished next = JsonSerde.of(ModelPublished.class).fromBytes(r.value());
+                    ModelPublished next =
+                            io.streamtune.contracts.Topics.MODELS_CANDIDATES.value(r.value());
                     ModelPublished previous = candidates.put(model, next);
                     if (previous != null
                             && previous.version() != next.version()
@@ -219,10 +219,12 @@ public final class Rollout implements AutoCloseable {
                 }
             } else if (r.topic().equals(topics.published())) {
                 if (r.value() != null) {
-                    production.put(model, JsonSerde.of(ModelPublished.class).fromBytes(r.value()));
+                    production.put(
+                            model,
+                            io.streamtune.contracts.Topics.MODELS_PUBLISHED.value(r.value()));
                 }
             } else if (r.value() != null) {
-                LiveReport report = JsonSerde.of(LiveReport.class).fromBytes(r.value());
+                LiveReport report = io.streamtune.contracts.Topics.MODELS_LIVE.value(r.value());
                 reports.put(
                         report.model()
                                 + "/"
@@ -483,7 +485,7 @@ public final class Rollout implements AutoCloseable {
         send(
                 topics.published(),
                 c.model(),
-                JsonSerde.of(ModelPublished.class).toBytes(rollback.sign(announced)));
+                io.streamtune.contracts.Topics.MODELS_PUBLISHED.bytes(rollback.sign(announced)));
         end(c);
         registry.manifest(c.model(), c.version())
                 .ifPresent(
@@ -527,7 +529,10 @@ public final class Rollout implements AutoCloseable {
                         clock.instant(),
                         verdict,
                         c.gate());
-        send(topics.rejected(), c.model(), JsonSerde.of(ModelRejected.class).toBytes(rejected));
+        send(
+                topics.rejected(),
+                c.model(),
+                io.streamtune.contracts.Topics.MODELS_REJECTED.bytes(rejected));
         registry.manifest(c.model(), c.version())
                 .ifPresent(
                         m ->
@@ -554,7 +559,10 @@ public final class Rollout implements AutoCloseable {
     private void send(String topic, String key, byte[] value) {
         try {
             producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
-                    .get();
+                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing to " + topic, e);
         } catch (Exception e) {
             throw new IllegalStateException("cannot write to " + topic + ": " + e.getMessage(), e);
         }

@@ -1,7 +1,6 @@
 package io.streamtune.trainer.run;
 
 import io.streamtune.contracts.GateEvidence;
-import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Lineage;
 import io.streamtune.contracts.ModelMetadataKeys;
 import io.streamtune.contracts.ModelPublished;
@@ -60,7 +59,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -214,21 +212,19 @@ public final class TrainingRunner {
         } catch (DivergedException e) {
             String reason = "training diverged: " + e.getMessage();
             send(
-                    Topics.MODELS_REJECTED.name(),
+                    Topics.MODELS_REJECTED,
                     model,
-                    JsonSerde.of(ModelRejected.class)
-                            .toBytes(
-                                    new ModelRejected(
-                                            model,
-                                            runId,
-                                            truncate(reason),
-                                            "loss",
-                                            Double.NaN,
-                                            Double.NaN,
-                                            gate.settings().minDelta(),
-                                            clock.instant(),
-                                            Verdict.DIVERGED,
-                                            null)));
+                    new ModelRejected(
+                            model,
+                            runId,
+                            truncate(reason),
+                            "loss",
+                            Double.NaN,
+                            Double.NaN,
+                            gate.settings().minDelta(),
+                            clock.instant(),
+                            Verdict.DIVERGED,
+                            null));
             progress(model, runId, Phase.FAILED, reason);
             result = new Result(Outcome.FAILED, runId, reason, null, Double.NaN, null, null);
         } catch (DatasetProblem | Publisher.PublishException e) {
@@ -589,8 +585,8 @@ public final class TrainingRunner {
                                                                 now)),
                                 kafka.topic(
                                         shadow
-                                                ? Topics.MODELS_CANDIDATES.name()
-                                                : Topics.MODELS_PUBLISHED.name()),
+                                                ? Topics.MODELS_CANDIDATES
+                                                : Topics.MODELS_PUBLISHED),
                                 shadow ? prod.get().version() : null));
         if (shadow) {
             progress(
@@ -900,7 +896,7 @@ public final class TrainingRunner {
                                                         prod.map(ModelPublished::version)
                                                                 .orElse(null),
                                                         now)),
-                                kafka.topic(Topics.MODELS_PUBLISHED.name()),
+                                kafka.topic(Topics.MODELS_PUBLISHED),
                                 null));
         return announced(runId, published, summary, decision, prodMetric, candidate);
     }
@@ -960,7 +956,7 @@ public final class TrainingRunner {
                         clock.instant(),
                         verdict,
                         evidence);
-        send(Topics.MODELS_REJECTED.name(), model, JsonSerde.of(ModelRejected.class).toBytes(r));
+        send(Topics.MODELS_REJECTED, model, r);
         progress(model, runId, Phase.REJECTED, reason);
         return new Result(
                 Outcome.REJECTED,
@@ -1221,35 +1217,29 @@ public final class TrainingRunner {
             long eta,
             String message) {
         send(
-                Topics.TRAINING_PROGRESS.name(),
+                Topics.TRAINING_PROGRESS,
                 model,
-                JsonSerde.of(TrainingProgress.class)
-                        .toBytes(
-                                new TrainingProgress(
-                                        runId,
-                                        model,
-                                        phase,
-                                        epoch,
-                                        epochs,
-                                        loss,
-                                        metric,
-                                        eta,
-                                        message,
-                                        clock.instant())));
+                new TrainingProgress(
+                        runId,
+                        model,
+                        phase,
+                        epoch,
+                        epochs,
+                        loss,
+                        metric,
+                        eta,
+                        message,
+                        clock.instant()));
     }
 
-    private void send(String topic, String key, byte[] value) {
+    private <V> void send(io.streamtune.contracts.Topic<String, V> topic, String key, V value) {
         producer.send(
-                new ProducerRecord<>(kafka.topic(topic), bytes(key), value),
+                kafka.topic(topic).record(key, value),
                 (md, e) -> {
                     if (e != null) {
-                        LOG.warn("could not send to {}: {}", topic, e.getMessage());
+                        LOG.warn("could not send to {}: {}", topic.name(), e.getMessage());
                     }
                 });
-    }
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String truncate(String s) {

@@ -1,6 +1,5 @@
 package io.streamtune.trainer.run;
 
-import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.TrainingTriggered;
 import io.streamtune.runtime.PollLoop;
 import io.streamtune.trainer.TrainerMetrics;
@@ -34,7 +33,6 @@ import org.slf4j.LoggerFactory;
 public final class TriggerLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TriggerLoop.class);
-    private static final JsonSerde<TrainingTriggered> SERDE = JsonSerde.of(TrainingTriggered.class);
 
     private final Consumer<byte[], byte[]> consumer;
     private final String topic;
@@ -176,7 +174,7 @@ public final class TriggerLoop implements AutoCloseable {
         seen.put(tp, r.offset() + 1);
         String model;
         try {
-            TrainingTriggered t = SERDE.fromBytes(r.value());
+            TrainingTriggered t = io.streamtune.contracts.Topics.TRAINING_TRIGGERS.value(r.value());
             model = t.model();
         } catch (RuntimeException e) {
             LOG.warn(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.ModelPublished;
 import io.streamtune.contracts.Task;
+import io.streamtune.contracts.Topics;
 import io.streamtune.vision.artifact.FileArtifactStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +60,7 @@ class PublisherTest {
                                 null,
                                 null,
                                 null),
-                "st.models",
+                Topics.MODELS_PUBLISHED.withPrefix("st."),
                 production);
     }
 
@@ -79,7 +80,7 @@ class PublisherTest {
         assertThat(registry.trainGraph("cams", 1)).isPresent();
         assertThat(producer.history()).hasSize(1);
         var record = producer.history().get(0);
-        assertThat(record.topic()).isEqualTo("st.models");
+        assertThat(record.topic()).isEqualTo("st.models.published");
         assertThat(new String(record.key())).isEqualTo("cams");
         assertThat(JsonSerde.of(ModelPublished.class).fromBytes(record.value()))
                 .isEqualTo(announced);
@@ -105,7 +106,8 @@ class PublisherTest {
 
         assertThatThrownBy(() -> publisher.publish(release(3, null)))
                 .isInstanceOf(Publisher.PublishException.class)
-                .hasMessage("cams v3: st.models did not acknowledge the announcement within 0.2s");
+                .hasMessage(
+                        "cams v3: st.models.published did not acknowledge the announcement within 0.2s");
         // the version stays registered, so the next run numbers past it
         assertThat(Publisher.nextVersion(2, registry.versions("cams"))).isEqualTo(4);
     }
@@ -129,7 +131,7 @@ class PublisherTest {
 
         assertThatThrownBy(() -> publisher.publish(release(1, null)))
                 .isInstanceOf(Publisher.PublishException.class)
-                .hasMessage("cams v1: announcing on st.models failed: not allowed");
+                .hasMessage("cams v1: announcing on st.models.published failed: not allowed");
     }
 
     @Test

@@ -1,0 +1,36 @@
+package io.streamtune.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamtune.runtime.ConfigDef;
+import io.streamtune.runtime.ConfigSource;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** ingest's README table of keys is the declaration in {@link IngestConfig#DEF}. */
+class IngestConfigDocsTest {
+
+    @Test
+    void shouldDocumentEveryKeyAsDeclared() throws Exception {
+        assertThat(
+                        IngestConfig.DEF.check(
+                                ConfigDef.moduleFile("README.md"), ConfigDef.writeRequested()))
+                .isEmpty();
+    }
+
+    @Test
+    void shouldReadEveryDeclaredKeyAndOwnEveryPrefixItDeclares() {
+        ConfigSource c = ConfigSource.of(Map.of("http.auth.token", "a-token-of-sixteen-chars"));
+        IngestConfig.from(c);
+
+        for (var s : IngestConfig.DEF.settings()) {
+            if (s.name().contains("<")) {
+                continue; // a family, read by prefix
+            }
+            assertThat(c.wasRead(s.name())).as(s.name() + " is read").isTrue();
+            assertThat(IngestConfig.OWNED_PREFIXES.stream().anyMatch(s.name()::startsWith))
+                    .as(s.name() + " is under a prefix ingest warns about")
+                    .isTrue();
+        }
+    }
+}
