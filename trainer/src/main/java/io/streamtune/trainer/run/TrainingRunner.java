@@ -306,16 +306,7 @@ public final class TrainingRunner {
         String metricName = Evaluator.metricName(plan.data().task());
         Optional<RunChecks.Refusal> refusal = refusal(plan);
         if (refusal.isPresent()) {
-            return rejected(
-                    model,
-                    runId,
-                    plan.counts(),
-                    refusal.get().reason(),
-                    refusal.get().verdict(),
-                    metricName,
-                    null,
-                    Double.NaN,
-                    null);
+            return refused(model, runId, plan.counts(), refusal.get(), metricName);
         }
         Trained trained = train(plan, listener);
         progress(model, runId, Phase.EVALUATING, "evaluating candidate and production");
@@ -717,16 +708,7 @@ public final class TrainingRunner {
                                                 gate.shortfall(
                                                         data.gate().size(), List.of(), null)));
         if (refusal.isPresent()) {
-            return rejected(
-                    model,
-                    runId,
-                    counts,
-                    refusal.get().reason(),
-                    refusal.get().verdict(),
-                    metricName,
-                    null,
-                    Double.NaN,
-                    null);
+            return refused(model, runId, counts, refusal.get(), metricName);
         }
         Base perceptualBase = base(model, Optional.empty());
         var net = settings.perceptual(perceptualBase.graph());
@@ -932,6 +914,21 @@ public final class TrainingRunner {
                 m,
                 gains.length,
                 new io.streamtune.trainer.gate.MeanScores(gains));
+    }
+
+    /** A run refused before training: announced as a rejection with the refusal's verdict. */
+    private Result refused(
+            String model, String runId, String counts, RunChecks.Refusal refusal, String metric) {
+        return rejected(
+                model,
+                runId,
+                counts,
+                refusal.reason(),
+                refusal.verdict(),
+                metric,
+                null,
+                Double.NaN,
+                null);
     }
 
     private Result rejected(
