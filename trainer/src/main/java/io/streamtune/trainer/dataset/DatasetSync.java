@@ -24,7 +24,9 @@ public final class DatasetSync {
 
     private static final Logger LOG = LoggerFactory.getLogger(DatasetSync.class);
 
-    private final Map<String, Object> consumerProperties;
+    private final java.util.function.Supplier<
+                    org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>>
+            consumers;
     private final String topic;
 
     /**
@@ -32,11 +34,24 @@ public final class DatasetSync {
      * store).
      */
     public DatasetSync(Map<String, Object> consumerProperties, String topic) {
-        this.consumerProperties = new HashMap<>(consumerProperties);
-        this.consumerProperties.remove("group.id");
-        this.consumerProperties.put("enable.auto.commit", "false");
-        this.consumerProperties.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        this.consumerProperties.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        Map<String, Object> props = new HashMap<>(consumerProperties);
+        props.remove("group.id");
+        props.put("enable.auto.commit", "false");
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        this.consumers = () -> new KafkaConsumer<>(props);
+        this.topic = topic;
+    }
+
+    /**
+     * Reads {@code topic} through a fresh consumer from {@code consumers} for each call (closed
+     * after it); partitions are assigned, never a group.
+     */
+    public DatasetSync(
+            java.util.function.Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>>
+                    consumers,
+            String topic) {
+        this.consumers = consumers;
         this.topic = topic;
     }
 
@@ -53,7 +68,8 @@ public final class DatasetSync {
     public Result sync(DatasetStore store, Duration timeout) {
         String prefix = store.model() + "/";
         long read = 0, upserts = 0, deletes = 0, corrupt = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties)) {
+        try (org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer =
+                consumers.get()) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo p : consumer.partitionsFor(topic, timeout)) {
                 partitions.add(new TopicPartition(topic, p.partition()));

@@ -20,22 +20,37 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class ProductionModels {
 
-    private final Map<String, Object> consumerProperties;
+    private final java.util.function.Supplier<
+                    org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>>
+            consumers;
     private final String topic;
 
     public ProductionModels(Map<String, Object> consumerProperties, String topic) {
-        this.consumerProperties = new HashMap<>(consumerProperties);
-        this.consumerProperties.remove("group.id");
-        this.consumerProperties.put("enable.auto.commit", "false");
-        this.consumerProperties.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        this.consumerProperties.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        Map<String, Object> props = new HashMap<>(consumerProperties);
+        props.remove("group.id");
+        props.put("enable.auto.commit", "false");
+        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        this.consumers = () -> new KafkaConsumer<>(props);
+        this.topic = topic;
+    }
+
+    /**
+     * Reads {@code topic} through a fresh consumer from {@code consumers} for each call (closed
+     * after it); partitions are assigned, never a group.
+     */
+    public ProductionModels(
+            java.util.function.Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>>
+                    consumers,
+            String topic) {
+        this.consumers = consumers;
         this.topic = topic;
     }
 
     /** The production version of {@code model}, if any was ever published. */
     public Optional<ModelPublished> current(String model, Duration timeout) {
         ModelPublished latest = null;
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerProperties)) {
+        try (org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> c = consumers.get()) {
             List<TopicPartition> parts = new ArrayList<>();
             for (PartitionInfo p : c.partitionsFor(topic, timeout)) {
                 parts.add(new TopicPartition(topic, p.partition()));
