@@ -144,6 +144,26 @@ public record KafkaSettings(
         return topicPrefix + name;
     }
 
+    /**
+     * Fresh byte-array consumers for reading a topic by assigned partitions: no group, no
+     * auto-commit ({@code consumerProperties}' group is dropped); one per call, closed by the
+     * caller.
+     */
+    public static java.util.function.Supplier<
+                    org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>>
+            assignedConsumers(Map<String, Object> consumerProperties) {
+        Map<String, Object> props = new HashMap<>(consumerProperties);
+        props.remove("group.id");
+        props.put("enable.auto.commit", "false");
+        props.put(
+                "key.deserializer",
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        props.put(
+                "value.deserializer",
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        return () -> new org.apache.kafka.clients.consumer.KafkaConsumer<>(props);
+    }
+
     /** {@code topic} under this deployment's prefix: its name, serdes and layout. */
     public <K, V> io.streamtune.contracts.Topic<K, V> topic(
             io.streamtune.contracts.Topic<K, V> topic) {

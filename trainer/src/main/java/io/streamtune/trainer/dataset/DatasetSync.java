@@ -4,14 +4,11 @@ import io.streamtune.contracts.LabelledImageAccepted;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,13 +31,7 @@ public final class DatasetSync {
      * store).
      */
     public DatasetSync(Map<String, Object> consumerProperties, String topic) {
-        Map<String, Object> props = new HashMap<>(consumerProperties);
-        props.remove("group.id");
-        props.put("enable.auto.commit", "false");
-        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        this.consumers = () -> new KafkaConsumer<>(props);
-        this.topic = topic;
+        this(io.streamtune.runtime.KafkaSettings.assignedConsumers(consumerProperties), topic);
     }
 
     /**

@@ -4,15 +4,12 @@ import io.streamtune.contracts.ModelPublished;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads the compacted models topic to the end: the latest announcement per model is production (a
@@ -26,13 +23,7 @@ public final class ProductionModels {
     private final String topic;
 
     public ProductionModels(Map<String, Object> consumerProperties, String topic) {
-        Map<String, Object> props = new HashMap<>(consumerProperties);
-        props.remove("group.id");
-        props.put("enable.auto.commit", "false");
-        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        this.consumers = () -> new KafkaConsumer<>(props);
-        this.topic = topic;
+        this(io.streamtune.runtime.KafkaSettings.assignedConsumers(consumerProperties), topic);
     }
 
     /**
