@@ -14,7 +14,7 @@ class IngestConfigDocsTest {
     void shouldDocumentEveryKeyAsDeclared() throws Exception {
         assertThat(
                         IngestConfig.DEF.check(
-                                ConfigDef.moduleFile("README.md"), ConfigDef.writeRequested()))
+                                java.nio.file.Path.of("README.md"), ConfigDef.writeRequested()))
                 .isEmpty();
     }
 

@@ -159,9 +159,11 @@ public final class AdminHttpServer implements AutoCloseable {
                 });
     }
 
+    private static final io.streamtune.runtime.http.JsonResponses RESPONSES =
+            new io.streamtune.runtime.http.JsonResponses(io.streamtune.contracts.JsonSerde.MAPPER);
+
     private static void internalError(HttpExchange ex, Exception e) {
-        new io.streamtune.runtime.http.JsonResponses(io.streamtune.contracts.JsonSerde.MAPPER)
-                .internalError(ex, e);
+        RESPONSES.internalError(ex, e);
     }
 
     /**

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -394,11 +393,6 @@ public final class ConfigDef {
      */
     public static boolean writeRequested() {
         return Boolean.getBoolean("config.docs.write");
-    }
-
-    /** {@code relative} from the module directory a test runs in. */
-    public static Path moduleFile(String relative) {
-        return Paths.get(relative).toAbsolutePath().normalize();
     }
 
     private static String range(long min, long max) {

@@ -12,7 +12,7 @@ class SharedConfigDocsTest {
     void shouldDocumentEverySharedKeyAsDeclared() throws Exception {
         assertThat(
                         ServiceConfig.DEF.check(
-                                ConfigDef.moduleFile("../README.md"), ConfigDef.writeRequested()))
+                                java.nio.file.Path.of("../README.md"), ConfigDef.writeRequested()))
                 .isEmpty();
     }
 

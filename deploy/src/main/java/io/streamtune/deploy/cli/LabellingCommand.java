@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -109,9 +108,9 @@ public final class LabellingCommand implements Callable<Integer> {
         Map<String, LabellingRequested> latest = new LinkedHashMap<>();
         String prefix = model + "/";
         var serde = JsonSerde.of(LabellingRequested.class);
-        Map<String, Object> props = new HashMap<>(kafka.consumer("labelling-export", "unused"));
-        props.remove("group.id");
-        try (var consumer = new KafkaConsumer<byte[], byte[]>(props)) {
+        try (var consumer =
+                KafkaSettings.assignedConsumers(kafka.consumer("labelling-export", "unused"))
+                        .get()) {
             var infos = consumer.partitionsFor(topic, wait);
             if (infos == null || infos.isEmpty()) {
                 throw new IllegalStateException(

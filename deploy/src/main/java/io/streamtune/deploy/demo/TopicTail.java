@@ -5,10 +5,8 @@ import io.streamtune.runtime.PollLoop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -25,10 +23,9 @@ final class TopicTail implements AutoCloseable {
             List<String> topics,
             boolean fromBeginning,
             Consumer<ConsumerRecord<byte[], byte[]>> onRecord) {
-        Map<String, Object> props = kafka.consumer("streamtune-" + name, "unused");
-        props.remove("group.id");
-        props.put("enable.auto.commit", "false");
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
+        org.apache.kafka.clients.consumer.Consumer<byte[], byte[]> consumer =
+                KafkaSettings.assignedConsumers(kafka.consumer("streamtune-" + name, "unused"))
+                        .get();
         this.loop =
                 new PollLoop(
                                 "tail-" + name,

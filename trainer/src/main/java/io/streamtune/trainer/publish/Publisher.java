@@ -86,10 +86,13 @@ public final class Publisher {
      */
     public ModelPublished publish(Release release) throws ArtifactException {
         ArtifactRef ref = store.put(release.model(), release.version(), release.onnx());
-        ModelPublished announced = sign.apply(release.announcement().apply(ref));
+        ModelPublished published = release.announcement().apply(ref);
+        // the manifest keeps the record unsigned: a later promotion or rollback changes it and
+        // signs what it writes then
         registry.save(
-                new ModelRegistry.Manifest(announced, release.trainingConfig(), List.of()),
+                new ModelRegistry.Manifest(published, release.trainingConfig(), List.of()),
                 release.trainGraph());
+        ModelPublished announced = sign.apply(published);
         try {
             producer.send(release.topic().record(release.model(), announced))
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS);

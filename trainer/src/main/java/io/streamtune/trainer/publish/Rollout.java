@@ -20,11 +20,9 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +99,7 @@ public final class Rollout implements AutoCloseable {
         this(
                 settings,
                 topics,
-                new KafkaConsumer<>(groupless(consumerProperties)),
+                io.streamtune.runtime.KafkaSettings.assignedConsumers(consumerProperties).get(),
                 producer,
                 rollback,
                 registry,
@@ -149,15 +147,6 @@ public final class Rollout implements AutoCloseable {
                                 })
                         .daemon()
                         .onFailureSays("candidates stay in shadow, no automatic rollback");
-    }
-
-    private static Map<String, Object> groupless(Map<String, Object> consumerProperties) {
-        Map<String, Object> props = new HashMap<>(consumerProperties);
-        props.remove("group.id");
-        props.put("enable.auto.commit", "false");
-        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        return props;
     }
 
     /** Starts the policy thread. */

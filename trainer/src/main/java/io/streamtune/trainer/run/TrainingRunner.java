@@ -373,7 +373,7 @@ public final class TrainingRunner {
                         data.selection().size(),
                         data.gate().size(),
                         settings);
-        String summary =
+        String shown =
                 String.format(
                         "task=%s samples=%d/%d/%d",
                         data.task().wireName(),
@@ -389,7 +389,7 @@ public final class TrainingRunner {
                 preprocess(base.graph(), data.task()),
                 settings,
                 lineage,
-                summary);
+                shown);
     }
 
     /** Why {@code plan} is not trained: nothing new to learn, or too little to judge by. */
