@@ -29,9 +29,6 @@ public final class JsonResponses {
 
     /** An error; 5xx are logged (without the request's content). */
     public void error(HttpExchange ex, int status, String error, String detail) throws IOException {
-        ObjectNode node = mapper.createObjectNode();
-        node.put("error", error);
-        node.put("detail", detail);
         if (status >= 500) {
             log.warn(
                     "{} {} -> {}: {}",
@@ -40,6 +37,14 @@ public final class JsonResponses {
                     status,
                     detail);
         }
+        write(ex, status, error, detail);
+    }
+
+    private void write(HttpExchange ex, int status, String error, String detail)
+            throws IOException {
+        ObjectNode node = mapper.createObjectNode();
+        node.put("error", error);
+        node.put("detail", detail);
         respond(ex, status, mapper.writeValueAsBytes(node));
     }
 
@@ -71,10 +76,21 @@ public final class JsonResponses {
     }
 
     /**
-     * 500 for a bug: the error is logged with an id, the client gets only the id to quote. Does
-     * nothing more when the response had already started.
+     * 500 for a bug: the error is logged once with an id, the client gets only the id to quote.
+     * When the answer had already started (the client went away mid-response), there is nothing to
+     * answer and nothing wrong: one DEBUG line.
      */
     public void internalError(HttpExchange ex, Exception e) {
+        if (ex.getResponseCode() != -1) {
+            // the answer had started (a client that went away mid-response: a broken pipe):
+            // nothing can be answered, and nothing is wrong with the service
+            log.debug(
+                    "{} {}: response not completed: {}",
+                    ex.getRequestMethod(),
+                    ex.getRequestURI().getPath(),
+                    e.toString());
+            return;
+        }
         String id = java.util.UUID.randomUUID().toString().substring(0, 8);
         log.warn(
                 "{} {} failed (error {}): {}",
@@ -83,9 +99,9 @@ public final class JsonResponses {
                 id,
                 e.toString());
         try {
-            error(ex, 500, "internal_error", "internal error " + id + ", see the service log");
+            write(ex, 500, "internal_error", "internal error " + id + ", see the service log");
         } catch (IOException | RuntimeException ignored) {
-            // the response had already started
+            // the client went away meanwhile
         }
     }
 
