@@ -39,7 +39,7 @@ public final class AnnouncementSigner {
      * placeholder key fails start-up naming the key.
      */
     public static Optional<AnnouncementSigner> from(ConfigSource config) {
-        String value = config.string(KEY, null);
+        String value = ServiceConfig.SIGNING_KEY.get(config);
         if (value == null || value.isBlank()) {
             return Optional.empty();
         }

@@ -84,6 +84,15 @@ public record ServiceConfig(
                     ".streamtune",
                     "local state: dataset cache, Streams state, models");
 
+    /** {@code models.signing.key}: read by the services that write or follow announcements. */
+    public static final ConfigDef.Setting<String> SIGNING_KEY =
+            DEF.secret(
+                    AnnouncementSigner.KEY,
+                    "trainer and inference: the trainer signs every announcement with it"
+                            + " (HMAC-SHA256); inference refuses announcements (production and"
+                            + " candidates) not signed with it before their artifact is fetched"
+                            + " (`SIGNATURE_INVALID`); at least 32 random characters");
+
     /**
      * Reads the shared keys from a config source; {@code defaultPort} is the service's usual port.
      */

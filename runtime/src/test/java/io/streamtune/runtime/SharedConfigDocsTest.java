@@ -21,6 +21,7 @@ class SharedConfigDocsTest {
         ConfigSource c = ConfigSource.of(Map.of());
         ServiceConfig.from(c, "test", 8080);
         ServiceConfig.DATA_DIR.get(c);
+        AnnouncementSigner.from(c);
 
         for (var s : ServiceConfig.DEF.settings()) {
             if (!s.name().contains("<")) {

@@ -1,5 +1,8 @@
 package io.streamtune.trainer;
 
+import io.streamtune.contracts.Task;
+import io.streamtune.runtime.ConfigDef;
+import io.streamtune.runtime.ConfigDef.Setting;
 import io.streamtune.runtime.ConfigException;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.ServiceConfig;
@@ -17,87 +20,19 @@ import java.util.Set;
 
 /**
  * Every setting of the trainer service, read once at start-up; a bad value fails start-up naming
- * its key.
+ * its key. Each key, its default, range and meaning is declared once in {@link #DEF} (the style
+ * keys in {@link io.streamtune.trainer.style.StyleSettings#DEF}); the README's tables are generated
+ * from those declarations.
  *
- * @param service shared service settings (HTTP, Kafka, topics)
- * @param dataDir {@code data.dir} (default {@code .streamtune}): datasets under {@code
- *     trainer/<model>/}, version manifests, the pre-trained backbone cache, the file artifact store
- * @param groupId {@code trainer.group.id} (default {@code streamtune-trainer}): consumer group of
- *     the trigger consumers; trainers in one group split the models between them by partition
- * @param inputSize {@code trainer.input.size} (default 32): input size of models built on the
- *     default backbone
- * @param gatePercent {@code trainer.split.gate.percent} (default 20): share of samples, by id hash,
- *     that only the gate sees
- * @param selectionPercent {@code trainer.split.selection.percent} (default 15): share of samples,
- *     by id hash, that choose the epoch (early stopping); the rest train
- * @param minSamples {@code trainer.min.samples} (default 10): fewer labelled samples fail the run
- * @param maxTrainSamples {@code trainer.train.max.samples} (default 3000; 0 = all): most training
- *     samples a run decodes and holds; beyond it, every sample new since production plus a
- *     class-balanced replay of older ones (at least half of the cap when there are that many)
- * @param schedule {@code trainer.epochs.head} (8), {@code trainer.epochs.finetune} (8), {@code
- *     trainer.batch.size} (32), {@code trainer.lr} (0.003), {@code trainer.finetune.lr.factor}
- *     (0.1), {@code trainer.finetune.blocks} (2), {@code trainer.early.stopping.patience} (3),
- *     {@code trainer.seed} (7), and augmentation {@code trainer.augment.flip} (true), {@code
- *     trainer.augment.crop.min.scale} (0.7), {@code trainer.augment.rotation.degrees} (10), {@code
- *     trainer.augment.colour.jitter} (0.2)
- * @param labelSmoothing {@code trainer.label.smoothing} (default 0.05), classification only
- * @param classificationHidden {@code trainer.classification.hidden} (default 0 = none): width of a
- *     hidden ReLU layer in the classification head
- * @param headHidden {@code trainer.head.hidden} (default 32): channels of the segmentation and
- *     detection heads
- * @param gate {@code trainer.gate.min.delta} (default 0.0, at least 0): the lower end of the
- *     interval of candidate minus production must exceed this; {@code trainer.gate.floor} (0.5):
- *     the lower end of a first model's interval must reach this; {@code trainer.gate.confidence}
- *     (0.95): the intervals' confidence; {@code trainer.gate.resamples} (2000): bootstrap
- *     resamples; {@code trainer.gate.min.samples} (20): fewer gate samples is not enough evidence
- *     to judge; {@code trainer.gate.min.per.class} (3): likewise for any class (classification);
- *     {@code trainer.gate.class.max.drop} (0.2; 1 = off): a candidate confidently worse than
- *     production on some class by more than this (recall, IoU or AP) is rejected, naming it
- * @param rollout {@code trainer.shadow.frames} (default 200; 0 = no shadow phase, the gate
- *     publishes directly): shadow frames, over all inference instances, before a candidate that
- *     passed the gate is promoted; {@code trainer.shadow.min.agreement} (0.5) and {@code
- *     trainer.shadow.max.failure.rate} (0.01, above production's): what rejects it; {@code
- *     trainer.rollback.auto} (true), {@code trainer.rollback.min.frames} (100), {@code
- *     trainer.rollback.max.failure.rate} (0.05), {@code trainer.rollback.max.confidence.shift}
- *     (0.25): when production is rolled back by itself
- * @param retainVersions {@code trainer.retain.versions} (default 5): stored versions per model;
- *     older ones are deleted
- * @param artifactStore {@code trainer.artifact.store}: {@code kafka} (default, chunks on the
- *     artifacts topic) or {@code file}
- * @param artifactDir {@code trainer.artifact.dir} (default {@code <data.dir>/artifacts}): root of
- *     the file store
- * @param pretrain {@code trainer.pretrain.source} ({@code synthetic}, the default, or {@code
- *     fashion_mnist}), {@code trainer.pretrain.samples} (4000), {@code trainer.pretrain.epochs} (6)
- * @param pretrainEagerly {@code trainer.pretrain.eager} (false; the demo turns it on): pre-train
- *     the default backbone in the background at start-up, so the first run finds it ready
- * @param style {@code trainer.style.*}: how stylization models are built and trained ({@link
- *     io.streamtune.trainer.style.StyleSettings})
- * @param baseModels {@code trainer.model.<name>.base}: a user ONNX file to start model {@code
- *     <name>} from; {@code trainer.base.model} for every model without one. Otherwise: the previous
- *     version, else the default backbone.
+ * @param dataDir datasets under {@code trainer/<model>/}, version manifests, the pre-trained
+ *     backbone cache, the file artifact store
+ * @param featureCacheBytes {@code trainer.feature.cache.mb} in bytes
+ * @param baseModels {@code trainer.model.<name>.base}, by model name
  * @param defaultBaseModel {@code trainer.base.model}, null when unset
- * @param fallbackBase {@code trainer.base.default} (default {@code zoo:centernet}): the base of a
- *     model with no configured base and no production version: a zoo network, or {@code synthetic}
- *     for the synthetic-shapes backbone, which is also what a zoo network that cannot be fetched
- *     falls back to
- * @param zooInputSize {@code trainer.base.input.size} (default 0 = by task: classification 224,
- *     detection 320, segmentation 256): input size when training on a zoo network
- * @param threads {@code trainer.threads} (default 2): ONNX Runtime threads for caching and
- *     evaluation
- * @param detectionHead {@code trainer.detection.head} (default {@code reuse}): a detector
- *     fine-tuned from a CenterNet base (the zoo's COCO network or a version trained from it) keeps
- *     its neck and box heads and rebuilds only the class heatmap, keeping the pretrained channel of
- *     classes the base knows by name; {@code fresh} grafts a new head on the backbone instead
- * @param resize {@code trainer.resize} (default {@code auto}: letterbox for detection and
- *     segmentation, stretch for classification): how an image is fitted to the square input, the
- *     same way in training, evaluation and serving (the exported model carries it)
- * @param featureCacheBytes {@code trainer.feature.cache.mb} (default 1024): most memory phase 1
- *     holds as cached frozen-backbone outputs of the training images; a larger dataset (a CenterNet
- *     neck at stride 4 takes 3.3 MB per 320 px image) runs the frozen part per batch instead
+ * @param fallbackBase {@code trainer.base.default}: {@code zoo:NAME} or {@code synthetic}
+ * @param zooInputSize {@code trainer.base.input.size}; 0 = by task ({@link #zooInputSize(Task)})
  * @param signer {@code models.signing.key}: when set, every announcement this trainer writes is
- *     signed with it (HMAC-SHA256), for inference instances to verify; null when unset
- * @param torchThreads {@code trainer.torch.threads} (default 1): PyTorch intra-op threads for
- *     training; more threads than free cores make PyTorch spin and run many times slower
+ *     signed with it (HMAC-SHA256); null when unset
  */
 public record TrainerConfig(
         ServiceConfig service,
@@ -136,6 +71,350 @@ public record TrainerConfig(
      * (a mistyped setting would otherwise be ignored without a word).
      */
     public static final java.util.List<String> OWNED_PREFIXES = java.util.List.of("trainer.");
+
+    /** Every trainer key, declared once: the README's table is generated from it. */
+    public static final ConfigDef DEF = new ConfigDef("trainer");
+
+    private static final Setting<String> GROUP_ID =
+            DEF.string(
+                    "trainer.group.id",
+                    "streamtune-trainer",
+                    "consumer group of the trigger consumers; trainers in a group split the models"
+                            + " by partition");
+    private static final Setting<Integer> INPUT_SIZE =
+            DEF.integer(
+                    "trainer.input.size",
+                    32,
+                    8,
+                    1024,
+                    "input size of models built on the synthetic backbone (multiple of 4)");
+    private static final Setting<Integer> GATE_PERCENT =
+            DEF.integer(
+                    "trainer.split.gate.percent",
+                    20,
+                    1,
+                    80,
+                    "share of samples only the gate sees, chosen by a hash of the sample id (a"
+                            + " sample never changes split as data grows; changing this moves"
+                            + " samples)");
+    private static final Setting<Integer> SELECTION_PERCENT =
+            DEF.integer(
+                    "trainer.split.selection.percent",
+                    15,
+                    1,
+                    80,
+                    "share that chooses the epoch (early stopping) and nothing else; the rest"
+                            + " trains (gate + selection at most 90)");
+    private static final Setting<Integer> MIN_SAMPLES =
+            DEF.integer(
+                    "trainer.min.samples",
+                    10,
+                    2,
+                    Integer.MAX_VALUE,
+                    "fewer usable samples fail the run");
+    private static final Setting<Integer> MAX_TRAIN_SAMPLES =
+            DEF.integer(
+                    "trainer.train.max.samples",
+                    3000,
+                    0,
+                    Integer.MAX_VALUE,
+                    "most training samples one run decodes and holds in memory (0 = all; ~0.6 MB"
+                            + " each at 224 px, 1.2 MB at 320 px); beyond it the run trains on the"
+                            + " samples accepted since production was published plus a"
+                            + " class-balanced replay of older ones (at least half of the cap when"
+                            + " there are that many), so a fine-tuned version keeps seeing what"
+                            + " production knew; selection and gate samples are always all used");
+    private static final Setting<Integer> EPOCHS_HEAD =
+            DEF.integer(
+                    "trainer.epochs.head",
+                    8,
+                    1,
+                    10_000,
+                    "phase 1 epochs (on cached backbone outputs: cheap)");
+    private static final Setting<Integer> EPOCHS_FINETUNE =
+            DEF.integer(
+                    "trainer.epochs.finetune",
+                    8,
+                    0,
+                    10_000,
+                    "phase 2 epochs at most (0 = feature extraction only)");
+    private static final Setting<Integer> BATCH_SIZE =
+            DEF.integer("trainer.batch.size", 32, 2, 4096, "samples per training step");
+    private static final Setting<Double> LR =
+            DEF.decimal("trainer.lr", 3e-3, 1e-7, 10, "Adam learning rate of the head");
+    private static final Setting<Double> FINETUNE_LR_FACTOR =
+            DEF.decimal(
+                    "trainer.finetune.lr.factor",
+                    0.1,
+                    1e-4,
+                    1,
+                    "learning rate factor of the unfrozen backbone blocks");
+    private static final Setting<Integer> FINETUNE_BLOCKS =
+            DEF.integer(
+                    "trainer.finetune.blocks",
+                    2,
+                    0,
+                    1000,
+                    "K, backbone blocks unfrozen in phase 2 (a block ends at a residual Add, else"
+                            + " at each Conv)");
+    private static final Setting<Integer> PATIENCE =
+            DEF.integer(
+                    "trainer.early.stopping.patience",
+                    3,
+                    1,
+                    1000,
+                    "phase 2 epochs without improvement on the selection split before stopping");
+    private static final Setting<Integer> SEED =
+            DEF.integer(
+                    "trainer.seed",
+                    7,
+                    0,
+                    Integer.MAX_VALUE,
+                    "head initialisation, shuffling, augmentation");
+    private static final Setting<Boolean> AUGMENT_FLIP =
+            DEF.bool("trainer.augment.flip", true, "horizontal flip");
+    private static final Setting<Double> AUGMENT_CROP =
+            DEF.decimal(
+                    "trainer.augment.crop.min.scale",
+                    0.7,
+                    0.05,
+                    1,
+                    "random resized crop keeps an area share in [min, 1] (1 disables)");
+    private static final Setting<Double> AUGMENT_ROTATION =
+            DEF.decimal("trainer.augment.rotation.degrees", 10, 0, 180, "rotation in [-d, d]");
+    private static final Setting<Double> AUGMENT_JITTER =
+            DEF.decimal("trainer.augment.colour.jitter", 0.2, 0, 1, "brightness/contrast jitter");
+    private static final Setting<Double> LABEL_SMOOTHING =
+            DEF.decimal("trainer.label.smoothing", 0.05, 0, 0.99, "classification only");
+    private static final Setting<Integer> CLASSIFICATION_HIDDEN =
+            DEF.integer(
+                    "trainer.classification.hidden",
+                    0,
+                    0,
+                    65_536,
+                    "width of a hidden ReLU layer between pooling and the classifier (0 = none)");
+    private static final Setting<Integer> HEAD_HIDDEN =
+            DEF.integer(
+                    "trainer.head.hidden",
+                    32,
+                    4,
+                    4096,
+                    "channels of the segmentation and detection heads grafted on a backbone");
+    private static final Setting<DetectionHeadKind> DETECTION_HEAD =
+            DEF.choice(
+                    "trainer.detection.head",
+                    DetectionHeadKind.REUSE,
+                    "a detector trained from a CenterNet base (`zoo:centernet`, or a version"
+                            + " trained from it) keeps its neck and box heads and rebuilds only"
+                            + " the class heatmap, keeping the pretrained channel of every class"
+                            + " the base knows by name (`person`, `car`…; VOC spellings such as"
+                            + " `motorbike`, `tvmonitor` too); `fresh` grafts a new head on its"
+                            + " backbone instead");
+    private static final Setting<Integer> FEATURE_CACHE_MB =
+            DEF.integer(
+                    "trainer.feature.cache.mb",
+                    1024,
+                    0,
+                    1 << 20,
+                    "most memory (MiB) phase 1 holds as cached frozen-part outputs of the training"
+                            + " images (a CenterNet neck at 320 px: 3.3 MB per image); beyond it"
+                            + " the frozen part runs again for each batch");
+    private static final Setting<Double> GATE_MIN_DELTA =
+            DEF.decimal(
+                    "trainer.gate.min.delta",
+                    0.0,
+                    0,
+                    0.99,
+                    "the lower end of the interval of candidate − production must exceed this (a"
+                            + " tie never publishes)");
+    private static final Setting<Double> GATE_FLOOR =
+            DEF.decimal(
+                    "trainer.gate.floor",
+                    0.5,
+                    0,
+                    1,
+                    "the lower end of a first model's interval must reach this");
+    private static final Setting<Double> GATE_CONFIDENCE =
+            DEF.decimal(
+                    "trainer.gate.confidence",
+                    0.95,
+                    0.5,
+                    0.999,
+                    "two-sided confidence level of the gate's intervals");
+    private static final Setting<Integer> GATE_RESAMPLES =
+            DEF.integer(
+                    "trainer.gate.resamples", 2000, 100, 1_000_000, "paired bootstrap resamples");
+    private static final Setting<Integer> GATE_MIN_SAMPLES =
+            DEF.integer(
+                    "trainer.gate.min.samples",
+                    20,
+                    1,
+                    Integer.MAX_VALUE,
+                    "fewer gate samples is \"not enough evidence to judge\" (checked before"
+                            + " training)");
+    private static final Setting<Integer> GATE_MIN_PER_CLASS =
+            DEF.integer(
+                    "trainer.gate.min.per.class",
+                    3,
+                    0,
+                    Integer.MAX_VALUE,
+                    "likewise for any class of a classifier");
+    private static final Setting<Double> GATE_CLASS_MAX_DROP =
+            DEF.decimal(
+                    "trainer.gate.class.max.drop",
+                    0.2,
+                    0,
+                    1,
+                    "a candidate confidently worse than production on some class by more than"
+                            + " this (recall, IoU or AP, paired bootstrap at"
+                            + " `trainer.gate.confidence`) is rejected `FORGETS_CLASS`, naming the"
+                            + " class; 1 = no per-class check");
+    private static final Setting<Integer> SHADOW_FRAMES =
+            DEF.integer(
+                    "trainer.shadow.frames",
+                    200,
+                    0,
+                    Integer.MAX_VALUE,
+                    "shadow frames, over all inference instances, before a candidate is promoted;"
+                            + " 0 = the gate publishes directly");
+    private static final Setting<Double> SHADOW_MIN_AGREEMENT =
+            DEF.decimal(
+                    "trainer.shadow.min.agreement",
+                    0.5,
+                    0,
+                    1,
+                    "a candidate agreeing less with production in shadow is rejected; capped at"
+                            + " production's own metric at the gate (a better candidate must"
+                            + " disagree where production is wrong)");
+    private static final Setting<Double> SHADOW_MAX_FAILURE_RATE =
+            DEF.decimal(
+                    "trainer.shadow.max.failure.rate",
+                    0.01,
+                    0,
+                    1,
+                    "a candidate failing this much more often than production in shadow is"
+                            + " rejected");
+    private static final Setting<Boolean> ROLLBACK_AUTO =
+            DEF.bool(
+                    "trainer.rollback.auto",
+                    true,
+                    "roll production back by itself on a live regression");
+    private static final Setting<Integer> ROLLBACK_MIN_FRAMES =
+            DEF.integer(
+                    "trainer.rollback.min.frames",
+                    100,
+                    1,
+                    Integer.MAX_VALUE,
+                    "live frames of the production version before it is judged");
+    private static final Setting<Double> ROLLBACK_MAX_FAILURE_RATE =
+            DEF.decimal(
+                    "trainer.rollback.max.failure.rate",
+                    0.05,
+                    0,
+                    1,
+                    "live failure rate that rolls it back");
+    private static final Setting<Double> ROLLBACK_MAX_CONFIDENCE_SHIFT =
+            DEF.decimal(
+                    "trainer.rollback.max.confidence.shift",
+                    0.25,
+                    0,
+                    1,
+                    "change of mean confidence from its shadow phase that rolls it back");
+    private static final Setting<Integer> RETAIN_VERSIONS =
+            DEF.integer(
+                    "trainer.retain.versions",
+                    5,
+                    1,
+                    10_000,
+                    "stored versions per model; older artifacts and manifests are deleted (never"
+                            + " production's)");
+    private static final Setting<ArtifactStoreKind> ARTIFACT_STORE =
+            DEF.choice(
+                    "trainer.artifact.store",
+                    ArtifactStoreKind.KAFKA,
+                    "`kafka` (chunked, compacted `models.artifacts`) or `file`");
+    private static final Setting<Path> ARTIFACT_DIR =
+            DEF.path(
+                    "trainer.artifact.dir", null, "<data.dir>/artifacts", "root of the file store");
+    private static final Setting<Pretrainer.Source> PRETRAIN_SOURCE =
+            DEF.choice(
+                    "trainer.pretrain.source",
+                    Pretrainer.Source.SYNTHETIC,
+                    "the synthetic backbone's pre-training data: generated one-shape scenes, or"
+                            + " Fashion-MNIST (falls back to `synthetic` when the Debian package"
+                            + " is missing)");
+    private static final Setting<Integer> PRETRAIN_SAMPLES =
+            DEF.integer(
+                    "trainer.pretrain.samples",
+                    4000,
+                    10,
+                    60_000,
+                    "images the synthetic backbone is pre-trained on");
+    private static final Setting<Integer> PRETRAIN_EPOCHS =
+            DEF.integer("trainer.pretrain.epochs", 6, 1, 1000, "its pre-training epochs");
+    private static final Setting<Boolean> PRETRAIN_EAGER =
+            DEF.bool(
+                    "trainer.pretrain.eager",
+                    false,
+                    "pre-train the synthetic backbone in the background at start-up, so the first"
+                            + " run finds it ready (the demo turns it on)");
+    private static final Setting<Void> MODEL_BASE =
+            DEF.family(
+                    "trainer.model.<name>.base",
+                    "path",
+                    "a user ONNX file (or `zoo:NAME`) to start model `<name>` from");
+    private static final Setting<String> BASE_MODEL =
+            DEF.string(
+                    "trainer.base.model",
+                    null,
+                    "the same for every model without its own (`zoo:NAME` accepted everywhere an"
+                            + " ONNX file is)");
+    private static final Setting<String> BASE_DEFAULT =
+            DEF.string(
+                    "trainer.base.default",
+                    "zoo:centernet",
+                    "base of a model with no configured base and no production version:"
+                            + " `zoo:NAME` or `synthetic`; an unavailable zoo model falls back to"
+                            + " `synthetic` with one WARN line");
+    private static final Setting<InputFit> RESIZE =
+            DEF.choice(
+                    "trainer.resize",
+                    InputFit.AUTO,
+                    "how an image is fitted to the square input, in training, evaluation and"
+                            + " serving alike (the exported model's metadata carries it): `auto`"
+                            + " letterboxes detection and segmentation (aspect kept, centred, grey"
+                            + " 114 padding; boxes and masks mapped through the same transform,"
+                            + " padding ignored by the loss) and stretches classification;"
+                            + " `stretch` or `letterbox` for every task");
+    private static final Setting<Integer> BASE_INPUT_SIZE =
+            DEF.integer(
+                    "trainer.base.input.size",
+                    0,
+                    0,
+                    1024,
+                    "input size on a zoo base; 0 = 224 classification, 320 detection, 256"
+                            + " segmentation (multiple of 32)");
+    private static final Setting<Integer> THREADS =
+            DEF.integer(
+                    "trainer.threads",
+                    2,
+                    1,
+                    256,
+                    "ONNX Runtime threads (feature caching, evaluation)");
+    private static final Setting<Integer> TORCH_THREADS =
+            DEF.integer(
+                    "trainer.torch.threads",
+                    1,
+                    1,
+                    256,
+                    "PyTorch intra-op threads. On a loaded 2-core machine, 2 threads ran the same"
+                            + " training **13× slower** than 1 (spinning workers); raise it only on"
+                            + " idle cores");
+    private static final Setting<Void> STYLE =
+            DEF.family(
+                    "trainer.style.*",
+                    "see below",
+                    "how stylization models are built and trained: [style transfer](#style-transfer)");
 
     private static final org.slf4j.Logger LOG =
             org.slf4j.LoggerFactory.getLogger(TrainerConfig.class);
@@ -187,34 +466,34 @@ public record TrainerConfig(
     public static TrainerConfig from(ConfigSource config) {
         ServiceConfig service = ServiceConfig.from(config, "trainer", DEFAULT_HTTP_PORT);
         Path dataDir = ServiceConfig.DATA_DIR.get(config);
-        int inputSize = config.integer("trainer.input.size", 32, 8, 1024);
+        int inputSize = INPUT_SIZE.get(config);
         if (inputSize % 4 != 0) {
             throw new ConfigException(
-                    "trainer.input.size", "must be a multiple of 4, was " + inputSize);
+                    INPUT_SIZE.name(), "must be a multiple of 4, was " + inputSize);
         }
         Augmentation augmentation =
                 new Augmentation(
-                        config.bool("trainer.augment.flip", true),
-                        config.decimal("trainer.augment.crop.min.scale", 0.7, 0.05, 1.0),
-                        config.decimal("trainer.augment.rotation.degrees", 10, 0, 180),
-                        config.decimal("trainer.augment.colour.jitter", 0.2, 0, 1));
+                        AUGMENT_FLIP.get(config),
+                        AUGMENT_CROP.get(config),
+                        AUGMENT_ROTATION.get(config),
+                        AUGMENT_JITTER.get(config));
         Schedule schedule =
                 new Schedule(
-                        config.integer("trainer.epochs.head", 8, 1, 10_000),
-                        config.integer("trainer.epochs.finetune", 8, 0, 10_000),
-                        config.integer("trainer.batch.size", 32, 2, 4096),
-                        config.decimal("trainer.lr", 3e-3, 1e-7, 10),
-                        config.decimal("trainer.finetune.lr.factor", 0.1, 1e-4, 1),
-                        config.integer("trainer.finetune.blocks", 2, 0, 1000),
-                        config.integer("trainer.early.stopping.patience", 3, 1, 1000),
+                        EPOCHS_HEAD.get(config),
+                        EPOCHS_FINETUNE.get(config),
+                        BATCH_SIZE.get(config),
+                        LR.get(config),
+                        FINETUNE_LR_FACTOR.get(config),
+                        FINETUNE_BLOCKS.get(config),
+                        PATIENCE.get(config),
                         augmentation,
-                        config.integer("trainer.seed", 7, 0, Integer.MAX_VALUE));
+                        SEED.get(config));
         Pretrainer.Options pretrain =
                 new Pretrainer.Options(
-                        config.choice("trainer.pretrain.source", Pretrainer.Source.SYNTHETIC),
+                        PRETRAIN_SOURCE.get(config),
                         inputSize,
-                        config.integer("trainer.pretrain.samples", 4000, 10, 60_000),
-                        config.integer("trainer.pretrain.epochs", 6, 1, 1000),
+                        PRETRAIN_SAMPLES.get(config),
+                        PRETRAIN_EPOCHS.get(config),
                         Set.of(),
                         1L);
         Map<String, Path> bases = new LinkedHashMap<>();
@@ -224,7 +503,7 @@ public record TrainerConfig(
                             if (!k.endsWith(".base")) {
                                 throw new ConfigException(
                                         "trainer.model." + k,
-                                        "unknown key (only trainer.model.<name>.base)");
+                                        "unknown key (only " + MODEL_BASE.name() + ")");
                             }
                             bases.put(
                                     k.substring(0, k.length() - 5),
@@ -236,62 +515,62 @@ public record TrainerConfig(
                     "replaced by trainer.split.gate.percent (samples only the gate sees, default 20)"
                             + " and trainer.split.selection.percent (early stopping, default 15)");
         }
-        int gatePercent = config.integer("trainer.split.gate.percent", 20, 1, 80);
-        int selectionPercent = config.integer("trainer.split.selection.percent", 15, 1, 80);
+        int gatePercent = GATE_PERCENT.get(config);
+        int selectionPercent = SELECTION_PERCENT.get(config);
         if (gatePercent + selectionPercent > 90) {
             throw new ConfigException(
-                    "trainer.split.selection.percent",
+                    SELECTION_PERCENT.name(),
                     "gate "
                             + gatePercent
                             + "% + selection "
                             + selectionPercent
                             + "% leave less than 10% to train on");
         }
-        String base = config.string("trainer.base.model", null);
-        Path defaultBase = base == null ? null : modelFile("trainer.base.model", base);
+        String base = BASE_MODEL.get(config);
+        Path defaultBase = base == null ? null : modelFile(BASE_MODEL.name(), base);
         return new TrainerConfig(
                 service,
                 dataDir,
-                config.string("trainer.group.id", "streamtune-trainer"),
+                GROUP_ID.get(config),
                 inputSize,
                 gatePercent,
                 selectionPercent,
-                config.integer("trainer.min.samples", 10, 2, Integer.MAX_VALUE),
-                config.integer("trainer.train.max.samples", 3000, 0, Integer.MAX_VALUE),
+                MIN_SAMPLES.get(config),
+                MAX_TRAIN_SAMPLES.get(config),
                 schedule,
-                config.decimal("trainer.label.smoothing", 0.05, 0, 0.99),
-                config.integer("trainer.classification.hidden", 0, 0, 65_536),
-                config.integer("trainer.head.hidden", 32, 4, 4096),
-                config.choice("trainer.detection.head", DetectionHeadKind.REUSE),
-                config.choice("trainer.resize", InputFit.AUTO),
-                config.integer("trainer.feature.cache.mb", 1024, 0, 1 << 20) * (1L << 20),
+                LABEL_SMOOTHING.get(config),
+                CLASSIFICATION_HIDDEN.get(config),
+                HEAD_HIDDEN.get(config),
+                DETECTION_HEAD.get(config),
+                RESIZE.get(config),
+                FEATURE_CACHE_MB.get(config) * (1L << 20),
                 new Gate.Settings(
-                        config.decimal("trainer.gate.min.delta", 0.0, 0, 0.99),
-                        config.decimal("trainer.gate.floor", 0.5, 0, 1),
-                        config.decimal("trainer.gate.confidence", 0.95, 0.5, 0.999),
-                        config.integer("trainer.gate.resamples", 2000, 100, 1_000_000),
-                        config.integer("trainer.gate.min.samples", 20, 1, Integer.MAX_VALUE),
-                        config.integer("trainer.gate.min.per.class", 3, 0, Integer.MAX_VALUE),
-                        config.decimal("trainer.gate.class.max.drop", 0.2, 0, 1)),
+                        GATE_MIN_DELTA.get(config),
+                        GATE_FLOOR.get(config),
+                        GATE_CONFIDENCE.get(config),
+                        GATE_RESAMPLES.get(config),
+                        GATE_MIN_SAMPLES.get(config),
+                        GATE_MIN_PER_CLASS.get(config),
+                        GATE_CLASS_MAX_DROP.get(config)),
                 new io.streamtune.trainer.publish.Rollout.Settings(
-                        config.integer("trainer.shadow.frames", 200, 0, Integer.MAX_VALUE),
-                        config.decimal("trainer.shadow.min.agreement", 0.5, 0, 1),
-                        config.decimal("trainer.shadow.max.failure.rate", 0.01, 0, 1),
-                        config.bool("trainer.rollback.auto", true),
-                        config.integer("trainer.rollback.min.frames", 100, 1, Integer.MAX_VALUE),
-                        config.decimal("trainer.rollback.max.failure.rate", 0.05, 0, 1),
-                        config.decimal("trainer.rollback.max.confidence.shift", 0.25, 0, 1)),
-                config.integer("trainer.retain.versions", 5, 1, 10_000),
-                config.choice("trainer.artifact.store", ArtifactStoreKind.KAFKA),
-                config.path("trainer.artifact.dir", dataDir.resolve("artifacts")),
+                        SHADOW_FRAMES.get(config),
+                        SHADOW_MIN_AGREEMENT.get(config),
+                        SHADOW_MAX_FAILURE_RATE.get(config),
+                        ROLLBACK_AUTO.get(config),
+                        ROLLBACK_MIN_FRAMES.get(config),
+                        ROLLBACK_MAX_FAILURE_RATE.get(config),
+                        ROLLBACK_MAX_CONFIDENCE_SHIFT.get(config)),
+                RETAIN_VERSIONS.get(config),
+                ARTIFACT_STORE.get(config),
+                ARTIFACT_DIR.get(config, dataDir.resolve("artifacts")),
                 pretrain,
                 bases,
                 defaultBase,
-                fallbackBase(config.string("trainer.base.default", "zoo:centernet")),
-                zooInputSize(config.integer("trainer.base.input.size", 0, 0, 1024)),
-                config.integer("trainer.threads", 2, 1, 256),
-                config.integer("trainer.torch.threads", 1, 1, 256),
-                config.bool("trainer.pretrain.eager", false),
+                fallbackBase(BASE_DEFAULT.get(config)),
+                zooInputSize(BASE_INPUT_SIZE.get(config)),
+                THREADS.get(config),
+                TORCH_THREADS.get(config),
+                PRETRAIN_EAGER.get(config),
                 io.streamtune.trainer.style.StyleSettings.from(config),
                 io.streamtune.runtime.AnnouncementSigner.from(config).orElse(null));
     }
@@ -329,7 +608,7 @@ public record TrainerConfig(
     }
 
     /** The input size to train a zoo network at for a task. */
-    public int zooInputSize(io.streamtune.contracts.Task task) {
+    public int zooInputSize(Task task) {
         if (zooInputSize > 0) {
             return zooInputSize;
         }
