@@ -3,6 +3,8 @@ package io.streamtune.inference;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Names;
 import io.streamtune.contracts.Task;
+import io.streamtune.runtime.ConfigDef;
+import io.streamtune.runtime.ConfigDef.Setting;
 import io.streamtune.runtime.ConfigException;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.ServiceConfig;
@@ -25,53 +27,17 @@ import java.util.Optional;
 
 /**
  * Every setting of the inference service, read once at start-up; a bad value fails start-up naming
- * its key.
+ * its key. Each key, its default, range and meaning is declared once in {@link #DEF}; the README's
+ * table is generated from it.
  *
- * @param service shared service settings (HTTP, Kafka, topics)
- * @param model {@code inference.model}: the model name followed on the models topic and named in
- *     predictions
- * @param modelFile {@code inference.model.file}: an ONNX file served from start until a published
- *     version arrives
- * @param modelFileVersion {@code inference.model.file.version}: version the file's predictions
- *     carry (default: its metadata, else 1)
- * @param overrides {@code
- *     inference.model.task|classes|input.width|input.height|resize|pad|mean|std|channels|probabilities}:
- *     settings for the file model when its metadata lacks them
- * @param followPublished {@code inference.model.follow}: hot-swap to versions published on the
- *     models topic
- * @param groupId {@code inference.group.id}: consumer group of the frames topic; instances sharing
- *     it share partitions
- * @param cameras {@code inference.cameras} (default {@code *}): the cameras (frame keys) this model
- *     serves, comma-separated globs, {@code !} to exclude ({@link
- *     io.streamtune.inference.stream.CameraRoutes}); other frames are passed over
- * @param maxBatch {@code inference.batch.max.size}: frames per model run
- * @param maxWait {@code inference.batch.max.wait}: how long the first frame of a batch waits for
- *     others
- * @param runner {@code inference.threads.intra.op} / {@code inference.threads.inter.op}: ONNX
- *     Runtime threads
- * @param decodeThreads {@code inference.decode.threads}: threads decoding and preprocessing a
- *     batch's frames; 1 = the pipeline thread alone (default cores / 4, at least 1)
- * @param delivery {@code inference.delivery}: {@code at-least-once} or {@code exactly-once}
- * @param noModelPolicy {@code inference.no.model.policy}: {@code wait} or {@code dlq}
- * @param noModelMaxWait {@code inference.no.model.max.wait}: how long frames wait for a first model
- *     before the DLQ
- * @param detection {@code inference.detection.score.threshold|iou.threshold|max.detections}
- * @param topK {@code inference.classification.top.k}
- * @param stylizationSize {@code inference.stylization.size} (0): longest side in pixels of the
- *     stylized frames a stylization model emits; 0 keeps the model's own resolution
- * @param imageLimits {@code inference.image.max.bytes} / {@code inference.image.max.pixels}
- * @param artifactsDir {@code inference.artifacts.dir}: root of the filesystem artifact store
- *     ({@code file:} URIs)
- * @param artifactTimeout {@code inference.artifacts.timeout}: longest fetch of one artifact
- * @param live {@code inference.shadow.share} (default 0.5): share of batches a candidate in shadow
- *     runs on beside production (0 turns shadow serving off on this instance); {@code
- *     inference.live.report.interval} (default 5s): how often live reports go to {@code
- *     models.live}
+ * @param modelFile {@code inference.model.file}, resolved ({@code zoo:NAME} fetched)
+ * @param modelFileVersion {@code inference.model.file.version}; empty: the file's metadata, else 1
+ * @param overrides {@code inference.model.task|classes|input.*|resize|pad|mean|std|channels|
+ *     probabilities}: settings for the file model when its metadata lacks them
  * @param signer {@code models.signing.key}: when set, announcements not signed with it are refused
  *     before their artifact is fetched; null when unset
- * @param labelling {@code inference.labelling.*}: which production frames go to {@code
- *     labelling.requests} (see {@link io.streamtune.inference.labelling.LabellingSampler}); null
- *     when {@code inference.labelling.enabled=false}
+ * @param labelling {@code inference.labelling.*}; null when {@code
+ *     inference.labelling.enabled=false}
  */
 public record InferenceConfig(
         ServiceConfig service,
@@ -104,6 +70,291 @@ public record InferenceConfig(
      * (a mistyped setting would otherwise be ignored without a word).
      */
     public static final java.util.List<String> OWNED_PREFIXES = java.util.List.of("inference.");
+
+    /** Every inference key, declared once: the README's table is generated from it. */
+    public static final ConfigDef DEF = new ConfigDef("inference");
+
+    private static final Setting<String> MODEL =
+            DEF.string(
+                    "inference.model",
+                    "default",
+                    "model name followed on `models.published` and named in predictions");
+    private static final Setting<String> MODELS_LIST =
+            DEF.string(
+                    "inference.models",
+                    null,
+                    "several models in one instance, comma-separated (below); replaces"
+                            + " `inference.model`");
+    private static final Setting<Void> MODELS_OVERLAY =
+            DEF.family(
+                    "inference.models.<name>.<key>",
+                    "as `inference.<key>`",
+                    "stands in for `inference.<key>` for that model alone");
+    private static final Setting<Boolean> FOLLOW =
+            DEF.bool(
+                    "inference.model.follow", true, "hot-swap to versions published for that name");
+    private static final Setting<String> MODEL_FILE =
+            DEF.string(
+                    "inference.model.file",
+                    null,
+                    "an ONNX file or `zoo:NAME` (fetched and converted once per machine) served"
+                            + " from start (until a published version differs); `zoo:centernet`"
+                            + " serves COCO detections with no training");
+    private static final Setting<Integer> MODEL_FILE_VERSION =
+            DEF.integer(
+                            "inference.model.file.version",
+                            1,
+                            1,
+                            Integer.MAX_VALUE,
+                            "version the file's predictions carry")
+                    .shownAs("metadata, else 1");
+    private static final Setting<String> OVERRIDE_TASK =
+            DEF.string(
+                    "inference.model.task",
+                    null,
+                    "overrides for a file model without (or with wrong) metadata: its task");
+    private static final Setting<String> OVERRIDE_CLASSES =
+            DEF.string("inference.model.classes", null, "its classes: a JSON array or comma list");
+    private static final Setting<Integer> OVERRIDE_WIDTH =
+            DEF.integer("inference.model.input.width", -1, 1, 16384, "its input width").shownAs("");
+    private static final Setting<Integer> OVERRIDE_HEIGHT =
+            DEF.integer(
+                            "inference.model.input.height",
+                            -1,
+                            1,
+                            16384,
+                            "its input height (default: the width)")
+                    .shownAs("");
+    private static final Setting<String> OVERRIDE_RESIZE =
+            DEF.string("inference.model.resize", null, "`stretch` or `letterbox`");
+    private static final Setting<Integer> OVERRIDE_PAD =
+            DEF.integer("inference.model.pad", 114, 0, 255, "letterbox padding value").shownAs("");
+    private static final Setting<String> OVERRIDE_MEAN =
+            DEF.string("inference.model.mean", null, "per-channel mean, e.g. `0.485,0.456,0.406`");
+    private static final Setting<String> OVERRIDE_STD =
+            DEF.string("inference.model.std", null, "per-channel standard deviation");
+    private static final Setting<String> OVERRIDE_CHANNELS =
+            DEF.string("inference.model.channels", null, "`rgb` or `bgr`");
+    private static final Setting<Boolean> OVERRIDE_PROBABILITIES =
+            DEF.bool(
+                            "inference.model.probabilities",
+                            false,
+                            "whether the classifier's output is already probabilities")
+                    .shownAs("");
+    private static final Setting<String> GROUP_ID =
+            DEF.string(
+                            "inference.group.id",
+                            null,
+                            "consumer group: instances with the same group share the frame"
+                                    + " partitions")
+                    .shownAs("inference-<model>");
+    private static final Setting<String> CAMERAS =
+            DEF.string(
+                    "inference.cameras",
+                    "*",
+                    "the cameras (frame keys) this model serves: comma-separated globs (`*`, `?`),"
+                            + " `!` excludes (`lobby-*,gate-?,!lobby-test*`); other frames are"
+                            + " passed over (`inference_frames_unrouted_total`), their offsets"
+                            + " committed in order with the served ones, never ahead of a served"
+                            + " frame still in flight");
+    private static final Setting<Integer> BATCH_MAX_SIZE =
+            DEF.integer("inference.batch.max.size", 8, 1, 1024, "frames per model run");
+    private static final Setting<Duration> BATCH_MAX_WAIT =
+            DEF.duration(
+                    "inference.batch.max.wait",
+                    Duration.ofMillis(20),
+                    "how long the first frame of a batch waits for others");
+    private static final Setting<Integer> INTRA_OP =
+            DEF.integer(
+                            "inference.threads.intra.op",
+                            1,
+                            1,
+                            1024,
+                            "ONNX Runtime intra-op threads; one core is left for decoding the next"
+                                    + " batch")
+                    .shownAs("cores − 1 (min 1)");
+    private static final Setting<Integer> INTER_OP =
+            DEF.integer("inference.threads.inter.op", 1, 1, 1024, "ONNX Runtime inter-op threads");
+    private static final Setting<Integer> DECODE_THREADS =
+            DEF.integer(
+                            "inference.decode.threads",
+                            1,
+                            1,
+                            256,
+                            "threads decoding and preprocessing a batch's frames in parallel; 1 ="
+                                    + " the pipeline thread alone")
+                    .shownAs("cores / 4 (min 1)");
+    private static final Setting<Delivery> DELIVERY =
+            DEF.choice(
+                    "inference.delivery",
+                    Delivery.AT_LEAST_ONCE,
+                    "at-least-once: offsets committed after the predictions are acknowledged;"
+                            + " exactly-once: predictions and offsets in one transaction");
+    private static final Setting<NoModelPolicy> NO_MODEL_POLICY =
+            DEF.choice(
+                    "inference.no.model.policy",
+                    NoModelPolicy.WAIT,
+                    "`wait` (pause, bounded) or `dlq` (reason `no_model`) while no model is"
+                            + " loaded");
+    private static final Setting<Duration> NO_MODEL_MAX_WAIT =
+            DEF.duration(
+                    "inference.no.model.max.wait",
+                    Duration.ofMinutes(5),
+                    "frames held longer go to the DLQ with reason `no_model`");
+    private static final Setting<Double> SCORE_THRESHOLD =
+            DEF.decimal(
+                    "inference.detection.score.threshold",
+                    0.25,
+                    0,
+                    1,
+                    "detections scoring less are dropped");
+    private static final Setting<Double> IOU_THRESHOLD =
+            DEF.decimal(
+                    "inference.detection.iou.threshold",
+                    0.7,
+                    0,
+                    1,
+                    "class-aware non-maximum suppression overlap");
+    private static final Setting<Integer> MAX_DETECTIONS =
+            DEF.integer("inference.detection.max.detections", 300, 1, 100_000, "objects per frame");
+    private static final Setting<Integer> TOP_K =
+            DEF.integer("inference.classification.top.k", 5, 1, 1000, "classes per classification");
+    private static final Setting<Integer> STYLIZATION_SIZE =
+            DEF.integer(
+                    "inference.stylization.size",
+                    0,
+                    0,
+                    8192,
+                    "longest side in pixels of the stylized frames a stylization model emits on"
+                            + " `predictions.stylizations` (JPEG, source aspect ratio); 0 = the"
+                            + " model's resolution");
+    private static final Setting<Long> IMAGE_MAX_BYTES =
+            DEF.size(
+                    "inference.image.max.bytes",
+                    ImageLimits.DEFAULT_MAX_BYTES,
+                    1,
+                    1L << 30,
+                    "larger frames go to the DLQ (`oversized_image`)");
+    private static final Setting<Long> IMAGE_MAX_PIXELS =
+            DEF.count(
+                    "inference.image.max.pixels",
+                    ImageLimits.DEFAULT_MAX_PIXELS,
+                    1,
+                    1L << 32,
+                    "likewise, checked from the header");
+    private static final Setting<Path> ARTIFACTS_DIR =
+            DEF.path(
+                    "inference.artifacts.dir",
+                    Path.of("artifacts"),
+                    "artifacts",
+                    "root of the filesystem artifact store (`file:` URIs): only regular files under"
+                            + " it (links resolved), of the announced size, are read — an"
+                            + " announcement naming `/dev/zero`, a FIFO or `/proc/...` is refused"
+                            + " before a byte is read");
+    private static final Setting<Duration> ARTIFACTS_TIMEOUT =
+            DEF.duration(
+                    "inference.artifacts.timeout",
+                    Duration.ofMinutes(2),
+                    "longest fetch of one artifact");
+    private static final Setting<Double> SHADOW_SHARE =
+            DEF.decimal(
+                    "inference.shadow.share",
+                    0.5,
+                    0,
+                    1,
+                    "share of batches a candidate from `models.candidates` runs on in shadow (0 ="
+                            + " no shadow serving on this instance)");
+    private static final Setting<Duration> LIVE_REPORT_INTERVAL =
+            DEF.duration(
+                    "inference.live.report.interval",
+                    Duration.ofSeconds(5),
+                    "how often `LiveReport`s go to `models.live`");
+
+    private static final io.streamtune.inference.labelling.LabellingSampler.Settings L =
+            io.streamtune.inference.labelling.LabellingSampler.Settings.defaults();
+    private static final Setting<Boolean> LABELLING_ENABLED =
+            DEF.bool(
+                    "inference.labelling.enabled",
+                    true,
+                    "send frames worth labelling to `labelling.requests` (below)");
+    private static final Setting<Double> LABELLING_CONFIDENCE_MIN =
+            DEF.decimal(
+                    "inference.labelling.confidence.min",
+                    L.confidenceMin(),
+                    0,
+                    1,
+                    "low-confidence band, lower end: top-1 probability, or any object's score");
+    private static final Setting<Double> LABELLING_CONFIDENCE_MAX =
+            DEF.decimal(
+                    "inference.labelling.confidence.max",
+                    L.confidenceMax(),
+                    0,
+                    1,
+                    "its upper end (0 turns the band off)");
+    private static final Setting<Double> LABELLING_MARGIN_MAX =
+            DEF.decimal(
+                    "inference.labelling.margin.max",
+                    L.marginMax(),
+                    0,
+                    1,
+                    "classification: top-two probabilities closer than this (0 = off)");
+    private static final Setting<Double> LABELLING_RARE_SHARE =
+            DEF.decimal(
+                    "inference.labelling.rare.share",
+                    L.rareShare(),
+                    0,
+                    1,
+                    "a predicted class seen in under this share of frames (0 = off)");
+    private static final Setting<Integer> LABELLING_RARE_AFTER =
+            DEF.integer(
+                    "inference.labelling.rare.after",
+                    L.rareAfter(),
+                    1,
+                    Integer.MAX_VALUE,
+                    "… once this many frames were seen");
+    private static final Setting<Double> LABELLING_RANDOM_SHARE =
+            DEF.decimal(
+                    "inference.labelling.random.share",
+                    L.randomShare(),
+                    0,
+                    1,
+                    "random baseline share of all frames (0 = off)");
+    private static final Setting<Double> LABELLING_DISAGREEMENT_MAX =
+            DEF.decimal(
+                    "inference.labelling.disagreement.max",
+                    L.disagreementMax(),
+                    0,
+                    1,
+                    "while a candidate runs in shadow: frames on which it and production agree"
+                            + " less than this (0 = off)");
+    private static final Setting<Integer> LABELLING_PER_MINUTE =
+            DEF.integer(
+                    "inference.labelling.per.minute",
+                    L.perMinute(),
+                    0,
+                    1_000_000,
+                    "cap on requests per minute");
+    private static final Setting<Integer> LABELLING_PER_HOUR =
+            DEF.integer(
+                    "inference.labelling.per.hour",
+                    L.perHour(),
+                    0,
+                    1_000_000,
+                    "cap on requests per hour");
+    private static final Setting<Integer> LABELLING_PER_DAY =
+            DEF.integer(
+                    "inference.labelling.per.day",
+                    L.perDay(),
+                    0,
+                    10_000_000,
+                    "cap on requests per day");
+    private static final Setting<Integer> LABELLING_PER_CAMERA_PER_HOUR =
+            DEF.integer(
+                    "inference.labelling.per.camera.per.hour",
+                    L.perCameraPerHour(),
+                    0,
+                    1_000_000,
+                    "cap per camera (the frame key)");
 
     private static final org.slf4j.Logger LOG =
             org.slf4j.LoggerFactory.getLogger(InferenceConfig.class);
@@ -149,7 +400,7 @@ public record InferenceConfig(
      * #from}.
      */
     public static List<InferenceConfig> all(ConfigSource config) {
-        String list = config.string(MODELS, null);
+        String list = MODELS_LIST.get(config);
         if (list == null || list.isBlank()) {
             return List.of(from(config));
         }
@@ -211,75 +462,59 @@ public record InferenceConfig(
 
     /** Reads and checks the configuration. */
     public static InferenceConfig from(ConfigSource config) {
-        String model = config.string("inference.model", "default");
+        String model = MODEL.get(config);
         try {
             Names.requireModelName(model);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("inference.model", e.getMessage());
+            throw new ConfigException(MODEL.name(), e.getMessage());
         }
         // One core is left to the pipeline thread, which decodes the next batch while the model
         // runs.
         int intraOp = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
-        String fileValue = config.string("inference.model.file", null);
+        String fileValue = MODEL_FILE.get(config);
         Optional<Path> file = Optional.empty();
         if (fileValue != null) {
             try {
                 // a path, or zoo:NAME fetched and converted once per machine
                 file = Optional.of(Zoo.modelFile(fileValue, LOG::info));
             } catch (ZooException e) {
-                throw new ConfigException("inference.model.file", e.getMessage());
+                throw new ConfigException(MODEL_FILE.name(), e.getMessage());
             }
         }
-        String fileVersion = config.string("inference.model.file.version", null);
+        String fileVersion = config.string(MODEL_FILE_VERSION.name(), null);
         return new InferenceConfig(
                 ServiceConfig.from(config, "inference", DEFAULT_HTTP_PORT),
                 model,
                 file,
                 fileVersion == null
                         ? Optional.empty()
-                        : Optional.of(
-                                config.integer(
-                                        "inference.model.file.version", 1, 1, Integer.MAX_VALUE)),
+                        : Optional.of(MODEL_FILE_VERSION.get(config)),
                 overrides(config),
-                config.bool("inference.model.follow", true),
-                config.string("inference.group.id", "inference-" + model),
+                FOLLOW.get(config),
+                GROUP_ID.get(config, "inference-" + model),
                 cameras(config),
-                config.integer("inference.batch.max.size", 8, 1, 1024),
-                positive(config, "inference.batch.max.wait", Duration.ofMillis(20)),
-                new RunnerOptions(
-                        config.integer("inference.threads.intra.op", intraOp, 1, 1024),
-                        config.integer("inference.threads.inter.op", 1, 1, 1024)),
-                config.integer(
-                        "inference.decode.threads",
-                        Math.max(1, Runtime.getRuntime().availableProcessors() / 4),
-                        1,
-                        256),
-                config.choice("inference.delivery", Delivery.AT_LEAST_ONCE),
-                config.choice("inference.no.model.policy", NoModelPolicy.WAIT),
-                positive(config, "inference.no.model.max.wait", Duration.ofMinutes(5)),
+                BATCH_MAX_SIZE.get(config),
+                BATCH_MAX_WAIT.get(config),
+                new RunnerOptions(INTRA_OP.get(config, intraOp), INTER_OP.get(config)),
+                DECODE_THREADS.get(
+                        config, Math.max(1, Runtime.getRuntime().availableProcessors() / 4)),
+                DELIVERY.get(config),
+                NO_MODEL_POLICY.get(config),
+                NO_MODEL_MAX_WAIT.get(config),
                 new DetectionOptions(
-                        (float) config.decimal("inference.detection.score.threshold", 0.25, 0, 1),
-                        (float) config.decimal("inference.detection.iou.threshold", 0.7, 0, 1),
-                        config.integer("inference.detection.max.detections", 300, 1, 100_000)),
-                config.integer("inference.classification.top.k", 5, 1, 1000),
-                config.integer("inference.stylization.size", 0, 0, 8192),
+                        (float) (double) SCORE_THRESHOLD.get(config),
+                        (float) (double) IOU_THRESHOLD.get(config),
+                        MAX_DETECTIONS.get(config)),
+                TOP_K.get(config),
+                STYLIZATION_SIZE.get(config),
                 new ImageLimits(
-                        config.size(
-                                "inference.image.max.bytes",
-                                ImageLimits.DEFAULT_MAX_BYTES,
-                                1,
-                                1L << 30),
-                        config.size(
-                                "inference.image.max.pixels",
-                                ImageLimits.DEFAULT_MAX_PIXELS,
-                                1,
-                                1L << 32),
+                        IMAGE_MAX_BYTES.get(config),
+                        IMAGE_MAX_PIXELS.get(config),
                         EnumSet.of(ImageFormat.JPEG, ImageFormat.PNG)),
-                config.path("inference.artifacts.dir", Path.of("artifacts")),
-                positive(config, "inference.artifacts.timeout", Duration.ofMinutes(2)),
+                ARTIFACTS_DIR.get(config),
+                ARTIFACTS_TIMEOUT.get(config),
                 new io.streamtune.inference.shadow.LiveSignals.Settings(
-                        config.decimal("inference.shadow.share", 0.5, 0, 1),
-                        positive(config, "inference.live.report.interval", Duration.ofSeconds(5))),
+                        SHADOW_SHARE.get(config), LIVE_REPORT_INTERVAL.get(config)),
                 io.streamtune.runtime.AnnouncementSigner.from(config).orElse(null),
                 labelling(config));
     }
@@ -290,38 +525,31 @@ public record InferenceConfig(
      */
     private static io.streamtune.inference.labelling.LabellingSampler.Settings labelling(
             ConfigSource config) {
-        if (!config.bool("inference.labelling.enabled", true)) {
+        if (!LABELLING_ENABLED.get(config)) {
             return null;
         }
-        var d = io.streamtune.inference.labelling.LabellingSampler.Settings.defaults();
-        String key = "inference.labelling.confidence.min";
+        String key = LABELLING_CONFIDENCE_MIN.name();
         try {
-            double min = config.decimal(key, d.confidenceMin(), 0, 1);
-            key = "inference.labelling.confidence.max";
-            double max = config.decimal(key, d.confidenceMax(), 0, 1);
+            double min = LABELLING_CONFIDENCE_MIN.get(config);
+            key = LABELLING_CONFIDENCE_MAX.name();
+            double max = LABELLING_CONFIDENCE_MAX.get(config);
             if (max > 0 && min > max) {
                 throw new ConfigException(
-                        key, "must be >= inference.labelling.confidence.min (" + min + ")");
+                        key, "must be >= " + LABELLING_CONFIDENCE_MIN.name() + " (" + min + ")");
             }
             return new io.streamtune.inference.labelling.LabellingSampler.Settings(
                     min,
                     Math.max(min, max),
-                    config.decimal("inference.labelling.margin.max", d.marginMax(), 0, 1),
-                    config.decimal("inference.labelling.rare.share", d.rareShare(), 0, 1),
-                    config.integer(
-                            "inference.labelling.rare.after", d.rareAfter(), 1, Integer.MAX_VALUE),
-                    config.decimal("inference.labelling.random.share", d.randomShare(), 0, 1),
-                    config.integer("inference.labelling.per.minute", d.perMinute(), 0, 1_000_000),
-                    config.integer("inference.labelling.per.hour", d.perHour(), 0, 1_000_000),
-                    config.integer("inference.labelling.per.day", d.perDay(), 0, 10_000_000),
-                    config.integer(
-                            "inference.labelling.per.camera.per.hour",
-                            d.perCameraPerHour(),
-                            0,
-                            1_000_000),
-                    d.remembered(),
-                    config.decimal(
-                            "inference.labelling.disagreement.max", d.disagreementMax(), 0, 1));
+                    LABELLING_MARGIN_MAX.get(config),
+                    LABELLING_RARE_SHARE.get(config),
+                    LABELLING_RARE_AFTER.get(config),
+                    LABELLING_RANDOM_SHARE.get(config),
+                    LABELLING_PER_MINUTE.get(config),
+                    LABELLING_PER_HOUR.get(config),
+                    LABELLING_PER_DAY.get(config),
+                    LABELLING_PER_CAMERA_PER_HOUR.get(config),
+                    L.remembered(),
+                    LABELLING_DISAGREEMENT_MAX.get(config));
         } catch (IllegalArgumentException e) {
             if (e instanceof ConfigException) {
                 throw e;
@@ -332,76 +560,66 @@ public record InferenceConfig(
 
     private static io.streamtune.inference.stream.CameraRoutes cameras(ConfigSource config) {
         try {
-            return io.streamtune.inference.stream.CameraRoutes.parse(
-                    config.string("inference.cameras", "*"));
+            return io.streamtune.inference.stream.CameraRoutes.parse(CAMERAS.get(config));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("inference.cameras", e.getMessage());
+            throw new ConfigException(CAMERAS.name(), e.getMessage());
         }
-    }
-
-    private static Duration positive(ConfigSource config, String key, Duration defaultValue) {
-        Duration d = config.duration(key, defaultValue);
-        if (d.isNegative() || d.isZero()) {
-            throw new ConfigException(key, "must be positive, was " + d);
-        }
-        return d;
     }
 
     private static ModelSpecOverrides overrides(ConfigSource config) {
         var b = ModelSpecOverrides.builder();
         String key = null;
         try {
-            key = "inference.model.task";
-            String task = config.string(key, null);
+            key = OVERRIDE_TASK.name();
+            String task = OVERRIDE_TASK.get(config);
             if (task != null) {
                 b.task(Task.parse(task));
             }
-            key = "inference.model.classes";
-            String classes = config.string(key, null);
+            key = OVERRIDE_CLASSES.name();
+            String classes = OVERRIDE_CLASSES.get(config);
             if (classes != null) {
                 b.classNames(
                         classes.startsWith("[")
                                 ? List.of(JsonSerde.MAPPER.readValue(classes, String[].class))
                                 : List.of(classes.split("\\s*,\\s*")));
             }
-            key = "inference.model.input.width";
+            key = OVERRIDE_WIDTH.name();
             String width = config.string(key, null);
-            String height = config.string("inference.model.input.height", null);
+            String height = config.string(OVERRIDE_HEIGHT.name(), null);
             if (width != null || height != null) {
-                int w = config.integer("inference.model.input.width", -1, 1, 16384);
-                int h = config.integer("inference.model.input.height", w, 1, 16384);
+                int w = OVERRIDE_WIDTH.get(config);
+                int h = OVERRIDE_HEIGHT.get(config, w);
                 if (w < 1) {
                     throw new ConfigException(
-                            "inference.model.input.width",
-                            "is required with inference.model.input.height");
+                            OVERRIDE_WIDTH.name(), "is required with " + OVERRIDE_HEIGHT.name());
                 }
                 b.inputSize(w, h);
             }
-            key = "inference.model.resize";
-            String resize = config.string(key, null);
+            key = OVERRIDE_RESIZE.name();
+            String resize = OVERRIDE_RESIZE.get(config);
             if (resize != null) {
                 b.resize(ResizeMode.parse(resize));
             }
-            key = "inference.model.pad";
+            key = OVERRIDE_PAD.name();
             if (config.string(key, null) != null) {
-                b.padValue(config.integer(key, 114, 0, 255));
+                b.padValue(OVERRIDE_PAD.get(config));
             }
-            key = "inference.model.mean";
-            String mean = config.string(key, null);
-            String std = config.string("inference.model.std", null);
+            key = OVERRIDE_MEAN.name();
+            String mean = OVERRIDE_MEAN.get(config);
+            String std = OVERRIDE_STD.get(config);
             if (mean != null || std != null) {
                 b.normalization(
                         Normalization.parse(
                                 mean == null ? "0,0,0" : mean, std == null ? "1,1,1" : std));
             }
-            key = "inference.model.channels";
-            String channels = config.string(key, null);
+            key = OVERRIDE_CHANNELS.name();
+            String channels = OVERRIDE_CHANNELS.get(config);
             if (channels != null) {
                 b.channels(ChannelOrder.parse(channels));
             }
-            key = "inference.model.probabilities";
+            key = OVERRIDE_PROBABILITIES.name();
             if (config.string(key, null) != null) {
-                b.outputProbabilities(config.bool(key, false));
+                b.outputProbabilities(OVERRIDE_PROBABILITIES.get(config));
             }
         } catch (ConfigException e) {
             throw e;
