@@ -1,7 +1,7 @@
 package io.streamtune.inference;
 
-import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.ModelSwapReported;
+import io.streamtune.contracts.Topic;
 import io.streamtune.contracts.Topics;
 import io.streamtune.inference.model.ModelFollower;
 import io.streamtune.inference.model.ModelSlot;
@@ -19,7 +19,6 @@ import io.streamtune.vision.image.ImageDecoder;
 import io.streamtune.vision.model.ModelLoadException;
 import io.streamtune.vision.model.ModelRunner;
 import io.streamtune.vision.model.OnnxModelRunner;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,7 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -163,8 +161,7 @@ public final class InferenceService implements AutoCloseable {
             KafkaProducer<byte[], byte[]> events =
                     new KafkaProducer<>(kafka.producer(instance + "-events"));
             shell.manage(() -> events.close(Duration.ofSeconds(5)));
-            String eventsTopic = kafka.topic(Topics.INFERENCE_EVENTS.name());
-            JsonSerde<ModelSwapReported> serde = JsonSerde.of(ModelSwapReported.class);
+            Topic<String, ModelSwapReported> eventsTopic = kafka.topic(Topics.INFERENCE_EVENTS);
             ModelSwapper swapper =
                     new ModelSwapper(
                             instance,
@@ -174,10 +171,7 @@ public final class InferenceService implements AutoCloseable {
                             metrics,
                             report ->
                                     events.send(
-                                            new ProducerRecord<>(
-                                                    eventsTopic,
-                                                    instance.getBytes(StandardCharsets.UTF_8),
-                                                    serde.toBytes(report)),
+                                            eventsTopic.record(instance, report),
                                             (metadata, error) -> {
                                                 if (error != null) {
                                                     log.warn(
@@ -185,7 +179,7 @@ public final class InferenceService implements AutoCloseable {
                                                                     + " to {}: {}",
                                                             report.model(),
                                                             report.version(),
-                                                            eventsTopic,
+                                                            eventsTopic.name(),
                                                             error.toString());
                                                 }
                                             }),
@@ -347,7 +341,7 @@ public final class InferenceService implements AutoCloseable {
                             new io.streamtune.inference.labelling.LabellingSampler(
                                     config.labelling(), clock, instance.hashCode()),
                             labellingProducer,
-                            kafka.topic(Topics.LABELLING_REQUESTS.name()),
+                            kafka.topic(Topics.LABELLING_REQUESTS),
                             clock,
                             shell.registry(),
                             config.model());

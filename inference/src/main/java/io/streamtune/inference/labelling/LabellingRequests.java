@@ -9,19 +9,18 @@ import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.LabellingRequested;
 import io.streamtune.contracts.SegmentationsEmitted;
 import io.streamtune.contracts.Task;
+import io.streamtune.contracts.Topic;
 import io.streamtune.inference.model.ServingModel;
 import io.streamtune.inference.stream.Frame;
 import io.streamtune.inference.stream.FramePipeline;
 import io.streamtune.inference.stream.Outcome;
 import io.streamtune.runtime.LogThrottle;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,12 +38,9 @@ public final class LabellingRequests
     private static final LogThrottle LOG_THROTTLE =
             new LogThrottle(java.time.Duration.ofSeconds(10), 5);
 
-    private static final JsonSerde<LabellingRequested> SERDE =
-            JsonSerde.of(LabellingRequested.class);
-
     private final LabellingSampler sampler;
     private final Producer<byte[], byte[]> producer;
-    private final String topic;
+    private final Topic<String, LabellingRequested> topic;
     private final Clock clock;
     private final Map<LabellingSampler.Reason, Counter> requested =
             new EnumMap<>(LabellingSampler.Reason.class);
@@ -53,7 +49,7 @@ public final class LabellingRequests
     public LabellingRequests(
             LabellingSampler sampler,
             Producer<byte[], byte[]> producer,
-            String topic,
+            Topic<String, LabellingRequested> topic,
             Clock clock,
             MeterRegistry registry) {
         this(sampler, producer, topic, clock, registry, "");
@@ -63,7 +59,7 @@ public final class LabellingRequests
     public LabellingRequests(
             LabellingSampler sampler,
             Producer<byte[], byte[]> producer,
-            String topic,
+            Topic<String, LabellingRequested> topic,
             Clock clock,
             MeterRegistry registry,
             String model) {
@@ -161,9 +157,8 @@ public final class LabellingRequests
                         pick.get().score(),
                         JsonSerde.MAPPER.valueToTree(p.value()),
                         clock.instant());
-        byte[] value = SERDE.toBytes(request);
         producer.send(
-                new ProducerRecord<>(topic, request.key().getBytes(StandardCharsets.UTF_8), value),
+                topic.record(request.key(), request),
                 (metadata, error) -> {
                     if (error != null) {
                         failed.increment();
@@ -172,7 +167,7 @@ public final class LabellingRequests
                             log.warn(
                                     "labelling request for frame {} not delivered to {}: {}{}",
                                     frame.frameId(),
-                                    topic,
+                                    topic.name(),
                                     error.toString(),
                                     LogThrottle.note(leftOut));
                         }

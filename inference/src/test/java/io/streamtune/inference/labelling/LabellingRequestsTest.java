@@ -108,7 +108,7 @@ class LabellingRequestsTest {
                         new LabellingSamplerTest.TestClock(),
                         1),
                 producer,
-                "labelling.requests",
+                io.streamtune.contracts.Topics.LABELLING_REQUESTS,
                 java.time.Clock.fixed(T, java.time.ZoneOffset.UTC),
                 registry);
     }
