@@ -2,6 +2,7 @@ package io.streamtune.deploy.cli;
 
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.LabellingRequested;
+import io.streamtune.contracts.Topic;
 import io.streamtune.contracts.Topics;
 import io.streamtune.ingest.bulk.LabelStudioTasks;
 import io.streamtune.runtime.ConfigSource;
@@ -80,7 +81,7 @@ public final class LabellingCommand implements Callable<Integer> {
             KafkaSettings kafka = KafkaSettings.from(config);
             Duration wait = config.duration("labelling.export.timeout", Duration.ofSeconds(30));
             List<LabellingRequested> requests =
-                    read(kafka, kafka.topic(Topics.LABELLING_REQUESTS.name()), model, wait);
+                    read(kafka, kafka.topic(Topics.LABELLING_REQUESTS), model, wait);
             Files.writeString(
                     out,
                     JsonSerde.MAPPER
@@ -104,10 +105,13 @@ public final class LabellingCommand implements Callable<Integer> {
      * beginning to the end offsets as of now.
      */
     static List<LabellingRequested> read(
-            KafkaSettings kafka, String topic, String model, Duration wait) {
+            KafkaSettings kafka,
+            Topic<String, LabellingRequested> requests,
+            String model,
+            Duration wait) {
+        String topic = requests.name();
         Map<String, LabellingRequested> latest = new LinkedHashMap<>();
         String prefix = model + "/";
-        var serde = JsonSerde.of(LabellingRequested.class);
         try (var consumer =
                 KafkaSettings.assignedConsumers(kafka.consumer("labelling-export", "unused"))
                         .get()) {
@@ -135,7 +139,7 @@ public final class LabellingCommand implements Callable<Integer> {
                     latest.remove(key);
                     if (r.value() != null) {
                         try {
-                            latest.put(key, serde.fromBytes(r.value()));
+                            latest.put(key, requests.value(r.value()));
                         } catch (RuntimeException e) {
                             System.err.println(
                                     "labelling: skipped unreadable request "

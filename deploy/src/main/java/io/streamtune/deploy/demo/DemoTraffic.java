@@ -1,10 +1,10 @@
 package io.streamtune.deploy.demo;
 
 import io.streamtune.contracts.FrameHeaders;
-import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Label;
 import io.streamtune.contracts.LabelledImageSubmitted;
 import io.streamtune.contracts.Task;
+import io.streamtune.contracts.Topic;
 import io.streamtune.contracts.Topics;
 import io.streamtune.runtime.KafkaSettings;
 import io.streamtune.vision.image.RgbImage;
@@ -104,7 +104,7 @@ public final class DemoTraffic implements AutoCloseable {
 
     private final Options options;
     private final Producer<byte[], byte[]> producer;
-    private final String intakeTopic;
+    private final Topic<String, LabelledImageSubmitted> intake;
     private final String framesTopic;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong labelsSent = new AtomicLong();
@@ -114,7 +114,7 @@ public final class DemoTraffic implements AutoCloseable {
     private DemoTraffic(KafkaSettings kafka, Options options) {
         this.options = options;
         this.producer = new KafkaProducer<>(kafka.imageProducer("streamtune-demo"));
-        this.intakeTopic = kafka.topic(Topics.IMAGES_INTAKE.name());
+        this.intake = kafka.topic(Topics.IMAGES_INTAKE);
         this.framesTopic = kafka.topic(Topics.FRAMES.name());
     }
 
@@ -127,15 +127,14 @@ public final class DemoTraffic implements AutoCloseable {
             // a painting registered as the style, then crops of the cameras' photographs as
             // content
             traffic.send(
-                    traffic.intakeTopic,
+                    traffic.intake.name(),
                     null,
-                    JsonSerde.of(LabelledImageSubmitted.class)
-                            .toBytes(
-                                    new LabelledImageSubmitted(
-                                            options.model(),
-                                            options.style(),
-                                            new Label.StyleLabel(),
-                                            "demo-labeller")),
+                    traffic.intake.bytes(
+                            new LabelledImageSubmitted(
+                                    options.model(),
+                                    options.style(),
+                                    new Label.StyleLabel(),
+                                    "demo-labeller")),
                     null);
             List<RgbImage> sources = photos.stream().map(RgbImage::of).toList();
             traffic.spawn(
@@ -291,10 +290,9 @@ public final class DemoTraffic implements AutoCloseable {
      * the sample of a seed.
      */
     private void label(java.util.function.LongFunction<LabelledImageSubmitted> sample) {
-        var serde = JsonSerde.of(LabelledImageSubmitted.class);
         long seed = 1_000_000;
         for (int i = 0; i < options.burst() && running; i++) {
-            send(intakeTopic, null, serde.toBytes(sample.apply(seed++)), null);
+            send(intake.name(), null, intake.bytes(sample.apply(seed++)), null);
             labelsSent.incrementAndGet();
         }
         producer.flush();
@@ -306,7 +304,7 @@ public final class DemoTraffic implements AutoCloseable {
         while (running) {
             next += periodNanos;
             sleepUntil(next);
-            send(intakeTopic, null, serde.toBytes(sample.apply(seed++)), null);
+            send(intake.name(), null, intake.bytes(sample.apply(seed++)), null);
             labelsSent.incrementAndGet();
         }
     }

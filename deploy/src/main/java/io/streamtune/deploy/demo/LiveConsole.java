@@ -1,9 +1,9 @@
 package io.streamtune.deploy.demo;
 
-import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.ModelPublished;
 import io.streamtune.contracts.ModelRejected;
 import io.streamtune.contracts.ModelSwapReported;
+import io.streamtune.contracts.Topic;
 import io.streamtune.contracts.Topics;
 import io.streamtune.contracts.TrainingProgress;
 import io.streamtune.contracts.TrainingTriggered;
@@ -34,13 +34,12 @@ public final class LiveConsole implements AutoCloseable {
 
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-    private static final JsonSerde<TrainingTriggered> TRIGGERS =
-            JsonSerde.of(TrainingTriggered.class);
-    private static final JsonSerde<TrainingProgress> PROGRESS =
-            JsonSerde.of(TrainingProgress.class);
-    private static final JsonSerde<ModelPublished> PUBLISHED = JsonSerde.of(ModelPublished.class);
-    private static final JsonSerde<ModelRejected> REJECTED = JsonSerde.of(ModelRejected.class);
-    private static final JsonSerde<ModelSwapReported> SWAPS = JsonSerde.of(ModelSwapReported.class);
+    private final Topic<String, TrainingTriggered> triggers;
+    private final Topic<String, TrainingProgress> progress;
+    private final Topic<String, ModelPublished> published;
+    private final Topic<String, ModelRejected> rejected;
+    private final Topic<String, ModelPublished> candidates;
+    private final Topic<String, ModelSwapReported> swaps;
     private final PrintStream out;
     private final TopicTail events;
     private final ScheduledExecutorService ticker;
@@ -57,17 +56,23 @@ public final class LiveConsole implements AutoCloseable {
             KafkaSettings kafka, Map<String, String> urls, PrintStream out, Duration period) {
         this.out = out;
         this.urls = Map.copyOf(urls);
+        this.triggers = kafka.topic(Topics.TRAINING_TRIGGERS);
+        this.progress = kafka.topic(Topics.TRAINING_PROGRESS);
+        this.published = kafka.topic(Topics.MODELS_PUBLISHED);
+        this.rejected = kafka.topic(Topics.MODELS_REJECTED);
+        this.candidates = kafka.topic(Topics.MODELS_CANDIDATES);
+        this.swaps = kafka.topic(Topics.INFERENCE_EVENTS);
         this.events =
                 new TopicTail(
                         kafka,
                         "console",
                         List.of(
-                                kafka.topic(Topics.TRAINING_TRIGGERS.name()),
-                                kafka.topic(Topics.TRAINING_PROGRESS.name()),
-                                kafka.topic(Topics.MODELS_PUBLISHED.name()),
-                                kafka.topic(Topics.MODELS_REJECTED.name()),
-                                kafka.topic(Topics.MODELS_CANDIDATES.name()),
-                                kafka.topic(Topics.INFERENCE_EVENTS.name())),
+                                triggers.name(),
+                                progress.name(),
+                                published.name(),
+                                rejected.name(),
+                                candidates.name(),
+                                swaps.name()),
                         false,
                         this::onEvent);
         this.ticker =
@@ -95,8 +100,8 @@ public final class LiveConsole implements AutoCloseable {
     private void onEvent(ConsumerRecord<byte[], byte[]> r) {
         String topic = r.topic();
         try {
-            if (topic.endsWith(Topics.TRAINING_TRIGGERS.name())) {
-                var t = TRIGGERS.fromBytes(r.value());
+            if (topic.equals(triggers.name())) {
+                var t = triggers.value(r.value());
                 line(
                         "▶",
                         String.format(
@@ -106,8 +111,8 @@ public final class LiveConsole implements AutoCloseable {
                                 t.reason().name().toLowerCase(Locale.ROOT),
                                 t.newSamples(),
                                 t.totalSamples()));
-            } else if (topic.endsWith(Topics.TRAINING_PROGRESS.name())) {
-                var p = PROGRESS.fromBytes(r.value());
+            } else if (topic.equals(progress.name())) {
+                var p = progress.value(r.value());
                 String text =
                         String.format(
                                 Locale.ROOT,
@@ -138,8 +143,8 @@ public final class LiveConsole implements AutoCloseable {
                     lastProgress = text;
                     line("·", text.replaceAll(" +", " "));
                 }
-            } else if (topic.endsWith(Topics.MODELS_PUBLISHED.name())) {
-                var m = PUBLISHED.fromBytes(r.value());
+            } else if (topic.equals(published.name())) {
+                var m = published.value(r.value());
                 if (m != null && m.isRollback()) {
                     line(
                             "↶",
@@ -177,8 +182,8 @@ public final class LiveConsole implements AutoCloseable {
                                                             m.promotion().shadow().agreement())
                                             : ""));
                 }
-            } else if (topic.endsWith(Topics.MODELS_CANDIDATES.name())) {
-                var m = r.value() == null ? null : PUBLISHED.fromBytes(r.value());
+            } else if (topic.equals(candidates.name())) {
+                var m = r.value() == null ? null : candidates.value(r.value());
                 if (m != null) {
                     line(
                             "◌",
@@ -189,8 +194,8 @@ public final class LiveConsole implements AutoCloseable {
                                     m.version(),
                                     m.gate() == null ? m.metricName() : m.gate().describe()));
                 }
-            } else if (topic.endsWith(Topics.MODELS_REJECTED.name())) {
-                var m = REJECTED.fromBytes(r.value());
+            } else if (topic.equals(rejected.name())) {
+                var m = rejected.value(r.value());
                 line(
                         "✘",
                         String.format(
@@ -204,8 +209,8 @@ public final class LiveConsole implements AutoCloseable {
                                 m.candidateMetric(),
                                 m.productionMetric(),
                                 m.reason()));
-            } else if (topic.endsWith(Topics.INFERENCE_EVENTS.name())) {
-                var s = SWAPS.fromBytes(r.value());
+            } else if (topic.equals(swaps.name())) {
+                var s = swaps.value(r.value());
                 if (s.outcome() == ModelSwapReported.Outcome.SWAPPED) {
                     line("⇄", s.instance() + " now serves " + s.model() + " v" + s.version());
                 } else {
