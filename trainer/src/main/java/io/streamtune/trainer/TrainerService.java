@@ -121,12 +121,7 @@ public final class TrainerService implements AutoCloseable {
                         shell.manage(
                                 new Rollout(
                                                 rollout,
-                                                new Rollout.Topics(
-                                                        kafka.topic(
-                                                                Topics.MODELS_CANDIDATES.name()),
-                                                        kafka.topic(Topics.MODELS_PUBLISHED.name()),
-                                                        kafka.topic(Topics.MODELS_LIVE.name()),
-                                                        kafka.topic(Topics.MODELS_REJECTED.name())),
+                                                Rollout.Topics.of(kafka),
                                                 kafka.consumer(instance + "-rollout", "unused"),
                                                 producer,
                                                 new Rollback(

@@ -5,6 +5,7 @@ import io.streamtune.contracts.ModelPublished;
 import io.streamtune.contracts.ModelRejected;
 import io.streamtune.contracts.Promotion;
 import io.streamtune.contracts.ShadowEvidence;
+import io.streamtune.contracts.Topic;
 import io.streamtune.runtime.PollLoop;
 import io.streamtune.trainer.TrainerMetrics;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,6 @@ import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,8 +70,22 @@ public final class Rollout implements AutoCloseable {
             double rollbackMaxFailureRate,
             double rollbackMaxConfidenceShift) {}
 
-    /** Topic names, prefix applied. */
-    public record Topics(String candidates, String published, String live, String rejected) {}
+    /** The topics it reads and writes, prefix applied. */
+    public record Topics(
+            Topic<String, ModelPublished> candidates,
+            Topic<String, ModelPublished> published,
+            Topic<String, LiveReport> live,
+            Topic<String, ModelRejected> rejected) {
+
+        /** Each resolved by {@code kafka} (its prefix). */
+        public static Topics of(io.streamtune.runtime.KafkaSettings kafka) {
+            return new Topics(
+                    kafka.topic(io.streamtune.contracts.Topics.MODELS_CANDIDATES),
+                    kafka.topic(io.streamtune.contracts.Topics.MODELS_PUBLISHED),
+                    kafka.topic(io.streamtune.contracts.Topics.MODELS_LIVE),
+                    kafka.topic(io.streamtune.contracts.Topics.MODELS_REJECTED));
+        }
+    }
 
     private final Settings settings;
     private final Topics topics;
@@ -163,7 +177,11 @@ public final class Rollout implements AutoCloseable {
     /** Assigns every partition of the three topics it follows and reads them from the start. */
     void open() {
         List<TopicPartition> parts = new ArrayList<>();
-        for (String t : List.of(topics.candidates(), topics.published(), topics.live())) {
+        for (String t :
+                List.of(
+                        topics.candidates().name(),
+                        topics.published().name(),
+                        topics.live().name())) {
             while (loop.running()) {
                 var infos = consumer.partitionsFor(t, Duration.ofSeconds(10));
                 if (infos != null && !infos.isEmpty()) {
@@ -190,12 +208,11 @@ public final class Rollout implements AutoCloseable {
         }
         String model = new String(r.key(), StandardCharsets.UTF_8);
         try {
-            if (r.topic().equals(topics.candidates())) {
+            if (r.topic().equals(topics.candidates().name())) {
                 if (r.value() == null) {
                     candidates.remove(model);
                 } else {
-                    ModelPublished next =
-                            io.streamtune.contracts.Topics.MODELS_CANDIDATES.value(r.value());
+                    ModelPublished next = topics.candidates().value(r.value());
                     ModelPublished previous = candidates.put(model, next);
                     if (previous != null
                             && previous.version() != next.version()
@@ -206,14 +223,12 @@ public final class Rollout implements AutoCloseable {
                                 "v" + next.version() + " replaced it in shadow before a decision");
                     }
                 }
-            } else if (r.topic().equals(topics.published())) {
+            } else if (r.topic().equals(topics.published().name())) {
                 if (r.value() != null) {
-                    production.put(
-                            model,
-                            io.streamtune.contracts.Topics.MODELS_PUBLISHED.value(r.value()));
+                    production.put(model, topics.published().value(r.value()));
                 }
             } else if (r.value() != null) {
-                LiveReport report = io.streamtune.contracts.Topics.MODELS_LIVE.value(r.value());
+                LiveReport report = topics.live().value(r.value());
                 reports.put(
                         report.model()
                                 + "/"
@@ -471,10 +486,7 @@ public final class Rollout implements AutoCloseable {
                                 p.version(),
                                 clock.instant(),
                                 evidence));
-        send(
-                topics.published(),
-                c.model(),
-                io.streamtune.contracts.Topics.MODELS_PUBLISHED.bytes(rollback.sign(announced)));
+        send(topics.published(), c.model(), rollback.sign(announced));
         end(c);
         registry.manifest(c.model(), c.version())
                 .ifPresent(
@@ -518,10 +530,7 @@ public final class Rollout implements AutoCloseable {
                         clock.instant(),
                         verdict,
                         c.gate());
-        send(
-                topics.rejected(),
-                c.model(),
-                io.streamtune.contracts.Topics.MODELS_REJECTED.bytes(rejected));
+        send(topics.rejected(), c.model(), rejected);
         registry.manifest(c.model(), c.version())
                 .ifPresent(
                         m ->
@@ -545,15 +554,15 @@ public final class Rollout implements AutoCloseable {
         send(topics.candidates(), c.model(), null);
     }
 
-    private void send(String topic, String key, byte[] value) {
+    private <V> void send(Topic<String, V> topic, String key, V value) {
         try {
-            producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), value))
-                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+            producer.send(topic.record(key, value)).get(60, java.util.concurrent.TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing to " + topic, e);
+            throw new IllegalStateException("interrupted while writing to " + topic.name(), e);
         } catch (Exception e) {
-            throw new IllegalStateException("cannot write to " + topic + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot write to " + topic.name() + ": " + e.getMessage(), e);
         }
     }
 

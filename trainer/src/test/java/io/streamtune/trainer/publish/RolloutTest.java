@@ -41,7 +41,10 @@ class RolloutTest {
 
     private static final Rollout.Topics TOPICS =
             new Rollout.Topics(
-                    "models.candidates", "models.published", "models.live", "models.rejected");
+                    io.streamtune.contracts.Topics.MODELS_CANDIDATES,
+                    io.streamtune.contracts.Topics.MODELS_PUBLISHED,
+                    io.streamtune.contracts.Topics.MODELS_LIVE,
+                    io.streamtune.contracts.Topics.MODELS_REJECTED);
     private static final Rollout.Settings SETTINGS =
             new Rollout.Settings(100, 0.5, 0.01, true, 50, 0.05, 0.25);
 
@@ -58,7 +61,11 @@ class RolloutTest {
     void start() {
         consumer = new MockConsumer<>("earliest");
         Node node = new Node(0, "localhost", 9092);
-        for (String t : List.of(TOPICS.candidates(), TOPICS.published(), TOPICS.live())) {
+        for (String t :
+                List.of(
+                        TOPICS.candidates().name(),
+                        TOPICS.published().name(),
+                        TOPICS.live().name())) {
             consumer.updatePartitions(
                     t,
                     List.of(new PartitionInfo(t, 0, node, new Node[] {node}, new Node[] {node})));
@@ -79,7 +86,7 @@ class RolloutTest {
                                         registry,
                                         store,
                                         producer,
-                                        TOPICS.published(),
+                                        TOPICS.published().name(),
                                         Clock.systemUTC()),
                                 registry,
                                 new TrainerMetrics(new SimpleMeterRegistry()),
@@ -139,7 +146,10 @@ class RolloutTest {
     }
 
     private void feed(String topic, byte[] value) {
-        int i = topic.equals(TOPICS.candidates()) ? 0 : topic.equals(TOPICS.published()) ? 1 : 2;
+        int i =
+                topic.equals(TOPICS.candidates().name())
+                        ? 0
+                        : topic.equals(TOPICS.published().name()) ? 1 : 2;
         long offset = offsets[i]++;
         consumer.schedulePollTask(
                 () ->
@@ -182,7 +192,7 @@ class RolloutTest {
                         0,
                         Instant.now(),
                         Instant.now());
-        feed(TOPICS.live(), JsonSerde.of(LiveReport.class).toBytes(r));
+        feed(TOPICS.live().name(), JsonSerde.of(LiveReport.class).toBytes(r));
     }
 
     private <T> Optional<T> await(
@@ -220,18 +230,18 @@ class RolloutTest {
                         producer.history().stream()
                                 .anyMatch(
                                         r ->
-                                                r.topic().equals(TOPICS.candidates())
+                                                r.topic().equals(TOPICS.candidates().name())
                                                         && r.value() == null));
     }
 
     @Test
     void shouldPromoteACandidateAfterEnoughShadowFramesFromAllInstances() throws Exception {
-        announce(TOPICS.published(), version(1, null, gate(null)));
-        announce(TOPICS.candidates(), version(2, 1, null));
+        announce(TOPICS.published().name(), version(1, null, gate(null)));
+        announce(TOPICS.candidates().name(), version(2, 1, null));
         report("a", 2, LiveReport.Role.SHADOW, 1, 40, 0, 0.9);
         assertThat(
                         await(
-                                TOPICS.published(),
+                                TOPICS.published().name(),
                                 ModelPublished.class,
                                 p -> p.version() == 2,
                                 Duration.ofMillis(1500)))
@@ -240,7 +250,8 @@ class RolloutTest {
 
         report("b", 2, LiveReport.Role.SHADOW, 1, 70, 0, 0.9);
 
-        var promoted = await(TOPICS.published(), ModelPublished.class, p -> p.version() == 2);
+        var promoted =
+                await(TOPICS.published().name(), ModelPublished.class, p -> p.version() == 2);
         assertThat(promoted).isPresent();
         assertThat(promoted.get().promotion().by()).isEqualTo(Promotion.By.SHADOW);
         assertThat(promoted.get().promotion().shadow().frames()).isEqualTo(110);
@@ -259,11 +270,11 @@ class RolloutTest {
 
     @Test
     void shouldRejectACandidateThatFailsOrDisagreesInShadow() throws Exception {
-        announce(TOPICS.published(), version(1, null, gate(null)));
-        announce(TOPICS.candidates(), version(2, 1, null));
+        announce(TOPICS.published().name(), version(1, null, gate(null)));
+        announce(TOPICS.candidates().name(), version(2, 1, null));
         report("a", 2, LiveReport.Role.SHADOW, 1, 120, 12, 0.3);
 
-        var rejected = await(TOPICS.rejected(), ModelRejected.class, r -> true);
+        var rejected = await(TOPICS.rejected().name(), ModelRejected.class, r -> true);
         assertThat(rejected).isPresent();
         assertThat(rejected.get().verdict()).isEqualTo(ModelRejected.Verdict.SHADOW_REGRESSION);
         assertThat(rejected.get().reason())
@@ -272,7 +283,7 @@ class RolloutTest {
         awaitTombstone();
         assertThat(
                         await(
-                                TOPICS.published(),
+                                TOPICS.published().name(),
                                 ModelPublished.class,
                                 p -> p.version() == 2,
                                 Duration.ofMillis(500)))
@@ -286,11 +297,12 @@ class RolloutTest {
     @Test
     void shouldPromoteACandidateThatDisagreesWithAWeakProductionAsMuchAsProductionWasWrong()
             throws Exception {
-        announce(TOPICS.published(), version(1, null, gate(null)));
-        announce(TOPICS.candidates(), version(2, 1, null, 0.22));
+        announce(TOPICS.published().name(), version(1, null, gate(null)));
+        announce(TOPICS.candidates().name(), version(2, 1, null, 0.22));
         report("a", 2, LiveReport.Role.SHADOW, 1, 120, 0, 0.45);
 
-        var promoted = await(TOPICS.published(), ModelPublished.class, p -> p.version() == 2);
+        var promoted =
+                await(TOPICS.published().name(), ModelPublished.class, p -> p.version() == 2);
         assertThat(promoted).isPresent();
         assertThat(promoted.get().promotion().by()).isEqualTo(Promotion.By.SHADOW);
     }
@@ -298,10 +310,10 @@ class RolloutTest {
     @Test
     void shouldRejectACandidateGatedAgainstAVersionThatIsNoLongerProduction() throws Exception {
         version(1, null, gate(null));
-        announce(TOPICS.published(), version(2, 1, gate(1)));
-        announce(TOPICS.candidates(), version(3, 1, null));
+        announce(TOPICS.published().name(), version(2, 1, gate(1)));
+        announce(TOPICS.candidates().name(), version(3, 1, null));
 
-        var rejected = await(TOPICS.rejected(), ModelRejected.class, r -> true);
+        var rejected = await(TOPICS.rejected().name(), ModelRejected.class, r -> true);
         assertThat(rejected).isPresent();
         assertThat(rejected.get().verdict()).isEqualTo(ModelRejected.Verdict.STALE);
         assertThat(rejected.get().reason())
@@ -311,11 +323,11 @@ class RolloutTest {
 
     @Test
     void shouldRejectACandidateSupersededInShadow() throws Exception {
-        announce(TOPICS.published(), version(1, null, gate(null)));
-        announce(TOPICS.candidates(), version(2, 1, null));
-        announce(TOPICS.candidates(), version(3, 1, null));
+        announce(TOPICS.published().name(), version(1, null, gate(null)));
+        announce(TOPICS.candidates().name(), version(2, 1, null));
+        announce(TOPICS.candidates().name(), version(3, 1, null));
 
-        var rejected = await(TOPICS.rejected(), ModelRejected.class, r -> true);
+        var rejected = await(TOPICS.rejected().name(), ModelRejected.class, r -> true);
         assertThat(rejected).isPresent();
         assertThat(rejected.get().verdict()).isEqualTo(ModelRejected.Verdict.SUPERSEDED);
         assertThat(rejected.get().runId()).isEqualTo("shadow-v2");
@@ -324,11 +336,11 @@ class RolloutTest {
     @Test
     void shouldRollProductionBackWhenItFailsLive() throws Exception {
         version(1, null, gate(null));
-        announce(TOPICS.published(), version(2, 1, gate(1)));
+        announce(TOPICS.published().name(), version(2, 1, gate(1)));
         report("a", 2, LiveReport.Role.PRODUCTION, null, 30, 1, 0);
         assertThat(
                         await(
-                                TOPICS.published(),
+                                TOPICS.published().name(),
                                 ModelPublished.class,
                                 ModelPublished::isRollback,
                                 Duration.ofMillis(1500)))
@@ -337,7 +349,8 @@ class RolloutTest {
 
         report("b", 2, LiveReport.Role.PRODUCTION, null, 40, 20, 0);
 
-        var back = await(TOPICS.published(), ModelPublished.class, ModelPublished::isRollback);
+        var back =
+                await(TOPICS.published().name(), ModelPublished.class, ModelPublished::isRollback);
         assertThat(back).isPresent();
         assertThat(back.get().version()).isEqualTo(1);
         assertThat(back.get().promotion().by()).isEqualTo(Promotion.By.AUTOMATIC_ROLLBACK);
