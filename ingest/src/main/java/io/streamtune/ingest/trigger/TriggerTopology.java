@@ -9,6 +9,7 @@ import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Label;
 import io.streamtune.contracts.ModelPublished;
 import io.streamtune.contracts.SegmentationsEmitted;
+import io.streamtune.contracts.Topic;
 import io.streamtune.contracts.Topics;
 import io.streamtune.contracts.TrainingRequested;
 import io.streamtune.contracts.TrainingTriggered;
@@ -90,8 +91,6 @@ public final class TriggerTopology {
     private static final JsonSerde<SampleState> SAMPLE_SERDE = JsonSerde.of(SampleState.class);
     private static final JsonSerde<ModelStats> STATS_SERDE = JsonSerde.of(ModelStats.class);
     private static final JsonSerde<ModelEvent> EVENT_SERDE = JsonSerde.of(ModelEvent.class);
-    private static final JsonSerde<TrainingRequested> REQUEST_SERDE =
-            JsonSerde.of(TrainingRequested.class);
 
     private TriggerTopology() {}
 
@@ -118,7 +117,7 @@ public final class TriggerTopology {
 
         KStream<String, ModelEvent> sampleEvents =
                 builder.stream(
-                                topicPrefix + Topics.IMAGES_LABELLED.name(),
+                                Topics.IMAGES_LABELLED.withPrefix(topicPrefix).name(),
                                 Consumed.with(Serdes.String(), Serdes.ByteArray()))
                         .process(SampleProcessor::new, SAMPLES_STORE)
                         .repartition(
@@ -128,14 +127,16 @@ public final class TriggerTopology {
                                         .withNumberOfPartitions(
                                                 Topics.TRAINING_REQUESTS.spec().partitions()));
 
+        Topic<String, TrainingRequested> requestTopic =
+                Topics.TRAINING_REQUESTS.withPrefix(topicPrefix);
         KStream<String, ModelEvent> requests =
                 builder.stream(
-                                topicPrefix + Topics.TRAINING_REQUESTS.name(),
+                                requestTopic.name(),
                                 Consumed.with(Serdes.String(), Serdes.ByteArray()))
                         .flatMapValues(
                                 (key, bytes) -> {
                                     try {
-                                        TrainingRequested r = REQUEST_SERDE.fromBytes(bytes);
+                                        TrainingRequested r = requestTopic.value(bytes);
                                         if (r == null || !r.model().equals(key)) {
                                             log.warn(
                                                     "ignoring training request keyed '{}' for model {}: key must be the model",
@@ -154,14 +155,14 @@ public final class TriggerTopology {
                                 });
 
         KStream<String, ModelEvent> driftEvents = drift(builder, policy, topicPrefix, metrics);
+        Topic<String, TrainingTriggered> triggers =
+                Topics.TRAINING_TRIGGERS.withPrefix(topicPrefix);
 
         sampleEvents
                 .merge(requests)
                 .merge(driftEvents)
                 .process(() -> new ModelProcessor(policy, metrics), MODELS_STORE)
-                .to(
-                        topicPrefix + Topics.TRAINING_TRIGGERS.name(),
-                        Produced.with(Serdes.String(), JsonSerde.of(TrainingTriggered.class)));
+                .to(triggers.name(), Produced.with(triggers.keySerde(), triggers.valueSerde()));
         return builder.build();
     }
 
@@ -185,37 +186,31 @@ public final class TriggerTopology {
                                 Serdes.String(),
                                 DRIFT_STATE_SERDE)
                         .withCachingDisabled());
-        JsonSerde<ClassificationsEmitted> cls = JsonSerde.of(ClassificationsEmitted.class);
-        JsonSerde<DetectionsEmitted> det = JsonSerde.of(DetectionsEmitted.class);
-        JsonSerde<SegmentationsEmitted> seg = JsonSerde.of(SegmentationsEmitted.class);
-        JsonSerde<ModelPublished> pub = JsonSerde.of(ModelPublished.class);
+        Topic<String, ModelPublished> published = Topics.MODELS_PUBLISHED.withPrefix(prefix);
         KStream<String, DriftInput> inputs =
                 observations(
                                 builder,
-                                prefix + Topics.PREDICTIONS_CLASSIFICATIONS.name(),
-                                cls,
+                                Topics.PREDICTIONS_CLASSIFICATIONS.withPrefix(prefix),
                                 ClassificationsEmitted::frame,
                                 DriftReference.Observation::of)
                         .merge(
                                 observations(
                                         builder,
-                                        prefix + Topics.PREDICTIONS_DETECTIONS.name(),
-                                        det,
+                                        Topics.PREDICTIONS_DETECTIONS.withPrefix(prefix),
                                         DetectionsEmitted::frame,
                                         DriftReference.Observation::of))
                         .merge(
                                 observations(
                                         builder,
-                                        prefix + Topics.PREDICTIONS_SEGMENTATIONS.name(),
-                                        seg,
+                                        Topics.PREDICTIONS_SEGMENTATIONS.withPrefix(prefix),
                                         SegmentationsEmitted::frame,
                                         DriftReference.Observation::of))
                         .merge(
                                 predictions(
                                         builder,
-                                        prefix + Topics.MODELS_PUBLISHED.name(),
+                                        published.name(),
                                         b -> {
-                                            ModelPublished p = pub.fromBytes(b);
+                                            ModelPublished p = published.value(b);
                                             return new KeyValue<>(
                                                     p.model(),
                                                     new DriftInput(
@@ -233,24 +228,23 @@ public final class TriggerTopology {
                                         .withNumberOfPartitions(
                                                 Topics.TRAINING_REQUESTS.spec().partitions()))
                         .process(() -> new DriftProcessor(policy.drift(), metrics), DRIFT_STORE);
+        Topic<String, DriftDetected> driftTopic = Topics.MODELS_DRIFT.withPrefix(prefix);
         windows.to(
-                prefix + Topics.MODELS_DRIFT.name(),
-                Produced.with(Serdes.String(), JsonSerde.of(DriftDetected.class)));
+                driftTopic.name(), Produced.with(driftTopic.keySerde(), driftTopic.valueSerde()));
         return windows.mapValues(d -> ModelEvent.drift(d.consecutive()));
     }
 
     /** A prediction topic's records as observations of their model and version. */
     private static <T> KStream<String, DriftInput> observations(
             StreamsBuilder builder,
-            String topic,
-            JsonSerde<T> serde,
+            Topic<String, T> topic,
             java.util.function.Function<T, io.streamtune.contracts.FrameRef> frame,
             java.util.function.Function<T, DriftReference.Observation> observe) {
         return predictions(
                 builder,
-                topic,
+                topic.name(),
                 b -> {
-                    T value = serde.fromBytes(b);
+                    T value = topic.value(b);
                     var f = frame.apply(value);
                     return new KeyValue<>(
                             f.model(),
