@@ -212,7 +212,7 @@ public final class ModelsMain {
                             result.outcome().name().toLowerCase(Locale.ROOT)
                                     + ": "
                                     + result.summary());
-                    return result.outcome() == TrainerMetrics.Outcome.FAILED ? 1 : 0;
+                    return result.outcome() == TrainerMetrics.RunOutcome.FAILED ? 1 : 0;
                 }
             }
             default -> {

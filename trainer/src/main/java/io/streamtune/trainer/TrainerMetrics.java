@@ -90,7 +90,7 @@ public final class TrainerMetrics {
                     ROLLOUTS);
 
     /** How a run ended. */
-    public enum Outcome {
+    public enum RunOutcome {
         PUBLISHED,
         REJECTED,
         FAILED,
@@ -117,7 +117,7 @@ public final class TrainerMetrics {
                 Counter.builder(TRIGGERS_COALESCED)
                         .description("Triggers merged into a pending or running run")
                         .register(registry);
-        for (Outcome o : Outcome.values()) {
+        for (RunOutcome o : RunOutcome.values()) {
             Counter.builder(RUNS)
                     .tag("outcome", o.tag())
                     .description("Finished training runs")
@@ -270,7 +270,7 @@ public final class TrainerMetrics {
                 .increment();
     }
 
-    public void runFinished(Outcome outcome, Duration duration) {
+    public void runFinished(RunOutcome outcome, Duration duration) {
         registry.counter(RUNS, "outcome", outcome.tag()).increment();
         registry.timer(RUN_DURATION, "outcome", outcome.tag()).record(duration);
     }

@@ -22,7 +22,7 @@ class TrainerMetricsTest {
         metrics.productionVersion("cats", 4);
         metrics.gate("cats", 0.91, 0.88);
         metrics.published("cats", 4, "accuracy", 0.91);
-        metrics.runFinished(TrainerMetrics.Outcome.PUBLISHED, Duration.ofSeconds(12));
+        metrics.runFinished(TrainerMetrics.RunOutcome.PUBLISHED, Duration.ofSeconds(12));
 
         assertThat(
                         registry.getMeters().stream()

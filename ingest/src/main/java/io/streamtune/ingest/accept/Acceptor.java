@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  * idempotent with {@code acks=all}), so a caller that reports success after it never reports a
  * sample that could still be lost.
  *
- * <p>Dedupe: the same image with the same label is a no-op ({@link Outcome.Status#UNCHANGED}); the
- * same image with a new label is written again under the same key ({@link
- * Outcome.Status#RELABELLED}), replacing the old one in the compacted topic. Concurrent submissions
- * of one key are serialized so two identical records are never written by one process. Thread-safe.
+ * <p>Dedupe: the same image with the same label is a no-op ({@link Acceptance.Status#UNCHANGED});
+ * the same image with a new label is written again under the same key ({@link
+ * Acceptance.Status#RELABELLED}), replacing the old one in the compacted topic. Concurrent
+ * submissions of one key are serialized so two identical records are never written by one process.
+ * Thread-safe.
  */
 public final class Acceptor {
 
@@ -62,7 +63,7 @@ public final class Acceptor {
     private final LabelIndex index;
     private final IngestMetrics metrics;
     private final Clock clock;
-    private final Map<String, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Acceptance>> inFlight = new ConcurrentHashMap<>();
 
     public Acceptor(
             SampleValidator validator,
@@ -89,15 +90,15 @@ public final class Acceptor {
     /**
      * Validates in the calling thread, then writes asynchronously. The future fails only when Kafka
      * cannot take the write (the caller must then not report success); validation failures complete
-     * it normally with {@link Outcome.Status#REJECTED} once the dead letter is acknowledged.
+     * it normally with {@link Acceptance.Status#REJECTED} once the dead letter is acknowledged.
      */
-    public CompletableFuture<Outcome> submit(Submission submission) {
+    public CompletableFuture<Acceptance> submit(Submission submission) {
         long started = System.nanoTime();
         String digest =
                 submission.image() == null || submission.image().length == 0
                         ? null
                         : Digests.sha256Hex(submission.image());
-        CompletableFuture<Outcome> known;
+        CompletableFuture<Acceptance> known;
         try {
             known = alreadyIn(submission, digest);
         } catch (RuntimeException e) {
@@ -129,16 +130,16 @@ public final class Acceptor {
             if (present != null && present == sample.labelHash()) {
                 metrics.unchanged(submission.origin().channel());
                 return CompletableFuture.completedFuture(
-                        new Outcome(
-                                Outcome.Status.UNCHANGED,
+                        new Acceptance(
+                                Acceptance.Status.UNCHANGED,
                                 key,
                                 null,
                                 null,
                                 sample.width(),
                                 sample.height()));
             }
-            CompletableFuture<Outcome> mine = new CompletableFuture<>();
-            CompletableFuture<Outcome> other = inFlight.putIfAbsent(key, mine);
+            CompletableFuture<Acceptance> mine = new CompletableFuture<>();
+            CompletableFuture<Acceptance> other = inFlight.putIfAbsent(key, mine);
             if (other != null) {
                 // The same image is being written right now: wait for it, then decide against the
                 // index again.
@@ -160,7 +161,7 @@ public final class Acceptor {
      * Fast path for re-sent samples (an import run again): same content hash and label hash as what
      * is in, so it was validated when it went in and nothing needs decoding now.
      */
-    private CompletableFuture<Outcome> alreadyIn(Submission s, String digest) {
+    private CompletableFuture<Acceptance> alreadyIn(Submission s, String digest) {
         if (s.model() == null || digest == null || s.label() == null) {
             return null;
         }
@@ -171,7 +172,7 @@ public final class Acceptor {
         }
         metrics.unchanged(s.origin().channel());
         return CompletableFuture.completedFuture(
-                new Outcome(Outcome.Status.UNCHANGED, key, null, null, 0, 0));
+                new Acceptance(Acceptance.Status.UNCHANGED, key, null, null, 0, 0));
     }
 
     private void write(
@@ -179,7 +180,7 @@ public final class Acceptor {
             Submission submission,
             boolean relabel,
             long started,
-            CompletableFuture<Outcome> result) {
+            CompletableFuture<Acceptance> result) {
         var value =
                 new LabelledImageAccepted(
                         sample.sampleId(),
@@ -249,10 +250,10 @@ public final class Acceptor {
                         }
                         metrics.acceptLatency(Duration.ofNanos(System.nanoTime() - started));
                         result.complete(
-                                new Outcome(
+                                new Acceptance(
                                         relabel
-                                                ? Outcome.Status.RELABELLED
-                                                : Outcome.Status.ACCEPTED,
+                                                ? Acceptance.Status.RELABELLED
+                                                : Acceptance.Status.ACCEPTED,
                                         sample.key(),
                                         null,
                                         null,
@@ -269,11 +270,11 @@ public final class Acceptor {
      * Refuses input that never became a submission (e.g. unparseable intake JSON): dead letter with
      * the original bytes, counter, WARN. Completes once the dead letter is acknowledged.
      */
-    public CompletableFuture<Outcome> reject(Origin origin, RejectReason reason, String detail) {
+    public CompletableFuture<Acceptance> reject(Origin origin, RejectReason reason, String detail) {
         return reject(origin, reason, detail, origin.value());
     }
 
-    private CompletableFuture<Outcome> reject(
+    private CompletableFuture<Acceptance> reject(
             Origin origin, RejectReason reason, String detail, byte[] original) {
         byte[] value = original;
         String note = detail == null ? "" : detail;
@@ -317,7 +318,7 @@ public final class Acceptor {
                         origin.key(),
                         value,
                         clock.instant());
-        CompletableFuture<Outcome> result = new CompletableFuture<>();
+        CompletableFuture<Acceptance> result = new CompletableFuture<>();
         try {
             producer.send(
                     withOriginHeaders(
@@ -334,7 +335,7 @@ public final class Acceptor {
                             return;
                         }
                         metrics.rejected(reason.tag(), origin.channel());
-                        result.complete(Outcome.rejected(reason, detail, null));
+                        result.complete(Acceptance.rejected(reason, detail, null));
                     });
         } catch (RuntimeException e) {
             result.completeExceptionally(e);

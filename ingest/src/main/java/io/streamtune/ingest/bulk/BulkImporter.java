@@ -1,9 +1,9 @@
 package io.streamtune.ingest.bulk;
 
 import io.streamtune.contracts.Label;
+import io.streamtune.ingest.accept.Acceptance;
 import io.streamtune.ingest.accept.Acceptor;
 import io.streamtune.ingest.accept.Origin;
-import io.streamtune.ingest.accept.Outcome;
 import io.streamtune.ingest.accept.Submission;
 import io.streamtune.ingest.validate.RejectReason;
 import io.streamtune.ingest.validate.SampleRejectedException;
@@ -74,7 +74,7 @@ public final class BulkImporter {
                 failure.compareAndSet(null, "interrupted");
                 break;
             }
-            CompletableFuture<Outcome> outcome;
+            CompletableFuture<Acceptance> outcome;
             try {
                 outcome = submit(request, items.get(i));
             } catch (RuntimeException e) {
@@ -155,7 +155,7 @@ public final class BulkImporter {
         return report;
     }
 
-    private CompletableFuture<Outcome> submit(ImportRequest request, DatasetItem item) {
+    private CompletableFuture<Acceptance> submit(ImportRequest request, DatasetItem item) {
         String model = request.model();
         Origin origin =
                 new Origin(

@@ -9,9 +9,9 @@ import io.streamtune.contracts.Names;
 import io.streamtune.contracts.Topic;
 import io.streamtune.contracts.TrainingRequested;
 import io.streamtune.ingest.IngestConfig;
+import io.streamtune.ingest.accept.Acceptance;
 import io.streamtune.ingest.accept.Acceptor;
 import io.streamtune.ingest.accept.Origin;
-import io.streamtune.ingest.accept.Outcome;
 import io.streamtune.ingest.accept.Submission;
 import io.streamtune.ingest.intake.IntakeParser;
 import io.streamtune.ingest.trigger.ModelStats;
@@ -346,7 +346,7 @@ public final class IngestApi {
                             + type
                             + "'");
         }
-        List<CompletableFuture<Outcome>> futures = new ArrayList<>(items.size());
+        List<CompletableFuture<Acceptance>> futures = new ArrayList<>(items.size());
         for (byte[] item : items) {
             try {
                 futures.add(acceptor.submit(IntakeParser.parse(item, Origin.of("http"), model)));
@@ -361,7 +361,7 @@ public final class IngestApi {
         List<Map<String, Object>> results = new ArrayList<>(futures.size());
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (int i = 0; i < futures.size(); i++) {
-            Outcome o = await(futures.get(i));
+            Acceptance o = await(futures.get(i));
             Map<String, Object> result = outcomeJson(o);
             result.put("index", i);
             results.add(result);
@@ -454,7 +454,7 @@ public final class IngestApi {
         return m;
     }
 
-    private static Outcome await(CompletableFuture<Outcome> future) {
+    private static Acceptance await(CompletableFuture<Acceptance> future) {
         try {
             return future.get(KAFKA_TIMEOUT_S, TimeUnit.SECONDS);
         } catch (ExecutionException | CompletionException e) {
@@ -469,7 +469,7 @@ public final class IngestApi {
         }
     }
 
-    private void outcome(HttpRequest r, Outcome o) throws IOException {
+    private void outcome(HttpRequest r, Acceptance o) throws IOException {
         int status =
                 switch (o.status()) {
                     case ACCEPTED -> 201;
@@ -479,14 +479,14 @@ public final class IngestApi {
         responses.json(r.exchange(), status, outcomeJson(o));
     }
 
-    private static Map<String, Object> outcomeJson(Outcome o) {
+    private static Map<String, Object> outcomeJson(Acceptance o) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", o.status().name().toLowerCase(Locale.ROOT));
         if (o.key() != null) {
             m.put("key", o.key());
             m.put("sampleId", o.key().substring(o.key().indexOf('/') + 1));
         }
-        if (o.status() == Outcome.Status.REJECTED) {
+        if (o.status() == Acceptance.Status.REJECTED) {
             m.put("error", o.reason().tag());
             m.put("detail", o.detail());
         } else {

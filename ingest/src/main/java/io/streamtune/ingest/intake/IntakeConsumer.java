@@ -2,9 +2,9 @@ package io.streamtune.ingest.intake;
 
 import io.streamtune.contracts.BinaryIntake;
 import io.streamtune.contracts.LabelledImageSubmitted;
+import io.streamtune.ingest.accept.Acceptance;
 import io.streamtune.ingest.accept.Acceptor;
 import io.streamtune.ingest.accept.Origin;
-import io.streamtune.ingest.accept.Outcome;
 import io.streamtune.ingest.accept.Submission;
 import io.streamtune.ingest.validate.RejectReason;
 import io.streamtune.runtime.PollLoop;
@@ -259,7 +259,7 @@ public final class IntakeConsumer implements AutoCloseable {
             parts.add(
                     CompletableFuture.supplyAsync(
                                     () -> {
-                                        List<CompletableFuture<Outcome>> outputs =
+                                        List<CompletableFuture<Acceptance>> outputs =
                                                 new ArrayList<>(slice.size());
                                         for (ConsumerRecord<byte[], byte[]> r : slice) {
                                             outputs.add(handle(r));
@@ -281,7 +281,7 @@ public final class IntakeConsumer implements AutoCloseable {
         return offsets;
     }
 
-    private CompletableFuture<Outcome> handle(ConsumerRecord<byte[], byte[]> r) {
+    private CompletableFuture<Acceptance> handle(ConsumerRecord<byte[], byte[]> r) {
         boolean binary = BinaryIntake.isBinary(r.headers());
         Origin origin =
                 new Origin(

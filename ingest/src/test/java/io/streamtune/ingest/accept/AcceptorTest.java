@@ -52,14 +52,14 @@ class AcceptorTest {
         System.arraycopy(record, 0, value, 0, record.length);
         var origin = new Origin("kafka", "images.intake", 0, 42, "k".getBytes(), value);
 
-        Outcome out =
+        Acceptance out =
                 acceptor(1 << 20)
                         .submit(
                                 new Submission(
                                         "m", huge, new Label.ClassLabel("cat"), "test", origin))
                         .get();
 
-        assertThat(out.status()).isEqualTo(Outcome.Status.REJECTED);
+        assertThat(out.status()).isEqualTo(Acceptance.Status.REJECTED);
         ProducerRecord<byte[], byte[]> letter = producer.history().get(0);
         assertThat(letter.topic()).isEqualTo("dlq");
         assertThat(letter.value()).hasSize(Acceptor.OVERSIZED_PREFIX_BYTES);
@@ -77,7 +77,7 @@ class AcceptorTest {
         byte[] notAnImage = "definitely not an image".getBytes(StandardCharsets.UTF_8);
         var origin = new Origin("kafka", "images.intake", 0, 7, null, notAnImage);
 
-        Outcome out =
+        Acceptance out =
                 acceptor(1 << 20)
                         .submit(
                                 new Submission(
@@ -88,7 +88,7 @@ class AcceptorTest {
                                         origin))
                         .get();
 
-        assertThat(out.status()).isEqualTo(Outcome.Status.REJECTED);
+        assertThat(out.status()).isEqualTo(Acceptance.Status.REJECTED);
         assertThat(producer.history().get(0).value()).isEqualTo(notAnImage);
     }
 

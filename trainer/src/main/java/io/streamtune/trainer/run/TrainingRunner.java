@@ -19,7 +19,7 @@ import io.streamtune.onnx.ir.TensorInfo;
 import io.streamtune.runtime.KafkaSettings;
 import io.streamtune.trainer.TrainerConfig;
 import io.streamtune.trainer.TrainerMetrics;
-import io.streamtune.trainer.TrainerMetrics.Outcome;
+import io.streamtune.trainer.TrainerMetrics.RunOutcome;
 import io.streamtune.trainer.dataset.DatasetStore;
 import io.streamtune.trainer.dataset.DatasetSync;
 import io.streamtune.trainer.evaluate.Evaluation;
@@ -185,7 +185,7 @@ public final class TrainingRunner {
      * @param rejection the rejection, null unless rejected
      */
     public record Result(
-            Outcome outcome,
+            RunOutcome outcome,
             String runId,
             String summary,
             Evaluation candidate,
@@ -226,12 +226,12 @@ public final class TrainingRunner {
                             Verdict.DIVERGED,
                             null));
             progress(model, runId, Phase.FAILED, reason);
-            result = new Result(Outcome.FAILED, runId, reason, null, Double.NaN, null, null);
+            result = new Result(RunOutcome.FAILED, runId, reason, null, Double.NaN, null, null);
         } catch (DatasetProblem | Publisher.PublishException e) {
             String reason = e.getMessage();
             progress(model, runId, Phase.FAILED, reason);
             LOG.warn("training run {} of {} did not finish: {}", runId, model, reason);
-            result = new Result(Outcome.FAILED, runId, reason, null, Double.NaN, null, null);
+            result = new Result(RunOutcome.FAILED, runId, reason, null, Double.NaN, null, null);
         } catch (Exception e) {
             String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
             progress(model, runId, Phase.FAILED, reason);
@@ -241,7 +241,7 @@ public final class TrainingRunner {
             } else {
                 LOG.error("training run {} of {} failed", runId, model, e);
             }
-            result = new Result(Outcome.FAILED, runId, reason, null, Double.NaN, null, null);
+            result = new Result(RunOutcome.FAILED, runId, reason, null, Double.NaN, null, null);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         metrics.runFinished(result.outcome(), took);
@@ -594,7 +594,7 @@ public final class TrainingRunner {
                             + config.rollout().shadowFrames()
                             + " frames");
             return new Result(
-                    Outcome.CANDIDATE,
+                    RunOutcome.CANDIDATE,
                     plan.runId(),
                     judged.summary()
                             + " candidate v"
@@ -631,7 +631,7 @@ public final class TrainingRunner {
         metrics.published(model, version, published.metricName(), published.metricValue());
         progress(model, runId, Phase.PUBLISHED, "published v" + version + ": " + decision.reason());
         return new Result(
-                Outcome.PUBLISHED,
+                RunOutcome.PUBLISHED,
                 runId,
                 summary + " published v" + version + ": " + decision.reason(),
                 candidate,
@@ -956,7 +956,7 @@ public final class TrainingRunner {
         send(Topics.MODELS_REJECTED, model, r);
         progress(model, runId, Phase.REJECTED, reason);
         return new Result(
-                Outcome.REJECTED,
+                RunOutcome.REJECTED,
                 runId,
                 summary
                         + " rejected ("

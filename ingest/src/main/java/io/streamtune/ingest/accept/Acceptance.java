@@ -13,7 +13,7 @@ import io.streamtune.ingest.validate.RejectReason;
  * @param width image width, 0 when rejected
  * @param height image height, 0 when rejected
  */
-public record Outcome(
+public record Acceptance(
         Status status, String key, RejectReason reason, String detail, int width, int height) {
 
     /** Result kinds. */
@@ -33,7 +33,7 @@ public record Outcome(
         return status != Status.REJECTED;
     }
 
-    static Outcome rejected(RejectReason reason, String detail, String key) {
-        return new Outcome(Status.REJECTED, key, reason, detail, 0, 0);
+    static Acceptance rejected(RejectReason reason, String detail, String key) {
+        return new Acceptance(Status.REJECTED, key, reason, detail, 0, 0);
     }
 }
