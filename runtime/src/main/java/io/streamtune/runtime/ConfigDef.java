@@ -114,6 +114,28 @@ public final class ConfigDef {
         return settings.stream().map(Setting::name).toList();
     }
 
+    /**
+     * The declared keys {@code config} has not read, families (read by prefix) left out: after a
+     * service read its configuration, a key here is declared but never used.
+     */
+    public List<String> notReadBy(ConfigSource config) {
+        return names().stream()
+                .filter(n -> !n.contains("<") && !n.endsWith("*"))
+                .filter(n -> !config.wasRead(n))
+                .toList();
+    }
+
+    /**
+     * The declared keys (families left out) under none of {@code owned}: a mistyped one of them
+     * would not be warned about.
+     */
+    public List<String> outside(List<String> owned) {
+        return names().stream()
+                .filter(n -> !n.contains("<") && !n.endsWith("*"))
+                .filter(n -> owned.stream().noneMatch(n::startsWith))
+                .toList();
+    }
+
     private <T> Setting<T> add(Setting<T> s) {
         if (settings.stream().anyMatch(o -> o.name().equals(s.name()))) {
             throw new IllegalStateException(s.name() + " is declared twice in " + title);

@@ -73,6 +73,16 @@ class ConfigDefTest {
     }
 
     @Test
+    void shouldListDeclaredKeysNothingReadAndKeysOutsideTheWarnedPrefixes() {
+        ConfigSource c = ConfigSource.of(Map.of());
+        threads.get(c);
+
+        assertThat(def.notReadBy(c)).contains("demo.interval").doesNotContain("demo.threads");
+        assertThat(def.outside(List.of("demo."))).isEmpty();
+        assertThat(def.outside(List.of("other."))).contains("demo.threads");
+    }
+
+    @Test
     void shouldRefuseAKeyDeclaredTwice() {
         assertThatThrownBy(() -> def.bool("demo.threads", true, "again"))
                 .isInstanceOf(IllegalStateException.class)

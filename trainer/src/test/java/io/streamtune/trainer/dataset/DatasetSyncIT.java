@@ -11,7 +11,6 @@ import io.streamtune.runtime.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -49,10 +48,10 @@ class DatasetSyncIT {
                                 ByteArraySerializer.class.getName(),
                                 "value.serializer",
                                 ByteArraySerializer.class.getName()))) {
-            send(producer, topic, sample("m", 'a', "cat"));
-            send(producer, topic, sample("m", 'b', "dog"));
-            send(producer, topic, sample("m", 'c', "cat"));
-            send(producer, topic, sample("other", 'd', "cat"));
+            send(producer, topic, DatasetSyncTest.sample("m", 'a', "cat"));
+            send(producer, topic, DatasetSyncTest.sample("m", 'b', "dog"));
+            send(producer, topic, DatasetSyncTest.sample("m", 'c', "cat"));
+            send(producer, topic, DatasetSyncTest.sample("other", 'd', "cat"));
             producer.send(
                             new ProducerRecord<>(
                                     topic, bytes("m/" + "e".repeat(64)), bytes("{broken")))
@@ -65,9 +64,9 @@ class DatasetSyncIT {
             assertThat(first.corrupt()).isEqualTo(1);
             assertThat(first.recordsRead()).isEqualTo(5);
 
-            send(producer, topic, sample("m", 'a', "dog"));
+            send(producer, topic, DatasetSyncTest.sample("m", 'a', "dog"));
             producer.send(new ProducerRecord<>(topic, bytes("m/" + "b".repeat(64)), null)).get();
-            send(producer, topic, sample("m", 'f', "bird"));
+            send(producer, topic, DatasetSyncTest.sample("m", 'f', "bird"));
 
             DatasetStore reopened = DatasetStore.open(dir, "m");
             DatasetSync.Result second = sync.sync(reopened, Duration.ofSeconds(30));
@@ -82,19 +81,6 @@ class DatasetSyncIT {
             assertThat(reopened.corruptRecords()).isEqualTo(1);
             assertThat(sync.sync(reopened, Duration.ofSeconds(30)).recordsRead()).isZero();
         }
-    }
-
-    private static LabelledImageAccepted sample(String model, char id, String label) {
-        return new LabelledImageAccepted(
-                String.valueOf(id).repeat(64),
-                model,
-                new byte[] {1, 2, 3},
-                "image/png",
-                1,
-                1,
-                new Label.ClassLabel(label),
-                "test",
-                Instant.EPOCH);
     }
 
     private static void send(KafkaProducer<byte[], byte[]> p, String topic, LabelledImageAccepted s)

@@ -133,7 +133,8 @@ class DatasetSyncTest {
                 Topics.IMAGES_LABELLED.bytes(s));
     }
 
-    private static LabelledImageAccepted sample(String model, char id, String label) {
+    /** A labelled sample with a 64-character id of {@code id} (DatasetSyncIT uses it too). */
+    static LabelledImageAccepted sample(String model, char id, String label) {
         return new LabelledImageAccepted(
                 String.valueOf(id).repeat(64),
                 model,
