@@ -162,7 +162,7 @@ public final class IngestBench {
                 LabelledImageSubmitted submitted =
                         new LabelledImageSubmitted(
                                 "bench", image, new Label.ClassLabel("c" + (i % 10)), "bench");
-                intake.add(JsonSerde.of(LabelledImageSubmitted.class).toBytes(submitted));
+                intake.add(io.streamtune.contracts.Topics.IMAGES_INTAKE.bytes(submitted));
                 // the binary way in: the image as the value, the label in headers
                 binary.add(BinaryIntake.record("unused", null, submitted));
             }

@@ -1,7 +1,6 @@
 package io.streamtune.ingest.accept;
 
 import io.streamtune.contracts.DeadLetter;
-import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.LabelledImageAccepted;
 import io.streamtune.contracts.LabelledImageSubmitted;
 import io.streamtune.ingest.IngestMetrics;
@@ -52,9 +51,6 @@ public final class Acceptor {
 
     /** At most 5 lines per rejection reason per 10 s. */
     private static final LogThrottle LOG_THROTTLE = new LogThrottle(Duration.ofSeconds(10), 5);
-
-    private static final JsonSerde<LabelledImageSubmitted> SUBMITTED =
-            JsonSerde.of(LabelledImageSubmitted.class);
 
     private final SampleValidator validator;
     private final Producer<byte[], byte[]> producer;
@@ -397,7 +393,7 @@ public final class Acceptor {
             return s.origin().value();
         }
         try {
-            return SUBMITTED.toBytes(
+            return io.streamtune.contracts.Topics.IMAGES_INTAKE.bytes(
                     new LabelledImageSubmitted(s.model(), s.image(), s.label(), s.source()));
         } catch (RuntimeException e) {
             return s.image();
