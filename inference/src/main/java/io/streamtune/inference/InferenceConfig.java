@@ -110,13 +110,16 @@ public record InferenceConfig(
                     .shownAs("metadata, else 1");
     private static final Setting<String> OVERRIDE_TASK =
             DEF.string(
-                    "inference.model.task",
-                    null,
-                    "overrides for a file model without (or with wrong) metadata: its task");
+                            "inference.model.task",
+                            null,
+                            "overrides for a file model without (or with wrong) metadata: its task")
+                    .shownAs("from metadata");
     private static final Setting<String> OVERRIDE_CLASSES =
-            DEF.string("inference.model.classes", null, "its classes: a JSON array or comma list");
+            DEF.string("inference.model.classes", null, "its classes: a JSON array or comma list")
+                    .shownAs("from metadata");
     private static final Setting<Integer> OVERRIDE_WIDTH =
-            DEF.integer("inference.model.input.width", -1, 1, 16384, "its input width").shownAs("");
+            DEF.integer("inference.model.input.width", -1, 1, 16384, "its input width")
+                    .shownAs("from metadata");
     private static final Setting<Integer> OVERRIDE_HEIGHT =
             DEF.integer(
                             "inference.model.input.height",
@@ -124,23 +127,27 @@ public record InferenceConfig(
                             1,
                             16384,
                             "its input height (default: the width)")
-                    .shownAs("");
+                    .shownAs("from metadata");
     private static final Setting<String> OVERRIDE_RESIZE =
-            DEF.string("inference.model.resize", null, "`stretch` or `letterbox`");
+            DEF.string("inference.model.resize", null, "`stretch` or `letterbox`")
+                    .shownAs("from metadata");
     private static final Setting<Integer> OVERRIDE_PAD =
-            DEF.integer("inference.model.pad", 114, 0, 255, "letterbox padding value").shownAs("");
+            DEF.integer("inference.model.pad", 114, 0, 255, "letterbox padding value")
+                    .shownAs("from metadata");
     private static final Setting<String> OVERRIDE_MEAN =
-            DEF.string("inference.model.mean", null, "per-channel mean, e.g. `0.485,0.456,0.406`");
+            DEF.string("inference.model.mean", null, "per-channel mean, e.g. `0.485,0.456,0.406`")
+                    .shownAs("from metadata");
     private static final Setting<String> OVERRIDE_STD =
-            DEF.string("inference.model.std", null, "per-channel standard deviation");
+            DEF.string("inference.model.std", null, "per-channel standard deviation")
+                    .shownAs("from metadata");
     private static final Setting<String> OVERRIDE_CHANNELS =
-            DEF.string("inference.model.channels", null, "`rgb` or `bgr`");
+            DEF.string("inference.model.channels", null, "`rgb` or `bgr`").shownAs("from metadata");
     private static final Setting<Boolean> OVERRIDE_PROBABILITIES =
             DEF.bool(
                             "inference.model.probabilities",
                             false,
                             "whether the classifier's output is already probabilities")
-                    .shownAs("");
+                    .shownAs("from metadata");
     private static final Setting<String> GROUP_ID =
             DEF.string(
                             "inference.group.id",
@@ -481,14 +488,11 @@ public record InferenceConfig(
                 throw new ConfigException(MODEL_FILE.name(), e.getMessage());
             }
         }
-        String fileVersion = config.string(MODEL_FILE_VERSION.name(), null);
         return new InferenceConfig(
                 ServiceConfig.from(config, "inference", DEFAULT_HTTP_PORT),
                 model,
                 file,
-                fileVersion == null
-                        ? Optional.empty()
-                        : Optional.of(MODEL_FILE_VERSION.get(config)),
+                MODEL_FILE_VERSION.ifSet(config),
                 overrides(config),
                 FOLLOW.get(config),
                 GROUP_ID.get(config, "inference-" + model),
@@ -584,26 +588,20 @@ public record InferenceConfig(
                                 : List.of(classes.split("\\s*,\\s*")));
             }
             key = OVERRIDE_WIDTH.name();
-            String width = config.string(key, null);
-            String height = config.string(OVERRIDE_HEIGHT.name(), null);
-            if (width != null || height != null) {
-                int w = OVERRIDE_WIDTH.get(config);
-                int h = OVERRIDE_HEIGHT.get(config, w);
-                if (w < 1) {
-                    throw new ConfigException(
-                            OVERRIDE_WIDTH.name(), "is required with " + OVERRIDE_HEIGHT.name());
-                }
-                b.inputSize(w, h);
+            Optional<Integer> width = OVERRIDE_WIDTH.ifSet(config);
+            Optional<Integer> height = OVERRIDE_HEIGHT.ifSet(config);
+            if (height.isPresent() && width.isEmpty()) {
+                throw new ConfigException(
+                        OVERRIDE_WIDTH.name(), "is required with " + OVERRIDE_HEIGHT.name());
             }
+            width.ifPresent(w -> b.inputSize(w, height.orElse(w)));
             key = OVERRIDE_RESIZE.name();
             String resize = OVERRIDE_RESIZE.get(config);
             if (resize != null) {
                 b.resize(ResizeMode.parse(resize));
             }
             key = OVERRIDE_PAD.name();
-            if (config.string(key, null) != null) {
-                b.padValue(OVERRIDE_PAD.get(config));
-            }
+            OVERRIDE_PAD.ifSet(config).ifPresent(b::padValue);
             key = OVERRIDE_MEAN.name();
             String mean = OVERRIDE_MEAN.get(config);
             String std = OVERRIDE_STD.get(config);
@@ -618,9 +616,7 @@ public record InferenceConfig(
                 b.channels(ChannelOrder.parse(channels));
             }
             key = OVERRIDE_PROBABILITIES.name();
-            if (config.string(key, null) != null) {
-                b.outputProbabilities(OVERRIDE_PROBABILITIES.get(config));
-            }
+            OVERRIDE_PROBABILITIES.ifSet(config).ifPresent(b::outputProbabilities);
         } catch (ConfigException e) {
             throw e;
         } catch (RuntimeException | java.io.IOException e) {

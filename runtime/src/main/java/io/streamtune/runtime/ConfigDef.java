@@ -60,6 +60,16 @@ public final class ConfigDef {
             return reader.apply(config, defaultValue);
         }
 
+        /**
+         * The value in {@code config}, checked, or empty when the key is not set: for a key whose
+         * absence means "leave it to something else" (a model's metadata, say).
+         */
+        public java.util.Optional<T> ifSet(ConfigSource config) {
+            return config.string(name, null) == null
+                    ? java.util.Optional.empty()
+                    : java.util.Optional.ofNullable(reader.apply(config, defaultValue));
+        }
+
         /** Shows the default as {@code text} (a default the service computes); at declaration. */
         public Setting<T> shownAs(String text) {
             this.defaultText = text;

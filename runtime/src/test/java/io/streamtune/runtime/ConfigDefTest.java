@@ -83,6 +83,14 @@ class ConfigDefTest {
     }
 
     @Test
+    void shouldTellAnUnsetKeyFromItsDefault() {
+        assertThat(threads.ifSet(ConfigSource.of(Map.of()))).isEmpty();
+        assertThat(threads.ifSet(ConfigSource.of(Map.of("demo.threads", "3")))).contains(3);
+        assertThatThrownBy(() -> threads.ifSet(ConfigSource.of(Map.of("demo.threads", "x"))))
+                .hasMessageContaining("demo.threads");
+    }
+
+    @Test
     void shouldRefuseAKeyDeclaredTwice() {
         assertThatThrownBy(() -> def.bool("demo.threads", true, "again"))
                 .isInstanceOf(IllegalStateException.class)
