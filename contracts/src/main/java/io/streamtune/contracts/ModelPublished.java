@@ -75,6 +75,34 @@ public record ModelPublished(
                 null);
     }
 
+    /**
+     * Version {@code version} of {@code model}, fine-tuned from the version before it (none for
+     * version 1), with {@code metricName} its only recorded metric and no dataset offsets: what a
+     * producer other than the trainer (a hand-published model, an import) announces.
+     */
+    public static ModelPublished of(
+            String model,
+            int version,
+            Task task,
+            List<String> classes,
+            String metricName,
+            double metricValue,
+            ArtifactRef artifact,
+            Instant publishedAt) {
+        return new ModelPublished(
+                model,
+                version,
+                version > 1 ? version - 1 : null,
+                task,
+                classes,
+                metricName,
+                metricValue,
+                Map.of(metricName, metricValue),
+                artifact,
+                Map.of(),
+                publishedAt);
+    }
+
     /** A record with gate evidence, lineage and promotion, unsigned. */
     public ModelPublished(
             String model,

@@ -303,17 +303,14 @@ class MessageSerdeTest {
                 .hasMessageContaining("parentVersion");
         assertThatThrownBy(
                         () ->
-                                new ModelPublished(
+                                ModelPublished.of(
                                         "m",
                                         1,
-                                        null,
                                         Task.CLASSIFICATION,
                                         List.of("a"),
                                         "acc",
                                         Double.NaN,
-                                        Map.of(),
                                         new ArtifactRef("file:/x", SHA, 1, 1),
-                                        Map.of(),
                                         T))
                 .hasMessageContaining("finite");
         assertThatThrownBy(() -> new ArtifactRef("file:/x", "ABC", 1, 1))

@@ -167,17 +167,14 @@ class HostileInputIT {
                                             r -> true)))
                     .isEqualTo("unreadable_announcement");
             var passwd =
-                    new ModelPublished(
+                    ModelPublished.of(
                             "hostile",
                             9,
-                            null,
                             Task.CLASSIFICATION,
                             List.of("a", "b", "c"),
                             "accuracy",
                             1.0,
-                            Map.of("accuracy", 1.0),
                             new ArtifactRef("file:/etc/passwd", "0".repeat(64), 100, 1),
-                            Map.of(),
                             Instant.now());
             producer.send(
                             new ProducerRecord<>(

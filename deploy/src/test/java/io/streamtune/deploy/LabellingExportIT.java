@@ -10,6 +10,7 @@ import io.streamtune.contracts.LabellingRequested;
 import io.streamtune.contracts.Task;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
+import io.streamtune.kafka.embedded.TopicClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,15 +43,7 @@ class LabellingExportIT {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 1))).all().get();
         }
-        try (var producer =
-                new KafkaProducer<byte[], byte[]>(
-                        Map.of(
-                                "bootstrap.servers",
-                                broker.bootstrapServers(),
-                                "key.serializer",
-                                ByteArraySerializer.class.getName(),
-                                "value.serializer",
-                                ByteArraySerializer.class.getName()))) {
+        try (var producer = TopicClients.producer(broker.bootstrapServers())) {
             send(producer, topic, request("pets", "f-1", "dog", 0.5));
             send(producer, topic, request("pets", "f-1", "cat", 0.4)); // a newer request
             send(producer, topic, request("cars", "f-9", "car", 0.5));

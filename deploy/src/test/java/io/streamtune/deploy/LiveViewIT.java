@@ -11,6 +11,7 @@ import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Topics;
 import io.streamtune.deploy.demo.LiveView;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
+import io.streamtune.kafka.embedded.ServiceSettings;
 import io.streamtune.kafka.embedded.SharedKafka;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.KafkaSettings;
@@ -23,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -48,11 +48,7 @@ class LiveViewIT {
         KafkaSettings kafka =
                 KafkaSettings.from(
                         ConfigSource.of(
-                                Map.of(
-                                        "kafka.bootstrap.servers",
-                                        broker.bootstrapServers(),
-                                        "topic.prefix",
-                                        prefix)));
+                                ServiceSettings.loopback(broker.bootstrapServers(), prefix)));
         try (Admin admin = Admin.create(kafka.admin("t"))) {
             new TopicProvisioner(admin, (short) 1, 30_000)
                     .ensure(

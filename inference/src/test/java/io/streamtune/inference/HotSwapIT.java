@@ -220,17 +220,14 @@ class HotSwapIT {
     private static void publish(
             KafkaProducer<byte[], byte[]> producer, String prefix, int version, ArtifactRef ref) {
         var published =
-                new ModelPublished(
+                ModelPublished.of(
                         "cars",
                         version,
-                        version > 1 ? version - 1 : null,
                         Task.DETECTION,
                         List.of("red", "blue"),
                         "map50_95",
                         0.5,
-                        Map.of(),
                         ref,
-                        Map.of(),
                         Instant.now());
         KafkaTestClients.announce(producer, prefix, published);
     }

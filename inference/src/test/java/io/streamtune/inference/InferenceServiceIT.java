@@ -11,6 +11,7 @@ import io.streamtune.contracts.SegmentationsEmitted;
 import io.streamtune.contracts.Task;
 import io.streamtune.contracts.Topics;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
+import io.streamtune.kafka.embedded.ServiceSettings;
 import io.streamtune.kafka.embedded.SharedKafka;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.PrometheusText;
@@ -187,17 +188,14 @@ class InferenceServiceIT {
             assertThat(service.models().servingVersion()).isEqualTo(1);
             var ref = store.put("cars", 1, TestModels.detector("cars", 1, "-tuned"));
             var published =
-                    new ModelPublished(
+                    ModelPublished.of(
                             "cars",
                             1,
-                            null,
                             Task.DETECTION,
                             List.of("red-tuned", "blue-tuned"),
                             "map50_95",
                             0.5,
-                            Map.of("map50_95", 0.5),
                             ref,
-                            Map.of(),
                             Instant.now());
             KafkaTestClients.announce(producer, prefix, published);
             until(
@@ -282,17 +280,14 @@ class InferenceServiceIT {
 
             var ref = store.put("roads", 1, TestModels.segmenter("roads", 1));
             var published =
-                    new ModelPublished(
+                    ModelPublished.of(
                             "roads",
                             1,
-                            null,
                             Task.SEGMENTATION,
                             List.of("background", "red", "blue"),
                             "miou",
                             0.9,
-                            Map.of("miou", 0.9),
                             ref,
-                            Map.of(),
                             Instant.now());
             KafkaTestClients.announce(producer, prefix, published);
 
@@ -415,17 +410,14 @@ class InferenceServiceIT {
             throws Exception {
         var ref = store.put("paint", version, TestModels.stylizer("paint", version));
         var published =
-                new ModelPublished(
+                ModelPublished.of(
                         "paint",
                         version,
-                        version == 1 ? null : version - 1,
                         Task.STYLIZATION,
                         List.of(),
                         "style_gain",
                         0.5,
-                        Map.of("style_gain", 0.5),
                         ref,
-                        Map.of(),
                         Instant.now());
         KafkaTestClients.announce(producer, prefix, published);
     }
@@ -475,14 +467,15 @@ class InferenceServiceIT {
             EmbeddedKafkaBroker broker, String prefix, Map<String, String> extra) {
         Map<String, String> base =
                 new java.util.HashMap<>(
-                        Map.of(
-                                "kafka.bootstrap.servers", broker.bootstrapServers(),
-                                "topic.prefix", prefix,
-                                "http.host", "127.0.0.1",
-                                "http.port", "0",
-                                "inference.batch.max.wait", "10ms",
-                                "inference.threads.intra.op", "1",
-                                "inference.decode.threads", "2"));
+                        ServiceSettings.loopback(
+                                broker.bootstrapServers(),
+                                prefix,
+                                "inference.batch.max.wait",
+                                "10ms",
+                                "inference.threads.intra.op",
+                                "1",
+                                "inference.decode.threads",
+                                "2"));
         base.putAll(extra);
         return InferenceConfig.from(ConfigSource.of(base));
     }

@@ -241,19 +241,16 @@ class MultiModelIT {
         KafkaTestClients.announce(
                 producer,
                 prefix,
-                new ModelPublished(
+                ModelPublished.of(
                         model,
                         version,
-                        version > 1 ? version - 1 : null,
                         task,
                         task == Task.DETECTION
                                 ? List.of("red", "blue")
                                 : List.of("background", "red", "blue"),
                         task == Task.DETECTION ? "map50_95" : "miou",
                         0.5,
-                        Map.of(),
                         ref,
-                        Map.of(),
                         Instant.now()));
     }
 }

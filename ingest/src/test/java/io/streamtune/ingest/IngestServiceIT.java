@@ -12,9 +12,10 @@ import io.streamtune.contracts.LabelledImageAccepted;
 import io.streamtune.contracts.LabelledImageSubmitted;
 import io.streamtune.contracts.TrainingTriggered;
 import io.streamtune.ingest.fixtures.TestImages;
-import io.streamtune.ingest.fixtures.TopicReader;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
+import io.streamtune.kafka.embedded.ServiceSettings;
 import io.streamtune.kafka.embedded.SharedKafka;
+import io.streamtune.kafka.embedded.TopicClients;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.PrometheusText;
 import java.net.URI;
@@ -31,9 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -124,7 +123,7 @@ class IngestServiceIT {
         assertThat(second.statusCode()).isEqualTo(201);
 
         List<ConsumerRecord<byte[], byte[]>> labelled =
-                TopicReader.readAll(broker.bootstrapServers(), prefix + "images.labelled");
+                TopicClients.readAll(broker.bootstrapServers(), prefix + "images.labelled");
         var values =
                 labelled.stream()
                         .map(r -> JsonSerde.of(LabelledImageAccepted.class).fromBytes(r.value()))
@@ -139,7 +138,7 @@ class IngestServiceIT {
         assertThat(firstVersions.get(0).image()).isEqualTo(first);
 
         var triggers =
-                TopicReader.awaitRecords(
+                TopicClients.awaitRecords(
                         broker.bootstrapServers(),
                         prefix + "training.triggers",
                         Duration.ofSeconds(30),
@@ -244,7 +243,7 @@ class IngestServiceIT {
                         "malformed_record",
                         "too_large");
         var letters =
-                TopicReader.awaitRecords(
+                TopicClients.awaitRecords(
                         broker.bootstrapServers(),
                         prefix + "images.intake.dlq",
                         Duration.ofSeconds(10),
@@ -287,7 +286,7 @@ class IngestServiceIT {
         assertThat(json(batch).get("counts").get("rejected").asInt()).isEqualTo(1);
         assertThat(train.statusCode()).isEqualTo(202);
         var triggers =
-                TopicReader.awaitRecords(
+                TopicClients.awaitRecords(
                         broker.bootstrapServers(),
                         prefix + "training.triggers",
                         Duration.ofSeconds(30),
@@ -310,15 +309,7 @@ class IngestServiceIT {
                 new LabelledImageSubmitted(model, image, new Label.ClassLabel("cat"), "kcat");
         byte[] raw = TestImages.jpeg(24, 24, 301);
 
-        try (var producer =
-                new KafkaProducer<byte[], byte[]>(
-                        Map.of(
-                                "bootstrap.servers",
-                                broker.bootstrapServers(),
-                                "key.serializer",
-                                ByteArraySerializer.class.getName(),
-                                "value.serializer",
-                                ByteArraySerializer.class.getName()))) {
+        try (var producer = TopicClients.producer(broker.bootstrapServers())) {
             producer.send(
                             new ProducerRecord<>(
                                     prefix + "images.intake",
@@ -343,7 +334,7 @@ class IngestServiceIT {
         }
 
         var labelled =
-                TopicReader.awaitRecords(
+                TopicClients.awaitRecords(
                         broker.bootstrapServers(),
                         prefix + "images.labelled",
                         Duration.ofSeconds(30),
@@ -356,7 +347,7 @@ class IngestServiceIT {
                                                 .count()
                                         >= 2);
         var letters =
-                TopicReader.awaitRecords(
+                TopicClients.awaitRecords(
                                 broker.bootstrapServers(),
                                 prefix + "images.intake.dlq",
                                 Duration.ofSeconds(30),
@@ -407,10 +398,8 @@ class IngestServiceIT {
         var importConfig =
                 IngestConfig.from(
                         ConfigSource.of(
-                                Map.of(
-                                        "kafka.bootstrap.servers",
+                                ServiceSettings.loopback(
                                         broker.bootstrapServers(),
-                                        "topic.prefix",
                                         prefix,
                                         "http.auth.enabled",
                                         "false")));
@@ -451,15 +440,9 @@ class IngestServiceIT {
         var config =
                 IngestConfig.from(
                         ConfigSource.of(
-                                Map.of(
-                                        "kafka.bootstrap.servers",
+                                ServiceSettings.loopback(
                                         broker.bootstrapServers(),
-                                        "topic.prefix",
                                         prefix,
-                                        "http.host",
-                                        "127.0.0.1",
-                                        "http.port",
-                                        "0",
                                         "http.auth.token",
                                         TOKEN,
                                         "http.api.port",
@@ -521,17 +504,11 @@ class IngestServiceIT {
         var config =
                 IngestConfig.from(
                         ConfigSource.of(
-                                Map.of(
-                                        "kafka.bootstrap.servers",
+                                ServiceSettings.loopback(
                                         broker.bootstrapServers(),
-                                        "topic.prefix",
                                         prefix,
                                         "kafka.max.record.bytes",
                                         "1MiB",
-                                        "http.host",
-                                        "127.0.0.1",
-                                        "http.port",
-                                        "0",
                                         "http.auth.enabled",
                                         "false",
                                         "streams.enabled",

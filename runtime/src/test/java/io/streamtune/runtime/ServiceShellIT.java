@@ -7,6 +7,7 @@ import io.streamtune.contracts.Topic;
 import io.streamtune.contracts.TopicSpec;
 import io.streamtune.contracts.Topics;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
+import io.streamtune.kafka.embedded.ServiceSettings;
 import io.streamtune.kafka.embedded.SharedKafka;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -31,13 +32,9 @@ class ServiceShellIT {
     private ServiceConfig config(EmbeddedKafkaBroker broker, String prefix, int port) {
         return ServiceConfig.from(
                 ConfigSource.of(
-                        Map.of(
-                                "kafka.bootstrap.servers",
+                        ServiceSettings.loopback(
                                 broker.bootstrapServers(),
-                                "topic.prefix",
                                 prefix,
-                                "http.host",
-                                "127.0.0.1",
                                 "http.port",
                                 Integer.toString(port))),
                 "test",

@@ -13,7 +13,9 @@ import io.streamtune.contracts.Topics;
 import io.streamtune.contracts.TrainingProgress;
 import io.streamtune.contracts.TrainingTriggered;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
+import io.streamtune.kafka.embedded.ServiceSettings;
 import io.streamtune.kafka.embedded.SharedKafka;
+import io.streamtune.kafka.embedded.TopicClients;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.PrometheusText;
 import io.streamtune.runtime.TopicProvisioner;
@@ -43,11 +45,8 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,17 +61,11 @@ class TrainerServiceIT {
         var config =
                 TrainerConfig.from(
                         ConfigSource.of(
-                                Map.of(
-                                        "kafka.bootstrap.servers",
+                                ServiceSettings.loopback(
                                         broker.bootstrapServers(),
-                                        "topic.prefix",
                                         SharedKafka.unique("trainer") + ".",
                                         "data.dir",
-                                        dataDir.toString(),
-                                        "http.host",
-                                        "127.0.0.1",
-                                        "http.port",
-                                        "0")));
+                                        dataDir.toString())));
 
         try (var service = TrainerService.start(config)) {
             assertThat(service.shell().awaitReady(Duration.ofSeconds(30))).isTrue();
@@ -847,17 +840,11 @@ class TrainerServiceIT {
     private TrainerConfig config(String servers, String prefix, Map<String, String> extra) {
         Map<String, String> m =
                 new HashMap<>(
-                        Map.of(
-                                "kafka.bootstrap.servers",
+                        ServiceSettings.loopback(
                                 servers,
-                                "topic.prefix",
                                 prefix,
                                 "data.dir",
                                 dataDir.toString(),
-                                "http.host",
-                                "127.0.0.1",
-                                "http.port",
-                                "0",
                                 "trainer.pretrain.source",
                                 "synthetic",
                                 "trainer.pretrain.samples",
@@ -916,26 +903,8 @@ class TrainerServiceIT {
     /** At least {@code count} records of {@code topic} from its start, or an assertion error. */
     private static List<ConsumerRecord<byte[], byte[]>> readRaw(
             String servers, String topic, int count, Duration timeout) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (var c =
-                new KafkaConsumer<byte[], byte[]>(
-                        Map.of(
-                                "bootstrap.servers",
-                                servers,
-                                "group.id",
-                                "it-" + System.nanoTime(),
-                                "auto.offset.reset",
-                                "earliest",
-                                "key.deserializer",
-                                ByteArrayDeserializer.class.getName(),
-                                "value.deserializer",
-                                ByteArrayDeserializer.class.getName()))) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (out.size() < count && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(300)).forEach(out::add);
-            }
-        }
+        List<ConsumerRecord<byte[], byte[]>> out =
+                TopicClients.read(servers, List.of(topic), count, timeout);
         assertThat(out).as("records on " + topic).hasSizeGreaterThanOrEqualTo(count);
         return out;
     }
@@ -988,15 +957,6 @@ class TrainerServiceIT {
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String servers) {
-        return new KafkaProducer<>(
-                Map.of(
-                        "bootstrap.servers",
-                        servers,
-                        "key.serializer",
-                        ByteArraySerializer.class.getName(),
-                        "value.serializer",
-                        ByteArraySerializer.class.getName(),
-                        "max.request.size",
-                        "4000000"));
+        return TopicClients.producer(servers);
     }
 }

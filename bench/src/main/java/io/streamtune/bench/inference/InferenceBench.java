@@ -7,6 +7,7 @@ import io.streamtune.inference.InferenceConfig;
 import io.streamtune.inference.InferenceMetrics;
 import io.streamtune.inference.InferenceService;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
+import io.streamtune.kafka.embedded.ServiceSettings;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.vision.image.ImageDecoder;
 import io.streamtune.vision.image.ImageLimits;
@@ -171,15 +172,9 @@ public final class InferenceBench {
         var config =
                 InferenceConfig.from(
                         ConfigSource.of(
-                                Map.of(
-                                        "kafka.bootstrap.servers",
+                                ServiceSettings.loopback(
                                         broker.bootstrapServers(),
-                                        "topic.prefix",
                                         prefix,
-                                        "http.host",
-                                        "127.0.0.1",
-                                        "http.port",
-                                        "0",
                                         "inference.model",
                                         name,
                                         "inference.model.file",

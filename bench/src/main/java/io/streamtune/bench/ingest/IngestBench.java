@@ -8,6 +8,7 @@ import io.streamtune.contracts.Topics;
 import io.streamtune.ingest.IngestConfig;
 import io.streamtune.ingest.IngestService;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
+import io.streamtune.kafka.embedded.ServiceSettings;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.KafkaSettings;
 import io.streamtune.runtime.TopicProvisioner;
@@ -553,17 +554,11 @@ public final class IngestBench {
             String apiPort) {
         Map<String, String> values = new java.util.HashMap<>(SERVICE_OPTIONS);
         values.putAll(
-                Map.of(
+                ServiceSettings.loopback(
+                        broker.bootstrapServers(),
+                        prefix,
                         "http.api.port",
                         apiPort,
-                        "kafka.bootstrap.servers",
-                        broker.bootstrapServers(),
-                        "topic.prefix",
-                        prefix,
-                        "http.host",
-                        "127.0.0.1",
-                        "http.port",
-                        "0",
                         "http.auth.token",
                         TOKEN,
                         "image.check",

@@ -10,12 +10,12 @@ import io.streamtune.contracts.LabellingRequested;
 import io.streamtune.contracts.Task;
 import io.streamtune.inference.stream.Frame;
 import io.streamtune.inference.stream.Outcome;
+import io.streamtune.kafka.embedded.MockClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /** The observer against Kafka's MockProducer: what a picked frame's request carries. */
@@ -95,8 +95,7 @@ class LabellingRequestsTest {
                 .isEqualTo(0.97);
     }
 
-    private final MockProducer<byte[], byte[]> producer =
-            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final MockProducer<byte[], byte[]> producer = MockClients.producer(true);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     /** Requests for frames below 0.6 confidence, and for {@code randomShare} of all frames. */

@@ -11,6 +11,7 @@ import io.streamtune.contracts.ModelSwapReported;
 import io.streamtune.contracts.Topics;
 import io.streamtune.inference.InferenceMetrics;
 import io.streamtune.inference.TestModels;
+import io.streamtune.kafka.embedded.MockClients;
 import io.streamtune.vision.artifact.FileArtifactStore;
 import io.streamtune.vision.model.RunnerOptions;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ class ModelFollowerTest {
 
     @TempDir Path dir;
 
-    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    private final MockConsumer<byte[], byte[]> consumer = MockClients.consumer();
     private final List<ModelSwapReported> reports = new CopyOnWriteArrayList<>();
     private final List<DeadLetter> letters = new CopyOnWriteArrayList<>();
     private final AtomicInteger removed = new AtomicInteger();

@@ -131,17 +131,14 @@ class ModelSwapperTest {
     }
 
     static ModelPublished published(int version, ArtifactRef ref) {
-        return new ModelPublished(
+        return ModelPublished.of(
                 "cars",
                 version,
-                version > 1 ? version - 1 : null,
                 Task.DETECTION,
                 List.of("red", "blue"),
                 "map50_95",
                 0.5,
-                Map.of(),
                 ref,
-                Map.of(),
                 Instant.now());
     }
 }

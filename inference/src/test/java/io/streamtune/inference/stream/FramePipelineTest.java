@@ -11,6 +11,7 @@ import io.streamtune.inference.TestFrames;
 import io.streamtune.inference.TestModels;
 import io.streamtune.inference.model.ModelSlot;
 import io.streamtune.inference.model.ServingModel;
+import io.streamtune.kafka.embedded.MockClients;
 import io.streamtune.vision.decode.DetectionOptions;
 import io.streamtune.vision.image.ImageDecoder;
 import io.streamtune.vision.image.ImageLimits;
@@ -29,7 +30,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,10 +43,8 @@ class FramePipelineTest {
 
     @Test
     void shouldDeadLetterAPoisonFrameAndGoOnCommittingEverything() throws Exception {
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        MockProducer<byte[], byte[]> producer =
-                new MockProducer<>(
-                        true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        MockConsumer<byte[], byte[]> consumer = MockClients.consumer();
+        MockProducer<byte[], byte[]> producer = MockClients.producer(true);
         InferenceMetrics metrics = new InferenceMetrics(new SimpleMeterRegistry(), "cars");
         ModelSlot slot = detectorSlot();
         byte[][] values = {
@@ -94,10 +92,8 @@ class FramePipelineTest {
 
     @Test
     void shouldPassOverOtherModelsCamerasAndStillCommitEveryOffsetInOrder() throws Exception {
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        MockProducer<byte[], byte[]> producer =
-                new MockProducer<>(
-                        true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        MockConsumer<byte[], byte[]> consumer = MockClients.consumer();
+        MockProducer<byte[], byte[]> producer = MockClients.producer(true);
         InferenceMetrics metrics = new InferenceMetrics(new SimpleMeterRegistry(), "cars");
         ModelSlot slot = detectorSlot();
         // served: gate-1 (offset 0), gate-2 (2); passed over: lobby (1), the tail (3, 4)

@@ -8,20 +8,19 @@ import io.streamtune.contracts.Label;
 import io.streamtune.ingest.IngestConfig;
 import io.streamtune.ingest.IngestMetrics;
 import io.streamtune.ingest.IngestService;
+import io.streamtune.kafka.embedded.MockClients;
 import io.streamtune.runtime.ConfigSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /** What a dead letter keeps of the record it parks (Kafka's own MockProducer as the broker). */
 class AcceptorTest {
 
-    private final MockProducer<byte[], byte[]> producer =
-            new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    private final MockProducer<byte[], byte[]> producer = MockClients.producer(true);
 
     private Acceptor acceptor(long maxImageBytes) {
         IngestConfig config =

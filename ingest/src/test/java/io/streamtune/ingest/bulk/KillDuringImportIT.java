@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.streamtune.ingest.ImportMain;
 import io.streamtune.ingest.fixtures.TestImages;
-import io.streamtune.ingest.fixtures.TopicReader;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
+import io.streamtune.kafka.embedded.TopicClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,18 +38,18 @@ class KillDuringImportIT {
 
         Process first = importer(broker, prefix, dir, "first.log", "40");
         var partial =
-                TopicReader.awaitRecords(
+                TopicClients.awaitRecords(
                         broker.bootstrapServers(),
                         topic,
                         Duration.ofSeconds(60),
                         l -> l.size() >= 60);
         first.destroyForcibly();
         assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        int atKill = TopicReader.readAll(broker.bootstrapServers(), topic).size();
+        int atKill = TopicClients.readAll(broker.bootstrapServers(), topic).size();
 
         Process second = importer(broker, prefix, dir, "second.log", "0");
         assertThat(second.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        var records = TopicReader.readAll(broker.bootstrapServers(), topic);
+        var records = TopicClients.readAll(broker.bootstrapServers(), topic);
         Set<String> keys =
                 records.stream()
                         .map(r -> new String(r.key(), StandardCharsets.UTF_8))

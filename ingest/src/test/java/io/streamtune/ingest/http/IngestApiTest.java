@@ -14,6 +14,7 @@ import io.streamtune.ingest.accept.LabelIndex;
 import io.streamtune.ingest.fixtures.TestImages;
 import io.streamtune.ingest.trigger.ModelStats;
 import io.streamtune.ingest.trigger.StatsQueries;
+import io.streamtune.kafka.embedded.MockClients;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.http.UnavailableException;
 import java.net.URI;
@@ -29,7 +30,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -64,9 +64,7 @@ class IngestApiTest {
         Map<String, String> all = new java.util.HashMap<>(settings);
         all.put("http.auth.token", TOKEN);
         IngestConfig config = IngestConfig.from(ConfigSource.of(all));
-        producer =
-                new MockProducer<>(
-                        autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
+        producer = MockClients.producer(autoComplete);
         Acceptor acceptor =
                 new Acceptor(
                         IngestService.validator(config),
@@ -335,16 +333,10 @@ class IngestApiTest {
     void shouldAnswer503WithRetryAfterWhenKafkaRefusesTheWrite() throws Exception {
         start(false, Map.of());
         Thread refuse =
-                new Thread(
-                        () -> {
-                            while (producer.history().isEmpty()) {
-                                Thread.onSpinWait();
-                            }
-                            producer.errorNext(
-                                    new org.apache.kafka.common.errors.TimeoutException(
-                                            "broker 10.0.0.7:9092 is unreachable"));
-                        });
-        refuse.start();
+                MockClients.refuseFirstSend(
+                        producer,
+                        new org.apache.kafka.common.errors.TimeoutException(
+                                "broker 10.0.0.7:9092 is unreachable"));
 
         var r = send("POST", "/v1/models/cams/train", null, null);
 

@@ -8,6 +8,7 @@ import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Label;
 import io.streamtune.contracts.LabelledImageAccepted;
 import io.streamtune.contracts.LabelledImageSubmitted;
+import io.streamtune.kafka.embedded.MockClients;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,10 +37,8 @@ class BinaryIntakeRecordTest {
 
     @Test
     void shouldAcceptARawImageLabelledInHeadersAndParkBadOnesAsTheyCame() throws Exception {
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        MockProducer<byte[], byte[]> producer =
-                new MockProducer<>(
-                        true, null, new ByteArraySerializer(), new ByteArraySerializer());
+        MockConsumer<byte[], byte[]> consumer = MockClients.consumer();
+        MockProducer<byte[], byte[]> producer = MockClients.producer(true);
         byte[] png = png(7);
         ProducerRecord<byte[], byte[]> good =
                 BinaryIntake.record(

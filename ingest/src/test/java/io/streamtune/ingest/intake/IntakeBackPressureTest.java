@@ -7,6 +7,7 @@ import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Label;
 import io.streamtune.contracts.LabelledImageSubmitted;
 import io.streamtune.ingest.accept.Acceptor;
+import io.streamtune.kafka.embedded.MockClients;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
@@ -18,7 +19,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,10 +32,8 @@ class IntakeBackPressureTest {
 
     @Test
     void shouldPauseWhileWritesAreOutstandingThenResumeAndCommitEverything() throws Exception {
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        MockProducer<byte[], byte[]> producer =
-                new MockProducer<>(
-                        false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        MockConsumer<byte[], byte[]> consumer = MockClients.consumer();
+        MockProducer<byte[], byte[]> producer = MockClients.producer(false);
         Acceptor acceptor = IntakeFixtures.acceptor(producer);
         int polls = IntakeConsumer.MAX_IN_FLIGHT + 2;
         consumer.schedulePollTask(
@@ -85,10 +83,8 @@ class IntakeBackPressureTest {
      */
     @Test
     void shouldRewindAndLetterAgainWhenTheDeadLetterWriteFails() throws Exception {
-        MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
-        MockProducer<byte[], byte[]> producer =
-                new MockProducer<>(
-                        false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        MockConsumer<byte[], byte[]> consumer = MockClients.consumer();
+        MockProducer<byte[], byte[]> producer = MockClients.producer(false);
         Acceptor acceptor = IntakeFixtures.acceptor(producer);
         byte[] garbage = "{\"model\":\"cats\",\"image\":".getBytes();
         consumer.schedulePollTask(

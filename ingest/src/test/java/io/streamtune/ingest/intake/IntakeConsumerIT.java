@@ -14,9 +14,9 @@ import io.streamtune.ingest.IngestService;
 import io.streamtune.ingest.accept.Acceptor;
 import io.streamtune.ingest.accept.LabelIndex;
 import io.streamtune.ingest.fixtures.TestImages;
-import io.streamtune.ingest.fixtures.TopicReader;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
+import io.streamtune.kafka.embedded.TopicClients;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.KafkaSettings;
 import io.streamtune.runtime.TopicProvisioner;
@@ -118,7 +118,7 @@ class IntakeConsumerIT {
             }
 
             List<ConsumerRecord<byte[], byte[]>> written =
-                    TopicReader.awaitRecords(
+                    TopicClients.awaitRecords(
                             broker.bootstrapServers(),
                             labelled,
                             Duration.ofSeconds(60),
@@ -129,7 +129,7 @@ class IntakeConsumerIT {
             }
             assertThat(written).hasSize(count);
             assertThat(keys).hasSize(count);
-            assertThat(TopicReader.readAll(broker.bootstrapServers(), dlq)).isEmpty();
+            assertThat(TopicClients.readAll(broker.bootstrapServers(), dlq)).isEmpty();
             try (Admin admin = Admin.create(kafka.admin("it"))) {
                 long committed =
                         eventually(

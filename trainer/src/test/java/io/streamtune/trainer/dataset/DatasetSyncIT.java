@@ -7,6 +7,7 @@ import io.streamtune.contracts.Label;
 import io.streamtune.contracts.LabelledImageAccepted;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
+import io.streamtune.kafka.embedded.TopicClients;
 import io.streamtune.runtime.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,7 +18,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,15 +39,7 @@ class DatasetSyncIT {
         }
         Map<String, Object> props = Map.of("bootstrap.servers", broker.bootstrapServers());
         DatasetSync sync = new DatasetSync(props, topic);
-        try (var producer =
-                new KafkaProducer<byte[], byte[]>(
-                        Map.of(
-                                "bootstrap.servers",
-                                broker.bootstrapServers(),
-                                "key.serializer",
-                                ByteArraySerializer.class.getName(),
-                                "value.serializer",
-                                ByteArraySerializer.class.getName()))) {
+        try (var producer = TopicClients.producer(broker.bootstrapServers())) {
             send(producer, topic, DatasetSyncTest.sample("m", 'a', "cat"));
             send(producer, topic, DatasetSyncTest.sample("m", 'b', "dog"));
             send(producer, topic, DatasetSyncTest.sample("m", 'c', "cat"));

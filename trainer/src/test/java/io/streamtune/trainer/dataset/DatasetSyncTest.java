@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.streamtune.contracts.Label;
 import io.streamtune.contracts.LabelledImageAccepted;
 import io.streamtune.contracts.Topics;
+import io.streamtune.kafka.embedded.MockClients;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +45,7 @@ class DatasetSyncTest {
         DatasetStore store = DatasetStore.open(dir, "m");
 
         DatasetSync.Result r =
-                new DatasetSync(() -> consumer(Map.of(P0, p0, P1, p1), 0), TOPIC)
+                new DatasetSync(() -> consumer(Map.of(P0, p0, P1, p1)), TOPIC)
                         .sync(store, Duration.ofSeconds(10));
 
         assertThat(r.recordsRead()).isEqualTo(7);
@@ -68,11 +67,11 @@ class DatasetSyncTest {
                         record(P0, 0, sample("m", 'a', "cat")),
                         record(P0, 1, sample("m", 'b', "dog")));
         DatasetStore store = DatasetStore.open(dir, "m");
-        new DatasetSync(() -> consumer(Map.of(P0, p0.subList(0, 1)), 0), TOPIC)
+        new DatasetSync(() -> consumer(Map.of(P0, p0.subList(0, 1))), TOPIC)
                 .sync(store, Duration.ofSeconds(10));
 
         DatasetSync.Result second =
-                new DatasetSync(() -> consumer(Map.of(P0, p0), 0), TOPIC)
+                new DatasetSync(() -> consumer(Map.of(P0, p0)), TOPIC)
                         .sync(store, Duration.ofSeconds(10));
 
         assertThat(second.recordsRead()).isEqualTo(1);
@@ -81,7 +80,7 @@ class DatasetSyncTest {
 
     @Test
     void shouldFailNamingTheTopicWhenTheEndIsNotReachedInTime() {
-        MockConsumer<byte[], byte[]> c = consumer(Map.of(P0, List.of()), 0);
+        MockConsumer<byte[], byte[]> c = consumer(Map.of(P0, List.of()));
         c.updateEndOffsets(Map.of(P0, 3L)); // records that never arrive
 
         assertThatThrownBy(
@@ -93,31 +92,14 @@ class DatasetSyncTest {
         assertThat(c.closed()).isTrue();
     }
 
-    /** A consumer over {@code records} by partition; the log of each begins at {@code begin}. */
+    /** A consumer over {@code records} by partition 0.., each log beginning at offset 0. */
     private static MockConsumer<byte[], byte[]> consumer(
-            Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records, long begin) {
-        MockConsumer<byte[], byte[]> c = new MockConsumer<>("earliest");
-        Node node = new Node(0, "localhost", 9092);
-        c.updatePartitions(
-                TOPIC,
-                records.keySet().stream()
-                        .map(
-                                tp ->
-                                        new PartitionInfo(
-                                                TOPIC,
-                                                tp.partition(),
-                                                node,
-                                                new Node[] {node},
-                                                new Node[] {node}))
-                        .toList());
-        Map<TopicPartition, Long> beginning = new java.util.HashMap<>();
+            Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> records) {
+        MockConsumer<byte[], byte[]> c = MockClients.consumer();
+        MockClients.topic(c, TOPIC, records.size());
         Map<TopicPartition, Long> end = new java.util.HashMap<>();
         records.forEach(
-                (tp, rs) -> {
-                    beginning.put(tp, begin);
-                    end.put(tp, rs.isEmpty() ? begin : rs.get(rs.size() - 1).offset() + 1);
-                });
-        c.updateBeginningOffsets(beginning);
+                (tp, rs) -> end.put(tp, rs.isEmpty() ? 0 : rs.get(rs.size() - 1).offset() + 1));
         c.updateEndOffsets(end);
         c.schedulePollTask(() -> records.values().forEach(rs -> rs.forEach(c::addRecord)));
         return c;

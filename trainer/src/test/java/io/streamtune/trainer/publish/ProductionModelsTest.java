@@ -7,6 +7,7 @@ import io.streamtune.contracts.ArtifactRef;
 import io.streamtune.contracts.ModelPublished;
 import io.streamtune.contracts.Task;
 import io.streamtune.contracts.Topics;
+import io.streamtune.kafka.embedded.MockClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,9 +15,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -26,34 +24,24 @@ class ProductionModelsTest {
     private static final String TOPIC = "models.published";
     private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
 
-    private final MockConsumer<byte[], byte[]> consumer =
-            new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+    private final MockConsumer<byte[], byte[]> consumer = MockClients.consumer();
     private final ProductionModels production = new ProductionModels(() -> consumer, TOPIC);
 
     private static ModelPublished version(String model, int v) {
-        return new ModelPublished(
+        return ModelPublished.of(
                 model,
                 v,
-                v > 1 ? v - 1 : null,
                 Task.CLASSIFICATION,
                 List.of("a", "b"),
                 "accuracy",
                 0.9,
-                Map.of(),
                 new ArtifactRef("file:///m/" + model + "/" + v + ".onnx", "0".repeat(64), 10, 1),
-                Map.of(),
-                Instant.parse("2026-12-03T10:00:00Z"),
-                null,
-                null,
-                null);
+                Instant.parse("2026-12-03T10:00:00Z"));
     }
 
     /** The topic holds {@code values} (null: tombstone) at offsets 0.., keyed by model. */
     private void topic(List<String> keys, List<byte[]> values) {
-        Node node = new Node(0, "localhost", 9092);
-        consumer.updatePartitions(
-                TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, new Node[0], new Node[0])));
-        consumer.updateBeginningOffsets(Map.of(TP, 0L));
+        MockClients.topic(consumer, TOPIC, 1);
         consumer.updateEndOffsets(Map.of(TP, (long) values.size()));
         consumer.schedulePollTask(
                 () -> {
@@ -109,10 +97,7 @@ class ProductionModelsTest {
 
     @Test
     void shouldFailNamingTheTopicWhenItsEndIsNotReachedInTime() {
-        Node node = new Node(0, "localhost", 9092);
-        consumer.updatePartitions(
-                TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, new Node[0], new Node[0])));
-        consumer.updateBeginningOffsets(Map.of(TP, 0L));
+        MockClients.topic(consumer, TOPIC, 1);
         consumer.updateEndOffsets(Map.of(TP, 5L)); // five records announced, none ever arrives
 
         assertThatThrownBy(() -> production.current("cams", Duration.ofMillis(300)))

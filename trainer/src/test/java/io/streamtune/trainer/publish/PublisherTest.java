@@ -7,6 +7,7 @@ import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.ModelPublished;
 import io.streamtune.contracts.Task;
 import io.streamtune.contracts.Topics;
+import io.streamtune.kafka.embedded.MockClients;
 import io.streamtune.vision.artifact.FileArtifactStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +33,7 @@ class PublisherTest {
     }
 
     private static MockProducer<byte[], byte[]> producer(boolean autoComplete) {
-        return new MockProducer<>(
-                autoComplete, null, new ByteArraySerializer(), new ByteArraySerializer());
+        return MockClients.producer(autoComplete);
     }
 
     private static Publisher.Release release(int version, Integer production) {
@@ -120,16 +119,9 @@ class PublisherTest {
         Publisher publisher =
                 new Publisher(store, registry, producer, p -> p, 5, Duration.ofSeconds(5));
         Thread refuse =
-                new Thread(
-                        () -> {
-                            while (producer.history().isEmpty()) {
-                                Thread.onSpinWait();
-                            }
-                            producer.errorNext(
-                                    new org.apache.kafka.common.errors.AuthorizationException(
-                                            "not allowed"));
-                        });
-        refuse.start();
+                MockClients.refuseFirstSend(
+                        producer,
+                        new org.apache.kafka.common.errors.AuthorizationException("not allowed"));
 
         assertThatThrownBy(() -> publisher.publish(release(1, null)))
                 .isInstanceOf(Publisher.PublishException.class)

@@ -11,6 +11,7 @@ import io.streamtune.contracts.ModelPublished;
 import io.streamtune.contracts.ModelRejected;
 import io.streamtune.contracts.Promotion;
 import io.streamtune.contracts.Task;
+import io.streamtune.kafka.embedded.MockClients;
 import io.streamtune.trainer.TrainerMetrics;
 import io.streamtune.vision.artifact.FileArtifactStore;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +26,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,21 +56,14 @@ class RolloutTest {
 
     @BeforeEach
     void start() {
-        consumer = new MockConsumer<>("earliest");
-        Node node = new Node(0, "localhost", 9092);
-        for (String t :
+        consumer = MockClients.consumer();
+        MockClients.topics(
+                consumer,
                 List.of(
                         TOPICS.candidates().name(),
                         TOPICS.published().name(),
-                        TOPICS.live().name())) {
-            consumer.updatePartitions(
-                    t,
-                    List.of(new PartitionInfo(t, 0, node, new Node[] {node}, new Node[] {node})));
-            consumer.updateBeginningOffsets(Map.of(new TopicPartition(t, 0), 0L));
-        }
-        producer =
-                new MockProducer<>(
-                        true, null, new ByteArraySerializer(), new ByteArraySerializer());
+                        TOPICS.live().name()));
+        producer = MockClients.producer(true);
         registry = new ModelRegistry(dir.resolve("trainer"));
         store = new FileArtifactStore(dir.resolve("artifacts"));
         rollout =

@@ -9,6 +9,7 @@ import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.TrainingTriggered;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
+import io.streamtune.kafka.embedded.TopicClients;
 import io.streamtune.runtime.TopicProvisioner;
 import io.streamtune.trainer.TrainerMetrics;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -118,14 +118,7 @@ class TriggerLoopIT {
     }
 
     private static KafkaProducer<byte[], byte[]> producer(EmbeddedKafkaBroker broker) {
-        return new KafkaProducer<>(
-                Map.of(
-                        "bootstrap.servers",
-                        broker.bootstrapServers(),
-                        "key.serializer",
-                        ByteArraySerializer.class.getName(),
-                        "value.serializer",
-                        ByteArraySerializer.class.getName()));
+        return TopicClients.producer(broker.bootstrapServers());
     }
 
     private static long committed(EmbeddedKafkaBroker broker, String group) {

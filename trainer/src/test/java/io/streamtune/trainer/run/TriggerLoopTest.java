@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.TrainingTriggered;
+import io.streamtune.kafka.embedded.MockClients;
 import io.streamtune.trainer.TrainerMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class TriggerLoopTest {
     private static final TopicPartition P1 = new TopicPartition(TOPIC, 1);
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
+    private final MockConsumer<byte[], byte[]> consumer = MockClients.consumer();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<String> runs = new CopyOnWriteArrayList<>();
     private final List<String> finished = new CopyOnWriteArrayList<>();

@@ -12,6 +12,7 @@ import io.streamtune.contracts.Topics;
 import io.streamtune.contracts.TrainingTriggered;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.SharedKafka;
+import io.streamtune.kafka.embedded.TopicClients;
 import io.streamtune.onnx.djl.nets.ReferenceNets;
 import io.streamtune.onnx.ir.OnnxWriter;
 import io.streamtune.runtime.ConfigSource;
@@ -33,7 +34,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +44,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -262,43 +260,17 @@ class StyleTrainingIT {
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(
             String servers, List<String> topics, int count, Duration timeout) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (var c = consumer(servers)) {
-            c.subscribe(topics);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (out.size() < count && System.nanoTime() < deadline) {
-                c.poll(Duration.ofMillis(300)).forEach(out::add);
-            }
-        }
+        List<ConsumerRecord<byte[], byte[]>> out =
+                TopicClients.read(servers, topics, count, timeout);
         assertThat(out).as("records on " + topics).hasSizeGreaterThanOrEqualTo(count);
         return out;
     }
 
     private static KafkaConsumer<byte[], byte[]> consumer(String servers) {
-        return new KafkaConsumer<byte[], byte[]>(
-                Map.of(
-                        "bootstrap.servers",
-                        servers,
-                        "group.id",
-                        "it-" + System.nanoTime(),
-                        "auto.offset.reset",
-                        "earliest",
-                        "key.deserializer",
-                        ByteArrayDeserializer.class.getName(),
-                        "value.deserializer",
-                        ByteArrayDeserializer.class.getName()));
+        return TopicClients.consumer(servers);
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String servers) {
-        return new KafkaProducer<>(
-                Map.of(
-                        "bootstrap.servers",
-                        servers,
-                        "key.serializer",
-                        ByteArraySerializer.class.getName(),
-                        "value.serializer",
-                        ByteArraySerializer.class.getName(),
-                        "max.request.size",
-                        "4000000"));
+        return TopicClients.producer(servers);
     }
 }
