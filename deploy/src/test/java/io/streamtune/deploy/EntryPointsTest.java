@@ -2,10 +2,7 @@ package io.streamtune.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URL;
-import java.net.URLClassLoader;
-import java.nio.file.Path;
-import java.util.Arrays;
+import io.streamtune.testkit.FreshJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,23 +26,7 @@ class EntryPointsTest {
     void shouldSwitchDjlOfflineBeforeAnythingElseRuns(String mainClass) throws Exception {
         System.clearProperty("ai.djl.offline");
         System.clearProperty("OPT_OUT_TRACKING");
-        URL[] classpath =
-                Arrays.stream(
-                                System.getProperty("java.class.path")
-                                        .split(java.io.File.pathSeparator))
-                        .map(
-                                p -> {
-                                    try {
-                                        return Path.of(p).toUri().toURL();
-                                    } catch (Exception e) {
-                                        throw new IllegalStateException(e);
-                                    }
-                                })
-                        .toArray(URL[]::new);
-
-        try (var fresh = new URLClassLoader(classpath, ClassLoader.getPlatformClassLoader())) {
-            Class.forName(mainClass, true, fresh);
-        }
+        FreshJvm.initialize(mainClass);
 
         assertThat(System.getProperty("ai.djl.offline")).isEqualTo("true");
         assertThat(System.getProperty("OPT_OUT_TRACKING")).isEqualTo("true");

@@ -52,13 +52,8 @@ class CrashRecoveryIT {
                             () -> {
                                 try (var producer = KafkaTestClients.producer(bootstrap)) {
                                     for (int i = 0; i < total; i++) {
-                                        KafkaTestClients.sendSync(
-                                                producer,
-                                                KafkaTestClients.frame(
-                                                        prefix + Topics.FRAMES.name(),
-                                                        "cam-" + i % cameras,
-                                                        image,
-                                                        "cam-" + i % cameras + "/" + i));
+                                        KafkaTestClients.sendFrame(
+                                                producer, prefix, i, cameras, image);
                                         sent.incrementAndGet();
                                         Thread.sleep(10);
                                     }

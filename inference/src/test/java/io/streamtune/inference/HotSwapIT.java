@@ -67,13 +67,7 @@ class HotSwapIT {
                 byte[] image = TestFrames.jpeg(64, 48, Color.RED);
 
                 for (int i = 0; i < total; i++) {
-                    KafkaTestClients.sendSync(
-                            producer,
-                            KafkaTestClients.frame(
-                                    prefix + Topics.FRAMES.name(),
-                                    "cam-" + i % CAMERAS,
-                                    image,
-                                    "cam-" + i % CAMERAS + "/" + i));
+                    KafkaTestClients.sendFrame(producer, prefix, i, CAMERAS, image);
                     if (i == total / 3) {
                         publish(
                                 producer,

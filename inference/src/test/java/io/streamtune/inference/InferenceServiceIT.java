@@ -15,12 +15,9 @@ import io.streamtune.kafka.embedded.ServiceSettings;
 import io.streamtune.kafka.embedded.SharedKafka;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.PrometheusText;
+import io.streamtune.testkit.Http;
 import io.streamtune.vision.artifact.KafkaArtifactStore;
 import java.awt.Color;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -481,10 +478,6 @@ class InferenceServiceIT {
     }
 
     static String get(String url) throws Exception {
-        return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create(url)).build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .body();
+        return Http.get(url).body();
     }
 }

@@ -32,6 +32,27 @@ public final class KafkaTestClients {
                 topic, null, camera.getBytes(StandardCharsets.UTF_8), image, headers);
     }
 
+    /**
+     * Sends frame {@code i} of a round robin over {@code cameras} cameras to the prefixed frames
+     * topic and waits for the acknowledgement: camera {@code cam-(i % cameras)}, frame id {@code
+     * cam-k/i}.
+     */
+    public static void sendFrame(
+            KafkaProducer<byte[], byte[]> producer,
+            String prefix,
+            int i,
+            int cameras,
+            byte[] image) {
+        String camera = "cam-" + i % cameras;
+        sendSync(
+                producer,
+                frame(
+                        prefix + io.streamtune.contracts.Topics.FRAMES.name(),
+                        camera,
+                        image,
+                        camera + "/" + i));
+    }
+
     /** Sends and waits for the acknowledgement. */
     public static void sendSync(
             KafkaProducer<byte[], byte[]> producer, ProducerRecord<byte[], byte[]> record) {

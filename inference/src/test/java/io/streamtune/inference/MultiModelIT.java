@@ -12,6 +12,7 @@ import io.streamtune.contracts.SegmentationsEmitted;
 import io.streamtune.contracts.Task;
 import io.streamtune.contracts.Topics;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
+import io.streamtune.kafka.embedded.ServiceSettings;
 import io.streamtune.kafka.embedded.SharedKafka;
 import io.streamtune.runtime.ConfigException;
 import io.streamtune.runtime.ConfigSource;
@@ -42,11 +43,7 @@ class MultiModelIT {
             JsonSerde.of(SegmentationsEmitted.class);
 
     private static Map<String, String> settings(EmbeddedKafkaBroker broker, String prefix) {
-        Map<String, String> s = new HashMap<>();
-        s.put("kafka.bootstrap.servers", broker.bootstrapServers());
-        s.put("topic.prefix", prefix);
-        s.put("http.host", "127.0.0.1");
-        s.put("http.port", "0");
+        Map<String, String> s = ServiceSettings.loopback(broker.bootstrapServers(), prefix);
         s.put("instance.id", "inference-multi");
         s.put("inference.batch.max.wait", "10ms");
         s.put("inference.threads.intra.op", "1");
@@ -92,10 +89,7 @@ class MultiModelIT {
             byte[] image = TestFrames.jpeg(64, 48, Color.RED);
 
             for (int i = 0; i < total; i++) {
-                KafkaTestClients.sendSync(
-                        producer,
-                        KafkaTestClients.frame(
-                                prefix + Topics.FRAMES.name(), "cam-" + i % 3, image, "f/" + i));
+                KafkaTestClients.sendFrame(producer, prefix, i, 3, image);
                 if (i == total / 3) {
                     publish(
                             producer,

@@ -78,13 +78,7 @@ class ScaleOutIT {
             InferenceService second = null;
             try {
                 for (int i = 0; i < total; i++) {
-                    KafkaTestClients.sendSync(
-                            producer,
-                            KafkaTestClients.frame(
-                                    prefix + Topics.FRAMES.name(),
-                                    "cam-" + i % cameras,
-                                    image,
-                                    "cam-" + i % cameras + "/" + i));
+                    KafkaTestClients.sendFrame(producer, prefix, i, cameras, image);
                     if (i == total / 3) {
                         second =
                                 InferenceService.start(

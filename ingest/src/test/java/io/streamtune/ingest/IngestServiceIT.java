@@ -18,6 +18,7 @@ import io.streamtune.kafka.embedded.SharedKafka;
 import io.streamtune.kafka.embedded.TopicClients;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.PrometheusText;
+import io.streamtune.testkit.Http;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -85,14 +86,8 @@ class IngestServiceIT {
 
     @Test
     void shouldAnswerHealthAndServeParseableMetrics() throws Exception {
-        var health =
-                client.send(
-                        HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-        var metrics =
-                client.send(
-                        HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+        var health = Http.get(base + "/health");
+        var metrics = Http.get(base + "/metrics");
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body())
@@ -249,10 +244,7 @@ class IngestServiceIT {
                         Duration.ofSeconds(10),
                         l -> httpReasons(l).containsAll(expected));
         assertThat(httpReasons(letters)).containsAll(expected);
-        var health =
-                client.send(
-                        HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-                        HttpResponse.BodyHandlers.ofString());
+        var health = Http.get(base + "/health");
         assertThat(health.statusCode()).isEqualTo(200);
     }
 

@@ -9,11 +9,10 @@ import io.streamtune.contracts.Topics;
 import io.streamtune.kafka.embedded.EmbeddedKafkaBroker;
 import io.streamtune.kafka.embedded.ServiceSettings;
 import io.streamtune.kafka.embedded.SharedKafka;
+import io.streamtune.testkit.Http;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
@@ -160,8 +159,6 @@ class ServiceShellIT {
     }
 
     private HttpResponse<String> get(String url) throws Exception {
-        return http.send(
-                HttpRequest.newBuilder(URI.create(url)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return Http.get(url);
     }
 }

@@ -19,6 +19,7 @@ import io.streamtune.kafka.embedded.TopicClients;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.runtime.PrometheusText;
 import io.streamtune.runtime.TopicProvisioner;
+import io.streamtune.testkit.Http;
 import io.streamtune.trainer.pretrain.FashionMnist;
 import io.streamtune.vision.artifact.Sha256;
 import io.streamtune.vision.model.ModelSpecOverrides;
@@ -72,14 +73,8 @@ class TrainerServiceIT {
             var client = HttpClient.newHttpClient();
             String base = service.shell().http().url();
 
-            var health =
-                    client.send(
-                            HttpRequest.newBuilder(URI.create(base + "/health")).build(),
-                            HttpResponse.BodyHandlers.ofString());
-            var metrics =
-                    client.send(
-                            HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                            HttpResponse.BodyHandlers.ofString());
+            var health = Http.get(base + "/health");
+            var metrics = Http.get(base + "/metrics");
 
             assertThat(health.statusCode()).isEqualTo(200);
             assertThat(health.body()).contains("\"service\":\"trainer\"").contains("triggers");

@@ -2,16 +2,13 @@ package io.streamtune.ingest.accept;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamtune.contracts.DeadLetter;
 import io.streamtune.contracts.Label;
 import io.streamtune.ingest.IngestConfig;
-import io.streamtune.ingest.IngestMetrics;
-import io.streamtune.ingest.IngestService;
+import io.streamtune.ingest.fixtures.Acceptors;
 import io.streamtune.kafka.embedded.MockClients;
 import io.streamtune.runtime.ConfigSource;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.Map;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,14 +28,7 @@ class AcceptorTest {
                                         "a-token-of-sixteen-chars",
                                         "image.max.bytes",
                                         Long.toString(maxImageBytes))));
-        return new Acceptor(
-                IngestService.validator(config),
-                producer,
-                "labelled",
-                "dlq",
-                new LabelIndex(),
-                new IngestMetrics(new SimpleMeterRegistry()),
-                Clock.systemUTC());
+        return Acceptors.of(config, producer, "labelled", "dlq");
     }
 
     @Test

@@ -3,14 +3,11 @@ package io.streamtune.ingest.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Topics;
 import io.streamtune.ingest.IngestConfig;
-import io.streamtune.ingest.IngestMetrics;
-import io.streamtune.ingest.IngestService;
 import io.streamtune.ingest.accept.Acceptor;
-import io.streamtune.ingest.accept.LabelIndex;
+import io.streamtune.ingest.fixtures.Acceptors;
 import io.streamtune.ingest.fixtures.TestImages;
 import io.streamtune.ingest.trigger.ModelStats;
 import io.streamtune.ingest.trigger.StatsQueries;
@@ -65,15 +62,7 @@ class IngestApiTest {
         all.put("http.auth.token", TOKEN);
         IngestConfig config = IngestConfig.from(ConfigSource.of(all));
         producer = MockClients.producer(autoComplete);
-        Acceptor acceptor =
-                new Acceptor(
-                        IngestService.validator(config),
-                        producer,
-                        "labelled",
-                        "dlq",
-                        new LabelIndex(),
-                        new IngestMetrics(new SimpleMeterRegistry()),
-                        Clock.systemUTC());
+        Acceptor acceptor = Acceptors.of(config, producer, "labelled", "dlq");
         StatsQueries queries =
                 new StatsQueries() {
                     @Override

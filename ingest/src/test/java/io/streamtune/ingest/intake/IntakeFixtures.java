@@ -1,14 +1,10 @@
 package io.streamtune.ingest.intake;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.streamtune.ingest.IngestConfig;
-import io.streamtune.ingest.IngestMetrics;
-import io.streamtune.ingest.IngestService;
 import io.streamtune.ingest.accept.Acceptor;
-import io.streamtune.ingest.accept.LabelIndex;
+import io.streamtune.ingest.fixtures.Acceptors;
 import io.streamtune.runtime.ConfigSource;
 import io.streamtune.testkit.Eventually;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -24,14 +20,7 @@ final class IntakeFixtures {
         IngestConfig config =
                 IngestConfig.from(
                         ConfigSource.of(Map.of("http.auth.token", "a-token-of-sixteen-chars")));
-        return new Acceptor(
-                IngestService.validator(config),
-                producer,
-                "images.labelled",
-                "images.intake.dlq",
-                new LabelIndex(),
-                new IngestMetrics(new SimpleMeterRegistry()),
-                Clock.systemUTC());
+        return Acceptors.of(config, producer, "images.labelled", "images.intake.dlq");
     }
 
     /** Waits up to 20 s for {@code condition}; fails naming {@code what}. */
