@@ -12,6 +12,7 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.ByteString;
 import io.streamtune.contracts.ModelMetadataKeys;
+import io.streamtune.onnx.testkit.OnnxProtos;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -47,9 +48,9 @@ final class BenchNets {
                 n.node(
                         "MaxPool",
                         List.of(x),
-                        ints("kernel_shape", 3, 3),
-                        ints("strides", 2, 2),
-                        ints("pads", 1, 1, 1, 1));
+                        OnnxProtos.ints("kernel_shape", 3, 3),
+                        OnnxProtos.ints("strides", 2, 2),
+                        OnnxProtos.ints("pads", 1, 1, 1, 1));
         int in = 64;
         for (int stage = 0; stage < 4; stage++) {
             int out = 64 << stage;
@@ -64,7 +65,7 @@ final class BenchNets {
             }
         }
         x = n.node("GlobalAveragePool", List.of(x));
-        x = n.node("Flatten", List.of(x), intAttr("axis", 1));
+        x = n.node("Flatten", List.of(x), OnnxProtos.integer("axis", 1));
         String w = n.weights(new long[] {1000, 512}, 512);
         String bias = n.constant(new float[1000], 1000);
         n.graph.addNode(
@@ -74,7 +75,7 @@ final class BenchNets {
                         .addInput(w)
                         .addInput(bias)
                         .addOutput("logits")
-                        .addAttribute(intAttr("transB", 1)));
+                        .addAttribute(OnnxProtos.integer("transB", 1)));
         n.output("logits", 1000);
         List<String> classes = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
@@ -117,7 +118,7 @@ final class BenchNets {
                 }
             }
         }
-        String raw = n.node("Concat", heads, intAttr("axis", 2));
+        String raw = n.node("Concat", heads, OnnxProtos.integer("axis", 2));
         // Boxes as sigmoid * size, scores as sigmoid shifted down: like a trained head, few anchors
         // pass 0.25.
         float[] shift = new float[4 + nc];
@@ -159,9 +160,9 @@ final class BenchNets {
                 node(
                         "Conv",
                         List.of(x, w, b),
-                        ints("kernel_shape", k, k),
-                        ints("strides", stride, stride),
-                        ints("pads", pad, pad, pad, pad));
+                        OnnxProtos.ints("kernel_shape", k, k),
+                        OnnxProtos.ints("strides", stride, stride),
+                        OnnxProtos.ints("pads", pad, pad, pad, pad));
         return relu ? node("Relu", List.of(y)) : y;
     }
 
@@ -263,25 +264,6 @@ final class BenchNets {
                                         TypeProto.Tensor.newBuilder()
                                                 .setElemType(TensorProto.DataType.FLOAT.getNumber())
                                                 .setShape(shape)))
-                .build();
-    }
-
-    private static AttributeProto ints(String name, long... values) {
-        AttributeProto.Builder b =
-                AttributeProto.newBuilder()
-                        .setName(name)
-                        .setType(AttributeProto.AttributeType.INTS);
-        for (long v : values) {
-            b.addInts(v);
-        }
-        return b.build();
-    }
-
-    private static AttributeProto intAttr(String name, long value) {
-        return AttributeProto.newBuilder()
-                .setName(name)
-                .setType(AttributeProto.AttributeType.INT)
-                .setI(value)
                 .build();
     }
 }

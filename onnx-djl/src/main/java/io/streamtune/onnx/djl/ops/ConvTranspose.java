@@ -3,7 +3,6 @@ package io.streamtune.onnx.djl.ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import io.streamtune.onnx.ir.OnnxNode;
 import java.util.Arrays;
 import java.util.List;
@@ -21,9 +20,7 @@ final class ConvTranspose implements Operator {
 
     @Override
     public List<ParameterRole> parameterRoles() {
-        return List.of(
-                new ParameterRole(1, Parameter.Type.WEIGHT),
-                new ParameterRole(2, Parameter.Type.BIAS));
+        return ParameterRole.WEIGHT_AND_BIAS;
     }
 
     @Override

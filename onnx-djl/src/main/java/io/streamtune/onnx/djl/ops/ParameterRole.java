@@ -1,6 +1,7 @@
 package io.streamtune.onnx.djl.ops;
 
 import ai.djl.nn.Parameter;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -8,6 +9,12 @@ import java.util.Objects;
  * (running statistics are parameters that take no gradient).
  */
 public record ParameterRole(int input, Parameter.Type type) {
+
+    /** A layer's weight at input 1 and bias at input 2 (Conv, ConvTranspose). */
+    public static final List<ParameterRole> WEIGHT_AND_BIAS =
+            List.of(
+                    new ParameterRole(1, Parameter.Type.WEIGHT),
+                    new ParameterRole(2, Parameter.Type.BIAS));
 
     public ParameterRole {
         Objects.requireNonNull(type, "type");
