@@ -12,8 +12,8 @@ import io.streamtune.contracts.Task;
 import io.streamtune.contracts.Topic;
 import io.streamtune.inference.model.ServingModel;
 import io.streamtune.inference.stream.Frame;
+import io.streamtune.inference.stream.FrameOutcome;
 import io.streamtune.inference.stream.FramePipeline;
-import io.streamtune.inference.stream.Outcome;
 import io.streamtune.runtime.LogThrottle;
 import java.time.Clock;
 import java.util.EnumMap;
@@ -89,9 +89,9 @@ public final class LabellingRequests
     }
 
     @Override
-    public void delivered(ServingModel model, List<Frame> frames, List<Outcome> outcomes) {
-        for (Outcome o : outcomes) {
-            if (!(o instanceof Outcome.Predicted p)
+    public void delivered(ServingModel model, List<Frame> frames, List<FrameOutcome> outcomes) {
+        for (FrameOutcome o : outcomes) {
+            if (!(o instanceof FrameOutcome.Predicted p)
                     || p.value() instanceof io.streamtune.contracts.StylizedFrame) {
                 // a stylized frame has nothing a labeller could correct
                 continue;
@@ -124,7 +124,7 @@ public final class LabellingRequests
      */
     @Override
     public void compared(
-            Outcome.Predicted production, Outcome.Predicted candidate, double agreement) {
+            FrameOutcome.Predicted production, FrameOutcome.Predicted candidate, double agreement) {
         if (production.value() instanceof io.streamtune.contracts.StylizedFrame) {
             return;
         }
@@ -138,12 +138,12 @@ public final class LabellingRequests
                                         frame.frameId(), frame.cameraId(), agreement)));
     }
 
-    private void offer(Outcome.Predicted p) {
+    private void offer(FrameOutcome.Predicted p) {
         Frame frame = p.frame();
         send(p, sampler.decide(frame.frameId(), frame.cameraId(), prediction(p.task(), p.value())));
     }
 
-    private void send(Outcome.Predicted p, Optional<LabellingSampler.Pick> pick) {
+    private void send(FrameOutcome.Predicted p, Optional<LabellingSampler.Pick> pick) {
         Frame frame = p.frame();
         if (pick.isEmpty()) {
             return;

@@ -7,8 +7,8 @@ import io.streamtune.inference.model.ModelSlot;
 import io.streamtune.inference.model.ServingModel;
 import io.streamtune.inference.stream.BatchPredictor;
 import io.streamtune.inference.stream.Frame;
+import io.streamtune.inference.stream.FrameOutcome;
 import io.streamtune.inference.stream.FramePipeline;
-import io.streamtune.inference.stream.Outcome;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,7 +95,10 @@ public final class LiveSignals implements FramePipeline.Observer, AutoCloseable 
     /** Who hears how much production and the candidate agreed on each shadowed frame. */
     public interface Disagreements {
         /** Called on the shadow worker for every frame both predicted. */
-        void compared(Outcome.Predicted production, Outcome.Predicted candidate, double agreement);
+        void compared(
+                FrameOutcome.Predicted production,
+                FrameOutcome.Predicted candidate,
+                double agreement);
     }
 
     /** Sets who hears each shadowed frame's agreement (the labelling sampler). */
@@ -158,7 +161,7 @@ public final class LiveSignals implements FramePipeline.Observer, AutoCloseable 
     }
 
     @Override
-    public void delivered(ServingModel served, List<Frame> frames, List<Outcome> outcomes) {
+    public void delivered(ServingModel served, List<Frame> frames, List<FrameOutcome> outcomes) {
         LiveStats p = production;
         if (p == null || p.version() != served.version()) {
             p =
@@ -170,10 +173,11 @@ public final class LiveSignals implements FramePipeline.Observer, AutoCloseable 
                             clock.instant());
             production = p;
         }
-        for (Outcome o : outcomes) {
-            if (o instanceof Outcome.Predicted pr) {
+        for (FrameOutcome o : outcomes) {
+            if (o instanceof FrameOutcome.Predicted pr) {
                 p.frame(false, Agreement.confidence(pr.value()));
-            } else if (o instanceof Outcome.Rejected r && MODEL_FAILURES.contains(r.reason())) {
+            } else if (o instanceof FrameOutcome.Rejected r
+                    && MODEL_FAILURES.contains(r.reason())) {
                 p.frame(true, Double.NaN);
             }
         }
@@ -187,11 +191,11 @@ public final class LiveSignals implements FramePipeline.Observer, AutoCloseable 
         credit -= 1;
         int productionVersion = served.version();
         List<Frame> batch = List.copyOf(frames);
-        List<Outcome> prod = List.copyOf(outcomes);
+        List<FrameOutcome> prod = List.copyOf(outcomes);
         shadowWorker.execute(() -> runShadow(productionVersion, batch, prod));
     }
 
-    private void runShadow(int productionVersion, List<Frame> frames, List<Outcome> prod) {
+    private void runShadow(int productionVersion, List<Frame> frames, List<FrameOutcome> prod) {
         ServingModel candidate = shadowSlot.acquire();
         if (candidate == null) {
             return;
@@ -219,27 +223,28 @@ public final class LiveSignals implements FramePipeline.Observer, AutoCloseable 
                         productionVersion,
                         Math.round(settings.shadowShare() * 100));
             }
-            List<Outcome> out = shadowPredictor.predict(candidate, frames);
+            List<FrameOutcome> out = shadowPredictor.predict(candidate, frames);
             for (int i = 0; i < frames.size(); i++) {
-                Outcome p = prod.get(i);
-                Outcome c = out.get(i);
+                FrameOutcome p = prod.get(i);
+                FrameOutcome c = out.get(i);
                 boolean productionFailed =
-                        p instanceof Outcome.Rejected r && MODEL_FAILURES.contains(r.reason());
+                        p instanceof FrameOutcome.Rejected r && MODEL_FAILURES.contains(r.reason());
                 boolean candidateFailed =
-                        c instanceof Outcome.Rejected r && MODEL_FAILURES.contains(r.reason());
-                if ((p instanceof Outcome.Rejected && !productionFailed)
-                        || (c instanceof Outcome.Rejected && !candidateFailed)) {
+                        c instanceof FrameOutcome.Rejected r && MODEL_FAILURES.contains(r.reason());
+                if ((p instanceof FrameOutcome.Rejected && !productionFailed)
+                        || (c instanceof FrameOutcome.Rejected && !candidateFailed)) {
                     continue; // the frame's fault (corrupt, too large), not a model's
                 }
                 s.frame(
                         candidateFailed,
-                        c instanceof Outcome.Predicted cp
+                        c instanceof FrameOutcome.Predicted cp
                                 ? Agreement.confidence(cp.value())
                                 : Double.NaN);
                 if (productionFailed) {
                     s.productionFailed();
                 }
-                if (p instanceof Outcome.Predicted pp && c instanceof Outcome.Predicted cp) {
+                if (p instanceof FrameOutcome.Predicted pp
+                        && c instanceof FrameOutcome.Predicted cp) {
                     double agreement;
                     try {
                         agreement =
@@ -254,7 +259,7 @@ public final class LiveSignals implements FramePipeline.Observer, AutoCloseable 
                         log.warn("shadow agreement listener failed: {}", e.toString());
                     }
                 }
-                if (c instanceof Outcome.Predicted cp) {
+                if (c instanceof FrameOutcome.Predicted cp) {
                     producer.send(
                             new ProducerRecord<>(
                                     topics.shadow(cp.task()),

@@ -112,7 +112,7 @@ public final class BatchPredictor {
      * One outcome per frame, in frame order: {@link #prepare}, {@link #run} and {@link #complete}
      * in a row.
      */
-    public List<Outcome> predict(ServingModel model, List<Frame> frames) {
+    public List<FrameOutcome> predict(ServingModel model, List<Frame> frames) {
         Prepared prepared = prepare(model, frames);
         return complete(prepared, run(prepared));
     }
@@ -124,7 +124,7 @@ public final class BatchPredictor {
     public static final class Prepared {
         private final ServingModel model;
         private final List<Frame> frames;
-        private final Outcome[] outcomes;
+        private final FrameOutcome[] outcomes;
         private final List<Integer> valid;
         private final List<int[]> sizes;
         private final float[][] inputs;
@@ -133,7 +133,7 @@ public final class BatchPredictor {
         private Prepared(
                 ServingModel model,
                 List<Frame> frames,
-                Outcome[] outcomes,
+                FrameOutcome[] outcomes,
                 List<Integer> valid,
                 List<int[]> sizes,
                 float[][] inputs,
@@ -163,7 +163,7 @@ public final class BatchPredictor {
      * Decodes and preprocesses the frames for {@code model}; undecodable frames become rejections.
      */
     public Prepared prepare(ServingModel model, List<Frame> frames) {
-        Outcome[] outcomes = new Outcome[frames.size()];
+        FrameOutcome[] outcomes = new FrameOutcome[frames.size()];
         float[][] prepared = new float[frames.size()][];
         ResizeTransform[] resized = new ResizeTransform[frames.size()];
         int[][] sourceSizes = new int[frames.size()][];
@@ -193,7 +193,7 @@ public final class BatchPredictor {
                         decoded = model.preprocessor().decode(images, value);
                     } catch (ImageRejectedException e) {
                         outcomes[i] =
-                                new Outcome.Rejected(
+                                new FrameOutcome.Rejected(
                                         f,
                                         reasonOf(e.reason()),
                                         e.reason().tag() + ": " + e.getMessage());
@@ -201,7 +201,7 @@ public final class BatchPredictor {
                     } catch (RuntimeException | StackOverflowError e) {
                         // a decoder tripped over bytes it did not foresee: this frame's fault
                         outcomes[i] =
-                                new Outcome.Rejected(f, CORRUPT_IMAGE, "decoder failed: " + e);
+                                new FrameOutcome.Rejected(f, CORRUPT_IMAGE, "decoder failed: " + e);
                         return;
                     }
                     long d1 = System.nanoTime();
@@ -214,7 +214,7 @@ public final class BatchPredictor {
                                 new int[] {decoded.source().width(), decoded.source().height()};
                     } catch (RuntimeException e) {
                         outcomes[i] =
-                                new Outcome.Rejected(
+                                new FrameOutcome.Rejected(
                                         f, CORRUPT_IMAGE, "preprocessing failed: " + e);
                     }
                     preprocessNanos.addAndGet(System.nanoTime() - d1);
@@ -292,14 +292,14 @@ public final class BatchPredictor {
     }
 
     /** Decodes the outputs per task into one outcome per frame, in frame order. */
-    public List<Outcome> complete(Prepared prepared, Ran ran) {
-        Outcome[] outcomes = prepared.outcomes.clone();
+    public List<FrameOutcome> complete(Prepared prepared, Ran ran) {
+        FrameOutcome[] outcomes = prepared.outcomes.clone();
         List<Frame> frames = prepared.frames;
         ServingModel model = prepared.model;
         if (ran.failure() != null) {
             for (int i : prepared.valid) {
                 outcomes[i] =
-                        new Outcome.Rejected(
+                        new FrameOutcome.Rejected(
                                 frames.get(i),
                                 MODEL_FAILED,
                                 model + ": " + ran.failure().getMessage());
@@ -333,7 +333,8 @@ public final class BatchPredictor {
                                 now);
             } catch (RuntimeException e) {
                 outcomes[i] =
-                        new Outcome.Rejected(f, POSTPROCESS_FAILED, model + ": " + e.getMessage());
+                        new FrameOutcome.Rejected(
+                                f, POSTPROCESS_FAILED, model + ": " + e.getMessage());
             }
         }
         if (!prepared.valid.isEmpty()) {
@@ -342,7 +343,7 @@ public final class BatchPredictor {
         return List.of(outcomes);
     }
 
-    private Outcome decode(
+    private FrameOutcome decode(
             ModelSpec spec,
             Map<String, FloatTensor> outputs,
             int index,
@@ -354,7 +355,7 @@ public final class BatchPredictor {
         FloatTensor first = it.next();
         return switch (spec.task()) {
             case DETECTION ->
-                    new Outcome.Predicted(
+                    new FrameOutcome.Predicted(
                             frame,
                             Task.DETECTION,
                             Predictions.detections(
@@ -381,11 +382,11 @@ public final class BatchPredictor {
                                 index,
                                 spec.classNames(),
                                 transform);
-                yield new Outcome.Predicted(
+                yield new FrameOutcome.Predicted(
                         frame, Task.DETECTION, Predictions.instances(ref, masks, now));
             }
             case SEGMENTATION ->
-                    new Outcome.Predicted(
+                    new FrameOutcome.Predicted(
                             frame,
                             Task.SEGMENTATION,
                             Predictions.segmentation(
@@ -398,7 +399,7 @@ public final class BatchPredictor {
                                             spec.classNames()),
                                     now));
             case STYLIZATION ->
-                    new Outcome.Predicted(
+                    new FrameOutcome.Predicted(
                             frame,
                             Task.STYLIZATION,
                             stylized(
@@ -406,7 +407,7 @@ public final class BatchPredictor {
                                     StylizationDecoder.decode(
                                             first.data(), first.shape(), index, transform)));
             case CLASSIFICATION ->
-                    new Outcome.Predicted(
+                    new FrameOutcome.Predicted(
                             frame,
                             Task.CLASSIFICATION,
                             Predictions.classification(

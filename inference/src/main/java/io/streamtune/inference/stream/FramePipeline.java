@@ -102,7 +102,7 @@ public final class FramePipeline implements AutoCloseable {
             };
         }
 
-        void delivered(ServingModel model, List<Frame> frames, List<Outcome> outcomes);
+        void delivered(ServingModel model, List<Frame> frames, List<FrameOutcome> outcomes);
     }
 
     /**
@@ -433,7 +433,7 @@ public final class FramePipeline implements AutoCloseable {
     private void finish(BatchPredictor.Prepared prepared, BatchPredictor.Ran ran) {
         boolean delivered;
         try {
-            List<Outcome> outcomes = predictor.complete(prepared, ran);
+            List<FrameOutcome> outcomes = predictor.complete(prepared, ran);
             delivered = deliver(prepared.frames(), outcomes);
             if (delivered) {
                 try {
@@ -477,14 +477,14 @@ public final class FramePipeline implements AutoCloseable {
         boolean expired = batcher.oldestAgeNanos(now) >= settings.noModelMaxWait().toNanos();
         if (settings.noModelPolicy() == NoModelPolicy.DLQ || expired) {
             List<Frame> frames = batcher.drain();
-            List<Outcome> rejected = new ArrayList<>(frames.size());
+            List<FrameOutcome> rejected = new ArrayList<>(frames.size());
             String detail =
                     settings.noModelPolicy() == NoModelPolicy.DLQ
                             ? "no model loaded and inference.no.model.policy=dlq"
                             : "no model loaded within inference.no.model.max.wait="
                                     + settings.noModelMaxWait();
             for (Frame f : frames) {
-                rejected.add(new Outcome.Rejected(f, NO_MODEL, detail));
+                rejected.add(new FrameOutcome.Rejected(f, NO_MODEL, detail));
             }
             if (!deliver(frames, rejected)) {
                 rewind(frames);
@@ -512,7 +512,7 @@ public final class FramePipeline implements AutoCloseable {
      * Produces the outcomes of {@code frames} and commits their offsets; false on a Kafka error
      * (nothing committed).
      */
-    private boolean deliver(List<Frame> frames, List<Outcome> outcomes) {
+    private boolean deliver(List<Frame> frames, List<FrameOutcome> outcomes) {
         long started = System.nanoTime();
         Map<TopicPartition, OffsetAndMetadata> offsets = nextOffsets(frames);
         Map<TopicPartition, Long> settled = withUnrouted(offsets);
@@ -525,7 +525,7 @@ public final class FramePipeline implements AutoCloseable {
                 producer.beginTransaction();
             }
             List<Future<RecordMetadata>> sent = new ArrayList<>(outcomes.size());
-            for (Outcome o : outcomes) {
+            for (FrameOutcome o : outcomes) {
                 sent.add(producer.send(toRecord(o)));
             }
             if (transactional) {
@@ -570,11 +570,11 @@ public final class FramePipeline implements AutoCloseable {
         }
         metrics.stage(Stage.PRODUCE, System.nanoTime() - started);
         long nowMs = clock.millis();
-        for (Outcome o : outcomes) {
-            if (o instanceof Outcome.Predicted p) {
+        for (FrameOutcome o : outcomes) {
+            if (o instanceof FrameOutcome.Predicted p) {
                 metrics.frameOut(p.task().wireName());
                 metrics.frameLatency(nowMs - o.frame().capturedAt().toEpochMilli());
-            } else if (o instanceof Outcome.Rejected r) {
+            } else if (o instanceof FrameOutcome.Rejected r) {
                 metrics.rejected(r.reason());
                 var rec = r.frame().record();
                 long leftOut = LOG_THROTTLE.admit(r.reason());
@@ -594,13 +594,13 @@ public final class FramePipeline implements AutoCloseable {
         return true;
     }
 
-    private ProducerRecord<byte[], byte[]> toRecord(Outcome outcome) {
+    private ProducerRecord<byte[], byte[]> toRecord(FrameOutcome outcome) {
         var rec = outcome.frame().record();
-        if (outcome instanceof Outcome.Predicted p
+        if (outcome instanceof FrameOutcome.Predicted p
                 && p.value() instanceof io.streamtune.contracts.StylizedFrame frame) {
             return frame.toRecord(topics.predictions(p.task()), rec.key());
         }
-        if (outcome instanceof Outcome.Predicted p) {
+        if (outcome instanceof FrameOutcome.Predicted p) {
             try {
                 return new ProducerRecord<>(
                         topics.predictions(p.task()),
@@ -611,7 +611,7 @@ public final class FramePipeline implements AutoCloseable {
                 throw new IllegalStateException("cannot write prediction as JSON", e);
             }
         }
-        Outcome.Rejected r = (Outcome.Rejected) outcome;
+        FrameOutcome.Rejected r = (FrameOutcome.Rejected) outcome;
         return DeadLetter.of(rec, r.reason(), r.detail(), SERVICE, clock.instant())
                 .toProducerRecord(topics.deadLetters(), maxRecordBytes);
     }

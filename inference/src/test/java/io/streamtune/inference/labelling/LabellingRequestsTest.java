@@ -9,7 +9,7 @@ import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.LabellingRequested;
 import io.streamtune.contracts.Task;
 import io.streamtune.inference.stream.Frame;
-import io.streamtune.inference.stream.Outcome;
+import io.streamtune.inference.stream.FrameOutcome;
 import io.streamtune.kafka.embedded.MockClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -27,9 +27,10 @@ class LabellingRequestsTest {
     void shouldSendAnUnsureFrameWithItsImageAndPreAnnotationAndNothingForASureOne() {
         LabellingRequests requests = requests(0);
         byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3};
-        Outcome unsure = classified("f-1", jpeg, 0.45, 0.40);
-        Outcome sure = classified("f-2", jpeg, 0.97, 0.02);
-        Outcome rejected = new Outcome.Rejected(frame("f-3", jpeg), "corrupt_image", "bad");
+        FrameOutcome unsure = classified("f-1", jpeg, 0.45, 0.40);
+        FrameOutcome sure = classified("f-2", jpeg, 0.97, 0.02);
+        FrameOutcome rejected =
+                new FrameOutcome.Rejected(frame("f-3", jpeg), "corrupt_image", "bad");
 
         requests.delivered(null, List.of(), List.of(unsure, sure, rejected));
 
@@ -57,8 +58,8 @@ class LabellingRequestsTest {
     void shouldRequestNothingForStylizedFramesAndCountNoFailure() {
         LabellingRequests requests = requests(1.0);
         byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3};
-        Outcome stylized =
-                new Outcome.Predicted(
+        FrameOutcome stylized =
+                new FrameOutcome.Predicted(
                         frame("f-9", jpeg),
                         Task.STYLIZATION,
                         new io.streamtune.contracts.StylizedFrame(
@@ -75,14 +76,15 @@ class LabellingRequestsTest {
         LabellingRequests requests = requests(0);
         byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, 1, 2, 3};
         // production is sure (no other strategy picks it); the candidate says something else
-        var production = (Outcome.Predicted) classified("f-7", jpeg, 0.97, 0.02);
-        var candidate = (Outcome.Predicted) classified("f-7", jpeg, 0.90, 0.05);
+        var production = (FrameOutcome.Predicted) classified("f-7", jpeg, 0.97, 0.02);
+        var candidate = (FrameOutcome.Predicted) classified("f-7", jpeg, 0.90, 0.05);
         requests.delivered(null, List.of(), List.of(production));
         assertThat(producer.history()).isEmpty();
 
         requests.compared(production, candidate, 0.0);
         requests.compared(production, candidate, 0.0); // never twice
-        requests.compared((Outcome.Predicted) classified("f-8", jpeg, 0.97, 0.02), candidate, 1.0);
+        requests.compared(
+                (FrameOutcome.Predicted) classified("f-8", jpeg, 0.97, 0.02), candidate, 1.0);
 
         assertThat(producer.history()).hasSize(1);
         LabellingRequested r =
@@ -112,9 +114,9 @@ class LabellingRequestsTest {
                 registry);
     }
 
-    private static Outcome classified(String id, byte[] image, double p1, double p2) {
+    private static FrameOutcome classified(String id, byte[] image, double p1, double p2) {
         Frame f = frame(id, image);
-        return new Outcome.Predicted(
+        return new FrameOutcome.Predicted(
                 f,
                 Task.CLASSIFICATION,
                 new ClassificationsEmitted(

@@ -63,10 +63,10 @@ class BatchPredictorTest {
                         frame(1, TestFrames.truncatedJpeg(), "cam-1", null),
                         frame(2, TestFrames.jpeg(64, 64, Color.BLUE), "cam-2", null));
 
-        List<Outcome> outcomes = predictor.predict(model, frames);
+        List<FrameOutcome> outcomes = predictor.predict(model, frames);
 
         assertThat(outcomes).hasSize(3);
-        var red = (DetectionsEmitted) ((Outcome.Predicted) outcomes.get(0)).value();
+        var red = (DetectionsEmitted) ((FrameOutcome.Predicted) outcomes.get(0)).value();
         assertThat(red.frame().frameId()).isEqualTo("f-1");
         assertThat(red.frame().cameraId()).isEqualTo("cam-1");
         assertThat(red.frame().capturedAt()).isEqualTo(Instant.ofEpochMilli(1_000));
@@ -85,12 +85,12 @@ class BatchPredictorTest {
                         });
         assertThat(outcomes.get(1))
                 .isInstanceOfSatisfying(
-                        Outcome.Rejected.class,
+                        FrameOutcome.Rejected.class,
                         r -> {
                             assertThat(r.reason()).isEqualTo(BatchPredictor.CORRUPT_IMAGE);
                             assertThat(r.detail()).startsWith("truncated");
                         });
-        var blue = (DetectionsEmitted) ((Outcome.Predicted) outcomes.get(2)).value();
+        var blue = (DetectionsEmitted) ((FrameOutcome.Predicted) outcomes.get(2)).value();
         assertThat(blue.frame().frameId()).isEqualTo("frames-0-2");
         assertThat(blue.detections())
                 .extracting(DetectionsEmitted.Detection::label)
@@ -121,7 +121,7 @@ class BatchPredictorTest {
                         CLOCK,
                         null,
                         64);
-        List<Outcome> outcomes =
+        List<FrameOutcome> outcomes =
                 sized.predict(
                         model,
                         List.of(
@@ -131,7 +131,7 @@ class BatchPredictorTest {
                                         "c",
                                         null)));
 
-        var p = (Outcome.Predicted) outcomes.get(0);
+        var p = (FrameOutcome.Predicted) outcomes.get(0);
         assertThat(p.task()).isEqualTo(Task.STYLIZATION);
         var s = (io.streamtune.contracts.StylizedFrame) p.value();
         assertThat(s.width()).isEqualTo(64);
@@ -165,7 +165,7 @@ class BatchPredictorTest {
                                 RunnerOptions.defaults(),
                                 ModelSpecOverrides.NONE));
 
-        List<Outcome> outcomes =
+        List<FrameOutcome> outcomes =
                 predictor.predict(
                         model,
                         List.of(
@@ -175,8 +175,8 @@ class BatchPredictorTest {
                                         "c",
                                         null)));
 
-        var seg = (SegmentationsEmitted) ((Outcome.Predicted) outcomes.get(0)).value();
-        assertThat(((Outcome.Predicted) outcomes.get(0)).task()).isEqualTo(Task.SEGMENTATION);
+        var seg = (SegmentationsEmitted) ((FrameOutcome.Predicted) outcomes.get(0)).value();
+        assertThat(((FrameOutcome.Predicted) outcomes.get(0)).task()).isEqualTo(Task.SEGMENTATION);
         assertThat(seg.mask().width()).isEqualTo(40);
         assertThat(seg.mask().height()).isEqualTo(20);
         assertThat(seg.classAreas())
@@ -212,11 +212,11 @@ class BatchPredictorTest {
                                 RunnerOptions.defaults(),
                                 overrides));
 
-        List<Outcome> outcomes =
+        List<FrameOutcome> outcomes =
                 predictor.predict(
                         model, List.of(frame(0, TestFrames.jpeg(32, 32, Color.BLUE), "c", null)));
 
-        var blue = (DetectionsEmitted) ((Outcome.Predicted) outcomes.get(0)).value();
+        var blue = (DetectionsEmitted) ((FrameOutcome.Predicted) outcomes.get(0)).value();
         assertThat(blue.detections())
                 .extracting(DetectionsEmitted.Detection::label)
                 .containsOnly("sky");
@@ -235,11 +235,11 @@ class BatchPredictorTest {
                                 RunnerOptions.defaults(),
                                 ModelSpecOverrides.NONE));
 
-        List<Outcome> outcomes =
+        List<FrameOutcome> outcomes =
                 predictor.predict(
                         model, List.of(frame(0, TestFrames.jpeg(32, 32, Color.RED), "c", null)));
 
-        var predicted = (Outcome.Predicted) outcomes.get(0);
+        var predicted = (FrameOutcome.Predicted) outcomes.get(0);
         var red = (DetectionsEmitted) predicted.value();
         assertThat(predicted.task()).isEqualTo(Task.DETECTION);
         assertThat(red.detections())
@@ -285,12 +285,12 @@ class BatchPredictorTest {
                             CLOCK,
                             pool);
 
-            List<Outcome> inline = predictor.predict(model, frames);
-            List<Outcome> spread = parallel.predict(model, frames);
+            List<FrameOutcome> inline = predictor.predict(model, frames);
+            List<FrameOutcome> spread = parallel.predict(model, frames);
 
             assertThat(spread).isEqualTo(inline);
-            assertThat(spread.get(1)).isInstanceOf(Outcome.Rejected.class);
-            assertThat(spread.get(3)).isInstanceOf(Outcome.Predicted.class);
+            assertThat(spread.get(1)).isInstanceOf(FrameOutcome.Rejected.class);
+            assertThat(spread.get(3)).isInstanceOf(FrameOutcome.Predicted.class);
         } finally {
             pool.shutdownNow();
             model.release();

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * What became of one frame of a batch: a prediction to produce, or a reason to park it on the DLQ.
  */
-public sealed interface Outcome {
+public sealed interface FrameOutcome {
 
     Frame frame();
 
@@ -17,7 +17,7 @@ public sealed interface Outcome {
      * @param value a {@code DetectionsEmitted}, {@code SegmentationsEmitted} or {@code
      *     ClassificationsEmitted}
      */
-    record Predicted(Frame frame, Task task, Object value) implements Outcome {
+    record Predicted(Frame frame, Task task, Object value) implements FrameOutcome {
         public Predicted {
             Objects.requireNonNull(frame, "frame");
             Objects.requireNonNull(task, "task");
@@ -31,7 +31,7 @@ public sealed interface Outcome {
      * @param reason DLQ reason, low-cardinality
      * @param detail what was wrong, for people
      */
-    record Rejected(Frame frame, String reason, String detail) implements Outcome {
+    record Rejected(Frame frame, String reason, String detail) implements FrameOutcome {
         public Rejected {
             Objects.requireNonNull(frame, "frame");
             Objects.requireNonNull(reason, "reason");
