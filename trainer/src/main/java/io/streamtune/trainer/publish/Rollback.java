@@ -5,8 +5,12 @@ import io.streamtune.contracts.Promotion;
 import io.streamtune.vision.artifact.ArtifactStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -24,6 +28,10 @@ public final class Rollback {
     private final String topic;
     private final Clock clock;
     private final java.util.function.UnaryOperator<ModelPublished> sign;
+    private final Duration sendTimeout;
+
+    /** How long Kafka has, by default, to acknowledge a rollback's announcement. */
+    public static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
 
     /** {@code topic}: the models topic, prefixed; announcements are written unsigned. */
     public Rollback(
@@ -35,7 +43,10 @@ public final class Rollback {
         this(registry, store, producer, topic, clock, java.util.function.UnaryOperator.identity());
     }
 
-    /** {@code sign} signs every announcement before it is written. */
+    /**
+     * {@code sign} signs every announcement before it is written; Kafka has {@link #SEND_TIMEOUT}
+     * to acknowledge it.
+     */
     public Rollback(
             ModelRegistry registry,
             ArtifactStore store,
@@ -43,7 +54,20 @@ public final class Rollback {
             String topic,
             Clock clock,
             java.util.function.UnaryOperator<ModelPublished> sign) {
+        this(registry, store, producer, topic, clock, sign, SEND_TIMEOUT);
+    }
+
+    /** {@code sendTimeout}: how long Kafka has to acknowledge the announcement. */
+    public Rollback(
+            ModelRegistry registry,
+            ArtifactStore store,
+            Producer<byte[], byte[]> producer,
+            String topic,
+            Clock clock,
+            java.util.function.UnaryOperator<ModelPublished> sign,
+            Duration sendTimeout) {
         this.sign = sign;
+        this.sendTimeout = sendTimeout;
         this.registry = registry;
         this.store = store;
         this.producer = producer;
@@ -58,8 +82,25 @@ public final class Rollback {
 
     /** A rollback that cannot be done, with the reason in one line. */
     public static final class RollbackException extends Exception {
+        private final boolean retriable;
+
+        /** A rollback that cannot be done as things stand (no version to go back to...). */
         public RollbackException(String message) {
+            this(message, false);
+        }
+
+        /**
+         * {@code retriable}: nothing was changed and the same rollback may succeed later (Kafka did
+         * not take the announcement).
+         */
+        public RollbackException(String message, boolean retriable) {
             super(message);
+            this.retriable = retriable;
+        }
+
+        /** Whether nothing was changed and trying again later may succeed. */
+        public boolean retriable() {
+            return retriable;
         }
     }
 
@@ -117,13 +158,21 @@ public final class Rollback {
                                     model.getBytes(StandardCharsets.UTF_8),
                                     io.streamtune.contracts.Topics.MODELS_PUBLISHED.bytes(
                                             sign.apply(announced))))
-                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    .get(sendTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RollbackException("interrupted while announcing the rollback on " + topic);
-        } catch (Exception e) {
             throw new RollbackException(
-                    "could not announce the rollback on " + topic + ": " + e.getMessage());
+                    "interrupted while announcing the rollback on " + topic, true);
+        } catch (TimeoutException e) {
+            throw new RollbackException(
+                    topic
+                            + " did not acknowledge the rollback announcement within "
+                            + sendTimeout.toMillis() / 1000.0
+                            + "s",
+                    true);
+        } catch (ExecutionException e) {
+            throw new RollbackException(
+                    "could not announce the rollback on " + topic + ": " + e.getCause(), true);
         }
         String who = by == Promotion.By.OPERATOR_ROLLBACK ? "operator" : "automatic";
         registry.manifest(model, current.version())

@@ -100,6 +100,23 @@ public final class Rollout implements AutoCloseable {
     private final Map<String, ModelPublished> production = new HashMap<>();
     private final Map<String, LiveReport> reports = new HashMap<>();
     private final Set<String> decided = new HashSet<>();
+    private final Map<String, Superseded> superseded = new java.util.LinkedHashMap<>();
+
+    /** A candidate replaced in shadow by version {@code by} before it was decided. */
+    private record Superseded(ModelPublished candidate, int by) {}
+
+    private final Duration sendTimeout;
+    private Instant retryAt = Instant.MIN;
+
+    /** How long after a decision Kafka did not take the policy decides again. */
+    public static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+    /** A decision Kafka did not acknowledge; nothing after the failed write was done. */
+    private static final class NotWritten extends RuntimeException {
+        NotWritten(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
 
     public Rollout(
             Settings settings,
@@ -131,6 +148,33 @@ public final class Rollout implements AutoCloseable {
             ModelRegistry registry,
             TrainerMetrics metrics,
             Clock clock) {
+        this(
+                settings,
+                topics,
+                consumer,
+                producer,
+                rollback,
+                registry,
+                metrics,
+                clock,
+                Rollback.SEND_TIMEOUT);
+    }
+
+    /**
+     * {@code sendTimeout}: how long Kafka has to acknowledge each decision; one it does not take is
+     * made again {@link #RETRY_AFTER} later, and the policy goes on.
+     */
+    public Rollout(
+            Settings settings,
+            Topics topics,
+            Consumer<byte[], byte[]> consumer,
+            Producer<byte[], byte[]> producer,
+            Rollback rollback,
+            ModelRegistry registry,
+            TrainerMetrics metrics,
+            Clock clock,
+            Duration sendTimeout) {
+        this.sendTimeout = sendTimeout;
         this.settings = settings;
         this.topics = topics;
         this.consumer = consumer;
@@ -216,11 +260,10 @@ public final class Rollout implements AutoCloseable {
                     ModelPublished previous = candidates.put(model, next);
                     if (previous != null
                             && previous.version() != next.version()
-                            && decided.add(previous.model() + "/v" + previous.version())) {
-                        verdict(
-                                previous,
-                                ModelRejected.Verdict.SUPERSEDED,
-                                "v" + next.version() + " replaced it in shadow before a decision");
+                            && !decided.contains(previous.model() + "/v" + previous.version())) {
+                        superseded.put(
+                                previous.model() + "/v" + previous.version(),
+                                new Superseded(previous, next.version()));
                     }
                 }
             } else if (r.topic().equals(topics.published().name())) {
@@ -310,99 +353,140 @@ public final class Rollout implements AutoCloseable {
     }
 
     private void decide() {
+        if (clock.instant().isBefore(retryAt)) {
+            return;
+        }
+        for (var e : List.copyOf(superseded.entrySet())) {
+            ModelPublished previous = e.getValue().candidate();
+            try {
+                if (decided.add(e.getKey())) {
+                    verdict(
+                            previous,
+                            ModelRejected.Verdict.SUPERSEDED,
+                            "v" + e.getValue().by() + " replaced it in shadow before a decision");
+                }
+                superseded.remove(e.getKey());
+            } catch (NotWritten failure) {
+                decided.remove(e.getKey());
+                retry(previous, failure);
+                return;
+            }
+        }
         for (ModelPublished c : List.copyOf(candidates.values())) {
-            ModelPublished p = production.get(c.model());
             String key = c.model() + "/v" + c.version();
             if (decided.contains(key)) {
                 continue;
             }
-            if (p != null && p.version() == c.version()) {
-                end(c); // already production
-                decided.add(key);
-                continue;
-            }
-            if (p == null) {
-                continue;
-            }
-            Integer gatedAgainst = c.gate() == null ? null : c.gate().productionVersion();
-            if (gatedAgainst != null && gatedAgainst != p.version()) {
-                decided.add(key);
-                verdict(
-                        c,
-                        ModelRejected.Verdict.STALE,
-                        "gated against v"
-                                + gatedAgainst
-                                + ", but v"
-                                + p.version()
-                                + " is production now; the next run compares with it");
-                end(c);
-                continue;
-            }
-            Totals t = totals(c.model(), c.version(), LiveReport.Role.SHADOW, p.version(), null);
-            if (t.frames() < settings.shadowFrames()) {
-                continue;
-            }
-            decided.add(key);
-            double agreement = t.compared() == 0 ? 0 : t.agreementSum() / t.compared();
-            double productionFailureRate =
-                    t.frames() == 0 ? 0 : (double) t.productionFailures() / t.frames();
-            ShadowEvidence evidence =
-                    new ShadowEvidence(
-                            t.frames(),
-                            t.compared(),
-                            agreement,
-                            t.failureRate(),
-                            productionFailureRate,
-                            t.meanConfidence(),
-                            t.compared() == 0
-                                    ? Double.NaN
-                                    : t.productionConfidenceSum() / t.compared(),
-                            t.instances());
-            List<String> regressions = new ArrayList<>();
-            if (t.failureRate() > productionFailureRate + settings.maxShadowFailureRate()) {
-                regressions.add(
-                        String.format(
-                                Locale.ROOT,
-                                "failure rate %.4f > production's %.4f + %.4f"
-                                        + " (trainer.shadow.max.failure.rate)",
-                                t.failureRate(),
-                                productionFailureRate,
-                                settings.maxShadowFailureRate()));
-            }
-            // A candidate that is right where production is wrong must disagree with it there: it
-            // cannot be asked to agree with production more often than production was right on
-            // the gate images (a 0.22-accurate production and a perfect candidate agree on ~0.22).
-            double required = settings.minAgreement();
-            String capped = "";
-            if (c.gate() != null
-                    && Double.isFinite(c.gate().production())
-                    && c.gate().production() >= 0
-                    && c.gate().production() < required) {
-                required = c.gate().production();
-                capped =
-                        String.format(
-                                Locale.ROOT,
-                                ", capped at production's gate %s",
-                                c.gate().metricName());
-            }
-            if (agreement < required) {
-                regressions.add(
-                        String.format(
-                                Locale.ROOT,
-                                "agreement with production %.3f < %.3f (trainer.shadow.min.agreement%s)",
-                                agreement,
-                                required,
-                                capped));
-            }
-            if (regressions.isEmpty()) {
-                promote(c, p, evidence);
-            } else {
-                reject(c, p, evidence, String.join("; ", regressions));
+            try {
+                decideCandidate(c, key);
+            } catch (NotWritten e) {
+                decided.remove(key);
+                retry(c, e);
+                return;
             }
         }
-        if (!settings.autoRollback()) {
+        if (settings.autoRollback()) {
+            rollBackRegressions();
+        }
+    }
+
+    /** Decides nothing more until {@link #RETRY_AFTER} has passed, saying why. */
+    private void retry(ModelPublished c, NotWritten e) {
+        retryAt = clock.instant().plus(RETRY_AFTER);
+        log.warn(
+                "the decision on {} v{} is not written ({}); deciding again in {} s",
+                c.model(),
+                c.version(),
+                e.getMessage(),
+                RETRY_AFTER.toSeconds());
+    }
+
+    /** Promotes, rejects or leaves in shadow one candidate not decided yet. */
+    private void decideCandidate(ModelPublished c, String key) {
+        ModelPublished p = production.get(c.model());
+        if (p != null && p.version() == c.version()) {
+            end(c); // already production
+            decided.add(key);
             return;
         }
+        if (p == null) {
+            return;
+        }
+        Integer gatedAgainst = c.gate() == null ? null : c.gate().productionVersion();
+        if (gatedAgainst != null && gatedAgainst != p.version()) {
+            decided.add(key);
+            verdict(
+                    c,
+                    ModelRejected.Verdict.STALE,
+                    "gated against v"
+                            + gatedAgainst
+                            + ", but v"
+                            + p.version()
+                            + " is production now; the next run compares with it");
+            end(c);
+            return;
+        }
+        Totals t = totals(c.model(), c.version(), LiveReport.Role.SHADOW, p.version(), null);
+        if (t.frames() < settings.shadowFrames()) {
+            return;
+        }
+        decided.add(key);
+        double agreement = t.compared() == 0 ? 0 : t.agreementSum() / t.compared();
+        double productionFailureRate =
+                t.frames() == 0 ? 0 : (double) t.productionFailures() / t.frames();
+        ShadowEvidence evidence =
+                new ShadowEvidence(
+                        t.frames(),
+                        t.compared(),
+                        agreement,
+                        t.failureRate(),
+                        productionFailureRate,
+                        t.meanConfidence(),
+                        t.compared() == 0 ? Double.NaN : t.productionConfidenceSum() / t.compared(),
+                        t.instances());
+        List<String> regressions = new ArrayList<>();
+        if (t.failureRate() > productionFailureRate + settings.maxShadowFailureRate()) {
+            regressions.add(
+                    String.format(
+                            Locale.ROOT,
+                            "failure rate %.4f > production's %.4f + %.4f"
+                                    + " (trainer.shadow.max.failure.rate)",
+                            t.failureRate(),
+                            productionFailureRate,
+                            settings.maxShadowFailureRate()));
+        }
+        // A candidate that is right where production is wrong must disagree with it there: it
+        // cannot be asked to agree with production more often than production was right on
+        // the gate images (a 0.22-accurate production and a perfect candidate agree on ~0.22).
+        double required = settings.minAgreement();
+        String capped = "";
+        if (c.gate() != null
+                && Double.isFinite(c.gate().production())
+                && c.gate().production() >= 0
+                && c.gate().production() < required) {
+            required = c.gate().production();
+            capped =
+                    String.format(
+                            Locale.ROOT, ", capped at production's gate %s", c.gate().metricName());
+        }
+        if (agreement < required) {
+            regressions.add(
+                    String.format(
+                            Locale.ROOT,
+                            "agreement with production %.3f < %.3f (trainer.shadow.min.agreement%s)",
+                            agreement,
+                            required,
+                            capped));
+        }
+        if (regressions.isEmpty()) {
+            promote(c, p, evidence);
+        } else {
+            reject(c, p, evidence, String.join("; ", regressions));
+        }
+    }
+
+    /** Rolls back each production version that regressed live since it was promoted. */
+    private void rollBackRegressions() {
         for (ModelPublished p : List.copyOf(production.values())) {
             String key = p.model() + "/v" + p.version() + "/" + promotedAt(p);
             if (decided.contains(key)) {
@@ -459,6 +543,19 @@ public final class Rollout implements AutoCloseable {
                         back.version(),
                         why);
             } catch (Rollback.RollbackException e) {
+                if (e.retriable()) {
+                    decided.remove(key);
+                    retryAt = clock.instant().plus(RETRY_AFTER);
+                    log.warn(
+                            "{} v{} regressed live ({}); the rollback is not written ({}),"
+                                    + " trying again in {} s",
+                            p.model(),
+                            p.version(),
+                            why,
+                            e.getMessage(),
+                            RETRY_AFTER.toSeconds());
+                    return;
+                }
                 log.warn(
                         "{} v{} regressed live ({}) but cannot be rolled back: {}",
                         p.model(),
@@ -556,13 +653,20 @@ public final class Rollout implements AutoCloseable {
 
     private <V> void send(Topic<String, V> topic, String key, V value) {
         try {
-            producer.send(topic.record(key, value)).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            producer.send(topic.record(key, value))
+                    .get(sendTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while writing to " + topic.name(), e);
-        } catch (Exception e) {
-            throw new IllegalStateException(
-                    "cannot write to " + topic.name() + ": " + e.getMessage(), e);
+            throw new NotWritten("interrupted while writing to " + topic.name(), e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new NotWritten(
+                    topic.name()
+                            + " did not acknowledge within "
+                            + sendTimeout.toMillis() / 1000.0
+                            + "s",
+                    e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new NotWritten("cannot write to " + topic.name() + ": " + e.getCause(), e);
         }
     }
 

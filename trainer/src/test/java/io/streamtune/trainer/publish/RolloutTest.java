@@ -53,9 +53,20 @@ class RolloutTest {
     private FileArtifactStore store;
     private Rollout rollout;
     private final long[] offsets = new long[3];
+    private Thread acks;
 
     @BeforeEach
     void start() {
+        registry = new ModelRegistry(dir.resolve("trainer"));
+        store = new FileArtifactStore(dir.resolve("artifacts"));
+        rollout = policy(MockClients.producer(true), Rollback.SEND_TIMEOUT).start();
+    }
+
+    /**
+     * A policy on a fresh consumer of the three topics, writing through {@code writes} (which
+     * becomes {@link #producer}), Kafka given {@code sendTimeout} to acknowledge each write.
+     */
+    private Rollout policy(MockProducer<byte[], byte[]> writes, Duration sendTimeout) {
         consumer = MockClients.consumer();
         MockClients.topics(
                 consumer,
@@ -63,29 +74,68 @@ class RolloutTest {
                         TOPICS.candidates().name(),
                         TOPICS.published().name(),
                         TOPICS.live().name()));
-        producer = MockClients.producer(true);
-        registry = new ModelRegistry(dir.resolve("trainer"));
-        store = new FileArtifactStore(dir.resolve("artifacts"));
-        rollout =
-                new Rollout(
-                                SETTINGS,
-                                TOPICS,
-                                consumer,
-                                producer,
-                                new Rollback(
-                                        registry,
-                                        store,
-                                        producer,
-                                        TOPICS.published().name(),
-                                        Clock.systemUTC()),
-                                registry,
-                                new TrainerMetrics(new SimpleMeterRegistry()),
-                                Clock.systemUTC())
-                        .start();
+        java.util.Arrays.fill(offsets, 0);
+        producer = writes;
+        return new Rollout(
+                SETTINGS,
+                TOPICS,
+                consumer,
+                producer,
+                new Rollback(
+                        registry,
+                        store,
+                        producer,
+                        TOPICS.published().name(),
+                        Clock.systemUTC(),
+                        p -> p,
+                        sendTimeout),
+                registry,
+                new TrainerMetrics(new SimpleMeterRegistry()),
+                Clock.systemUTC(),
+                sendTimeout);
+    }
+
+    /**
+     * Swaps the running policy for one whose writes Kafka does not acknowledge until {@link
+     * #acknowledge} is called, each given 200 ms.
+     */
+    private void kafkaStopsAcknowledging() {
+        rollout.close();
+        rollout = policy(MockClients.producer(false), Duration.ofMillis(200)).start();
+    }
+
+    /** From now on, every write of the policy is acknowledged as it is made. */
+    private void acknowledge() {
+        MockProducer<byte[], byte[]> writes = producer;
+        acks =
+                new Thread(
+                        () -> {
+                            try {
+                                while (true) {
+                                    if (!writes.completeNext()) {
+                                        Thread.sleep(5);
+                                    }
+                                }
+                            } catch (InterruptedException e) {
+                                // the test is over
+                            }
+                        },
+                        "acks");
+        acks.setDaemon(true);
+        acks.start();
+    }
+
+    private long writes(String topic, java.util.function.Predicate<byte[]> value) {
+        return producer.history().stream()
+                .filter(r -> r.topic().equals(topic) && value.test(r.value()))
+                .count();
     }
 
     @AfterEach
     void stop() throws Exception {
+        if (acks != null) {
+            acks.interrupt();
+        }
         rollout.close();
     }
 
@@ -350,5 +400,67 @@ class RolloutTest {
                 WAIT,
                 "the rollback recorded in the registry",
                 () -> registry.manifest("cams", 2).orElseThrow().rolledBack());
+    }
+
+    @Test
+    void shouldDecideAgainWhenKafkaDoesNotAcknowledgeAPromotionAndKeepRunning() throws Exception {
+        kafkaStopsAcknowledging();
+        announce(TOPICS.published().name(), version(1, null, gate(null)));
+        announce(TOPICS.candidates().name(), version(2, 1, null));
+        report("a", 2, LiveReport.Role.SHADOW, 1, 120, 0, 0.9);
+
+        until(
+                WAIT,
+                "the promotion tried twice, unacknowledged",
+                () -> writes(TOPICS.published().name(), v -> v != null) >= 2);
+        assertThat(rollout.isAlive()).as("a write Kafka did not take does not stop it").isTrue();
+        assertThat(registry.manifest("cams", 2).orElseThrow().events())
+                .as("nothing recorded for a promotion Kafka did not take")
+                .isEmpty();
+
+        acknowledge();
+        until(
+                WAIT,
+                "the promotion recorded once Kafka acknowledges",
+                () -> !registry.manifest("cams", 2).orElseThrow().events().isEmpty());
+        assertThat(registry.manifest("cams", 2).orElseThrow().events())
+                .extracting(ModelRegistry.Event::kind)
+                .containsExactly(ModelRegistry.Event.Kind.PROMOTED);
+        awaitTombstone();
+        assertThat(rollout.isAlive()).isTrue();
+    }
+
+    @Test
+    void shouldRollBackAgainWhenKafkaDoesNotAcknowledgeTheRollback() throws Exception {
+        kafkaStopsAcknowledging();
+        version(1, null, gate(null));
+        announce(TOPICS.published().name(), version(2, 1, gate(1)));
+        report("a", 2, LiveReport.Role.PRODUCTION, null, 70, 21, 0);
+
+        until(
+                WAIT,
+                "the rollback announced twice, unacknowledged",
+                () ->
+                        writes(
+                                        TOPICS.published().name(),
+                                        v ->
+                                                v != null
+                                                        && JsonSerde.of(ModelPublished.class)
+                                                                .fromBytes(v)
+                                                                .isRollback())
+                                >= 2);
+        assertThat(rollout.isAlive()).isTrue();
+        assertThat(registry.manifest("cams", 2).orElseThrow().rolledBack())
+                .as("no rollback recorded that Kafka did not take")
+                .isFalse();
+
+        acknowledge();
+        until(
+                WAIT,
+                "the rollback recorded once Kafka acknowledges",
+                () -> registry.manifest("cams", 2).orElseThrow().rolledBack());
+        assertThat(registry.manifest("cams", 1).orElseThrow().events())
+                .extracting(ModelRegistry.Event::kind)
+                .containsExactly(ModelRegistry.Event.Kind.RESTORED);
     }
 }
