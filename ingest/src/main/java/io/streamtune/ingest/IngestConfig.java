@@ -53,7 +53,8 @@ public record IngestConfig(
                     "trigger.",
                     "streams.",
                     "http.",
-                    "drift.");
+                    "drift.",
+                    "model.");
 
     /** Default HTTP port of the ingest service. */
     public static final int DEFAULT_HTTP_PORT = 8081;
@@ -308,19 +309,15 @@ public record IngestConfig(
             }
         }
         Map<String, List<String>> known = new TreeMap<>();
-        config.withPrefix("model.")
+        config.family("model.", ".classes")
                 .forEach(
-                        (k, v) -> {
-                            if (k.endsWith(".classes")) {
-                                String model = k.substring(0, k.length() - ".classes".length());
+                        (model, v) ->
                                 known.put(
                                         model,
                                         Arrays.stream(v.split(","))
                                                 .map(String::strip)
                                                 .filter(s -> !s.isEmpty())
-                                                .toList());
-                            }
-                        });
+                                                .toList()));
         return new Validation(
                 new ImageLimits(IMAGE_MAX_BYTES.get(config), IMAGE_MAX_PIXELS.get(config), formats),
                 IMAGE_CHECK.get(config),

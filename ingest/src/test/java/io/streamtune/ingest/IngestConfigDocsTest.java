@@ -26,4 +26,19 @@ class IngestConfigDocsTest {
         assertThat(IngestConfig.DEF.notReadBy(c)).isEmpty();
         assertThat(IngestConfig.DEF.outside(IngestConfig.OWNED_PREFIXES)).isEmpty();
     }
+
+    @Test
+    void shouldReportAMistypedKeyOfAModelsClassListAtStartUp() {
+        ConfigSource c =
+                ConfigSource.of(
+                        Map.of(
+                                "http.auth.token", "a-token-of-sixteen-chars",
+                                "model.pets.classes", "cat, dog",
+                                "model.cars.clases", "car"));
+
+        IngestConfig config = IngestConfig.from(c);
+
+        assertThat(config.validation().knownClasses()).containsOnlyKeys("pets");
+        assertThat(c.unknownKeys(IngestConfig.OWNED_PREFIXES)).containsExactly("model.cars.clases");
+    }
 }

@@ -333,6 +333,25 @@ public final class ConfigSource {
     }
 
     /** Every entry whose key starts with {@code prefix}, with the prefix removed. */
+    /**
+     * The values of a family of keys {@code prefix + name + suffix} ({@code
+     * model.<model>.classes}), by {@code name}. Only those keys count as read: another key under
+     * {@code prefix} (a mistyped suffix) stays unknown and is reported.
+     */
+    public Map<String, String> family(String prefix, String suffix) {
+        Map<String, String> out = new TreeMap<>();
+        values.forEach(
+                (k, v) -> {
+                    if (k.startsWith(prefix)
+                            && k.endsWith(suffix)
+                            && k.length() > prefix.length() + suffix.length()) {
+                        read.add(k);
+                        out.put(k.substring(prefix.length(), k.length() - suffix.length()), v);
+                    }
+                });
+        return out;
+    }
+
     public Map<String, String> withPrefix(String prefix) {
         prefixesRead.add(prefix);
         Map<String, String> out = new TreeMap<>();

@@ -2,6 +2,7 @@ package io.streamtune.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,5 +129,21 @@ class ConfigSourceTest {
         assertThat(base.unknownKeys(java.util.List.of("trainer."))).doesNotContain("kafka.acks");
         assertThat(base.unknownKeys(java.util.List.of("inference.")))
                 .containsExactly("inference.threads");
+    }
+
+    @Test
+    void shouldReadAFamilyOfKeysByNameAndLeaveAMistypedSuffixUnknown() {
+        ConfigSource c =
+                ConfigSource.of(
+                        java.util.Map.of(
+                                "model.pets.classes", "cat, dog",
+                                "model.cars.clases", "car",
+                                "model..classes", "empty name",
+                                "models.signing.key", "not this family"));
+
+        assertThat(c.family("model.", ".classes")).containsExactly(entry("pets", "cat, dog"));
+        assertThat(c.unknownKeys(java.util.List.of("model.")))
+                .containsExactlyInAnyOrder("model.cars.clases", "model..classes");
+        assertThat(c.closestKnown("model.cars.clases")).isEqualTo("model.pets.classes");
     }
 }
