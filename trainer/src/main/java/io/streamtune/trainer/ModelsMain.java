@@ -86,7 +86,8 @@ public final class ModelsMain {
                                     kafka.topic(
                                             io.streamtune.contracts.Topics.MODELS_PUBLISHED.name()),
                                     java.time.Clock.systemUTC(),
-                                    config::sign)
+                                    config::sign,
+                                    io.streamtune.trainer.publish.Rollback.SEND_TIMEOUT)
                             .rollback(
                                     current.get(),
                                     to,

@@ -122,7 +122,12 @@ public final class TrainerService implements AutoCloseable {
                                 new Rollout(
                                                 rollout,
                                                 Rollout.Topics.of(kafka),
-                                                kafka.consumer(instance + "-rollout", "unused"),
+                                                io.streamtune.runtime.KafkaSettings
+                                                        .assignedConsumers(
+                                                                kafka.consumer(
+                                                                        instance + "-rollout",
+                                                                        "unused"))
+                                                        .get(),
                                                 producer,
                                                 new Rollback(
                                                         runner.registry(),
@@ -130,10 +135,12 @@ public final class TrainerService implements AutoCloseable {
                                                         producer,
                                                         kafka.topic(Topics.MODELS_PUBLISHED.name()),
                                                         Clock.systemUTC(),
-                                                        config::sign),
+                                                        config::sign,
+                                                        Rollback.SEND_TIMEOUT),
                                                 runner.registry(),
                                                 metrics,
-                                                Clock.systemUTC())
+                                                Clock.systemUTC(),
+                                                Rollback.SEND_TIMEOUT)
                                         .start());
                 shell.health()
                         .registerLiveness(

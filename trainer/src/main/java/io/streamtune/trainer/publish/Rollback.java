@@ -33,31 +33,11 @@ public final class Rollback {
     /** How long Kafka has, by default, to acknowledge a rollback's announcement. */
     public static final Duration SEND_TIMEOUT = Duration.ofSeconds(60);
 
-    /** {@code topic}: the models topic, prefixed; announcements are written unsigned. */
-    public Rollback(
-            ModelRegistry registry,
-            ArtifactStore store,
-            Producer<byte[], byte[]> producer,
-            String topic,
-            Clock clock) {
-        this(registry, store, producer, topic, clock, java.util.function.UnaryOperator.identity());
-    }
-
     /**
-     * {@code sign} signs every announcement before it is written; Kafka has {@link #SEND_TIMEOUT}
-     * to acknowledge it.
+     * {@code topic}: the models topic, prefixed; {@code sign} signs every announcement before it is
+     * written (identity: unsigned); {@code sendTimeout}: how long Kafka has to acknowledge it
+     * ({@link #SEND_TIMEOUT} in the service).
      */
-    public Rollback(
-            ModelRegistry registry,
-            ArtifactStore store,
-            Producer<byte[], byte[]> producer,
-            String topic,
-            Clock clock,
-            java.util.function.UnaryOperator<ModelPublished> sign) {
-        this(registry, store, producer, topic, clock, sign, SEND_TIMEOUT);
-    }
-
-    /** {@code sendTimeout}: how long Kafka has to acknowledge the announcement. */
     public Rollback(
             ModelRegistry registry,
             ArtifactStore store,

@@ -118,48 +118,6 @@ public final class Rollout implements AutoCloseable {
         }
     }
 
-    public Rollout(
-            Settings settings,
-            Topics topics,
-            Map<String, Object> consumerProperties,
-            Producer<byte[], byte[]> producer,
-            Rollback rollback,
-            ModelRegistry registry,
-            TrainerMetrics metrics,
-            Clock clock) {
-        this(
-                settings,
-                topics,
-                io.streamtune.runtime.KafkaSettings.assignedConsumers(consumerProperties).get(),
-                producer,
-                rollback,
-                registry,
-                metrics,
-                clock);
-    }
-
-    /** With a given consumer (tests use Kafka's {@code MockConsumer}); it is assigned here. */
-    public Rollout(
-            Settings settings,
-            Topics topics,
-            Consumer<byte[], byte[]> consumer,
-            Producer<byte[], byte[]> producer,
-            Rollback rollback,
-            ModelRegistry registry,
-            TrainerMetrics metrics,
-            Clock clock) {
-        this(
-                settings,
-                topics,
-                consumer,
-                producer,
-                rollback,
-                registry,
-                metrics,
-                clock,
-                Rollback.SEND_TIMEOUT);
-    }
-
     /**
      * {@code sendTimeout}: how long Kafka has to acknowledge each decision; one it does not take is
      * made again {@link #RETRY_AFTER} later, and the policy goes on.
