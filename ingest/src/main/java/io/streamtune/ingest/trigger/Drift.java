@@ -98,6 +98,19 @@ public final class Drift {
 
     private Drift() {}
 
+    /**
+     * How long after a window's end, with no prediction of the model meanwhile, the window is
+     * judged without waiting for the next prediction: a tenth of the window, at most a minute.
+     */
+    static Duration quietGrace(Duration window) {
+        return Duration.ofMillis(Math.min(60_000, Math.max(1, window.toMillis() / 10)));
+    }
+
+    /** How often windows are checked for having gone quiet: as often as the grace, at least 1 s. */
+    static Duration quietCheckEvery(Duration window) {
+        return Duration.ofMillis(Math.max(1_000, quietGrace(window).toMillis()));
+    }
+
     /** The PSI of observed counts against reference shares over {@code m} samples. */
     static double psi(double[] expected, long[] observed, int m) {
         int k = expected.length;

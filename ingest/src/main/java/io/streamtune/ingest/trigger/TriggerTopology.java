@@ -291,18 +291,32 @@ public final class TriggerTopology {
 
         private final Drift.Settings settings;
         private final IngestMetrics metrics;
+        private final long windowMs;
+        private final long graceMs;
         private ProcessorContext<String, DriftDetected> context;
         private KeyValueStore<String, Drift.State> states;
+
+        /** Model → wall-clock time its last prediction was counted (not persisted). */
+        private final Map<String, Long> lastCounted = new HashMap<>();
+
+        private long started;
 
         DriftProcessor(Drift.Settings settings, IngestMetrics metrics) {
             this.settings = settings;
             this.metrics = metrics;
+            this.windowMs = settings.window().toMillis();
+            this.graceMs = Drift.quietGrace(settings.window()).toMillis();
         }
 
         @Override
         public void init(ProcessorContext<String, DriftDetected> context) {
             this.context = context;
             this.states = context.getStateStore(DRIFT_STORE);
+            this.started = context.currentSystemTimeMs();
+            context.schedule(
+                    Drift.quietCheckEvery(settings.window()),
+                    PunctuationType.WALL_CLOCK_TIME,
+                    this::closeQuietWindows);
         }
 
         @Override
@@ -327,43 +341,77 @@ public final class TriggerTopology {
             if (s == null || s.version() != in.version()) {
                 return;
             }
-            long windowMs = settings.window().toMillis();
             long index = Math.max(0, record.timestamp()) / windowMs;
             if (s.window() < 0) {
                 s = s.next(index, s.consecutive());
             } else if (index > s.window()) {
-                int streak = s.consecutive();
-                if (s.frames() >= settings.minFrames()) {
-                    DriftDetected d =
-                            Drift.judge(
-                                    model,
-                                    s,
-                                    settings,
-                                    Instant.ofEpochMilli(s.window() * windowMs),
-                                    Instant.ofEpochMilli((s.window() + 1) * windowMs));
-                    streak = d.consecutive();
-                    metrics.drift(model, d);
-                    if (d.drifted()) {
-                        log.info(
-                                "drift: {} v{} window {} drifted from its reference ({} in a row):"
-                                        + " confidence PSI {} (threshold {}), class PSI {}"
-                                        + " (threshold {}), {} frames",
-                                model,
-                                d.version(),
-                                d.windowStart(),
-                                d.consecutive(),
-                                String.format(java.util.Locale.ROOT, "%.4f", d.confidencePsi()),
-                                String.format(
-                                        java.util.Locale.ROOT, "%.4f", d.confidenceThreshold()),
-                                String.format(java.util.Locale.ROOT, "%.4f", d.classPsi()),
-                                String.format(java.util.Locale.ROOT, "%.4f", d.classThreshold()),
-                                d.frames());
-                    }
-                    context.forward(new Record<>(model, d, record.timestamp()));
-                }
-                s = s.next(index, streak);
+                s = s.next(index, close(model, s, record.timestamp()));
             }
             states.put(model, s.add(in.observation()));
+            lastCounted.put(model, context.currentSystemTimeMs());
+        }
+
+        /**
+         * Judges the window of each model whose predictions stopped (a camera switched off, a model
+         * no longer served): once the window has ended by the wall clock and no prediction came for
+         * {@link Drift#quietGrace}, it is closed as the next prediction would close it.
+         */
+        private void closeQuietWindows(long now) {
+            Map<String, Drift.State> closed = new HashMap<>();
+            try (KeyValueIterator<String, Drift.State> all = states.all()) {
+                while (all.hasNext()) {
+                    var kv = all.next();
+                    Drift.State s = kv.value;
+                    if (s == null || s.window() < 0) {
+                        continue;
+                    }
+                    long end = (s.window() + 1) * windowMs;
+                    long quiet = now - lastCounted.getOrDefault(kv.key, started);
+                    if (now >= end + graceMs && quiet >= graceMs) {
+                        closed.put(kv.key, s);
+                    }
+                }
+            }
+            closed.forEach(
+                    (model, s) -> {
+                        long end = (s.window() + 1) * windowMs;
+                        states.put(model, s.next(-1, close(model, s, end)));
+                    });
+        }
+
+        /**
+         * Judges the closed window of {@code s} when it has enough frames and forwards the verdict
+         * at {@code timestamp}; returns the drift streak the next window carries.
+         */
+        private int close(String model, Drift.State s, long timestamp) {
+            if (s.frames() < settings.minFrames()) {
+                return s.consecutive();
+            }
+            DriftDetected d =
+                    Drift.judge(
+                            model,
+                            s,
+                            settings,
+                            Instant.ofEpochMilli(s.window() * windowMs),
+                            Instant.ofEpochMilli((s.window() + 1) * windowMs));
+            metrics.drift(model, d);
+            if (d.drifted()) {
+                log.info(
+                        "drift: {} v{} window {} drifted from its reference ({} in a row):"
+                                + " confidence PSI {} (threshold {}), class PSI {}"
+                                + " (threshold {}), {} frames",
+                        model,
+                        d.version(),
+                        d.windowStart(),
+                        d.consecutive(),
+                        String.format(java.util.Locale.ROOT, "%.4f", d.confidencePsi()),
+                        String.format(java.util.Locale.ROOT, "%.4f", d.confidenceThreshold()),
+                        String.format(java.util.Locale.ROOT, "%.4f", d.classPsi()),
+                        String.format(java.util.Locale.ROOT, "%.4f", d.classThreshold()),
+                        d.frames());
+            }
+            context.forward(new Record<>(model, d, timestamp));
+            return d.consecutive();
         }
     }
 

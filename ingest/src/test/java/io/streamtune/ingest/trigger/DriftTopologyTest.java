@@ -276,6 +276,46 @@ class DriftTopologyTest {
     }
 
     @Test
+    void shouldJudgeTheLastWindowOnceItsPredictionsStopWithoutWaitingForTheNextOne() {
+        try (Harness h = new Harness()) {
+            h.publish(1, reference(400, 1));
+            Random r = new Random(5);
+            h.window(0, 300, 1, r, false);
+            h.window(1, 300, 1, r, true); // closes window 0; the lens fogs up
+            assertThat(h.drift.readValuesToList())
+                    .extracting(DriftDetected::drifted)
+                    .containsExactly(false);
+
+            // then the camera goes dark: only the clock can close window 1 (it ends at +10 min)
+            h.driver.advanceWallClockTime(Duration.ofMinutes(10));
+            assertThat(h.drift.isEmpty())
+                    .as("not judged before the grace after its end has passed")
+                    .isTrue();
+            h.driver.advanceWallClockTime(Drift.quietGrace(WINDOW).plusSeconds(1));
+
+            List<DriftDetected> judged = h.drift.readValuesToList();
+            assertThat(judged).hasSize(1);
+            assertThat(judged.get(0).windowStart()).isEqualTo(START.plus(WINDOW));
+            assertThat(judged.get(0).frames()).isEqualTo(300);
+            assertThat(judged.get(0).drifted()).isTrue();
+            assertThat(judged.get(0).consecutive()).isEqualTo(1);
+
+            // when predictions come back, window 1 is not judged again and the streak goes on
+            h.driver.advanceWallClockTime(Duration.ofMinutes(10));
+            h.window(5, 300, 1, r, true);
+            h.window(6, 300, 1, r, true);
+            assertThat(h.drift.readValuesToList())
+                    .singleElement()
+                    .satisfies(
+                            d -> {
+                                assertThat(d.windowStart())
+                                        .isEqualTo(START.plus(WINDOW.multipliedBy(5)));
+                                assertThat(d.consecutive()).isEqualTo(2);
+                            });
+        }
+    }
+
+    @Test
     void shouldCallAShiftInTheClassMixDriftAndTheSameMixNot() {
         DriftReference ref = reference(400, 1); // ~50 / 30 / 20 % cat / dog / bird
         long[] bins = new long[DriftReference.BINS];
