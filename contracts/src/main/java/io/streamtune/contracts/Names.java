@@ -27,4 +27,17 @@ public final class Names {
         }
         return value;
     }
+
+    /**
+     * A Kafka topic name: 1..200 of {@code [a-zA-Z0-9._-]} (Kafka allows 249; a prefix and a {@code
+     * .dlq} suffix must still fit), not {@code .} or {@code ..}.
+     */
+    public static String requireTopicName(String name) {
+        Objects.requireNonNull(name, "topic");
+        if (!name.matches("[a-zA-Z0-9._-]{1,200}") || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException(
+                    "invalid topic name '" + name + "': use 1-200 of a-z A-Z 0-9 . _ -");
+        }
+        return name;
+    }
 }

@@ -3,6 +3,7 @@ package io.streamtune.inference;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.contracts.Names;
 import io.streamtune.contracts.Task;
+import io.streamtune.contracts.Topics;
 import io.streamtune.runtime.ConfigDef;
 import io.streamtune.runtime.ConfigDef.Setting;
 import io.streamtune.runtime.ConfigException;
@@ -36,6 +37,7 @@ import java.util.Optional;
  *     probabilities}: settings for the file model when its metadata lacks them
  * @param signer {@code models.signing.key}: when set, announcements not signed with it are refused
  *     before their artifact is fetched; null when unset
+ * @param framesTopic {@code inference.frames.topic}: the frames topic, without the prefix
  * @param labelling {@code inference.labelling.*}; null when {@code
  *     inference.labelling.enabled=false}
  */
@@ -48,6 +50,7 @@ public record InferenceConfig(
         boolean followPublished,
         String groupId,
         io.streamtune.inference.stream.CameraRoutes cameras,
+        String framesTopic,
         int maxBatch,
         Duration maxWait,
         RunnerOptions runner,
@@ -164,6 +167,14 @@ public record InferenceConfig(
                             + " passed over (`inference_frames_unrouted_total`), their offsets"
                             + " committed in order with the served ones, never ahead of a served"
                             + " frame still in flight");
+    private static final Setting<String> FRAMES_TOPIC =
+            DEF.string(
+                    "inference.frames.topic",
+                    Topics.FRAMES.name(),
+                    "the topic (under `topic.prefix`) this model reads frames from, its dead"
+                            + " letters going to `<topic>.dlq`: with `inference.models`, cameras"
+                            + " on their own topic per model (`inference.models.<m>.frames.topic"
+                            + "=frames.lobby`); created like `frames` when missing");
     private static final Setting<Integer> BATCH_MAX_SIZE =
             DEF.integer("inference.batch.max.size", 8, 1, 1024, "frames per model run");
     private static final Setting<Duration> BATCH_MAX_WAIT =
@@ -497,6 +508,7 @@ public record InferenceConfig(
                 FOLLOW.get(config),
                 GROUP_ID.get(config, "inference-" + model),
                 cameras(config),
+                framesTopic(config),
                 BATCH_MAX_SIZE.get(config),
                 BATCH_MAX_WAIT.get(config),
                 new RunnerOptions(INTRA_OP.get(config, intraOp), INTER_OP.get(config)),
@@ -559,6 +571,14 @@ public record InferenceConfig(
                 throw e;
             }
             throw new ConfigException(key, e.getMessage());
+        }
+    }
+
+    private static String framesTopic(ConfigSource config) {
+        try {
+            return Names.requireTopicName(FRAMES_TOPIC.get(config).strip());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(FRAMES_TOPIC.name(), e.getMessage());
         }
     }
 

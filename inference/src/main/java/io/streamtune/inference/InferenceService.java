@@ -77,10 +77,19 @@ public final class InferenceService implements AutoCloseable {
             throw new IllegalArgumentException("no model to serve");
         }
         InferenceConfig config = configs.get(0);
+        List<Topic<?, ?>> owned = new java.util.ArrayList<>();
+        for (String frames :
+                new java.util.TreeSet<>(
+                        configs.stream().map(InferenceConfig::framesTopic).toList())) {
+            Topic<String, byte[]> topic = framesTopic(frames);
+            owned.add(topic);
+            owned.add(topic.deadLetters());
+        }
         ServiceShell shell =
                 ServiceShell.start(
                         config.service(),
-                        List.of(
+                        concat(
+                                owned,
                                 Topics.FRAMES,
                                 Topics.FRAMES.deadLetters(),
                                 Topics.PREDICTIONS_DETECTIONS,
@@ -126,6 +135,28 @@ public final class InferenceService implements AutoCloseable {
             shell.close();
             throw e;
         }
+    }
+
+    /** A frames topic by name, made like {@link Topics#FRAMES} (partitions, retention). */
+    static Topic<String, byte[]> framesTopic(String name) {
+        return name.equals(Topics.FRAMES.name())
+                ? Topics.FRAMES
+                : new Topic<>(
+                        name,
+                        Topics.FRAMES.keySerde(),
+                        Topics.FRAMES.valueSerde(),
+                        Topics.FRAMES.spec());
+    }
+
+    /** {@code first}, then {@code rest} not already in it (by name). */
+    private static List<Topic<?, ?>> concat(List<Topic<?, ?>> first, Topic<?, ?>... rest) {
+        List<Topic<?, ?>> out = new java.util.ArrayList<>(first);
+        for (Topic<?, ?> t : rest) {
+            if (out.stream().noneMatch(o -> o.name().equals(t.name()))) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /**
@@ -310,8 +341,11 @@ public final class InferenceService implements AutoCloseable {
                                 kafka.consumer(instance + "-frames", config.groupId()),
                                 producerProps,
                                 new FramePipeline.TopicNames(
-                                        kafka.topic(Topics.FRAMES.name()),
-                                        kafka.topic(Topics.FRAMES.deadLetters().name()),
+                                        kafka.topic(config.framesTopic()),
+                                        kafka.topic(
+                                                framesTopic(config.framesTopic())
+                                                        .deadLetters()
+                                                        .name()),
                                         kafka.topic(Topics.PREDICTIONS_DETECTIONS.name()),
                                         kafka.topic(Topics.PREDICTIONS_SEGMENTATIONS.name()),
                                         kafka.topic(Topics.PREDICTIONS_CLASSIFICATIONS.name()),

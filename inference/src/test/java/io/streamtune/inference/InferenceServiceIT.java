@@ -460,6 +460,93 @@ class InferenceServiceIT {
         }
     }
 
+    @Test
+    void shouldServeEachModelFromItsOwnFramesTopicInOneInstance(EmbeddedKafkaBroker broker)
+            throws Exception {
+        String prefix = SharedKafka.unique("topics") + ".";
+        Path cars = Files.write(dir.resolve("cars.onnx"), TestModels.detector("cars", 1, ""));
+        Path gate = Files.write(dir.resolve("gate.onnx"), TestModels.detector("gate", 1, "-g"));
+        Map<String, String> settings =
+                new java.util.HashMap<>(
+                        ServiceSettings.loopback(
+                                broker.bootstrapServers(),
+                                prefix,
+                                "inference.batch.max.wait",
+                                "10ms",
+                                "inference.threads.intra.op",
+                                "1",
+                                "inference.models",
+                                "cars, gate",
+                                "inference.model.follow",
+                                "false",
+                                "inference.models.cars.model.file",
+                                cars.toString(),
+                                "inference.models.gate.model.file",
+                                gate.toString(),
+                                "inference.models.gate.frames.topic",
+                                "frames.gate"));
+        List<InferenceConfig> configs = InferenceConfig.all(ConfigSource.of(settings));
+        assertThat(configs)
+                .extracting(InferenceConfig::framesTopic)
+                .containsExactly("frames", "frames.gate");
+
+        try (var service = InferenceService.start(configs);
+                var producer = KafkaTestClients.producer(broker.bootstrapServers())) {
+            assertThat(service.shell().awaitReady(Duration.ofSeconds(30))).isTrue();
+            KafkaTestClients.sendSync(
+                    producer,
+                    KafkaTestClients.frame(
+                            prefix + "frames", "cam-1", TestFrames.jpeg(64, 48, Color.RED), "a"));
+            KafkaTestClients.sendSync(
+                    producer,
+                    KafkaTestClients.frame(
+                            prefix + "frames.gate",
+                            "gate-1",
+                            TestFrames.jpeg(64, 48, Color.BLUE),
+                            "b"));
+            KafkaTestClients.sendSync(
+                    producer,
+                    KafkaTestClients.frame(
+                            prefix + "frames.gate", "gate-1", TestFrames.truncatedJpeg(), "c"));
+
+            KafkaTestClients.read(
+                    broker.bootstrapServers(),
+                    prefix + Topics.PREDICTIONS_DETECTIONS.name(),
+                    2,
+                    Duration.ofSeconds(20));
+            var gateDead =
+                    KafkaTestClients.read(
+                            broker.bootstrapServers(),
+                            prefix + "frames.gate.dlq",
+                            1,
+                            Duration.ofSeconds(10));
+            // every frame has been handled by now: a third prediction would be there too
+            var detections =
+                    KafkaTestClients.read(
+                            broker.bootstrapServers(),
+                            prefix + Topics.PREDICTIONS_DETECTIONS.name(),
+                            3,
+                            Duration.ofSeconds(2));
+            var serde = JsonSerde.of(DetectionsEmitted.class);
+            assertThat(detections)
+                    .as("each frame predicted once, by the model of its topic")
+                    .hasSize(2)
+                    .extracting(r -> serde.fromBytes(r.value()).frame())
+                    .extracting(f -> f.frameId() + "@" + f.model())
+                    .containsExactlyInAnyOrder("a@cars", "b@gate");
+            assertThat(gateDead).hasSize(1);
+            assertThat(DeadLetter.fromConsumerRecord(gateDead.get(0)).reason())
+                    .isEqualTo("corrupt_image");
+            assertThat(
+                            KafkaTestClients.read(
+                                    broker.bootstrapServers(),
+                                    prefix + Topics.FRAMES.deadLetters().name(),
+                                    1,
+                                    Duration.ofSeconds(1)))
+                    .isEmpty();
+        }
+    }
+
     static InferenceConfig config(
             EmbeddedKafkaBroker broker, String prefix, Map<String, String> extra) {
         Map<String, String> base =
