@@ -57,6 +57,44 @@ public final class PollLoop implements AutoCloseable {
         this.thread = new Thread(this::run, name);
     }
 
+    /** A step of a loop's body, as a lambda or method reference. */
+    @FunctionalInterface
+    public interface Step {
+        void run() throws Exception;
+    }
+
+    /**
+     * A loop over {@code consumer}, the usual shape: woken by the consumer's wakeup, {@code open}
+     * once, then {@code turn} after turn, and the consumer closed (within {@code closeTimeout}) on
+     * the loop's thread at the end.
+     */
+    public static PollLoop over(
+            String name,
+            org.apache.kafka.clients.consumer.Consumer<?, ?> consumer,
+            Duration closeTimeout,
+            Step open,
+            Step turn) {
+        return new PollLoop(
+                name,
+                consumer::wakeup,
+                new Body() {
+                    @Override
+                    public void open() throws Exception {
+                        open.run();
+                    }
+
+                    @Override
+                    public void turn() throws Exception {
+                        turn.run();
+                    }
+
+                    @Override
+                    public void close() {
+                        consumer.close(closeTimeout);
+                    }
+                });
+    }
+
     /** Marks the thread as a daemon (it does not hold the JVM up); before {@link #start}. */
     public PollLoop daemon() {
         thread.setDaemon(true);

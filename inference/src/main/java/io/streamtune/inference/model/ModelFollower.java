@@ -73,25 +73,12 @@ public final class ModelFollower implements AutoCloseable {
         this.deadLetters = deadLetters;
         this.values = topic.valueSerde().deserializer();
         this.loop =
-                new PollLoop(
+                PollLoop.over(
                                 "model-follower-" + model,
-                                consumer::wakeup,
-                                new PollLoop.Body() {
-                                    @Override
-                                    public void open() {
-                                        ModelFollower.this.open();
-                                    }
-
-                                    @Override
-                                    public void turn() {
-                                        ModelFollower.this.turn();
-                                    }
-
-                                    @Override
-                                    public void close() {
-                                        consumer.close(Duration.ofSeconds(2));
-                                    }
-                                })
+                                consumer,
+                                Duration.ofSeconds(2),
+                                this::open,
+                                this::turn)
                         .daemon()
                         .onFailureSays(
                                 "the serving version of "

@@ -82,26 +82,14 @@ public final class IntakeConsumer implements AutoCloseable {
                             return t;
                         });
         this.loop =
-                new PollLoop(
+                PollLoop.over(
                                 "ingest-intake",
-                                consumer::wakeup,
-                                new PollLoop.Body() {
-                                    @Override
-                                    public void open() {
+                                consumer,
+                                Duration.ofSeconds(5),
+                                () ->
                                         consumer.subscribe(
-                                                List.of(topic), new FinishBeforeRevocation());
-                                    }
-
-                                    @Override
-                                    public void turn() {
-                                        IntakeConsumer.this.turn();
-                                    }
-
-                                    @Override
-                                    public void close() {
-                                        consumer.close(Duration.ofSeconds(5));
-                                    }
-                                })
+                                                List.of(topic), new FinishBeforeRevocation()),
+                                this::turn)
                         .onFailureSays("intake records are not read until ingest restarts");
     }
 

@@ -142,25 +142,7 @@ public final class Rollout implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.loop =
-                new PollLoop(
-                                "rollout",
-                                consumer::wakeup,
-                                new PollLoop.Body() {
-                                    @Override
-                                    public void open() {
-                                        Rollout.this.open();
-                                    }
-
-                                    @Override
-                                    public void turn() {
-                                        Rollout.this.turn();
-                                    }
-
-                                    @Override
-                                    public void close() {
-                                        consumer.close(Duration.ofSeconds(2));
-                                    }
-                                })
+                PollLoop.over("rollout", consumer, Duration.ofSeconds(2), this::open, this::turn)
                         .daemon()
                         .onFailureSays("candidates stay in shadow, no automatic rollback");
     }
