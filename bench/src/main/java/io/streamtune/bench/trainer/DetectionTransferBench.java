@@ -101,21 +101,18 @@ public final class DetectionTransferBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o =
-                new LinkedHashMap<>(
-                        Map.of(
-                                "ks", "10,50,200",
-                                "seeds", "3",
-                                "size", "320",
-                                "test", "200",
-                                "val", "30",
-                                "rows", "reuse-fe,reuse,fresh,scratch",
-                                "photos",
-                                        System.getProperty("user.home")
-                                                + "/.cache/streamtune/photos/usr/lib/python3/dist-packages/skimage/data"));
-        FashionMnistBench.prepare(
-                args,
-                o,
-                "transfer-detection [--ks=10,50,200] [--seeds=3] [--size=320] [--test=200] [--rows=reuse-fe,reuse,fresh,scratch]");
+                FashionMnistBench.prepare(
+                        args,
+                        "transfer-detection",
+                        "ks=10,50,200",
+                        "seeds=3",
+                        "size=320",
+                        "test=200",
+                        "val=30",
+                        "rows=reuse-fe,reuse,fresh,scratch",
+                        "photos="
+                                + System.getProperty("user.home")
+                                + "/.cache/streamtune/photos/usr/lib/python3/dist-packages/skimage/data");
         List<String> rows = List.of(o.get("rows").split(","));
         int seeds = Integer.parseInt(o.get("seeds"));
         // seeds first.seed .. first.seed + seeds - 1 (a run can be continued where one stopped)

@@ -1,6 +1,7 @@
 package io.streamtune.bench.trainer;
 
 import io.streamtune.trainer.pretrain.FashionMnist;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -11,8 +12,19 @@ final class FashionMnistBench {
 
     private FashionMnistBench() {}
 
-    /** Parses the arguments into {@code options}; exits with the usage or the missing package. */
-    static void prepare(String[] args, Map<String, String> options, String usage) {
+    /**
+     * {@code defaults} ({@code key=value} each) overlaid by the {@code --key=value} arguments;
+     * exits with the usage (from {@code name} and the defaults) on another argument, or naming the
+     * missing package.
+     */
+    static Map<String, String> prepare(String[] args, String name, String... defaults) {
+        Map<String, String> options = new LinkedHashMap<>();
+        StringBuilder usage = new StringBuilder(name);
+        for (String d : defaults) {
+            int eq = d.indexOf('=');
+            options.put(d.substring(0, eq), d.substring(eq + 1));
+            usage.append(" [--").append(d).append(']');
+        }
         for (String a : args) {
             int eq = a.indexOf('=');
             if (!a.startsWith("--") || eq < 0) {
@@ -30,5 +42,6 @@ final class FashionMnistBench {
             System.setProperty("ai.djl.pytorch.num_threads", "1");
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
+        return options;
     }
 }

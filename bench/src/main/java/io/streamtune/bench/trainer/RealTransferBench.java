@@ -57,26 +57,16 @@ public final class RealTransferBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o =
-                new LinkedHashMap<>(
-                        Map.of(
-                                "ks",
-                                "10,50,500",
-                                "seeds",
-                                "3",
-                                "size",
-                                "224",
-                                "test",
-                                "2000",
-                                "val",
-                                "10",
-                                "blocks",
-                                "2",
-                                "rows",
-                                "pixels,scratch,synthetic,zoo-fe,zoo-ft"));
-        FashionMnistBench.prepare(
-                args,
-                o,
-                "transfer-real [--ks=10,50,500] [--seeds=3] [--size=224] [--test=2000] [--rows=pixels,scratch,synthetic,zoo-fe,zoo-ft]");
+                FashionMnistBench.prepare(
+                        args,
+                        "transfer-real",
+                        "ks=10,50,500",
+                        "seeds=3",
+                        "size=224",
+                        "test=2000",
+                        "val=10",
+                        "blocks=2",
+                        "rows=pixels,scratch,synthetic,zoo-fe,zoo-ft");
         List<String> rows = List.of(o.get("rows").split(","));
         int seeds = Integer.parseInt(o.get("seeds"));
         int size = Integer.parseInt(o.get("size"));

@@ -57,21 +57,18 @@ public final class SegmentationTransferBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o =
-                new LinkedHashMap<>(
-                        Map.of(
-                                "ks", "10,50",
-                                "seeds", "3",
-                                "size", "256",
-                                "test", "100",
-                                "val", "30",
-                                "rows", "centernet,selfie,scratch",
-                                "photos",
-                                        System.getProperty("user.home")
-                                                + "/.cache/streamtune/photos/usr/lib/python3/dist-packages/skimage/data"));
-        FashionMnistBench.prepare(
-                args,
-                o,
-                "transfer-segmentation [--ks=10,50] [--seeds=3] [--size=256] [--test=100] [--rows=centernet,selfie,scratch]");
+                FashionMnistBench.prepare(
+                        args,
+                        "transfer-segmentation",
+                        "ks=10,50",
+                        "seeds=3",
+                        "size=256",
+                        "test=100",
+                        "val=30",
+                        "rows=centernet,selfie,scratch",
+                        "photos="
+                                + System.getProperty("user.home")
+                                + "/.cache/streamtune/photos/usr/lib/python3/dist-packages/skimage/data");
         List<String> rows = List.of(o.get("rows").split(","));
         int seeds = Integer.parseInt(o.get("seeds"));
         int size = Integer.parseInt(o.get("size"));

@@ -48,24 +48,15 @@ public final class TransferBench {
 
     public static void main(String[] args) throws Exception {
         Map<String, String> o =
-                new LinkedHashMap<>(
-                        Map.of(
-                                "ks",
-                                "10,50,500",
-                                "seeds",
-                                "3",
-                                "pretrain.samples",
-                                "12000",
-                                "pretrain.epochs",
-                                "3",
-                                "test",
-                                "2000",
-                                "val",
-                                "20"));
-        FashionMnistBench.prepare(
-                args,
-                o,
-                "transfer [--ks=10,50,500] [--seeds=3] [--pretrain.samples=N] [--pretrain.epochs=N]");
+                FashionMnistBench.prepare(
+                        args,
+                        "transfer",
+                        "ks=10,50,500",
+                        "seeds=3",
+                        "pretrain.samples=12000",
+                        "pretrain.epochs=3",
+                        "test=2000",
+                        "val=20");
         int seeds = Integer.parseInt(o.get("seeds"));
         long t0 = System.nanoTime();
         OnnxGraph pretrained =
