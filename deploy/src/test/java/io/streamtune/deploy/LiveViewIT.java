@@ -61,7 +61,8 @@ class LiveViewIT {
         }
         try (var view = LiveView.start(kafka, "127.0.0.1", 0);
                 var producer = new KafkaProducer<byte[], byte[]>(kafka.producer("cam"))) {
-            Thread.sleep(2_000); // the view's consumers seek to the end first
+            io.streamtune.testkit.Eventually.until(
+                    java.time.Duration.ofSeconds(30), "the view following its topics", view::ready);
 
             sendFrameWithPrediction(producer, prefix, "f-1", 1);
             String first = dumpDom(view.url(), dir.resolve("p1"));

@@ -147,8 +147,11 @@ class ServiceShellIT {
                 EmbeddedKafkaBroker.builder().build().start(java.time.Duration.ofSeconds(60));
         try (var shell = ServiceShell.start(config(own, "r.", 0), List.of())) {
             own.close();
-            Thread.sleep(5_500);
 
+            io.streamtune.testkit.Eventually.until(
+                    java.time.Duration.ofSeconds(30),
+                    "health to report Kafka gone",
+                    () -> Http.get(shell.http().url() + "/health").statusCode() == 503);
             var health = get(shell.http().url() + "/health");
 
             assertThat(health.statusCode()).isEqualTo(503);

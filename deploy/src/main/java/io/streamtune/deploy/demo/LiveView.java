@@ -111,6 +111,11 @@ public final class LiveView implements AutoCloseable {
     }
 
     /** Where the page is. */
+    /** Whether the view follows its topics: a frame or prediction produced from now on shows. */
+    public boolean ready() {
+        return frames.ready() && predictions.ready();
+    }
+
     public String url() {
         String host = server.getAddress().getHostString();
         return "http://"

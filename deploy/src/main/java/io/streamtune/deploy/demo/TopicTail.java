@@ -17,6 +17,8 @@ final class TopicTail implements AutoCloseable {
 
     private final PollLoop loop;
 
+    private volatile boolean positioned;
+
     TopicTail(
             KafkaSettings kafka,
             String name,
@@ -27,44 +29,44 @@ final class TopicTail implements AutoCloseable {
                 KafkaSettings.assignedConsumers(kafka.consumer("streamtune-" + name, "unused"))
                         .get();
         this.loop =
-                new PollLoop(
+                PollLoop.over(
                                 "tail-" + name,
-                                consumer::wakeup,
-                                new PollLoop.Body() {
-                                    @Override
-                                    public void open() {
-                                        List<TopicPartition> partitions = new ArrayList<>();
-                                        for (String topic : topics) {
-                                            for (var p :
-                                                    consumer.partitionsFor(
-                                                            topic, Duration.ofSeconds(30))) {
-                                                partitions.add(
-                                                        new TopicPartition(topic, p.partition()));
-                                            }
-                                        }
-                                        consumer.assign(partitions);
-                                        if (fromBeginning) {
-                                            consumer.seekToBeginning(partitions);
-                                        } else {
-                                            consumer.seekToEnd(partitions);
+                                consumer,
+                                Duration.ofSeconds(2),
+                                () -> {
+                                    List<TopicPartition> partitions = new ArrayList<>();
+                                    for (String topic : topics) {
+                                        for (var p :
+                                                consumer.partitionsFor(
+                                                        topic, Duration.ofSeconds(30))) {
+                                            partitions.add(
+                                                    new TopicPartition(topic, p.partition()));
                                         }
                                     }
-
-                                    @Override
-                                    public void turn() {
-                                        for (var record : consumer.poll(Duration.ofMillis(250))) {
-                                            onRecord.accept(record);
-                                        }
+                                    consumer.assign(partitions);
+                                    if (fromBeginning) {
+                                        consumer.seekToBeginning(partitions);
+                                    } else {
+                                        consumer.seekToEnd(partitions);
                                     }
-
-                                    @Override
-                                    public void close() {
-                                        consumer.close(Duration.ofSeconds(2));
+                                    // seeks are lazy: resolve them, so that ready() means what
+                                    // is produced from now on is seen
+                                    partitions.forEach(consumer::position);
+                                    positioned = true;
+                                },
+                                () -> {
+                                    for (var record : consumer.poll(Duration.ofMillis(250))) {
+                                        onRecord.accept(record);
                                     }
                                 })
                         .daemon()
                         .onFailureSays("this view stops updating")
                         .start();
+    }
+
+    /** Whether the tail has its partitions and positions: records produced from now on show. */
+    boolean ready() {
+        return positioned && loop.healthy();
     }
 
     @Override

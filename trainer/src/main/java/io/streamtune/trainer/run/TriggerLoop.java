@@ -58,6 +58,7 @@ public final class TriggerLoop implements AutoCloseable {
             new ConcurrentLinkedQueue<>();
     private Map<TopicPartition, OffsetAndMetadata> lastCommitted = Map.of();
     private volatile boolean assigned;
+    private final Set<TopicPartition> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private String current;
     private Map<TopicPartition, Long> currentOffsets = Map.of();
     private Future<?> currentRun;
@@ -119,6 +120,11 @@ public final class TriggerLoop implements AutoCloseable {
         return loop.running() && loop.healthy() && assigned;
     }
 
+    /** The trigger partitions this trainer holds now (as its rebalance listener last heard). */
+    public Set<TopicPartition> partitions() {
+        return Set.copyOf(owned);
+    }
+
     /** Subscribes; a revoked partition's pending models are left to their new owner. */
     void open() {
         consumer.subscribe(
@@ -126,6 +132,7 @@ public final class TriggerLoop implements AutoCloseable {
                 new ConsumerRebalanceListener() {
                     @Override
                     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                        owned.removeAll(partitions);
                         commitDone();
                         for (TopicPartition tp : partitions) {
                             outstanding.remove(tp);
@@ -150,6 +157,7 @@ public final class TriggerLoop implements AutoCloseable {
 
                     @Override
                     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                        owned.addAll(partitions);
                         assigned = true;
                     }
                 });

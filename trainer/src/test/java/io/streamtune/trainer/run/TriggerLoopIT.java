@@ -50,10 +50,21 @@ class TriggerLoopIT {
         try (var producer = producer(broker);
                 var a = loop(broker, group, topic, first).start();
                 var b = loop(broker, group, topic, second).start()) {
-            until(WAIT, "both trainers joined the group", () -> a.ready() && b.ready());
             // Joined does not mean settled: the first member may hold all three partitions until
             // the rebalance that lets the second in has finished.
-            Thread.sleep(3000);
+            until(
+                    WAIT,
+                    "the three partitions shared between both trainers",
+                    () -> {
+                        var pa = a.partitions();
+                        var pb = b.partitions();
+                        return a.ready()
+                                && b.ready()
+                                && !pa.isEmpty()
+                                && !pb.isEmpty()
+                                && java.util.Collections.disjoint(pa, pb)
+                                && pa.size() + pb.size() == 3;
+                    });
 
             for (int round = 0; round < 2; round++) {
                 for (int m = 0; m < 6; m++) {
