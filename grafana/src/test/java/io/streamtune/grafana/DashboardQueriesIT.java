@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -93,9 +92,9 @@ class DashboardQueriesIT {
                                         null))) {
                     sendBadRecords(kafka);
 
-                    await(
-                            "a model serving and predictions flowing",
+                    io.streamtune.testkit.Eventually.until(
                             Duration.ofMinutes(6),
+                            "a model serving and predictions flowing",
                             () ->
                                     nonEmpty(prometheus.url(), "inference_model_version > 0")
                                             && nonEmpty(
@@ -181,17 +180,5 @@ class DashboardQueriesIT {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         return Queries.JSON.readTree(response.body());
-    }
-
-    private static void await(String what, Duration timeout, BooleanSupplier condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(1_000);
-        }
-        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
     }
 }
