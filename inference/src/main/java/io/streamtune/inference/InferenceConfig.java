@@ -193,6 +193,24 @@ public record InferenceConfig(
                     .shownAs("cores − 1 (min 1)");
     private static final Setting<Integer> INTER_OP =
             DEF.integer("inference.threads.inter.op", 1, 1, 1024, "ONNX Runtime inter-op threads");
+    private static final Setting<Boolean> MEMORY_ARENA =
+            DEF.bool(
+                    "inference.memory.arena",
+                    true,
+                    "keep ONNX Runtime's CPU memory arena and memory-pattern plans between"
+                            + " batches (faster); `false` returns activation memory after each"
+                            + " batch, so a model that is idle holds little more than its weights"
+                            + " (for many models in one instance)");
+    private static final Setting<Long> MODEL_MAX_BYTES =
+            DEF.size(
+                    "inference.model.max.bytes",
+                    RunnerOptions.ONNX_MAX_BYTES,
+                    1,
+                    RunnerOptions.ONNX_MAX_BYTES,
+                    "the largest model (ONNX file or published artifact) this model slot"
+                            + " loads: a larger version is refused before it is fetched"
+                            + " (`load_failed`, the previous version keeps serving), a larger"
+                            + " file fails start-up");
     private static final Setting<Integer> DECODE_THREADS =
             DEF.integer(
                             "inference.decode.threads",
@@ -511,7 +529,11 @@ public record InferenceConfig(
                 framesTopic(config),
                 BATCH_MAX_SIZE.get(config),
                 BATCH_MAX_WAIT.get(config),
-                new RunnerOptions(INTRA_OP.get(config, intraOp), INTER_OP.get(config)),
+                new RunnerOptions(
+                        INTRA_OP.get(config, intraOp),
+                        INTER_OP.get(config),
+                        MEMORY_ARENA.get(config),
+                        MODEL_MAX_BYTES.get(config)),
                 DECODE_THREADS.get(
                         config, Math.max(1, Runtime.getRuntime().availableProcessors() / 4)),
                 DELIVERY.get(config),

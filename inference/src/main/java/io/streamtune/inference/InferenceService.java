@@ -407,6 +407,14 @@ public final class InferenceService implements AutoCloseable {
             InferenceMetrics metrics) {
         ModelRunner runner;
         try {
+            if (java.nio.file.Files.isRegularFile(file)) {
+                config.runner().checkSize(file.toString(), java.nio.file.Files.size(file));
+            }
+        } catch (ModelLoadException | java.io.IOException e) {
+            throw new IllegalArgumentException(
+                    "config 'inference.model.max.bytes': " + e.getMessage(), e);
+        }
+        try {
             runner = OnnxModelRunner.load(file, config.runner(), config.overrides());
         } catch (ModelLoadException e) {
             throw new IllegalArgumentException(

@@ -90,6 +90,14 @@ public final class ModelSwapper {
                             ? "announcement is not signed (models.signing.key is set here)"
                             : "announcement signature does not match models.signing.key");
         }
+        try {
+            runnerOptions.checkSize(published.artifact().uri(), published.artifact().sizeBytes());
+        } catch (ModelLoadException e) {
+            return failed(
+                    published,
+                    Outcome.LOAD_FAILED,
+                    e.getMessage() + " (inference.model.max.bytes)");
+        }
         byte[] bytes;
         try {
             bytes = store.fetch(published.artifact());

@@ -67,6 +67,44 @@ class ModelSwapperTest {
     }
 
     @Test
+    void shouldRefuseAVersionOverTheSizeLimitBeforeFetchingItAndServeWithoutTheArena()
+            throws Exception {
+        var store = new FileArtifactStore(dir);
+        ArtifactRef v1 = store.put("cars", 1, TestModels.detector("cars", 1, ""));
+        // announced at twice v1's size, at a place that holds nothing: fetching it would fail
+        ArtifactRef v2 =
+                new ArtifactRef(
+                        dir.resolve("nowhere.onnx").toUri().toString(),
+                        v1.sha256(),
+                        2 * v1.sizeBytes(),
+                        1);
+        try (var slot = new ModelSlot()) {
+            var swapper =
+                    new ModelSwapper(
+                            "inference-1",
+                            store,
+                            new RunnerOptions(1, 1, false, v1.sizeBytes()),
+                            slot,
+                            new InferenceMetrics(registry, "cars"),
+                            reports::add,
+                            Clock.systemUTC());
+
+            ModelSwapReported first = swapper.swapTo(published(1, v1));
+            ModelSwapReported second = swapper.swapTo(published(2, v2));
+
+            assertThat(first.outcome())
+                    .as("a model at the limit loads, and runs its warm-up without the arena")
+                    .isEqualTo(ModelSwapReported.Outcome.SWAPPED);
+            assertThat(second.outcome()).isEqualTo(ModelSwapReported.Outcome.LOAD_FAILED);
+            assertThat(second.detail())
+                    .contains("limit")
+                    .contains("inference.model.max.bytes")
+                    .doesNotContain("nowhere.onnx: no such");
+            assertThat(slot.servingVersion()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldRefuseBytesThatAreNotAModel() throws Exception {
         var store = new FileArtifactStore(dir);
         ArtifactRef junk = store.put("cars", 1, "not an onnx file".getBytes());

@@ -32,12 +32,14 @@ public final class OrtRunner implements AutoCloseable {
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final OrtSession session;
 
-    private OrtRunner(SessionSource source, int intraThreads, int interThreads)
+    private OrtRunner(SessionSource source, int intraThreads, int interThreads, boolean arena)
             throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(intraThreads);
             options.setInterOpNumThreads(interThreads);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            options.setCPUArenaAllocator(arena);
+            options.setMemoryPatternOptimization(arena);
             this.session = source.create(env, options);
         }
     }
@@ -45,12 +47,23 @@ public final class OrtRunner implements AutoCloseable {
     /** Opens a session from any source with the given thread counts, all graph optimisations on. */
     public static OrtRunner open(SessionSource source, int intraThreads, int interThreads)
             throws OrtException {
-        return new OrtRunner(source, intraThreads, interThreads);
+        return new OrtRunner(source, intraThreads, interThreads, true);
+    }
+
+    /**
+     * {@link #open(SessionSource, int, int)}, with ONNX Runtime's CPU memory arena and
+     * memory-pattern plans kept between runs or not ({@code arena}): without them activation memory
+     * is returned after each run, at some cost in speed.
+     */
+    public static OrtRunner open(
+            SessionSource source, int intraThreads, int interThreads, boolean arena)
+            throws OrtException {
+        return new OrtRunner(source, intraThreads, interThreads, arena);
     }
 
     /** Opens a session on model bytes with the given intra-op thread count. */
     public OrtRunner(byte[] model, int threads) throws OrtException {
-        this((env, o) -> env.createSession(model, o), threads, 1);
+        this((env, o) -> env.createSession(model, o), threads, 1, true);
     }
 
     /** Opens a session on a graph, written with {@link OnnxWriter}. */

@@ -73,6 +73,11 @@ public final class OnnxModelRunner implements ModelRunner {
         if (!Files.isRegularFile(file)) {
             throw new ModelLoadException(source, "no such file");
         }
+        try {
+            options.checkSize(source, Files.size(file));
+        } catch (java.io.IOException e) {
+            throw new ModelLoadException(source, "cannot read its size: " + e.getMessage(), e);
+        }
         String fileName = file.getFileName().toString();
         String stem =
                 fileName.endsWith(".onnx")
@@ -90,6 +95,7 @@ public final class OnnxModelRunner implements ModelRunner {
             byte[] model, String name, RunnerOptions options, ModelSpecOverrides overrides)
             throws ModelLoadException {
         Objects.requireNonNull(model, "model");
+        options.checkSize(name, model.length);
         return open(name, name, options, overrides, (env, opts) -> env.createSession(model, opts));
     }
 
@@ -109,7 +115,10 @@ public final class OnnxModelRunner implements ModelRunner {
         try {
             ort =
                     OrtRunner.open(
-                            factory::create, options.intraOpThreads(), options.interOpThreads());
+                            factory::create,
+                            options.intraOpThreads(),
+                            options.interOpThreads(),
+                            options.arena());
         } catch (OrtException | RuntimeException e) {
             throw new ModelLoadException(source, "ONNX Runtime refused it: " + e.getMessage(), e);
         }
