@@ -110,6 +110,7 @@ public final class DemoTraffic implements AutoCloseable {
     private final AtomicLong labelsSent = new AtomicLong();
     private final AtomicLong framesSent = new AtomicLong();
     private volatile boolean running = true;
+    private LabellingDesk desk;
 
     private DemoTraffic(KafkaSettings kafka, Options options) {
         this.options = options;
@@ -171,6 +172,9 @@ public final class DemoTraffic implements AutoCloseable {
                                                     options.task(),
                                                     options.imageSize(),
                                                     seed)));
+        }
+        if (photos == null && options.cameras() > 0 && LabellingDesk.answers(options.task())) {
+            traffic.desk = new LabellingDesk(kafka, options, traffic::submit);
         }
         for (int c = 0; c < options.cameras(); c++) {
             int camera = c;
@@ -363,25 +367,45 @@ public final class DemoTraffic implements AutoCloseable {
         framesSent.incrementAndGet();
     }
 
+    /** Frames a generated camera shows one scene for, its window sliding across it. */
+    static final int FRAMES_PER_SCENE = 24;
+
+    /**
+     * The scene generated camera {@code camera} films at {@code frame}: {@code size} high and wider
+     * than the view by {@link #travel}, from a seed of camera and scene number, so any frame can be
+     * made again (the demo's labellers do, to answer labelling requests).
+     */
+    static Scene cameraScene(Task task, int size, int camera, long frame) {
+        long seed = 7_000_000L * (camera + 1) + frame / FRAMES_PER_SCENE;
+        int width = size + travel(size);
+        return task == Task.CLASSIFICATION
+                ? SyntheticScenes.single(seed, width, size)
+                : SyntheticScenes.generate(seed, width, size, 3);
+    }
+
+    /** How much wider than the view a generated camera's scene is. */
+    static int travel(int size) {
+        return Math.max(8, size / 4);
+    }
+
+    /** Where the view of {@code frame} starts in its scene: the window slides to the right. */
+    static int cameraOffset(int size, long frame) {
+        return (int) ((frame % FRAMES_PER_SCENE) * travel(size) / FRAMES_PER_SCENE);
+    }
+
     private void film(int camera) {
         String cameraId = "cam-" + camera;
         long periodNanos = (long) (1e9 / options.framesPerSecond());
         long next = System.nanoTime();
         int size = options.imageSize();
-        int travel = Math.max(8, size / 4);
-        int framesPerScene = 24;
         long frame = 0;
         Scene scene = null;
         while (running) {
-            if (frame % framesPerScene == 0) {
-                long seed = 7_000_000L * (camera + 1) + frame / framesPerScene;
-                scene =
-                        options.task() == Task.CLASSIFICATION
-                                ? SyntheticScenes.single(seed, size + travel, size)
-                                : SyntheticScenes.generate(seed, size + travel, size, 3);
+            if (frame % FRAMES_PER_SCENE == 0) {
+                scene = cameraScene(options.task(), size, camera, frame);
             }
             // The window slides across a wider scene, so shapes move through the picture.
-            int offset = (int) ((frame % framesPerScene) * travel / framesPerScene);
+            int offset = cameraOffset(size, frame);
             BufferedImage view = scene.image().toBufferedImage().getSubimage(offset, 0, size, size);
             sendFrame(cameraId, frame, view);
             frame++;
@@ -429,9 +453,20 @@ public final class DemoTraffic implements AutoCloseable {
         }
     }
 
-    /** Labelled images sent so far. */
+    /** Sends a labelled image to the intake topic, as the labelling tool does. */
+    private void submit(LabelledImageSubmitted sample) {
+        send(intake.name(), null, intake.bytes(sample), null);
+        labelsSent.incrementAndGet();
+    }
+
+    /** Labelled images sent so far, the desk's answers to labelling requests included. */
     public long labelsSent() {
         return labelsSent.get();
+    }
+
+    /** Labelling requests the demo's labellers answered so far. */
+    public long requestsAnswered() {
+        return desk == null ? 0 : desk.answered();
     }
 
     /** Frames sent so far. */
@@ -442,6 +477,9 @@ public final class DemoTraffic implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (desk != null) {
+            desk.close();
+        }
         threads.forEach(Thread::interrupt);
         for (Thread t : threads) {
             try {
