@@ -192,6 +192,22 @@ public final class StreamtuneCli implements Callable<Integer> {
         Path cameraDir;
 
         @Option(
+                names = "--demo-burst",
+                description =
+                        "Labelled images the demo's labelling tool sends at once at start (default: 300"
+                                + " for generated scenes, 150 for style, 0 for coco).")
+        Integer demoBurst;
+
+        @Option(
+                names = "--demo-labels-per-second",
+                description =
+                        "Labelled images per second the demo's labelling tool sends after the burst; 0:"
+                                + " new labels come only from the demo's labellers answering the"
+                                + " labelling requests of the generated cameras (default: 2 for generated"
+                                + " scenes).")
+        Double demoLabelsPerSecond;
+
+        @Option(
                 names = "--demo-model",
                 defaultValue = "shapes",
                 description = "Model name the demo trains (default: ${DEFAULT-VALUE}).")
@@ -446,8 +462,14 @@ public final class StreamtuneCli implements Callable<Integer> {
                                         coco ? "coco" : demoModel,
                                         task,
                                         coco ? 320 : style ? 128 : 64,
-                                        coco && products == null ? 0 : style ? 150 : 300,
-                                        coco ? (products == null ? 0 : 0.5) : style ? 0.5 : 2.0,
+                                        demoBurst != null
+                                                ? demoBurst
+                                                : coco && products == null ? 0 : style ? 150 : 300,
+                                        demoLabelsPerSecond != null
+                                                ? demoLabelsPerSecond
+                                                : coco
+                                                        ? (products == null ? 0 : 0.5)
+                                                        : style ? 0.5 : 2.0,
                                         2,
                                         // the COCO detector takes ~0.1 s a frame on one core
                                         coco || style ? 2.0 : 5.0,
