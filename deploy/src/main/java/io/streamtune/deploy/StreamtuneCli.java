@@ -208,6 +208,13 @@ public final class StreamtuneCli implements Callable<Integer> {
         Double demoLabelsPerSecond;
 
         @Option(
+                names = "--demo-fog-after",
+                description =
+                        "Seconds after which the generated camera cam-1 films through a fogged lens"
+                                + " (low contrast, blurred): drift for ingest to notice (default: never).")
+        Integer demoFogAfter;
+
+        @Option(
                 names = "--demo-model",
                 defaultValue = "shapes",
                 description = "Model name the demo trains (default: ${DEFAULT-VALUE}).")
@@ -455,27 +462,34 @@ public final class StreamtuneCli implements Callable<Integer> {
                 stack.manage(
                         io.streamtune.deploy.demo.LiveConsole.start(
                                 kafka, stack.urls(), System.out, Duration.ofSeconds(5)));
-                stack.manage(
-                        io.streamtune.deploy.demo.DemoTraffic.start(
-                                kafka,
-                                new io.streamtune.deploy.demo.DemoTraffic.Options(
-                                        coco ? "coco" : demoModel,
-                                        task,
-                                        coco ? 320 : style ? 128 : 64,
-                                        demoBurst != null
-                                                ? demoBurst
-                                                : coco && products == null ? 0 : style ? 150 : 300,
-                                        demoLabelsPerSecond != null
-                                                ? demoLabelsPerSecond
-                                                : coco
-                                                        ? (products == null ? 0 : 0.5)
-                                                        : style ? 0.5 : 2.0,
-                                        2,
-                                        // the COCO detector takes ~0.1 s a frame on one core
-                                        coco || style ? 2.0 : 5.0,
-                                        cameraDir,
-                                        products,
-                                        styleBytes)));
+                var traffic =
+                        stack.manage(
+                                io.streamtune.deploy.demo.DemoTraffic.start(
+                                        kafka,
+                                        new io.streamtune.deploy.demo.DemoTraffic.Options(
+                                                coco ? "coco" : demoModel,
+                                                task,
+                                                coco ? 320 : style ? 128 : 64,
+                                                demoBurst != null
+                                                        ? demoBurst
+                                                        : coco && products == null
+                                                                ? 0
+                                                                : style ? 150 : 300,
+                                                demoLabelsPerSecond != null
+                                                        ? demoLabelsPerSecond
+                                                        : coco
+                                                                ? (products == null ? 0 : 0.5)
+                                                                : style ? 0.5 : 2.0,
+                                                2,
+                                                // the COCO detector takes ~0.1 s a frame on one
+                                                // core
+                                                coco || style ? 2.0 : 5.0,
+                                                cameraDir,
+                                                products,
+                                                styleBytes)));
+                if (demoFogAfter != null) {
+                    traffic.fogCameraAfter(Duration.ofSeconds(demoFogAfter));
+                }
             }
             System.out.println("Ctrl-C stops everything.");
             System.out.flush();

@@ -112,6 +112,9 @@ public final class DemoTraffic implements AutoCloseable {
     private volatile boolean running = true;
     private LabellingDesk desk;
 
+    /** When camera {@code cam-1}'s lens fogs up (System.nanoTime), never by default. */
+    private volatile long fogAt = Long.MAX_VALUE;
+
     private DemoTraffic(KafkaSettings kafka, Options options) {
         this.options = options;
         this.producer = new KafkaProducer<>(kafka.imageProducer("streamtune-demo"));
@@ -407,6 +410,9 @@ public final class DemoTraffic implements AutoCloseable {
             // The window slides across a wider scene, so shapes move through the picture.
             int offset = cameraOffset(size, frame);
             BufferedImage view = scene.image().toBufferedImage().getSubimage(offset, 0, size, size);
+            if (camera == 1 && System.nanoTime() >= fogAt) {
+                view = fog(view);
+            }
             sendFrame(cameraId, frame, view);
             frame++;
             next += periodNanos;
@@ -451,6 +457,41 @@ public final class DemoTraffic implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * From {@code after} on, generated camera {@code cam-1} films through a fogged lens (a third of
+     * the contrast, blurred): the world the model sees drifts from the one it was trained on, while
+     * what the frames show, and so their true labels, stay the same.
+     */
+    public DemoTraffic fogCameraAfter(java.time.Duration after) {
+        fogAt = System.nanoTime() + after.toNanos();
+        log.info("demo camera cam-1 fogs up in {} s", after.toSeconds());
+        return this;
+    }
+
+    /** The view through a fogged lens: contrast cut to a third around grey, then a 5x5 blur. */
+    static BufferedImage fog(BufferedImage view) {
+        int w = view.getWidth(), h = view.getHeight();
+        BufferedImage flat = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = view.getRGB(x, y);
+                int r = 128 + (((rgb >> 16) & 0xff) - 128) / 3;
+                int g = 128 + (((rgb >> 8) & 0xff) - 128) / 3;
+                int b = 128 + ((rgb & 0xff) - 128) / 3;
+                flat.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        float[] box = new float[25];
+        java.util.Arrays.fill(box, 1f / 25);
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        new java.awt.image.ConvolveOp(
+                        new java.awt.image.Kernel(5, 5, box),
+                        java.awt.image.ConvolveOp.EDGE_NO_OP,
+                        null)
+                .filter(flat, out);
+        return out;
     }
 
     /** Sends a labelled image to the intake topic, as the labelling tool does. */

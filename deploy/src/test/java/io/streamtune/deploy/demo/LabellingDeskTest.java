@@ -61,6 +61,28 @@ class LabellingDeskTest {
         assertThat(LabellingDesk.answers(Task.SEGMENTATION)).isFalse();
     }
 
+    @Test
+    void shouldFogAViewToAThirdOfItsContrastWithoutMovingIt() {
+        var view =
+                new java.awt.image.BufferedImage(32, 32, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 32; y++) {
+            for (int x = 16; x < 32; x++) {
+                view.setRGB(x, y, 0xffffff); // black left half, white right half
+            }
+        }
+
+        var fogged = DemoTraffic.fog(view);
+
+        int dark = fogged.getRGB(4, 16) & 0xff;
+        int light = fogged.getRGB(28, 16) & 0xff;
+        assertThat(dark).isBetween(80, 90);
+        assertThat(light).isBetween(165, 175);
+        assertThat(fogged.getRGB(15, 16) & 0xff)
+                .as("the edge blurred, in place")
+                .isBetween(dark + 1, light - 1);
+        assertThat(fogged.getWidth()).isEqualTo(32);
+    }
+
     private static int pixels(Scene scene, int offset, Box b, int cls) {
         int n = 0;
         for (int y = (int) b.y(); y < (int) Math.ceil(b.y() + b.height()); y++) {
