@@ -40,6 +40,11 @@ public final class LiveConsole implements AutoCloseable {
     private final Topic<String, ModelRejected> rejected;
     private final Topic<String, ModelPublished> candidates;
     private final Topic<String, ModelSwapReported> swaps;
+    private final Topic<String, io.streamtune.contracts.DriftDetected> drift;
+
+    /** Model → whether its last judged window drifted (a calm window is printed after drift). */
+    private final Map<String, Boolean> drifting = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final PrintStream out;
     private final TopicTail events;
     private final ScheduledExecutorService ticker;
@@ -62,6 +67,7 @@ public final class LiveConsole implements AutoCloseable {
         this.rejected = kafka.topic(Topics.MODELS_REJECTED);
         this.candidates = kafka.topic(Topics.MODELS_CANDIDATES);
         this.swaps = kafka.topic(Topics.INFERENCE_EVENTS);
+        this.drift = kafka.topic(Topics.MODELS_DRIFT);
         this.events =
                 new TopicTail(
                         kafka,
@@ -72,7 +78,8 @@ public final class LiveConsole implements AutoCloseable {
                                 published.name(),
                                 rejected.name(),
                                 candidates.name(),
-                                swaps.name()),
+                                swaps.name(),
+                                drift.name()),
                         false,
                         this::onEvent);
         this.ticker =
@@ -181,6 +188,35 @@ public final class LiveConsole implements AutoCloseable {
                                                             "%.2f",
                                                             m.promotion().shadow().agreement())
                                             : ""));
+                }
+            } else if (topic.equals(drift.name())) {
+                var d = drift.value(r.value());
+                boolean was = Boolean.TRUE.equals(drifting.put(d.model(), d.drifted()));
+                if (d.drifted()) {
+                    line(
+                            "≈",
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s v%d drifted from its training data (%d in a row): confidence"
+                                            + " PSI %.3f (threshold %.3f), class PSI %.3f"
+                                            + " (threshold %.3f), %d frames",
+                                    d.model(),
+                                    d.version(),
+                                    d.consecutive(),
+                                    d.confidencePsi(),
+                                    d.confidenceThreshold(),
+                                    d.classPsi(),
+                                    d.classThreshold(),
+                                    d.frames()));
+                } else if (was) {
+                    line(
+                            "≈",
+                            String.format(
+                                    Locale.ROOT,
+                                    "%s v%d matches its training data again (%d frames)",
+                                    d.model(),
+                                    d.version(),
+                                    d.frames()));
                 }
             } else if (topic.equals(candidates.name())) {
                 var m = r.value() == null ? null : candidates.value(r.value());
