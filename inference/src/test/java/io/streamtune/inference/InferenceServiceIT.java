@@ -467,14 +467,10 @@ class InferenceServiceIT {
         Path cars = Files.write(dir.resolve("cars.onnx"), TestModels.detector("cars", 1, ""));
         Path gate = Files.write(dir.resolve("gate.onnx"), TestModels.detector("gate", 1, "-g"));
         Map<String, String> settings =
-                new java.util.HashMap<>(
-                        ServiceSettings.loopback(
-                                broker.bootstrapServers(),
-                                prefix,
-                                "inference.batch.max.wait",
-                                "10ms",
-                                "inference.threads.intra.op",
-                                "1",
+                settings(
+                        broker,
+                        prefix,
+                        Map.of(
                                 "inference.models",
                                 "cars, gate",
                                 "inference.model.follow",
@@ -549,6 +545,12 @@ class InferenceServiceIT {
 
     static InferenceConfig config(
             EmbeddedKafkaBroker broker, String prefix, Map<String, String> extra) {
+        return InferenceConfig.from(ConfigSource.of(settings(broker, prefix, extra)));
+    }
+
+    /** Loopback settings for one instance: small batches, one thread, then {@code extra}. */
+    static Map<String, String> settings(
+            EmbeddedKafkaBroker broker, String prefix, Map<String, String> extra) {
         Map<String, String> base =
                 new java.util.HashMap<>(
                         ServiceSettings.loopback(
@@ -561,7 +563,7 @@ class InferenceServiceIT {
                                 "inference.decode.threads",
                                 "2"));
         base.putAll(extra);
-        return InferenceConfig.from(ConfigSource.of(base));
+        return base;
     }
 
     static String get(String url) throws Exception {
