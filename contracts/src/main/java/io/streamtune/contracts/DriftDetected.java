@@ -1,5 +1,6 @@
 package io.streamtune.contracts;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -16,8 +17,11 @@ import java.util.Objects;
  * @param classPsi population-stability index of the top-class shares
  * @param confidenceThreshold what {@code confidencePsi} must exceed to count as drift here
  * @param classThreshold what {@code classPsi} must exceed
- * @param drifted whether either statistic exceeded its threshold
+ * @param drifted whether any statistic exceeded its threshold
  * @param consecutive drifted windows in a row, this one included (0 when not drifted)
+ * @param embeddingPsi the largest population-stability index over the dimensions of the embedding
+ *     summary, absent when the version's reference has no embedding distribution
+ * @param embeddingThreshold what {@code embeddingPsi} must exceed (absent likewise)
  */
 public record DriftDetected(
         String model,
@@ -30,16 +34,22 @@ public record DriftDetected(
         double confidenceThreshold,
         double classThreshold,
         boolean drifted,
-        int consecutive) {
+        int consecutive,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double embeddingPsi,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double embeddingThreshold) {
 
     public DriftDetected {
         Names.requireModelName(model);
         Objects.requireNonNull(windowStart, "windowStart");
         Objects.requireNonNull(windowEnd, "windowEnd");
+        if ((embeddingPsi == null) != (embeddingThreshold == null)) {
+            throw new IllegalArgumentException("embeddingPsi and embeddingThreshold come together");
+        }
     }
 
-    /** The larger of the two statistics relative to its threshold; above 1 is drift. */
+    /** The largest statistic relative to its threshold; above 1 is drift. */
     public double score() {
-        return Math.max(confidencePsi / confidenceThreshold, classPsi / classThreshold);
+        double s = Math.max(confidencePsi / confidenceThreshold, classPsi / classThreshold);
+        return embeddingPsi == null ? s : Math.max(s, embeddingPsi / embeddingThreshold);
     }
 }

@@ -1,6 +1,8 @@
 package io.streamtune.contracts;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,6 +15,8 @@ import java.util.Objects;
  * @param height source image height
  * @param model model name
  * @param modelVersion model version that made the prediction
+ * @param embedding the model's embedding summary of the frame (its {@link
+ *     ModelMetadataKeys#EMBEDDING_OUTPUT} output), absent when the model has none
  */
 public record FrameRef(
         String frameId,
@@ -21,9 +25,32 @@ public record FrameRef(
         int width,
         int height,
         String model,
-        int modelVersion) {
+        int modelVersion,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<Float> embedding) {
+
+    /** A frame reference without an embedding. */
+    public FrameRef(
+            String frameId,
+            String cameraId,
+            Instant capturedAt,
+            int width,
+            int height,
+            String model,
+            int modelVersion) {
+        this(frameId, cameraId, capturedAt, width, height, model, modelVersion, null);
+    }
 
     public FrameRef {
+        if (embedding != null) {
+            if (embedding.isEmpty() || embedding.size() > DriftReference.Embedding.MAX_DIMENSIONS) {
+                throw new IllegalArgumentException(
+                        "embedding needs 1 to "
+                                + DriftReference.Embedding.MAX_DIMENSIONS
+                                + " values, had "
+                                + embedding.size());
+            }
+            embedding = List.copyOf(embedding);
+        }
         Names.requireText(frameId, "frameId", 512);
         Objects.requireNonNull(cameraId, "cameraId");
         Objects.requireNonNull(capturedAt, "capturedAt");

@@ -70,6 +70,13 @@ public final class ModelMetadataKeys {
     /** The tensor holding the backbone's last feature map, where a new head is attached. */
     public static final String FEATURE_TENSOR = "streamtune.backbone.feature";
 
+    /**
+     * Name of the optional output a streamtune export adds: per image, a fixed random projection of
+     * the globally pooled backbone features ({@code [N, D]}), the embedding summary drift compares.
+     * Decoders never read it as a task output.
+     */
+    public static final String EMBEDDING_OUTPUT = "streamtune_embedding";
+
     /** Ultralytics: Python dict literal of class names, e.g. {@code {0: 'person', 1: 'car'}}. */
     public static final String ULTRALYTICS_NAMES = "names";
 

@@ -157,7 +157,76 @@ class MessageSerdeTest {
                         List.of(new SegmentationsEmitted.ClassArea(1, "road", 1)),
                         T),
                 new ClassificationsEmitted(
-                        FRAME, List.of(new ClassificationsEmitted.ClassScore("cat", 0, 0.75)), T));
+                        FRAME, List.of(new ClassificationsEmitted.ClassScore("cat", 0, 0.75)), T),
+                new ClassificationsEmitted(
+                        new FrameRef("f-3", "cam-1", T, 64, 48, "shapes", 3, List.of(0.5f, -2f)),
+                        List.of(new ClassificationsEmitted.ClassScore("cat", 0, 0.75)),
+                        T),
+                new DriftDetected(
+                        "shapes", 3, T, T, 300, 0.01, 0.02, 0.1, 0.1, false, 0, null, null),
+                new DriftDetected("shapes", 3, T, T, 300, 0.01, 0.02, 0.1, 0.1, true, 2, 0.5, 0.2),
+                new ModelPublished(
+                        "shapes",
+                        4,
+                        3,
+                        Task.CLASSIFICATION,
+                        List.of("a", "b"),
+                        "accuracy",
+                        0.9,
+                        Map.of("accuracy", 0.9),
+                        new ArtifactRef("kafka:models.artifacts/shapes/4", SHA, 1234, 2),
+                        Map.of(0, 10L),
+                        T,
+                        null,
+                        new Lineage("zoo:centernet", SHA, 100, 20, 30, SHA, driftReference()),
+                        null));
+    }
+
+    /** A reference of 20 gate images with two-dimensional embeddings. */
+    private static DriftReference driftReference() {
+        List<DriftReference.Observation> obs = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            obs.add(
+                    new DriftReference.Observation(
+                            i % 3 == 0 ? "a" : "b", 0.05 * i, List.of((float) i, (float) -i)));
+        }
+        return DriftReference.of(obs);
+    }
+
+    @Test
+    void shouldBinEmbeddingsIntoEqualSharesOfTheReference() {
+        DriftReference.Embedding e = driftReference().embedding();
+
+        assertThat(e.dimensions()).isEqualTo(2);
+        assertThat(e.shares().get(0)).allMatch(v -> v == 0.1);
+        assertThat(e.bin(0, -100)).isZero();
+        assertThat(e.bin(0, 100)).isEqualTo(DriftReference.BINS - 1);
+        assertThat(e.bin(0, 1.4)).isZero();
+        assertThat(e.bin(0, 1.6)).isEqualTo(1);
+        assertThat(e.bin(1, 0)).isEqualTo(DriftReference.BINS - 1);
+        assertThat(e.bin(0, Double.NaN)).isZero();
+        // too few images, or images without embeddings: no embedding distribution
+        assertThat(
+                        DriftReference.of(
+                                        List.of(
+                                                new DriftReference.Observation(
+                                                        "a", 0.5, List.of(1f))))
+                                .embedding())
+                .isNull();
+        assertThat(DriftReference.of(List.of(new DriftReference.Observation("a", 0.5))).embedding())
+                .isNull();
+        assertThatThrownBy(
+                        () ->
+                                new FrameRef(
+                                        "f",
+                                        "c",
+                                        T,
+                                        1,
+                                        1,
+                                        "m",
+                                        1,
+                                        java.util.Collections.nCopies(65, 0f)))
+                .hasMessageContaining("1 to 64");
     }
 
     @ParameterizedTest

@@ -88,8 +88,30 @@ public final class TestModels {
      * r - 5}, blue {@code 10 b - 5}.
      */
     public static byte[] segmenter(String model, int version) {
+        return segmenter(model, version, false);
+    }
+
+    /**
+     * The segmenter, with {@code embedding}: its first output an embedding summary ({@link
+     * ModelMetadataKeys#EMBEDDING_OUTPUT} {@code [N, 3]}, the mean of each input channel), as a
+     * streamtune export carries one (there last; first here, where a decoder would take it).
+     */
+    public static byte[] segmenter(String model, int version, boolean embedding) {
         Graph graph = new Graph();
         graph.input("images", -1, 3, SIZE, SIZE);
+        if (embedding) {
+            graph.node("GlobalAveragePool", List.of("images"), "pooled");
+            graph.node(
+                    "Flatten",
+                    List.of("pooled"),
+                    ModelMetadataKeys.EMBEDDING_OUTPUT,
+                    AttributeProto.newBuilder()
+                            .setName("axis")
+                            .setType(AttributeProto.AttributeType.INT)
+                            .setI(1)
+                            .build());
+            graph.output(ModelMetadataKeys.EMBEDDING_OUTPUT, -1, 3);
+        }
         graph.init("w", new float[] {0, 0, 0, 10, 0, 0, 0, 0, 10}, 3, 3, 1, 1);
         graph.init("b", new float[] {0, -5, -5}, 3);
         graph.node(

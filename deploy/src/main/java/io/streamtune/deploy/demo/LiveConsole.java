@@ -199,7 +199,7 @@ public final class LiveConsole implements AutoCloseable {
                                     Locale.ROOT,
                                     "%s v%d drifted from its training data (%d in a row): confidence"
                                             + " PSI %.3f (threshold %.3f), class PSI %.3f"
-                                            + " (threshold %.3f), %d frames",
+                                            + " (threshold %.3f)%s, %d frames",
                                     d.model(),
                                     d.version(),
                                     d.consecutive(),
@@ -207,6 +207,13 @@ public final class LiveConsole implements AutoCloseable {
                                     d.confidenceThreshold(),
                                     d.classPsi(),
                                     d.classThreshold(),
+                                    d.embeddingPsi() == null
+                                            ? ""
+                                            : String.format(
+                                                    Locale.ROOT,
+                                                    ", embedding PSI %.3f (threshold %.3f)",
+                                                    d.embeddingPsi(),
+                                                    d.embeddingThreshold()),
                                     d.frames()));
                 } else if (was) {
                     line(

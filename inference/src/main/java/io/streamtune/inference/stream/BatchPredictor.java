@@ -18,6 +18,7 @@ import io.streamtune.vision.image.Jpeg;
 import io.streamtune.vision.image.RgbImage;
 import io.streamtune.vision.model.FloatTensor;
 import io.streamtune.vision.model.ModelSpec;
+import io.streamtune.vision.pipeline.Embeddings;
 import io.streamtune.vision.preprocess.ResizeTransform;
 import java.time.Clock;
 import java.time.Instant;
@@ -321,11 +322,12 @@ public final class BatchPredictor {
                                 size[0],
                                 size[1],
                                 model.model(),
-                                model.version());
+                                model.version(),
+                                Embeddings.of(ran.outputs(), j));
                 outcomes[i] =
                         decode(
                                 model.spec(),
-                                ran.outputs(),
+                                Embeddings.taskOutputs(ran.outputs()),
                                 j,
                                 prepared.transforms.get(j),
                                 ref,

@@ -192,6 +192,45 @@ class BatchPredictorTest {
     }
 
     @Test
+    void shouldAttachTheEmbeddingSummaryToTheFrameAndDecodeTheTaskOutputAsBefore()
+            throws Exception {
+        ServingModel model =
+                new ServingModel(
+                        "roads",
+                        2,
+                        OnnxModelRunner.load(
+                                TestModels.segmenter("roads", 2, true),
+                                "roads",
+                                RunnerOptions.defaults(),
+                                ModelSpecOverrides.NONE));
+
+        List<FrameOutcome> outcomes =
+                predictor.predict(
+                        model,
+                        List.of(
+                                frame(0, TestFrames.png(40, 20, Color.BLACK, Color.RED), "c", null),
+                                frame(
+                                        1,
+                                        TestFrames.png(40, 20, Color.BLUE, Color.BLUE),
+                                        "c",
+                                        null)));
+
+        var half = (SegmentationsEmitted) ((FrameOutcome.Predicted) outcomes.get(0)).value();
+        var blue = (SegmentationsEmitted) ((FrameOutcome.Predicted) outcomes.get(1)).value();
+        assertThat(half.classAreas())
+                .extracting(SegmentationsEmitted.ClassArea::pixels)
+                .containsExactly(400L, 400L);
+        // the mean of each model input channel: red only in the first frame, blue in the second
+        assertThat(half.frame().embedding()).hasSize(3);
+        assertThat(half.frame().embedding().get(0)).isGreaterThan(half.frame().embedding().get(2));
+        assertThat(blue.frame().embedding().get(2)).isGreaterThan(blue.frame().embedding().get(0));
+        assertThat(blue.classAreas())
+                .extracting(SegmentationsEmitted.ClassArea::label)
+                .containsExactly("blue");
+        model.release();
+    }
+
+    @Test
     void shouldServeAModelWithoutMetadataFromConfiguredOverrides() throws Exception {
         var overrides =
                 io.streamtune.inference.InferenceConfig.from(

@@ -20,6 +20,14 @@ import org.apache.commons.math3.distribution.ChiSquaredDistribution;
  * chi-squared with {@code k - 1} degrees of freedom ({@code n} window frames, {@code m} reference
  * images, {@code k} categories), so a window drifts when a PSI exceeds {@code chi2(k - 1, 1 -
  * alpha) (1/n + 1/m)}. A small reference set thus needs a larger shift before it calls drift.
+ *
+ * <p>When the version's reference has an embedding distribution ({@link DriftReference.Embedding}:
+ * equal-share bins of each dimension of the backbone's projected features on the reference images)
+ * and the window's frames carry embeddings, each dimension's bins are compared the same way and the
+ * largest PSI is judged at {@code alpha / D} per dimension ({@code D} dimensions, Bonferroni), so
+ * the window's false-alarm rate stays at most {@code alpha} for that statistic. This sees what the
+ * predictions alone may not: a camera whose image changed (fog, a moved mount, a new scene) while
+ * the model keeps answering with the same confidence.
  */
 public final class Drift {
 
@@ -65,6 +73,8 @@ public final class Drift {
      * @param classes top-class counts
      * @param frames predictions counted
      * @param consecutive drifted windows in a row so far
+     * @param embedding per embedding dimension, counts per reference bin of the frames that carried
+     *     an embedding of the reference's size (null: none yet, or the reference has no embedding)
      */
     public record State(
             int version,
@@ -73,11 +83,13 @@ public final class Drift {
             long[] bins,
             Map<String, Long> classes,
             long frames,
-            int consecutive) {
+            int consecutive,
+            long[][] embedding) {
 
         /** A fresh state for a newly announced version. */
         public static State of(int version, DriftReference reference) {
-            return new State(version, reference, -1, new long[DriftReference.BINS], Map.of(), 0, 0);
+            return new State(
+                    version, reference, -1, new long[DriftReference.BINS], Map.of(), 0, 0, null);
         }
 
         /** The same state counting one more observation. */
@@ -86,13 +98,44 @@ public final class Drift {
             b[DriftReference.bin(o.confidence())]++;
             Map<String, Long> c = new HashMap<>(classes);
             c.merge(o.topClass(), 1L, Long::sum);
-            return new State(version, reference, window, b, c, frames + 1, consecutive);
+            return new State(version, reference, window, b, c, frames + 1, consecutive, embed(o));
+        }
+
+        private long[][] embed(DriftReference.Observation o) {
+            DriftReference.Embedding ref = reference == null ? null : reference.embedding();
+            if (ref == null || o.embedding() == null || o.embedding().size() != ref.dimensions()) {
+                return embedding;
+            }
+            long[][] e = new long[ref.dimensions()][];
+            for (int d = 0; d < e.length; d++) {
+                e[d] = embedding == null ? new long[DriftReference.BINS] : embedding[d].clone();
+                e[d][ref.bin(d, o.embedding().get(d))]++;
+            }
+            return e;
+        }
+
+        /** Frames of the window that carried an embedding. */
+        long embedded() {
+            long n = 0;
+            if (embedding != null) {
+                for (long c : embedding[0]) {
+                    n += c;
+                }
+            }
+            return n;
         }
 
         /** An empty window {@code index}, the drift streak carried. */
         State next(long index, int streak) {
             return new State(
-                    version, reference, index, new long[DriftReference.BINS], Map.of(), 0, streak);
+                    version,
+                    reference,
+                    index,
+                    new long[DriftReference.BINS],
+                    Map.of(),
+                    0,
+                    streak,
+                    null);
         }
     }
 
@@ -158,8 +201,31 @@ public final class Drift {
         double classPsi = psi(expected, observed, ref.samples());
         double classThreshold =
                 threshold(names.size(), s.frames(), ref.samples(), settings.alpha());
+        Double embeddingPsi = null;
+        Double embeddingThreshold = null;
+        DriftReference.Embedding e = ref.embedding();
+        long embedded = s.embedded();
+        if (e != null && embedded >= settings.minFrames()) {
+            double worst = 0;
+            for (int d = 0; d < e.dimensions(); d++) {
+                double[] shares = new double[DriftReference.BINS];
+                for (int b = 0; b < shares.length; b++) {
+                    shares[b] = e.shares().get(d).get(b);
+                }
+                worst = Math.max(worst, psi(shares, s.embedding()[d], ref.samples()));
+            }
+            embeddingPsi = worst;
+            embeddingThreshold =
+                    threshold(
+                            DriftReference.BINS,
+                            embedded,
+                            ref.samples(),
+                            settings.alpha() / e.dimensions());
+        }
         boolean drifted =
-                confPsi > confThreshold || (names.size() > 1 && classPsi > classThreshold);
+                confPsi > confThreshold
+                        || (names.size() > 1 && classPsi > classThreshold)
+                        || (embeddingPsi != null && embeddingPsi > embeddingThreshold);
         return new DriftDetected(
                 model,
                 s.version(),
@@ -171,6 +237,8 @@ public final class Drift {
                 confThreshold,
                 classThreshold,
                 drifted,
-                drifted ? s.consecutive() + 1 : 0);
+                drifted ? s.consecutive() + 1 : 0,
+                embeddingPsi,
+                embeddingThreshold);
     }
 }

@@ -399,7 +399,7 @@ public final class TriggerTopology {
                 log.info(
                         "drift: {} v{} window {} drifted from its reference ({} in a row):"
                                 + " confidence PSI {} (threshold {}), class PSI {}"
-                                + " (threshold {}), {} frames",
+                                + " (threshold {}){}, {} frames",
                         model,
                         d.version(),
                         d.windowStart(),
@@ -408,6 +408,13 @@ public final class TriggerTopology {
                         String.format(java.util.Locale.ROOT, "%.4f", d.confidenceThreshold()),
                         String.format(java.util.Locale.ROOT, "%.4f", d.classPsi()),
                         String.format(java.util.Locale.ROOT, "%.4f", d.classThreshold()),
+                        d.embeddingPsi() == null
+                                ? ""
+                                : String.format(
+                                        java.util.Locale.ROOT,
+                                        ", embedding PSI %.4f (threshold %.4f)",
+                                        d.embeddingPsi(),
+                                        d.embeddingThreshold()),
                         d.frames());
             }
             context.forward(new Record<>(model, d, timestamp));

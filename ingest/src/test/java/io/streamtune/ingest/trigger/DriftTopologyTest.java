@@ -127,6 +127,17 @@ class DriftTopologyTest {
 
         /** One window of {@code n} predictions of {@code version}, starting at window {@code w}. */
         void window(int w, int n, int version, Random r, boolean unsure) {
+            window(w, n, version, r, unsure, null);
+        }
+
+        /** Likewise, each frame with an embedding drawn by {@code embed} (none when null). */
+        void window(
+                int w,
+                int n,
+                int version,
+                Random r,
+                boolean unsure,
+                java.util.function.Function<Random, List<Float>> embed) {
             long t0 = START.toEpochMilli() + w * WINDOW.toMillis();
             for (int i = 0; i < n; i++) {
                 DriftReference.Observation o = draw(r, unsure);
@@ -139,7 +150,8 @@ class DriftTopologyTest {
                                         64,
                                         48,
                                         "pets",
-                                        version),
+                                        version,
+                                        embed == null ? null : embed.apply(r)),
                                 List.of(
                                         new ClassificationsEmitted.ClassScore(
                                                 o.topClass(),
@@ -315,6 +327,94 @@ class DriftTopologyTest {
         }
     }
 
+    /**
+     * An 8-dimensional embedding summary as a backbone's projected features look: correlated
+     * dimensions (one shared factor plus noise). {@code contrast} scales the image-dependent part
+     * (1 as in training; a fogged lens flattens it), {@code shift} moves the shared factor.
+     */
+    private static List<Float> embedding(Random r, double contrast, double shift) {
+        double shared = r.nextGaussian() * contrast + shift;
+        List<Float> e = new ArrayList<>();
+        for (int d = 0; d < 8; d++) {
+            e.add((float) (3 + d + (0.8 * shared + 0.6 * r.nextGaussian()) * contrast));
+        }
+        return e;
+    }
+
+    /** A reference of {@code n} gate images whose predictions also carry embeddings. */
+    private static DriftReference referenceWithEmbeddings(int n, long seed) {
+        Random r = new Random(seed);
+        List<DriftReference.Observation> obs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            DriftReference.Observation o = draw(r, false);
+            obs.add(
+                    new DriftReference.Observation(
+                            o.topClass(), o.confidence(), embedding(r, 1, 0)));
+        }
+        return DriftReference.of(obs);
+    }
+
+    @Test
+    void shouldRaiseNoEmbeddingDriftOnFramesLikeTheReferenceOverManyWindows() {
+        try (Harness h = new Harness()) {
+            // as small as a real gate split: the threshold accounts for the reference's own noise
+            DriftReference ref = referenceWithEmbeddings(100, 11);
+            assertThat(ref.embedding().dimensions()).isEqualTo(8);
+            h.publish(1, ref);
+            Random r = new Random(12);
+            for (int w = 0; w < 31; w++) {
+                h.window(w, 300, 1, r, false, x -> embedding(x, 1, 0));
+            }
+
+            List<DriftDetected> judged = h.drift.readValuesToList();
+            assertThat(judged).hasSize(30).noneMatch(DriftDetected::drifted);
+            assertThat(judged)
+                    .allSatisfy(
+                            d -> {
+                                assertThat(d.embeddingPsi()).isNotNull();
+                                assertThat(d.embeddingPsi()).isLessThan(d.embeddingThreshold());
+                            });
+        }
+    }
+
+    @Test
+    void shouldRaiseDriftWhenTheCameraChangesThoughThePredictionsDoNot() {
+        try (Harness h = new Harness()) {
+            h.publish(1, referenceWithEmbeddings(100, 11));
+            Random r = new Random(13);
+            h.window(0, 300, 1, r, false, x -> embedding(x, 1, 0));
+            // the lens fogs: the model answers as confidently as before, its features flatten
+            h.window(1, 300, 1, r, false, x -> embedding(x, 0.4, 0));
+            // the camera is moved to another scene: its features shift
+            h.window(2, 300, 1, r, false, x -> embedding(x, 1, 1.5));
+            h.window(3, 300, 1, r, false, x -> embedding(x, 1, 0));
+            h.window(4, 300, 1, r, false, null); // frames of a model without embeddings
+
+            List<DriftDetected> judged = h.drift.readValuesToList();
+            assertThat(judged)
+                    .extracting(DriftDetected::drifted)
+                    .containsExactly(false, true, true, false);
+            for (DriftDetected d : judged) {
+                assertThat(d.confidencePsi()).isLessThan(d.confidenceThreshold());
+                assertThat(d.classPsi()).isLessThan(d.classThreshold());
+            }
+            assertThat(judged.get(1).embeddingPsi())
+                    .isGreaterThan(judged.get(1).embeddingThreshold());
+            assertThat(judged.get(2).consecutive()).isEqualTo(2);
+            assertThat(judged.get(3).embeddingPsi()).isLessThan(judged.get(3).embeddingThreshold());
+
+            // a window whose frames carried no embedding is judged on the predictions alone
+            h.window(5, 300, 1, r, false, null);
+            assertThat(h.drift.readValuesToList())
+                    .singleElement()
+                    .satisfies(
+                            d -> {
+                                assertThat(d.drifted()).isFalse();
+                                assertThat(d.embeddingPsi()).isNull();
+                            });
+        }
+    }
+
     @Test
     void shouldCallAShiftInTheClassMixDriftAndTheSameMixNot() {
         DriftReference ref = reference(400, 1); // ~50 / 30 / 20 % cat / dog / bird
@@ -323,10 +423,24 @@ class DriftTopologyTest {
         bins[9] = 150;
         Drift.State same =
                 new Drift.State(
-                        1, ref, 0, bins, Map.of("cat", 150L, "dog", 90L, "bird", 60L), 300, 0);
+                        1,
+                        ref,
+                        0,
+                        bins,
+                        Map.of("cat", 150L, "dog", 90L, "bird", 60L),
+                        300,
+                        0,
+                        null);
         Drift.State birds =
                 new Drift.State(
-                        1, ref, 0, bins, Map.of("cat", 60L, "dog", 90L, "bird", 150L), 300, 0);
+                        1,
+                        ref,
+                        0,
+                        bins,
+                        Map.of("cat", 60L, "dog", 90L, "bird", 150L),
+                        300,
+                        0,
+                        null);
         Drift.State newClass =
                 new Drift.State(
                         1,
@@ -335,7 +449,8 @@ class DriftTopologyTest {
                         bins,
                         Map.of("cat", 120L, "dog", 90L, "bird", 60L, "fox", 30L),
                         300,
-                        0);
+                        0,
+                        null);
         Drift.Settings settings = Drift.Settings.DEFAULTS;
 
         DriftDetected a = Drift.judge("pets", same, settings, START, START);

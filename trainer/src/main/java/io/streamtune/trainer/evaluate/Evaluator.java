@@ -1,5 +1,6 @@
 package io.streamtune.trainer.evaluate;
 
+import io.streamtune.contracts.DriftReference;
 import io.streamtune.contracts.Task;
 import io.streamtune.trainer.gate.BoxMatches;
 import io.streamtune.trainer.gate.Correctness;
@@ -13,13 +14,16 @@ import io.streamtune.vision.metrics.DetectionReport;
 import io.streamtune.vision.metrics.PredictedBox;
 import io.streamtune.vision.metrics.SegmentationEvaluator;
 import io.streamtune.vision.metrics.SegmentationReport;
+import io.streamtune.vision.model.FloatTensor;
 import io.streamtune.vision.model.ModelLoadException;
 import io.streamtune.vision.model.ModelSpecOverrides;
 import io.streamtune.vision.model.OnnxModelRunner;
 import io.streamtune.vision.model.RunnerOptions;
+import io.streamtune.vision.pipeline.Embeddings;
 import io.streamtune.vision.pipeline.Prediction;
 import io.streamtune.vision.pipeline.Predictor;
 import io.streamtune.vision.pipeline.PredictorOptions;
+import io.streamtune.vision.preprocess.Preprocessor.PreprocessedBatch;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,12 +64,18 @@ public final class Evaluator {
                         ModelSpecOverrides.NONE)) {
             Predictor predictor = new Predictor(runner, PredictorOptions.EVALUATION);
             List<Prediction> predictions = new ArrayList<>();
+            List<List<Float>> embeddings = new ArrayList<>();
             for (int from = 0; from < samples.size(); from += BATCH) {
                 List<RgbImage> images = new ArrayList<>();
                 for (EvalSample s : samples.subList(from, Math.min(samples.size(), from + BATCH))) {
                     images.add(s.image());
                 }
-                predictions.addAll(predictor.predict(images));
+                PreprocessedBatch batch = predictor.preprocess(images);
+                Map<String, FloatTensor> outputs = predictor.run(batch);
+                predictions.addAll(predictor.decode(outputs, batch));
+                for (int i = 0; i < images.size(); i++) {
+                    embeddings.add(Embeddings.of(outputs, i));
+                }
             }
             Evaluation e = score(task, classes, samples, predictions);
             return predictions.isEmpty()
@@ -76,59 +86,69 @@ public final class Evaluator {
                             e.metrics(),
                             e.samples(),
                             e.scores(),
-                            driftReference(predictions));
+                            driftReference(predictions, embeddings));
         }
     }
 
     /**
      * The predictions reduced as inference's are on the live stream ({@link
-     * io.streamtune.contracts.DriftReference.Observation}): top-1 class (classification), the best
-     * detection at inference's default score threshold, else none (detection), the class covering
-     * most pixels (segmentation).
+     * DriftReference.Observation}): top-1 class (classification), the best detection at inference's
+     * default score threshold, else none (detection), the class covering most pixels (segmentation)
+     * — each with the image's embedding summary when the model has one.
      */
-    static io.streamtune.contracts.DriftReference driftReference(List<Prediction> predictions) {
-        List<io.streamtune.contracts.DriftReference.Observation> out = new ArrayList<>();
-        float threshold = io.streamtune.vision.decode.DetectionOptions.DEFAULTS.scoreThreshold();
-        for (Prediction p : predictions) {
-            if (p instanceof Prediction.Classified c) {
+    static DriftReference driftReference(List<Prediction> predictions) {
+        return driftReference(predictions, java.util.Collections.nCopies(predictions.size(), null));
+    }
+
+    static DriftReference driftReference(
+            List<Prediction> predictions, List<List<Float>> embeddings) {
+        List<DriftReference.Observation> out = new ArrayList<>();
+        for (int i = 0; i < predictions.size(); i++) {
+            DriftReference.Observation o = observation(predictions.get(i));
+            if (o != null) {
                 out.add(
-                        c.top().isEmpty()
-                                ? new io.streamtune.contracts.DriftReference.Observation(
-                                        io.streamtune.contracts.DriftReference.NONE, 0)
-                                : new io.streamtune.contracts.DriftReference.Observation(
-                                        c.top().get(0).label(), c.top().get(0).score()));
-            } else if (p instanceof Prediction.Detected d) {
-                io.streamtune.vision.decode.Detection best = null;
-                for (var x : d.detections()) {
-                    if (x.score() >= threshold && (best == null || x.score() > best.score())) {
-                        best = x;
-                    }
-                }
-                out.add(
-                        best == null
-                                ? new io.streamtune.contracts.DriftReference.Observation(
-                                        io.streamtune.contracts.DriftReference.NONE, 0)
-                                : new io.streamtune.contracts.DriftReference.Observation(
-                                        best.label(), best.score()));
-            } else if (p instanceof Prediction.Segmented s) {
-                // as inference's class areas: the class covering most pixels, its share
-                long total = 0;
-                io.streamtune.vision.decode.ClassMask best = null;
-                for (var c : s.segmentation().classes()) {
-                    total += c.area();
-                    if (best == null || c.area() > best.area()) {
-                        best = c;
-                    }
-                }
-                out.add(
-                        best == null || total == 0
-                                ? new io.streamtune.contracts.DriftReference.Observation(
-                                        io.streamtune.contracts.DriftReference.NONE, 0)
-                                : new io.streamtune.contracts.DriftReference.Observation(
-                                        best.label(), (double) best.area() / total));
+                        new DriftReference.Observation(
+                                o.topClass(), o.confidence(), embeddings.get(i)));
             }
         }
-        return out.isEmpty() ? null : io.streamtune.contracts.DriftReference.of(out);
+        return out.isEmpty() ? null : DriftReference.of(out);
+    }
+
+    /** One prediction as drift sees it; null for tasks drift does not follow. */
+    private static DriftReference.Observation observation(Prediction p) {
+        DriftReference.Observation none = new DriftReference.Observation(DriftReference.NONE, 0);
+        if (p instanceof Prediction.Classified c) {
+            return c.top().isEmpty()
+                    ? none
+                    : new DriftReference.Observation(
+                            c.top().get(0).label(), c.top().get(0).score());
+        }
+        if (p instanceof Prediction.Detected d) {
+            float threshold =
+                    io.streamtune.vision.decode.DetectionOptions.DEFAULTS.scoreThreshold();
+            io.streamtune.vision.decode.Detection best = null;
+            for (var x : d.detections()) {
+                if (x.score() >= threshold && (best == null || x.score() > best.score())) {
+                    best = x;
+                }
+            }
+            return best == null ? none : new DriftReference.Observation(best.label(), best.score());
+        }
+        if (p instanceof Prediction.Segmented s) {
+            // as inference's class areas: the class covering most pixels, its share
+            long total = 0;
+            io.streamtune.vision.decode.ClassMask best = null;
+            for (var c : s.segmentation().classes()) {
+                total += c.area();
+                if (best == null || c.area() > best.area()) {
+                    best = c;
+                }
+            }
+            return best == null || total == 0
+                    ? none
+                    : new DriftReference.Observation(best.label(), (double) best.area() / total);
+        }
+        return null;
     }
 
     static Evaluation score(

@@ -33,6 +33,7 @@ import io.streamtune.trainer.publish.Publisher;
 import io.streamtune.trainer.task.Backbone;
 import io.streamtune.trainer.task.CenterNetHead;
 import io.streamtune.trainer.task.ClassificationHead;
+import io.streamtune.trainer.task.EmbeddingSummary;
 import io.streamtune.trainer.task.HeadedGraph;
 import io.streamtune.trainer.task.SegmentationHead;
 import io.streamtune.trainer.task.TaskHead;
@@ -450,8 +451,13 @@ public final class TrainingRunner {
                         prod.map(ModelPublished::version).orElse(null), registry.versions(model));
         Instant now = clock.instant();
         OnnxGraph exported =
-                trainerKeys(
-                        trained.head().export(trained.result().graph(), classes), trained.start());
+                EmbeddingSummary.attach(
+                        trainerKeys(
+                                trained.head().export(trained.result().graph(), classes),
+                                trained.start()),
+                        trained.start().backbone(),
+                        plan.preprocess().height(),
+                        plan.preprocess().width());
         OnnxGraph unscored =
                 ModelExport.withMetadata(
                         exported,

@@ -28,7 +28,7 @@ import java.util.Objects;
  * <p>Outputs are chosen by name when the usual names exist, otherwise by position: detection reads
  * the first output; classification the first of rank 2 (else the first); semantic segmentation the
  * first of rank 3 or 4; instance segmentation {@code output0} and {@code output1} (else the first
- * two).
+ * two). The embedding summary ({@link Embeddings}) is never one of them.
  */
 public final class Predictor {
 
@@ -62,9 +62,13 @@ public final class Predictor {
         return runner.run(batch.inputs());
     }
 
-    /** Stage 3: raw outputs to one prediction per image, in batch order. */
-    public List<Prediction> decode(Map<String, FloatTensor> outputs, PreprocessedBatch batch) {
-        List<String> names = runner.outputNames();
+    /**
+     * Stage 3: raw outputs to one prediction per image, in batch order. The embedding summary
+     * output, when the model has one, is not a task output ({@link Embeddings}).
+     */
+    public List<Prediction> decode(Map<String, FloatTensor> all, PreprocessedBatch batch) {
+        Map<String, FloatTensor> outputs = Embeddings.taskOutputs(all);
+        List<String> names = Embeddings.taskOutputNames(runner.outputNames());
         List<Prediction> out = new ArrayList<>(batch.transforms().size());
         for (int i = 0; i < batch.transforms().size(); i++) {
             ResizeTransform t = batch.transforms().get(i);
