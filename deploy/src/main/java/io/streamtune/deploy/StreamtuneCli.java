@@ -210,8 +210,9 @@ public final class StreamtuneCli implements Callable<Integer> {
         @Option(
                 names = "--demo-fog-after",
                 description =
-                        "Seconds after which the generated camera cam-1 films through a fogged lens"
-                                + " (low contrast, blurred): drift for ingest to notice (default: never).")
+                        "Seconds after which fog comes over the site: every generated camera films"
+                                + " through it (low contrast, blurred), drift for ingest to notice"
+                                + " (default: never).")
         Integer demoFogAfter;
 
         @Option(
@@ -488,7 +489,7 @@ public final class StreamtuneCli implements Callable<Integer> {
                                                 products,
                                                 styleBytes)));
                 if (demoFogAfter != null) {
-                    traffic.fogCameraAfter(Duration.ofSeconds(demoFogAfter));
+                    traffic.fogAfter(Duration.ofSeconds(demoFogAfter));
                 }
             }
             System.out.println("Ctrl-C stops everything.");

@@ -463,6 +463,11 @@ class TrainerServiceIT {
                                 RunnerOptions.withIntraOpThreads(1),
                                 ModelSpecOverrides.NONE)) {
                     assertThat(runner.spec().classNames()).containsExactly("circle", "square");
+                    assertThat(runner.outputNames()).endsWith(ModelMetadataKeys.EMBEDDING_OUTPUT);
+                    if (v1.lineage().gateSamples()
+                            >= io.streamtune.contracts.DriftReference.Embedding.MIN_SAMPLES) {
+                        assertThat(v1.lineage().drift().embedding().dimensions()).isEqualTo(8);
+                    }
                     assertThat(runner.spec().version()).isEqualTo(1);
                     assertThat(runner.spec().inputWidth()).isEqualTo(32);
                     assertThat(runner.spec().metadata()).containsKey(ModelMetadataKeys.METRICS);

@@ -112,7 +112,7 @@ public final class DemoTraffic implements AutoCloseable {
     private volatile boolean running = true;
     private LabellingDesk desk;
 
-    /** When camera {@code cam-1}'s lens fogs up (System.nanoTime), never by default. */
+    /** When fog comes over the generated cameras (System.nanoTime), never by default. */
     private volatile long fogAt = Long.MAX_VALUE;
 
     private DemoTraffic(KafkaSettings kafka, Options options) {
@@ -410,7 +410,7 @@ public final class DemoTraffic implements AutoCloseable {
             // The window slides across a wider scene, so shapes move through the picture.
             int offset = cameraOffset(size, frame);
             BufferedImage view = scene.image().toBufferedImage().getSubimage(offset, 0, size, size);
-            if (camera == 1 && System.nanoTime() >= fogAt) {
+            if (System.nanoTime() >= fogAt) {
                 view = fog(view);
             }
             sendFrame(cameraId, frame, view);
@@ -460,13 +460,13 @@ public final class DemoTraffic implements AutoCloseable {
     }
 
     /**
-     * From {@code after} on, generated camera {@code cam-1} films through a fogged lens (a third of
-     * the contrast, blurred): the world the model sees drifts from the one it was trained on, while
-     * what the frames show, and so their true labels, stay the same.
+     * From {@code after} on, fog comes over the site: every generated camera films through it (a
+     * third of the contrast, blurred). The world the model sees drifts from the one it was trained
+     * on, while what the frames show, and so their true labels, stay the same.
      */
-    public DemoTraffic fogCameraAfter(java.time.Duration after) {
+    public DemoTraffic fogAfter(java.time.Duration after) {
         fogAt = System.nanoTime() + after.toNanos();
-        log.info("demo camera cam-1 fogs up in {} s", after.toSeconds());
+        log.info("demo: fog comes over the generated cameras in {} s", after.toSeconds());
         return this;
     }
 
