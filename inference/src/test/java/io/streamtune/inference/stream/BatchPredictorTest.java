@@ -37,6 +37,16 @@ class BatchPredictorTest {
             Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
 
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
+    /** A served version of {@code onnx} configured from its own metadata. */
+    private static ServingModel serving(String model, int version, byte[] onnx) throws Exception {
+        return new ServingModel(
+                model,
+                version,
+                OnnxModelRunner.load(
+                        onnx, model, RunnerOptions.defaults(), ModelSpecOverrides.NONE));
+    }
+
     private final BatchPredictor predictor =
             new BatchPredictor(
                     new ImageDecoder(ImageLimits.defaults()),
@@ -48,15 +58,7 @@ class BatchPredictorTest {
     @Test
     void shouldDetectRedInSourcePixelsAndDeadLetterATruncatedJpegWhileTheBatchCompletes()
             throws Exception {
-        ServingModel model =
-                new ServingModel(
-                        "cars",
-                        4,
-                        OnnxModelRunner.load(
-                                TestModels.detector("cars", 4, ""),
-                                "cars",
-                                RunnerOptions.defaults(),
-                                ModelSpecOverrides.NONE));
+        ServingModel model = serving("cars", 4, TestModels.detector("cars", 4, ""));
         List<Frame> frames =
                 List.of(
                         frame(0, TestFrames.jpeg(64, 64, Color.RED), "cam-1", "f-1"),
@@ -103,15 +105,7 @@ class BatchPredictorTest {
     @Test
     void shouldEmitTheStylizedFrameAsAJpegInTheSourceAspectRatioAtTheConfiguredSize()
             throws Exception {
-        ServingModel model =
-                new ServingModel(
-                        "paint",
-                        3,
-                        OnnxModelRunner.load(
-                                TestModels.stylizer("paint", 3),
-                                "paint",
-                                RunnerOptions.defaults(),
-                                ModelSpecOverrides.NONE));
+        ServingModel model = serving("paint", 3, TestModels.stylizer("paint", 3));
         BatchPredictor sized =
                 new BatchPredictor(
                         new ImageDecoder(ImageLimits.defaults()),
@@ -155,15 +149,7 @@ class BatchPredictorTest {
 
     @Test
     void shouldSegmentHalfRedFrameIntoTwoHalvesOfTheSourceSize() throws Exception {
-        ServingModel model =
-                new ServingModel(
-                        "roads",
-                        1,
-                        OnnxModelRunner.load(
-                                TestModels.segmenter("roads", 1),
-                                "roads",
-                                RunnerOptions.defaults(),
-                                ModelSpecOverrides.NONE));
+        ServingModel model = serving("roads", 1, TestModels.segmenter("roads", 1));
 
         List<FrameOutcome> outcomes =
                 predictor.predict(
@@ -194,15 +180,7 @@ class BatchPredictorTest {
     @Test
     void shouldAttachTheEmbeddingSummaryToTheFrameAndDecodeTheTaskOutputAsBefore()
             throws Exception {
-        ServingModel model =
-                new ServingModel(
-                        "roads",
-                        2,
-                        OnnxModelRunner.load(
-                                TestModels.segmenter("roads", 2, true),
-                                "roads",
-                                RunnerOptions.defaults(),
-                                ModelSpecOverrides.NONE));
+        ServingModel model = serving("roads", 2, TestModels.segmenter("roads", 2, true));
 
         List<FrameOutcome> outcomes =
                 predictor.predict(
@@ -264,15 +242,7 @@ class BatchPredictorTest {
 
     @Test
     void shouldEmitTheDetectionsOfAnInstanceSegmentationModel() throws Exception {
-        ServingModel model =
-                new ServingModel(
-                        "cars",
-                        2,
-                        OnnxModelRunner.load(
-                                TestModels.instanceSegmenter("cars", 2),
-                                "cars",
-                                RunnerOptions.defaults(),
-                                ModelSpecOverrides.NONE));
+        ServingModel model = serving("cars", 2, TestModels.instanceSegmenter("cars", 2));
 
         List<FrameOutcome> outcomes =
                 predictor.predict(
@@ -298,15 +268,7 @@ class BatchPredictorTest {
 
     @Test
     void shouldPredictTheSameWhenFramesAreDecodedInParallel() throws Exception {
-        ServingModel model =
-                new ServingModel(
-                        "cars",
-                        1,
-                        OnnxModelRunner.load(
-                                TestModels.detector("cars", 1, ""),
-                                "cars",
-                                RunnerOptions.defaults(),
-                                ModelSpecOverrides.NONE));
+        ServingModel model = serving("cars", 1, TestModels.detector("cars", 1, ""));
         List<Frame> frames =
                 List.of(
                         frame(0, TestFrames.jpeg(64, 48, Color.RED), "a", null),
