@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param embeddingPsi the largest population-stability index over the dimensions of the embedding
  *     summary, absent when the version's reference has no embedding distribution
  * @param embeddingThreshold what {@code embeddingPsi} must exceed (absent likewise)
+ * @param dispersion how much more the window's statistics vary than for independent frames (from
+ *     its time blocks; at least 1), by which its part of every threshold was scaled
  */
 public record DriftDetected(
         String model,
@@ -36,7 +38,8 @@ public record DriftDetected(
         boolean drifted,
         int consecutive,
         @JsonInclude(JsonInclude.Include.NON_NULL) Double embeddingPsi,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Double embeddingThreshold) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double embeddingThreshold,
+        double dispersion) {
 
     public DriftDetected {
         Names.requireModelName(model);

@@ -163,8 +163,9 @@ class MessageSerdeTest {
                         List.of(new ClassificationsEmitted.ClassScore("cat", 0, 0.75)),
                         T),
                 new DriftDetected(
-                        "shapes", 3, T, T, 300, 0.01, 0.02, 0.1, 0.1, false, 0, null, null),
-                new DriftDetected("shapes", 3, T, T, 300, 0.01, 0.02, 0.1, 0.1, true, 2, 0.5, 0.2),
+                        "shapes", 3, T, T, 300, 0.01, 0.02, 0.1, 0.1, false, 0, null, null, 1.0),
+                new DriftDetected(
+                        "shapes", 3, T, T, 300, 0.01, 0.02, 0.1, 0.1, true, 2, 0.5, 0.2, 1.7),
                 new ModelPublished(
                         "shapes",
                         4,

@@ -199,7 +199,7 @@ public final class LiveConsole implements AutoCloseable {
                                     Locale.ROOT,
                                     "%s v%d drifted from its training data (%d in a row): confidence"
                                             + " PSI %.3f (threshold %.3f), class PSI %.3f"
-                                            + " (threshold %.3f)%s, %d frames",
+                                            + " (threshold %.3f)%s, %d frames (dispersion %.1f)",
                                     d.model(),
                                     d.version(),
                                     d.consecutive(),
@@ -214,7 +214,8 @@ public final class LiveConsole implements AutoCloseable {
                                                     ", embedding PSI %.3f (threshold %.3f)",
                                                     d.embeddingPsi(),
                                                     d.embeddingThreshold()),
-                                    d.frames()));
+                                    d.frames(),
+                                    d.dispersion()));
                 } else if (was) {
                     line(
                             "≈",

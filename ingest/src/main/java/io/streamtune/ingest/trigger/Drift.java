@@ -28,6 +28,17 @@ import org.apache.commons.math3.distribution.ChiSquaredDistribution;
  * the window's false-alarm rate stays at most {@code alpha} for that statistic. This sees what the
  * predictions alone may not: a camera whose image changed (fog, a moved mount, a new scene) while
  * the model keeps answering with the same confidence.
+ *
+ * <p>Frames of a camera are not independent draws: one scene stays in view for many frames, so a
+ * window of {@code n} frames holds far fewer independent observations, and a threshold for {@code
+ * n} independent frames raises false alarms. The window is therefore counted in {@link #BLOCKS}
+ * time blocks too, and the dispersion {@code phi} of the stream is estimated from them as in
+ * quasi-likelihood: the chi-squared statistic of homogeneity of the blocks' category counts over
+ * its degrees of freedom, pooled over the confidence bins and the embedding dimensions (about 1 for
+ * independent frames, larger when neighbouring frames agree). The window's share of each
+ * threshold's variance scales by it: {@code chi2(k - 1, 1 - alpha) (phi/n + 1/m)}, {@code phi >=
+ * 1}. A shift that begins inside a window inflates {@code phi} too, so that window may pass; the
+ * next, wholly shifted one does not.
  */
 public final class Drift {
 
@@ -62,6 +73,9 @@ public final class Drift {
         }
     }
 
+    /** Time blocks of a window, for the dispersion estimate. */
+    static final int BLOCKS = 10;
+
     /**
      * One model's window in progress; the value of the {@code drift} store.
      *
@@ -75,6 +89,9 @@ public final class Drift {
      * @param consecutive drifted windows in a row so far
      * @param embedding per embedding dimension, counts per reference bin of the frames that carried
      *     an embedding of the reference's size (null: none yet, or the reference has no embedding)
+     * @param blocks per time block of the window, its counts of the confidence bins followed by
+     *     those of each embedding dimension's bins (null: nothing counted yet, or a state written
+     *     before blocks were counted)
      */
     public record State(
             int version,
@@ -84,34 +101,75 @@ public final class Drift {
             Map<String, Long> classes,
             long frames,
             int consecutive,
-            long[][] embedding) {
+            long[][] embedding,
+            long[][] blocks) {
 
         /** A fresh state for a newly announced version. */
         public static State of(int version, DriftReference reference) {
             return new State(
-                    version, reference, -1, new long[DriftReference.BINS], Map.of(), 0, 0, null);
+                    version,
+                    reference,
+                    -1,
+                    new long[DriftReference.BINS],
+                    Map.of(),
+                    0,
+                    0,
+                    null,
+                    null);
         }
 
-        /** The same state counting one more observation. */
-        State add(DriftReference.Observation o) {
+        /** The same state counting one more observation, in time block {@code block}. */
+        State add(DriftReference.Observation o, int block) {
             long[] b = bins.clone();
-            b[DriftReference.bin(o.confidence())]++;
+            int confidenceBin = DriftReference.bin(o.confidence());
+            b[confidenceBin]++;
             Map<String, Long> c = new HashMap<>(classes);
             c.merge(o.topClass(), 1L, Long::sum);
-            return new State(version, reference, window, b, c, frames + 1, consecutive, embed(o));
+            int[] embeddingBins = embeddingBins(o);
+            long[][] e = embedding;
+            if (embeddingBins != null) {
+                e = new long[embeddingBins.length][];
+                for (int d = 0; d < e.length; d++) {
+                    e[d] = embedding == null ? new long[DriftReference.BINS] : embedding[d].clone();
+                    e[d][embeddingBins[d]]++;
+                }
+            }
+            int width = DriftReference.BINS * (1 + embeddingDimensions());
+            long[][] k = new long[BLOCKS][];
+            for (int i = 0; i < BLOCKS; i++) {
+                k[i] =
+                        blocks == null || blocks.length != BLOCKS || blocks[i].length != width
+                                ? new long[width]
+                                : blocks[i];
+            }
+            int at = Math.max(0, Math.min(BLOCKS - 1, block));
+            k[at] = k[at].clone();
+            k[at][confidenceBin]++;
+            if (embeddingBins != null) {
+                for (int d = 0; d < embeddingBins.length; d++) {
+                    k[at][DriftReference.BINS * (1 + d) + embeddingBins[d]]++;
+                }
+            }
+            return new State(version, reference, window, b, c, frames + 1, consecutive, e, k);
         }
 
-        private long[][] embed(DriftReference.Observation o) {
+        private int embeddingDimensions() {
+            return reference == null || reference.embedding() == null
+                    ? 0
+                    : reference.embedding().dimensions();
+        }
+
+        /** The observation's bin per embedding dimension; null when it cannot be counted. */
+        private int[] embeddingBins(DriftReference.Observation o) {
             DriftReference.Embedding ref = reference == null ? null : reference.embedding();
             if (ref == null || o.embedding() == null || o.embedding().size() != ref.dimensions()) {
-                return embedding;
+                return null;
             }
-            long[][] e = new long[ref.dimensions()][];
-            for (int d = 0; d < e.length; d++) {
-                e[d] = embedding == null ? new long[DriftReference.BINS] : embedding[d].clone();
-                e[d][ref.bin(d, o.embedding().get(d))]++;
+            int[] out = new int[ref.dimensions()];
+            for (int d = 0; d < out.length; d++) {
+                out[d] = ref.bin(d, o.embedding().get(d));
             }
-            return e;
+            return out;
         }
 
         /** Frames of the window that carried an embedding. */
@@ -135,6 +193,7 @@ public final class Drift {
                     Map.of(),
                     0,
                     streak,
+                    null,
                     null);
         }
     }
@@ -172,9 +231,80 @@ public final class Drift {
 
     /** The PSI a window of {@code n} exceeds with probability {@code alpha} under no drift. */
     static double threshold(int categories, long n, int m, double alpha) {
+        return threshold(categories, n, m, alpha, 1);
+    }
+
+    /**
+     * Likewise for a stream of dispersion {@code phi} (>= 1): the window's part of the variance is
+     * {@code phi} times that of independent frames.
+     */
+    static double threshold(int categories, long n, int m, double alpha, double phi) {
         int df = Math.max(1, categories - 1);
         return new ChiSquaredDistribution(null, df).inverseCumulativeProbability(1 - alpha)
-                * (1.0 / n + 1.0 / m);
+                * (Math.max(1, phi) / n + 1.0 / m);
+    }
+
+    /**
+     * The dispersion of the window's frames: the chi-squared statistic of homogeneity of the time
+     * blocks' counts over its degrees of freedom, pooled over the tables (the confidence bins and
+     * each embedding dimension's bins), at least 1. Blocks and categories without counts take no
+     * part; 1 when the blocks say nothing (one block, or a state without blocks).
+     */
+    static double dispersion(State s) {
+        if (s.blocks() == null) {
+            return 1;
+        }
+        double phi = 1;
+        for (int merged : new int[] {1, 2, 5}) {
+            phi = Math.max(phi, dispersion(s.blocks(), merged));
+        }
+        return phi;
+    }
+
+    /** The pooled dispersion with every {@code merged} neighbouring blocks counted as one. */
+    private static double dispersion(long[][] blocks, int merged) {
+        int rowsCount = blocks.length / merged;
+        int width = blocks[0].length;
+        double x2 = 0;
+        long df = 0;
+        for (int from = 0; from < width; from += DriftReference.BINS) {
+            long[][] t = new long[rowsCount][DriftReference.BINS];
+            long[] columns = new long[DriftReference.BINS];
+            long[] rows = new long[rowsCount];
+            long n = 0;
+            for (int b = 0; b < rowsCount * merged; b++) {
+                for (int j = 0; j < DriftReference.BINS; j++) {
+                    long c = blocks[b][from + j];
+                    t[b / merged][j] += c;
+                    columns[j] += c;
+                    rows[b / merged] += c;
+                    n += c;
+                }
+            }
+            int usedRows = 0;
+            int usedColumns = 0;
+            for (long r : rows) {
+                usedRows += r > 0 ? 1 : 0;
+            }
+            for (long c : columns) {
+                usedColumns += c > 0 ? 1 : 0;
+            }
+            if (usedRows < 2 || usedColumns < 2) {
+                continue;
+            }
+            for (int b = 0; b < rowsCount; b++) {
+                for (int j = 0; j < DriftReference.BINS; j++) {
+                    if (rows[b] == 0 || columns[j] == 0) {
+                        continue;
+                    }
+                    double expected = (double) rows[b] * columns[j] / n;
+                    double d = t[b][j] - expected;
+                    x2 += d * d / expected;
+                }
+            }
+            df += (long) (usedRows - 1) * (usedColumns - 1);
+        }
+        return df == 0 ? 1 : x2 / df;
     }
 
     /** Judges a closed window. */
@@ -185,9 +315,10 @@ public final class Drift {
         for (int i = 0; i < confidence.length; i++) {
             confidence[i] = ref.confidence().get(i);
         }
+        double phi = dispersion(s);
         double confPsi = psi(confidence, s.bins(), ref.samples());
         double confThreshold =
-                threshold(DriftReference.BINS, s.frames(), ref.samples(), settings.alpha());
+                threshold(DriftReference.BINS, s.frames(), ref.samples(), settings.alpha(), phi);
         TreeSet<String> names = new TreeSet<>(ref.classes().keySet());
         names.addAll(s.classes().keySet());
         double[] expected = new double[names.size()];
@@ -200,7 +331,7 @@ public final class Drift {
         }
         double classPsi = psi(expected, observed, ref.samples());
         double classThreshold =
-                threshold(names.size(), s.frames(), ref.samples(), settings.alpha());
+                threshold(names.size(), s.frames(), ref.samples(), settings.alpha(), phi);
         Double embeddingPsi = null;
         Double embeddingThreshold = null;
         DriftReference.Embedding e = ref.embedding();
@@ -220,7 +351,8 @@ public final class Drift {
                             DriftReference.BINS,
                             embedded,
                             ref.samples(),
-                            settings.alpha() / e.dimensions());
+                            settings.alpha() / e.dimensions(),
+                            phi);
         }
         boolean drifted =
                 confPsi > confThreshold
@@ -239,6 +371,7 @@ public final class Drift {
                 drifted,
                 drifted ? s.consecutive() + 1 : 0,
                 embeddingPsi,
-                embeddingThreshold);
+                embeddingThreshold,
+                phi);
     }
 }

@@ -347,7 +347,8 @@ public final class TriggerTopology {
             } else if (index > s.window()) {
                 s = s.next(index, close(model, s, record.timestamp()));
             }
-            states.put(model, s.add(in.observation()));
+            long into = Math.max(0, record.timestamp()) - index * windowMs;
+            states.put(model, s.add(in.observation(), (int) (into * Drift.BLOCKS / windowMs)));
             lastCounted.put(model, context.currentSystemTimeMs());
         }
 
@@ -399,7 +400,7 @@ public final class TriggerTopology {
                 log.info(
                         "drift: {} v{} window {} drifted from its reference ({} in a row):"
                                 + " confidence PSI {} (threshold {}), class PSI {}"
-                                + " (threshold {}){}, {} frames",
+                                + " (threshold {}){}, {} frames (dispersion {})",
                         model,
                         d.version(),
                         d.windowStart(),
@@ -415,7 +416,8 @@ public final class TriggerTopology {
                                         ", embedding PSI %.4f (threshold %.4f)",
                                         d.embeddingPsi(),
                                         d.embeddingThreshold()),
-                        d.frames());
+                        d.frames(),
+                        String.format(java.util.Locale.ROOT, "%.1f", d.dispersion()));
             }
             context.forward(new Record<>(model, d, timestamp));
             return d.consecutive();

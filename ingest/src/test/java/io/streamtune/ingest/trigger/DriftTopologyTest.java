@@ -415,6 +415,88 @@ class DriftTopologyTest {
         }
     }
 
+    /**
+     * Frames as a camera films them: one scene stays in view for {@code run} frames, each frame
+     * seeing it with a little noise of its own, so a window holds few independent observations.
+     */
+    private static java.util.function.Function<Random, List<Float>> scenes(
+            int run, double contrast, double shift) {
+        int[] left = {0};
+        List<Float>[] scene = new List[1];
+        return r -> {
+            if (left[0]-- <= 0) {
+                scene[0] = embedding(r, contrast, shift);
+                left[0] = run - 1;
+            }
+            List<Float> e = new ArrayList<>();
+            for (float v : scene[0]) {
+                e.add((float) (v + 0.05 * r.nextGaussian()));
+            }
+            return e;
+        };
+    }
+
+    @Test
+    void shouldAllowForFramesOfOneSceneBeingAlikeAndStillSeeAStrongShift() {
+        try (Harness h = new Harness()) {
+            DriftReference ref = referenceWithEmbeddings(100, 11);
+            h.publish(1, ref);
+            Random r = new Random(21);
+            var camera = scenes(25, 1, 0); // 12 scenes a window of 300 frames
+            for (int w = 0; w < 31; w++) {
+                h.window(w, 300, 1, r, false, camera);
+            }
+            List<DriftDetected> judged = h.drift.readValuesToList();
+
+            // 12 scenes a window say little: some windows still pass their threshold, but far fewer
+            // than when the frames are taken for independent ones, and never the drifted windows
+            // in a row that trigger a retrain
+            assertThat(judged).hasSize(30);
+            assertThat(judged).allMatch(d -> d.dispersion() > 5);
+            long drifted = judged.stream().filter(DriftDetected::drifted).count();
+            assertThat(drifted).isLessThanOrEqualTo(6);
+            assertThat(judged).allMatch(d -> d.consecutive() < 3);
+            assertThat(h.triggers.isEmpty()).isTrue();
+            // counted as 300 independent frames, most of these windows would have drifted
+            long naive =
+                    judged.stream()
+                            .filter(
+                                    d ->
+                                            d.embeddingPsi()
+                                                    > Drift.threshold(
+                                                            DriftReference.BINS,
+                                                            d.frames(),
+                                                            ref.samples(),
+                                                            0.001 / 8))
+                            .count();
+            assertThat(naive).isGreaterThan(3 * drifted);
+
+            // the camera is moved to another place: its scenes are far from the reference
+            var moved = scenes(25, 1, 3);
+            h.window(31, 300, 1, r, false, moved);
+            h.window(32, 300, 1, r, false, moved); // closes window 30 (unmoved) and 31
+            List<DriftDetected> after = h.drift.readValuesToList();
+            assertThat(after).hasSize(2);
+            assertThat(after.get(1).drifted()).isTrue();
+            assertThat(after.get(1).embeddingPsi())
+                    .isGreaterThan(after.get(1).embeddingThreshold());
+        }
+    }
+
+    @Test
+    void shouldEstimateNoDispersionForIndependentFrames() {
+        try (Harness h = new Harness()) {
+            h.publish(1, referenceWithEmbeddings(100, 11));
+            Random r = new Random(22);
+            for (int w = 0; w < 11; w++) {
+                h.window(w, 300, 1, r, false, x -> embedding(x, 1, 0));
+            }
+            assertThat(h.drift.readValuesToList())
+                    .hasSize(10)
+                    .allSatisfy(d -> assertThat(d.dispersion()).isLessThan(1.5));
+        }
+    }
+
     @Test
     void shouldCallAShiftInTheClassMixDriftAndTheSameMixNot() {
         DriftReference ref = reference(400, 1); // ~50 / 30 / 20 % cat / dog / bird
@@ -430,6 +512,7 @@ class DriftTopologyTest {
                         Map.of("cat", 150L, "dog", 90L, "bird", 60L),
                         300,
                         0,
+                        null,
                         null);
         Drift.State birds =
                 new Drift.State(
@@ -440,6 +523,7 @@ class DriftTopologyTest {
                         Map.of("cat", 60L, "dog", 90L, "bird", 150L),
                         300,
                         0,
+                        null,
                         null);
         Drift.State newClass =
                 new Drift.State(
@@ -450,6 +534,7 @@ class DriftTopologyTest {
                         Map.of("cat", 120L, "dog", 90L, "bird", 60L, "fox", 30L),
                         300,
                         0,
+                        null,
                         null);
         Drift.Settings settings = Drift.Settings.DEFAULTS;
 
