@@ -28,6 +28,18 @@ class ModelSwapperTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<ModelSwapReported> reports = new ArrayList<>();
 
+    /** A swapper of instance {@code inference-1} reporting into {@link #reports}. */
+    private ModelSwapper swapper(FileArtifactStore store, RunnerOptions options, ModelSlot slot) {
+        return new ModelSwapper(
+                "inference-1",
+                store,
+                options,
+                slot,
+                new InferenceMetrics(registry, "cars"),
+                reports::add,
+                Clock.systemUTC());
+    }
+
     @Test
     void shouldServeAVerifiedVersionAndKeepItWhenTheNextOneIsCorrupt() throws Exception {
         var store = new FileArtifactStore(dir);
@@ -37,15 +49,7 @@ class ModelSwapperTest {
         tampered[tampered.length - 10] ^= 0x5A;
         Files.write(store.pathOf("cars", 2), tampered);
         try (var slot = new ModelSlot()) {
-            var swapper =
-                    new ModelSwapper(
-                            "inference-1",
-                            store,
-                            RunnerOptions.defaults(),
-                            slot,
-                            new InferenceMetrics(registry, "cars"),
-                            reports::add,
-                            Clock.systemUTC());
+            var swapper = swapper(store, RunnerOptions.defaults(), slot);
 
             ModelSwapReported first = swapper.swapTo(published(1, v1));
             ModelSwapReported second = swapper.swapTo(published(2, v2));
@@ -79,15 +83,7 @@ class ModelSwapperTest {
                         2 * v1.sizeBytes(),
                         1);
         try (var slot = new ModelSlot()) {
-            var swapper =
-                    new ModelSwapper(
-                            "inference-1",
-                            store,
-                            new RunnerOptions(1, 1, false, v1.sizeBytes()),
-                            slot,
-                            new InferenceMetrics(registry, "cars"),
-                            reports::add,
-                            Clock.systemUTC());
+            var swapper = swapper(store, new RunnerOptions(1, 1, false, v1.sizeBytes()), slot);
 
             ModelSwapReported first = swapper.swapTo(published(1, v1));
             ModelSwapReported second = swapper.swapTo(published(2, v2));
@@ -109,15 +105,7 @@ class ModelSwapperTest {
         var store = new FileArtifactStore(dir);
         ArtifactRef junk = store.put("cars", 1, "not an onnx file".getBytes());
         try (var slot = new ModelSlot()) {
-            var swapper =
-                    new ModelSwapper(
-                            "inference-1",
-                            store,
-                            RunnerOptions.defaults(),
-                            slot,
-                            new InferenceMetrics(registry, "cars"),
-                            reports::add,
-                            Clock.systemUTC());
+            var swapper = swapper(store, RunnerOptions.defaults(), slot);
 
             ModelSwapReported report = swapper.swapTo(published(1, junk));
 
