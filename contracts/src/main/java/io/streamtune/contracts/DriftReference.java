@@ -89,10 +89,22 @@ public record DriftReference(
                                     + BINS
                                     + " shares");
                 }
-                for (int i = 1; i < de.size(); i++) {
-                    if (!(de.get(i) >= de.get(i - 1))) {
+                for (double v : ds) {
+                    if (!(v >= 0 && v <= 1)) {
                         throw new IllegalArgumentException(
-                                "embedding dimension " + d + ": edges must be non-decreasing");
+                                "embedding dimension " + d + ": shares must be in [0, 1]");
+                    }
+                }
+                if (!Double.isFinite(de.get(0))) {
+                    throw new IllegalArgumentException(
+                            "embedding dimension " + d + ": edges must be finite");
+                }
+                for (int i = 1; i < de.size(); i++) {
+                    if (!(de.get(i) >= de.get(i - 1)) || !Double.isFinite(de.get(i))) {
+                        throw new IllegalArgumentException(
+                                "embedding dimension "
+                                        + d
+                                        + ": edges must be finite and non-decreasing");
                     }
                 }
                 e.add(de);

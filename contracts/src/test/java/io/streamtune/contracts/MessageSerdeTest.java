@@ -228,6 +228,18 @@ class MessageSerdeTest {
                                         1,
                                         java.util.Collections.nCopies(65, 0f)))
                 .hasMessageContaining("1 to 64");
+        List<Double> edges = java.util.Collections.nCopies(DriftReference.BINS - 1, 0.0);
+        List<Double> shares = java.util.Collections.nCopies(DriftReference.BINS, 0.1);
+        List<Double> negative = new java.util.ArrayList<>(shares);
+        negative.set(3, -0.5);
+        List<Double> descending = new java.util.ArrayList<>(edges);
+        descending.set(0, 1.0);
+        assertThat(new DriftReference.Embedding(List.of(edges), List.of(shares)).dimensions())
+                .isEqualTo(1);
+        assertThatThrownBy(() -> new DriftReference.Embedding(List.of(edges), List.of(negative)))
+                .hasMessageContaining("shares must be in [0, 1]");
+        assertThatThrownBy(() -> new DriftReference.Embedding(List.of(descending), List.of(shares)))
+                .hasMessageContaining("non-decreasing");
     }
 
     @ParameterizedTest
