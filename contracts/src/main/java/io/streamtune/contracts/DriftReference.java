@@ -139,6 +139,23 @@ public record DriftReference(
         }
 
         /**
+         * The share of {@code embedding}'s dimensions that fall in an outer bin (the lowest or the
+         * highest tenth of the reference images); NaN when its size is not this reference's. About
+         * 0.2 per dimension for images like the reference's.
+         */
+        public double novelty(List<Float> embedding) {
+            if (embedding == null || embedding.size() != dimensions()) {
+                return Double.NaN;
+            }
+            int outer = 0;
+            for (int d = 0; d < embedding.size(); d++) {
+                int b = bin(d, embedding.get(d));
+                outer += b == 0 || b == BINS - 1 ? 1 : 0;
+            }
+            return (double) outer / embedding.size();
+        }
+
+        /**
          * The distribution of a set of embeddings (all of one size), or null when fewer than {@link
          * #MIN_SAMPLES} are given.
          */

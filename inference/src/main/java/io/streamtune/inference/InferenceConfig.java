@@ -363,6 +363,14 @@ public record InferenceConfig(
                     1,
                     "while a candidate runs in shadow: frames on which it and production agree"
                             + " less than this (0 = off)");
+    private static final Setting<Double> LABELLING_NOVELTY_MIN =
+            DEF.decimal(
+                    "inference.labelling.novelty.min",
+                    L.noveltyMin(),
+                    0,
+                    1,
+                    "frames whose embedding summary lies outside the central 80 % of the version's"
+                            + " gate images in at least this share of its dimensions (0 = off)");
     private static final Setting<Integer> LABELLING_PER_MINUTE =
             DEF.integer(
                     "inference.labelling.per.minute",
@@ -587,7 +595,8 @@ public record InferenceConfig(
                     LABELLING_PER_DAY.get(config),
                     LABELLING_PER_CAMERA_PER_HOUR.get(config),
                     L.remembered(),
-                    LABELLING_DISAGREEMENT_MAX.get(config));
+                    LABELLING_DISAGREEMENT_MAX.get(config),
+                    LABELLING_NOVELTY_MIN.get(config));
         } catch (IllegalArgumentException e) {
             if (e instanceof ConfigException) {
                 throw e;

@@ -140,7 +140,14 @@ public final class LabellingRequests
 
     private void offer(FrameOutcome.Predicted p) {
         Frame frame = p.frame();
-        send(p, sampler.decide(frame.frameId(), frame.cameraId(), prediction(p.task(), p.value())));
+        LabellingSampler.Prediction seen = prediction(p.task(), p.value());
+        send(
+                p,
+                sampler.decide(
+                        frame.frameId(),
+                        frame.cameraId(),
+                        new LabellingSampler.Prediction(
+                                seen.scores(), seen.margins(), seen.classes(), p.novelty())));
     }
 
     private void send(FrameOutcome.Predicted p, Optional<LabellingSampler.Pick> pick) {

@@ -13,10 +13,12 @@ import java.util.Random;
  * strategies, tried in this order: {@code low_confidence} (the top score, or for detections any
  * object's score, inside a band — the model saw something and is unsure), {@code small_margin}
  * (classification: top two probabilities closer than a bound), {@code rare_class} (a class this
- * model predicts for under a share of frames, once enough frames were seen), {@code random} (a
- * baseline share of all frames, for an unbiased sample). Caps per minute, hour and day, and per
- * camera per hour, bound what is sent; a frame id is never requested twice (the last {@code
- * remembered} ids are kept). Not thread-safe: one pipeline thread calls it.
+ * model predicts for under a share of frames, once enough frames were seen), {@code novel} (the
+ * frame's embedding summary lies outside the central 80 % of the version's gate images in at least
+ * a share of its dimensions: unlike what the model was trained and judged on, however confident it
+ * is), {@code random} (a baseline share of all frames, for an unbiased sample). Caps per minute,
+ * hour and day, and per camera per hour, bound what is sent; a frame id is never requested twice
+ * (the last {@code remembered} ids are kept). Not thread-safe: one pipeline thread calls it.
  */
 public final class LabellingSampler {
 
@@ -27,7 +29,9 @@ public final class LabellingSampler {
         RARE_CLASS,
         RANDOM,
         /** production and the candidate in shadow disagree on the frame */
-        DISAGREEMENT;
+        DISAGREEMENT,
+        /** the frame's embedding summary is unlike the version's gate images */
+        NOVEL;
 
         public String tag() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -50,6 +54,8 @@ public final class LabellingSampler {
      * @param remembered frame ids remembered to never request one twice
      * @param disagreementMax agreement between production and the candidate in shadow (top-1, box
      *     F1, pixel agreement) under which a shadowed frame is picked (0: off)
+     * @param noveltyMin share of embedding dimensions outside the reference's central bins at which
+     *     a frame is picked as novel (0: off)
      */
     public record Settings(
             double confidenceMin,
@@ -63,7 +69,38 @@ public final class LabellingSampler {
             int perDay,
             int perCameraPerHour,
             int remembered,
-            double disagreementMax) {
+            double disagreementMax,
+            double noveltyMin) {
+
+        /** Settings without the novelty strategy. */
+        public Settings(
+                double confidenceMin,
+                double confidenceMax,
+                double marginMax,
+                double rareShare,
+                int rareAfter,
+                double randomShare,
+                int perMinute,
+                int perHour,
+                int perDay,
+                int perCameraPerHour,
+                int remembered,
+                double disagreementMax) {
+            this(
+                    confidenceMin,
+                    confidenceMax,
+                    marginMax,
+                    rareShare,
+                    rareAfter,
+                    randomShare,
+                    perMinute,
+                    perHour,
+                    perDay,
+                    perCameraPerHour,
+                    remembered,
+                    disagreementMax,
+                    0);
+        }
 
         /** Settings with the default disagreement strategy (agreement under 0.5). */
         public Settings(
@@ -97,6 +134,9 @@ public final class LabellingSampler {
             if (!(disagreementMax >= 0 && disagreementMax <= 1)) {
                 throw new IllegalArgumentException("disagreement max must be in [0, 1]");
             }
+            if (!(noveltyMin >= 0 && noveltyMin <= 1)) {
+                throw new IllegalArgumentException("novelty min must be in [0, 1]");
+            }
             if (!(confidenceMin >= 0 && confidenceMin <= confidenceMax && confidenceMax <= 1)) {
                 throw new IllegalArgumentException(
                         "need 0 <= confidence min <= max <= 1, have "
@@ -118,9 +158,13 @@ public final class LabellingSampler {
             }
         }
 
-        /** The defaults: every strategy on, at most 10 a minute, 120 an hour, 1000 a day. */
+        /**
+         * The defaults: every strategy on (novel: 6 of 8 embedding dimensions outside the central
+         * 80 %), at most 10 a minute, 120 an hour, 1000 a day.
+         */
         public static Settings defaults() {
-            return new Settings(0.3, 0.6, 0.15, 0.02, 500, 0.001, 10, 120, 1000, 30, 100_000);
+            return new Settings(
+                    0.3, 0.6, 0.15, 0.02, 500, 0.001, 10, 120, 1000, 30, 100_000, 0.5, 0.75);
         }
     }
 
@@ -133,8 +177,17 @@ public final class LabellingSampler {
      *     something)
      * @param classes the classes predicted in the frame (the top class, or each object's, or each
      *     segment's)
+     * @param novelty share of the frame's embedding dimensions outside the reference's central bins
+     *     (NaN: the model has no embedding or its version no reference)
      */
-    public record Prediction(List<Double> scores, boolean margins, List<String> classes) {
+    public record Prediction(
+            List<Double> scores, boolean margins, List<String> classes, double novelty) {
+
+        /** A prediction without a novelty measure. */
+        public Prediction(List<Double> scores, boolean margins, List<String> classes) {
+            this(scores, margins, classes, Double.NaN);
+        }
+
         public Prediction {
             scores = List.copyOf(scores);
             classes = List.copyOf(classes);
@@ -251,6 +304,11 @@ public final class LabellingSampler {
             if (margin < settings.marginMax()) {
                 return Optional.of(new Pick(Reason.SMALL_MARGIN, margin));
             }
+        }
+        if (settings.noveltyMin() > 0
+                && Double.isFinite(p.novelty())
+                && p.novelty() >= settings.noveltyMin()) {
+            return Optional.of(new Pick(Reason.NOVEL, p.novelty()));
         }
         if (settings.rareShare() > 0 && enoughSeen) {
             for (String c : p.classes()) {

@@ -124,7 +124,15 @@ public final class ModelSwapper {
             return failed(published, Outcome.LOAD_FAILED, e.getMessage());
         }
         int previous = slot.servingVersion();
-        slot.install(new ServingModel(published.model(), published.version(), runner));
+        slot.install(
+                new ServingModel(
+                        published.model(),
+                        published.version(),
+                        runner,
+                        false,
+                        published.lineage() == null || published.lineage().drift() == null
+                                ? null
+                                : published.lineage().drift().embedding()));
         metrics.serving(published.version(), previous != 0);
         log.info(
                 "{} {} (was v{}){}, fetched, verified, loaded and warmed up in {} ms",

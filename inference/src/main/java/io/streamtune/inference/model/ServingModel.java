@@ -1,5 +1,6 @@
 package io.streamtune.inference.model;
 
+import io.streamtune.contracts.DriftReference;
 import io.streamtune.contracts.Names;
 import io.streamtune.vision.model.ModelRunner;
 import io.streamtune.vision.model.ModelSpec;
@@ -19,6 +20,7 @@ public final class ServingModel {
     private final ModelRunner runner;
     private final Preprocessor preprocessor;
     private final boolean fromFile;
+    private final DriftReference.Embedding embeddingReference;
     private int refs = 1;
     private boolean closed;
 
@@ -36,7 +38,21 @@ public final class ServingModel {
      *     published version replaces it whatever its number
      */
     public ServingModel(String model, int version, ModelRunner runner, boolean fromFile) {
+        this(model, version, runner, fromFile, null);
+    }
+
+    /**
+     * @param embeddingReference the version's embedding reference (its gate images), null when it
+     *     has none: frames are then never judged novel
+     */
+    public ServingModel(
+            String model,
+            int version,
+            ModelRunner runner,
+            boolean fromFile,
+            DriftReference.Embedding embeddingReference) {
         this.fromFile = fromFile;
+        this.embeddingReference = embeddingReference;
         this.model = Names.requireModelName(model);
         if (version < 1) {
             throw new IllegalArgumentException("version must be >= 1, was " + version);
@@ -57,6 +73,11 @@ public final class ServingModel {
 
     public int version() {
         return version;
+    }
+
+    /** The version's embedding reference, null when it has none. */
+    public DriftReference.Embedding embeddingReference() {
+        return embeddingReference;
     }
 
     public ModelRunner runner() {

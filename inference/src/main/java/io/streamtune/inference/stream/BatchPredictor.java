@@ -324,15 +324,21 @@ public final class BatchPredictor {
                                 model.model(),
                                 model.version(),
                                 Embeddings.of(ran.outputs(), j));
+                double novelty =
+                        model.embeddingReference() == null
+                                ? Double.NaN
+                                : model.embeddingReference().novelty(ref.embedding());
                 outcomes[i] =
-                        decode(
-                                model.spec(),
-                                Embeddings.taskOutputs(ran.outputs()),
-                                j,
-                                prepared.transforms.get(j),
-                                ref,
-                                f,
-                                now);
+                        novel(
+                                decode(
+                                        model.spec(),
+                                        Embeddings.taskOutputs(ran.outputs()),
+                                        j,
+                                        prepared.transforms.get(j),
+                                        ref,
+                                        f,
+                                        now),
+                                novelty);
             } catch (RuntimeException e) {
                 outcomes[i] =
                         new FrameOutcome.Rejected(
@@ -343,6 +349,13 @@ public final class BatchPredictor {
             metrics.stage(Stage.POSTPROCESS, System.nanoTime() - t0);
         }
         return List.of(outcomes);
+    }
+
+    /** The outcome with the frame's novelty, when it is a prediction. */
+    private static FrameOutcome novel(FrameOutcome o, double novelty) {
+        return o instanceof FrameOutcome.Predicted p && !Double.isNaN(novelty)
+                ? new FrameOutcome.Predicted(p.frame(), p.task(), p.value(), novelty)
+                : o;
     }
 
     private FrameOutcome decode(

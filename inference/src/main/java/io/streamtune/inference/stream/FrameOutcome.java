@@ -16,8 +16,17 @@ public sealed interface FrameOutcome {
      * @param task which predictions topic it goes to
      * @param value a {@code DetectionsEmitted}, {@code SegmentationsEmitted} or {@code
      *     ClassificationsEmitted}
+     * @param novelty share of the frame's embedding dimensions outside the central bins of its
+     *     version's reference ({@link io.streamtune.contracts.DriftReference.Embedding#novelty}),
+     *     NaN when the model or version has none
      */
-    record Predicted(Frame frame, Task task, Object value) implements FrameOutcome {
+    record Predicted(Frame frame, Task task, Object value, double novelty) implements FrameOutcome {
+
+        /** A prediction without a novelty measure. */
+        public Predicted(Frame frame, Task task, Object value) {
+            this(frame, task, value, Double.NaN);
+        }
+
         public Predicted {
             Objects.requireNonNull(frame, "frame");
             Objects.requireNonNull(task, "task");

@@ -46,6 +46,29 @@ class LabellingSamplerTest {
     }
 
     @Test
+    void shouldPickAConfidentFrameUnlikeTheGateImagesAsNovel() {
+        Settings novel = new Settings(0, 0, 0, 0, 10, 0, 1000, 1000, 1000, 1000, 100, 0, 0.75);
+        LabellingSampler s = new LabellingSampler(novel, new TestClock(), 1);
+
+        // 6 of 8 dimensions in an outer tenth of the reference: picked, however confident
+        assertThat(s.decide("f1", "cam", new Prediction(List.of(0.99), true, List.of("cat"), 0.75)))
+                .map(LabellingSampler.Pick::reason)
+                .contains(Reason.NOVEL);
+        // as often as the reference's own images are (0.2 a dimension on average): not
+        assertThat(s.decide("f2", "cam", new Prediction(List.of(0.99), true, List.of("cat"), 0.25)))
+                .isEmpty();
+        // no embedding, or the strategy off
+        assertThat(s.decide("f3", "cam", classified(0.99))).isEmpty();
+        LabellingSampler off = new LabellingSampler(only(0, 0, 0, 0, 0), new TestClock(), 1);
+        assertThat(
+                        off.decide(
+                                "f4",
+                                "cam",
+                                new Prediction(List.of(0.99), true, List.of("cat"), 1.0)))
+                .isEmpty();
+    }
+
+    @Test
     void shouldPickClassificationsWhoseTopTwoAreClose() {
         LabellingSampler s = new LabellingSampler(only(0, 0, 0.1, 0, 0), new TestClock(), 1);
 

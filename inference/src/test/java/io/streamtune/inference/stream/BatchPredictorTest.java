@@ -205,7 +205,45 @@ class BatchPredictorTest {
         assertThat(blue.classAreas())
                 .extracting(SegmentationsEmitted.ClassArea::label)
                 .containsExactly("blue");
+        assertThat(((FrameOutcome.Predicted) outcomes.get(0)).novelty())
+                .as("a version without an embedding reference judges no frame novel")
+                .isNaN();
         model.release();
+
+        // a version whose gate images were all dark: a blue frame is far outside them
+        List<io.streamtune.contracts.DriftReference.Observation> gate = new java.util.ArrayList<>();
+        for (int k = 0; k < 40; k++) {
+            float v = -3f + 0.01f * k;
+            gate.add(
+                    new io.streamtune.contracts.DriftReference.Observation(
+                            "bg", 0.9, List.of(v, v, v)));
+        }
+        var reference = io.streamtune.contracts.DriftReference.of(gate).embedding();
+        ServingModel judged =
+                new ServingModel(
+                        "roads",
+                        3,
+                        OnnxModelRunner.load(
+                                TestModels.segmenter("roads", 3, true),
+                                "roads",
+                                RunnerOptions.defaults(),
+                                ModelSpecOverrides.NONE),
+                        false,
+                        reference);
+        List<FrameOutcome> seen =
+                predictor.predict(
+                        judged,
+                        List.of(
+                                frame(
+                                        2,
+                                        TestFrames.png(40, 20, Color.BLUE, Color.BLUE),
+                                        "c",
+                                        null)));
+        assertThat(((FrameOutcome.Predicted) seen.get(0)).novelty()).isEqualTo(1.0);
+        assertThat(reference.novelty(List.of(-2.8f, -2.8f, -2.8f)))
+                .as("a frame like the middle of the gate images")
+                .isZero();
+        judged.release();
     }
 
     @Test
