@@ -72,37 +72,10 @@ public final class LabellingSampler {
             double disagreementMax,
             double noveltyMin) {
 
-        /** Settings without the novelty strategy. */
-        public Settings(
-                double confidenceMin,
-                double confidenceMax,
-                double marginMax,
-                double rareShare,
-                int rareAfter,
-                double randomShare,
-                int perMinute,
-                int perHour,
-                int perDay,
-                int perCameraPerHour,
-                int remembered,
-                double disagreementMax) {
-            this(
-                    confidenceMin,
-                    confidenceMax,
-                    marginMax,
-                    rareShare,
-                    rareAfter,
-                    randomShare,
-                    perMinute,
-                    perHour,
-                    perDay,
-                    perCameraPerHour,
-                    remembered,
-                    disagreementMax,
-                    0);
-        }
-
-        /** Settings with the default disagreement strategy (agreement under 0.5). */
+        /**
+         * Settings with the default disagreement strategy (agreement under 0.5) and without the
+         * novelty strategy.
+         */
         public Settings(
                 double confidenceMin,
                 double confidenceMax,
@@ -127,7 +100,8 @@ public final class LabellingSampler {
                     perDay,
                     perCameraPerHour,
                     remembered,
-                    0.5);
+                    0.5,
+                    0);
         }
 
         public Settings {
