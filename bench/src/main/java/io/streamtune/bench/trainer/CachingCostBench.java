@@ -1,6 +1,19 @@
 package io.streamtune.bench.trainer;
 
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
 import io.streamtune.onnx.djl.BridgeReader;
+import io.streamtune.onnx.djl.OnnxBlock;
+import io.streamtune.onnx.djl.graft.FreezePlan;
 import io.streamtune.onnx.djl.graft.PrefixRunner;
 import io.streamtune.onnx.djl.graft.PrefixSplit;
 import io.streamtune.onnx.ir.OnnxGraph;
@@ -25,7 +38,12 @@ import java.util.Random;
  * backbone for a new classification head (224 px), and cut after the neck for the detection head
  * that keeps it (320 px). Target: caching ≤ 1.2× the forward pass.
  *
- * <p>Arguments: {@code --images=256 --threads=2 --batch=64 --rounds=3}.
+ * <p>Then phase 2's training step with the last 2 backbone blocks unfrozen, three ways side by side
+ * on the same batch: the whole graph in DJL (the frozen blocks forward in PyTorch too), the frozen
+ * prefix in ONNX Runtime and only the rest in DJL (what the trainer does with augmentation), and
+ * the rest alone on cached prefix outputs (what it does without).
+ *
+ * <p>Arguments: {@code --images=256 --threads=2 --batch=64 --rounds=3 --step.batch=16 --steps=5}.
  */
 public final class CachingCostBench {
 
@@ -38,12 +56,19 @@ public final class CachingCostBench {
     public static void main(String[] args) throws Exception {
         Map<String, String> o =
                 new LinkedHashMap<>(
-                        Map.of("images", "256", "threads", "2", "batch", "64", "rounds", "3"));
+                        Map.of(
+                                "images", "256",
+                                "threads", "2",
+                                "batch", "64",
+                                "rounds", "3",
+                                "step.batch", "16",
+                                "steps", "5"));
         for (String a : args) {
             int eq = a.indexOf('=');
             if (!a.startsWith("--") || eq < 0) {
                 System.err.println(
-                        "usage: caching [--images=256] [--threads=2] [--batch=64] [--rounds=3]");
+                        "usage: caching [--images=256] [--threads=2] [--batch=64] [--rounds=3]"
+                                + " [--step.batch=16] [--steps=5]");
                 System.exit(2);
             }
             o.put(a.substring(2, eq), a.substring(eq + 1));
@@ -73,6 +98,101 @@ public final class CachingCostBench {
                 new CenterNetHead(CenterNetHead.classesOf(zoo), List.of("a", "b", "c", "d"));
         HeadedGraph detStart = det.attach(CenterNetHead.backbone(zoo, 320), 4, 1);
         row("after the neck (CenterNet heads reused)", detStart, 320, n, batch, threads, rounds);
+
+        int stepBatch = Integer.parseInt(o.get("step.batch"));
+        int steps = Integer.parseInt(o.get("steps"));
+        System.out.printf(
+                Locale.ROOT,
+                "%nphase-2 training step, last 2 backbone blocks unfrozen: batch %d, mean of %d"
+                        + " steps after 2 warm-up%n%n",
+                stepBatch,
+                steps);
+        System.out.println(
+                "| network | input | whole graph in DJL (ms) | ORT prefix + DJL rest (ms) |"
+                        + " rest on cached prefix (ms) | speed-up |");
+        System.out.println("|---|---|---|---|---|---|");
+        phase2Row("classification head", cls, 224, stepBatch, threads, steps);
+        phase2Row("CenterNet heads reused", detStart, 320, stepBatch, threads, steps);
+    }
+
+    private static void phase2Row(
+            String what, HeadedGraph start, int size, int batch, int threads, int steps)
+            throws Exception {
+        FreezePlan plan = FreezePlan.allButLastBlocks(start.backbone(), 2);
+        PrefixSplit split =
+                PrefixSplit.beforeFirstTrainable(start.graph(), plan.frozenInitializers());
+        OnnxTensor x = images(batch, size);
+        long whole = 0, ort = 0, cachedNs = 0;
+        try (PrefixRunner runner = PrefixRunner.onnxRuntime(split, threads)) {
+            List<OnnxTensor> boundary = runner.run(x);
+            try (Stepper all = new Stepper(start.graph(), plan, List.of(x));
+                    Stepper rest = new Stepper(split.suffix(), plan, boundary)) {
+                for (int i = 0; i < steps + 2; i++) {
+                    long t0 = System.nanoTime();
+                    all.step(List.of(x));
+                    long t1 = System.nanoTime();
+                    rest.step(runner.run(x));
+                    long t2 = System.nanoTime();
+                    rest.step(boundary);
+                    long t3 = System.nanoTime();
+                    if (i >= 2) {
+                        whole += t1 - t0;
+                        ort += t2 - t1;
+                        cachedNs += t3 - t2;
+                    }
+                }
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %d px | %.0f | %.0f | %.0f | %.2f× / %.2f× |%n",
+                what,
+                size,
+                whole / 1e6 / steps,
+                ort / 1e6 / steps,
+                cachedNs / 1e6 / steps,
+                (double) whole / ort,
+                (double) whole / cachedNs);
+    }
+
+    /**
+     * One DJL training setup: a block with the freeze plan applied, Adam, a sum-of-squares loss.
+     */
+    private static final class Stepper implements AutoCloseable {
+        private final Model model = Model.newInstance("phase2");
+        private final Trainer trainer;
+
+        Stepper(OnnxGraph graph, FreezePlan plan, List<OnnxTensor> inputs) {
+            OnnxBlock block = new OnnxBlock(graph);
+            model.setBlock(block);
+            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-4f)).build();
+            trainer = model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(adam));
+            trainer.initialize(
+                    inputs.stream().map(t -> new Shape(t.shape())).toArray(Shape[]::new));
+            plan.apply(block);
+        }
+
+        void step(List<OnnxTensor> inputs) {
+            try (NDManager m = trainer.getManager().newSubManager()) {
+                NDList in = new NDList();
+                inputs.forEach(t -> in.add(m.create(t.floats(), new Shape(t.shape()))));
+                try (GradientCollector gc = trainer.newGradientCollector()) {
+                    NDList out = trainer.forward(in);
+                    NDArray loss = out.get(0).square().mean();
+                    for (int i = 1; i < out.size(); i++) {
+                        loss = loss.add(out.get(i).square().mean());
+                    }
+                    gc.backward(loss);
+                }
+                trainer.step();
+            }
+        }
+
+        @Override
+        public void close() {
+            trainer.close();
+            model.close();
+        }
     }
 
     private static void row(

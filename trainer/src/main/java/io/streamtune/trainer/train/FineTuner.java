@@ -36,8 +36,10 @@ import java.util.Set;
  * Runs the two-phase schedule on a {@link HeadedGraph}: phase 1 trains the head on backbone outputs
  * computed once (ONNX Runtime, inference mode; again per batch when they would not fit the cache
  * budget); phase 2 unfreezes the last K backbone blocks at a lower learning rate, with augmentation
- * and early stopping on the validation score. The best graph seen (by validation score) is
- * returned.
+ * and early stopping on the validation score. In phase 2 the still-frozen blocks before the first
+ * trainable node run in ONNX Runtime per batch (or once, when there is no augmentation and their
+ * outputs fit the cache budget), so DJL trains only the part that learns. The best graph seen (by
+ * validation score) is returned.
  */
 public final class FineTuner {
 
@@ -286,7 +288,74 @@ public final class FineTuner {
             long t0,
             int epochsBefore)
             throws Exception {
-        OnnxBlock block = new OnnxBlock(graph);
+        // The frozen blocks before the first trainable node run in ONNX Runtime (inference mode,
+        // as a frozen BatchNorm normalises anyway) and only the rest is trained in DJL: no autograd
+        // bookkeeping for the frozen prefix, and without augmentation its outputs are computed
+        // once, as in phase 1.
+        PrefixSplit split =
+                plan.frozenInitializers().isEmpty()
+                        ? null
+                        : PrefixSplit.beforeFirstTrainable(graph, plan.frozenInitializers());
+        if (split != null && split.prefix().nodes().isEmpty()) {
+            split = null;
+        }
+        try (PrefixRunner runner =
+                split == null ? null : PrefixRunner.onnxRuntime(split, threads)) {
+            return loop(
+                    graph,
+                    split,
+                    runner,
+                    plan,
+                    slowTensors,
+                    startMetric,
+                    epochs,
+                    phase,
+                    train,
+                    val,
+                    random,
+                    lastLoss,
+                    t0,
+                    epochsBefore);
+        }
+    }
+
+    private Result loop(
+            OnnxGraph graph,
+            PrefixSplit split,
+            PrefixRunner runner,
+            FreezePlan plan,
+            Set<String> slowTensors,
+            double startMetric,
+            int epochs,
+            Phase phase,
+            ExampleSet train,
+            ExampleSet val,
+            Random random,
+            double lastLoss,
+            long t0,
+            int epochsBefore)
+            throws Exception {
+        OnnxBlock block = new OnnxBlock(split == null ? graph : split.suffix());
+        Shape[] inputShapes = {new Shape(schedule.batchSize(), 3, train.height(), train.width())};
+        List<OnnxTensor> cached = null;
+        if (runner != null) {
+            List<OnnxTensor> probe = runner.run(train.inputs(0, 1));
+            long perImage = probe.stream().mapToLong(t -> t.elementCount() * Float.BYTES).sum();
+            if (!schedule.augmentation().enabled() && perImage * train.size() <= cacheBudgetBytes) {
+                cached =
+                        PrefixRunner.cacheAll(
+                                runner, train.inputs(0, train.size()), INFERENCE_BATCH);
+            }
+            inputShapes =
+                    probe.stream()
+                            .map(
+                                    t -> {
+                                        long[] s = t.shape().clone();
+                                        s[0] = schedule.batchSize();
+                                        return new Shape(s);
+                                    })
+                            .toArray(Shape[]::new);
+        }
         Set<String> slow = new HashSet<>();
         for (Map.Entry<String, Parameter> e : block.parametersByTensor().entrySet()) {
             if (slowTensors.contains(e.getKey())) {
@@ -307,8 +376,7 @@ public final class FineTuner {
         try (Model model = Model.newInstance("fine-tune")) {
             model.setBlock(block);
             try (Trainer trainer = model.newTrainer(config(optimizer))) {
-                trainer.initialize(
-                        new Shape(schedule.batchSize(), 3, train.height(), train.width()));
+                trainer.initialize(inputShapes);
                 plan.apply(block);
                 StepGuard guard = new StepGuard(block);
                 int n = train.size();
@@ -331,10 +399,23 @@ public final class FineTuner {
                                             random));
                         }
                         try (NDManager m = trainer.getManager().newSubManager()) {
-                            OnnxTensor x =
-                                    new ExampleSet(train.height(), train.width(), batch)
-                                            .inputs(0, batch.size());
-                            NDList in = new NDList(m.create(x.floats(), new Shape(x.shape())));
+                            NDList in = new NDList();
+                            if (cached != null) {
+                                for (OnnxTensor c : cached) {
+                                    in.add(rows(m, c, order, from, to));
+                                }
+                            } else {
+                                OnnxTensor x =
+                                        new ExampleSet(train.height(), train.width(), batch)
+                                                .inputs(0, batch.size());
+                                if (runner == null) {
+                                    in.add(m.create(x.floats(), new Shape(x.shape())));
+                                } else {
+                                    for (OnnxTensor t : runner.run(x)) {
+                                        in.add(m.create(t.floats(), new Shape(t.shape())));
+                                    }
+                                }
+                            }
                             double l =
                                     step(trainer, m, in, batch, guard, phase + " epoch " + epoch);
                             if (Double.isFinite(l)) {
@@ -347,7 +428,8 @@ public final class FineTuner {
                     lastLoss = sum / steps;
                     epochsRun = epoch;
                     requireFinite(lastLoss, phase + " loss in epoch " + epoch);
-                    OnnxGraph current = block.toGraph();
+                    OnnxGraph current =
+                            split == null ? block.toGraph() : split.merge(block.toGraph());
                     double metric = validate(current, val);
                     requireFinite(metric, "validation score in " + phase + " epoch " + epoch);
                     listener.onProgress(
