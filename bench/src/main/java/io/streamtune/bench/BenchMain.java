@@ -28,6 +28,7 @@ public final class BenchMain {
         BENCHES.put(
                 "transfer-segmentation", "io.streamtune.bench.trainer.SegmentationTransferBench");
         BENCHES.put("caching", "io.streamtune.bench.trainer.CachingCostBench");
+        BENCHES.put("trigger-publish", "io.streamtune.bench.trainer.TriggerToPublishBench");
         BENCHES.put("style", "io.streamtune.bench.trainer.StyleBench");
     }
 

@@ -104,7 +104,10 @@ class DashboardQueriesIT {
                                                     prometheus.url(), "ingest_rejected_total > 0")
                                             && nonEmpty(
                                                     prometheus.url(),
-                                                    "inference_frames_rejected_total > 0"));
+                                                    "inference_frames_rejected_total > 0")
+                                            && nonEmpty(
+                                                    prometheus.url(),
+                                                    "ingest_drift_windows_total > 0"));
                     Thread.sleep(3_000);
 
                     Map<String, String> queries =

@@ -22,6 +22,9 @@ final class StackSettings {
                 Map.entry("trainer.epochs.head", "3"),
                 Map.entry("trainer.epochs.finetune", "1"),
                 // Quality is another test's business: here any first model may publish.
-                Map.entry("trainer.gate.floor", "0"));
+                Map.entry("trainer.gate.floor", "0"),
+                // drift windows short enough to be judged while the test runs
+                Map.entry("drift.window", "10s"),
+                Map.entry("drift.window.min.frames", "10"));
     }
 }

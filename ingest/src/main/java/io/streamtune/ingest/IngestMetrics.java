@@ -82,12 +82,18 @@ public final class IngestMetrics {
                             return ref;
                         })
                 .set(d.score());
-        Counter.builder(DRIFT_WINDOWS)
+        // both series exist from the first judged window, so "drifted windows" reads 0, not absent
+        Counter drifted = driftWindows(model, true);
+        Counter clear = driftWindows(model, false);
+        (d.drifted() ? drifted : clear).increment();
+    }
+
+    private Counter driftWindows(String model, boolean drifted) {
+        return Counter.builder(DRIFT_WINDOWS)
                 .description("Windows of live predictions judged for drift")
                 .tag("model", model)
-                .tag("drifted", Boolean.toString(d.drifted()))
-                .register(registry)
-                .increment();
+                .tag("drifted", Boolean.toString(drifted))
+                .register(registry);
     }
 
     /**

@@ -216,9 +216,10 @@ public record TrainerConfig(
                     1024,
                     0,
                     1 << 20,
-                    "most memory (MiB) phase 1 holds as cached frozen-part outputs of the training"
-                            + " images (a CenterNet neck at 320 px: 3.3 MB per image); beyond it"
-                            + " the frozen part runs again for each batch");
+                    "most memory (MiB) phase 1 (and phase 2 without augmentation) holds as"
+                            + " cached frozen-part outputs of the training images (a CenterNet"
+                            + " neck at 320 px: 3.3 MB per image); beyond it the frozen part runs"
+                            + " again for each batch");
     private static final Setting<Double> GATE_MIN_DELTA =
             DEF.decimal(
                     "trainer.gate.min.delta",
