@@ -52,7 +52,7 @@ public final class FineTuner {
     private final int threads;
     private final long cacheBudgetBytes;
 
-    /** Default budget of phase 1's feature cache: 1 GiB. */
+    /** Default budget of the frozen-prefix feature cache: 1 GiB. */
     public static final long DEFAULT_CACHE_BUDGET = 1L << 30;
 
     public FineTuner(
@@ -61,8 +61,9 @@ public final class FineTuner {
     }
 
     /**
-     * @param cacheBudgetBytes most bytes phase 1 may hold as cached frozen-prefix outputs of the
-     *     training images; above it the prefix runs again per batch
+     * @param cacheBudgetBytes most bytes phase 1 (and phase 2 without augmentation) may hold as
+     *     cached frozen-prefix outputs of the training images; above it the prefix runs again per
+     *     batch
      */
     public FineTuner(
             TaskHead head,
@@ -148,27 +149,12 @@ public final class FineTuner {
         OnnxBlock suffix = new OnnxBlock(split.suffix());
         try (PrefixRunner runner = PrefixRunner.onnxRuntime(split, threads);
                 Model model = Model.newInstance("head")) {
-            List<OnnxTensor> probe = runner.run(train.inputs(0, 1));
-            long perImage = probe.stream().mapToLong(t -> t.elementCount() * Float.BYTES).sum();
             // Features of every training image computed once, when they fit the budget; else the
             // frozen prefix runs again for each batch (same result, bounded memory).
-            List<OnnxTensor> cached =
-                    perImage * train.size() <= cacheBudgetBytes
-                            ? PrefixRunner.cacheAll(
-                                    runner, train.inputs(0, train.size()), INFERENCE_BATCH)
-                            : null;
+            Feed feed = Feed.open(runner, train, true, cacheBudgetBytes);
             model.setBlock(suffix);
             try (Trainer trainer = model.newTrainer(config(adam(schedule.learningRate())))) {
-                Shape[] shapes =
-                        probe.stream()
-                                .map(
-                                        t -> {
-                                            long[] s = t.shape().clone();
-                                            s[0] = schedule.batchSize();
-                                            return new Shape(s);
-                                        })
-                                .toArray(Shape[]::new);
-                trainer.initialize(shapes);
+                trainer.initialize(feed.shapes(schedule.batchSize()));
                 StepGuard guard = new StepGuard(suffix);
                 int n = train.size();
                 int total = schedule.headEpochs() + schedule.fineTuneEpochs();
@@ -184,19 +170,7 @@ public final class FineTuner {
                             for (int i = from; i < to; i++) {
                                 batch.add(train.examples().get(order[i]));
                             }
-                            NDList in = new NDList();
-                            if (cached != null) {
-                                for (OnnxTensor c : cached) {
-                                    in.add(rows(m, c, order, from, to));
-                                }
-                            } else {
-                                OnnxTensor x =
-                                        new ExampleSet(train.height(), train.width(), batch)
-                                                .inputs(0, batch.size());
-                                for (OnnxTensor t : runner.run(x)) {
-                                    in.add(m.create(t.floats(), new Shape(t.shape())));
-                                }
-                            }
+                            NDList in = feed.batch(m, train, batch, order, from, to);
                             double l = step(trainer, m, in, batch, guard, "phase 1 epoch " + epoch);
                             if (Double.isFinite(l)) {
                                 sum += l;
@@ -301,158 +275,156 @@ public final class FineTuner {
         }
         try (PrefixRunner runner =
                 split == null ? null : PrefixRunner.onnxRuntime(split, threads)) {
-            return loop(
-                    graph,
-                    split,
-                    runner,
-                    plan,
-                    slowTensors,
+            OnnxBlock block = new OnnxBlock(split == null ? graph : split.suffix());
+            Feed feed =
+                    Feed.open(runner, train, !schedule.augmentation().enabled(), cacheBudgetBytes);
+            Set<String> slow = new HashSet<>();
+            for (Map.Entry<String, Parameter> e : block.parametersByTensor().entrySet()) {
+                if (slowTensors.contains(e.getKey())) {
+                    slow.add(e.getValue().getId());
+                }
+            }
+            Optimizer optimizer =
+                    slow.isEmpty()
+                            ? adam(schedule.learningRate())
+                            : new ParameterGroupOptimizer(
+                                    adam(schedule.learningRate()),
+                                    adam(schedule.learningRate() * schedule.fineTuneFactor()),
+                                    slow);
+            Augmenter augmenter = new Augmenter(schedule.augmentation());
+            OnnxGraph best = graph;
+            double bestMetric = startMetric;
+            int epochsRun = 0;
+            try (Model model = Model.newInstance("fine-tune")) {
+                model.setBlock(block);
+                try (Trainer trainer = model.newTrainer(config(optimizer))) {
+                    trainer.initialize(feed.shapes(schedule.batchSize()));
+                    plan.apply(block);
+                    StepGuard guard = new StepGuard(block);
+                    int n = train.size();
+                    int stale = 0;
+                    int total = epochsBefore + epochs;
+                    for (int epoch = 1; epoch <= epochs; epoch++) {
+                        guard.startEpoch();
+                        int[] order = permutation(n, random);
+                        double sum = 0;
+                        int steps = 0;
+                        for (int from = 0; from + 2 <= n; from += schedule.batchSize()) {
+                            int to = Math.min(n, from + schedule.batchSize());
+                            List<Example> batch = new ArrayList<>();
+                            for (int i = from; i < to; i++) {
+                                batch.add(
+                                        augmenter.apply(
+                                                train.examples().get(order[i]),
+                                                train.height(),
+                                                train.width(),
+                                                random));
+                            }
+                            try (NDManager m = trainer.getManager().newSubManager()) {
+                                NDList in = feed.batch(m, train, batch, order, from, to);
+                                double l =
+                                        step(
+                                                trainer,
+                                                m,
+                                                in,
+                                                batch,
+                                                guard,
+                                                phase + " epoch " + epoch);
+                                if (Double.isFinite(l)) {
+                                    sum += l;
+                                    steps++;
+                                }
+                            }
+                        }
+                        guard.endEpoch(phase + " loss in epoch " + epoch);
+                        lastLoss = sum / steps;
+                        epochsRun = epoch;
+                        requireFinite(lastLoss, phase + " loss in epoch " + epoch);
+                        OnnxGraph current =
+                                split == null ? block.toGraph() : split.merge(block.toGraph());
+                        double metric = validate(current, val);
+                        requireFinite(metric, "validation score in " + phase + " epoch " + epoch);
+                        listener.onProgress(
+                                phase,
+                                epoch,
+                                epochs,
+                                lastLoss,
+                                metric,
+                                estimateLeft(t0, epochsBefore + epoch, total));
+                        if (metric > bestMetric) {
+                            bestMetric = metric;
+                            best = current;
+                            stale = 0;
+                        } else if (++stale >= schedule.patience()) {
+                            break;
+                        }
+                    }
+                    skippedBatches += guard.skippedBatches();
+                    retriedPasses += guard.retriedPasses();
+                }
+            }
+            return new Result(
+                    best,
+                    bestMetric,
                     startMetric,
-                    epochs,
-                    phase,
-                    train,
-                    val,
-                    random,
                     lastLoss,
-                    t0,
-                    epochsBefore);
+                    epochsRun,
+                    skippedBatches,
+                    retriedPasses);
         }
     }
 
-    private Result loop(
-            OnnxGraph graph,
-            PrefixSplit split,
-            PrefixRunner runner,
-            FreezePlan plan,
-            Set<String> slowTensors,
-            double startMetric,
-            int epochs,
-            Phase phase,
-            ExampleSet train,
-            ExampleSet val,
-            Random random,
-            double lastLoss,
-            long t0,
-            int epochsBefore)
-            throws Exception {
-        OnnxBlock block = new OnnxBlock(split == null ? graph : split.suffix());
-        Shape[] inputShapes = {new Shape(schedule.batchSize(), 3, train.height(), train.width())};
-        List<OnnxTensor> cached = null;
-        if (runner != null) {
+    /**
+     * What a training step is fed: the batch's images, or the frozen prefix's outputs for them —
+     * computed per batch, or once for every training image when asked and within the budget.
+     */
+    private record Feed(PrefixRunner runner, List<OnnxTensor> cached, List<OnnxTensor> probe) {
+
+        static Feed open(PrefixRunner runner, ExampleSet train, boolean cache, long budgetBytes)
+                throws Exception {
+            if (runner == null) {
+                return new Feed(null, null, List.of(train.inputs(0, 1)));
+            }
             List<OnnxTensor> probe = runner.run(train.inputs(0, 1));
             long perImage = probe.stream().mapToLong(t -> t.elementCount() * Float.BYTES).sum();
-            if (!schedule.augmentation().enabled() && perImage * train.size() <= cacheBudgetBytes) {
-                cached =
-                        PrefixRunner.cacheAll(
-                                runner, train.inputs(0, train.size()), INFERENCE_BATCH);
-            }
-            inputShapes =
-                    probe.stream()
-                            .map(
-                                    t -> {
-                                        long[] s = t.shape().clone();
-                                        s[0] = schedule.batchSize();
-                                        return new Shape(s);
-                                    })
-                            .toArray(Shape[]::new);
+            List<OnnxTensor> cached =
+                    cache && perImage * train.size() <= budgetBytes
+                            ? PrefixRunner.cacheAll(
+                                    runner, train.inputs(0, train.size()), INFERENCE_BATCH)
+                            : null;
+            return new Feed(runner, cached, probe);
         }
-        Set<String> slow = new HashSet<>();
-        for (Map.Entry<String, Parameter> e : block.parametersByTensor().entrySet()) {
-            if (slowTensors.contains(e.getKey())) {
-                slow.add(e.getValue().getId());
-            }
+
+        /** Input shapes of a batch of {@code batchSize}. */
+        Shape[] shapes(int batchSize) {
+            return probe.stream()
+                    .map(
+                            t -> {
+                                long[] s = t.shape().clone();
+                                s[0] = batchSize;
+                                return new Shape(s);
+                            })
+                    .toArray(Shape[]::new);
         }
-        Optimizer optimizer =
-                slow.isEmpty()
-                        ? adam(schedule.learningRate())
-                        : new ParameterGroupOptimizer(
-                                adam(schedule.learningRate()),
-                                adam(schedule.learningRate() * schedule.fineTuneFactor()),
-                                slow);
-        Augmenter augmenter = new Augmenter(schedule.augmentation());
-        OnnxGraph best = graph;
-        double bestMetric = startMetric;
-        int epochsRun = 0;
-        try (Model model = Model.newInstance("fine-tune")) {
-            model.setBlock(block);
-            try (Trainer trainer = model.newTrainer(config(optimizer))) {
-                trainer.initialize(inputShapes);
-                plan.apply(block);
-                StepGuard guard = new StepGuard(block);
-                int n = train.size();
-                int stale = 0;
-                int total = epochsBefore + epochs;
-                for (int epoch = 1; epoch <= epochs; epoch++) {
-                    guard.startEpoch();
-                    int[] order = permutation(n, random);
-                    double sum = 0;
-                    int steps = 0;
-                    for (int from = 0; from + 2 <= n; from += schedule.batchSize()) {
-                        int to = Math.min(n, from + schedule.batchSize());
-                        List<Example> batch = new ArrayList<>();
-                        for (int i = from; i < to; i++) {
-                            batch.add(
-                                    augmenter.apply(
-                                            train.examples().get(order[i]),
-                                            train.height(),
-                                            train.width(),
-                                            random));
-                        }
-                        try (NDManager m = trainer.getManager().newSubManager()) {
-                            NDList in = new NDList();
-                            if (cached != null) {
-                                for (OnnxTensor c : cached) {
-                                    in.add(rows(m, c, order, from, to));
-                                }
-                            } else {
-                                OnnxTensor x =
-                                        new ExampleSet(train.height(), train.width(), batch)
-                                                .inputs(0, batch.size());
-                                if (runner == null) {
-                                    in.add(m.create(x.floats(), new Shape(x.shape())));
-                                } else {
-                                    for (OnnxTensor t : runner.run(x)) {
-                                        in.add(m.create(t.floats(), new Shape(t.shape())));
-                                    }
-                                }
-                            }
-                            double l =
-                                    step(trainer, m, in, batch, guard, phase + " epoch " + epoch);
-                            if (Double.isFinite(l)) {
-                                sum += l;
-                                steps++;
-                            }
-                        }
-                    }
-                    guard.endEpoch(phase + " loss in epoch " + epoch);
-                    lastLoss = sum / steps;
-                    epochsRun = epoch;
-                    requireFinite(lastLoss, phase + " loss in epoch " + epoch);
-                    OnnxGraph current =
-                            split == null ? block.toGraph() : split.merge(block.toGraph());
-                    double metric = validate(current, val);
-                    requireFinite(metric, "validation score in " + phase + " epoch " + epoch);
-                    listener.onProgress(
-                            phase,
-                            epoch,
-                            epochs,
-                            lastLoss,
-                            metric,
-                            estimateLeft(t0, epochsBefore + epoch, total));
-                    if (metric > bestMetric) {
-                        bestMetric = metric;
-                        best = current;
-                        stale = 0;
-                    } else if (++stale >= schedule.patience()) {
-                        break;
-                    }
+
+        /** The step's inputs for {@code batch}, training examples {@code order[from..to)}. */
+        NDList batch(
+                NDManager m, ExampleSet train, List<Example> batch, int[] order, int from, int to)
+                throws Exception {
+            NDList in = new NDList();
+            if (cached != null) {
+                for (OnnxTensor c : cached) {
+                    in.add(rows(m, c, order, from, to));
                 }
-                skippedBatches += guard.skippedBatches();
-                retriedPasses += guard.retriedPasses();
+                return in;
             }
+            OnnxTensor x =
+                    new ExampleSet(train.height(), train.width(), batch).inputs(0, batch.size());
+            for (OnnxTensor t : runner == null ? List.of(x) : runner.run(x)) {
+                in.add(m.create(t.floats(), new Shape(t.shape())));
+            }
+            return in;
         }
-        return new Result(
-                best, bestMetric, startMetric, lastLoss, epochsRun, skippedBatches, retriedPasses);
     }
 
     /** The task's validation score of a graph, run in ONNX Runtime. */
