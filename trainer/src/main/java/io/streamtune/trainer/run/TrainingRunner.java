@@ -1001,12 +1001,31 @@ public final class TrainingRunner {
     }
 
     /** Where a run starts from. */
-    record Base(OnnxGraph graph, Integer parentVersion, boolean fromParent, String source) {}
+    record Base(OnnxGraph graph, Integer parentVersion, boolean fromParent, String source) {
+        Base {
+            // a base from another exporter: its input named "input", channels first
+            graph = io.streamtune.onnx.ir.ImageInput.canonical(graph);
+        }
+    }
 
     private Base base(String model, Optional<ModelPublished> prod) throws Exception {
         var configured = config.baseModelFor(model);
         if (configured != null) {
-            return new Base(BridgeReader.read(configured), null, false, configured.toString());
+            try {
+                return new Base(BridgeReader.read(configured), null, false, configured.toString());
+            } catch (java.io.IOException
+                    | io.streamtune.onnx.ir.UnsupportedOperatorException
+                    | IllegalArgumentException e) {
+                throw new DatasetProblem(
+                        "base model "
+                                + configured
+                                + " ("
+                                + (config.baseModels().containsKey(model)
+                                        ? "trainer.model." + model + ".base"
+                                        : "trainer.base.model")
+                                + ") cannot be trained from: "
+                                + e.getMessage());
+            }
         }
         if (prod.isPresent()) {
             ModelPublished p = prod.get();

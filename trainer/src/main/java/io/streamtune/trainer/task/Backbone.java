@@ -4,6 +4,7 @@ import ai.djl.ndarray.types.Shape;
 import io.streamtune.contracts.ModelMetadataKeys;
 import io.streamtune.onnx.djl.graft.GraphCut;
 import io.streamtune.onnx.ir.ElementType;
+import io.streamtune.onnx.ir.ImageInput;
 import io.streamtune.onnx.ir.OnnxGraph;
 import io.streamtune.onnx.ir.OnnxNode;
 import io.streamtune.onnx.ir.TensorInfo;
@@ -46,7 +47,8 @@ public record Backbone(OnnxGraph graph, int inputSize, Map<String, Shape> shapes
     }
 
     private static Backbone sized(OnnxGraph graph, int inputSize) {
-        String input = graph.inputs().get(0).name();
+        // other exporters' names and channels-last inputs become "input", channels first
+        graph = ImageInput.canonical(graph);
         TensorInfo in = graph.inputs().get(0);
         if (in.shape() != null && in.shape().length == 4) {
             // A convolutional backbone runs at the size the trainer chose, whatever its export
@@ -69,10 +71,6 @@ public record Backbone(OnnxGraph graph, int inputSize, Map<String, Shape> shapes
                             graph.metadata());
         }
         Map<String, Shape> shapes = GraphCut.shapes(graph, new Shape(1, 3, inputSize, inputSize));
-        if (!input.equals("input")) {
-            throw new IllegalArgumentException(
-                    "base model input must be named 'input', is '" + input + "'");
-        }
         return new Backbone(graph, inputSize, shapes);
     }
 

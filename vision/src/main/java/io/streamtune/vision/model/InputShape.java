@@ -1,10 +1,17 @@
 package io.streamtune.vision.model;
 
 /**
- * A model's image input as declared in its graph, {@code [batch, channels, height, width]}; -1
- * marks a dynamic dimension.
+ * A model's image input as declared in its graph, {@code [batch, channels, height, width]}, or
+ * {@code [batch, height, width, channels]} when {@code channelsLast} (tf2onnx's exports of
+ * TensorFlow models); -1 marks a dynamic dimension.
  */
-public record InputShape(String name, long batch, int channels, int height, int width) {
+public record InputShape(
+        String name, long batch, int channels, int height, int width, boolean channelsLast) {
+
+    /** A channels-first input. */
+    public InputShape(String name, long batch, int channels, int height, int width) {
+        this(name, batch, channels, height, width, false);
+    }
 
     public InputShape {
         if (name == null || name.isEmpty()) {

@@ -172,6 +172,15 @@ public final class OnnxModelRunner implements ModelRunner {
                             + " must be [batch, channels, height, width], is "
                             + Arrays.toString(shape));
         }
+        if (io.streamtune.onnx.ir.ImageInput.channelsLast(shape)) {
+            return new InputShape(
+                    node.getName(),
+                    dim(shape[0]),
+                    (int) dim(shape[3]),
+                    (int) dim(shape[1]),
+                    (int) dim(shape[2]),
+                    true);
+        }
         return new InputShape(
                 node.getName(),
                 dim(shape[0]),
@@ -231,14 +240,27 @@ public final class OnnxModelRunner implements ModelRunner {
                 ByteBuffer.allocateDirect(size * imageSize * Float.BYTES)
                         .order(ByteOrder.nativeOrder())
                         .asFloatBuffer();
+        int planes = spec.preprocess().channels().planes();
+        int plane = spec.inputHeight() * spec.inputWidth();
         for (int i = 0; i < real; i++) {
-            buffer.put(batch[start + i]);
+            float[] image = batch[start + i];
+            if (input.channelsLast()) {
+                // the pre-processor writes planes (CHW); this model reads pixels (HWC)
+                for (int p = 0; p < plane; p++) {
+                    for (int c = 0; c < planes; c++) {
+                        buffer.put(image[c * plane + p]);
+                    }
+                }
+            } else {
+                buffer.put(image);
+            }
         }
         // Padding images of a fixed-size batch stay zero; their outputs are dropped below.
         buffer.rewind();
-        long[] shape = {
-            size, spec.preprocess().channels().planes(), spec.inputHeight(), spec.inputWidth()
-        };
+        long[] shape =
+                input.channelsLast()
+                        ? new long[] {size, spec.inputHeight(), spec.inputWidth(), planes}
+                        : new long[] {size, planes, spec.inputHeight(), spec.inputWidth()};
         try (OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, shape);
                 OrtSession.Result result = session.run(Map.of(input.name(), tensor))) {
             Map<String, FloatTensor> out = new LinkedHashMap<>();

@@ -62,6 +62,30 @@ class OnnxModelRunnerTest {
     }
 
     @Test
+    void shouldFeedAChannelsLastModelPixelsInsteadOfPlanes() throws Exception {
+        Map<String, String> metadata = Map.of(ModelMetadataKeys.TASK, "classification");
+        Path file = Files.write(dir.resolve("keras.onnx"), OnnxModels.channelsLast(4, 5, metadata));
+        Random random = new Random(12);
+        float[][] batch = {randomImage(random, 60), randomImage(random, 60)};
+
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(file, RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
+            Map<String, FloatTensor> out = runner.run(batch);
+
+            assertThat(runner.inputShape().channelsLast()).isTrue();
+            assertThat(runner.inputShape().channels()).isEqualTo(3);
+            assertThat(runner.spec().inputHeight()).isEqualTo(4);
+            assertThat(runner.spec().inputWidth()).isEqualTo(5);
+            // the model transposes its pixels back to planes: what comes out is what went in
+            assertThat(out.get("out").shape()).containsExactly(2, 3, 4, 5);
+            assertThat(java.util.Arrays.copyOfRange(out.get("out").data(), 0, 60))
+                    .containsExactly(batch[0]);
+            assertThat(java.util.Arrays.copyOfRange(out.get("out").data(), 60, 120))
+                    .containsExactly(batch[1]);
+        }
+    }
+
+    @Test
     void shouldRunImageByImageWhenTheBatchIsFixedToOne() throws Exception {
         byte[] model =
                 OnnxModels.conv1x1(

@@ -102,4 +102,31 @@ final class OnnxModels {
                         .build();
         return OnnxProtos.model(graph, metadata).toByteArray();
     }
+
+    /**
+     * tf2onnx's shape of a network: {@code input_1 [batch, h, w, 3]} (channels last) {@code ->
+     * Transpose(0, 3, 1, 2) -> out [batch, 3, h, w]}.
+     */
+    static byte[] channelsLast(int height, int width, Map<String, String> metadata) {
+        GraphProto graph =
+                GraphProto.newBuilder()
+                        .setName("keras")
+                        .addInput(OnnxProtos.value("input_1", "batch", height, width, 3))
+                        .addOutput(OnnxProtos.value("out", "batch", 3, height, width))
+                        .addNode(
+                                NodeProto.newBuilder()
+                                        .setOpType("Transpose")
+                                        .addInput("input_1")
+                                        .addOutput("out")
+                                        .addAttribute(
+                                                AttributeProto.newBuilder()
+                                                        .setName("perm")
+                                                        .setType(AttributeProto.AttributeType.INTS)
+                                                        .addInts(0)
+                                                        .addInts(3)
+                                                        .addInts(1)
+                                                        .addInts(2)))
+                        .build();
+        return OnnxProtos.model(graph, metadata).toByteArray();
+    }
 }
