@@ -123,6 +123,31 @@ class SampleValidatorTest {
     }
 
     @Test
+    void shouldJudgeAPhonePhotoAtItsUprightSize() throws Exception {
+        // stored 100x50, shown turned a quarter (EXIF 6) as 50x100: labels are drawn on that
+        byte[] phone =
+                io.streamtune.testkit.ExifJpeg.withOrientation(
+                        TestImages.jpeg(100, 50, 6), 6, false);
+        var tall =
+                new Label.BoxesLabel(List.of(new Label.BoxedObject("cat", new Box(5, 60, 40, 35))));
+
+        ValidatedSample sample = validator.validate("pets", phone, tall);
+
+        assertThat(sample.width()).isEqualTo(50);
+        assertThat(sample.height()).isEqualTo(100);
+        assertRejected(
+                () ->
+                        validator.validate(
+                                "pets",
+                                phone,
+                                new Label.BoxesLabel(
+                                        List.of(
+                                                new Label.BoxedObject(
+                                                        "cat", new Box(60, 10, 30, 20))))),
+                RejectReason.BOX_OUT_OF_BOUNDS);
+    }
+
+    @Test
     void shouldAcceptBoxesTouchingTheImageEdge() throws Exception {
         var edge =
                 new Label.BoxesLabel(List.of(new Label.BoxedObject("cat", new Box(0, 0, 100, 50))));

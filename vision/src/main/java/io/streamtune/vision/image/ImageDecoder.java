@@ -28,7 +28,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * widened from 8 bits); samples of fewer than 8 bits are scaled to 0..255; palette images are
  * expanded through their palette; grey is replicated to three channels; alpha (including palette
  * transparency) is dropped without compositing. Colour profiles are ignored: samples are taken as
- * they are stored.
+ * they are stored. A JPEG's EXIF orientation is applied ({@link ExifOrientation}): pixels, width
+ * and height are those of the image shown upright, as browsers, labelling tools and OpenCV show it.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -53,7 +54,7 @@ public final class ImageDecoder {
                 new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
             ImageReader reader = readerFor(in);
             try {
-                return checkHeader(reader, bytes);
+                return upright(checkHeader(reader, bytes), ExifOrientation.of(bytes));
             } finally {
                 reader.dispose();
             }
@@ -99,6 +100,8 @@ public final class ImageDecoder {
      */
     public Decoded decode(byte[] bytes, MinimumSize minimum) throws ImageRejectedException {
         checkBytes(bytes);
+        int orientation = ExifOrientation.of(bytes);
+        boolean swap = ExifOrientation.swapsAxes(orientation);
         if (TurboJpeg.INSTANCE.isPresent()
                 && bytes.length > 3
                 && (bytes[0] & 0xFF) == 0xFF
@@ -114,12 +117,20 @@ public final class ImageDecoder {
                                     bytes,
                                     (w, h) -> {
                                         info[0] = checkSize(ImageFormat.JPEG, w, h, bytes);
-                                        return minimum == null
-                                                ? new int[] {w, h}
-                                                : minimum.of(w, h);
+                                        if (minimum == null) {
+                                            return new int[] {w, h};
+                                        }
+                                        // the consumer sizes the upright image
+                                        if (!swap) {
+                                            return minimum.of(w, h);
+                                        }
+                                        int[] m = minimum.of(h, w);
+                                        return new int[] {m[1], m[0]};
                                     });
             if (fast.isPresent()) {
-                return new Decoded(fast.get(), info[0]);
+                return new Decoded(
+                        ExifOrientation.apply(fast.get(), orientation),
+                        upright(info[0], orientation));
             }
         }
         try (ImageInputStream in =
@@ -136,7 +147,9 @@ public final class ImageDecoder {
                     throw new ImageRejectedException(
                             Reason.CORRUPT, "cannot decode " + info.format() + " pixels: " + e, e);
                 }
-                return new Decoded(RgbImage.of(image), info);
+                return new Decoded(
+                        ExifOrientation.apply(RgbImage.of(image), orientation),
+                        upright(info, orientation));
             } finally {
                 reader.dispose();
             }
@@ -144,6 +157,13 @@ public final class ImageDecoder {
             throw new ImageRejectedException(
                     Reason.CORRUPT, "cannot read image: " + e.getMessage(), e);
         }
+    }
+
+    /** The size an image of this orientation shows at. */
+    private static ImageInfo upright(ImageInfo info, int orientation) {
+        return ExifOrientation.swapsAxes(orientation)
+                ? new ImageInfo(info.format(), info.height(), info.width())
+                : info;
     }
 
     /** Whether JPEGs decode through libjpeg-turbo in this JVM (else through ImageIO). */
