@@ -146,7 +146,7 @@ class ModelCommandsTest {
                         "odd",
                         new TensorInfo("input", ElementType.FLOAT, new long[] {-1, 3, 8, 8}),
                         1);
-        String y = b.op("Erf", List.of("input"));
+        String y = b.op("Hardmax", List.of("input"));
         Path file = tmp.resolve("odd.onnx");
         OnnxWriter.write(b.build(y), file);
 
@@ -154,8 +154,8 @@ class ModelCommandsTest {
 
         assertThat(code).isEqualTo(3);
         assertThat(stdout())
-                .contains("operators  {Erf=1}")
-                .contains("fine-tune  no: unsupported operator Erf");
+                .contains("operators  {Hardmax=1}")
+                .contains("fine-tune  no: unsupported operator Hardmax");
     }
 
     @Test

@@ -43,7 +43,8 @@ public final class Operators {
     private static final Map<String, Operator> OPERATORS = new TreeMap<>();
 
     static {
-        for (Operator o :
+        List<Operator> all = new java.util.ArrayList<>(Elementwise.all());
+        all.addAll(
                 List.of(
                         new Conv(),
                         new ConvTranspose(),
@@ -83,7 +84,10 @@ public final class Operators {
                         new Gather(),
                         new Unsqueeze(),
                         new Squeeze(),
-                        CONSTANT)) {
+                        new GlobalMaxPool(),
+                        new Pow(),
+                        CONSTANT));
+        for (Operator o : all) {
             if (OPERATORS.put(o.opType(), o) != null) {
                 throw new IllegalStateException("two operators for " + o.opType());
             }
