@@ -85,6 +85,7 @@ public final class Operators {
                         new Unsqueeze(),
                         new Squeeze(),
                         new GlobalMaxPool(),
+                        new LayerNormalization(),
                         new Pow(),
                         CONSTANT));
         for (Operator o : all) {

@@ -1,0 +1,78 @@
+package io.streamtune.onnx.djl.ops;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import io.streamtune.onnx.ir.OnnxNode;
+import java.util.List;
+
+/**
+ * ONNX {@code LayerNormalization} (opset 17): each sample normalised over the axes from {@code
+ * axis} on with the population variance, then scaled and shifted element-wise (ConvNeXt's and the
+ * vision transformers' normalisation). Optional outputs: the mean and the inverse standard
+ * deviation, with the normalised axes kept as 1s.
+ */
+final class LayerNormalization implements Operator {
+
+    @Override
+    public String opType() {
+        return "LayerNormalization";
+    }
+
+    @Override
+    public int sinceOpset() {
+        return 17;
+    }
+
+    @Override
+    public List<ParameterRole> parameterRoles() {
+        return List.of(
+                new ParameterRole(1, Parameter.Type.GAMMA),
+                new ParameterRole(2, Parameter.Type.BETA));
+    }
+
+    @Override
+    public NDList run(OpContext c, OnnxNode n, NDArray[] in) {
+        NDArray x = in[0];
+        Shape shape = x.getShape();
+        int rank = shape.dimension();
+        int axis = (int) n.attrInt("axis", -1);
+        if (axis < 0) {
+            axis += rank;
+        }
+        float eps = n.attrFloat("epsilon", 1e-5f);
+        long outer = 1;
+        long[] kept = shape.getShape().clone();
+        for (int i = 0; i < rank; i++) {
+            if (i < axis) {
+                outer *= kept[i];
+            } else {
+                kept[i] = 1;
+            }
+        }
+        // DJL's mean on PyTorch takes one axis: flatten the normalised axes into one
+        NDArray flat = x.reshape(outer, -1);
+        NDArray mean = flat.mean(new int[] {1}, true);
+        NDArray centered = flat.sub(mean);
+        NDArray inv =
+                centered.square()
+                        .mean(new int[] {1}, true)
+                        .add(eps)
+                        .sqrt()
+                        .getNDArrayInternal()
+                        .rdiv(1f);
+        NDArray y = centered.mul(inv).reshape(shape).mul(in[1]);
+        if (in.length > 2 && in[2] != null) {
+            y = y.add(in[2]);
+        }
+        NDList out = new NDList(y);
+        if (n.outputs().size() > 1) {
+            out.add(mean.reshape(new Shape(kept)));
+        }
+        if (n.outputs().size() > 2) {
+            out.add(inv.reshape(new Shape(kept)));
+        }
+        return out;
+    }
+}
