@@ -52,7 +52,7 @@ public final class OnnxReader {
             in.setSizeLimit(Integer.MAX_VALUE);
             model = OnnxMl.ModelProto.parseFrom(in);
         }
-        OnnxGraph graph = read(model);
+        OnnxGraph graph = read(ExternalData.resolve(model, file));
         LOG.info(
                 "Read ONNX model {} (opset {}, {} nodes, {} initializers)",
                 file,
@@ -175,12 +175,18 @@ public final class OnnxReader {
         };
     }
 
-    /** Decodes a {@code TensorProto} (raw or typed storage; external data is rejected). */
+    /**
+     * Decodes a {@code TensorProto} (raw or typed storage; external data must have been resolved,
+     * as {@link #read(Path)} does).
+     */
     public static OnnxTensor tensor(OnnxMl.TensorProto t) {
         if (t.hasDataLocation()
                 && t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
             throw new IllegalArgumentException(
-                    "tensor " + t.getName() + " uses external data, which is not supported");
+                    "tensor "
+                            + t.getName()
+                            + " is stored in an external data file: read the model from its file,"
+                            + " with that data beside it");
         }
         ElementType type = ElementType.fromOnnx(t.getDataType());
         long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
