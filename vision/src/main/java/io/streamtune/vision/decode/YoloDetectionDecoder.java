@@ -9,7 +9,11 @@ import java.util.Objects;
 /**
  * Decodes the YOLOv8/YOLO11 detection layout {@code [1, 4 + nc, N]} — per anchor cx, cy, w, h in
  * model-input pixels followed by {@code nc} class scores in 0..1 — into detections in source-image
- * pixels.
+ * pixels. The anchors-first layout of YOLOv5, YOLOv7 and YOLOX exports, {@code [1, N, 5 + nc]} with
+ * an objectness score after the box (a class's score is objectness × class probability), is read
+ * too: an output with more rows than columns is anchors-first, with objectness when it has {@code 5
+ * + nc} columns for the configured classes (or when no classes are configured), else {@code 4 +
+ * nc}.
  *
  * <p>Each anchor is one candidate with its best class (Ultralytics' single-label mode); candidates
  * below the score threshold are dropped, class-aware NMS runs in input space, survivors are mapped
@@ -48,8 +52,77 @@ public final class YoloDetectionDecoder {
             int batchIndex,
             List<String> labels,
             ResizeTransform transform) {
+        if (anchorsFirst(shape, labels.size())) {
+            float[] rows = rowsFirst(data, shape, batchIndex, labels.size());
+            long[] rowShape = {1, rows.length / shape[shape.length - 2], shape[shape.length - 2]};
+            Layout layout = Layout.of(rows, rowShape, 0);
+            return decode(rows, layout, layout.rows() - 4, labels, transform);
+        }
         Layout layout = Layout.of(data, shape, batchIndex);
         return decode(data, layout, layout.rows() - 4, labels, transform);
+    }
+
+    /**
+     * Whether an output is anchors-first (YOLOv5's {@code [B, N, 5 + nc]}): by the configured class
+     * count when there is one, else by having more anchors than values per anchor.
+     */
+    static boolean anchorsFirst(long[] shape, int classes) {
+        int r = shape.length;
+        if (r < 2) {
+            return false;
+        }
+        long rows = shape[r - 2];
+        long cols = shape[r - 1];
+        if (classes > 0) {
+            return rows != classes + 4 && (cols == classes + 5 || cols == classes + 4);
+        }
+        return rows > cols;
+    }
+
+    /**
+     * One image of an anchors-first output as the rows-first {@code [4 + nc, N]} values, objectness
+     * (when present) folded into the class scores.
+     */
+    private static float[] rowsFirst(float[] data, long[] shape, int batchIndex, int classes) {
+        int r = shape.length;
+        if (r != 2 && r != 3) {
+            throw new IllegalArgumentException("expected [1, N, 5+nc], got rank " + r);
+        }
+        long batch = r == 3 ? shape[0] : 1;
+        int n = (int) shape[r - 2];
+        int cols = (int) shape[r - 1];
+        if ((long) n * cols * batch != data.length) {
+            throw new IllegalArgumentException(
+                    "shape "
+                            + java.util.Arrays.toString(shape)
+                            + " does not match "
+                            + data.length
+                            + " values");
+        }
+        if (batchIndex < 0 || batchIndex >= batch) {
+            throw new IllegalArgumentException(
+                    "batch index " + batchIndex + " outside batch of " + batch);
+        }
+        boolean objectness = classes == 0 ? cols > 5 : cols == classes + 5;
+        int nc = cols - (objectness ? 5 : 4);
+        if (nc <= 0) {
+            throw new IllegalArgumentException(
+                    "output " + java.util.Arrays.toString(shape) + " has no class columns");
+        }
+        int base = batchIndex * n * cols;
+        float[] out = new float[(4 + nc) * n];
+        for (int a = 0; a < n; a++) {
+            int at = base + a * cols;
+            for (int k = 0; k < 4; k++) {
+                out[k * n + a] = data[at + k];
+            }
+            float obj = objectness ? data[at + 4] : 1f;
+            int first = objectness ? 5 : 4;
+            for (int c = 0; c < nc; c++) {
+                out[(4 + c) * n + a] = obj * data[at + first + c];
+            }
+        }
+        return out;
     }
 
     /** Shared with instance segmentation, where {@code nc} is less than {@code rows - 4}. */

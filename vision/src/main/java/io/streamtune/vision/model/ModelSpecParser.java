@@ -57,6 +57,15 @@ public final class ModelSpecParser {
             probabilities = task == Task.CLASSIFICATION;
         }
         String ultralyticsNames = metadata.get(ModelMetadataKeys.ULTRALYTICS_NAMES);
+        if (ultralyticsNames != null
+                && ultralyticsTask == null
+                && metadata.get(ModelMetadataKeys.TASK) == null
+                && metadata.get(ModelMetadataKeys.ULTRALYTICS_STRIDE) != null
+                && overrides.task().isEmpty()) {
+            // YOLOv5's export writes names and stride but no task: its detectors letterbox
+            task = Task.DETECTION;
+            resize = ResizeMode.LETTERBOX;
+        }
         if (ultralyticsNames != null) {
             classes = Literals.indexedNames(ultralyticsNames);
         }

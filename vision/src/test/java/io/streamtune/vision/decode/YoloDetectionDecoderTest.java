@@ -111,4 +111,56 @@ class YoloDetectionDecoderTest {
         assertThat(image1).extracting(Detection::label).containsExactly("car");
         assertThat(image1.get(0).box()).isEqualTo(new Box(48, 48, 4, 4));
     }
+
+    @Test
+    void shouldReadYolov5sAnchorsFirstLayoutWithObjectness() {
+        ResizeTransform t = ResizeTransform.stretch(100, 100, 100, 100);
+        // [B, N, 5 + nc]: cx, cy, w, h, objectness, p(person), p(car)
+        float[] v5 = {
+            20, 20, 10, 10, 0.9f, 0.2f, 0.8f, // car 0.72
+            50, 50, 10, 10, 0.1f, 0.9f, 0.1f, // person 0.09: under the threshold
+            80, 80, 10, 10, 0.8f, 0.9f, 0.3f, // person 0.72
+            // second image
+            30, 30, 10, 10, 0.5f, 1.0f, 0.0f, // person 0.5
+            60, 60, 10, 10, 0.0f, 1.0f, 1.0f,
+            10, 90, 10, 10, 0.0f, 1.0f, 1.0f
+        };
+        YoloDetectionDecoder decoder = new YoloDetectionDecoder(DetectionOptions.DEFAULTS);
+
+        List<Detection> first = decoder.decode(v5, new long[] {2, 3, 7}, 0, LABELS, t);
+        List<Detection> second = decoder.decode(v5, new long[] {2, 3, 7}, 1, LABELS, t);
+        // without class names: anchors-first because there are more anchors (8) than values (7)
+        float[] eight = java.util.Arrays.copyOf(v5, 8 * 7);
+        List<Detection> unnamed = decoder.decode(eight, new long[] {1, 8, 7}, List.of(), t);
+
+        assertThat(first).extracting(Detection::label).containsExactlyInAnyOrder("car", "person");
+        for (Detection d : first) {
+            assertThat(d.score()).isCloseTo(0.72f, within(1e-6f));
+        }
+        assertThat(first)
+                .filteredOn(d -> d.label().equals("car"))
+                .extracting(Detection::box)
+                .containsExactly(new Box(15, 15, 10, 10));
+        assertThat(second).extracting(Detection::label).containsExactly("person");
+        assertThat(second.get(0).score()).isCloseTo(0.5f, within(1e-6f));
+        // the first image and the second image's person, read as one image of 8 anchors
+        assertThat(unnamed).extracting(Detection::label).containsExactlyInAnyOrder("1", "0", "0");
+    }
+
+    @Test
+    void shouldReadAnAnchorsFirstLayoutWithoutObjectnessByItsClassCount() {
+        ResizeTransform t = ResizeTransform.stretch(100, 100, 100, 100);
+        // [1, N, 4 + nc], N = 3 anchors, 2 classes
+        float[] plain = {
+            20, 20, 10, 10, 0.1f, 0.7f,
+            50, 50, 10, 10, 0.6f, 0.1f,
+            80, 80, 10, 10, 0.0f, 0.1f
+        };
+        YoloDetectionDecoder decoder = new YoloDetectionDecoder(DetectionOptions.DEFAULTS);
+
+        List<Detection> d = decoder.decode(plain, new long[] {1, 3, 6}, LABELS, t);
+
+        assertThat(d).extracting(Detection::label).containsExactlyInAnyOrder("car", "person");
+        assertThat(d).extracting(Detection::score).containsExactlyInAnyOrder(0.7f, 0.6f);
+    }
 }

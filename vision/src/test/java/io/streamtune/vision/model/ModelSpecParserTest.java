@@ -29,6 +29,20 @@ class ModelSpecParserTest {
     }
 
     @Test
+    void shouldReadYolov5DetectorsWhichNameNoTask() {
+        // what ultralytics/yolov5's export.py writes
+        Map<String, String> metadata = Map.of("stride", "32", "names", "{0: 'person', 1: 'car'}");
+        InputShape fixed = new InputShape("images", 1, 3, 640, 640);
+
+        ModelSpec spec = ModelSpecParser.parse(metadata, fixed, ModelSpecOverrides.NONE, "yolov5s");
+
+        assertThat(spec.task()).isEqualTo(Task.DETECTION);
+        assertThat(spec.classNames()).containsExactly("person", "car");
+        assertThat(spec.preprocess().resize()).isEqualTo(ResizeMode.LETTERBOX);
+        assertThat(spec.inputWidth()).isEqualTo(640);
+    }
+
+    @Test
     void shouldLetOverridesWinOverMetadata() {
         Map<String, String> metadata =
                 Map.of(
