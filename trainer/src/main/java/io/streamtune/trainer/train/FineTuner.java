@@ -387,10 +387,14 @@ public final class FineTuner {
             }
             List<OnnxTensor> probe = runner.run(train.inputs(0, 1));
             long perImage = probe.stream().mapToLong(t -> t.elementCount() * Float.BYTES).sum();
+            long bytes = perImage * train.size();
+            // within the configured budget, and within half the heap still free
+            Runtime rt = Runtime.getRuntime();
+            long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
             List<OnnxTensor> cached =
-                    cache && perImage * train.size() <= budgetBytes
+                    cache && bytes <= budgetBytes && bytes <= free / 2
                             ? PrefixRunner.cacheAll(
-                                    runner, train.inputs(0, train.size()), INFERENCE_BATCH)
+                                    runner, train.size(), INFERENCE_BATCH, train::inputs)
                             : null;
             return new Feed(runner, cached, probe);
         }

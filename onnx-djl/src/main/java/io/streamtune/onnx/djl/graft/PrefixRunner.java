@@ -82,43 +82,61 @@ public interface PrefixRunner extends AutoCloseable {
         };
     }
 
+    /** Batches of a set of images, {@code [to - from, ...]}, made when asked for. */
+    @FunctionalInterface
+    interface Batches {
+        OnnxTensor inputs(int from, int to) throws Exception;
+    }
+
     /**
      * Runs the prefix over {@code images} ({@code [N, ...]}) in batches and returns each boundary
      * tensor stacked over all N images.
      */
     static List<OnnxTensor> cacheAll(PrefixRunner runner, OnnxTensor images, int batchSize)
             throws Exception {
-        long n = images.shape()[0];
+        int n = (int) images.shape()[0];
         int per = (int) (images.elementCount() / n);
-        List<List<float[]>> parts = new ArrayList<>();
+        return cacheAll(
+                runner,
+                n,
+                batchSize,
+                (from, to) -> {
+                    long[] shape = images.shape().clone();
+                    shape[0] = to - from;
+                    return OnnxTensor.ofFloats(
+                            images.name(),
+                            shape,
+                            java.util.Arrays.copyOfRange(images.floats(), from * per, to * per));
+                });
+    }
+
+    /**
+     * Runs the prefix over {@code n} images, made batch by batch (so the whole set never has to be
+     * one tensor), and returns each boundary tensor stacked over all n; every output is written
+     * straight into its place.
+     */
+    static List<OnnxTensor> cacheAll(PrefixRunner runner, int n, int batchSize, Batches images)
+            throws Exception {
+        List<float[]> all = new ArrayList<>();
         List<long[]> shapes = new ArrayList<>();
-        for (long start = 0; start < n; start += batchSize) {
-            long count = Math.min(batchSize, n - start);
-            long[] shape = images.shape().clone();
-            shape[0] = count;
-            float[] slice =
-                    java.util.Arrays.copyOfRange(
-                            images.floats(), (int) (start * per), (int) ((start + count) * per));
-            List<OnnxTensor> out = runner.run(OnnxTensor.ofFloats(images.name(), shape, slice));
+        for (int start = 0; start < n; start += batchSize) {
+            int count = Math.min(batchSize, n - start);
+            List<OnnxTensor> out = runner.run(images.inputs(start, start + count));
             for (int i = 0; i < out.size(); i++) {
-                if (parts.size() <= i) {
-                    parts.add(new ArrayList<>());
-                    shapes.add(out.get(i).shape());
+                float[] values = out.get(i).floats();
+                int per = values.length / count;
+                if (all.size() <= i) {
+                    long[] shape = out.get(i).shape().clone();
+                    shape[0] = n;
+                    shapes.add(shape);
+                    all.add(new float[Math.multiplyExact(per, n)]);
                 }
-                parts.get(i).add(out.get(i).floats());
+                System.arraycopy(values, 0, all.get(i), start * per, values.length);
             }
         }
         List<OnnxTensor> result = new ArrayList<>();
-        for (int i = 0; i < parts.size(); i++) {
-            long[] shape = shapes.get(i).clone();
-            shape[0] = n;
-            float[] all = new float[(int) OnnxTensor.size(shape)];
-            int off = 0;
-            for (float[] p : parts.get(i)) {
-                System.arraycopy(p, 0, all, off, p.length);
-                off += p.length;
-            }
-            result.add(OnnxTensor.ofFloats("boundary_" + i, shape, all));
+        for (int i = 0; i < all.size(); i++) {
+            result.add(OnnxTensor.ofFloats("boundary_" + i, shapes.get(i), all.get(i)));
         }
         return result;
     }
