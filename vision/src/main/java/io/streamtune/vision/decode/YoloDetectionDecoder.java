@@ -84,32 +84,17 @@ public final class YoloDetectionDecoder {
      * (when present) folded into the class scores.
      */
     private static float[] rowsFirst(float[] data, long[] shape, int batchIndex, int classes) {
-        int r = shape.length;
-        if (r != 2 && r != 3) {
-            throw new IllegalArgumentException("expected [1, N, 5+nc], got rank " + r);
-        }
-        long batch = r == 3 ? shape[0] : 1;
-        int n = (int) shape[r - 2];
-        int cols = (int) shape[r - 1];
-        if ((long) n * cols * batch != data.length) {
-            throw new IllegalArgumentException(
-                    "shape "
-                            + java.util.Arrays.toString(shape)
-                            + " does not match "
-                            + data.length
-                            + " values");
-        }
-        if (batchIndex < 0 || batchIndex >= batch) {
-            throw new IllegalArgumentException(
-                    "batch index " + batchIndex + " outside batch of " + batch);
-        }
+        // the same checks as rows-first: [B, N, cols] read with N as "rows"
+        Layout raw = Layout.of(data, shape, batchIndex);
+        int n = raw.rows();
+        int cols = raw.anchors();
         boolean objectness = classes == 0 ? cols > 5 : cols == classes + 5;
         int nc = cols - (objectness ? 5 : 4);
         if (nc <= 0) {
             throw new IllegalArgumentException(
                     "output " + java.util.Arrays.toString(shape) + " has no class columns");
         }
-        int base = batchIndex * n * cols;
+        int base = raw.offset();
         float[] out = new float[(4 + nc) * n];
         for (int a = 0; a < n; a++) {
             int at = base + a * cols;

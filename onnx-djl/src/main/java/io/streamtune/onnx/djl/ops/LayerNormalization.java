@@ -3,7 +3,6 @@ package io.streamtune.onnx.djl.ops;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import io.streamtune.onnx.ir.OnnxNode;
 import java.util.List;
 
@@ -27,9 +26,7 @@ final class LayerNormalization implements Operator {
 
     @Override
     public List<ParameterRole> parameterRoles() {
-        return List.of(
-                new ParameterRole(1, Parameter.Type.GAMMA),
-                new ParameterRole(2, Parameter.Type.BETA));
+        return ParameterRole.SCALE_AND_SHIFT;
     }
 
     @Override

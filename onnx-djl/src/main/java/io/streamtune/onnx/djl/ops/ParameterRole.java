@@ -16,6 +16,12 @@ public record ParameterRole(int input, Parameter.Type type) {
                     new ParameterRole(1, Parameter.Type.WEIGHT),
                     new ParameterRole(2, Parameter.Type.BIAS));
 
+    /** A normalisation's scale at input 1 and shift at input 2 (InstanceNorm, LayerNorm). */
+    public static final List<ParameterRole> SCALE_AND_SHIFT =
+            List.of(
+                    new ParameterRole(1, Parameter.Type.GAMMA),
+                    new ParameterRole(2, Parameter.Type.BETA));
+
     public ParameterRole {
         Objects.requireNonNull(type, "type");
         if (input < 0) {
