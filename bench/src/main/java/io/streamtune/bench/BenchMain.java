@@ -22,6 +22,7 @@ public final class BenchMain {
         BENCHES.put("onnx", "io.streamtune.bench.onnx.OnnxBridgeBench");
         BENCHES.put("ingest", "io.streamtune.bench.ingest.IngestBench");
         BENCHES.put("inference", "io.streamtune.bench.inference.InferenceBench");
+        BENCHES.put("model-memory", "io.streamtune.bench.inference.ModelMemoryBench");
         BENCHES.put("transfer", "io.streamtune.bench.trainer.TransferBench");
         BENCHES.put("transfer-real", "io.streamtune.bench.trainer.RealTransferBench");
         BENCHES.put("transfer-detection", "io.streamtune.bench.trainer.DetectionTransferBench");
