@@ -371,6 +371,15 @@ public record InferenceConfig(
                     1,
                     "frames whose embedding summary lies outside the central 80 % of the version's"
                             + " gate images in at least this share of its dimensions (0 = off)");
+    private static final Setting<Double> LABELLING_DUPLICATE_DISTANCE =
+            DEF.decimal(
+                    "inference.labelling.duplicate.distance",
+                    L.duplicateDistance(),
+                    0,
+                    1,
+                    "a picked frame this close to one of its camera's last 16 requests (relative"
+                            + " distance of the embedding summaries, else of the scores) is passed"
+                            + " over: a view held for seconds is requested once (0 = off)");
     private static final Setting<Integer> LABELLING_PER_MINUTE =
             DEF.integer(
                     "inference.labelling.per.minute",
@@ -596,7 +605,8 @@ public record InferenceConfig(
                     LABELLING_PER_CAMERA_PER_HOUR.get(config),
                     L.remembered(),
                     LABELLING_DISAGREEMENT_MAX.get(config),
-                    LABELLING_NOVELTY_MIN.get(config));
+                    LABELLING_NOVELTY_MIN.get(config),
+                    LABELLING_DUPLICATE_DISTANCE.get(config));
         } catch (IllegalArgumentException e) {
             if (e instanceof ConfigException) {
                 throw e;

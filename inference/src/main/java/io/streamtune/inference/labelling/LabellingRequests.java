@@ -147,7 +147,11 @@ public final class LabellingRequests
                         frame.frameId(),
                         frame.cameraId(),
                         new LabellingSampler.Prediction(
-                                seen.scores(), seen.margins(), seen.classes(), p.novelty())));
+                                seen.scores(),
+                                seen.margins(),
+                                seen.classes(),
+                                p.novelty(),
+                                frameRef(p.value()).embedding())));
     }
 
     private void send(FrameOutcome.Predicted p, Optional<LabellingSampler.Pick> pick) {

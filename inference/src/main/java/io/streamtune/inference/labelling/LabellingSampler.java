@@ -56,6 +56,10 @@ public final class LabellingSampler {
      *     F1, pixel agreement) under which a shadowed frame is picked (0: off)
      * @param noveltyMin share of embedding dimensions outside the reference's central bins at which
      *     a frame is picked as novel (0: off)
+     * @param duplicateDistance a picked frame is passed over when it is this close to one of the
+     *     last frames requested from its camera: relative distance of their embedding summaries
+     *     (else of their scores, with the same classes); a camera showing one view for seconds
+     *     sends it once (0: off)
      */
     public record Settings(
             double confidenceMin,
@@ -70,11 +74,12 @@ public final class LabellingSampler {
             int perCameraPerHour,
             int remembered,
             double disagreementMax,
-            double noveltyMin) {
+            double noveltyMin,
+            double duplicateDistance) {
 
         /**
-         * Settings with the default disagreement strategy (agreement under 0.5) and without the
-         * novelty strategy.
+         * Settings with the default disagreement strategy (agreement under 0.5), without the
+         * novelty strategy and without passing over near-duplicates.
          */
         public Settings(
                 double confidenceMin,
@@ -101,6 +106,7 @@ public final class LabellingSampler {
                     perCameraPerHour,
                     remembered,
                     0.5,
+                    0,
                     0);
         }
 
@@ -110,6 +116,9 @@ public final class LabellingSampler {
             }
             if (!(noveltyMin >= 0 && noveltyMin <= 1)) {
                 throw new IllegalArgumentException("novelty min must be in [0, 1]");
+            }
+            if (!(duplicateDistance >= 0 && duplicateDistance <= 1)) {
+                throw new IllegalArgumentException("duplicate distance must be in [0, 1]");
             }
             if (!(confidenceMin >= 0 && confidenceMin <= confidenceMax && confidenceMax <= 1)) {
                 throw new IllegalArgumentException(
@@ -134,11 +143,12 @@ public final class LabellingSampler {
 
         /**
          * The defaults: every strategy on (novel: 6 of 8 embedding dimensions outside the central
-         * 80 %), at most 10 a minute, 120 an hour, 1000 a day.
+         * 80 %), at most 10 a minute, 120 an hour, 1000 a day, near-duplicates (within 5 %) of a
+         * camera's last requests passed over.
          */
         public static Settings defaults() {
             return new Settings(
-                    0.3, 0.6, 0.15, 0.02, 500, 0.001, 10, 120, 1000, 30, 100_000, 0.5, 0.75);
+                    0.3, 0.6, 0.15, 0.02, 500, 0.001, 10, 120, 1000, 30, 100_000, 0.5, 0.75, 0.05);
         }
     }
 
@@ -153,20 +163,42 @@ public final class LabellingSampler {
      *     segment's)
      * @param novelty share of the frame's embedding dimensions outside the reference's central bins
      *     (NaN: the model has no embedding or its version no reference)
+     * @param embedding the frame's embedding summary, null when the model has none
      */
     public record Prediction(
-            List<Double> scores, boolean margins, List<String> classes, double novelty) {
+            List<Double> scores,
+            boolean margins,
+            List<String> classes,
+            double novelty,
+            List<Float> embedding) {
 
-        /** A prediction without a novelty measure. */
+        /** A prediction without a novelty measure or an embedding. */
         public Prediction(List<Double> scores, boolean margins, List<String> classes) {
-            this(scores, margins, classes, Double.NaN);
+            this(scores, margins, classes, Double.NaN, null);
         }
 
         public Prediction {
             scores = List.copyOf(scores);
             classes = List.copyOf(classes);
+            embedding = embedding == null ? null : List.copyOf(embedding);
+        }
+
+        /** What near-duplicates are told apart by: the embedding, else the scores. */
+        float[] signature() {
+            List<? extends Number> v =
+                    embedding != null && !embedding.isEmpty() ? embedding : scores;
+            float[] out = new float[v.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = v.get(i).floatValue();
+            }
+            return out;
         }
     }
+
+    /** The last requests of one camera, for passing over near-duplicates. */
+    private record Requested(float[] signature, List<String> classes) {}
+
+    private static final int RECENT_PER_CAMERA = 16;
 
     /** A decision: why, and the score that decided it (NaN when none did). */
     public record Pick(Reason reason, double score) {}
@@ -181,7 +213,9 @@ public final class LabellingSampler {
     private final Window hour = new Window(3_600_000);
     private final Window day = new Window(86_400_000);
     private final Map<String, Window> cameras;
+    private final Map<String, java.util.ArrayDeque<Requested>> recent;
     private long capped;
+    private long duplicates;
 
     public LabellingSampler(Settings settings, Clock clock, long seed) {
         this.settings = settings;
@@ -202,6 +236,14 @@ public final class LabellingSampler {
                         return size() > 10_000;
                     }
                 };
+        this.recent =
+                new LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(
+                            Map.Entry<String, java.util.ArrayDeque<Requested>> eldest) {
+                        return size() > 10_000;
+                    }
+                };
     }
 
     /**
@@ -217,7 +259,7 @@ public final class LabellingSampler {
         if (classCounts.size() > 10_000) {
             classCounts.clear(); // attacker-sized class lists: start counting again
         }
-        return admit(frameId, camera, pick);
+        return admit(frameId, camera, pick, p);
     }
 
     /**
@@ -233,11 +275,20 @@ public final class LabellingSampler {
                                 && agreement < settings.disagreementMax()
                         ? Optional.of(new Pick(Reason.DISAGREEMENT, agreement))
                         : Optional.empty();
-        return admit(frameId, camera, pick);
+        return admit(frameId, camera, pick, null);
     }
 
-    private Optional<Pick> admit(String frameId, String camera, Optional<Pick> pick) {
+    private Optional<Pick> admit(
+            String frameId, String camera, Optional<Pick> pick, Prediction prediction) {
         if (pick.isEmpty() || seen.containsKey(frameId)) {
+            return Optional.empty();
+        }
+        Requested signature =
+                prediction == null || settings.duplicateDistance() <= 0
+                        ? null
+                        : new Requested(prediction.signature(), prediction.classes());
+        if (signature != null && nearDuplicate(camera, signature)) {
+            duplicates++;
             return Optional.empty();
         }
         long now = clock.millis();
@@ -254,7 +305,51 @@ public final class LabellingSampler {
         day.take(now);
         cam.take(now);
         seen.put(frameId, Boolean.TRUE);
+        if (signature != null) {
+            java.util.ArrayDeque<Requested> last =
+                    recent.computeIfAbsent(camera, k -> new java.util.ArrayDeque<>());
+            if (last.size() >= RECENT_PER_CAMERA) {
+                last.removeFirst();
+            }
+            last.addLast(signature);
+        }
         return pick;
+    }
+
+    private boolean nearDuplicate(String camera, Requested candidate) {
+        java.util.ArrayDeque<Requested> last = recent.get(camera);
+        if (last == null || candidate.signature().length == 0) {
+            return false;
+        }
+        for (Requested r : last) {
+            if (r.classes().equals(candidate.classes())
+                    && r.signature().length == candidate.signature().length
+                    && relativeDistance(r.signature(), candidate.signature())
+                            < settings.duplicateDistance()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code |a - b| / max(|a|, |b|)}; 0 for two zero vectors. */
+    static double relativeDistance(float[] a, float[] b) {
+        double d = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            double x = a[i] - b[i];
+            d += x * x;
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        double scale = Math.sqrt(Math.max(na, nb));
+        return scale == 0 ? 0 : Math.sqrt(d) / scale;
+    }
+
+    /** Frames a strategy picked that were passed over as near-duplicates of a recent request. */
+    public synchronized long duplicates() {
+        return duplicates;
     }
 
     /** Frames a strategy picked but a cap held back, since start. */

@@ -47,15 +47,23 @@ class LabellingSamplerTest {
 
     @Test
     void shouldPickAConfidentFrameUnlikeTheGateImagesAsNovel() {
-        Settings novel = new Settings(0, 0, 0, 0, 10, 0, 1000, 1000, 1000, 1000, 100, 0, 0.75);
+        Settings novel = new Settings(0, 0, 0, 0, 10, 0, 1000, 1000, 1000, 1000, 100, 0, 0.75, 0);
         LabellingSampler s = new LabellingSampler(novel, new TestClock(), 1);
 
         // 6 of 8 dimensions in an outer tenth of the reference: picked, however confident
-        assertThat(s.decide("f1", "cam", new Prediction(List.of(0.99), true, List.of("cat"), 0.75)))
+        assertThat(
+                        s.decide(
+                                "f1",
+                                "cam",
+                                new Prediction(List.of(0.99), true, List.of("cat"), 0.75, null)))
                 .map(LabellingSampler.Pick::reason)
                 .contains(Reason.NOVEL);
         // as often as the reference's own images are (0.2 a dimension on average): not
-        assertThat(s.decide("f2", "cam", new Prediction(List.of(0.99), true, List.of("cat"), 0.25)))
+        assertThat(
+                        s.decide(
+                                "f2",
+                                "cam",
+                                new Prediction(List.of(0.99), true, List.of("cat"), 0.25, null)))
                 .isEmpty();
         // no embedding, or the strategy off
         assertThat(s.decide("f3", "cam", classified(0.99))).isEmpty();
@@ -64,8 +72,49 @@ class LabellingSamplerTest {
                         off.decide(
                                 "f4",
                                 "cam",
-                                new Prediction(List.of(0.99), true, List.of("cat"), 1.0)))
+                                new Prediction(List.of(0.99), true, List.of("cat"), 1.0, null)))
                 .isEmpty();
+    }
+
+    @Test
+    void shouldPassOverNearDuplicatesOfACamerasLastRequests() {
+        Settings dedupe =
+                new Settings(0, 0, 0, 0, 10, 0, 1000, 1000, 1000, 1000, 100, 0, 0.75, 0.05);
+        LabellingSampler s = new LabellingSampler(dedupe, new TestClock(), 1);
+        List<Float> view = List.of(1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f);
+        List<Float> sameView = List.of(1.01f, 2f, 3f, 4f, 5f, 6f, 7f, 8.02f);
+        List<Float> otherView = List.of(8f, 7f, 6f, 5f, 4f, 3f, 2f, 1f);
+
+        // a camera holding one unusual view for seconds: its first frame is requested, not the rest
+        assertThat(s.decide("f1", "cam", novel(view))).isPresent();
+        assertThat(s.decide("f2", "cam", novel(sameView))).isEmpty();
+        assertThat(s.decide("f3", "cam", novel(view))).isEmpty();
+        assertThat(s.duplicates()).isEqualTo(2);
+        // another view, the same view on another camera, or the same with another class: requested
+        assertThat(s.decide("f4", "cam", novel(otherView))).isPresent();
+        assertThat(s.decide("f5", "cam-2", novel(view))).isPresent();
+        assertThat(
+                        s.decide(
+                                "f6",
+                                "cam",
+                                new Prediction(List.of(0.99), true, List.of("dog"), 0.875, view)))
+                .isPresent();
+        // off: every one of them
+        LabellingSampler off =
+                new LabellingSampler(
+                        new Settings(0, 0, 0, 0, 10, 0, 1000, 1000, 1000, 1000, 100, 0, 0.75, 0),
+                        new TestClock(),
+                        1);
+        assertThat(off.decide("g1", "cam", novel(view))).isPresent();
+        assertThat(off.decide("g2", "cam", novel(view))).isPresent();
+        assertThat(LabellingSampler.relativeDistance(new float[] {3, 4}, new float[] {3, 4}))
+                .isZero();
+        assertThat(LabellingSampler.relativeDistance(new float[] {3, 4}, new float[] {0, 0}))
+                .isEqualTo(1.0);
+    }
+
+    private static Prediction novel(List<Float> embedding) {
+        return new Prediction(List.of(0.99), true, List.of("cat"), 0.875, embedding);
     }
 
     @Test
