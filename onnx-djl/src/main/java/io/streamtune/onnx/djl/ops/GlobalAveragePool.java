@@ -21,17 +21,18 @@ final class GlobalAveragePool implements Operator {
 
     @Override
     public NDList run(OpContext ctx, OnnxNode n, NDArray[] in) {
-        int rank = in[0].getShape().dimension();
-        int[] axes = new int[rank - 2];
-        for (int i = 0; i < axes.length; i++) {
-            axes[i] = i + 2;
-        }
-        long[] s = in[0].getShape().getShape();
+        return new NDList(overSpatialAxes(in[0], false));
+    }
+
+    /** The mean (or maximum) of {@code x} over all spatial axes, kept as 1s. */
+    static NDArray overSpatialAxes(NDArray x, boolean max) {
+        long[] s = x.getShape().getShape();
         long[] kept = s.clone();
-        for (int axis : axes) {
+        for (int axis = 2; axis < s.length; axis++) {
             kept[axis] = 1;
         }
-        return new NDList(
-                in[0].reshape(s[0], s[1], -1).mean(new int[] {2}, true).reshape(new Shape(kept)));
+        NDArray flat = x.reshape(s[0], s[1], -1);
+        NDArray pooled = max ? flat.max(new int[] {2}, true) : flat.mean(new int[] {2}, true);
+        return pooled.reshape(new Shape(kept));
     }
 }
