@@ -35,10 +35,7 @@ final class InstanceNormalization implements Operator {
         ai.djl.ndarray.types.Shape shape = x.getShape();
         // PyTorch's DJL mean takes one axis: flatten the spatial axes into one
         NDArray flat = x.reshape(shape.get(0), shape.get(1), -1);
-        NDArray mean = flat.mean(new int[] {2}, true);
-        NDArray centeredFlat = flat.sub(mean);
-        NDArray var = centeredFlat.square().mean(new int[] {2}, true);
-        NDArray centered = centeredFlat.div(var.add(eps).sqrt()).reshape(shape);
+        NDArray centered = LayerNormalization.standardized(flat, 2, eps)[0].reshape(shape);
         NDArray y = centered.mul(Nd.alongAxis(in[1], 1, rank)).add(Nd.alongAxis(in[2], 1, rank));
         return new NDList(y);
     }

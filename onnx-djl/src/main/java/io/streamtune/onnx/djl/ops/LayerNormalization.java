@@ -49,17 +49,10 @@ final class LayerNormalization implements Operator {
             }
         }
         // DJL's mean on PyTorch takes one axis: flatten the normalised axes into one
-        NDArray flat = x.reshape(outer, -1);
-        NDArray mean = flat.mean(new int[] {1}, true);
-        NDArray centered = flat.sub(mean);
-        NDArray inv =
-                centered.square()
-                        .mean(new int[] {1}, true)
-                        .add(eps)
-                        .sqrt()
-                        .getNDArrayInternal()
-                        .rdiv(1f);
-        NDArray y = centered.mul(inv).reshape(shape).mul(in[1]);
+        NDArray[] st = standardized(x.reshape(outer, -1), 1, eps);
+        NDArray mean = st[1];
+        NDArray inv = st[2];
+        NDArray y = st[0].reshape(shape).mul(in[1]);
         if (in.length > 2 && in[2] != null) {
             y = y.add(in[2]);
         }
@@ -71,5 +64,22 @@ final class LayerNormalization implements Operator {
             out.add(inv.reshape(new Shape(kept)));
         }
         return out;
+    }
+
+    /**
+     * {@code x} standardised along {@code axis} with the population variance: the standardised
+     * values, the mean and the inverse standard deviation (both with the axis kept as 1).
+     */
+    static NDArray[] standardized(NDArray x, int axis, float eps) {
+        NDArray mean = x.mean(new int[] {axis}, true);
+        NDArray centered = x.sub(mean);
+        NDArray inv =
+                centered.square()
+                        .mean(new int[] {axis}, true)
+                        .add(eps)
+                        .sqrt()
+                        .getNDArrayInternal()
+                        .rdiv(1f);
+        return new NDArray[] {centered.mul(inv), mean, inv};
     }
 }
