@@ -89,5 +89,18 @@ public final class ModelMetadataKeys {
     /** Ultralytics: maximum stride, e.g. {@code 32}. */
     public static final String ULTRALYTICS_STRIDE = "stride";
 
+    /**
+     * Ultralytics: {@code True} when the network's output is already final detections, {@code [1,
+     * max_det, 6]} (x1, y1, x2, y2, score, class) — YOLOv10 and YOLO26, NMS-free by design.
+     */
+    public static final String ULTRALYTICS_END2END = "end2end";
+
+    /**
+     * Ultralytics: the export arguments as a Python dict literal; {@code 'nms': True} means NMS was
+     * exported into the graph, with the same final-detections output as {@link
+     * #ULTRALYTICS_END2END}.
+     */
+    public static final String ULTRALYTICS_ARGS = "args";
+
     private ModelMetadataKeys() {}
 }

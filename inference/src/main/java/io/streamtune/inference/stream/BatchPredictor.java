@@ -380,7 +380,8 @@ public final class BatchPredictor {
                                             first.shape(),
                                             index,
                                             spec.classNames(),
-                                            transform),
+                                            transform,
+                                            spec.endToEnd()),
                                     now));
             case INSTANCE_SEGMENTATION -> {
                 if (!it.hasNext()) {

@@ -13,7 +13,11 @@ import java.util.Objects;
  * an objectness score after the box (a class's score is objectness × class probability), is read
  * too: an output with more rows than columns is anchors-first, with objectness when it has {@code 5
  * + nc} columns for the configured classes (or when no classes are configured), else {@code 4 +
- * nc}.
+ * nc}. Final detections, {@code [1, N, 6]} rows of x1, y1, x2, y2, score, class id (YOLOv10 and
+ * YOLO26, and exports with NMS in the graph), are read when the model says so ({@link
+ * io.streamtune.vision.model.ModelSpec#endToEnd()}) or when six columns cannot be boxes and class
+ * scores for the configured classes (more than two); rows with a class id outside the classes are
+ * padding and skipped.
  *
  * <p>Each anchor is one candidate with its best class (Ultralytics' single-label mode); candidates
  * below the score threshold are dropped, class-aware NMS runs in input space, survivors are mapped
@@ -52,6 +56,26 @@ public final class YoloDetectionDecoder {
             int batchIndex,
             List<String> labels,
             ResizeTransform transform) {
+        return decode(data, shape, batchIndex, labels, transform, false);
+    }
+
+    /**
+     * Decodes image {@code batchIndex}; {@code endToEnd} when the model's metadata says its output
+     * is final detections ({@link io.streamtune.vision.model.ModelSpec#endToEnd()}).
+     */
+    public List<Detection> decode(
+            float[] data,
+            long[] shape,
+            int batchIndex,
+            List<String> labels,
+            ResizeTransform transform,
+            boolean endToEnd) {
+        if (finalDetections(shape, labels.size(), endToEnd)) {
+            float[] rows = fromFinal(data, shape, batchIndex, labels.size());
+            long n = shape[shape.length - 2];
+            Layout layout = Layout.of(rows, new long[] {1, rows.length / n, n}, 0);
+            return decode(rows, layout, layout.rows() - 4, labels, transform);
+        }
         if (anchorsFirst(shape, labels.size())) {
             float[] rows = rowsFirst(data, shape, batchIndex, labels.size());
             long[] rowShape = {1, rows.length / shape[shape.length - 2], shape[shape.length - 2]};
@@ -77,6 +101,58 @@ public final class YoloDetectionDecoder {
             return rows != classes + 4 && (cols == classes + 5 || cols == classes + 4);
         }
         return rows > cols;
+    }
+
+    /**
+     * Whether an output is final detections, {@code [B, N, 6]}: when the model says so, or when six
+     * columns cannot be {@code 4 + nc} or {@code 5 + nc} for the configured classes.
+     */
+    static boolean finalDetections(long[] shape, int classes, boolean endToEnd) {
+        int r = shape.length;
+        if (r < 2 || shape[r - 1] != 6) {
+            return false;
+        }
+        return endToEnd || classes > 2;
+    }
+
+    /**
+     * One image of a final-detections output as the rows-first {@code [4 + nc, N]} values: the
+     * corners as centre and size, the score in its class's row, zero in the others (so NMS and the
+     * mapping back to the source run as for any other layout; rows whose class id is not one of the
+     * classes score nowhere).
+     */
+    private static float[] fromFinal(float[] data, long[] shape, int batchIndex, int classes) {
+        Layout raw = Layout.of(data, shape, batchIndex);
+        int n = raw.rows();
+        int base = raw.offset();
+        int nc = classes;
+        if (nc == 0) {
+            for (int a = 0; a < n; a++) {
+                float id = data[base + a * 6 + 5];
+                if (id >= 0 && id < 1 << 16) {
+                    nc = Math.max(nc, Math.round(id) + 1);
+                }
+            }
+            nc = Math.max(nc, 1);
+        }
+        float[] out = new float[(4 + nc) * n];
+        for (int a = 0; a < n; a++) {
+            int at = base + a * 6;
+            float x1 = data[at];
+            float y1 = data[at + 1];
+            float x2 = data[at + 2];
+            float y2 = data[at + 3];
+            out[a] = (x1 + x2) / 2;
+            out[n + a] = (y1 + y2) / 2;
+            out[2 * n + a] = x2 - x1;
+            out[3 * n + a] = y2 - y1;
+            float id = data[at + 5];
+            int c = Math.round(id);
+            if (id >= 0 && c < nc) {
+                out[(4 + c) * n + a] = data[at + 4];
+            }
+        }
+        return out;
     }
 
     /**

@@ -85,6 +85,21 @@ public record ModelSpec(
         return out.toString();
     }
 
+    /**
+     * Whether a detection model's output is already final detections, one row per detection ({@code
+     * [B, N, 6]}: x1, y1, x2, y2, score, class in input pixels), as Ultralytics writes for
+     * YOLOv10/YOLO26 ({@code end2end}) and for exports with NMS in the graph ({@code 'nms': True}
+     * in its {@code args}).
+     */
+    public boolean endToEnd() {
+        String e2e = metadata.get(ModelMetadataKeys.ULTRALYTICS_END2END);
+        if (e2e != null && e2e.strip().equalsIgnoreCase("true")) {
+            return true;
+        }
+        String args = metadata.get(ModelMetadataKeys.ULTRALYTICS_ARGS);
+        return args != null && args.replace(" ", "").contains("'nms':True");
+    }
+
     public int inputWidth() {
         return preprocess.width();
     }

@@ -91,7 +91,12 @@ public final class Predictor {
                             FloatTensor o = outputs.get(names.get(0));
                             yield new Prediction.Detected(
                                     detections.decode(
-                                            o.data(), o.shape(), i, spec.classNames(), t));
+                                            o.data(),
+                                            o.shape(),
+                                            i,
+                                            spec.classNames(),
+                                            t,
+                                            spec.endToEnd()));
                         }
                         case SEGMENTATION -> {
                             FloatTensor logits = firstOfRank(outputs, names);

@@ -163,4 +163,61 @@ class YoloDetectionDecoderTest {
         assertThat(d).extracting(Detection::label).containsExactlyInAnyOrder("car", "person");
         assertThat(d).extracting(Detection::score).containsExactlyInAnyOrder(0.7f, 0.6f);
     }
+
+    @Test
+    void shouldReadFinalDetectionsWhenTheModelSaysItsOutputIsEndToEnd() {
+        // YOLO26 / YOLOv10 / nms=True: [1, max_det, 6] rows x1, y1, x2, y2, score, class
+        ResizeTransform t = ResizeTransform.letterbox(1280, 720, 640, 640);
+        float[] rows = {
+            100, 240, 250, 440, 0.88f, 1, // a car, in input pixels
+            300, 300, 340, 360, 0.10f, 0, // below the score threshold
+            0, 0, 0, 0, 0f, -1 // padding
+        };
+        YoloDetectionDecoder decoder = new YoloDetectionDecoder(DetectionOptions.DEFAULTS);
+
+        List<Detection> d = decoder.decode(rows, new long[] {1, 3, 6}, 0, LABELS, t, true);
+
+        assertThat(d).hasSize(1);
+        assertThat(d.get(0).label()).isEqualTo("car");
+        assertThat(d.get(0).score()).isEqualTo(0.88f);
+        // input 100..250 x 240..440 is source 200..500 x 200..600 (scale 0.5, 140 px band)
+        assertThat(d.get(0).box().x()).isCloseTo(200, within(1e-3));
+        assertThat(d.get(0).box().y()).isCloseTo(200, within(1e-3));
+        assertThat(d.get(0).box().width()).isCloseTo(300, within(1e-3));
+        assertThat(d.get(0).box().height()).isCloseTo(400, within(1e-3));
+    }
+
+    @Test
+    void shouldTellFinalDetectionsFromBoxesAndScoresByTheClassCount() {
+        ResizeTransform t = ResizeTransform.stretch(100, 100, 100, 100);
+        List<String> eighty = new java.util.ArrayList<>();
+        for (int c = 0; c < 80; c++) {
+            eighty.add("class" + c);
+        }
+        float[] rows = {10, 10, 30, 40, 0.9f, 79, 50, 50, 60, 60, 0.8f, 2};
+        YoloDetectionDecoder decoder = new YoloDetectionDecoder(DetectionOptions.DEFAULTS);
+
+        // six columns cannot hold 4 + 80 or 5 + 80 values: final detections without a flag
+        List<Detection> d = decoder.decode(rows, new long[] {1, 2, 6}, eighty, t);
+
+        assertThat(d).extracting(Detection::label).containsExactly("class79", "class2");
+        assertThat(d.get(0).box().width()).isCloseTo(20, within(1e-3));
+        assertThat(d.get(0).box().height()).isCloseTo(30, within(1e-3));
+        // with one class six columns are YOLOv5's cx, cy, w, h, objectness, score unless flagged
+        assertThat(YoloDetectionDecoder.finalDetections(new long[] {1, 2, 6}, 1, false)).isFalse();
+        assertThat(YoloDetectionDecoder.finalDetections(new long[] {1, 2, 6}, 1, true)).isTrue();
+        assertThat(YoloDetectionDecoder.finalDetections(new long[] {1, 84, 8400}, 80, true))
+                .isFalse();
+    }
+
+    @Test
+    void shouldTakeTheClassCountFromFinalDetectionsWhenNoneIsConfigured() {
+        ResizeTransform t = ResizeTransform.stretch(100, 100, 100, 100);
+        float[] rows = {10, 10, 30, 40, 0.9f, 4, 50, 50, 60, 60, 0.8f, 0};
+        YoloDetectionDecoder decoder = new YoloDetectionDecoder(DetectionOptions.DEFAULTS);
+
+        List<Detection> d = decoder.decode(rows, new long[] {1, 2, 6}, 0, List.of(), t, true);
+
+        assertThat(d).extracting(Detection::label).containsExactly("4", "0");
+    }
 }

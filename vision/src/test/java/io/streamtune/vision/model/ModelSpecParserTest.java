@@ -43,6 +43,38 @@ class ModelSpecParserTest {
     }
 
     @Test
+    void shouldKnowWhenAnUltralyticsExportOutputsFinalDetections() {
+        InputShape fixed = new InputShape("images", 1, 3, 640, 640);
+        Map<String, String> yolo26 =
+                Map.of("task", "detect", "names", "{0: 'person'}", "end2end", "True");
+        Map<String, String> withNms =
+                Map.of(
+                        "task",
+                        "detect",
+                        "names",
+                        "{0: 'person'}",
+                        "args",
+                        "{'batch': 1, 'half': False, 'nms': True}");
+        Map<String, String> yolo11 =
+                Map.of(
+                        "task",
+                        "detect",
+                        "names",
+                        "{0: 'person'}",
+                        "end2end",
+                        "False",
+                        "args",
+                        "{'batch': 1, 'nms': False}");
+
+        assertThat(ModelSpecParser.parse(yolo26, fixed, ModelSpecOverrides.NONE, "m").endToEnd())
+                .isTrue();
+        assertThat(ModelSpecParser.parse(withNms, fixed, ModelSpecOverrides.NONE, "m").endToEnd())
+                .isTrue();
+        assertThat(ModelSpecParser.parse(yolo11, fixed, ModelSpecOverrides.NONE, "m").endToEnd())
+                .isFalse();
+    }
+
+    @Test
     void shouldLetOverridesWinOverMetadata() {
         Map<String, String> metadata =
                 Map.of(

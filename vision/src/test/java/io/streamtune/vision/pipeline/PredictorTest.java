@@ -84,6 +84,49 @@ class PredictorTest {
     }
 
     @Test
+    void shouldReadFinalDetectionsOfAnEndToEndExport() throws Exception {
+        // the metadata an Ultralytics YOLO26 export writes; two classes, so six columns would
+        // otherwise be read as cx, cy, w, h and two class scores
+        Map<String, String> metadata =
+                Map.of(
+                        "task",
+                        "detect",
+                        "names",
+                        "{0: 'a', 1: 'b'}",
+                        "end2end",
+                        "True",
+                        ModelMetadataKeys.RESIZE,
+                        "stretch",
+                        ModelMetadataKeys.MEAN,
+                        "0,0,0",
+                        ModelMetadataKeys.STD,
+                        RAW_STD);
+        byte[] px = new byte[8 * 4 * 3];
+        int[] row = {1, 0, 5, 3, 1, 1}; // x1, y1, x2, y2, score, class in the red plane
+        for (int x = 0; x < row.length; x++) {
+            px[x * 3] = (byte) row[x];
+        }
+
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(
+                        TestModels.finalDetections(metadata),
+                        "yolo26",
+                        RunnerOptions.defaults(),
+                        ModelSpecOverrides.NONE)) {
+            Predictor predictor = new Predictor(runner, PredictorOptions.DEFAULTS);
+            List<Detection> d =
+                    ((Prediction.Detected)
+                                    predictor.predict(List.of(new RgbImage(8, 4, px))).get(0))
+                            .detections();
+
+            assertThat(d).hasSize(1);
+            assertThat(d.get(0).label()).isEqualTo("b");
+            assertThat(d.get(0).score()).isCloseTo(1f, within(1e-5f));
+            assertThat(d.get(0).box()).isEqualTo(new Box(1, 0, 4, 3));
+        }
+    }
+
+    @Test
     void shouldSegmentABatchBackToSourcePixels() throws Exception {
         Map<String, String> metadata =
                 Map.of(

@@ -67,6 +67,36 @@ final class TestModels {
     }
 
     /**
+     * Input {@code [1, 3, 4, 8]} reshaped to final detections {@code [1, 16, 6]}: row r holds the
+     * input values 6r..6r+5 in CHW order (row 0 is the red plane's first six pixels of row 0).
+     */
+    static byte[] finalDetections(Map<String, String> metadata) {
+        TensorProto shape =
+                TensorProto.newBuilder()
+                        .setName("shape")
+                        .setDataType(TensorProto.DataType.INT64.getNumber())
+                        .addDims(3)
+                        .addInt64Data(1)
+                        .addInt64Data(16)
+                        .addInt64Data(6)
+                        .build();
+        GraphProto graph =
+                GraphProto.newBuilder()
+                        .setName("end2end")
+                        .addInput(OnnxProtos.value("images", 1, 3, 4, 8))
+                        .addInitializer(shape)
+                        .addNode(
+                                NodeProto.newBuilder()
+                                        .setOpType("Reshape")
+                                        .addInput("images")
+                                        .addInput("shape")
+                                        .addOutput("output0"))
+                        .addOutput(OnnxProtos.value("output0", 1, 16, 6))
+                        .build();
+        return OnnxProtos.model(graph, metadata).toByteArray();
+    }
+
+    /**
      * Input {@code [N, 3, 4, 4]}, a 1x1 convolution giving logits {@code [N, 2, 4, 4]}: class 0 =
      * R, class 1 = G.
      */
