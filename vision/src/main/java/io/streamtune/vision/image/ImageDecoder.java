@@ -28,8 +28,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * widened from 8 bits); samples of fewer than 8 bits are scaled to 0..255; palette images are
  * expanded through their palette; grey is replicated to three channels; alpha (including palette
  * transparency) is dropped without compositing. Colour profiles are ignored: samples are taken as
- * they are stored. A JPEG's EXIF orientation is applied ({@link ExifOrientation}): pixels, width
- * and height are those of the image shown upright, as browsers, labelling tools and OpenCV show it.
+ * they are stored; CMYK and YCCK JPEGs are converted without one, as browsers show them ({@link
+ * CmykJpeg}). A JPEG's EXIF orientation is applied ({@link ExifOrientation}): pixels, width and
+ * height are those of the image shown upright, as browsers, labelling tools and OpenCV show it.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -107,7 +108,8 @@ public final class ImageDecoder {
                 && (bytes[0] & 0xFF) == 0xFF
                 && (bytes[1] & 0xFF) == 0xD8
                 && (bytes[2] & 0xFF) == 0xFF
-                && limits.allowedFormats().contains(ImageFormat.JPEG)) {
+                && limits.allowedFormats().contains(ImageFormat.JPEG)
+                && !CmykJpeg.header(bytes).fourComponents()) {
             // libjpeg-turbo reads the header itself: the same checks, without an ImageIO reader.
             ImageInfo[] info = new ImageInfo[1];
             Optional<RgbImage> fast =
@@ -138,9 +140,15 @@ public final class ImageDecoder {
             ImageReader reader = readerFor(in);
             try {
                 ImageInfo info = checkHeader(reader, bytes);
-                BufferedImage image;
+                CmykJpeg.Header jpeg =
+                        info.format() == ImageFormat.JPEG ? CmykJpeg.header(bytes) : null;
+                RgbImage rgb;
                 try {
-                    image = reader.read(0);
+                    rgb =
+                            jpeg != null && jpeg.fourComponents()
+                                    ? CmykJpeg.toRgb(
+                                            reader.readRaster(0, null), jpeg.adobeTransform())
+                                    : RgbImage.of(reader.read(0));
                 } catch (IOException | RuntimeException e) {
                     // ImageIO signals broken entropy data and bad chunks with a mix of
                     // IIOException, IndexOutOfBounds and IllegalArgument: all mean the same here.
@@ -148,8 +156,7 @@ public final class ImageDecoder {
                             Reason.CORRUPT, "cannot decode " + info.format() + " pixels: " + e, e);
                 }
                 return new Decoded(
-                        ExifOrientation.apply(RgbImage.of(image), orientation),
-                        upright(info, orientation));
+                        ExifOrientation.apply(rgb, orientation), upright(info, orientation));
             } finally {
                 reader.dispose();
             }
