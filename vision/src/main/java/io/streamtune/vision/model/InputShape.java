@@ -3,14 +3,27 @@ package io.streamtune.vision.model;
 /**
  * A model's image input as declared in its graph, {@code [batch, channels, height, width]}, or
  * {@code [batch, height, width, channels]} when {@code channelsLast} (tf2onnx's exports of
- * TensorFlow models); -1 marks a dynamic dimension.
+ * TensorFlow models); -1 marks a dynamic dimension. {@code uint8} when the model reads 8-bit pixel
+ * values rather than floats (TensorFlow object-detection exports).
  */
 public record InputShape(
-        String name, long batch, int channels, int height, int width, boolean channelsLast) {
+        String name,
+        long batch,
+        int channels,
+        int height,
+        int width,
+        boolean channelsLast,
+        boolean uint8) {
 
-    /** A channels-first input. */
+    /** A channels-first float input. */
     public InputShape(String name, long batch, int channels, int height, int width) {
-        this(name, batch, channels, height, width, false);
+        this(name, batch, channels, height, width, false, false);
+    }
+
+    /** A float input. */
+    public InputShape(
+            String name, long batch, int channels, int height, int width, boolean channelsLast) {
+        this(name, batch, channels, height, width, channelsLast, false);
     }
 
     public InputShape {

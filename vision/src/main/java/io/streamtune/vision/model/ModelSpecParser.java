@@ -40,7 +40,8 @@ public final class ModelSpecParser {
         Integer height = null;
         ResizeMode resize = ResizeMode.STRETCH;
         int pad = PreprocessConfig.ULTRALYTICS_PAD;
-        Normalization normalization = Normalization.UNIT;
+        // an 8-bit input reads pixel values; a float one 0..1 unless its metadata says otherwise
+        Normalization normalization = input.uint8() ? Normalization.RAW : Normalization.UNIT;
         ChannelOrder channels = input.channels() == 1 ? ChannelOrder.GRAY : ChannelOrder.RGB;
         boolean probabilities = false;
         String name = defaultName;

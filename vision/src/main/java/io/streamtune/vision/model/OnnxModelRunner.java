@@ -160,10 +160,15 @@ public final class OnnxModelRunner implements ModelRunner {
                     "expected one image input, found " + inputs.keySet());
         }
         NodeInfo node = inputs.values().iterator().next();
-        if (!(node.getInfo() instanceof TensorInfo info) || info.type != OnnxJavaType.FLOAT) {
+        if (!(node.getInfo() instanceof TensorInfo info)
+                || (info.type != OnnxJavaType.FLOAT && info.type != OnnxJavaType.UINT8)) {
             throw new IllegalArgumentException(
-                    "input " + node.getName() + " is not a float tensor: " + node.getInfo());
+                    "input "
+                            + node.getName()
+                            + " is neither a float nor a uint8 tensor: "
+                            + node.getInfo());
         }
+        boolean uint8 = info.type == OnnxJavaType.UINT8;
         long[] shape = info.getShape();
         if (shape.length != 4) {
             throw new IllegalArgumentException(
@@ -179,14 +184,17 @@ public final class OnnxModelRunner implements ModelRunner {
                     (int) dim(shape[3]),
                     (int) dim(shape[1]),
                     (int) dim(shape[2]),
-                    true);
+                    true,
+                    uint8);
         }
         return new InputShape(
                 node.getName(),
                 dim(shape[0]),
                 (int) dim(shape[1]),
                 (int) dim(shape[2]),
-                (int) dim(shape[3]));
+                (int) dim(shape[3]),
+                false,
+                uint8);
     }
 
     private static long dim(long d) {
@@ -236,32 +244,42 @@ public final class OnnxModelRunner implements ModelRunner {
     }
 
     private Map<String, FloatTensor> runChunk(float[][] batch, int start, int real, int size) {
-        FloatBuffer buffer =
-                ByteBuffer.allocateDirect(size * imageSize * Float.BYTES)
-                        .order(ByteOrder.nativeOrder())
-                        .asFloatBuffer();
+        ByteBuffer bytes =
+                ByteBuffer.allocateDirect(size * imageSize * (input.uint8() ? 1 : Float.BYTES))
+                        .order(ByteOrder.nativeOrder());
+        FloatBuffer floats = input.uint8() ? null : bytes.asFloatBuffer();
         int planes = spec.preprocess().channels().planes();
         int plane = spec.inputHeight() * spec.inputWidth();
         for (int i = 0; i < real; i++) {
             float[] image = batch[start + i];
-            if (input.channelsLast()) {
-                // the pre-processor writes planes (CHW); this model reads pixels (HWC)
-                for (int p = 0; p < plane; p++) {
-                    for (int c = 0; c < planes; c++) {
-                        buffer.put(image[c * plane + p]);
+            int at = i * imageSize;
+            if (floats != null && !input.channelsLast()) {
+                floats.put(at, image); // planes as the pre-processor wrote them
+                continue;
+            }
+            for (int p = 0; p < plane; p++) {
+                for (int c = 0; c < planes; c++) {
+                    // the pre-processor writes planes (CHW); a channels-last model reads pixels
+                    int to = at + (input.channelsLast() ? p * planes + c : c * plane + p);
+                    float v = image[c * plane + p];
+                    if (floats != null) {
+                        floats.put(to, v);
+                    } else {
+                        // an 8-bit input takes the pixel values (Normalization.RAW), rounded
+                        bytes.put(to, (byte) Math.max(0, Math.min(255, Math.round(v))));
                     }
                 }
-            } else {
-                buffer.put(image);
             }
         }
         // Padding images of a fixed-size batch stay zero; their outputs are dropped below.
-        buffer.rewind();
         long[] shape =
                 input.channelsLast()
                         ? new long[] {size, spec.inputHeight(), spec.inputWidth(), planes}
                         : new long[] {size, planes, spec.inputHeight(), spec.inputWidth()};
-        try (OnnxTensor tensor = OnnxTensor.createTensor(env, buffer, shape);
+        try (OnnxTensor tensor =
+                        floats != null
+                                ? OnnxTensor.createTensor(env, floats, shape)
+                                : OnnxTensor.createTensor(env, bytes, shape, OnnxJavaType.UINT8);
                 OrtSession.Result result = session.run(Map.of(input.name(), tensor))) {
             Map<String, FloatTensor> out = new LinkedHashMap<>();
             for (Map.Entry<String, OnnxValue> entry : result) {

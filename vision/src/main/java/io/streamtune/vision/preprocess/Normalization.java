@@ -13,6 +13,13 @@ public record Normalization(List<Double> mean, List<Double> std) {
     public static final Normalization UNIT =
             new Normalization(List.of(0.0, 0.0, 0.0), List.of(1.0, 1.0, 1.0));
 
+    /**
+     * The pixel values themselves, 0..255: what a model with an 8-bit input (TensorFlow's
+     * object-detection and TFLite-converted exports) expects.
+     */
+    public static final Normalization RAW =
+            new Normalization(List.of(0.0, 0.0, 0.0), List.of(1 / 255.0, 1 / 255.0, 1 / 255.0));
+
     /** torchvision's ImageNet statistics. */
     public static final Normalization IMAGENET =
             new Normalization(List.of(0.485, 0.456, 0.406), List.of(0.229, 0.224, 0.225));

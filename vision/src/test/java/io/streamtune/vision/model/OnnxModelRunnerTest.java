@@ -86,6 +86,25 @@ class OnnxModelRunnerTest {
     }
 
     @Test
+    void shouldFeedAnEightBitModelItsPixelValues() throws Exception {
+        Map<String, String> metadata = Map.of(ModelMetadataKeys.TASK, "classification");
+        Path file = Files.write(dir.resolve("tf.onnx"), OnnxModels.uint8Input(2, 2, metadata));
+        float[] image = {0, 3.6f, 254.5f, 255, -2, 300, 17, 128, 1, 2, 3, 4};
+
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(file, RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
+            Map<String, FloatTensor> out = runner.run(new float[][] {image, image});
+
+            assertThat(runner.inputShape().uint8()).isTrue();
+            // no normalisation in its metadata: the pre-processor hands it 0..255
+            assertThat(runner.spec().preprocess().normalization())
+                    .isEqualTo(io.streamtune.vision.preprocess.Normalization.RAW);
+            assertThat(java.util.Arrays.copyOfRange(out.get("out").data(), 12, 24))
+                    .containsExactly(0, 4, 255, 255, 0, 255, 17, 128, 1, 2, 3, 4);
+        }
+    }
+
+    @Test
     void shouldRunImageByImageWhenTheBatchIsFixedToOne() throws Exception {
         byte[] model =
                 OnnxModels.conv1x1(

@@ -129,4 +129,32 @@ final class OnnxModels {
                         .build();
         return OnnxProtos.model(graph, metadata).toByteArray();
     }
+
+    /**
+     * An 8-bit input, as TensorFlow's object-detection exports have: {@code image_tensor uint8
+     * [batch, 3, h, w] -> Cast(float) -> out}.
+     */
+    static byte[] uint8Input(int height, int width, Map<String, String> metadata) {
+        var input = OnnxProtos.value("image_tensor", "batch", 3, height, width).toBuilder();
+        input.getTypeBuilder()
+                .getTensorTypeBuilder()
+                .setElemType(TensorProto.DataType.UINT8.getNumber());
+        GraphProto graph =
+                GraphProto.newBuilder()
+                        .setName("tf")
+                        .addInput(input)
+                        .addOutput(OnnxProtos.value("out", "batch", 3, height, width))
+                        .addNode(
+                                NodeProto.newBuilder()
+                                        .setOpType("Cast")
+                                        .addInput("image_tensor")
+                                        .addOutput("out")
+                                        .addAttribute(
+                                                AttributeProto.newBuilder()
+                                                        .setName("to")
+                                                        .setType(AttributeProto.AttributeType.INT)
+                                                        .setI(FLOAT)))
+                        .build();
+        return OnnxProtos.model(graph, metadata).toByteArray();
+    }
 }
