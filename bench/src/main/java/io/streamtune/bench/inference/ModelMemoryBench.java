@@ -17,7 +17,9 @@ import java.util.Locale;
  * through each — with ONNX Runtime's memory arena kept between runs (the default) and returned
  * after each run ({@code inference.memory.arena=false}). Models: the zoo's COCO CenterNet at 512 px
  * (2 M parameters) and a ResNet-18 classifier at 224 px (11.7 M). Options: {@code --copies=4
- * --batch=8 --models=centernet,resnet18}.
+ * --batch=8 --models=centernet,resnet18 --arena=both|kept|returned}. Memory a process freed stays
+ * resident, so only the first row of a run starts clean: for comparable rows run one model and one
+ * arena setting per process.
  */
 public final class ModelMemoryBench {
 
@@ -34,6 +36,16 @@ public final class ModelMemoryBench {
         int copies = opts.integer("copies", 4, 1, 64);
         int batch = opts.integer("batch", 8, 1, 256);
         List<String> models = List.of(opts.string("models", "centernet,resnet18").split(","));
+        String arenaOption = opts.string("arena", "both");
+        boolean[] arenas =
+                switch (arenaOption) {
+                    case "both" -> new boolean[] {true, false};
+                    case "kept" -> new boolean[] {true};
+                    case "returned" -> new boolean[] {false};
+                    default ->
+                            throw new IllegalArgumentException(
+                                    "arena must be both, kept or returned: " + arenaOption);
+                };
         System.out.printf(
                 Locale.ROOT,
                 "resident memory per loaded model: %d sessions each, one batch of %d through each,"
@@ -61,7 +73,7 @@ public final class ModelMemoryBench {
                 }
                 default -> throw new IllegalArgumentException("unknown model " + m);
             }
-            for (boolean arena : new boolean[] {true, false}) {
+            for (boolean arena : arenas) {
                 RunnerOptions options =
                         new RunnerOptions(1, 1, arena, RunnerOptions.ONNX_MAX_BYTES);
                 System.gc();

@@ -18,6 +18,7 @@ import io.streamtune.vision.image.Jpeg;
 import io.streamtune.vision.image.RgbImage;
 import io.streamtune.vision.model.FloatTensor;
 import io.streamtune.vision.model.ModelSpec;
+import io.streamtune.vision.pipeline.DetectionOutput;
 import io.streamtune.vision.pipeline.Embeddings;
 import io.streamtune.vision.preprocess.ResizeTransform;
 import java.time.Clock;
@@ -369,20 +370,22 @@ public final class BatchPredictor {
         Iterator<FloatTensor> it = outputs.values().iterator();
         FloatTensor first = it.next();
         return switch (spec.task()) {
-            case DETECTION ->
-                    new FrameOutcome.Predicted(
-                            frame,
-                            Task.DETECTION,
-                            Predictions.detections(
-                                    ref,
-                                    detections.decode(
-                                            first.data(),
-                                            first.shape(),
-                                            index,
-                                            spec.classNames(),
-                                            transform,
-                                            spec.endToEnd()),
-                                    now));
+            case DETECTION -> {
+                DetectionOutput o = DetectionOutput.of(outputs, spec);
+                yield new FrameOutcome.Predicted(
+                        frame,
+                        Task.DETECTION,
+                        Predictions.detections(
+                                ref,
+                                detections.decode(
+                                        o.tensor().data(),
+                                        o.tensor().shape(),
+                                        index,
+                                        spec.classNames(),
+                                        transform,
+                                        o.endToEnd()),
+                                now));
+            }
             case INSTANCE_SEGMENTATION -> {
                 if (!it.hasNext()) {
                     throw new IllegalStateException(

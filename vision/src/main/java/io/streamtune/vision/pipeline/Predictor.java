@@ -88,15 +88,15 @@ public final class Predictor {
                                     p);
                         }
                         case DETECTION -> {
-                            FloatTensor o = outputs.get(names.get(0));
+                            DetectionOutput o = DetectionOutput.of(outputs, spec);
                             yield new Prediction.Detected(
                                     detections.decode(
-                                            o.data(),
-                                            o.shape(),
+                                            o.tensor().data(),
+                                            o.tensor().shape(),
                                             i,
                                             spec.classNames(),
                                             t,
-                                            spec.endToEnd()));
+                                            o.endToEnd()));
                         }
                         case SEGMENTATION -> {
                             FloatTensor logits = firstOfRank(outputs, names);

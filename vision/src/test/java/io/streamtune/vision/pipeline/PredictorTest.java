@@ -127,6 +127,37 @@ class PredictorTest {
     }
 
     @Test
+    void shouldReadTensorFlowObjectDetectionOutputs() throws Exception {
+        Map<String, String> metadata =
+                Map.of(
+                        ModelMetadataKeys.TASK, "detection",
+                        ModelMetadataKeys.CLASSES, "[\"a\",\"b\"]",
+                        ModelMetadataKeys.RESIZE, "stretch");
+
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(
+                        TestModels.tensorFlowDetections(metadata),
+                        "ssd",
+                        RunnerOptions.defaults(),
+                        ModelSpecOverrides.NONE)) {
+            Predictor predictor = new Predictor(runner, PredictorOptions.DEFAULTS);
+            // a 16x8 source stretched to the 8x4 input: boxes come back doubled
+            List<Detection> d =
+                    ((Prediction.Detected)
+                                    predictor
+                                            .predict(List.of(new RgbImage(16, 8, new byte[384])))
+                                            .get(0))
+                            .detections();
+
+            // label-map class 2 is the second class; the row past num_detections is not read
+            assertThat(d).hasSize(1);
+            assertThat(d.get(0).label()).isEqualTo("b");
+            assertThat(d.get(0).score()).isCloseTo(0.9f, within(1e-5f));
+            assertThat(d.get(0).box()).isEqualTo(new Box(2, 2, 8, 4));
+        }
+    }
+
+    @Test
     void shouldSegmentABatchBackToSourcePixels() throws Exception {
         Map<String, String> metadata =
                 Map.of(

@@ -97,6 +97,60 @@ final class TestModels {
     }
 
     /**
+     * TensorFlow object-detection's outputs for an input {@code [1, 3, 4, 8]}, as constants: two
+     * rows of which {@code num_detections} says one is real — boxes (ymin, xmin, ymax, xmax as
+     * fractions) {0.25, 0.125, 0.75, 0.625} and {0, 0, 1, 1}, scores 0.9 and 0.8, label-map classes
+     * 2 and 1. The scores take 0 × max(input), so the input is part of the graph.
+     */
+    static byte[] tensorFlowDetections(Map<String, String> metadata) {
+        GraphProto graph =
+                GraphProto.newBuilder()
+                        .setName("tf_od")
+                        .addInput(OnnxProtos.value("images", 1, 3, 4, 8))
+                        .addInitializer(
+                                OnnxProtos.floats(
+                                        "boxes",
+                                        new float[] {0.25f, 0.125f, 0.75f, 0.625f, 0, 0, 1, 1},
+                                        1,
+                                        2,
+                                        4))
+                        .addInitializer(OnnxProtos.floats("scores", new float[] {0.9f, 0.8f}, 1, 2))
+                        .addInitializer(OnnxProtos.floats("classes", new float[] {2, 1}, 1, 2))
+                        .addInitializer(OnnxProtos.floats("count", new float[] {1}, 1))
+                        .addInitializer(OnnxProtos.floats("zero", new float[] {0}, 1))
+                        .addNode(
+                                OnnxProtos.node(
+                                        "ReduceMax",
+                                        java.util.List.of("images"),
+                                        "max",
+                                        OnnxProtos.integer("keepdims", 0)))
+                        .addNode(
+                                OnnxProtos.node("Mul", java.util.List.of("max", "zero"), "nothing"))
+                        .addNode(
+                                OnnxProtos.node(
+                                        "Add",
+                                        java.util.List.of("scores", "nothing"),
+                                        "detection_scores"))
+                        .addNode(
+                                OnnxProtos.node(
+                                        "Identity", java.util.List.of("boxes"), "detection_boxes"))
+                        .addNode(
+                                OnnxProtos.node(
+                                        "Identity",
+                                        java.util.List.of("classes"),
+                                        "detection_classes"))
+                        .addNode(
+                                OnnxProtos.node(
+                                        "Identity", java.util.List.of("count"), "num_detections"))
+                        .addOutput(OnnxProtos.value("detection_boxes", 1, 2, 4))
+                        .addOutput(OnnxProtos.value("detection_classes", 1, 2))
+                        .addOutput(OnnxProtos.value("detection_scores", 1, 2))
+                        .addOutput(OnnxProtos.value("num_detections", 1))
+                        .build();
+        return OnnxProtos.model(graph, metadata).toByteArray();
+    }
+
+    /**
      * Input {@code [N, 3, 4, 4]}, a 1x1 convolution giving logits {@code [N, 2, 4, 4]}: class 0 =
      * R, class 1 = G.
      */
