@@ -102,5 +102,11 @@ public final class ModelMetadataKeys {
      */
     public static final String ULTRALYTICS_ARGS = "args";
 
+    /**
+     * Ultralytics: a one-line description naming the architecture ({@code "Ultralytics rtdetr-l
+     * model trained on coco.yaml"}); RT-DETR detectors resize without letterboxing.
+     */
+    public static final String ULTRALYTICS_DESCRIPTION = "description";
+
     private ModelMetadataKeys() {}
 }

@@ -17,7 +17,8 @@ import java.util.Objects;
  * YOLO26, and exports with NMS in the graph), are read when the model says so ({@link
  * io.streamtune.vision.model.ModelSpec#endToEnd()}) or when six columns cannot be boxes and class
  * scores for the configured classes (more than two); rows with a class id outside the classes are
- * padding and skipped.
+ * padding and skipped. Boxes may be in input pixels or, as RT-DETR and TFLite-style exports give
+ * them, fractions of the input ({@link #normalised}).
  *
  * <p>Each anchor is one candidate with its best class (Ultralytics' single-label mode); candidates
  * below the score threshold are dropped, class-aware NMS runs in input space, survivors are mapped
@@ -241,6 +242,10 @@ public final class YoloDetectionDecoder {
         double[] y1 = new double[n];
         double[] x2 = new double[n];
         double[] y2 = new double[n];
+        // boxes as fractions of the input (RT-DETR, TFLite-style exports) are scaled to its pixels
+        boolean unit = normalised(data, layout, transform);
+        double ux = unit ? transform.inputWidth() : 1;
+        double uy = unit ? transform.inputHeight() : 1;
         int m = 0;
         float threshold = options.scoreThreshold();
         double sw = transform.sourceWidth();
@@ -250,13 +255,13 @@ public final class YoloDetectionDecoder {
             if (!(score >= threshold) || score <= 0) {
                 continue;
             }
-            float w = data[layout.index(2, a)];
-            float h = data[layout.index(3, a)];
+            double w = data[layout.index(2, a)] * ux;
+            double h = data[layout.index(3, a)] * uy;
             if (!(w > 0) || !(h > 0)) {
                 continue;
             }
-            float cx = data[layout.index(0, a)];
-            float cy = data[layout.index(1, a)];
+            double cx = data[layout.index(0, a)] * ux;
+            double cy = data[layout.index(1, a)] * uy;
             double left = cx - w / 2.0;
             double top = cy - h / 2.0;
             double right = cx + w / 2.0;
@@ -309,6 +314,33 @@ public final class YoloDetectionDecoder {
         }
         return out;
     }
+
+    /**
+     * Whether the boxes are fractions of the input rather than its pixels: every box value of every
+     * anchor is at most {@value #UNIT_LIMIT} while the input is at least {@value #UNIT_MIN_INPUT}
+     * pixels a side — no pixel-unit detector puts every anchor's centre within the first pixel and
+     * a half (a box partly outside the image may reach past 1 as a fraction).
+     */
+    static boolean normalised(float[] data, Layout layout, ResizeTransform transform) {
+        if (Math.min(transform.inputWidth(), transform.inputHeight()) < UNIT_MIN_INPUT) {
+            return false;
+        }
+        boolean any = false;
+        for (int row = 0; row < 4; row++) {
+            int at = layout.index(row, 0);
+            for (int a = 0; a < layout.anchors(); a++) {
+                float v = data[at + a];
+                if (!(Math.abs(v) <= UNIT_LIMIT)) {
+                    return false;
+                }
+                any |= v != 0;
+            }
+        }
+        return any;
+    }
+
+    private static final double UNIT_LIMIT = 1.5;
+    private static final int UNIT_MIN_INPUT = 16;
 
     /** A kept anchor and its detection. */
     record Candidate(int anchor, Detection detection) {}

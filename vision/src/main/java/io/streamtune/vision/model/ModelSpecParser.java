@@ -7,6 +7,7 @@ import io.streamtune.vision.preprocess.Normalization;
 import io.streamtune.vision.preprocess.PreprocessConfig;
 import io.streamtune.vision.preprocess.ResizeMode;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -56,6 +57,11 @@ public final class ModelSpecParser {
             task = Task.parseUltralytics(ultralyticsTask);
             resize = task == Task.CLASSIFICATION ? ResizeMode.STRETCH : ResizeMode.LETTERBOX;
             probabilities = task == Task.CLASSIFICATION;
+            String description = metadata.get(ModelMetadataKeys.ULTRALYTICS_DESCRIPTION);
+            if (description != null && description.toLowerCase(Locale.ROOT).contains("rtdetr")) {
+                // RT-DETR is trained and run on a plain resize (Ultralytics' scaleFill)
+                resize = ResizeMode.STRETCH;
+            }
         }
         String ultralyticsNames = metadata.get(ModelMetadataKeys.ULTRALYTICS_NAMES);
         if (ultralyticsNames != null

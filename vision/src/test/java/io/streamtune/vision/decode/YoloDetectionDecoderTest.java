@@ -220,4 +220,47 @@ class YoloDetectionDecoderTest {
 
         assertThat(d).extracting(Detection::label).containsExactly("4", "0");
     }
+
+    @Test
+    void shouldScaleBoxesGivenAsFractionsOfTheInputToItsPixels() {
+        // RT-DETR's [1, queries, 4 + nc]: cx, cy, w, h as fractions of a stretched 640x640 input
+        ResizeTransform t = ResizeTransform.stretch(1280, 720, 640, 640);
+        float[] queries = {
+            0.25f, 0.5f, 0.1f, 0.2f, 0.05f, 0.93f,
+            0.75f, 0.25f, 0.2f, 0.1f, 0.81f, 0.02f,
+            0.5f, 0.5f, 1.0f, 1.0f, 0.01f, 0.01f
+        };
+        YoloDetectionDecoder decoder = new YoloDetectionDecoder(DetectionOptions.DEFAULTS);
+
+        List<Detection> d = decoder.decode(queries, new long[] {1, 3, 6}, LABELS, t);
+
+        assertThat(d).extracting(Detection::label).containsExactly("car", "person");
+        // the car: source x 0.2..0.3 of 1280, y 0.4..0.6 of 720
+        assertThat(d.get(0).box().x()).isCloseTo(256, within(1e-2));
+        assertThat(d.get(0).box().y()).isCloseTo(288, within(1e-2));
+        assertThat(d.get(0).box().width()).isCloseTo(128, within(1e-2));
+        assertThat(d.get(0).box().height()).isCloseTo(144, within(1e-2));
+    }
+
+    @Test
+    void shouldKeepPixelBoxesWhenAnyValueIsBeyondAFraction() {
+        ResizeTransform t = ResizeTransform.stretch(100, 100, 100, 100);
+        // one anchor's small box near the origin is still in pixels: another one is at 50, 50
+        float[] data = output(new float[][] {{1, 1, 1, 1, 0.9f, 0}, {50, 50, 10, 10, 0.8f, 0}});
+        YoloDetectionDecoder decoder = new YoloDetectionDecoder(DetectionOptions.DEFAULTS);
+
+        List<Detection> d = decoder.decode(data, new long[] {1, 6, 2}, LABELS, t);
+
+        assertThat(d).extracting(x -> x.box().width()).containsExactly(1.0, 10.0);
+        // an input too small to tell fractions from pixels is read in pixels
+        assertThat(
+                        YoloDetectionDecoder.normalised(
+                                output(new float[][] {{0.5f, 0.5f, 0.5f, 0.5f, 1, 0}}),
+                                YoloDetectionDecoder.Layout.of(
+                                        output(new float[][] {{0.5f, 0.5f, 0.5f, 0.5f, 1, 0}}),
+                                        new long[] {1, 6, 1},
+                                        0),
+                                ResizeTransform.stretch(8, 8, 8, 8)))
+                .isFalse();
+    }
 }

@@ -43,6 +43,39 @@ class ModelSpecParserTest {
     }
 
     @Test
+    void shouldResizeRtDetrWithoutLetterboxing() {
+        // what Ultralytics writes for RT-DETR: trained and run on a plain resize (scaleFill)
+        Map<String, String> rtdetr =
+                Map.of(
+                        "task",
+                        "detect",
+                        "names",
+                        "{0: 'person', 1: 'bicycle'}",
+                        "description",
+                        "Ultralytics rtdetr-l model trained on coco.yaml");
+        Map<String, String> yolo =
+                Map.of(
+                        "task",
+                        "detect",
+                        "names",
+                        "{0: 'person'}",
+                        "description",
+                        "Ultralytics YOLO11n model trained on coco.yaml");
+        InputShape fixed = new InputShape("images", 1, 3, 640, 640);
+
+        assertThat(
+                        ModelSpecParser.parse(rtdetr, fixed, ModelSpecOverrides.NONE, "r")
+                                .preprocess()
+                                .resize())
+                .isEqualTo(ResizeMode.STRETCH);
+        assertThat(
+                        ModelSpecParser.parse(yolo, fixed, ModelSpecOverrides.NONE, "y")
+                                .preprocess()
+                                .resize())
+                .isEqualTo(ResizeMode.LETTERBOX);
+    }
+
+    @Test
     void shouldKnowWhenAnUltralyticsExportOutputsFinalDetections() {
         InputShape fixed = new InputShape("images", 1, 3, 640, 640);
         Map<String, String> yolo26 =
