@@ -565,7 +565,7 @@ public record InferenceConfig(
                 new ImageLimits(
                         IMAGE_MAX_BYTES.get(config),
                         IMAGE_MAX_PIXELS.get(config),
-                        EnumSet.of(ImageFormat.JPEG, ImageFormat.PNG)),
+                        EnumSet.of(ImageFormat.JPEG, ImageFormat.PNG, ImageFormat.WEBP)),
                 ARTIFACTS_DIR.get(config),
                 ARTIFACTS_TIMEOUT.get(config),
                 new io.streamtune.inference.shadow.LiveSignals.Settings(

@@ -115,7 +115,10 @@ public record IngestConfig(
                     1L << 40,
                     "largest image, checked from the header before decoding");
     private static final Setting<List<String>> IMAGE_FORMATS =
-            DEF.list("image.formats", "jpeg,png", "accepted formats; also `gif`, `bmp`, `tiff`");
+            DEF.list(
+                    "image.formats",
+                    "jpeg,png,webp",
+                    "accepted formats; also `gif`, `bmp`, `tiff`");
     private static final Setting<ImageCheck> IMAGE_CHECK =
             DEF.choice(
                     "image.check",

@@ -61,10 +61,10 @@ class IngestConfigTest {
 
     @Test
     void shouldNameTheKeyOfABadValue() {
-        assertThatThrownBy(() -> config(Map.of("image.formats", "jpeg,webp")))
+        assertThatThrownBy(() -> config(Map.of("image.formats", "jpeg,heic")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("image.formats")
-                .hasMessageContaining("webp");
+                .hasMessageContaining("heic");
         assertThatThrownBy(() -> config(Map.of("trigger.threshold", "0")))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("trigger.threshold");

@@ -80,7 +80,8 @@ public final class PhotoSet {
                                     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
                                     return n.endsWith(".jpg")
                                             || n.endsWith(".jpeg")
-                                            || n.endsWith(".png");
+                                            || n.endsWith(".png")
+                                            || n.endsWith(".webp");
                                 })
                         .sorted()
                         .forEach(files::add);

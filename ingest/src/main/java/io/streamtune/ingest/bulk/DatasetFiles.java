@@ -19,7 +19,7 @@ import javax.imageio.ImageIO;
 /** File helpers shared by the readers. */
 final class DatasetFiles {
 
-    static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png");
+    static final Set<String> IMAGE_EXTENSIONS = Set.of("jpg", "jpeg", "png", "webp");
 
     private DatasetFiles() {}
 

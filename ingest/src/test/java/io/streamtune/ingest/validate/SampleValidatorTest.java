@@ -126,7 +126,7 @@ class SampleValidatorTest {
     void shouldJudgeAPhonePhotoAtItsUprightSize() throws Exception {
         // stored 100x50, shown turned a quarter (EXIF 6) as 50x100: labels are drawn on that
         byte[] phone =
-                io.streamtune.testkit.ExifJpeg.withOrientation(
+                io.streamtune.testkit.ExifImages.withOrientation(
                         TestImages.jpeg(100, 50, 6), 6, false);
         var tall =
                 new Label.BoxesLabel(List.of(new Label.BoxedObject("cat", new Box(5, 60, 40, 35))));

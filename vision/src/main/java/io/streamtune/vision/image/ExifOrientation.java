@@ -1,11 +1,12 @@
 package io.streamtune.vision.image;
 
 /**
- * The EXIF orientation of a JPEG (tag 0x0112 of the first image directory), and the transform that
- * shows its pixels upright. Phones store the sensor's pixels and say in this tag how to turn them;
- * browsers (and so labelling tools such as Label Studio), OpenCV and Pillow's {@code
- * exif_transpose} show and label the turned image, so streamtune decodes to it too: boxes and masks
- * drawn on a phone photo then fit the pixels the model sees.
+ * The EXIF orientation of a JPEG, PNG ({@code eXIf} chunk) or WebP ({@code EXIF} chunk) — tag
+ * 0x0112 of the first image directory — and the transform that shows its pixels upright. Phones
+ * store the sensor's pixels and say in this tag how to turn them; browsers (and so labelling tools
+ * such as Label Studio), OpenCV and Pillow's {@code exif_transpose} show and label the turned
+ * image, so streamtune decodes to it too: boxes and masks drawn on a phone photo then fit the
+ * pixels the model sees.
  *
  * <p>Values (EXIF 2.3, TIFF 6.0): 1 upright, 2 mirrored left-right, 3 turned 180°, 4 mirrored
  * top-bottom, 5 transposed (mirror along the main diagonal), 6 turned 90° clockwise to show, 7
@@ -20,7 +21,10 @@ public final class ExifOrientation {
 
     private ExifOrientation() {}
 
-    /** The orientation a JPEG declares; {@link #UPRIGHT} when none, or for anything not a JPEG. */
+    /**
+     * The orientation a JPEG, PNG or WebP declares; {@link #UPRIGHT} when none, or for any other
+     * format.
+     */
     public static int of(byte[] jpeg) {
         try {
             return read(jpeg);
@@ -30,6 +34,20 @@ public final class ExifOrientation {
     }
 
     private static int read(byte[] b) {
+        if (b.length >= 8 && (b[0] & 0xFF) == 0x89 && b[1] == 'P' && b[2] == 'N' && b[3] == 'G') {
+            return png(b);
+        }
+        if (b.length >= 12
+                && b[0] == 'R'
+                && b[1] == 'I'
+                && b[2] == 'F'
+                && b[3] == 'F'
+                && b[8] == 'W'
+                && b[9] == 'E'
+                && b[10] == 'B'
+                && b[11] == 'P') {
+            return webp(b);
+        }
         if (b.length < 4 || (b[0] & 0xFF) != 0xFF || (b[1] & 0xFF) != 0xD8) {
             return UPRIGHT;
         }
@@ -66,6 +84,69 @@ public final class ExifOrientation {
             p += 2 + length;
         }
         return UPRIGHT;
+    }
+
+    /**
+     * A PNG's {@code eXIf} chunk (PNG 1.5 extensions; written by Pillow, ExifTool, phones' PNG
+     * screenshots): the TIFF structure itself, or after an {@code Exif\0\0} prefix as some writers
+     * add. Chunks are walked by their lengths up to the first {@code IDAT}, where the chunk must
+     * come before.
+     */
+    private static int png(byte[] b) {
+        int p = 8;
+        while (p + 8 <= b.length) {
+            long length = u32(b, p, false);
+            int type = p + 4;
+            int data = p + 8;
+            if (length > b.length - data) {
+                return UPRIGHT;
+            }
+            if (is(b, type, "IDAT") || is(b, type, "IEND")) {
+                return UPRIGHT;
+            }
+            if (is(b, type, "eXIf")) {
+                return exifPayload(b, data, (int) (data + length));
+            }
+            p = (int) (data + length + 4); // data and CRC
+        }
+        return UPRIGHT;
+    }
+
+    /**
+     * A WebP's {@code EXIF} chunk (extended format, after {@code VP8X}; cwebp {@code -metadata
+     * exif}, Pillow, phones): chunks are walked by their little-endian sizes, padded to even.
+     */
+    private static int webp(byte[] b) {
+        int p = 12;
+        while (p + 8 <= b.length) {
+            long size = u32(b, p + 4, true);
+            int data = p + 8;
+            if (size > b.length - data) {
+                return UPRIGHT;
+            }
+            if (is(b, p, "EXIF")) {
+                return exifPayload(b, data, (int) (data + size));
+            }
+            p = (int) (data + size + (size & 1));
+        }
+        return UPRIGHT;
+    }
+
+    /** A TIFF structure in {@code b[start, end)}, with or without the {@code Exif\0\0} prefix. */
+    private static int exifPayload(byte[] b, int start, int end) {
+        if (end - start >= 6 && is(b, start, "Exif") && b[start + 4] == 0 && b[start + 5] == 0) {
+            start += 6;
+        }
+        return end - start >= 8 ? tiff(b, start, end) : UPRIGHT;
+    }
+
+    private static boolean is(byte[] b, int at, String fourCc) {
+        for (int i = 0; i < 4; i++) {
+            if (b[at + i] != fourCc.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Tag 0x0112 of IFD0 of the TIFF structure in {@code b[start, end)}. */

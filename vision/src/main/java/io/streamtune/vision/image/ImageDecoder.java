@@ -15,13 +15,13 @@ import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Decodes JPEG/PNG bytes to {@link RgbImage}, checking {@link ImageLimits} from the header before
- * any pixel is decoded.
+ * Decodes JPEG/PNG/WebP bytes to {@link RgbImage}, checking {@link ImageLimits} from the header
+ * before any pixel is decoded.
  *
  * <p>Order of checks: empty, byte size, format recognised, format allowed, header dimensions, pixel
- * count, completeness (JPEG must end with an EOI marker after its last scan, PNG must carry IEND),
- * then decoding. ImageIO fills a truncated JPEG with grey without complaint, hence the explicit EOI
- * check.
+ * count, completeness (JPEG must end with an EOI marker after its last scan, PNG must carry IEND,
+ * WebP must hold the bytes its RIFF header declares), then decoding. ImageIO fills a truncated JPEG
+ * with grey without complaint, hence the explicit EOI check.
  *
  * <p>Pixel rule, applied to every accepted image ({@link RgbImage#of} applies the same): the result
  * is always 8-bit RGB. 16-bit samples keep their high byte ({@code v >> 8}, exact for values
@@ -29,8 +29,9 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * expanded through their palette; grey is replicated to three channels; alpha (including palette
  * transparency) is dropped without compositing. Colour profiles are ignored: samples are taken as
  * they are stored; CMYK and YCCK JPEGs are converted without one, as browsers show them ({@link
- * CmykJpeg}). A JPEG's EXIF orientation is applied ({@link ExifOrientation}): pixels, width and
- * height are those of the image shown upright, as browsers, labelling tools and OpenCV show it.
+ * CmykJpeg}). An EXIF orientation (a JPEG's APP1, a PNG's {@code eXIf}, a WebP's {@code EXIF}) is
+ * applied ({@link ExifOrientation}): pixels, width and height are those of the image shown upright,
+ * as browsers, labelling tools and OpenCV show it.
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -365,6 +366,10 @@ public final class ImageDecoder {
         if (info.format() == ImageFormat.PNG && !pngComplete(bytes)) {
             throw new ImageRejectedException(Reason.TRUNCATED, "PNG has no IEND chunk");
         }
+        if (info.format() == ImageFormat.WEBP && !webpComplete(bytes)) {
+            throw new ImageRejectedException(
+                    Reason.TRUNCATED, "WebP is shorter than its RIFF header says");
+        }
         return info;
     }
 
@@ -397,6 +402,20 @@ public final class ImageDecoder {
             }
         }
         return false;
+    }
+
+    /**
+     * True when the file holds at least the bytes its RIFF header declares ({@code RIFF}, the
+     * little-endian size of what follows, {@code WEBP}); trailing bytes after it are allowed, as
+     * decoders ignore them.
+     */
+    static boolean webpComplete(byte[] b) {
+        if (b.length < 12) {
+            return false;
+        }
+        long size =
+                (b[4] & 0xFFL) | (b[5] & 0xFFL) << 8 | (b[6] & 0xFFL) << 16 | (b[7] & 0xFFL) << 24;
+        return size >= 4 && b.length >= size + 8;
     }
 
     /** True when the chunk type {@code IEND} occurs in the data (searched from the end). */

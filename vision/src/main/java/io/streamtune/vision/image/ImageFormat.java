@@ -13,7 +13,9 @@ public enum ImageFormat {
     GIF,
     BMP,
     WBMP,
-    TIFF;
+    TIFF,
+    /** Lossy (VP8) and lossless (VP8L) WebP, with or without alpha; an animation's first frame. */
+    WEBP;
 
     /**
      * Maps an ImageIO reader format name ({@code "jpeg"}, {@code "JPG"}, {@code "png"}, ...) to a
@@ -27,6 +29,7 @@ public enum ImageFormat {
             case "bmp" -> Optional.of(BMP);
             case "wbmp" -> Optional.of(WBMP);
             case "tif", "tiff" -> Optional.of(TIFF);
+            case "webp" -> Optional.of(WEBP);
             default -> Optional.empty();
         };
     }

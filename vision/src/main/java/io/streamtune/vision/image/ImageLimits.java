@@ -33,11 +33,11 @@ public record ImageLimits(long maxBytes, long maxPixels, Set<ImageFormat> allowe
         allowedFormats = Set.copyOf(allowedFormats);
     }
 
-    /** JPEG and PNG only, {@link #DEFAULT_MAX_BYTES}, {@link #DEFAULT_MAX_PIXELS}. */
+    /** JPEG, PNG and WebP, {@link #DEFAULT_MAX_BYTES}, {@link #DEFAULT_MAX_PIXELS}. */
     public static ImageLimits defaults() {
         return new ImageLimits(
                 DEFAULT_MAX_BYTES,
                 DEFAULT_MAX_PIXELS,
-                EnumSet.of(ImageFormat.JPEG, ImageFormat.PNG));
+                EnumSet.of(ImageFormat.JPEG, ImageFormat.PNG, ImageFormat.WEBP));
     }
 }

@@ -2,7 +2,7 @@ package io.streamtune.vision.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.streamtune.testkit.ExifJpeg;
+import io.streamtune.testkit.ExifImages;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,7 +57,7 @@ class ExifOrientationTest {
         RgbImage stored = decoder.decode(plain);
 
         for (boolean littleEndian : new boolean[] {true, false}) {
-            byte[] phone = ExifJpeg.withOrientation(plain, orientation, littleEndian);
+            byte[] phone = ExifImages.withOrientation(plain, orientation, littleEndian);
             assertThat(ExifOrientation.of(phone)).isEqualTo(orientation);
 
             RgbImage shown = decoder.decode(phone);
@@ -88,10 +88,24 @@ class ExifOrientationTest {
         }
     }
 
+    @ParameterizedTest(name = "orientation {0}")
+    @ValueSource(ints = {3, 6, 8})
+    void shouldShowAPngUprightAsItsExifChunkSays(int orientation) throws Exception {
+        byte[] plain = TestImages.encode(TestImages.noise(40, 24, 3), "png");
+        byte[] turned = ExifImages.pngWithOrientation(plain, orientation);
+
+        assertThat(ExifOrientation.of(turned)).isEqualTo(orientation);
+        RgbImage shown = decoder.decode(turned);
+        RgbImage expected = ExifOrientation.apply(decoder.decode(plain), orientation);
+        assertThat(shown.width()).isEqualTo(expected.width());
+        assertThat(shown.pixels()).isEqualTo(expected.pixels());
+        assertThat(decoder.probe(turned).width()).isEqualTo(expected.width());
+    }
+
     @Test
     void shouldTakeAnythingUnreadableAsUpright() {
         byte[] plain = TestImages.encode(TestImages.noise(8, 8, 4), "jpg");
-        byte[] phone = ExifJpeg.withOrientation(plain, 6, true);
+        byte[] phone = ExifImages.withOrientation(plain, 6, true);
         // cut the EXIF segment's directory short
         byte[] truncated = Arrays.copyOf(phone, 2 + 4 + 6 + 10);
 
@@ -100,6 +114,6 @@ class ExifOrientationTest {
         assertThat(ExifOrientation.of(new byte[] {1, 2, 3})).isEqualTo(1);
         assertThat(ExifOrientation.of(TestImages.encode(TestImages.noise(8, 8, 4), "png")))
                 .isEqualTo(1);
-        assertThat(ExifOrientation.of(ExifJpeg.withOrientation(plain, 9, true))).isEqualTo(1);
+        assertThat(ExifOrientation.of(ExifImages.withOrientation(plain, 9, true))).isEqualTo(1);
     }
 }
