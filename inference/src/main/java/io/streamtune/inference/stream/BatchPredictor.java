@@ -400,7 +400,8 @@ public final class BatchPredictor {
                                 protos.shape(),
                                 index,
                                 spec.classNames(),
-                                transform);
+                                transform,
+                                spec.endToEnd());
                 yield new FrameOutcome.Predicted(
                         frame, Task.DETECTION, Predictions.instances(ref, masks, now));
             }

@@ -72,13 +72,13 @@ public final class YoloDetectionDecoder {
             ResizeTransform transform,
             boolean endToEnd) {
         if (finalDetections(shape, labels.size(), endToEnd)) {
-            float[] rows = fromFinal(data, shape, batchIndex, labels.size());
+            float[] rows = fromFinal(data, shape, batchIndex, labels.size(), 0);
             long n = shape[shape.length - 2];
             Layout layout = Layout.of(rows, new long[] {1, rows.length / n, n}, 0);
             return decode(rows, layout, layout.rows() - 4, labels, transform);
         }
         if (anchorsFirst(shape, labels.size())) {
-            float[] rows = rowsFirst(data, shape, batchIndex, labels.size());
+            float[] rows = rowsFirst(data, shape, batchIndex, labels.size(), 0);
             long[] rowShape = {1, rows.length / shape[shape.length - 2], shape[shape.length - 2]};
             Layout layout = Layout.of(rows, rowShape, 0);
             return decode(rows, layout, layout.rows() - 4, labels, transform);
@@ -120,25 +120,31 @@ public final class YoloDetectionDecoder {
      * One image of a final-detections output as the rows-first {@code [4 + nc, N]} values: the
      * corners as centre and size, the score in its class's row, zero in the others (so NMS and the
      * mapping back to the source run as for any other layout; rows whose class id is not one of the
-     * classes score nowhere).
+     * classes score nowhere). {@code extra} trailing columns per detection (an instance's mask
+     * coefficients) follow as rows after the class rows.
      */
-    private static float[] fromFinal(float[] data, long[] shape, int batchIndex, int classes) {
+    static float[] fromFinal(float[] data, long[] shape, int batchIndex, int classes, int extra) {
         Layout raw = Layout.of(data, shape, batchIndex);
         int n = raw.rows();
+        int cols = raw.anchors();
+        if (cols != 6 + extra) {
+            throw new IllegalArgumentException(
+                    "final detections need " + (6 + extra) + " columns, have " + cols);
+        }
         int base = raw.offset();
         int nc = classes;
         if (nc == 0) {
             for (int a = 0; a < n; a++) {
-                float id = data[base + a * 6 + 5];
+                float id = data[base + a * cols + 5];
                 if (id >= 0 && id < 1 << 16) {
                     nc = Math.max(nc, Math.round(id) + 1);
                 }
             }
             nc = Math.max(nc, 1);
         }
-        float[] out = new float[(4 + nc) * n];
+        float[] out = new float[(4 + nc + extra) * n];
         for (int a = 0; a < n; a++) {
-            int at = base + a * 6;
+            int at = base + a * cols;
             float x1 = data[at];
             float y1 = data[at + 1];
             float x2 = data[at + 2];
@@ -152,27 +158,31 @@ public final class YoloDetectionDecoder {
             if (id >= 0 && c < nc) {
                 out[(4 + c) * n + a] = data[at + 4];
             }
+            for (int k = 0; k < extra; k++) {
+                out[(4 + nc + k) * n + a] = data[at + 6 + k];
+            }
         }
         return out;
     }
 
     /**
      * One image of an anchors-first output as the rows-first {@code [4 + nc, N]} values, objectness
-     * (when present) folded into the class scores.
+     * (when present) folded into the class scores; {@code extra} trailing columns (mask
+     * coefficients) follow as rows after the class rows.
      */
-    private static float[] rowsFirst(float[] data, long[] shape, int batchIndex, int classes) {
+    static float[] rowsFirst(float[] data, long[] shape, int batchIndex, int classes, int extra) {
         // the same checks as rows-first: [B, N, cols] read with N as "rows"
         Layout raw = Layout.of(data, shape, batchIndex);
         int n = raw.rows();
         int cols = raw.anchors();
-        boolean objectness = classes == 0 ? cols > 5 : cols == classes + 5;
-        int nc = cols - (objectness ? 5 : 4);
+        boolean objectness = classes == 0 ? cols - extra > 5 : cols == classes + 5 + extra;
+        int nc = cols - extra - (objectness ? 5 : 4);
         if (nc <= 0) {
             throw new IllegalArgumentException(
                     "output " + java.util.Arrays.toString(shape) + " has no class columns");
         }
         int base = raw.offset();
-        float[] out = new float[(4 + nc) * n];
+        float[] out = new float[(4 + nc + extra) * n];
         for (int a = 0; a < n; a++) {
             int at = base + a * cols;
             for (int k = 0; k < 4; k++) {
@@ -182,6 +192,9 @@ public final class YoloDetectionDecoder {
             int first = objectness ? 5 : 4;
             for (int c = 0; c < nc; c++) {
                 out[(4 + c) * n + a] = obj * data[at + first + c];
+            }
+            for (int k = 0; k < extra; k++) {
+                out[(4 + nc + k) * n + a] = data[at + first + nc + k];
             }
         }
         return out;

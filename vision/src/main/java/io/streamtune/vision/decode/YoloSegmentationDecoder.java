@@ -13,7 +13,10 @@ import java.util.Objects;
 /**
  * Decodes YOLOv8-seg outputs — {@code output0} {@code [1, 4 + nc + nm, N]} (boxes, class scores,
  * mask coefficients) and {@code output1} prototypes {@code [1, nm, h, w]} — into instances with
- * masks in source-image pixels.
+ * masks in source-image pixels. One row per instance is read too: YOLO26-seg's final detections
+ * {@code [1, N, 6 + nm]} (x1, y1, x2, y2, score, class id, coefficients; when the model says it is
+ * end-to-end or the class count rules out the others) and YOLOv5-seg's {@code [1, N, 5 + nc + nm]}
+ * (objectness × class probability).
  *
  * <p>Detections are decoded exactly as by {@link YoloDetectionDecoder}. Each kept instance's mask
  * is {@code sigmoid(coefficients · prototypes)} at prototype resolution, sampled bilinearly at the
@@ -50,6 +53,22 @@ public final class YoloSegmentationDecoder {
             int batchIndex,
             List<String> labels,
             ResizeTransform transform) {
+        return decode(output0, shape0, protos, protoShape, batchIndex, labels, transform, false);
+    }
+
+    /**
+     * Decodes image {@code batchIndex}; {@code endToEnd} when the model's metadata says {@code
+     * output0} is final detections ({@link io.streamtune.vision.model.ModelSpec#endToEnd()}).
+     */
+    public List<InstanceMask> decode(
+            float[] output0,
+            long[] shape0,
+            float[] protos,
+            long[] protoShape,
+            int batchIndex,
+            List<String> labels,
+            ResizeTransform transform,
+            boolean endToEnd) {
         Objects.requireNonNull(transform, "transform");
         if (protoShape.length != 4) {
             throw new IllegalArgumentException(
@@ -70,10 +89,26 @@ public final class YoloSegmentationDecoder {
             throw new IllegalArgumentException(
                     "batch index " + batchIndex + " outside prototypes batch " + protoShape[0]);
         }
+        int protoIndex = batchIndex;
+        int r = shape0.length;
+        if (rowPerInstance(shape0, labels.size(), nm, endToEnd)) {
+            // one row per instance: YOLO26-seg's final detections [B, N, 6 + nm] or YOLOv5-seg's
+            // [B, N, 5 + nc + nm]; read as the rows-first layout below
+            boolean finalRows = shape0[r - 1] == 6 + nm && (endToEnd || labels.size() > 2);
+            output0 =
+                    finalRows
+                            ? YoloDetectionDecoder.fromFinal(
+                                    output0, shape0, batchIndex, labels.size(), nm)
+                            : YoloDetectionDecoder.rowsFirst(
+                                    output0, shape0, batchIndex, labels.size(), nm);
+            long n = shape0[r - 2];
+            shape0 = new long[] {1, output0.length / n, n};
+            batchIndex = 0;
+        }
         Layout layout = Layout.of(output0, shape0, batchIndex);
         int nc = layout.rows() - 4 - nm;
         List<Candidate> kept = detections.candidates(output0, layout, nc, labels, transform);
-        int protoBase = batchIndex * nm * ph * pw;
+        int protoBase = protoIndex * nm * ph * pw;
         List<InstanceMask> out = new ArrayList<>(kept.size());
         float[] coefficients = new float[nm];
         for (Candidate c : kept) {
@@ -93,6 +128,29 @@ public final class YoloSegmentationDecoder {
                                     transform)));
         }
         return out;
+    }
+
+    /**
+     * Whether {@code output0} has one row per instance rather than one row per value: by the
+     * model's end-to-end flag, else by the configured class count, else by having more instances
+     * than values.
+     */
+    static boolean rowPerInstance(long[] shape, int classes, int nm, boolean endToEnd) {
+        int r = shape.length;
+        if (r < 2) {
+            return false;
+        }
+        long rows = shape[r - 2];
+        long cols = shape[r - 1];
+        if (endToEnd) {
+            return cols == 6 + nm;
+        }
+        if (classes > 0) {
+            return rows != classes + 4 + nm
+                    && (cols == classes + 5 + nm || cols == classes + 4 + nm || cols == 6 + nm);
+        }
+        // a row per instance holds a box, a score and the coefficients at least
+        return rows > cols && cols >= 5 + nm;
     }
 
     private Rle mask(

@@ -132,7 +132,8 @@ public final class Predictor {
                                             protos.shape(),
                                             i,
                                             spec.classNames(),
-                                            t));
+                                            t,
+                                            spec.endToEnd()));
                         }
                     });
         }

@@ -91,4 +91,76 @@ class YoloSegmentationDecoderTest {
         assertThat(instances.get(0).detection().box()).isEqualTo(new Box(0, 0, 16, 8));
         assertThat(instances.get(0).mask().area()).isEqualTo(16 * 8);
     }
+
+    /** The first test's prototypes: 0 is +10 on the left half of a 4x4 grid, 1 the opposite. */
+    private static float[] halves() {
+        float[] protos = new float[2 * 16];
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 4; x++) {
+                protos[y * 4 + x] = x < 2 ? 10 : -10;
+                protos[16 + y * 4 + x] = x < 2 ? -10 : 10;
+            }
+        }
+        return protos;
+    }
+
+    @Test
+    void shouldReadFinalDetectionsWithMaskCoefficients() {
+        // YOLO26-seg: [1, N, 6 + nm] rows x1, y1, x2, y2, score, class, coefficients
+        float[] rows = {
+            0, 0, 8, 8, 0.9f, 0, 1, 0, // whole image, left-half mask
+            4, 4, 8, 8, 0.8f, 0, 0, 1, // lower-right box
+            0, 0, 0, 0, 0f, -1, 0, 0 // padding
+        };
+        ResizeTransform t = ResizeTransform.stretch(16, 16, 8, 8);
+        YoloSegmentationDecoder decoder =
+                new YoloSegmentationDecoder(new DetectionOptions(0.25f, 0.5f, 10));
+
+        List<InstanceMask> instances =
+                decoder.decode(
+                        rows,
+                        new long[] {1, 3, 8},
+                        halves(),
+                        new long[] {1, 2, 4, 4},
+                        0,
+                        List.of("blob"),
+                        t,
+                        true);
+
+        assertThat(instances).hasSize(2);
+        assertThat(instances.get(0).detection().box()).isEqualTo(new Box(0, 0, 16, 16));
+        assertThat(instances.get(0).mask().area()).isEqualTo(8 * 16);
+        assertThat(instances.get(0).mask().decode()[3 * 16 + 7]).isEqualTo((byte) 1);
+        assertThat(instances.get(1).detection().box()).isEqualTo(new Box(8, 8, 8, 8));
+        assertThat(instances.get(1).mask().area()).isEqualTo(64);
+    }
+
+    @Test
+    void shouldReadYolov5SegmentationRowsWithObjectness() {
+        // YOLOv5-seg: [1, N, 5 + nc + nm] rows cx, cy, w, h, objectness, class scores, coefficients
+        float[] rows = {
+            4, 4, 8, 8, 0.9f, 1.0f, 1, 0,
+            6, 6, 4, 4, 0.5f, 0.8f, 0, 1,
+            6, 6, 4, 4, 0.1f, 0.9f, 0, 1 // objectness 0.1: below the threshold
+        };
+        ResizeTransform t = ResizeTransform.stretch(16, 16, 8, 8);
+        YoloSegmentationDecoder decoder =
+                new YoloSegmentationDecoder(new DetectionOptions(0.25f, 0.5f, 10));
+
+        List<InstanceMask> instances =
+                decoder.decode(
+                        rows,
+                        new long[] {1, 3, 8},
+                        halves(),
+                        new long[] {1, 2, 4, 4},
+                        0,
+                        List.of("blob"),
+                        t);
+
+        assertThat(instances).hasSize(2);
+        assertThat(instances.get(0).detection().score()).isEqualTo(0.9f);
+        assertThat(instances.get(1).detection().score()).isEqualTo(0.4f);
+        assertThat(instances.get(1).detection().box()).isEqualTo(new Box(8, 8, 8, 8));
+        assertThat(instances.get(1).mask().area()).isEqualTo(64);
+    }
 }
