@@ -408,6 +408,12 @@ public record InferenceConfig(
                     0,
                     1_000_000,
                     "cap per camera (the frame key)");
+    private static final Setting<Duration> LABELLING_CAMERA_PAUSE =
+            DEF.duration(
+                    "inference.labelling.per.camera.pause",
+                    Duration.ofMillis(L.cameraPauseMs()),
+                    "after a request from a camera, the wait before its next one: a scene held for"
+                            + " seconds is not sent as a burst of views (0 = none)");
 
     private static final org.slf4j.Logger LOG =
             org.slf4j.LoggerFactory.getLogger(InferenceConfig.class);
@@ -606,7 +612,8 @@ public record InferenceConfig(
                     L.remembered(),
                     LABELLING_DISAGREEMENT_MAX.get(config),
                     LABELLING_NOVELTY_MIN.get(config),
-                    LABELLING_DUPLICATE_DISTANCE.get(config));
+                    LABELLING_DUPLICATE_DISTANCE.get(config),
+                    LABELLING_CAMERA_PAUSE.get(config).toMillis());
         } catch (IllegalArgumentException e) {
             if (e instanceof ConfigException) {
                 throw e;

@@ -86,6 +86,16 @@ public final class LabellingRequests
                 .description("Frames a strategy picked but a cap held back")
                 .tag("model", model)
                 .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "inference.labelling.paused", sampler, s -> s.paused())
+                .description("Frames a strategy picked during their camera's pause after a request")
+                .tag("model", model)
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder(
+                        "inference.labelling.duplicates", sampler, s -> s.duplicates())
+                .description("Frames a strategy picked that were near-duplicates of a request")
+                .tag("model", model)
+                .register(registry);
     }
 
     @Override

@@ -17,8 +17,11 @@ import java.util.Random;
  * frame's embedding summary lies outside the central 80 % of the version's gate images in at least
  * a share of its dimensions: unlike what the model was trained and judged on, however confident it
  * is), {@code random} (a baseline share of all frames, for an unbiased sample). Caps per minute,
- * hour and day, and per camera per hour, bound what is sent; a frame id is never requested twice
- * (the last {@code remembered} ids are kept). Not thread-safe: one pipeline thread calls it.
+ * hour and day, and per camera per hour, bound what is sent — over any such span (sliding windows,
+ * so no burst at a clock boundary), per sampler (one per model and instance); a camera that was
+ * just asked waits a pause before its next request, so a scene held for seconds is not sent as a
+ * burst of views; a frame id is never requested twice (the last {@code remembered} ids are kept).
+ * Thread-safe: the pipeline and the shadow worker call it.
  */
 public final class LabellingSampler {
 
@@ -60,6 +63,8 @@ public final class LabellingSampler {
      *     last frames requested from its camera: relative distance of their embedding summaries
      *     (else of their scores, with the same classes); a camera showing one view for seconds
      *     sends it once (0: off)
+     * @param cameraPauseMs after a request from a camera, milliseconds before the next one from it
+     *     (0: none)
      */
     public record Settings(
             double confidenceMin,
@@ -75,7 +80,42 @@ public final class LabellingSampler {
             int remembered,
             double disagreementMax,
             double noveltyMin,
-            double duplicateDistance) {
+            double duplicateDistance,
+            long cameraPauseMs) {
+
+        /** Settings without a pause between one camera's requests. */
+        public Settings(
+                double confidenceMin,
+                double confidenceMax,
+                double marginMax,
+                double rareShare,
+                int rareAfter,
+                double randomShare,
+                int perMinute,
+                int perHour,
+                int perDay,
+                int perCameraPerHour,
+                int remembered,
+                double disagreementMax,
+                double noveltyMin,
+                double duplicateDistance) {
+            this(
+                    confidenceMin,
+                    confidenceMax,
+                    marginMax,
+                    rareShare,
+                    rareAfter,
+                    randomShare,
+                    perMinute,
+                    perHour,
+                    perDay,
+                    perCameraPerHour,
+                    remembered,
+                    disagreementMax,
+                    noveltyMin,
+                    duplicateDistance,
+                    0);
+        }
 
         /**
          * Settings with the default disagreement strategy (agreement under 0.5), without the
@@ -136,6 +176,9 @@ public final class LabellingSampler {
             if (perMinute < 0 || perHour < 0 || perDay < 0 || perCameraPerHour < 0) {
                 throw new IllegalArgumentException("caps must be >= 0");
             }
+            if (cameraPauseMs < 0) {
+                throw new IllegalArgumentException("camera pause must be >= 0");
+            }
             if (remembered < 1 || rareAfter < 1) {
                 throw new IllegalArgumentException("remembered and rare-after must be >= 1");
             }
@@ -143,12 +186,13 @@ public final class LabellingSampler {
 
         /**
          * The defaults: every strategy on (novel: 6 of 8 embedding dimensions outside the central
-         * 80 %), at most 10 a minute, 120 an hour, 1000 a day, near-duplicates (within 5 %) of a
-         * camera's last requests passed over.
+         * 80 %), at most 10 a minute, 120 an hour, 1000 a day, 30 per camera an hour and one per
+         * camera every 20 s, near-duplicates (within 5 %) of a camera's last requests passed over.
          */
         public static Settings defaults() {
             return new Settings(
-                    0.3, 0.6, 0.15, 0.02, 500, 0.001, 10, 120, 1000, 30, 100_000, 0.5, 0.75, 0.05);
+                    0.3, 0.6, 0.15, 0.02, 500, 0.001, 10, 120, 1000, 30, 100_000, 0.5, 0.75, 0.05,
+                    20_000);
         }
     }
 
@@ -214,7 +258,9 @@ public final class LabellingSampler {
     private final Window day = new Window(86_400_000);
     private final Map<String, Window> cameras;
     private final Map<String, java.util.ArrayDeque<Requested>> recent;
+    private final Map<String, Long> lastRequest;
     private long capped;
+    private long paused;
     private long duplicates;
 
     public LabellingSampler(Settings settings, Clock clock, long seed) {
@@ -233,6 +279,13 @@ public final class LabellingSampler {
                 new LinkedHashMap<>(16, 0.75f, true) {
                     @Override
                     protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
+                        return size() > 10_000;
+                    }
+                };
+        this.lastRequest =
+                new LinkedHashMap<>(16, 0.75f, true) {
+                    @Override
+                    protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
                         return size() > 10_000;
                     }
                 };
@@ -292,6 +345,11 @@ public final class LabellingSampler {
             return Optional.empty();
         }
         long now = clock.millis();
+        Long previous = lastRequest.get(camera);
+        if (previous != null && now - previous < settings.cameraPauseMs()) {
+            paused++;
+            return Optional.empty();
+        }
         Window cam = cameras.computeIfAbsent(camera, k -> new Window(3_600_000));
         if (!minute.admits(now, settings.perMinute())
                 || !hour.admits(now, settings.perHour())
@@ -304,6 +362,7 @@ public final class LabellingSampler {
         hour.take(now);
         day.take(now);
         cam.take(now);
+        lastRequest.put(camera, now);
         seen.put(frameId, Boolean.TRUE);
         if (signature != null) {
             java.util.ArrayDeque<Requested> last =
@@ -352,6 +411,11 @@ public final class LabellingSampler {
         return duplicates;
     }
 
+    /** Frames a strategy picked while their camera's pause after its last request ran. */
+    public synchronized long paused() {
+        return paused;
+    }
+
     /** Frames a strategy picked but a cap held back, since start. */
     public synchronized long capped() {
         return capped;
@@ -393,32 +457,27 @@ public final class LabellingSampler {
         return Optional.empty();
     }
 
-    /** A fixed window of {@code lengthMs} counting what was taken in it. */
+    /**
+     * A sliding window of {@code lengthMs}: the times of what was taken in the last {@code
+     * lengthMs} (never more than the cap, so its memory is bounded by it).
+     */
     private static final class Window {
         private final long lengthMs;
-        private long start = Long.MIN_VALUE;
-        private int taken;
+        private final java.util.ArrayDeque<Long> taken = new java.util.ArrayDeque<>();
 
         Window(long lengthMs) {
             this.lengthMs = lengthMs;
         }
 
         boolean admits(long now, int cap) {
-            roll(now);
-            return taken < cap;
+            while (!taken.isEmpty() && now - taken.peekFirst() >= lengthMs) {
+                taken.removeFirst();
+            }
+            return taken.size() < cap;
         }
 
         void take(long now) {
-            roll(now);
-            taken++;
-        }
-
-        private void roll(long now) {
-            long s = now - Math.floorMod(now, lengthMs);
-            if (s != start) {
-                start = s;
-                taken = 0;
-            }
+            taken.addLast(now);
         }
     }
 }

@@ -178,6 +178,45 @@ class LabellingSamplerTest {
     }
 
     @Test
+    void shouldCountCapsOverAnySpanNotPerClockWindow() {
+        TestClock clock = new TestClock(); // 10:00:00
+        Settings caps = new Settings(0, 1, 0, 0, 10, 0, 1000, 3, 1000, 1000, 100_000);
+        LabellingSampler s = new LabellingSampler(caps, clock, 1);
+
+        clock.advance(Duration.ofMinutes(59));
+        for (int i = 0; i < 3; i++) {
+            assertThat(s.decide("a" + i, "cam" + i, classified(0.5))).isPresent();
+        }
+        // 10:01, a new clock hour: a fixed window would open for three more
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(s.decide("b", "cam-b", classified(0.5))).as("same 60 minutes").isEmpty();
+        clock.advance(Duration.ofMinutes(58));
+        assertThat(s.decide("c", "cam-c", classified(0.5))).as("an hour after").isPresent();
+    }
+
+    @Test
+    void shouldPauseACameraAfterItsRequest() {
+        TestClock clock = new TestClock();
+        Settings pause =
+                new Settings(0, 1, 0, 0, 10, 0, 1000, 1000, 1000, 1000, 100_000, 0.5, 0, 0, 20_000);
+        LabellingSampler s = new LabellingSampler(pause, clock, 1);
+
+        assertThat(s.decide("a0", "cam-a", classified(0.5))).isPresent();
+        int burst = 0;
+        for (int i = 1; i <= 10; i++) {
+            clock.advance(Duration.ofSeconds(1));
+            burst += s.decide("a" + i, "cam-a", classified(0.5)).isPresent() ? 1 : 0;
+        }
+        assertThat(burst).as("a scene held for 10 s").isZero();
+        assertThat(s.paused()).isEqualTo(10);
+        assertThat(s.decide("b0", "cam-b", classified(0.5))).as("another camera").isPresent();
+        assertThat(s.decideDisagreement("a-shadow", "cam-a", 0.1)).as("any reason").isEmpty();
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(s.decide("a11", "cam-a", classified(0.5))).as("20 s later").isPresent();
+        assertThat(s.capped()).isZero();
+    }
+
+    @Test
     void shouldPickAboutTheRandomShareAsABaseline() {
         LabellingSampler s = new LabellingSampler(only(0, 0, 0, 0, 0.1), new TestClock(), 7);
         int picked = 0;
