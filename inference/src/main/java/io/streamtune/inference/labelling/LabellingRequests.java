@@ -81,19 +81,35 @@ public final class LabellingRequests
                         .description("Labelling requests Kafka did not take")
                         .tag("model", model)
                         .register(registry);
+        held(
+                "capped",
+                "Frames a strategy picked but a cap held back",
+                LabellingSampler::capped,
+                registry,
+                model);
+        held(
+                "paused",
+                "Frames a strategy picked during their camera's pause after a request",
+                LabellingSampler::paused,
+                registry,
+                model);
+        held(
+                "duplicates",
+                "Frames a strategy picked that were near-duplicates of a request",
+                LabellingSampler::duplicates,
+                registry,
+                model);
+    }
+
+    private void held(
+            String what,
+            String description,
+            java.util.function.ToDoubleFunction<LabellingSampler> count,
+            MeterRegistry registry,
+            String model) {
         io.micrometer.core.instrument.FunctionCounter.builder(
-                        "inference.labelling.capped", sampler, s -> s.capped())
-                .description("Frames a strategy picked but a cap held back")
-                .tag("model", model)
-                .register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder(
-                        "inference.labelling.paused", sampler, s -> s.paused())
-                .description("Frames a strategy picked during their camera's pause after a request")
-                .tag("model", model)
-                .register(registry);
-        io.micrometer.core.instrument.FunctionCounter.builder(
-                        "inference.labelling.duplicates", sampler, s -> s.duplicates())
-                .description("Frames a strategy picked that were near-duplicates of a request")
+                        "inference.labelling." + what, sampler, count)
+                .description(description)
                 .tag("model", model)
                 .register(registry);
     }

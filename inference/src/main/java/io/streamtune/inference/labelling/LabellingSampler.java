@@ -83,40 +83,6 @@ public final class LabellingSampler {
             double duplicateDistance,
             long cameraPauseMs) {
 
-        /** Settings without a pause between one camera's requests. */
-        public Settings(
-                double confidenceMin,
-                double confidenceMax,
-                double marginMax,
-                double rareShare,
-                int rareAfter,
-                double randomShare,
-                int perMinute,
-                int perHour,
-                int perDay,
-                int perCameraPerHour,
-                int remembered,
-                double disagreementMax,
-                double noveltyMin,
-                double duplicateDistance) {
-            this(
-                    confidenceMin,
-                    confidenceMax,
-                    marginMax,
-                    rareShare,
-                    rareAfter,
-                    randomShare,
-                    perMinute,
-                    perHour,
-                    perDay,
-                    perCameraPerHour,
-                    remembered,
-                    disagreementMax,
-                    noveltyMin,
-                    duplicateDistance,
-                    0);
-        }
-
         /**
          * Settings with the default disagreement strategy (agreement under 0.5), without the
          * novelty strategy and without passing over near-duplicates.
@@ -146,6 +112,7 @@ public final class LabellingSampler {
                     perCameraPerHour,
                     remembered,
                     0.5,
+                    0,
                     0,
                     0);
         }

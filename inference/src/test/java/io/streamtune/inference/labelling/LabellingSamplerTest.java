@@ -47,7 +47,8 @@ class LabellingSamplerTest {
 
     @Test
     void shouldPickAConfidentFrameUnlikeTheGateImagesAsNovel() {
-        Settings novel = new Settings(0, 0, 0, 0, 10, 0, 1000, 1000, 1000, 1000, 100, 0, 0.75, 0);
+        Settings novel =
+                new Settings(0, 0, 0, 0, 10, 0, 1000, 1000, 1000, 1000, 100, 0, 0.75, 0, 0);
         LabellingSampler s = new LabellingSampler(novel, new TestClock(), 1);
 
         // 6 of 8 dimensions in an outer tenth of the reference: picked, however confident
@@ -79,7 +80,7 @@ class LabellingSamplerTest {
     @Test
     void shouldPassOverNearDuplicatesOfACamerasLastRequests() {
         Settings dedupe =
-                new Settings(0, 0, 0, 0, 10, 0, 1000, 1000, 1000, 1000, 100, 0, 0.75, 0.05);
+                new Settings(0, 0, 0, 0, 10, 0, 1000, 1000, 1000, 1000, 100, 0, 0.75, 0.05, 0);
         LabellingSampler s = new LabellingSampler(dedupe, new TestClock(), 1);
         List<Float> view = List.of(1f, 2f, 3f, 4f, 5f, 6f, 7f, 8f);
         List<Float> sameView = List.of(1.01f, 2f, 3f, 4f, 5f, 6f, 7f, 8.02f);
@@ -102,7 +103,7 @@ class LabellingSamplerTest {
         // off: every one of them
         LabellingSampler off =
                 new LabellingSampler(
-                        new Settings(0, 0, 0, 0, 10, 0, 1000, 1000, 1000, 1000, 100, 0, 0.75, 0),
+                        new Settings(0, 0, 0, 0, 10, 0, 1000, 1000, 1000, 1000, 100, 0, 0.75, 0, 0),
                         new TestClock(),
                         1);
         assertThat(off.decide("g1", "cam", novel(view))).isPresent();

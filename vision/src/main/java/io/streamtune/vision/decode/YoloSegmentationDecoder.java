@@ -43,22 +43,8 @@ public final class YoloSegmentationDecoder {
 
     /**
      * Decodes image {@code batchIndex}; {@code labels} may be empty (labels are then the ids as
-     * text).
-     */
-    public List<InstanceMask> decode(
-            float[] output0,
-            long[] shape0,
-            float[] protos,
-            long[] protoShape,
-            int batchIndex,
-            List<String> labels,
-            ResizeTransform transform) {
-        return decode(output0, shape0, protos, protoShape, batchIndex, labels, transform, false);
-    }
-
-    /**
-     * Decodes image {@code batchIndex}; {@code endToEnd} when the model's metadata says {@code
-     * output0} is final detections ({@link io.streamtune.vision.model.ModelSpec#endToEnd()}).
+     * text); {@code endToEnd} when the model's metadata says {@code output0} is final detections
+     * ({@link io.streamtune.vision.model.ModelSpec#endToEnd()}).
      */
     public List<InstanceMask> decode(
             float[] output0,

@@ -44,7 +44,8 @@ class YoloSegmentationDecoderTest {
                         new long[] {1, 2, 4, 4},
                         0,
                         List.of("blob"),
-                        t);
+                        t,
+                        false);
 
         assertThat(instances).hasSize(2);
         InstanceMask whole = instances.get(0);
@@ -84,7 +85,8 @@ class YoloSegmentationDecoderTest {
                         new long[] {1, 1, 8, 8},
                         0,
                         List.of(),
-                        t);
+                        t,
+                        false);
 
         assertThat(t.padY()).isEqualTo(2);
         assertThat(instances).hasSize(1);
@@ -104,6 +106,20 @@ class YoloSegmentationDecoderTest {
         return protos;
     }
 
+    /** Decodes 8x8-input rows over {@link #halves()} for a 16x16 source, one class. */
+    private static List<InstanceMask> decodeOverHalves(float[] rows, int n, boolean endToEnd) {
+        return new YoloSegmentationDecoder(new DetectionOptions(0.25f, 0.5f, 10))
+                .decode(
+                        rows,
+                        new long[] {1, n, rows.length / n},
+                        halves(),
+                        new long[] {1, 2, 4, 4},
+                        0,
+                        List.of("blob"),
+                        ResizeTransform.stretch(16, 16, 8, 8),
+                        endToEnd);
+    }
+
     @Test
     void shouldReadFinalDetectionsWithMaskCoefficients() {
         // YOLO26-seg: [1, N, 6 + nm] rows x1, y1, x2, y2, score, class, coefficients
@@ -112,20 +128,8 @@ class YoloSegmentationDecoderTest {
             4, 4, 8, 8, 0.8f, 0, 0, 1, // lower-right box
             0, 0, 0, 0, 0f, -1, 0, 0 // padding
         };
-        ResizeTransform t = ResizeTransform.stretch(16, 16, 8, 8);
-        YoloSegmentationDecoder decoder =
-                new YoloSegmentationDecoder(new DetectionOptions(0.25f, 0.5f, 10));
 
-        List<InstanceMask> instances =
-                decoder.decode(
-                        rows,
-                        new long[] {1, 3, 8},
-                        halves(),
-                        new long[] {1, 2, 4, 4},
-                        0,
-                        List.of("blob"),
-                        t,
-                        true);
+        List<InstanceMask> instances = decodeOverHalves(rows, 3, true);
 
         assertThat(instances).hasSize(2);
         assertThat(instances.get(0).detection().box()).isEqualTo(new Box(0, 0, 16, 16));
@@ -143,19 +147,8 @@ class YoloSegmentationDecoderTest {
             6, 6, 4, 4, 0.5f, 0.8f, 0, 1,
             6, 6, 4, 4, 0.1f, 0.9f, 0, 1 // objectness 0.1: below the threshold
         };
-        ResizeTransform t = ResizeTransform.stretch(16, 16, 8, 8);
-        YoloSegmentationDecoder decoder =
-                new YoloSegmentationDecoder(new DetectionOptions(0.25f, 0.5f, 10));
 
-        List<InstanceMask> instances =
-                decoder.decode(
-                        rows,
-                        new long[] {1, 3, 8},
-                        halves(),
-                        new long[] {1, 2, 4, 4},
-                        0,
-                        List.of("blob"),
-                        t);
+        List<InstanceMask> instances = decodeOverHalves(rows, 3, false);
 
         assertThat(instances).hasSize(2);
         assertThat(instances.get(0).detection().score()).isEqualTo(0.9f);

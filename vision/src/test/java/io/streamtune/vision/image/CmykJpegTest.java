@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class CmykJpegTest {
 
     /**
-     * A 32x16 JPEG of eight 8x8 colour blocks ({@link #BLOCKS}, rows of four), written by
+     * A 32x16 JPEG of eight 8x8 colour blocks ({@link TestImages#BLOCKS}, rows of four), written by
      * ImageMagick 6.9 as print workflows write CMYK: {@code convert blocks.png -colorspace CMYK
      * -quality 95 -sampling-factor 1x1 -strip} — four components, stored as YCCK (Adobe APP14,
      * transform 2).
@@ -25,11 +25,6 @@ class CmykJpegTest {
                                     + "ABgAAQADAQAAAAAAAAAAAAAAAAkHCAoA/8QAFBABAAAAAAAAAAAAAAAAAAAAAP/EABgBAAMBAQAAAAAA"
                                     + "AAAAAAAAAAcICQAK/8QAFBEBAAAAAAAAAAAAAAAAAAAAAP/aAA4EAQACEQMRBAAAPwCXB4RTJAN8WHYA"
                                     + "i8tDmvJmlBlbWALuN9ZRYgFzMK1o7jQxbuZm3Aih5Cdgff/Z");
-
-    private static final int[][] BLOCKS = {
-        {200, 30, 40}, {40, 180, 60}, {30, 60, 200}, {128, 128, 128},
-        {230, 210, 40}, {20, 20, 20}, {240, 240, 240}, {120, 80, 40}
-    };
 
     @Test
     void shouldReadTheFrameAndAdobeSegmentOfACmykJpeg() {
@@ -45,19 +40,8 @@ class CmykJpegTest {
     void shouldDecodeAYcckJpegToTheColoursItShows() throws Exception {
         RgbImage image = new ImageDecoder(ImageLimits.defaults()).decode(YCCK);
 
-        assertThat(image.width()).isEqualTo(32);
-        assertThat(image.height()).isEqualTo(16);
-        for (int b = 0; b < BLOCKS.length; b++) {
-            int x = (b % 4) * 8 + 4;
-            int y = (b / 4) * 8 + 4;
-            int o = (y * 32 + x) * 3;
-            for (int c = 0; c < 3; c++) {
-                // ImageIO's own CMYK conversion is off by up to 60 here (washed out)
-                assertThat(image.pixels()[o + c] & 0xFF)
-                        .as("block %d channel %d", b, c)
-                        .isBetween(BLOCKS[b][c] - 4, BLOCKS[b][c] + 4);
-            }
-        }
+        // ImageIO's own CMYK conversion is off by up to 60 here (washed out)
+        TestImages.assertBlocks(image, 4);
     }
 
     @Test

@@ -76,4 +76,27 @@ final class TestImages {
         out.writeBytes(data);
         out.writeBytes(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
+
+    /**
+     * The colours of the eight 8x8 blocks (rows of four, 32x16) the format fixtures were written
+     * from ({@code CmykJpegTest}, {@code WebpTest}).
+     */
+    static final int[][] BLOCKS = {
+        {200, 30, 40}, {40, 180, 60}, {30, 60, 200}, {128, 128, 128},
+        {230, 210, 40}, {20, 20, 20}, {240, 240, 240}, {120, 80, 40}
+    };
+
+    /** Asserts that each block's centre pixel is its colour within {@code tolerance} levels. */
+    static void assertBlocks(RgbImage image, int tolerance) {
+        org.assertj.core.api.Assertions.assertThat(image.width()).isEqualTo(32);
+        org.assertj.core.api.Assertions.assertThat(image.height()).isEqualTo(16);
+        for (int b = 0; b < BLOCKS.length; b++) {
+            int o = (((b / 4) * 8 + 4) * 32 + (b % 4) * 8 + 4) * 3;
+            for (int c = 0; c < 3; c++) {
+                org.assertj.core.api.Assertions.assertThat(image.pixels()[o + c] & 0xFF)
+                        .as("block %d channel %d", b, c)
+                        .isBetween(BLOCKS[b][c] - tolerance, BLOCKS[b][c] + tolerance);
+            }
+        }
+    }
 }

@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 class WebpTest {
 
     /**
-     * Eight 8x8 colour blocks ({@link #BLOCKS}, rows of four), 32x16, as ImageMagick 6.9 (libwebp
-     * 1.2.4) writes WebP: {@code convert blocks.png -define webp:lossless=true -strip} (VP8L).
+     * Eight 8x8 colour blocks ({@link TestImages#BLOCKS}, rows of four), 32x16, as ImageMagick 6.9
+     * (libwebp 1.2.4) writes WebP: {@code convert blocks.png -define webp:lossless=true -strip}
+     * (VP8L).
      */
     private static final byte[] LOSSLESS =
             Base64.getDecoder()
@@ -37,43 +38,23 @@ class WebpTest {
                                     + "JmAhxMI5BRVABHEEBEXTPRcU43iLuC7HhmG7ZmBN21agFFJIIYUUUhiF8Qfof5+I/ses"
                                     + "fpzqq95bGNjVxXs=");
 
-    private static final int[][] BLOCKS = {
-        {200, 30, 40}, {40, 180, 60}, {30, 60, 200}, {128, 128, 128},
-        {230, 210, 40}, {20, 20, 20}, {240, 240, 240}, {120, 80, 40}
-    };
-
     private final ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
-
-    private static void assertBlocks(RgbImage image, int tolerance) {
-        assertThat(image.width()).isEqualTo(32);
-        assertThat(image.height()).isEqualTo(16);
-        for (int b = 0; b < BLOCKS.length; b++) {
-            int x = (b % 4) * 8 + 4;
-            int y = (b / 4) * 8 + 4;
-            int o = (y * 32 + x) * 3;
-            for (int c = 0; c < 3; c++) {
-                assertThat(image.pixels()[o + c] & 0xFF)
-                        .as("block %d channel %d", b, c)
-                        .isBetween(BLOCKS[b][c] - tolerance, BLOCKS[b][c] + tolerance);
-            }
-        }
-    }
 
     @Test
     void shouldDecodeLosslessWebpExactly() throws Exception {
         assertThat(decoder.probe(LOSSLESS)).isEqualTo(new ImageInfo(ImageFormat.WEBP, 32, 16));
-        assertBlocks(decoder.decode(LOSSLESS), 0);
+        TestImages.assertBlocks(decoder.decode(LOSSLESS), 0);
     }
 
     @Test
     void shouldDecodeLossyWebpToTheColoursItShows() throws Exception {
         assertThat(decoder.probe(LOSSY)).isEqualTo(new ImageInfo(ImageFormat.WEBP, 32, 16));
-        assertBlocks(decoder.decode(LOSSY), 8);
+        TestImages.assertBlocks(decoder.decode(LOSSY), 8);
     }
 
     @Test
     void shouldDropAlphaAsForEveryOtherFormat() throws Exception {
-        assertBlocks(decoder.decode(ALPHA), 0);
+        TestImages.assertBlocks(decoder.decode(ALPHA), 0);
     }
 
     @Test
