@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import io.streamtune.onnx.testkit.OnnxProtos;
+import java.util.List;
 import java.util.Map;
 
 /** Small real ONNX models whose outputs are known functions of their input pixels. */
@@ -20,47 +21,20 @@ final class TestModels {
      * and h from G at those pixels, the two class scores from B / 255 at those pixels.
      */
     static byte[] detection(Map<String, String> metadata) {
-        TensorProto shape =
-                TensorProto.newBuilder()
-                        .setName("shape")
-                        .setDataType(TensorProto.DataType.INT64.getNumber())
-                        .addDims(3)
-                        .addInt64Data(1)
-                        .addInt64Data(6)
-                        .addInt64Data(16)
-                        .build();
-        TensorProto scale =
-                TensorProto.newBuilder()
-                        .setName("scale")
-                        .setDataType(FLOAT)
-                        .addDims(1)
-                        .addDims(6)
-                        .addDims(1)
-                        .addFloatData(1)
-                        .addFloatData(1)
-                        .addFloatData(1)
-                        .addFloatData(1)
-                        .addFloatData(1 / 255f)
-                        .addFloatData(1 / 255f)
-                        .build();
         GraphProto graph =
                 GraphProto.newBuilder()
                         .setName("detect")
                         .addInput(OnnxProtos.value("images", 1, 3, 4, 8))
-                        .addInitializer(shape)
-                        .addInitializer(scale)
-                        .addNode(
-                                NodeProto.newBuilder()
-                                        .setOpType("Reshape")
-                                        .addInput("images")
-                                        .addInput("shape")
-                                        .addOutput("flat"))
-                        .addNode(
-                                NodeProto.newBuilder()
-                                        .setOpType("Mul")
-                                        .addInput("flat")
-                                        .addInput("scale")
-                                        .addOutput("output0"))
+                        .addInitializer(OnnxProtos.longs("shape", 1, 6, 16))
+                        .addInitializer(
+                                OnnxProtos.floats(
+                                        "scale",
+                                        new float[] {1, 1, 1, 1, 1 / 255f, 1 / 255f},
+                                        1,
+                                        6,
+                                        1))
+                        .addNode(OnnxProtos.node("Reshape", List.of("images", "shape"), "flat"))
+                        .addNode(OnnxProtos.node("Mul", List.of("flat", "scale"), "output0"))
                         .addOutput(OnnxProtos.value("output0", 1, 6, 16))
                         .build();
         return OnnxProtos.model(graph, metadata).toByteArray();
@@ -71,26 +45,12 @@ final class TestModels {
      * input values 6r..6r+5 in CHW order (row 0 is the red plane's first six pixels of row 0).
      */
     static byte[] finalDetections(Map<String, String> metadata) {
-        TensorProto shape =
-                TensorProto.newBuilder()
-                        .setName("shape")
-                        .setDataType(TensorProto.DataType.INT64.getNumber())
-                        .addDims(3)
-                        .addInt64Data(1)
-                        .addInt64Data(16)
-                        .addInt64Data(6)
-                        .build();
         GraphProto graph =
                 GraphProto.newBuilder()
                         .setName("end2end")
                         .addInput(OnnxProtos.value("images", 1, 3, 4, 8))
-                        .addInitializer(shape)
-                        .addNode(
-                                NodeProto.newBuilder()
-                                        .setOpType("Reshape")
-                                        .addInput("images")
-                                        .addInput("shape")
-                                        .addOutput("output0"))
+                        .addInitializer(OnnxProtos.longs("shape", 1, 16, 6))
+                        .addNode(OnnxProtos.node("Reshape", List.of("images", "shape"), "output0"))
                         .addOutput(OnnxProtos.value("output0", 1, 16, 6))
                         .build();
         return OnnxProtos.model(graph, metadata).toByteArray();
