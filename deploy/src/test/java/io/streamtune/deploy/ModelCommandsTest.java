@@ -3,12 +3,16 @@ package io.streamtune.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.streamtune.contracts.JsonSerde;
 import io.streamtune.onnx.ir.ElementType;
 import io.streamtune.onnx.ir.GraphBuilder;
 import io.streamtune.onnx.ir.OnnxWriter;
 import io.streamtune.onnx.ir.TensorInfo;
+import io.streamtune.onnx.testkit.OnnxProtos;
 import io.streamtune.tfjs.TestPhotos;
 import io.streamtune.zoo.Zoo;
 import io.streamtune.zoo.ZooException;
@@ -155,7 +159,78 @@ class ModelCommandsTest {
         assertThat(code).isEqualTo(3);
         assertThat(stdout())
                 .contains("operators  {Hardmax=1}")
+                .contains("serve      not as it is: model metadata names no task")
                 .contains("fine-tune  no: unsupported operator Hardmax");
+    }
+
+    @Test
+    void inspectShouldReportAModelTheTrainerCannotReadButInferenceServes() throws Exception {
+        // an If with subgraphs (as torchvision's detectors have around their NMS): the trainer's
+        // reader stops at it, ONNX Runtime runs it
+        TensorProto yes =
+                TensorProto.newBuilder()
+                        .setName("yes")
+                        .setDataType(TensorProto.DataType.BOOL.getNumber())
+                        .addInt32Data(1)
+                        .build();
+        GraphProto then =
+                GraphProto.newBuilder()
+                        .setName("then")
+                        .addNode(OnnxProtos.node("Identity", List.of("pooled"), "kept"))
+                        .addOutput(OnnxProtos.value("kept", 1, 3))
+                        .build();
+        GraphProto otherwise =
+                GraphProto.newBuilder()
+                        .setName("else")
+                        .addNode(OnnxProtos.node("Neg", List.of("pooled"), "negated"))
+                        .addOutput(OnnxProtos.value("negated", 1, 3))
+                        .build();
+        GraphProto graph =
+                GraphProto.newBuilder()
+                        .setName("branching")
+                        .addInput(OnnxProtos.value("images", 1, 3, 8, 8))
+                        .addInitializer(yes)
+                        .addNode(
+                                OnnxProtos.node(
+                                        "ReduceMean",
+                                        List.of("images"),
+                                        "pooled",
+                                        OnnxProtos.ints("axes", 2, 3),
+                                        OnnxProtos.integer("keepdims", 0)))
+                        .addNode(
+                                OnnxProtos.node(
+                                        "If",
+                                        List.of("yes"),
+                                        "logits",
+                                        AttributeProto.newBuilder()
+                                                .setName("then_branch")
+                                                .setType(AttributeProto.AttributeType.GRAPH)
+                                                .setG(then)
+                                                .build(),
+                                        AttributeProto.newBuilder()
+                                                .setName("else_branch")
+                                                .setType(AttributeProto.AttributeType.GRAPH)
+                                                .setG(otherwise)
+                                                .build()))
+                        .addOutput(OnnxProtos.value("logits", 1, 3))
+                        .build();
+        Path file = tmp.resolve("branching.onnx");
+        Files.write(
+                file,
+                OnnxProtos.model(
+                                graph,
+                                java.util.Map.of(
+                                        "streamtune.task", "classification",
+                                        "streamtune.classes", "[\"r\",\"g\",\"b\"]"))
+                        .toByteArray());
+
+        int code = run("models", "inspect", file.toString());
+
+        assertThat(code).isEqualTo(3);
+        assertThat(stdout())
+                .contains(
+                        "serve      yes: task CLASSIFICATION, input images 8x8 (batch 1), 3 classes")
+                .contains("fine-tune  no: unsupported operator If");
     }
 
     @Test

@@ -10,6 +10,12 @@ import io.streamtune.onnx.ir.OnnxReader;
 import io.streamtune.onnx.ir.OnnxTensor;
 import io.streamtune.onnx.ir.TensorInfo;
 import io.streamtune.onnx.ir.UnsupportedOperatorException;
+import io.streamtune.vision.model.InputShape;
+import io.streamtune.vision.model.ModelLoadException;
+import io.streamtune.vision.model.ModelSpec;
+import io.streamtune.vision.model.ModelSpecOverrides;
+import io.streamtune.vision.model.OnnxModelRunner;
+import io.streamtune.vision.model.RunnerOptions;
 import io.streamtune.zoo.Zoo;
 import io.streamtune.zoo.ZooException;
 import java.io.IOException;
@@ -22,13 +28,44 @@ import java.util.TreeMap;
 
 /**
  * {@code models inspect FILE|zoo:NAME}: what an ONNX model is and whether the trainer can fine-tune
- * it — opset, operators, inputs and outputs, metadata, the feature map a new head would attach to
- * and the blocks fine-tuning would unfreeze. Exit 0 when the bridge can fine-tune it, 3 when it
- * cannot (with the reason), 1 when the file cannot be read.
+ * it — opset, operators, inputs and outputs, metadata, whether inference serves it as it is (and as
+ * what), the feature map a new head would attach to and the blocks fine-tuning would unfreeze. Exit
+ * 0 when the bridge can fine-tune it, 3 when it cannot (with the reason; ONNX Runtime may still
+ * serve it), 1 when the file cannot be read.
  */
 public final class ModelInspector {
 
     private ModelInspector() {}
+
+    /** Whether inference can serve the file as it is, and as what; or what it lacks. */
+    private static void serving(Path file, PrintStream out) {
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(file, RunnerOptions.defaults(), ModelSpecOverrides.NONE)) {
+            ModelSpec spec = runner.spec();
+            InputShape input = runner.inputShape();
+            out.printf(
+                    "serve      yes: task %s, input %s %dx%d (%s), %d classes, outputs %s%n",
+                    spec.task(),
+                    input.name(),
+                    spec.inputWidth(),
+                    spec.inputHeight(),
+                    input.unbatched()
+                            ? "one image, no batch dimension"
+                            : input.dynamicBatch() ? "dynamic batch" : "batch " + input.batch(),
+                    spec.classNames().size(),
+                    runner.outputNames());
+        } catch (ModelLoadException e) {
+            String prefix = "cannot load model " + file + ": ";
+            String reason =
+                    e.getMessage().startsWith(prefix)
+                            ? e.getMessage().substring(prefix.length())
+                            : e.getMessage();
+            out.println(
+                    "serve      not as it is: "
+                            + reason
+                            + " (the inference.model.* keys supply what its metadata lacks)");
+        }
+    }
 
     /** Prints the report; returns the exit code. */
     public static int inspect(String ref, int finetuneBlocks, PrintStream out, PrintStream err) {
@@ -46,7 +83,14 @@ public final class ModelInspector {
         OnnxGraph g;
         try {
             g = OnnxReader.read(file);
-        } catch (IOException | UnsupportedOperatorException | RuntimeException e) {
+        } catch (UnsupportedOperatorException e) {
+            // beyond what the trainer reads (an If with subgraphs, a torchvision detector's NMS):
+            // ONNX Runtime may still serve it
+            out.printf("model      %s%n", file);
+            serving(file, out);
+            out.println("fine-tune  no: " + e.getMessage());
+            return 3;
+        } catch (IOException | RuntimeException e) {
             err.println("inspect: " + file + " is not a readable ONNX model: " + e.getMessage());
             return 1;
         }
@@ -75,6 +119,7 @@ public final class ModelInspector {
                                             "  %-30s %s%n",
                                             k, v.length() > 100 ? v.substring(0, 100) + "…" : v));
         }
+        serving(file, out);
         try {
             BridgeReader.check(g);
         } catch (UnsupportedOperatorException e) {

@@ -71,6 +71,9 @@ public final class YoloDetectionDecoder {
             List<String> labels,
             ResizeTransform transform,
             boolean endToEnd) {
+        if (shape.length >= 2 && shape[shape.length - 2] == 0) {
+            return List.of(); // no rows: a model with NMS inside that found nothing
+        }
         if (finalDetections(shape, labels.size(), endToEnd)) {
             float[] rows = fromFinal(data, shape, batchIndex, labels.size(), 0);
             long n = shape[shape.length - 2];

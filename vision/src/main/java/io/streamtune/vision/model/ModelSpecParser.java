@@ -24,6 +24,16 @@ public final class ModelSpecParser {
 
     private ModelSpecParser() {}
 
+    private static boolean detectionOutputs(java.util.Set<String> names) {
+        java.util.Set<String> plain = new java.util.HashSet<>();
+        for (String n : names) {
+            plain.add(n.endsWith(":0") ? n.substring(0, n.length() - 2) : n);
+        }
+        return plain.containsAll(List.of("boxes", "scores", "labels"))
+                || plain.containsAll(
+                        List.of("detection_boxes", "detection_scores", "detection_classes"));
+    }
+
     /**
      * @param metadata the model's {@code metadata_props}
      * @param input the model's first input, as declared in the graph
@@ -35,6 +45,21 @@ public final class ModelSpecParser {
             InputShape input,
             ModelSpecOverrides overrides,
             String defaultName) {
+        return parse(metadata, input, overrides, defaultName, java.util.Set.of());
+    }
+
+    /**
+     * Like {@link #parse(Map, InputShape, ModelSpecOverrides, String)}; a model whose metadata and
+     * overrides name no task is a detector when its outputs are named as detectors with NMS inside
+     * answer ({@code boxes}, {@code scores}, {@code labels} — torchvision; {@code detection_boxes},
+     * {@code detection_scores}, {@code detection_classes} — TensorFlow object detection).
+     */
+    public static ModelSpec parse(
+            Map<String, String> metadata,
+            InputShape input,
+            ModelSpecOverrides overrides,
+            String defaultName,
+            java.util.Set<String> outputNames) {
         Task task = null;
         List<String> classes = List.of();
         Integer width = null;
@@ -170,6 +195,9 @@ public final class ModelSpecParser {
         name = overrides.name().orElse(name);
         version = overrides.version().orElse(version);
 
+        if (task == null && detectionOutputs(outputNames)) {
+            task = Task.DETECTION;
+        }
         if (task == null) {
             throw new IllegalArgumentException(
                     "model metadata names no task (neither "

@@ -131,7 +131,8 @@ public final class OnnxModelRunner implements ModelRunner {
                             session.getMetadata().getCustomMetadata(),
                             input,
                             overrides,
-                            defaultName);
+                            defaultName,
+                            session.getOutputNames());
             OnnxModelRunner runner = new OnnxModelRunner(source, ort, input, spec);
             LOG.info(
                     "Loaded model {} v{} from {}: task {}, input {} {}x{} ({}), {} classes, outputs"
@@ -143,7 +144,9 @@ public final class OnnxModelRunner implements ModelRunner {
                     input.name(),
                     spec.inputWidth(),
                     spec.inputHeight(),
-                    input.dynamicBatch() ? "dynamic batch" : "batch " + input.batch(),
+                    input.unbatched()
+                            ? "one image, no batch dimension"
+                            : input.dynamicBatch() ? "dynamic batch" : "batch " + input.batch(),
                     spec.classNames().size(),
                     runner.outputNames);
             return runner;
@@ -170,11 +173,25 @@ public final class OnnxModelRunner implements ModelRunner {
         }
         boolean uint8 = info.type == OnnxJavaType.UINT8;
         long[] shape = info.getShape();
+        if (shape.length == 3) {
+            // one image without a batch dimension: [C, H, W], or [H, W, C] by its channel count
+            boolean last = shape[0] != 1 && shape[0] != 3 && (shape[2] == 1 || shape[2] == 3);
+            return new InputShape(
+                    node.getName(),
+                    1,
+                    (int) dim(last ? shape[2] : shape[0]),
+                    (int) dim(last ? shape[0] : shape[1]),
+                    (int) dim(last ? shape[1] : shape[2]),
+                    last,
+                    uint8,
+                    true);
+        }
         if (shape.length != 4) {
             throw new IllegalArgumentException(
                     "input "
                             + node.getName()
-                            + " must be [batch, channels, height, width], is "
+                            + " must be [batch, channels, height, width] or [channels, height,"
+                            + " width], is "
                             + Arrays.toString(shape));
         }
         if (io.streamtune.onnx.ir.ImageInput.channelsLast(shape)) {
@@ -276,6 +293,9 @@ public final class OnnxModelRunner implements ModelRunner {
                 input.channelsLast()
                         ? new long[] {size, spec.inputHeight(), spec.inputWidth(), planes}
                         : new long[] {size, planes, spec.inputHeight(), spec.inputWidth()};
+        if (input.unbatched()) {
+            shape = Arrays.copyOfRange(shape, 1, 4);
+        }
         try (OnnxTensor tensor =
                         floats != null
                                 ? OnnxTensor.createTensor(env, floats, shape)
@@ -284,6 +304,13 @@ public final class OnnxModelRunner implements ModelRunner {
             Map<String, FloatTensor> out = new LinkedHashMap<>();
             for (Map.Entry<String, OnnxValue> entry : result) {
                 FloatTensor t = toFloat(entry.getKey(), entry.getValue());
+                if (input.unbatched()) {
+                    // the one image's outputs, as a batch of one
+                    long[] batched = new long[t.shape().length + 1];
+                    batched[0] = 1;
+                    System.arraycopy(t.shape(), 0, batched, 1, t.shape().length);
+                    t = new FloatTensor(batched, t.data());
+                }
                 out.put(entry.getKey(), real == size ? t : firstRows(t, real));
             }
             return out;
@@ -349,28 +376,70 @@ public final class OnnxModelRunner implements ModelRunner {
         return new FloatTensor(shape, Arrays.copyOf(t.data(), per * rows));
     }
 
-    private static Map<String, FloatTensor> concatenate(List<Map<String, FloatTensor>> parts) {
+    /**
+     * The chunks' outputs as one batch. An output whose size varies between runs (the detections of
+     * a model with NMS inside, one run per image) is padded with zeros to the largest run in each
+     * dimension: zero rows score nothing.
+     */
+    static Map<String, FloatTensor> concatenate(List<Map<String, FloatTensor>> parts) {
         Map<String, FloatTensor> out = new LinkedHashMap<>();
         for (String name : parts.get(0).keySet()) {
+            long[] shape = parts.get(0).get(name).shape().clone();
             long rows = 0;
-            int total = 0;
             for (Map<String, FloatTensor> part : parts) {
-                FloatTensor t = part.get(name);
-                rows += t.batch();
-                total += t.data().length;
+                long[] s = part.get(name).shape();
+                if (s.length != shape.length) {
+                    throw new IllegalStateException(
+                            "output " + name + " changes rank between runs");
+                }
+                rows += s[0];
+                for (int d = 1; d < s.length; d++) {
+                    shape[d] = Math.max(shape[d], s[d]);
+                }
             }
-            float[] data = new float[total];
+            shape[0] = rows;
+            long per = 1;
+            for (int d = 1; d < shape.length; d++) {
+                per *= shape[d];
+            }
+            float[] data = new float[Math.toIntExact(rows * per)];
             int offset = 0;
             for (Map<String, FloatTensor> part : parts) {
-                float[] d = part.get(name).data();
-                System.arraycopy(d, 0, data, offset, d.length);
-                offset += d.length;
+                FloatTensor t = part.get(name);
+                pad(t.data(), t.shape(), data, offset, shape);
+                offset += (int) (t.shape()[0] * per);
             }
-            long[] shape = parts.get(0).get(name).shape();
-            shape[0] = rows;
             out.put(name, new FloatTensor(shape, data));
         }
         return out;
+    }
+
+    /** Copies row-major {@code from} (shape {@code fromShape}) into the larger {@code to}. */
+    private static void pad(float[] from, long[] fromShape, float[] to, int at, long[] toShape) {
+        if (Arrays.equals(
+                Arrays.copyOfRange(fromShape, 1, fromShape.length),
+                Arrays.copyOfRange(toShape, 1, toShape.length))) {
+            System.arraycopy(from, 0, to, at, from.length);
+            return;
+        }
+        int rank = fromShape.length;
+        int inner = (int) fromShape[rank - 1];
+        int lines = inner == 0 ? 0 : from.length / inner;
+        int[] index = new int[rank - 1];
+        for (int line = 0; line < lines; line++) {
+            // the destination offset of this line's first value
+            long dst = 0;
+            for (int d = 0; d < rank - 1; d++) {
+                dst = dst * toShape[d] + index[d];
+            }
+            System.arraycopy(from, line * inner, to, (int) (at + dst * toShape[rank - 1]), inner);
+            for (int d = rank - 2; d >= 0; d--) {
+                if (++index[d] < fromShape[d]) {
+                    break;
+                }
+                index[d] = 0;
+            }
+        }
     }
 
     @Override

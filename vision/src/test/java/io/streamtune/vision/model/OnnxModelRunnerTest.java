@@ -140,6 +140,24 @@ class OnnxModelRunnerTest {
     }
 
     @Test
+    void shouldPadOutputsWhoseSizeVariesBetweenRunsWithZeros() {
+        // two one-image runs of a detector with NMS inside: 1 and then 2 boxes of [N, 3]
+        java.util.Map<String, FloatTensor> first =
+                java.util.Map.of(
+                        "boxes", new FloatTensor(new long[] {1, 1, 3}, new float[] {1, 2, 3}));
+        java.util.Map<String, FloatTensor> second =
+                java.util.Map.of(
+                        "boxes",
+                        new FloatTensor(new long[] {1, 2, 3}, new float[] {4, 5, 6, 7, 8, 9}));
+
+        FloatTensor both =
+                OnnxModelRunner.concatenate(java.util.List.of(first, second)).get("boxes");
+
+        assertThat(both.shape()).containsExactly(2, 2, 3);
+        assertThat(both.data()).containsExactly(1, 2, 3, 0, 0, 0, 4, 5, 6, 7, 8, 9);
+    }
+
+    @Test
     void shouldPadTheLastChunkOfAFixedBatchAndDropItsOutputs() throws Exception {
         byte[] model =
                 OnnxModels.conv1x1(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.streamtune.contracts.Box;
 import io.streamtune.contracts.ModelMetadataKeys;
+import io.streamtune.contracts.Task;
 import io.streamtune.vision.decode.ClassMask;
 import io.streamtune.vision.decode.Detection;
 import io.streamtune.vision.image.RgbImage;
@@ -154,6 +155,42 @@ class PredictorTest {
             assertThat(d.get(0).label()).isEqualTo("b");
             assertThat(d.get(0).score()).isCloseTo(0.9f, within(1e-5f));
             assertThat(d.get(0).box()).isEqualTo(new Box(2, 2, 8, 4));
+        }
+    }
+
+    @Test
+    void shouldServeATorchvisionDetectorThatTakesOneImageWithoutABatchDimension() throws Exception {
+        // no metadata: a detector by its output names; with torchvision's category list, label 2
+        // is its third entry
+        for (Map<String, String> metadata :
+                List.of(
+                        Map.<String, String>of(),
+                        Map.of(ModelMetadataKeys.CLASSES, "[\"__background__\",\"a\",\"b\"]"))) {
+            try (OnnxModelRunner runner =
+                    OnnxModelRunner.load(
+                            TestModels.torchvisionDetections(metadata),
+                            "fasterrcnn",
+                            RunnerOptions.defaults(),
+                            ModelSpecOverrides.NONE)) {
+                assertThat(runner.inputShape().unbatched()).isTrue();
+                assertThat(runner.spec().task()).isEqualTo(Task.DETECTION);
+                Predictor predictor = new Predictor(runner, PredictorOptions.DEFAULTS);
+                // two sources, one run each; 16x8 stretched to the 8x4 input: boxes doubled
+                List<Prediction> out =
+                        predictor.predict(
+                                List.of(
+                                        new RgbImage(16, 8, new byte[384]),
+                                        new RgbImage(16, 8, new byte[384])));
+
+                assertThat(out).hasSize(2);
+                for (Prediction p : out) {
+                    List<Detection> d = ((Prediction.Detected) p).detections();
+                    assertThat(d).hasSize(1);
+                    assertThat(d.get(0).label()).isEqualTo(metadata.isEmpty() ? "2" : "b");
+                    assertThat(d.get(0).score()).isCloseTo(0.9f, within(1e-5f));
+                    assertThat(d.get(0).box()).isEqualTo(new Box(2, 2, 8, 4));
+                }
+            }
         }
     }
 

@@ -4,6 +4,8 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.streamtune.onnx.testkit.OnnxProtos;
 import java.util.List;
 import java.util.Map;
@@ -106,6 +108,49 @@ final class TestModels {
                         .addOutput(OnnxProtos.value("detection_classes", 1, 2))
                         .addOutput(OnnxProtos.value("detection_scores", 1, 2))
                         .addOutput(OnnxProtos.value("num_detections", 1))
+                        .build();
+        return OnnxProtos.model(graph, metadata).toByteArray();
+    }
+
+    /**
+     * torchvision's detection export for one image without a batch dimension, input {@code [3, 4,
+     * 8]}, as constants: {@code boxes [2, 4]} (x1, y1, x2, y2 in input pixels) {1, 1, 5, 3} and {0,
+     * 0, 8, 4}, {@code scores [2]} 0.9 and 0.1, {@code labels [2]} (int64, 0 is background) 2 and
+     * 1. The scores take 0 × max(input), so the input is part of the graph.
+     */
+    static byte[] torchvisionDetections(Map<String, String> metadata) {
+        GraphProto graph =
+                GraphProto.newBuilder()
+                        .setName("torchvision")
+                        .addInput(OnnxProtos.value("images", 3, 4, 8))
+                        .addInitializer(
+                                OnnxProtos.floats("b", new float[] {1, 1, 5, 3, 0, 0, 8, 4}, 2, 4))
+                        .addInitializer(OnnxProtos.floats("s", new float[] {0.9f, 0.1f}, 2))
+                        .addInitializer(OnnxProtos.longs("l", 2, 1))
+                        .addInitializer(OnnxProtos.floats("zero", new float[] {0}, 1))
+                        .addNode(
+                                OnnxProtos.node(
+                                        "ReduceMax",
+                                        List.of("images"),
+                                        "max",
+                                        OnnxProtos.integer("keepdims", 0)))
+                        .addNode(OnnxProtos.node("Mul", List.of("max", "zero"), "nothing"))
+                        .addNode(OnnxProtos.node("Add", List.of("s", "nothing"), "scores"))
+                        .addNode(OnnxProtos.node("Identity", List.of("b"), "boxes"))
+                        .addNode(OnnxProtos.node("Identity", List.of("l"), "labels"))
+                        .addOutput(OnnxProtos.value("boxes", 2, 4))
+                        .addOutput(
+                                ValueInfoProto.newBuilder()
+                                        .setName("labels")
+                                        .setType(
+                                                TypeProto.newBuilder()
+                                                        .setTensorType(
+                                                                TypeProto.Tensor.newBuilder()
+                                                                        .setElemType(
+                                                                                TensorProto.DataType
+                                                                                        .INT64
+                                                                                        .getNumber()))))
+                        .addOutput(OnnxProtos.value("scores", 2))
                         .build();
         return OnnxProtos.model(graph, metadata).toByteArray();
     }
