@@ -139,6 +139,18 @@ public record ModelPublished(
 
     /** The same record with {@code signature} (null: unsigned). */
     public ModelPublished withSignature(String signature) {
+        return with(promotion, signature);
+    }
+
+    /**
+     * The same version announced again, promoted by {@code promotion} (a rollback, a promotion
+     * after shadow); unsigned, since the content changed.
+     */
+    public ModelPublished withPromotion(Promotion promotion) {
+        return with(promotion, null);
+    }
+
+    private ModelPublished with(Promotion promotion, String signature) {
         return new ModelPublished(
                 model,
                 version,
@@ -155,29 +167,6 @@ public record ModelPublished(
                 lineage,
                 promotion,
                 signature);
-    }
-
-    /**
-     * The same version announced again, promoted by {@code promotion} (a rollback, a promotion
-     * after shadow); unsigned, since the content changed.
-     */
-    public ModelPublished withPromotion(Promotion promotion) {
-        return new ModelPublished(
-                model,
-                version,
-                parentVersion,
-                task,
-                classes,
-                metricName,
-                metricValue,
-                metrics,
-                artifact,
-                datasetOffsets,
-                publishedAt,
-                gate,
-                lineage,
-                promotion,
-                null);
     }
 
     /** Whether this record re-announces an older version as a rollback. */

@@ -83,40 +83,6 @@ public final class LabellingSampler {
             double duplicateDistance,
             long cameraPauseMs) {
 
-        /**
-         * Settings with the default disagreement strategy (agreement under 0.5), without the
-         * novelty strategy and without passing over near-duplicates.
-         */
-        public Settings(
-                double confidenceMin,
-                double confidenceMax,
-                double marginMax,
-                double rareShare,
-                int rareAfter,
-                double randomShare,
-                int perMinute,
-                int perHour,
-                int perDay,
-                int perCameraPerHour,
-                int remembered) {
-            this(
-                    confidenceMin,
-                    confidenceMax,
-                    marginMax,
-                    rareShare,
-                    rareAfter,
-                    randomShare,
-                    perMinute,
-                    perHour,
-                    perDay,
-                    perCameraPerHour,
-                    remembered,
-                    0.5,
-                    0,
-                    0,
-                    0);
-        }
-
         public Settings {
             if (!(disagreementMax >= 0 && disagreementMax <= 1)) {
                 throw new IllegalArgumentException("disagreement max must be in [0, 1]");

@@ -105,7 +105,21 @@ class LabellingRequestsTest {
         return new LabellingRequests(
                 new LabellingSampler(
                         new LabellingSampler.Settings(
-                                0.3, 0.6, 0, 0, 10, randomShare, 100, 100, 100, 100, 100),
+                                0.3,
+                                0.6,
+                                0,
+                                0,
+                                10,
+                                randomShare,
+                                100,
+                                100,
+                                100,
+                                100,
+                                100,
+                                0.5,
+                                0,
+                                0,
+                                0),
                         new LabellingSamplerTest.TestClock(),
                         1),
                 producer,

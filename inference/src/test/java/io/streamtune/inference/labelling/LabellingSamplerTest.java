@@ -19,7 +19,8 @@ class LabellingSamplerTest {
     private static Settings only(
             double confMin, double confMax, double margin, double rare, double random) {
         return new Settings(
-                confMin, confMax, margin, rare, 10, random, 1000, 1000, 1000, 1000, 100);
+                confMin, confMax, margin, rare, 10, random, 1000, 1000, 1000, 1000, 100, 0.5, 0, 0,
+                0);
     }
 
     private static Prediction classified(double... probabilities) {
@@ -159,7 +160,7 @@ class LabellingSamplerTest {
     @Test
     void shouldHoldToTheCapsPerMinuteAndPerCameraAndOpenAgainInTheNextWindow() {
         TestClock clock = new TestClock();
-        Settings caps = new Settings(0, 1, 0, 0, 10, 0, 3, 1000, 1000, 2, 100_000);
+        Settings caps = new Settings(0, 1, 0, 0, 10, 0, 3, 1000, 1000, 2, 100_000, 0.5, 0, 0, 0);
         LabellingSampler s = new LabellingSampler(caps, clock, 1);
 
         int picked = 0;
@@ -181,7 +182,7 @@ class LabellingSamplerTest {
     @Test
     void shouldCountCapsOverAnySpanNotPerClockWindow() {
         TestClock clock = new TestClock(); // 10:00:00
-        Settings caps = new Settings(0, 1, 0, 0, 10, 0, 1000, 3, 1000, 1000, 100_000);
+        Settings caps = new Settings(0, 1, 0, 0, 10, 0, 1000, 3, 1000, 1000, 100_000, 0.5, 0, 0, 0);
         LabellingSampler s = new LabellingSampler(caps, clock, 1);
 
         clock.advance(Duration.ofMinutes(59));
