@@ -387,6 +387,25 @@ public final class BatchPredictor {
                                 now));
             }
             case INSTANCE_SEGMENTATION -> {
+                FloatTensor perInstance = outputs.get("masks");
+                if (perInstance != null) {
+                    // torchvision's Mask R-CNN: one probability mask per detection
+                    FloatTensor finals = DetectionOutput.of(outputs, spec).tensor();
+                    yield new FrameOutcome.Predicted(
+                            frame,
+                            Task.DETECTION,
+                            Predictions.instances(
+                                    ref,
+                                    instances.decodePerInstance(
+                                            finals.data(),
+                                            finals.shape(),
+                                            perInstance.data(),
+                                            perInstance.shape(),
+                                            index,
+                                            spec.classNames(),
+                                            transform),
+                                    now));
+                }
                 if (!it.hasNext()) {
                     throw new IllegalStateException(
                             "instance segmentation model has no prototype output");

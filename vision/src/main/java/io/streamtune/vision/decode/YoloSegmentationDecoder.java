@@ -117,6 +117,65 @@ public final class YoloSegmentationDecoder {
     }
 
     /**
+     * Decodes image {@code batchIndex} of a detector that answers with one probability mask per
+     * detection (torchvision's Mask R-CNN): {@code finals} are its detections as final rows {@code
+     * [B, N, 6]} ({@link io.streamtune.vision.pipeline.DetectionOutput}), {@code masks} {@code [B,
+     * N, 1, h, w]} or {@code [B, N, h, w]} probabilities over the model input. Each kept
+     * detection's mask is sampled at the source pixels inside its box as prototype masks are, and
+     * thresholded.
+     */
+    public List<InstanceMask> decodePerInstance(
+            float[] finals,
+            long[] finalShape,
+            float[] masks,
+            long[] maskShape,
+            int batchIndex,
+            List<String> labels,
+            ResizeTransform transform) {
+        Objects.requireNonNull(transform, "transform");
+        int r = maskShape.length;
+        if (r < 4 || finalShape.length != 3 || maskShape[1] != finalShape[1]) {
+            throw new IllegalArgumentException(
+                    "expected masks [B, N, (1,) h, w] for detections "
+                            + Arrays.toString(finalShape)
+                            + ", got "
+                            + Arrays.toString(maskShape));
+        }
+        int n = (int) finalShape[1];
+        if (n == 0) {
+            return List.of();
+        }
+        int ph = (int) maskShape[r - 2];
+        int pw = (int) maskShape[r - 1];
+        int plane = ph * pw;
+        if ((long) maskShape[0] * n * plane != masks.length) {
+            throw new IllegalArgumentException(
+                    "mask shape " + Arrays.toString(maskShape) + " does not match its values");
+        }
+        float[] rows =
+                YoloDetectionDecoder.fromFinal(finals, finalShape, batchIndex, labels.size(), 0);
+        Layout layout = Layout.of(rows, new long[] {1, rows.length / n, n}, 0);
+        List<Candidate> kept =
+                detections.candidates(rows, layout, layout.rows() - 4, labels, transform);
+        List<InstanceMask> out = new ArrayList<>(kept.size());
+        float[] logits = new float[plane];
+        float[] one = {1f};
+        for (Candidate c : kept) {
+            int base = (batchIndex * n + c.anchor()) * plane;
+            for (int i = 0; i < plane; i++) {
+                // as a one-prototype logit map, so sampling and threshold are the shared ones
+                double p = Math.max(1e-6, Math.min(1 - 1e-6, masks[base + i]));
+                logits[i] = (float) Math.log(p / (1 - p));
+            }
+            out.add(
+                    new InstanceMask(
+                            c.detection(),
+                            mask(c.detection().box(), one, logits, 0, ph, pw, transform)));
+        }
+        return out;
+    }
+
+    /**
      * Whether {@code output0} has one row per instance rather than one row per value: by the
      * model's end-to-end flag, else by the configured class count, else by having more instances
      * than values.

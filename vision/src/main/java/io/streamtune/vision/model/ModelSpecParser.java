@@ -52,7 +52,8 @@ public final class ModelSpecParser {
      * Like {@link #parse(Map, InputShape, ModelSpecOverrides, String)}; a model whose metadata and
      * overrides name no task is a detector when its outputs are named as detectors with NMS inside
      * answer ({@code boxes}, {@code scores}, {@code labels} — torchvision; {@code detection_boxes},
-     * {@code detection_scores}, {@code detection_classes} — TensorFlow object detection).
+     * {@code detection_scores}, {@code detection_classes} — TensorFlow object detection), and an
+     * instance segmenter when they also carry {@code masks} (torchvision's Mask R-CNN).
      */
     public static ModelSpec parse(
             Map<String, String> metadata,
@@ -196,7 +197,7 @@ public final class ModelSpecParser {
         version = overrides.version().orElse(version);
 
         if (task == null && detectionOutputs(outputNames)) {
-            task = Task.DETECTION;
+            task = outputNames.contains("masks") ? Task.INSTANCE_SEGMENTATION : Task.DETECTION;
         }
         if (task == null) {
             throw new IllegalArgumentException(

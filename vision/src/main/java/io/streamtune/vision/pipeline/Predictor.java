@@ -114,6 +114,19 @@ public final class Predictor {
                                     StylizationDecoder.decode(image.data(), image.shape(), i, t));
                         }
                         case INSTANCE_SEGMENTATION -> {
+                            FloatTensor perInstance = outputs.get("masks");
+                            if (perInstance != null) {
+                                FloatTensor finals = DetectionOutput.of(outputs, spec).tensor();
+                                yield new Prediction.InstancesSegmented(
+                                        instances.decodePerInstance(
+                                                finals.data(),
+                                                finals.shape(),
+                                                perInstance.data(),
+                                                perInstance.shape(),
+                                                i,
+                                                spec.classNames(),
+                                                t));
+                            }
                             if (names.size() < 2) {
                                 throw new IllegalStateException(
                                         "instance segmentation needs boxes and prototypes, model"

@@ -8,6 +8,7 @@ import io.streamtune.contracts.ModelMetadataKeys;
 import io.streamtune.contracts.Task;
 import io.streamtune.vision.decode.ClassMask;
 import io.streamtune.vision.decode.Detection;
+import io.streamtune.vision.decode.InstanceMask;
 import io.streamtune.vision.image.RgbImage;
 import io.streamtune.vision.model.ModelSpecOverrides;
 import io.streamtune.vision.model.OnnxModelRunner;
@@ -191,6 +192,35 @@ class PredictorTest {
                     assertThat(d.get(0).box()).isEqualTo(new Box(2, 2, 8, 4));
                 }
             }
+        }
+    }
+
+    @Test
+    void shouldServeAMaskRcnnWithOneMaskPerDetection() throws Exception {
+        try (OnnxModelRunner runner =
+                OnnxModelRunner.load(
+                        TestModels.maskRcnn(
+                                Map.of(ModelMetadataKeys.CLASSES, "[\"__background__\",\"a\"]")),
+                        "maskrcnn",
+                        RunnerOptions.defaults(),
+                        ModelSpecOverrides.NONE)) {
+            assertThat(runner.spec().task()).isEqualTo(Task.INSTANCE_SEGMENTATION);
+            Predictor predictor = new Predictor(runner, PredictorOptions.DEFAULTS);
+            // 16x8 stretched to the 8x4 input: the box is the source's left half, 8x8
+            List<InstanceMask> masks =
+                    ((Prediction.InstancesSegmented)
+                                    predictor
+                                            .predict(List.of(new RgbImage(16, 8, new byte[384])))
+                                            .get(0))
+                            .instances();
+
+            assertThat(masks).hasSize(1);
+            assertThat(masks.get(0).detection().label()).isEqualTo("a");
+            assertThat(masks.get(0).detection().box()).isEqualTo(new Box(0, 0, 8, 8));
+            // the two leftmost input columns are the source's four leftmost
+            assertThat(masks.get(0).mask().area()).isEqualTo(4 * 8);
+            assertThat(masks.get(0).mask().decode()[3]).isEqualTo((byte) 1);
+            assertThat(masks.get(0).mask().decode()[4]).isEqualTo((byte) 0);
         }
     }
 

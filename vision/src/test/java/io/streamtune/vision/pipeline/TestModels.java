@@ -139,20 +139,62 @@ final class TestModels {
                         .addNode(OnnxProtos.node("Identity", List.of("b"), "boxes"))
                         .addNode(OnnxProtos.node("Identity", List.of("l"), "labels"))
                         .addOutput(OnnxProtos.value("boxes", 2, 4))
-                        .addOutput(
-                                ValueInfoProto.newBuilder()
-                                        .setName("labels")
-                                        .setType(
-                                                TypeProto.newBuilder()
-                                                        .setTensorType(
-                                                                TypeProto.Tensor.newBuilder()
-                                                                        .setElemType(
-                                                                                TensorProto.DataType
-                                                                                        .INT64
-                                                                                        .getNumber()))))
+                        .addOutput(int64("labels"))
                         .addOutput(OnnxProtos.value("scores", 2))
                         .build();
         return OnnxProtos.model(graph, metadata).toByteArray();
+    }
+
+    /**
+     * torchvision's Mask R-CNN export for one image, input {@code [3, 4, 8]}, as constants: one
+     * detection, box {0, 0, 4, 4} (the input's left half), label 1, score 0.9, and its mask {@code
+     * [1, 1, 4, 8]}: probability 0.9 in the two leftmost columns, 0.1 elsewhere.
+     */
+    static byte[] maskRcnn(Map<String, String> metadata) {
+        float[] mask = new float[32];
+        for (int y = 0; y < 4; y++) {
+            for (int x = 0; x < 8; x++) {
+                mask[y * 8 + x] = x < 2 ? 0.9f : 0.1f;
+            }
+        }
+        GraphProto graph =
+                GraphProto.newBuilder()
+                        .setName("maskrcnn")
+                        .addInput(OnnxProtos.value("images", 3, 4, 8))
+                        .addInitializer(OnnxProtos.floats("b", new float[] {0, 0, 4, 4}, 1, 4))
+                        .addInitializer(OnnxProtos.floats("s", new float[] {0.9f}, 1))
+                        .addInitializer(OnnxProtos.longs("l", 1))
+                        .addInitializer(OnnxProtos.floats("m", mask, 1, 1, 4, 8))
+                        .addInitializer(OnnxProtos.floats("zero", new float[] {0}, 1))
+                        .addNode(
+                                OnnxProtos.node(
+                                        "ReduceMax",
+                                        List.of("images"),
+                                        "max",
+                                        OnnxProtos.integer("keepdims", 0)))
+                        .addNode(OnnxProtos.node("Mul", List.of("max", "zero"), "nothing"))
+                        .addNode(OnnxProtos.node("Add", List.of("s", "nothing"), "scores"))
+                        .addNode(OnnxProtos.node("Identity", List.of("b"), "boxes"))
+                        .addNode(OnnxProtos.node("Identity", List.of("l"), "labels"))
+                        .addNode(OnnxProtos.node("Identity", List.of("m"), "masks"))
+                        .addOutput(OnnxProtos.value("boxes", 1, 4))
+                        .addOutput(int64("labels"))
+                        .addOutput(OnnxProtos.value("scores", 1))
+                        .addOutput(OnnxProtos.value("masks", 1, 1, 4, 8))
+                        .build();
+        return OnnxProtos.model(graph, metadata).toByteArray();
+    }
+
+    private static ValueInfoProto int64(String name) {
+        return ValueInfoProto.newBuilder()
+                .setName(name)
+                .setType(
+                        TypeProto.newBuilder()
+                                .setTensorType(
+                                        TypeProto.Tensor.newBuilder()
+                                                .setElemType(
+                                                        TensorProto.DataType.INT64.getNumber())))
+                .build();
     }
 
     /**
