@@ -260,8 +260,7 @@ public final class LiveView implements AutoCloseable {
                     "application/json",
                     "{\"error\":\"no such frame\"}".getBytes(StandardCharsets.UTF_8));
         } else {
-            boolean png = bytes.length > 4 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P';
-            send(ex, 200, png ? "image/png" : "image/jpeg", bytes);
+            send(ex, 200, io.streamtune.vision.image.ImageFormat.mediaType(bytes), bytes);
         }
     }
 

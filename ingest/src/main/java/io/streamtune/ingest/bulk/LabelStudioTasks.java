@@ -196,9 +196,7 @@ public final class LabelStudioTasks {
         return region;
     }
 
-    private static String mediaType(byte[] image) {
-        return image.length > 3 && (image[0] & 0xFF) == 0x89 && image[1] == 'P'
-                ? "image/png"
-                : "image/jpeg";
+    static String mediaType(byte[] image) {
+        return io.streamtune.vision.image.ImageFormat.mediaType(image);
     }
 }

@@ -231,6 +231,7 @@ public final class IngestApi {
             }
         } else if (type.equals("image/jpeg")
                 || type.equals("image/png")
+                || type.equals("image/webp")
                 || type.equals("application/octet-stream")) {
             Label label;
             try {

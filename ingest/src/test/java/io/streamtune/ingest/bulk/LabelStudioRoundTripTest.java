@@ -115,6 +115,17 @@ class LabelStudioRoundTripTest {
     }
 
     @Test
+    void shouldNameEachFrameFormatInItsDataUrl() {
+        byte[] webp = {'R', 'I', 'F', 'F', 4, 0, 0, 0, 'W', 'E', 'B', 'P'};
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G'};
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 0};
+
+        assertThat(LabelStudioTasks.mediaType(webp)).isEqualTo("image/webp");
+        assertThat(LabelStudioTasks.mediaType(png)).isEqualTo("image/png");
+        assertThat(LabelStudioTasks.mediaType(jpeg)).isEqualTo("image/jpeg");
+    }
+
+    @Test
     void shouldBringAnAcceptedSegmentationBackAsTheSameMask() throws Exception {
         int w = 60, h = 40;
         int[] labels = new int[w * h];

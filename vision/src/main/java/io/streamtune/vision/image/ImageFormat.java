@@ -33,4 +33,26 @@ public enum ImageFormat {
             default -> Optional.empty();
         };
     }
+
+    /**
+     * The media type of encoded image bytes by their signature, for serving them over HTTP or in a
+     * data URL: PNG, WebP, else JPEG (the formats frames and samples come in).
+     */
+    public static String mediaType(byte[] image) {
+        if (image.length > 3 && (image[0] & 0xFF) == 0x89 && image[1] == 'P') {
+            return "image/png";
+        }
+        if (image.length >= 12
+                && image[0] == 'R'
+                && image[1] == 'I'
+                && image[2] == 'F'
+                && image[3] == 'F'
+                && image[8] == 'W'
+                && image[9] == 'E'
+                && image[10] == 'B'
+                && image[11] == 'P') {
+            return "image/webp";
+        }
+        return "image/jpeg";
+    }
 }
