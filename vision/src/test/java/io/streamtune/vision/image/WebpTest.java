@@ -58,6 +58,25 @@ class WebpTest {
     }
 
     @Test
+    void shouldDecodeTheFirstFrameOfAnAnimation() throws Exception {
+        // ImageMagick: a red 16x8 frame, then a blue one (VP8X, ANIM, two ANMF chunks)
+        byte[] animation =
+                Base64.getDecoder()
+                        .decode(
+                                "UklGRogAAABXRUJQVlA4WAoAAAACAAAADwAABwAAQU5JTQYAAAD/////AABBTk1GKgAAAAAA"
+                                        + "AAAAAA8AAAcAAGQAAAJWUDhMEQAAAC8PwAEAB1CPIhel/4GI6H8AAEFOTUYqAAAAAAAA"
+                                        + "AAAADwAABwAAZAAAAFZQOEwRAAAALw/AAQAHUJ56FLn/gYjofwAAUklGRh4AAABXRUJQ"
+                                        + "VlA4TBEAAAAvD8ABAAdQjyIXpf+BiOh/AAA=");
+
+        RgbImage first = decoder.decode(animation);
+
+        assertThat(first.width()).isEqualTo(16);
+        assertThat(first.height()).isEqualTo(8);
+        assertThat(first.pixels()[0] & 0xFF).isEqualTo(200);
+        assertThat(first.pixels()[2] & 0xFF).isEqualTo(40);
+    }
+
+    @Test
     void shouldRefuseATruncatedWebp() {
         byte[] cut = Arrays.copyOf(LOSSY, LOSSY.length - 20);
 
