@@ -49,9 +49,7 @@ public final class ModelInspector {
                     input.name(),
                     spec.inputWidth(),
                     spec.inputHeight(),
-                    input.unbatched()
-                            ? "one image, no batch dimension"
-                            : input.dynamicBatch() ? "dynamic batch" : "batch " + input.batch(),
+                    input.batching(),
                     spec.classNames().size(),
                     runner.outputNames());
         } catch (ModelLoadException e) {

@@ -30,6 +30,12 @@ public final class OnnxProtos {
 
     /** A float tensor's value info; a dimension is a size, or a symbol when given as a String. */
     public static ValueInfoProto value(String name, Object... dims) {
+        return typedValue(name, TensorProto.DataType.FLOAT, dims);
+    }
+
+    /** {@link #value} for a tensor of another element type (int64 labels, uint8 images). */
+    public static ValueInfoProto typedValue(
+            String name, TensorProto.DataType type, Object... dims) {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (Object d : dims) {
             shape.addDim(
@@ -44,7 +50,7 @@ public final class OnnxProtos {
                         TypeProto.newBuilder()
                                 .setTensorType(
                                         TypeProto.Tensor.newBuilder()
-                                                .setElemType(FLOAT)
+                                                .setElemType(type.getNumber())
                                                 .setShape(shape)))
                 .build();
     }

@@ -53,6 +53,13 @@ public record InputShape(
         }
     }
 
+    /** How images are batched, in words: for logs and reports. */
+    public String batching() {
+        return unbatched
+                ? "one image, no batch dimension"
+                : dynamicBatch() ? "dynamic batch" : "batch " + batch;
+    }
+
     /** True when any batch size can be run at once. */
     public boolean dynamicBatch() {
         return batch < 0;

@@ -144,9 +144,7 @@ public final class OnnxModelRunner implements ModelRunner {
                     input.name(),
                     spec.inputWidth(),
                     spec.inputHeight(),
-                    input.unbatched()
-                            ? "one image, no batch dimension"
-                            : input.dynamicBatch() ? "dynamic batch" : "batch " + input.batch(),
+                    input.batching(),
                     spec.classNames().size(),
                     runner.outputNames);
             return runner;

@@ -4,8 +4,6 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import io.streamtune.onnx.testkit.OnnxProtos;
 import java.util.List;
 import java.util.Map;
@@ -79,20 +77,8 @@ final class TestModels {
                         .addInitializer(OnnxProtos.floats("scores", new float[] {0.9f, 0.8f}, 1, 2))
                         .addInitializer(OnnxProtos.floats("classes", new float[] {2, 1}, 1, 2))
                         .addInitializer(OnnxProtos.floats("count", new float[] {1}, 1))
+                        .addAllNode(plusNothingOfInput("scores", "detection_scores"))
                         .addInitializer(OnnxProtos.floats("zero", new float[] {0}, 1))
-                        .addNode(
-                                OnnxProtos.node(
-                                        "ReduceMax",
-                                        java.util.List.of("images"),
-                                        "max",
-                                        OnnxProtos.integer("keepdims", 0)))
-                        .addNode(
-                                OnnxProtos.node("Mul", java.util.List.of("max", "zero"), "nothing"))
-                        .addNode(
-                                OnnxProtos.node(
-                                        "Add",
-                                        java.util.List.of("scores", "nothing"),
-                                        "detection_scores"))
                         .addNode(
                                 OnnxProtos.node(
                                         "Identity", java.util.List.of("boxes"), "detection_boxes"))
@@ -128,18 +114,11 @@ final class TestModels {
                         .addInitializer(OnnxProtos.floats("s", new float[] {0.9f, 0.1f}, 2))
                         .addInitializer(OnnxProtos.longs("l", 2, 1))
                         .addInitializer(OnnxProtos.floats("zero", new float[] {0}, 1))
-                        .addNode(
-                                OnnxProtos.node(
-                                        "ReduceMax",
-                                        List.of("images"),
-                                        "max",
-                                        OnnxProtos.integer("keepdims", 0)))
-                        .addNode(OnnxProtos.node("Mul", List.of("max", "zero"), "nothing"))
-                        .addNode(OnnxProtos.node("Add", List.of("s", "nothing"), "scores"))
+                        .addAllNode(plusNothingOfInput("s", "scores"))
                         .addNode(OnnxProtos.node("Identity", List.of("b"), "boxes"))
                         .addNode(OnnxProtos.node("Identity", List.of("l"), "labels"))
                         .addOutput(OnnxProtos.value("boxes", 2, 4))
-                        .addOutput(int64("labels"))
+                        .addOutput(OnnxProtos.typedValue("labels", TensorProto.DataType.INT64, 2))
                         .addOutput(OnnxProtos.value("scores", 2))
                         .build();
         return OnnxProtos.model(graph, metadata).toByteArray();
@@ -166,35 +145,32 @@ final class TestModels {
                         .addInitializer(OnnxProtos.longs("l", 1))
                         .addInitializer(OnnxProtos.floats("m", mask, 1, 1, 4, 8))
                         .addInitializer(OnnxProtos.floats("zero", new float[] {0}, 1))
-                        .addNode(
-                                OnnxProtos.node(
-                                        "ReduceMax",
-                                        List.of("images"),
-                                        "max",
-                                        OnnxProtos.integer("keepdims", 0)))
-                        .addNode(OnnxProtos.node("Mul", List.of("max", "zero"), "nothing"))
-                        .addNode(OnnxProtos.node("Add", List.of("s", "nothing"), "scores"))
+                        .addAllNode(plusNothingOfInput("s", "scores"))
                         .addNode(OnnxProtos.node("Identity", List.of("b"), "boxes"))
                         .addNode(OnnxProtos.node("Identity", List.of("l"), "labels"))
                         .addNode(OnnxProtos.node("Identity", List.of("m"), "masks"))
                         .addOutput(OnnxProtos.value("boxes", 1, 4))
-                        .addOutput(int64("labels"))
+                        .addOutput(OnnxProtos.typedValue("labels", TensorProto.DataType.INT64, 1))
                         .addOutput(OnnxProtos.value("scores", 1))
                         .addOutput(OnnxProtos.value("masks", 1, 1, 4, 8))
                         .build();
         return OnnxProtos.model(graph, metadata).toByteArray();
     }
 
-    private static ValueInfoProto int64(String name) {
-        return ValueInfoProto.newBuilder()
-                .setName(name)
-                .setType(
-                        TypeProto.newBuilder()
-                                .setTensorType(
-                                        TypeProto.Tensor.newBuilder()
-                                                .setElemType(
-                                                        TensorProto.DataType.INT64.getNumber())))
-                .build();
+    /**
+     * Nodes computing {@code output = constant + 0 × max(images)} (with a {@code zero}
+     * initializer), so a model of constant outputs still reads its input.
+     */
+    private static List<NodeProto> plusNothingOfInput(String constant, String output) {
+        return List.of(
+                OnnxProtos.node(
+                                "ReduceMax",
+                                List.of("images"),
+                                "max",
+                                OnnxProtos.integer("keepdims", 0))
+                        .build(),
+                OnnxProtos.node("Mul", List.of("max", "zero"), "nothing").build(),
+                OnnxProtos.node("Add", List.of(constant, "nothing"), output).build());
     }
 
     /**
