@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Decodes classification outputs {@code [N, C]}: softmax unless the model already outputs
- * probabilities, then top-k.
+ * probabilities (said by its metadata, or seen in the values), then top-k.
  */
 public final class ClassificationDecoder {
 
@@ -58,7 +58,23 @@ public final class ClassificationDecoder {
         }
         float[] row =
                 Arrays.copyOfRange(data, (int) (batchIndex * c), (int) ((batchIndex + 1) * c));
-        return alreadyProbabilities ? row : softmax(row);
+        return alreadyProbabilities || distribution(row) ? row : softmax(row);
+    }
+
+    /**
+     * Whether values already are a probability distribution — each in [0, 1], summing to 1 within
+     * 1e-3 — as a model ending in Softmax answers (Keras and TensorFlow exports, whose metadata
+     * says nothing of it): a second softmax would flatten them towards uniform.
+     */
+    static boolean distribution(float[] row) {
+        double sum = 0;
+        for (float v : row) {
+            if (!(v >= 0 && v <= 1)) {
+                return false;
+            }
+            sum += v;
+        }
+        return row.length > 1 && Math.abs(sum - 1) < 1e-3;
     }
 
     /** The {@code k} most probable classes, best first; ties go to the lower class id. */

@@ -51,4 +51,22 @@ class ClassificationDecoderTest {
         assertThat(top).extracting(ClassScore::score).containsExactly(0.5f, 0.3f, 0.2f);
         assertThat(top.get(0).label()).isEqualTo("1");
     }
+
+    @Test
+    void shouldSeeThatAnOutputAlreadyIsADistribution() {
+        // a Keras model ending in softmax, with no metadata saying so
+        float[] softmaxed = {0.1f, 0.7f, 0.2f};
+        // logits that only look small: each within [0, 1] but not summing to 1
+        float[] logits = {0.1f, 0.7f, 0.9f};
+
+        assertThat(ClassificationDecoder.probabilities(softmaxed, new long[] {1, 3}, 0, false))
+                .containsExactly(0.1f, 0.7f, 0.2f);
+        float[] p = ClassificationDecoder.probabilities(logits, new long[] {1, 3}, 0, false);
+        assertThat(p[2])
+                .isCloseTo(
+                        (float) (Math.exp(0.9) / (Math.exp(0.1) + Math.exp(0.7) + Math.exp(0.9))),
+                        within(1e-6f));
+        assertThat(ClassificationDecoder.distribution(new float[] {1f})).isFalse();
+        assertThat(ClassificationDecoder.distribution(new float[] {-0.5f, 1.5f})).isFalse();
+    }
 }
