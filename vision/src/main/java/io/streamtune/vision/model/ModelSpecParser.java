@@ -24,6 +24,33 @@ public final class ModelSpecParser {
 
     private ModelSpecParser() {}
 
+    /** The task a model's outputs alone show, or null when they do not. */
+    private static Task taskOfOutputs(Map<String, long[]> outputs, InputShape input) {
+        if (detectionOutputs(outputs.keySet())) {
+            return outputs.containsKey("masks") ? Task.INSTANCE_SEGMENTATION : Task.DETECTION;
+        }
+        if (outputs.size() != 1) {
+            return null;
+        }
+        long[] s = outputs.values().iterator().next();
+        if (s == null) {
+            return null;
+        }
+        boolean pooled = s.length == 4 && s[2] == 1 && s[3] == 1;
+        if ((s.length == 2 || pooled) && s[1] > 1) {
+            return Task.CLASSIFICATION;
+        }
+        if (s.length == 4
+                && s[1] > 1
+                && s[1] != 3
+                && input.height() > 0
+                && s[2] == input.height()
+                && s[3] == input.width()) {
+            return Task.SEGMENTATION;
+        }
+        return null;
+    }
+
     private static boolean detectionOutputs(java.util.Set<String> names) {
         java.util.Set<String> plain = new java.util.HashSet<>();
         for (String n : names) {
@@ -45,7 +72,7 @@ public final class ModelSpecParser {
             InputShape input,
             ModelSpecOverrides overrides,
             String defaultName) {
-        return parse(metadata, input, overrides, defaultName, java.util.Set.of());
+        return parse(metadata, input, overrides, defaultName, Map.of());
     }
 
     /**
@@ -53,14 +80,19 @@ public final class ModelSpecParser {
      * overrides name no task is a detector when its outputs are named as detectors with NMS inside
      * answer ({@code boxes}, {@code scores}, {@code labels} — torchvision; {@code detection_boxes},
      * {@code detection_scores}, {@code detection_classes} — TensorFlow object detection), and an
-     * instance segmenter when they also carry {@code masks} (torchvision's Mask R-CNN).
+     * instance segmenter when they also carry {@code masks} (torchvision's Mask R-CNN); else, with
+     * one output, a classifier when it is {@code [N, C]} (or {@code [N, C, 1, 1]}), a semantic
+     * segmenter when it is {@code [N, C, H, W]} at the input's size with C other than 3 (three
+     * channels could be an image: a stylizer). Any other model must be told its task.
+     *
+     * @param outputs the model's outputs and their shapes (-1 for a dynamic dimension)
      */
     public static ModelSpec parse(
             Map<String, String> metadata,
             InputShape input,
             ModelSpecOverrides overrides,
             String defaultName,
-            java.util.Set<String> outputNames) {
+            Map<String, long[]> outputs) {
         Task task = null;
         List<String> classes = List.of();
         Integer width = null;
@@ -196,8 +228,8 @@ public final class ModelSpecParser {
         name = overrides.name().orElse(name);
         version = overrides.version().orElse(version);
 
-        if (task == null && detectionOutputs(outputNames)) {
-            task = outputNames.contains("masks") ? Task.INSTANCE_SEGMENTATION : Task.DETECTION;
+        if (task == null) {
+            task = taskOfOutputs(outputs, input);
         }
         if (task == null) {
             throw new IllegalArgumentException(

@@ -132,7 +132,7 @@ public final class OnnxModelRunner implements ModelRunner {
                             input,
                             overrides,
                             defaultName,
-                            session.getOutputNames());
+                            outputShapes(session));
             OnnxModelRunner runner = new OnnxModelRunner(source, ort, input, spec);
             LOG.info(
                     "Loaded model {} v{} from {}: task {}, input {} {}x{} ({}), {} classes, outputs"
@@ -210,6 +210,16 @@ public final class OnnxModelRunner implements ModelRunner {
                 (int) dim(shape[3]),
                 false,
                 uint8);
+    }
+
+    private static Map<String, long[]> outputShapes(OrtSession session) throws OrtException {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, NodeInfo> e : session.getOutputInfo().entrySet()) {
+            out.put(
+                    e.getKey(),
+                    e.getValue().getInfo() instanceof TensorInfo t ? t.getShape() : null);
+        }
+        return out;
     }
 
     private static long dim(long d) {

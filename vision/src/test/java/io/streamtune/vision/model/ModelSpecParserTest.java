@@ -43,6 +43,43 @@ class ModelSpecParserTest {
     }
 
     @Test
+    void shouldTellTheTaskOfAModelWithoutMetadataFromItsOutputs() {
+        InputShape input = new InputShape("input", -1, 3, 224, 224);
+        java.util.function.Function<Map<String, long[]>, Task> task =
+                outputs ->
+                        ModelSpecParser.parse(
+                                        Map.of(), input, ModelSpecOverrides.NONE, "m", outputs)
+                                .task();
+
+        // a torchvision or timm classifier's logits
+        assertThat(task.apply(Map.of("logits", new long[] {-1, 1000})))
+                .isEqualTo(Task.CLASSIFICATION);
+        assertThat(task.apply(Map.of("prob", new long[] {1, 5, 1, 1})))
+                .isEqualTo(Task.CLASSIFICATION);
+        // torchvision's FCN / DeepLabV3 / LRASPP 'out' at the input's size
+        assertThat(task.apply(Map.of("out", new long[] {-1, 21, 224, 224})))
+                .isEqualTo(Task.SEGMENTATION);
+        assertThat(
+                        task.apply(
+                                Map.of(
+                                        "boxes",
+                                        new long[] {-1, 4},
+                                        "labels",
+                                        new long[] {-1},
+                                        "scores",
+                                        new long[] {-1},
+                                        "masks",
+                                        new long[] {-1, 1, 224, 224})))
+                .isEqualTo(Task.INSTANCE_SEGMENTATION);
+        // three channels at the input's size could be a stylized image: not guessed
+        assertThatThrownBy(() -> task.apply(Map.of("out", new long[] {-1, 3, 224, 224})))
+                .hasMessageContaining("no task");
+        // a YOLO head without its metadata: not guessed either
+        assertThatThrownBy(() -> task.apply(Map.of("output0", new long[] {1, 84, 8400})))
+                .hasMessageContaining("no task");
+    }
+
+    @Test
     void shouldResizeRtDetrWithoutLetterboxing() {
         // what Ultralytics writes for RT-DETR: trained and run on a plain resize (scaleFill)
         Map<String, String> rtdetr =
