@@ -409,7 +409,7 @@ public record InferenceConfig(
                     1_000_000,
                     "cap per camera (the frame key)");
     private static final Setting<Duration> LABELLING_CAMERA_PAUSE =
-            DEF.duration(
+            DEF.durationOrZero(
                     "inference.labelling.per.camera.pause",
                     Duration.ofMillis(L.cameraPauseMs()),
                     "after a request from a camera, the wait before its next one: a scene held for"

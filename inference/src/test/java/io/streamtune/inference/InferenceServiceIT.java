@@ -52,7 +52,10 @@ class InferenceServiceIT {
                                 "inference.model.follow",
                                 "false",
                                 "inference.labelling.random.share",
-                                "1"));
+                                "1",
+                                // both frames come from one camera, a second apart
+                                "inference.labelling.per.camera.pause",
+                                "0s"));
 
         try (var service = InferenceService.start(config);
                 var producer = KafkaTestClients.producer(broker.bootstrapServers())) {

@@ -286,6 +286,16 @@ public final class ConfigDef {
 
     /** A positive duration ({@code 30s}, {@code 5m}, {@code 500ms}, {@code PT1H}). */
     public Setting<Duration> duration(String name, Duration defaultValue, String doc) {
+        return duration(name, defaultValue, false, doc);
+    }
+
+    /** A duration that may be zero, which turns off what it paces ({@code 0s}). */
+    public Setting<Duration> durationOrZero(String name, Duration defaultValue, String doc) {
+        return duration(name, defaultValue, true, doc);
+    }
+
+    private Setting<Duration> duration(
+            String name, Duration defaultValue, boolean zero, String doc) {
         return add(
                 new Setting<>(
                         name,
@@ -296,8 +306,12 @@ public final class ConfigDef {
                         defaultValue,
                         (c, dflt) -> {
                             Duration d = c.duration(name, dflt);
-                            if (d.isZero() || d.isNegative()) {
-                                throw new ConfigException(name, "must be positive, was " + d);
+                            if (d.isNegative() || (d.isZero() && !zero)) {
+                                throw new ConfigException(
+                                        name,
+                                        (zero ? "must not be negative" : "must be positive")
+                                                + ", was "
+                                                + d);
                             }
                             return d;
                         }));

@@ -59,6 +59,12 @@ class ConfigDefTest {
         assertThatThrownBy(() -> every.get(ConfigSource.of(Map.of("demo.interval", "0s"))))
                 .hasMessageContaining("demo.interval")
                 .hasMessageContaining("positive");
+        ConfigDef.Setting<Duration> pause =
+                new ConfigDef("other").durationOrZero("demo.pause", Duration.ofSeconds(5), "wait");
+        assertThat(pause.get(ConfigSource.of(Map.of("demo.pause", "0s")))).isZero();
+        assertThatThrownBy(() -> pause.get(ConfigSource.of(Map.of("demo.pause", "PT-1S"))))
+                .hasMessageContaining("demo.pause")
+                .hasMessageContaining("must not be negative");
         assertThatThrownBy(() -> guarantee.get(ConfigSource.of(Map.of("demo.guarantee", "c"))))
                 .hasMessageContaining("must be one of a, b, was 'c'");
     }
